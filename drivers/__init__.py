@@ -1,0 +1,1 @@
+"""Device drivers: one package per device (port, real driver, protocol-accurate simulator)."""

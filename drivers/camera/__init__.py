@@ -1,0 +1,1 @@
+"""camera device: port, real driver, simulator."""

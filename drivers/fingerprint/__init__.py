@@ -1,0 +1,1 @@
+"""fingerprint device: port, real driver, simulator."""

@@ -1,0 +1,1 @@
+"""idcard device: port, real driver, simulator."""

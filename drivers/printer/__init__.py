@@ -1,0 +1,1 @@
+"""printer device: port, real driver, simulator."""

@@ -1,0 +1,1 @@
+"""scanner device: port, real driver, simulator."""

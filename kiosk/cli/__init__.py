@@ -1,0 +1,1 @@
+"""Console entry points: kiosk, kiosk-diag, kiosk-sim (kiosk-office-server lives in office/)."""

@@ -1,0 +1,93 @@
+"""A registration policy as data: where each business may be handled and what it requires.
+
+One rules engine (`eligibility.decide`) reads any policy; a new policy is a new TOML file in config/policies/.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kiosk.domain.business import BUSINESSES
+
+# Where a case may be handled:
+#   all_offices        every office the kiosk knows (the city's county offices)
+#   hukou_office       only the office of the county where a (local, mainland) party's hukou is
+#   designated         only the offices listed in `offices`
+#   application_office only the office that accepted the divorce application (cooling-off rules apply)
+Where = Literal["all_offices", "hukou_office", "designated", "application_office"]
+# Who must be among the parties:
+#   local_mainland_party  a mainland resident whose hukou is in the policy's local area
+#   mainland_party        any mainland resident
+#   none                  no requirement
+Requires = Literal["local_mainland_party", "mainland_party", "none"]
+# Cases that switch a business to an exception rule.
+Case = Literal["military", "non_mainland"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bilingual(_Model):
+    zh: str
+    en: str
+
+
+class Documents(_Model):
+    zh: list[str]
+    en: list[str]
+
+    @model_validator(mode="after")
+    def _same_length(self):
+        if len(self.zh) != len(self.en):
+            raise ValueError("zh and en lists must have the same number of items")
+        return self
+
+
+class Rule(_Model):
+    where: Where
+    requires: Requires = "local_mainland_party"
+    offices: list[str] = []
+    reason: str = "other_office"
+
+    @model_validator(mode="after")
+    def _designated_has_offices(self):
+        if self.where == "designated" and not self.offices:
+            raise ValueError("where = 'designated' needs a non-empty 'offices' list")
+        return self
+
+
+class Exception_(Rule):
+    when: Case
+
+
+class BusinessRule(Rule):
+    parties: int = Field(ge=1, le=2)
+    legal_age: bool = False
+    exceptions: list[Exception_] = []
+    bring: Documents
+
+
+class Policy(_Model):
+    name: str
+    title: Bilingual
+    effective_from: date
+    local_area: str = Field(pattern=r"^\d{4}(\d{2})?$", description="division code prefix whose hukou is local")
+    cooling_off_days: int = Field(default=30, ge=0)
+    certificate_window_days: int = Field(default=30, ge=1)
+    legal_age: dict[Literal["male", "female"], int] = {"male": 22, "female": 20}
+    business: dict[str, BusinessRule]
+
+    @field_validator("business")
+    @classmethod
+    def _known_businesses(cls, value):
+        unknown = set(value) - set(BUSINESSES)
+        if unknown:
+            raise ValueError(f"unknown business {sorted(unknown)}; allowed: {list(BUSINESSES)}")
+        return value
+
+    @property
+    def local_prefix(self) -> str:
+        return self.local_area[:4] if self.local_area.endswith("00") else self.local_area

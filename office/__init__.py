@@ -1,0 +1,1 @@
+"""Reference office server: appointments, queue, tickets, reports."""

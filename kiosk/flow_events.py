@@ -1,0 +1,215 @@
+"""What happens to the kiosk (events, from screens, devices, services and the shell's timers) and what the
+flow asks the shell to do (effects). Plain frozen data; the shell turns effects into worker jobs."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Event:
+    """Base of every event the flow machine accepts."""
+
+
+@dataclass(frozen=True)
+class Start(Event):
+    """The applicant touched 'start' on the attract screen."""
+
+
+@dataclass(frozen=True)
+class SetLanguage(Event):
+    language: str
+
+
+@dataclass(frozen=True)
+class ToggleLargeText(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class ChooseService(Event):
+    service: str                      # booked | walk_in | other | guide
+
+
+@dataclass(frozen=True)
+class ChooseBusiness(Event):
+    business: str
+
+
+@dataclass(frozen=True)
+class QrScanned(Event):
+    payload: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class PhoneCodeEntered(Event):
+    phone: str = field(repr=False)
+    code: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class UseIdCard(Event):
+    """Find my booking by my ID card."""
+
+
+@dataclass(frozen=True)
+class AppointmentFound(Event):
+    appointment: dict = field(repr=False)   # appointment_id, office, business, parties[{id_number}], …
+
+
+@dataclass(frozen=True)
+class AppointmentNotFound(Event):
+    reason: str                       # not_found | not_today | garbled | unknown | replayed | offline
+
+
+@dataclass(frozen=True)
+class CardRead(Event):
+    card: Any = field(repr=False)     # a card record (card_type, name, sex, birth, address, id_number, …)
+
+
+@dataclass(frozen=True)
+class CardRemoved(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Consent(Event):
+    given: bool
+
+
+@dataclass(frozen=True)
+class FaceCaptured(Event):
+    result: Any = field(repr=False)   # the face pipeline's per-party result (has wipe())
+
+
+@dataclass(frozen=True)
+class SkipFace(Event):
+    """Face capture failed or the applicant prefers the counter: the registrar does it."""
+
+
+@dataclass(frozen=True)
+class Continue(Event):
+    """'Next' / 'continue' on screens with one way forward; also 'continue' on the idle warning."""
+
+
+@dataclass(frozen=True)
+class Back(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Confirm(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Cancel(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Finish(Event):
+    """'Done' on an end screen."""
+
+
+@dataclass(frozen=True)
+class Idle(Event):
+    """No touch for the configured idle time (scheduled by the shell)."""
+
+
+@dataclass(frozen=True)
+class Timeout(Event):
+    """The current state's own time ran out (scheduled by the shell from TIMEOUTS)."""
+
+
+@dataclass(frozen=True)
+class TicketIssued(Event):
+    ticket: dict                      # ticket_id, number, priority, waiting_ahead, issued_at, offline
+
+
+@dataclass(frozen=True)
+class TicketRefused(Event):
+    reason: str                       # quota_exhausted | already_checked_in | outside_window | parties_mismatch | …
+
+
+@dataclass(frozen=True)
+class PrintFinished(Event):
+    ok: bool
+    problem: str = ""                 # paper_out | cover_open | offline | cutter_error | not_responding | …
+
+
+@dataclass(frozen=True)
+class DeviceFault(Event):
+    device: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DeviceRecovered(Event):
+    device: str
+
+
+@dataclass(frozen=True)
+class BackendDown(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class BackendUp(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class PrinterStatus(Event):
+    ok: bool
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class MaintenanceRequested(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class PinResult(Event):
+    accepted: bool
+
+
+# --- effects: what the shell must do --------------------------------------------------------------------------
+
+class Effect:
+    """Base of every effect."""
+
+
+@dataclass(frozen=True)
+class LookupAppointment(Effect):
+    token: str = ""
+    phone: str = field(default="", repr=False)
+    code: str = field(default="", repr=False)
+    id_number: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class IssueTicket(Effect):
+    """Check in (if booked) and take a queue number; answered by TicketIssued or TicketRefused."""
+    business: str
+    appointment_id: str | None
+    id_numbers: tuple[str, ...] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class PrintTicket(Effect):
+    ticket: dict
+    business: str
+    parties: tuple = field(repr=False)     # the card records, for masked names on the ticket
+
+
+@dataclass(frozen=True)
+class SessionEnded(Effect):
+    """The applicant's data is gone from the machine; the shell wipes screens, buffers and face images.
+    `outcome` is what the office counts (no personal data)."""
+    outcome: str
+    business: str | None = None
+    decision: str | None = None
+    reasons: tuple[str, ...] = ()
+    hukou_counties: tuple[str, ...] = ()
+

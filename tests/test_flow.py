@@ -1,0 +1,225 @@
+"""The applicant flow machine: journeys, and properties over any sequence of events."""
+from datetime import date
+
+from hypothesis import given, settings, strategies as st
+
+from kiosk.domain.appointment_qr import make_appointment_qr
+from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
+from kiosk.flow_events import (
+    AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
+    ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, FaceCaptured,
+    Finish, Idle, IssueTicket, LookupAppointment, MaintenanceRequested, PhoneCodeEntered, PinResult,
+    PrinterStatus, PrintFinished, PrintTicket, QrScanned, SessionEnded, SetLanguage, SkipFace, Start,
+    TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
+)
+
+from .domain.cases import CITYWIDE, OFFICES, id_number
+
+TODAY = date(2026, 11, 26)
+ENV = FlowEnv(CITYWIDE, OFFICES, "441621", TODAY)
+HIM = {"card_type": "resident_id", "name": "张三丰", "sex": "male", "birth": "1990-05-01",
+       "address": "广东省紫金县紫城镇永安路2号", "id_number": id_number("441621", date(1990, 5, 1), "male"),
+       "valid_until": "long_term"}
+HER = {"card_type": "resident_id", "name": "李四娘", "sex": "female", "birth": "1993-08-08",
+       "address": "湖南省长沙市岳麓区8号", "id_number": id_number("430104", date(1993, 8, 8), "female"),
+       "valid_until": "2030-01-01"}
+OUTSIDER = dict(HIM, address="湖南省长沙市岳麓区9号", id_number=id_number("430104", date(1990, 5, 1), "male"))
+TOKEN = "ABCDEFGHIJKLMN23"
+BOOKING = {"appointment_id": "ap-1", "office": "441621", "business": "marriage", "token": TOKEN,
+           "parties": [{"id_number": HIM["id_number"]}, {"id_number": HER["id_number"]}]}
+
+
+def run(events, flow=Flow(), env=ENV):
+    effects = []
+    for e in events:
+        flow, fx = step(flow, e, env)
+        effects += fx
+    return flow, effects
+
+
+def test_booked_couple_walks_to_a_printed_ticket():
+    flow, fx = run([Start(), ChooseService("booked"), QrScanned(make_appointment_qr("441621", TOKEN))])
+    assert flow.state == S.APPOINTMENT and fx == [LookupAppointment(token=TOKEN)]
+    flow, _ = run([AppointmentFound(BOOKING), CardRead(HIM)], flow)
+    assert flow.state == S.READ_ID_2
+    flow, _ = run([CardRead(HER)], flow)
+    assert flow.state == S.ELIGIBILITY and flow.session.decision.decision == "accept"
+    flow, fx = run([Continue(), Consent(True), FaceCaptured("face1"), FaceCaptured("face2"), Confirm()], flow)
+    assert flow.state == S.PRINTING
+    assert fx == [IssueTicket("marriage", "ap-1", (HIM["id_number"], HER["id_number"]))]
+    ticket = {"ticket_id": "t1", "number": "A001"}
+    flow, fx = run([TicketIssued(ticket)], flow)
+    assert isinstance(fx[0], PrintTicket) and fx[0].ticket == ticket
+    flow, fx = run([PrintFinished(True), Finish()], flow)
+    assert flow.state == S.ATTRACT and flow.session == Session()
+    assert fx == [SessionEnded("ticket", "marriage", "accept", ("local_hukou",), ("441621", "outside"))]
+
+
+def test_qr_at_the_attract_screen_starts_a_booked_session():
+    flow, fx = run([QrScanned(make_appointment_qr("441621", TOKEN))])
+    assert flow.state == S.APPOINTMENT and flow.session.service == "booked"
+    assert fx == [LookupAppointment(token=TOKEN)]
+
+
+def test_unknown_garbled_and_replayed_codes_are_explained():
+    flow, fx = run([Start(), ChooseService("booked"), QrScanned("hello")])
+    assert (flow.session.notice, fx) == ("qr_unknown", [])
+    good = make_appointment_qr("441621", TOKEN)
+    flow, _ = run([QrScanned(good[:-1] + ("0" if good[-1] != "0" else "1"))], flow)
+    assert flow.session.notice == "qr_garbled"
+    used = run([QrScanned(good), AppointmentFound(BOOKING), Cancel()])[0]
+    flow, fx = run([QrScanned(good)], used)
+    assert (flow.session.notice, fx) == ("qr_replayed", [])
+
+
+def test_walk_in_with_no_local_party_is_refused_and_cannot_print():
+    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(OUTSIDER), CardRead(HER)])
+    assert flow.state == S.ELIGIBILITY and flow.session.decision.decision == "refuse"
+    flow2, _ = run([Continue(), Confirm()], flow)
+    assert flow2.state == S.ELIGIBILITY
+    flow, fx = run([Finish()], flow)
+    assert flow.state == S.ATTRACT and fx[-1].outcome == "refuse"
+
+
+def test_hukou_office_only_business_redirects():
+    flow, _ = run([Start(), ChooseService("other"), ChooseBusiness("reissue_certificate"),
+                   CardRead(dict(HIM, address="广东省河源市龙川县老隆镇"))])
+    d = flow.session.decision
+    assert (flow.state, d.decision, d.offices) == (S.ELIGIBILITY, "redirect", ("441622",))
+
+
+def test_booking_at_another_office_redirects_there():
+    flow, _ = run([Start(), ChooseService("booked"), AppointmentFound(dict(BOOKING, office="441622"))])
+    assert flow.state == S.ELIGIBILITY and flow.session.decision.reasons == ("booked_elsewhere",)
+
+
+def test_cards_must_be_the_booked_parties_and_not_read_twice():
+    flow, _ = run([Start(), ChooseService("booked"), AppointmentFound(BOOKING), CardRead(OUTSIDER)])
+    assert (flow.state, flow.session.notice) == (S.READ_ID_1, "card_not_in_booking")
+    flow, _ = run([CardRead(HIM), CardRemoved(), CardRead(HIM)], flow)
+    assert (flow.state, flow.session.notice) == (S.READ_ID_2, "card_already_read")
+
+
+def test_find_booking_by_id_card():
+    flow, fx = run([Start(), ChooseService("booked"), UseIdCard(), CardRead(HIM)])
+    assert flow.state == S.READ_ID_1 and fx == [LookupAppointment(id_number=HIM["id_number"])]
+    flow, _ = run([AppointmentFound(BOOKING)], flow)
+    assert flow.state == S.READ_ID_2 and len(flow.session.cards) == 1
+    flow, _ = run([CardRead(HER)], flow)
+    assert flow.session.decision.decision == "accept"
+
+
+def test_lookup_while_backend_down_offers_walk_in():
+    flow, _ = run([Start(), ChooseService("booked"), PhoneCodeEntered("13800000000", "123456"),
+                   AppointmentNotFound("offline")])
+    assert flow.state == S.BACKEND_OFFLINE
+    flow, _ = run([Continue()], flow)
+    assert flow.state == S.CHOOSE_BUSINESS and flow.session.service == "walk_in"
+
+
+def test_declining_face_capture_still_gets_a_ticket():
+    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM), CardRead(HER),
+                   Continue(), Consent(False)])
+    assert flow.state == S.CONFIRM and flow.session.consent is False and flow.session.faces == ()
+
+
+def test_printer_problem_keeps_the_number_on_screen():
+    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM), CardRead(HER),
+                   Continue(), Consent(False), Confirm(), TicketIssued({"number": "A007"}), PrintFinished(False, "paper_out")])
+    assert flow.state == S.PRINTER_PROBLEM and flow.session.ticket["number"] == "A007"
+    assert flow.session.notice == "printer_paper_out" and not flow.status.printer_ok
+    flow, fx = run([Timeout()], flow)
+    assert flow.state == S.ATTRACT and fx[-1].outcome == "ticket_not_printed"
+
+
+def test_quota_exhausted_goes_to_staff():
+    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM), CardRead(HER),
+                   Continue(), Consent(False), Confirm(), TicketRefused("quota_exhausted")])
+    assert flow.state == S.ELIGIBILITY and flow.session.decision.reasons == ("quota_exhausted",)
+
+
+def test_idle_warning_resumes_or_wipes():
+    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM), Idle()])
+    assert flow.state == S.IDLE_WARNING and flow.resume == S.READ_ID_2
+    assert run([Continue()], flow)[0].state == S.READ_ID_2
+    flow, fx = run([Timeout()], flow)
+    assert flow.state == S.ATTRACT and flow.session == Session() and fx[-1].outcome == "timed_out"
+
+
+def test_card_reader_fault_pauses_and_recovers():
+    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), DeviceFault("idcard", "unplugged")])
+    assert flow.state == S.DEVICE_FAULT
+    flow, _ = run([DeviceRecovered("idcard")], flow)
+    assert flow.state == S.READ_ID_1 and not flow.status.devices_down
+
+
+def test_entering_a_state_whose_device_is_down_shows_the_fault():
+    flow, _ = run([DeviceFault("camera"), Start(), ChooseService("walk_in"), ChooseBusiness("marriage"),
+                   CardRead(HIM), CardRead(HER), Continue(), Consent(True)])
+    assert flow.state == S.DEVICE_FAULT and flow.resume == S.FACE_1
+    assert run([SkipFace()], flow)[0].state == S.CONFIRM
+
+
+def test_language_and_large_text_reset_after_the_session():
+    flow, _ = run([SetLanguage("en"), ToggleLargeText(), Start()])
+    assert flow.session.language == "en" and flow.session.large_text
+    flow, _ = run([Cancel()], flow)
+    assert flow.session == Session()
+
+
+def test_maintenance_needs_the_pin():
+    flow, _ = run([MaintenanceRequested(), PinResult(False)])
+    assert (flow.state, flow.session.notice) == (S.MAINTENANCE_LOGIN, "pin_rejected")
+    flow, _ = run([PinResult(True)], flow)
+    assert flow.state == S.MAINTENANCE
+    assert run([Idle()], flow)[0].state == S.ATTRACT
+
+
+# --- properties over any sequence of events -----------------------------------------------------------------
+
+GOOD_QR = make_appointment_qr("441621", TOKEN)
+EVENTS = st.sampled_from([
+    Start(), ChooseService("booked"), ChooseService("walk_in"), ChooseService("other"), ChooseService("guide"),
+    ChooseBusiness("marriage"), ChooseBusiness("divorce_application"), ChooseBusiness("archive_query"),
+    ChooseBusiness("reissue_certificate"), QrScanned(GOOD_QR), QrScanned("junk"), PhoneCodeEntered("1", "2"),
+    UseIdCard(), AppointmentFound(BOOKING), AppointmentFound(dict(BOOKING, office="441602")),
+    AppointmentNotFound("not_found"), AppointmentNotFound("offline"), CardRead(HIM), CardRead(HER),
+    CardRead(OUTSIDER), CardRead({"card_type": "resident_id"}), CardRemoved(), Consent(True), Consent(False),
+    FaceCaptured("f"), SkipFace(), Continue(), Back(), Confirm(), Finish(), Idle(), Timeout(),
+    TicketIssued({"number": "A001"}), TicketRefused("quota_exhausted"), PrintFinished(True),
+    PrintFinished(False, "paper_out"), DeviceFault("idcard"), DeviceFault("camera"), DeviceRecovered("idcard"),
+    DeviceRecovered("camera"), BackendDown(), BackendUp(), PrinterStatus(False, "near_end"), PrinterStatus(True),
+    SetLanguage("en"), ToggleLargeText(), MaintenanceRequested(), PinResult(True), PinResult(False),
+])
+
+
+SECONDS = {"idle_s": 60, "idle_warning_s": 25, "printing_s": 30, "done_s": 20, "printer_problem_s": 60,
+           "maintenance_login_s": 60, "maintenance_idle_s": 120}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(EVENTS, max_size=40), st.sampled_from([Cancel(), Timeout()]))
+def test_any_path_ends_at_attract_with_nothing_left_and_prints_only_when_accepted(events, ending):
+    flow = Flow()
+    for e in events:
+        flow, fx = step(flow, e, ENV)
+        assert timer_for(flow.state, SECONDS) is not None or flow.state == S.ATTRACT
+        if flow.state == S.PRINTING or any(isinstance(x, IssueTicket) for x in fx):
+            assert flow.session.decision is not None and flow.session.decision.decision == "accept"
+        if flow.state == S.ATTRACT:
+            assert flow.session.is_empty or flow.session.cards == () and flow.session.decision is None
+    for _ in range(3):   # cancel; or let the shell's timers run out (idle → warning → timeout)
+        timer = timer_for(flow.state, SECONDS)
+        event = ending if isinstance(ending, Cancel) else timer[0]() if timer else ending
+        flow, _ = step(flow, event, ENV)
+    assert flow.state == S.ATTRACT
+    assert flow.session.cards == () and flow.session.faces == () and flow.session.appointment is None
+    assert flow.session.decision is None and flow.session.ticket is None
+
+
+def test_flow_picture_in_docs_is_current():
+    from pathlib import Path
+
+    from kiosk.flow_diagram import mermaid
+    committed = (Path(__file__).resolve().parent.parent / "docs" / "flow.md").read_text(encoding="utf-8")
+    assert committed == mermaid(), "docs/flow.md is stale: run `python -m kiosk.flow_diagram > docs/flow.md`"

@@ -46,7 +46,7 @@ DECISION_LEAD = {
     "accept": {"zh": "本处可以为您办理{business}。", "en": "This office can handle your {business}."},
     "redirect": {"zh": "本处不能办理您的{business}。", "en": "This office cannot handle your {business}."},
     "staff": {"zh": "请到窗口咨询工作人员。", "en": "Please ask the staff at the counter."},
-    "refuse": {"zh": "暂不能办理{business}。", "en": "Your {business} cannot be registered now."},
+    "refuse": {"zh": "暂不能办理{business}。", "en": "Your {business} cannot go ahead now."},
 }
 
 

@@ -1,0 +1,44 @@
+"""The README's worked examples of `kiosk-diag check` give the answers it shows."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+EXAMPLES = re.findall(r"^\$ echo '(.+)' \| kiosk-diag check\n(\{.*\})$", README, flags=re.M)
+
+
+def test_readme_has_examples_of_every_decision():
+    decisions = {json.loads(shown)["decision"] for _, shown in EXAMPLES}
+    assert decisions == {"accept", "redirect", "staff", "refuse"}
+
+
+@pytest.mark.parametrize("case,shown", EXAMPLES, ids=[json.loads(s)["decision"] for _, s in EXAMPLES])
+def test_example(case, shown):
+    r = subprocess.run([sys.executable, "-m", "kiosk.cli.diag", "check"], input=case, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert {k: out[k] for k in json.loads(shown)} == json.loads(shown)
+    assert out["message"]["zh"] and out["message"]["en"]
+
+
+@pytest.mark.parametrize("case,needle", [
+    ("{not json", "not valid JSON"),
+    ('{"business": "wedding", "date": "2026-11-26", "parties": [{}]}', "marriage"),
+    ('{"business": "marriage", "date": "2026-02-30", "parties": [{}]}', "not a real date"),
+    ('{"business": "marriage", "date": "2026-11-26", "parties": [{"document": "driving_licence"}]}', "resident_id"),
+    ('{"business": "marriage", "date": "2026-11-26", "parties": [{"birth": "1990-13-01"}]}', "not a real date"),
+    ('{"business": "marriage", "date": "2026-11-26", "parties": []}', "non-empty"),
+    ('{"business": "marriage", "date": "2026-11-26", "parties": [{}], "colour": 1}', "unknown field"),
+    ('{"business": "divorce_certificate", "date": "2026-11-26", "parties": [{"id_number": "441621199005011218"}]}',
+     "divorce_application"),
+    ('{"business": "marriage", "office": "999999", "date": "2026-11-26", "parties": [{}]}', "441602"),
+    ('[1, 2]', "JSON object"),
+])
+def test_bad_input_exits_2_with_what_is_allowed(case, needle):
+    r = subprocess.run([sys.executable, "-m", "kiosk.cli.diag", "check"], input=case, capture_output=True, text=True)
+    assert r.returncode == 2 and needle in r.stderr and "Traceback" not in r.stderr, r.stderr

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from kiosk.domain.business import BUSINESSES
+from kiosk.domain.business import check_business_keys
 from kiosk.domain.policy import Policy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -91,12 +91,7 @@ class OfficeConfig(Strict):
     @field_validator("tickets")
     @classmethod
     def _businesses(cls, value):
-        unknown = set(value) - set(BUSINESSES)
-        if unknown:
-            raise ValueError(f"unknown business {sorted(unknown)}; allowed: {list(BUSINESSES)}")
-        missing = set(BUSINESSES) - set(value)
-        if missing:
-            raise ValueError(f"missing ticket range for {sorted(missing)}")
+        check_business_keys(value, "ticket range")
         return value
 
 

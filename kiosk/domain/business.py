@@ -23,3 +23,13 @@ DOCUMENTS: dict[str, dict[str, str]] = {
 
 def business_name(business: str, lang: str) -> str:
     return BUSINESSES[business][lang]
+
+
+def check_business_keys(keys, what: str) -> None:
+    """Config tables keyed by business must name every business, and only known ones."""
+    unknown = set(keys) - set(BUSINESSES)
+    if unknown:
+        raise ValueError(f"unknown business {sorted(unknown)}; allowed: {list(BUSINESSES)}")
+    missing = set(BUSINESSES) - set(keys)
+    if missing:
+        raise ValueError(f"missing {what} for {sorted(missing)}")

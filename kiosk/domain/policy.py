@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kiosk.domain.business import BUSINESSES
+from kiosk.domain.business import check_business_keys
 
 # Where a case may be handled:
 #   all_offices        every office the kiosk knows (the city's county offices)
@@ -83,9 +83,7 @@ class Policy(_Model):
     @field_validator("business")
     @classmethod
     def _known_businesses(cls, value):
-        unknown = set(value) - set(BUSINESSES)
-        if unknown:
-            raise ValueError(f"unknown business {sorted(unknown)}; allowed: {list(BUSINESSES)}")
+        check_business_keys(value, "rule")
         return value
 
     @property

@@ -20,7 +20,7 @@ def register(kind: str, scheme: str, target: str) -> None:
 
 
 def scheme_of(url: str) -> str:
-    """sim://… → sim; socket://, loop://, rfc2217://, /dev/… and COMx → serial; tcp:// → tcp; usb:// → usb;
+    """sim://… → sim; /dev/video* → video; socket://, loop://, rfc2217://, other /dev/… and COMx → serial; tcp:// → tcp; usb:// → usb;
     evdev:// → evdev; none or empty → none; a bare number → index (cameras); rtsp/http → stream; else file."""
     url = url.strip()
     if url in ("", "none"):
@@ -32,6 +32,8 @@ def scheme_of(url: str) -> str:
         if scheme in ("rtsp", "http", "https"):
             return "stream"
         return scheme
+    if url.startswith("/dev/video"):
+        return "video"
     if url.startswith("/dev/") or url.upper().startswith("COM"):
         return "serial"
     if url.isdigit():

@@ -1,0 +1,109 @@
+"""An active liveness challenge: the applicant is asked to blink or to turn the head, chosen at random.
+
+`LivenessChallenge` is a pure state object: it is fed one `Observation` per frame (time, the five landmarks,
+an eye-openness figure) and answers pending / passed / failed. No clock, no camera, no randomness of its own:
+the caller passes the seed. A printed photo held up cannot blink, and turning a flat photo moves the nose with
+the eyes, so a turn does not register either.
+
+Directions are the applicant's own: facing the camera, their left is the image's right, so turning left moves
+the nose towards the image's right (yaw grows). Set `mirrored` if the camera delivers mirrored frames.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+from kiosk.services.face.quality import head_pose
+
+KINDS = ("blink", "turn_left", "turn_right")
+PENDING, PASSED, FAILED = "pending", "passed", "failed"
+
+
+@dataclass(frozen=True)
+class Observation:
+    t: float                               # seconds, any origin
+    landmarks: np.ndarray | None = None    # 5×2, or None when no single face was seen
+    eye_openness: float | None = None      # from eye_openness(); None if not measured
+
+
+def eye_openness(frame: np.ndarray, landmarks: np.ndarray) -> float:
+    """How open the eyes look: vertical edge energy (lids, iris, pupil) around both eye landmarks, relative to
+    the patch brightness. It falls when the lids close over the dark iris. Heuristic: compare only with the
+    same person's own frames (the challenge keeps a baseline)."""
+    import cv2
+
+    eye_r, eye_l = landmarks[0], landmarks[1]
+    r = max(3, int(np.hypot(*(eye_l - eye_r)) * 0.22))
+    grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
+    energy = []
+    for x, y in (eye_r, eye_l):
+        x, y = int(x), int(y)
+        patch = grey[max(y - r, 0):y + r, max(x - r, 0):x + r].astype(np.float32)
+        if patch.size < 9:
+            continue
+        dy = np.abs(np.diff(patch, axis=0))
+        energy.append(float(dy.mean()) / max(float(patch.mean()), 1.0))
+    return float(np.mean(energy)) if energy else 0.0
+
+
+class LivenessChallenge:
+    """`steps` challenges drawn from `kinds` with `seed`; each must be done within `step_timeout_s`."""
+
+    def __init__(self, seed: int, *, kinds=KINDS, steps: int = 1, step_timeout_s: float = 8.0,
+                 turn_yaw: float = 0.2, back_yaw: float = 0.1, closed_ratio: float = 0.65,
+                 open_ratio: float = 0.85, mirrored: bool = False):
+        rng = random.Random(seed)
+        self.challenges = [rng.choice(list(kinds)) for _ in range(steps)]
+        self.step_timeout_s, self.turn_yaw, self.back_yaw = step_timeout_s, turn_yaw, back_yaw
+        self.closed_ratio, self.open_ratio, self.mirrored = closed_ratio, open_ratio, mirrored
+        self.status = PENDING
+        self._step = 0
+        self._reset_step()
+
+    def _reset_step(self) -> None:
+        self._started: float | None = None
+        self._baseline: list[float] = []    # yaw or openness while settling
+        self._phase = "settle"              # settle → act → back
+
+    @property
+    def current(self) -> str | None:
+        """The challenge to show now (a message code), or None when finished."""
+        return self.challenges[self._step] if self.status == PENDING else None
+
+    def feed(self, obs: Observation) -> str:
+        if self.status != PENDING:
+            return self.status
+        if self._started is None:
+            self._started = obs.t
+        if obs.t - self._started > self.step_timeout_s:
+            self.status = FAILED
+            return self.status
+        if obs.landmarks is None:
+            return self.status
+        kind = self.current
+        value = obs.eye_openness if kind == "blink" else head_pose(obs.landmarks)["yaw"] * (-1 if self.mirrored else 1)
+        if value is None:
+            return self.status
+        if self._phase == "settle":
+            self._baseline.append(value)
+            if len(self._baseline) >= 3:
+                self._phase = "act"
+            return self.status
+        base = float(np.median(self._baseline))
+        if kind == "blink":
+            done = value < base * self.closed_ratio if self._phase == "act" else value > base * self.open_ratio
+        else:
+            sign = 1 if kind == "turn_left" else -1
+            done = (sign * (value - base) >= self.turn_yaw if self._phase == "act"
+                    else abs(value - base) <= self.back_yaw)
+        if done and self._phase == "act":
+            self._phase = "back"
+        elif done:
+            self._step += 1
+            if self._step == len(self.challenges):
+                self.status = PASSED
+            else:
+                self._reset_step()
+        return self.status

@@ -1,0 +1,208 @@
+"""The face pipeline for one party: guide → auto-capture → (liveness) → match against the ID photo.
+
+`FaceEngine` owns the models (loaded once, used from one worker thread). `PartyCapture` is fed camera frames
+and returns what to tell the applicant; when done, `result` holds the photo (in memory only), its quality
+scores, the match score or "not available", and the liveness outcome. Call `result.wipe()` at session end.
+Nothing here logs or writes images.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from drivers.camera.frames import as_bgr
+from kiosk.services.face.detector import Face, FaceModelError, YuNetDetector
+from kiosk.services.face.liveness import FAILED, PASSED, LivenessChallenge, Observation, eye_openness
+from kiosk.services.face.models import DETECTOR, RECOGNISER, ModelCheck, check_models
+from kiosk.services.face.quality import QualityLimits, QualityReport, assess
+from kiosk.services.face.verify import DEFAULT_THRESHOLD, Match, SFaceEmbedder, compare
+
+log = logging.getLogger(__name__)
+FULL, NO_MATCH, CAPTURE_ONLY = "full", "no_match", "capture_only"
+
+
+class FaceEngine:
+    def __init__(self, detector: YuNetDetector | None, embedder: SFaceEmbedder | None,
+                 limits: QualityLimits = QualityLimits(), problem: str = ""):
+        self.detector, self.embedder, self.limits, self.problem = detector, embedder, limits, problem
+
+    @classmethod
+    def load(cls, models: ModelCheck | None = None, limits: QualityLimits = QualityLimits()) -> "FaceEngine":
+        """Check and load the models; whatever is missing or corrupt degrades the mode instead of failing."""
+        models = models or check_models()
+        problems = [models.message()] if not models.ok else []
+        detector = embedder = None
+        try:
+            if models.detector_ok:
+                detector = YuNetDetector(models.path(DETECTOR)).load()
+            if detector is not None and models.recogniser_ok:
+                embedder = SFaceEmbedder(models.path(RECOGNISER)).load()
+        except FaceModelError as e:
+            problems.append(str(e))
+        engine = cls(detector, embedder, limits, "; ".join(problems))
+        if engine.mode != FULL:
+            log.warning("face pipeline in %s mode: %s", engine.mode, engine.problem)
+        return engine
+
+    @property
+    def mode(self) -> str:
+        return CAPTURE_ONLY if self.detector is None else NO_MATCH if self.embedder is None else FULL
+
+    def analyse(self, frame: np.ndarray) -> QualityReport:
+        """Quality of one frame (any of BGR, BGRA, grey; FrameFormatError if unusable)."""
+        frame = as_bgr(frame)
+        if self.detector is None:
+            raise FaceModelError(self.problem or "face detector unavailable")
+        return assess(frame, self.detector.detect(frame), self.limits)
+
+    def embedding(self, frame: np.ndarray, face: Face | None = None) -> np.ndarray | None:
+        """Embedding of `face` (or the largest face found) in the frame; None if no face or no recogniser."""
+        if self.embedder is None or self.detector is None:
+            return None
+        frame = as_bgr(frame) if min(frame.shape[:2]) >= 64 else as_bgr(_upscale(frame))
+        if face is None:
+            faces = [f for f in self.detector.detect(frame) if f.score >= self.limits.min_score]
+            if not faces:
+                return None
+            face = max(faces, key=lambda f: f.box[3])
+        return self.embedder.embed(frame, face)
+
+    def verify(self, a: np.ndarray, b: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> Match | None:
+        ea, eb = self.embedding(a), self.embedding(b)
+        try:
+            return None if ea is None or eb is None else compare(ea, eb, threshold)
+        finally:
+            for e in (ea, eb):
+                if e is not None:
+                    e.fill(0)
+
+
+def _upscale(frame: np.ndarray) -> np.ndarray:
+    import cv2
+
+    if frame.ndim == 2:
+        frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
+    scale = 128 / min(frame.shape[:2])
+    return cv2.resize(frame[:, :, :3], None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+
+
+@dataclass(repr=False)
+class PartyFaceResult:
+    """What the face step produced for one party. Holds biometric data: never log it; wipe() at session end."""
+    photo: np.ndarray | None = None                 # BGR, in memory only
+    quality: dict[str, float] = field(default_factory=dict)
+    match_score: float | None = None                # None → not available (no decoder, no model, no face)
+    match: str = "not_available"                    # same_person | different | not_available
+    liveness: str = "not_required"                  # passed | failed | not_required | not_available
+    mode: str = FULL
+
+    def wipe(self) -> None:
+        if self.photo is not None:
+            self.photo.fill(0)
+        self.photo, self.quality, self.match_score = None, {}, None
+
+    def sealed_photo(self, key: bytes) -> bytes:
+        """The photo as a Fernet token of JPEG bytes: the only form in which it may leave memory (after the
+        applicant's separate consent, e.g. to the backend)."""
+        import cv2
+        from cryptography.fernet import Fernet
+
+        if self.photo is None:
+            raise ValueError("no photo")
+        ok, jpeg = cv2.imencode(".jpg", self.photo, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        buffer = bytearray(jpeg.tobytes())
+        try:
+            return Fernet(key).encrypt(bytes(buffer))
+        finally:
+            buffer[:] = bytes(len(buffer))
+            jpeg.fill(0)
+
+    def summary(self) -> dict:
+        """Loggable and displayable: outcomes only, no image, no embedding."""
+        return {"captured": self.photo is not None, "match": self.match, "liveness": self.liveness,
+                "mode": self.mode}
+
+
+@dataclass(frozen=True)
+class Progress:
+    code: str                    # message code for the applicant (messages.GUIDANCE)
+    problems: list[str]          # quality problems of this frame
+    good_streak: int
+    done: bool
+
+
+class PartyCapture:
+    """Feed frames from the capture thread (in a worker); show `Progress.code`'s message until `done`."""
+
+    def __init__(self, engine: FaceEngine, *, consecutive_good_frames: int = 5, id_photo: np.ndarray | None = None,
+                 threshold: float = DEFAULT_THRESHOLD, liveness: LivenessChallenge | None = None):
+        self.engine, self.needed, self.threshold = engine, consecutive_good_frames, threshold
+        self.liveness = liveness
+        self._id_embedding = engine.embedding(id_photo) if id_photo is not None else None
+        self.result = PartyFaceResult(mode=engine.mode,
+                                      liveness="not_required" if liveness is None else "pending")
+        self._streak = 0
+        self._done = False
+
+    @classmethod
+    def for_config(cls, engine: FaceEngine, face_config, *, id_photo: np.ndarray | None, seed: int) -> "PartyCapture":
+        """From config [face]: consecutive_good_frames, match_threshold, liveness (on/off). `seed` picks the
+        liveness challenge (e.g. from secrets.randbits(32) per party)."""
+        return cls(engine, consecutive_good_frames=face_config.consecutive_good_frames, id_photo=id_photo,
+                   threshold=face_config.match_threshold,
+                   liveness=LivenessChallenge(seed) if face_config.liveness else None)
+
+    def feed(self, frame: np.ndarray, t: float) -> Progress:
+        if self._done:
+            return Progress("captured", [], self._streak, True)
+        if self.engine.mode == CAPTURE_ONLY:
+            return Progress("models_unavailable", [], 0, False)
+        frame = as_bgr(frame)
+        report = self.engine.analyse(frame)
+        if self.result.photo is None:
+            self._streak = self._streak + 1 if report.ok else 0
+            if self._streak < self.needed:
+                return Progress(report.problems[0] if report.problems else "ok", report.problems, self._streak, False)
+            self._take(frame, report)
+            if self.liveness is None:
+                return self._finish()
+        return self._liveness_step(frame, report, t)
+
+    def capture_now(self, frame: np.ndarray) -> PartyFaceResult:
+        """Capture-only mode (or staff override): keep this frame as the photo, no checks."""
+        self.result.photo = as_bgr(frame).copy()
+        if self.liveness is not None:
+            self.result.liveness = "not_available"
+        self._finish()
+        return self.result
+
+    def _take(self, frame: np.ndarray, report: QualityReport) -> None:
+        self.result.photo = frame.copy()
+        self.result.quality = dict(report.scores)
+        if self._id_embedding is not None:
+            live = self.engine.embedding(frame, report.face)
+            if live is not None:
+                match = compare(live, self._id_embedding, self.threshold)
+                live.fill(0)
+                self.result.match_score = match.score
+                self.result.match = "same_person" if match.same_person else "different"
+
+    def _liveness_step(self, frame: np.ndarray, report: QualityReport, t: float) -> Progress:
+        face = report.face if report.faces == 1 else None
+        obs = Observation(t, None if face is None else face.landmarks,
+                          None if face is None else eye_openness(frame, face.landmarks))
+        status = self.liveness.feed(obs)
+        if status in (PASSED, FAILED):
+            self.result.liveness = status
+            progress = self._finish()
+            return progress if status == PASSED else Progress("liveness_failed", [], self._streak, True)
+        return Progress(self.liveness.current, report.problems, self._streak, False)
+
+    def _finish(self) -> Progress:
+        self._done = True
+        if self._id_embedding is not None:
+            self._id_embedding.fill(0)
+            self._id_embedding = None
+        return Progress("captured", [], self._streak, True)

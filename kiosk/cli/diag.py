@@ -20,6 +20,7 @@ VERBS = {
     "journey": "kiosk.cli.diag_journey",
     "pin": "kiosk.cli.diag_pin",
     "audit": "kiosk.cli.diag_audit",
+    "report": "kiosk.cli.diag_report",
 }
 
 

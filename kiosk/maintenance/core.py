@@ -1,0 +1,157 @@
+"""The maintenance core the Kivy screens call (no Kivy here): login, device board, counters, settings, audit,
+self-tests, the city-wide report, restart. `Maintenance.from_config` wires it; tests build it with fakes.
+
+The shell feeds every flow event and effect to `observe` (counters + device board) and calls `tick()` from its
+Clock loop (idle logout). Actions a technician takes go on the audit log here, so no screen can forget to.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Protocol
+
+from kiosk.errors import KioskError
+from kiosk.maintenance import report as reports
+from kiosk.maintenance.audit import AuditLog
+from kiosk.maintenance.counters import DailyCounters
+from kiosk.maintenance.devices import DeviceBoard
+from kiosk.maintenance.logs import RecentLines
+from kiosk.maintenance.pin import MaintenanceAuth
+from kiosk.maintenance.settings import SafeSettings, defaults_from_config
+
+SELF_TESTS = ("idcard", "printer", "camera", "scanner")
+
+
+class SelfTest(Protocol):
+    """A device self-test wired by the shell: read a test card, print a test ticket, grab a camera frame,
+    wait for a test code. Returns a small dict (no personal data: masked card fields only); raises KioskError."""
+
+    def __call__(self, timeout_s: float) -> dict: ...
+
+
+class JournalReplay(Protocol):
+    """The forwarder's 'send the backlog now'; returns how many entries were accepted, refused, left."""
+
+    def __call__(self) -> dict: ...
+
+
+@dataclass(frozen=True)
+class SelfTestResult:
+    device: str
+    ok: bool
+    seconds: float
+    detail: dict
+    error: str = ""
+
+
+class NotLoggedIn(KioskError):
+    """A maintenance action without a technician session."""
+
+
+class Maintenance:
+    def __init__(self, *, auth: MaintenanceAuth, audit: AuditLog, board: DeviceBoard, counters: DailyCounters,
+                 settings: SafeSettings, recent: RecentLines | None = None, office: str = "",
+                 report_source: reports.ReportSource | None = None, export_dir: Path | None = None,
+                 self_tests: dict[str, SelfTest] | None = None, replay: JournalReplay | None = None,
+                 restart: Callable[[], None] | None = None, monotonic: Callable[[], float] = time.monotonic):
+        self.auth, self.audit, self.board, self.counters = auth, audit, board, counters
+        self.settings, self.recent, self.office = settings, recent or RecentLines(), office
+        self.report_source, self.export_dir = report_source, export_dir
+        self.self_tests = dict(self_tests or {})
+        self.replay, self.restart_fn, self.monotonic = replay, restart, monotonic
+
+    @classmethod
+    def from_config(cls, config, *, clock=time.time, today: Callable[[], date], walk_in_quota: int | None = None,
+                    **ports) -> "Maintenance":
+        state = config.state_dir
+        state.mkdir(parents=True, exist_ok=True)
+        audit = AuditLog(state)
+        auth = MaintenanceAuth(config.maintenance.pin_hash, idle_logout_s=config.maintenance.idle_logout_s,
+                               audit=audit, clock=clock, lock_file=state / "pin-lockout.json")
+        return cls(auth=auth, audit=audit, board=DeviceBoard(clock=clock),
+                   counters=DailyCounters(today, state / "counters-today.json"),
+                   settings=SafeSettings(state, defaults_from_config(config, walk_in_quota), audit=audit),
+                   office=config.kiosk.office, export_dir=state / "reports", **ports)
+
+    # -- fed by the shell --------------------------------------------------------------------------------------
+    def observe(self, item) -> None:
+        self.counters.observe(item)
+        self.board.observe(item)
+
+    def tick(self) -> bool:
+        """From the UI loop; True when the technician was just logged out for idling (back to attract)."""
+        return self.auth.check_idle()
+
+    def _require(self) -> None:
+        if not self.auth.logged_in:
+            raise NotLoggedIn("log in first")
+        self.auth.touch()
+
+    # -- actions -----------------------------------------------------------------------------------------------
+    def run_self_test(self, device: str, timeout_s: float = 15.0) -> SelfTestResult:
+        self._require()
+        test = self.self_tests.get(device)
+        if test is None:
+            result = SelfTestResult(device, False, 0.0, {}, "not_available")
+        else:
+            started = self.monotonic()
+            try:
+                detail = test(timeout_s)
+                result = SelfTestResult(device, True, round(self.monotonic() - started, 2), dict(detail or {}))
+            except KioskError as e:
+                result = SelfTestResult(device, False, round(self.monotonic() - started, 2), {},
+                                        type(e).__name__ + ": " + str(e))
+        self.audit.record("self_test", device=device, ok=result.ok, seconds=result.seconds, error=result.error)
+        return result
+
+    def change_setting(self, key: str, value):
+        self._require()
+        return self.settings.change(key, value)
+
+    def paper_replaced(self) -> None:
+        self._require()
+        self.counters.paper_replaced()
+        self.audit.record("paper_replaced")
+
+    def replay_journal(self) -> dict:
+        self._require()
+        outcome = self.replay() if self.replay else {"error": "not_available"}
+        self.audit.record("journal_replay", **{k: v for k, v in outcome.items() if isinstance(v, (int, str))})
+        return outcome
+
+    def citywide_report(self, start: str, end: str, *, records=None, export: bool = True) -> dict:
+        """Fetch from the office API (or compute from `records`), export CSV + PNG, audit; returns
+        {"report", "files"}. Raises ReportRangeError / ReportUnavailable."""
+        from kiosk.maintenance.chart import export as export_files
+
+        self._require()
+        try:
+            if records is not None:
+                report = reports.compute(records, self.office, start, end)
+            elif self.report_source is not None:
+                report = reports.fetch(self.report_source, self.office, start, end)
+            else:
+                raise reports.ReportUnavailable("no office server configured")
+        except KioskError as e:
+            self.audit.record("report_failed", start=start, end=end, error=type(e).__name__)
+            raise
+        files = None
+        if export and self.export_dir is not None:
+            stem = f"citywide-{self.office}-{report['from']}_{report['to']}"
+            files = export_files(report, self.export_dir / f"{stem}.csv", self.export_dir / f"{stem}.png")
+        self.audit.record("report_exported", start=report["from"], end=report["to"], cases=report["cases"],
+                          files=bool(files))
+        return {"report": report, "files": files}
+
+    def restart(self) -> None:
+        """Audited first; then the shell exits non-zero and systemd (Restart=always) starts a fresh kiosk."""
+        self._require()
+        self.audit.record("restart")
+        self.auth.logout("restart")
+        if self.restart_fn:
+            self.restart_fn()
+
+    def logout(self) -> None:
+        self.auth.logout("technician")

@@ -1,0 +1,128 @@
+"""What the technician sees on the device status screen and what the metrics export: one record per device,
+fed by the flow's events (DeviceFault, DeviceRecovered, PrinterStatus, PrintFinished, BackendUp/Down) and by
+the services' own figures (SAM ID, camera fps, backend latency, journal backlog, face pipeline rate).
+Thread-safe: drivers report from worker threads, the UI and the metrics endpoint read."""
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+from kiosk import flow_events as ev
+
+DEVICES = ("idcard", "scanner", "printer", "camera", "fingerprint", "backend")
+PAPER_STATES = ("ok", "near_end", "out", "unknown")
+# PrinterStatus / PrintFinished problem codes → (paper, cover_open, online); None = unchanged
+_PRINTER_PROBLEMS = {
+    "paper_out": ("out", None, None), "near_end": ("near_end", None, True), "cover_open": (None, True, None),
+    "offline": (None, None, False), "not_responding": (None, None, False),
+}
+
+
+@dataclass
+class DeviceState:
+    name: str
+    up: bool | None = None            # None: not heard from yet
+    detail: str = ""
+    last_error: str = ""
+    last_error_at: float | None = None
+    changed_at: float | None = None
+    info: dict = field(default_factory=dict)   # per-device figures: sam_id, fps, paper, latency …
+
+
+class DeviceBoard:
+    def __init__(self, clock: Callable[[], float] = time.time, enabled: tuple[str, ...] = DEVICES):
+        self.clock = clock
+        self._lock = threading.Lock()
+        self.devices = {name: DeviceState(name) for name in enabled}
+        self.faults: Counter = Counter()
+        printer = self.devices.get("printer")
+        if printer:
+            printer.info.update(paper="unknown", cover_open=None, online=None)
+
+    def _dev(self, name: str) -> DeviceState:
+        if name not in self.devices:
+            self.devices[name] = DeviceState(name)
+        return self.devices[name]
+
+    def _set(self, name: str, up: bool, detail: str = "") -> None:
+        d = self._dev(name)
+        if d.up is not up:
+            d.changed_at = self.clock()
+        if not up:
+            if d.up is not False or detail != d.last_error:
+                self.faults[name] += 1
+            d.last_error, d.last_error_at = detail or "fault", self.clock()
+        d.up, d.detail = up, detail
+
+    # -- events ------------------------------------------------------------------------------------------------
+    def observe(self, item) -> None:
+        with self._lock:
+            if isinstance(item, ev.DeviceFault):
+                self._set(item.device, False, item.detail)
+            elif isinstance(item, ev.DeviceRecovered):
+                self._set(item.device, True)
+            elif isinstance(item, ev.BackendDown):
+                self._set("backend", False, "unreachable")
+            elif isinstance(item, ev.BackendUp):
+                self._set("backend", True)
+            elif isinstance(item, ev.PrinterStatus):
+                self._printer(item.ok, item.problem)
+            elif isinstance(item, ev.PrintFinished):
+                self._printer(item.ok, item.problem)
+
+    def _printer(self, ok: bool, problem: str) -> None:
+        info = self._dev("printer").info
+        if ok:
+            info.update(paper="near_end" if problem == "near_end" else "ok", cover_open=False, online=True)
+            self._set("printer", True, problem)
+            return
+        paper, cover, online = _PRINTER_PROBLEMS.get(problem, (None, None, None))
+        for key, value in (("paper", paper), ("cover_open", cover), ("online", online)):
+            if value is not None:
+                info[key] = value
+        self._set("printer", False, problem or "error")
+
+    def printer_status(self, status) -> None:
+        """A drivers.printer.port.PrinterStatus (duck-typed) from a status poll."""
+        with self._lock:
+            info = self._dev("printer").info
+            info.update(paper="out" if status.paper_out else "near_end" if status.near_end else "ok",
+                        cover_open=status.cover_open, online=status.online, state=status.state)
+            self._set("printer", status.state in ("ok", "near_end"), "" if status.state == "ok" else status.state)
+
+    # -- figures from the services -----------------------------------------------------------------------------
+    def set_info(self, device: str, **info) -> None:
+        with self._lock:
+            self._dev(device).info.update(info)
+
+    def sam_id(self, sam_id: str) -> None:
+        self.set_info("idcard", sam_id=sam_id)
+
+    def camera_fps(self, fps: float) -> None:
+        self.set_info("camera", fps=round(fps, 1))
+
+    def face_rate(self, frames_per_s: float) -> None:
+        self.set_info("camera", face_fps=round(frames_per_s, 1))
+
+    def backend_latency(self, snapshot: dict) -> None:
+        """OfficeClient.latency.snapshot(): p50_ms, p99_ms, requests, failures, last_error."""
+        self.set_info("backend", **{k: snapshot.get(k) for k in ("p50_ms", "p99_ms", "requests", "failures")})
+        if snapshot.get("last_error"):
+            with self._lock:
+                self._dev("backend").last_error = snapshot["last_error"]
+
+    def journal_backlog(self, backlog: int, oldest_pending: str | None = None) -> None:
+        self.set_info("backend", journal_backlog=backlog, oldest_pending=oldest_pending)
+
+    # -- reading -----------------------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, dict]:
+        with self._lock:
+            return {name: {**asdict(d), "info": dict(d.info), "faults": self.faults[name]}
+                    for name, d in self.devices.items()}
+
+    def fault_counts(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self.faults)

@@ -1,0 +1,187 @@
+"""Prometheus endpoint (config `maintenance.metrics_bind`, e.g. "127.0.0.1:9108" or "[::]:9108") so a
+city-wide Prometheus can watch every kiosk.
+
+The figures are read at scrape time from the device board and the counters (a custom collector on a private
+registry), so nothing has to be pushed and nothing can drift. A bind that fails (port taken, bad address) is a
+`MetricsUnavailable` with a clear message; `start_or_log` logs it and lets the kiosk run without metrics.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+from kiosk.domain.business import BUSINESSES
+from kiosk.errors import KioskError
+from kiosk.maintenance.devices import PAPER_STATES
+
+log = logging.getLogger("kiosk.metrics")
+
+PREFIX = "kiosk"
+METRIC_NAMES = (
+    "kiosk_info", "kiosk_device_up", "kiosk_device_faults_total", "kiosk_printer_paper_state",
+    "kiosk_printer_cover_open", "kiosk_tickets_total", "kiosk_checkins_total", "kiosk_redirects_total",
+    "kiosk_sessions_total", "kiosk_tickets_today", "kiosk_print_failures_total", "kiosk_journal_backlog",
+    "kiosk_camera_fps", "kiosk_face_pipeline_fps", "kiosk_backend_latency_seconds", "kiosk_backend_up",
+    "kiosk_paper_tickets_left_estimate", "kiosk_maintenance_logged_in",
+)
+
+
+class MetricsUnavailable(KioskError):
+    """The metrics endpoint could not be started; the kiosk carries on without it."""
+
+
+def parse_bind(bind: str) -> tuple[str, int]:
+    """'127.0.0.1:9108', '[::1]:9108', ':9108' (all IPv4 interfaces) → (host, port)."""
+    m = re.fullmatch(r"\s*(?:\[([0-9A-Fa-f:.]+)\]|([^\s:\[\]]*)):(\d{1,5})\s*", bind or "")
+    if not m or not 0 <= int(m.group(3)) < 65536:   # 0: any free port (tests)
+        raise MetricsUnavailable(f"maintenance.metrics_bind {bind!r} is not host:port (e.g. 127.0.0.1:9108)")
+    host = m.group(1) or m.group(2) or "0.0.0.0"
+    return host, int(m.group(3))
+
+
+class KioskCollector:
+    """Reads the board, the counters and a few callables at each scrape."""
+
+    def __init__(self, kiosk_id: str, office: str, board=None, counters=None,
+                 logged_in: Callable[[], bool] | None = None, version: str = ""):
+        self.labels = {"kiosk": kiosk_id, "office": office}
+        self.board, self.counters, self.logged_in, self.version = board, counters, logged_in, version
+
+    def _family(self, cls, name: str, doc: str, extra: tuple[str, ...] = ()):
+        return cls(name, doc, labels=[*self.labels, *extra])
+
+    def collect(self):
+        base = list(self.labels.values())
+        info = self._family(GaugeMetricFamily, "kiosk_info", "This kiosk (always 1).", ("version",))
+        info.add_metric([*base, self.version], 1)
+        yield info
+        if self.board is not None:
+            yield from self._devices(base)
+        if self.counters is not None:
+            yield from self._counts(base)
+        if self.logged_in is not None:
+            g = self._family(GaugeMetricFamily, "kiosk_maintenance_logged_in", "1 while a technician is logged in.")
+            g.add_metric(base, 1 if self.logged_in() else 0)
+            yield g
+
+    def _devices(self, base):
+        snap = self.board.snapshot()
+        up = self._family(GaugeMetricFamily, "kiosk_device_up", "1 up, 0 faulty (absent until first heard).",
+                          ("device",))
+        faults = self._family(CounterMetricFamily, "kiosk_device_faults", "Faults seen per device.", ("device",))
+        for name, d in snap.items():
+            if d["up"] is not None:
+                up.add_metric([*base, name], 1 if d["up"] else 0)
+            faults.add_metric([*base, name], d["faults"])
+        yield up
+        yield faults
+        printer = snap.get("printer", {}).get("info", {})
+        paper = self._family(GaugeMetricFamily, "kiosk_printer_paper_state", "1 for the current paper state.",
+                             ("state",))
+        for state in PAPER_STATES:
+            paper.add_metric([*base, state], 1 if printer.get("paper", "unknown") == state else 0)
+        yield paper
+        if printer.get("cover_open") is not None:
+            cover = self._family(GaugeMetricFamily, "kiosk_printer_cover_open", "1 while the cover is open.")
+            cover.add_metric(base, 1 if printer["cover_open"] else 0)
+            yield cover
+        backend = snap.get("backend", {})
+        info = backend.get("info", {})
+        if backend.get("up") is not None:
+            g = self._family(GaugeMetricFamily, "kiosk_backend_up", "1 when the office server answers.")
+            g.add_metric(base, 1 if backend["up"] else 0)
+            yield g
+        if info.get("journal_backlog") is not None:
+            g = self._family(GaugeMetricFamily, "kiosk_journal_backlog", "Journal entries not yet accepted upstream.")
+            g.add_metric(base, info["journal_backlog"])
+            yield g
+        lat = self._family(GaugeMetricFamily, "kiosk_backend_latency_seconds", "Office API latency (rolling).",
+                           ("quantile",))
+        for q, key in (("0.5", "p50_ms"), ("0.99", "p99_ms")):
+            if info.get(key) is not None:
+                lat.add_metric([*base, q], info[key] / 1000)
+        yield lat
+        camera = snap.get("camera", {}).get("info", {})
+        for key, name, doc in (("fps", "kiosk_camera_fps", "Camera frames per second."),
+                               ("face_fps", "kiosk_face_pipeline_fps", "Face pipeline frames analysed per second.")):
+            if camera.get(key) is not None:
+                g = self._family(GaugeMetricFamily, name, doc)
+                g.add_metric(base, camera[key])
+                yield g
+
+    def _counts(self, base):
+        life = self.counters.lifetime_counts()
+        for kind, name, doc in (("tickets", "kiosk_tickets", "Tickets issued, by business."),
+                                ("checkins", "kiosk_checkins", "Appointment check-ins, by business."),
+                                ("redirects", "kiosk_redirects", "Applicants sent to another office, by business.")):
+            c = self._family(CounterMetricFamily, name, doc, ("business",))
+            for business in BUSINESSES:
+                c.add_metric([*base, business], life[kind].get(business, 0))
+            yield c
+        sessions = self._family(CounterMetricFamily, "kiosk_sessions", "Applicant sessions, by outcome.", ("outcome",))
+        for outcome, n in sorted(life["sessions"].items()):
+            sessions.add_metric([*base, outcome], n)
+        yield sessions
+        failures = self._family(CounterMetricFamily, "kiosk_print_failures", "Failed prints, by problem.",
+                                ("problem",))
+        for problem, n in sorted(life["print_failures"].items()):
+            failures.add_metric([*base, problem], n)
+        yield failures
+        snap = self.counters.snapshot()
+        today = self._family(GaugeMetricFamily, "kiosk_tickets_today", "Tickets issued today (local date).",
+                             ("business",))
+        for business in BUSINESSES:
+            today.add_metric([*base, business], snap["tickets"].get(business, 0))
+        yield today
+        left = self._family(GaugeMetricFamily, "kiosk_paper_tickets_left_estimate",
+                            "Tickets left on the roll (estimate since the last reload).")
+        left.add_metric(base, snap["paper"]["tickets_left_estimate"])
+        yield left
+
+
+@dataclass
+class MetricsServer:
+    host: str
+    port: int
+    _server: object = None
+    _thread: object = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/metrics"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+
+def start_metrics(bind: str, collector: KioskCollector) -> MetricsServer:
+    host, port = parse_bind(bind)
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(collector)
+    try:
+        server, thread = start_http_server(port, addr=host, registry=registry)
+    except OSError as e:
+        raise MetricsUnavailable(f"cannot serve metrics on {bind}: {e.strerror or e}") from None
+    return MetricsServer(host, server.server_address[1], server, thread)
+
+
+def start_or_log(bind: str, collector: KioskCollector) -> MetricsServer | None:
+    """For the kiosk's start-up: metrics are useful, not vital — a failure is logged, never fatal."""
+    if not bind:
+        return None
+    try:
+        server = start_metrics(bind, collector)
+    except MetricsUnavailable as e:
+        log.error("metrics endpoint not started: %s", e, extra={"event": "metrics_bind_failed", "bind": bind})
+        return None
+    log.info("metrics on %s", server.url, extra={"event": "metrics_started"})
+    return server

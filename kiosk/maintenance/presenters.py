@@ -1,0 +1,127 @@
+"""What each maintenance screen shows, as plain rows the Kivy screens bind to (no Kivy here).
+
+A row is {"label", "value", "status"}; status is ok | warn | fault | unknown (the screen picks the colour).
+Screen names are listed in MAINTENANCE_SCREENS so `kiosk-diag screens` renders them all.
+"""
+from __future__ import annotations
+
+from kiosk.domain.business import BUSINESSES
+from kiosk.maintenance.report import county_name
+
+MAINTENANCE_SCREENS = ("maintenance_login", "maintenance_devices", "maintenance_selftest", "maintenance_counters",
+                       "maintenance_logs", "maintenance_settings", "maintenance_journal", "maintenance_report")
+
+T = {
+    "idcard": ("身份证阅读器", "ID card reader"), "scanner": ("扫码器", "Scanner"), "printer": ("打印机", "Printer"),
+    "camera": ("摄像头", "Camera"), "fingerprint": ("指纹仪", "Fingerprint"), "backend": ("办公系统", "Office server"),
+    "up": ("正常", "OK"), "down": ("故障", "Fault"), "unknown": ("未知", "Unknown"),
+    "sam_id": ("SAM 编号", "SAM ID"), "last_error": ("最近错误", "Last error"), "paper": ("纸张", "Paper"),
+    "cover_open": ("上盖", "Cover"), "online": ("联机", "Online"), "fps": ("帧率", "Frame rate"),
+    "face_fps": ("人脸处理速率", "Face pipeline rate"), "p50_ms": ("延迟 p50", "Latency p50"),
+    "p99_ms": ("延迟 p99", "Latency p99"), "journal_backlog": ("待上传", "Journal backlog"),
+    "ok": ("正常", "OK"), "near_end": ("将尽", "Near end"), "out": ("缺纸", "Out"), "open": ("打开", "Open"),
+    "closed": ("关闭", "Closed"), "yes": ("是", "yes"), "no": ("否", "no"),
+    "sessions": ("今日会话", "Sessions today"), "tickets": ("今日取号", "Tickets today"),
+    "checkins": ("预约签到", "Check-ins"), "redirects": ("引导至他处", "Redirected"),
+    "refusals": ("不予受理", "Refused"), "offline_tickets": ("离线号", "Offline tickets"),
+    "paper_left": ("剩余纸张(估)", "Paper left (est.)"), "tickets_unit": ("张", "tickets"),
+    "locked": ("错误次数过多，请 {s} 秒后再试", "Too many wrong PINs; try again in {s} s"),
+    "wrong_pin": ("PIN 错误（还可尝试 {n} 次）", "Wrong PIN ({n} tries left before a lockout)"),
+    "disabled": ("未设置维护 PIN", "No maintenance PIN is set"),
+}
+
+
+def tr(key: str, lang: str, **kw) -> str:
+    zh, en = T.get(key, (key, key))
+    return (zh if lang == "zh" else en).format(**kw)
+
+
+def _row(label: str, value, status: str = "ok") -> dict:
+    return {"label": label, "value": "—" if value is None or value == "" else str(value), "status": status}
+
+
+def login_message(result, lang: str) -> str:
+    """The line under the PIN pad after a LoginResult."""
+    from kiosk.maintenance.pin import FREE_ATTEMPTS
+
+    if result.accepted:
+        return ""
+    if result.reason == "locked":
+        return tr("locked", lang, s=int(result.retry_after_s + 0.999))
+    if result.reason == "disabled":
+        return tr("disabled", lang)
+    return tr("wrong_pin", lang, n=max(0, FREE_ATTEMPTS - result.failures))
+
+
+def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
+    """One heading row per device, then its figures."""
+    rows = []
+    for name, d in board_snapshot.items():
+        status = "unknown" if d["up"] is None else "ok" if d["up"] else "fault"
+        state = tr("unknown" if d["up"] is None else "up" if d["up"] else "down", lang)
+        rows.append({**_row(tr(name, lang), state + (f" · {d['detail']}" if d["detail"] else ""), status),
+                     "heading": True})
+        info = d["info"]
+        for key in ("sam_id", "fps", "face_fps", "p50_ms", "p99_ms", "journal_backlog"):
+            if info.get(key) is not None:
+                warn = key == "journal_backlog" and info[key] > 0
+                unit = " ms" if key.endswith("_ms") else ""
+                rows.append(_row(tr(key, lang), f"{info[key]}{unit}", "warn" if warn else "ok"))
+        if name == "printer":
+            paper = info.get("paper", "unknown")
+            rows.append(_row(tr("paper", lang), tr(paper, lang),
+                             {"ok": "ok", "near_end": "warn", "out": "fault"}.get(paper, "unknown")))
+            if info.get("cover_open") is not None:
+                rows.append(_row(tr("cover_open", lang), tr("open" if info["cover_open"] else "closed", lang),
+                                 "fault" if info["cover_open"] else "ok"))
+            if info.get("online") is not None:
+                rows.append(_row(tr("online", lang), tr("yes" if info["online"] else "no", lang),
+                                 "ok" if info["online"] else "fault"))
+        if d["last_error"]:
+            rows.append(_row(tr("last_error", lang), d["last_error"], "warn"))
+    return rows
+
+
+def counter_rows(snapshot: dict, lang: str) -> list[dict]:
+    rows = [_row(tr("sessions", lang), sum(snapshot["sessions"].values())),
+            _row(tr("tickets", lang), snapshot["tickets_total"])]
+    for business, n in snapshot["tickets"].items():
+        rows.append(_row("  " + BUSINESSES.get(business, {}).get(lang, business), n))
+    rows += [_row(tr("checkins", lang), snapshot["checkins_total"]),
+             _row(tr("redirects", lang), snapshot["redirects"]),
+             _row(tr("refusals", lang), snapshot["refusals"]),
+             _row(tr("offline_tickets", lang), snapshot["offline_tickets"], "warn" if snapshot["offline_tickets"] else "ok")]
+    left = snapshot["paper"]["tickets_left_estimate"]
+    rows.append(_row(tr("paper_left", lang), f"{left} {tr('tickets_unit', lang)}", "warn" if left < 50 else "ok"))
+    for county, n in sorted(snapshot["counties"].items(), key=lambda kv: -kv[1]):
+        rows.append(_row("  " + county_name(county, lang), n))
+    return rows
+
+
+def settings_rows(values: dict, lang: str) -> list[dict]:
+    from kiosk.maintenance.settings import SETTINGS
+
+    return [{**_row(getattr(s, lang), ", ".join(values[k]) if isinstance(values.get(k), list) else values.get(k)),
+             "key": k} for k, s in SETTINGS.items()]
+
+
+def audit_rows(entries: list[dict]) -> list[dict]:
+    """Newest first, one line each."""
+    out = []
+    for e in reversed(entries):
+        details = ", ".join(f"{k}={v}" for k, v in e.get("details", {}).items() if k != "actor")
+        status = "warn" if e.get("action", "").startswith(("login_failed", "login_refused")) else "ok"
+        out.append(_row(f"{e.get('at', '')} #{e.get('seq')}", f"{e.get('action')} {details}".strip(), status))
+    return out
+
+
+def report_rows(report: dict, lang: str) -> list[dict]:
+    share = f"{report['share_from_other_counties'] * 100:.1f}%"
+    labels = {"zh": ("办理件数", "当事人", "外县(区)当事人", "外县(区)占比", "跨县(区)件数"),
+              "en": ("Cases", "Applicants", "From other counties", "Share from other counties", "Cross-county cases")}
+    values = (report["cases"], report["applicants"], report["from_other_counties"], share,
+              report["cross_county_cases"])
+    rows = [_row(label, value) for label, value in zip(labels["zh" if lang == "zh" else "en"], values)]
+    rows += [_row("  " + BUSINESSES.get(b, {}).get(lang, b), n) for b, n in report["by_business"].items() if n]
+    rows += [_row("  " + county_name(c, lang), n) for c, n in report["by_home_county"].items() if n]
+    return rows

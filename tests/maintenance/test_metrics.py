@@ -1,0 +1,99 @@
+import logging
+import socket
+import urllib.request
+from datetime import date
+
+import pytest
+
+from kiosk import flow_events as ev
+from kiosk.maintenance.counters import DailyCounters
+from kiosk.maintenance.devices import DeviceBoard
+from kiosk.maintenance.metrics import (KioskCollector, MetricsUnavailable, parse_bind, start_metrics,
+                                       start_or_log)
+
+
+def scrape(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as resp:
+        return resp.read().decode()
+
+
+@pytest.fixture
+def collector():
+    board = DeviceBoard()
+    counters = DailyCounters(lambda: date(2026, 11, 26))
+    for item in (ev.IssueTicket("marriage", "A-1", ("x",)), ev.TicketIssued({"number": "A001"}),
+                 ev.SessionEnded("redirect", "reissue_certificate", "redirect", ("hukou_office_only",), ()),
+                 ev.DeviceFault("idcard", "timeout"), ev.PrinterStatus(False, "paper_out"), ev.BackendUp()):
+        counters.observe(item)
+        board.observe(item)
+    board.camera_fps(15)
+    board.face_rate(8)
+    board.backend_latency({"p50_ms": 20.0, "p99_ms": 150.0})
+    board.journal_backlog(4)
+    return KioskCollector("k-01", "441621", board, counters, logged_in=lambda: False, version="0.1.0")
+
+
+def test_metric_names_on_a_real_endpoint(collector):
+    server = start_metrics("127.0.0.1:0", collector)
+    try:
+        text = scrape(server.url)
+    finally:
+        server.stop()
+    from prometheus_client.parser import text_string_to_metric_families
+
+    samples = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            labels = dict(sample.labels)
+            assert labels.pop("kiosk") == "k-01" and labels.pop("office") == "441621"
+            samples[(sample.name, tuple(sorted(labels.items())))] = sample.value
+    expected = {
+        ("kiosk_device_up", (("device", "idcard"),)): 0, ("kiosk_device_up", (("device", "backend"),)): 1,
+        ("kiosk_device_faults_total", (("device", "idcard"),)): 1,
+        ("kiosk_printer_paper_state", (("state", "out"),)): 1, ("kiosk_printer_paper_state", (("state", "ok"),)): 0,
+        ("kiosk_tickets_total", (("business", "marriage"),)): 1,
+        ("kiosk_checkins_total", (("business", "marriage"),)): 1,
+        ("kiosk_redirects_total", (("business", "reissue_certificate"),)): 1,
+        ("kiosk_sessions_total", (("outcome", "redirect"),)): 1,
+        ("kiosk_tickets_today", (("business", "marriage"),)): 1,
+        ("kiosk_journal_backlog", ()): 4, ("kiosk_camera_fps", ()): 15, ("kiosk_face_pipeline_fps", ()): 8,
+        ("kiosk_backend_latency_seconds", (("quantile", "0.99"),)): 0.15, ("kiosk_backend_up", ()): 1,
+        ("kiosk_maintenance_logged_in", ()): 0, ("kiosk_info", (("version", "0.1.0"),)): 1,
+        ("kiosk_paper_tickets_left_estimate", ()): 727,
+    }
+    for key, value in expected.items():
+        assert samples.get(key) == pytest.approx(value), key
+    # A device never heard from has no up/down sample (absent, not a false 0).
+    assert ("kiosk_device_up", (("device", "scanner"),)) not in samples
+    names = {name for name, _ in samples}
+    from kiosk.maintenance.metrics import METRIC_NAMES
+    assert {n.removesuffix("_total") for n in names} <= {n.removesuffix("_total") for n in METRIC_NAMES}
+    assert "# TYPE kiosk_tickets_total counter" in text
+
+
+def test_port_in_use_is_a_defined_error(collector, caplog):
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    bind = f"127.0.0.1:{busy.getsockname()[1]}"
+    try:
+        with pytest.raises(MetricsUnavailable, match="cannot serve metrics"):
+            start_metrics(bind, collector)
+        with caplog.at_level(logging.ERROR, logger="kiosk.metrics"):
+            assert start_or_log(bind, collector) is None
+        assert any(getattr(r, "event", "") == "metrics_bind_failed" for r in caplog.records)
+    finally:
+        busy.close()
+
+
+@pytest.mark.parametrize("bind,expected", [("127.0.0.1:9108", ("127.0.0.1", 9108)), ("[::1]:9108", ("::1", 9108)),
+                                           (":9108", ("0.0.0.0", 9108)), ("localhost:1", ("localhost", 1))])
+def test_parse_bind(bind, expected):
+    assert parse_bind(bind) == expected
+
+
+@pytest.mark.parametrize("bind", ["", "9108", "127.0.0.1", "127.0.0.1:99999", "a b:1", "[::1:9108"])
+def test_bad_bind(bind, collector):
+    with pytest.raises(MetricsUnavailable):
+        parse_bind(bind)
+    assert start_or_log(bind, collector) is None

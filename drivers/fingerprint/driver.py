@@ -1,0 +1,94 @@
+"""R30x/AS608 standalone sensor on a serial port (57600 8N1): capture, extract, search its own library.
+
+It cannot compare with ID card templates (that needs the reader vendor's SDK: see vendor.py), so
+verify_against_card answers `unavailable`.
+"""
+from __future__ import annotations
+
+import time
+
+from drivers.fingerprint import codec
+from drivers.fingerprint.port import FingerprintResult
+from drivers.idcard.link import port_errors
+from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout
+
+
+class R30xSensor:
+    available = True
+    reason = ""
+
+    def __init__(self, url: str, baudrate: int = 57600, address: int = codec.DEFAULT_ADDRESS,
+                 answer_timeout_s: float = 1.0, library_size: int = 163):
+        self.url, self.baudrate, self.address = url, baudrate, address
+        self.answer_timeout_s, self.library_size = answer_timeout_s, library_size
+        self._ser = None
+        self._buf = bytearray()
+        self.bad_packets = 0
+
+    def _open(self):
+        import serial
+
+        if self._ser is None:
+            try:
+                self._ser = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=0.05)
+            except port_errors() + (ValueError,) as e:
+                raise DeviceNotFound("fingerprint", f"cannot open {self.url}: {e}") from None
+        return self._ser
+
+    def close(self) -> None:
+        ser, self._ser = self._ser, None
+        if ser is not None:
+            try:
+                ser.close()
+            except Exception:  # a vanished port may refuse to close
+                pass
+
+    def command(self, instruction: int, params: bytes = b"") -> codec.Packet:
+        """Send one command, return its ack (bad packets are counted and skipped until the timeout)."""
+        ser = self._open()
+        self._buf.clear()
+        try:
+            ser.reset_input_buffer()
+            ser.write(codec.build_command(instruction, params, self.address))
+            deadline = time.monotonic() + self.answer_timeout_s
+            while time.monotonic() < deadline:
+                self._buf += ser.read(max(1, ser.in_waiting))
+                for item in codec.split_stream(self._buf):
+                    if isinstance(item, codec.PacketError):
+                        self.bad_packets += 1
+                        continue
+                    packet = codec.parse_packet(item)
+                    if packet.pid == codec.PID_ACK and packet.payload:
+                        return packet
+        except port_errors() as e:
+            self.close()
+            raise DeviceNotFound("fingerprint", f"port vanished: {e}") from None
+        raise DeviceTimeout("fingerprint", f"no answer to instruction {instruction:02X}")
+
+    def identify(self, timeout_s: float = 10.0) -> FingerprintResult:
+        """Wait for a finger, extract it into buffer 1 and search the sensor's library."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            code = self.command(codec.GET_IMAGE).payload[0]
+            if code == codec.ACK_OK:
+                break
+            if code != codec.ACK_NO_FINGER:
+                raise DeviceError("fingerprint", f"get image: {codec.ACK_TEXT.get(code, hex(code))}")
+            if time.monotonic() >= deadline:
+                return FingerprintResult("no_finger")
+            time.sleep(0.05)
+        code = self.command(codec.GEN_CHAR, b"\x01").payload[0]
+        if code != codec.ACK_OK:
+            return FingerprintResult("no_match", reason=codec.ACK_TEXT.get(code, hex(code)))
+        ack = self.command(codec.SEARCH, b"\x01" + (0).to_bytes(2, "big") + self.library_size.to_bytes(2, "big"))
+        if ack.payload[0] == codec.ACK_OK and len(ack.payload) >= 5:
+            return FingerprintResult("match", score=int.from_bytes(ack.payload[3:5], "big"),
+                                     page=int.from_bytes(ack.payload[1:3], "big"))
+        return FingerprintResult("no_match", reason=codec.ACK_TEXT.get(ack.payload[0], hex(ack.payload[0])))
+
+    def verify_against_card(self, card_templates: bytes, timeout_s: float = 10.0) -> FingerprintResult:
+        return FingerprintResult("unavailable", reason="ID card templates need the reader vendor's SDK")
+
+
+def factory(url: str, baudrate: int = 57600, **options) -> R30xSensor:
+    return R30xSensor(url, baudrate=baudrate, **options)

@@ -1,0 +1,76 @@
+"""An R30x/AS608 sensor on a pseudo-terminal, and the in-process `sim://fingerprint` adapter.
+
+State: a finger on the glass (an id) or none, and the sensor's library {page: finger id}. Answers GetImage
+(00 / 02 no finger), GenChar (00 / 15 no image), Search (00 page score / 09 not found), VfyPwd (00 / 13);
+a packet with a bad checksum gets ack 01; anything else ack 01 too.
+"""
+from __future__ import annotations
+
+from drivers.fingerprint import codec
+from drivers.fingerprint.driver import R30xSensor
+from drivers.idcard.pty_device import PtyDevice
+
+
+class FingerprintSimulator(PtyDevice):
+    def __init__(self, baudrate: int = 57600, model_timing: bool = True, link_path: str | None = None,
+                 password: int = 0):
+        super().__init__(baudrate, model_timing, link_path, name="fingerprint")
+        self.finger: str | None = None
+        self.library: dict[int, str] = {}
+        self.password = password
+        self._image: str | None = None
+        self._char: str | None = None
+        self._rx = bytearray()
+
+    def put_finger(self, finger_id: str | None) -> None:
+        self.call(lambda: setattr(self, "finger", finger_id))
+
+    def enroll(self, page: int, finger_id: str) -> None:
+        self.call(lambda: self.library.__setitem__(page, finger_id))
+
+    def on_receive(self, data: bytes) -> None:
+        self._rx += data
+        for item in codec.split_stream(self._rx):
+            if isinstance(item, codec.PacketError):
+                self.send(codec.build_ack(codec.ACK_PACKET_ERROR))
+                continue
+            packet = codec.parse_packet(item)
+            if packet.pid == codec.PID_COMMAND and packet.payload:
+                self.send(codec.build_ack(*self.answer(packet.payload[0], packet.payload[1:]), packet.address))
+
+    def answer(self, instruction: int, params: bytes) -> tuple[int, bytes]:
+        if instruction == codec.GET_IMAGE:
+            self._image = self.finger
+            return (codec.ACK_OK if self.finger else codec.ACK_NO_FINGER), b""
+        if instruction == codec.GEN_CHAR:
+            self._char = self._image
+            return (codec.ACK_OK if self._image else codec.ACK_NO_IMAGE), b""
+        if instruction == codec.SEARCH:
+            page = next((p for p, f in sorted(self.library.items()) if f == self._char), None)
+            if page is None:
+                return codec.ACK_NOT_FOUND, bytes(4)
+            return codec.ACK_OK, page.to_bytes(2, "big") + (180).to_bytes(2, "big")
+        if instruction == codec.VERIFY_PASSWORD:
+            ok = params[:4] == self.password.to_bytes(4, "big")
+            return (codec.ACK_OK if ok else 0x13), b""
+        return codec.ACK_PACKET_ERROR, b""
+
+
+class SimulatedFingerprint(R30xSensor):
+    """A real R30xSensor talking to an in-process simulator (`sim` is the handle); the pty opens on first use."""
+
+    def __init__(self, model_timing: bool = False, **options):
+        super().__init__("", **options)
+        self.sim = FingerprintSimulator(self.baudrate, model_timing)
+
+    def _open(self):
+        self.url = self.sim.start_behind_link()   # idempotent: starts the pty once
+        return super()._open()
+
+    def close(self) -> None:
+        super().close()
+        self.sim.stop()
+
+
+def factory(url: str = "sim://fingerprint", **options) -> SimulatedFingerprint:
+    return SimulatedFingerprint(**options)

@@ -1,0 +1,123 @@
+"""Queue ticket content: what the applicant walks away with.
+
+Pure: built from arguments (office, policy, the number the queue gave, the time passed in); no clock, no I/O.
+A Ticket holds only masked personal data, so it can be logged, journalled and reprinted as it is.
+The QR identifies the ticket for the counter: TK1:<office>:<YYYYMMDD>:<number>:<ticket id>.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable
+
+from kiosk.domain.business import BUSINESSES
+from kiosk.domain.masking import mask_id_for_ticket, mask_name
+
+QR_PREFIX = "TK1"
+NUMBER_DIGITS = 3
+_TICKET_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,48}$")
+_QR = re.compile(r"^TK1:(\d{6}):(\d{8}):([A-Z]{0,2}\d{1,6}):([A-Za-z0-9_.\-]{1,48})$")
+
+
+@dataclass(frozen=True)
+class TicketParty:
+    name: str       # masked (张*丰)
+    id_tail: str    # masked, last 4 only (**************1234)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    ticket_id: str
+    office_code: str
+    office_zh: str
+    office_en: str
+    business: str
+    business_zh: str
+    business_en: str
+    prefix: str
+    number: int
+    issued_at: datetime
+    priority: bool = False
+    waiting_ahead: int | None = None
+    parties: tuple[TicketParty, ...] = ()
+    bring_zh: tuple[str, ...] = ()
+    bring_en: tuple[str, ...] = ()
+    offline: bool = False
+    note_zh: str = ""
+    note_en: str = ""
+
+    @property
+    def number_text(self) -> str:
+        return format_number(self.prefix, self.number)
+
+    @property
+    def qr_payload(self) -> str:
+        return f"{QR_PREFIX}:{self.office_code}:{self.issued_at:%Y%m%d}:{self.number_text}:{self.ticket_id}"
+
+
+@dataclass(frozen=True)
+class TicketQr:
+    office: str
+    date: str       # YYYYMMDD
+    number: str     # A012
+    ticket_id: str
+
+
+def format_number(prefix: str, number: int) -> str:
+    return f"{prefix}{number:0{NUMBER_DIGITS}d}"
+
+
+def parse_qr(payload: str) -> TicketQr | None:
+    m = _QR.match(payload.strip())
+    return TicketQr(*m.groups()) if m else None
+
+
+def parse_number(value: str | int, prefix: str) -> int:
+    """'A012', 'a12', '12' or 12 → 12 for prefix 'A'; ValueError for another prefix or no number."""
+    if isinstance(value, int):
+        number = value
+    else:
+        m = re.fullmatch(r"\s*([A-Za-z]{0,2})\s*(\d{1,6})\s*", value)
+        if not m:
+            raise ValueError(f"'{value}' is not a queue number like {format_number(prefix, 12)} or 12")
+        if m.group(1) and m.group(1).upper() != prefix.upper():
+            raise ValueError(f"'{value}' has prefix {m.group(1).upper()}, this business uses '{prefix}'")
+        number = int(m.group(2))
+    if number < 0:
+        raise ValueError("a queue number is not negative")
+    return number
+
+
+def is_offline_number(ticket_range: Any, number: int) -> bool:
+    """True when the number comes from the kiosk's own offline range (TicketRange in kiosk.config)."""
+    return ticket_range.offline_first <= number <= ticket_range.offline_last
+
+
+def build_ticket(*, office: Any, policy: Any, business: str, number: str | int, ticket_id: str,
+                 issued_at: datetime, waiting_ahead: int | None = None, priority: bool = False,
+                 parties: Iterable[tuple[str, str]] = (), offline: bool | None = None,
+                 note_zh: str = "", note_en: str = "") -> Ticket:
+    """office: OfficeConfig; policy: Policy; parties: (name, id number) in clear — masked here, never kept.
+
+    offline defaults to whether the number lies in the office's offline range for that business.
+    """
+    if business not in BUSINESSES:
+        raise ValueError(f"unknown business '{business}'; known: {list(BUSINESSES)}")
+    if not _TICKET_ID.match(ticket_id):
+        raise ValueError("ticket_id must be 1-48 characters of A-Z a-z 0-9 _ . -")
+    if waiting_ahead is not None and waiting_ahead < 0:
+        raise ValueError("waiting_ahead must not be negative")
+    ticket_range = office.tickets[business]
+    n = parse_number(number, ticket_range.prefix)
+    bring = policy.business[business].bring if business in policy.business else None
+    return Ticket(
+        ticket_id=ticket_id, office_code=office.code, office_zh=office.name.zh, office_en=office.name.en,
+        business=business, business_zh=BUSINESSES[business]["zh"], business_en=BUSINESSES[business]["en"],
+        prefix=ticket_range.prefix, number=n, issued_at=issued_at, priority=priority,
+        waiting_ahead=waiting_ahead,
+        parties=tuple(TicketParty(mask_name(name), mask_id_for_ticket(idn)) for name, idn in parties),
+        bring_zh=tuple(bring.zh) if bring else (), bring_en=tuple(bring.en) if bring else (),
+        offline=is_offline_number(ticket_range, n) if offline is None else offline,
+        note_zh=note_zh, note_en=note_en,
+    )

@@ -1,0 +1,136 @@
+"""Office API benchmark: 50 concurrent kiosks issuing tickets against one office, and the journal's cost.
+
+Prints figures (goal: p99 ≤ 100 ms on the 2-core reference machine). Run: `python -m bench.bench_office`.
+The server runs as its own process (as in production), so the kiosks' threads do not share its interpreter.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+KIOSKS, TICKETS_EACH, JOURNAL_RECORDS = 50, 10, 300
+BUSINESSES = ("marriage", "divorce_application", "divorce_certificate", "reissue_certificate", "archive_query",
+              "record_certificate")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(work: Path) -> tuple[subprocess.Popen, str]:
+    from kiosk.config import CONFIG_DIR
+
+    offices = work / "offices"
+    shutil.copytree(CONFIG_DIR / "offices", offices)
+    for f in offices.glob("*.toml"):             # the benchmark is about numbers, not the walk-in quota
+        f.write_text(re.sub(r"walk_in_daily_quota = \d+", "walk_in_daily_quota = 100000", f.read_text()))
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "office", "--port", str(port), "--db", str(work / "office.db"),
+                             "--offices", str(offices), "--now", "2026-11-26T10:05"])
+    url = f"http://127.0.0.1:{port}"
+    import requests
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(url + "/healthz", timeout=1)
+            return proc, url
+        except requests.ConnectionError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("office server did not start")
+            time.sleep(0.1)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+
+def bench_tickets(url: str, rounds: bool) -> dict:
+    """rounds=True: every kiosk takes one ticket at the same instant, TICKETS_EACH times (a burst per round);
+    False: every kiosk takes TICKETS_EACH tickets back to back (the server saturated throughout)."""
+    from kiosk.services.office_client import OfficeClient
+
+    clients = [OfficeClient(url, kiosk_id=f"bench-{i:02d}", retries=0) for i in range(KIOSKS)]
+    for c in clients:
+        c.health()                                   # open each kiosk's connection before timing
+    numbers: list[tuple[str, str]] = []
+    latencies: list[float] = []
+    lock, start = threading.Lock(), threading.Barrier(KIOSKS)
+
+    def kiosk(i: int) -> None:
+        start.wait()
+        for n in range(TICKETS_EACH):
+            if rounds:
+                start.wait()
+            business = BUSINESSES[(i + n) % len(BUSINESSES)]
+            t0 = time.perf_counter()
+            ticket = clients[i].issue_ticket("441621", business)
+            ms = (time.perf_counter() - t0) * 1000
+            with lock:
+                numbers.append((business, ticket["number"]))
+                latencies.append(ms)
+
+    threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(KIOSKS)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    return {"mode": "burst rounds" if rounds else "back to back", "kiosks": KIOSKS, "tickets": len(numbers),
+            "unique": len(set(numbers)) == len(numbers),
+            "p50_ms": _percentile(latencies, 0.50), "p99_ms": _percentile(latencies, 0.99),
+            "max_ms": round(max(latencies), 1), "tickets_per_s": round(len(numbers) / wall, 1)}
+
+
+def bench_journal(work: Path) -> dict:
+    from kiosk.services.journal import Journal
+
+    journal = Journal.open(work / "journal")
+    body = {"appointment_id": "AP4416212026112601", "kiosk_id": "bench",
+            "parties": [{"id_number": "441621199001011234"}, {"id_number": "441621199203041248"}],
+            "checked_in_at": "2026-11-26T10:05:00.000+08:00"}
+    t0 = time.perf_counter()
+    for _ in range(JOURNAL_RECORDS):
+        journal.append("checkin", "441621", "/v1/offices/441621/checkins", body)
+    append_us = (time.perf_counter() - t0) / JOURNAL_RECORDS * 1e6
+    t0 = time.perf_counter()
+    for _ in range(JOURNAL_RECORDS):
+        journal._seal(body)
+    seal_us = (time.perf_counter() - t0) / JOURNAL_RECORDS * 1e6
+    journal.close()
+    return {"records": JOURNAL_RECORDS, "append_us_per_record": round(append_us, 1),
+            "of_which_encryption_us": round(seal_us, 1), "synchronous": "FULL (WAL)"}
+
+
+def main() -> dict:
+    work = Path(tempfile.mkdtemp(prefix="bench-office-"))
+    proc, url = _start_server(work)
+    try:
+        figures = {"tickets_burst": bench_tickets(url, rounds=True),
+                   "tickets_saturated": bench_tickets(url, rounds=False), "journal": bench_journal(work)}
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+    figures["goal_p99_ms"] = 100
+    burst = figures["tickets_burst"]
+    figures["all_unique"] = burst["unique"] and figures["tickets_saturated"]["unique"]
+    figures["goal_met"] = figures["all_unique"] and burst["p99_ms"] <= 100
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), indent=2))

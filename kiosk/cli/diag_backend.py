@@ -1,0 +1,55 @@
+"""kiosk-diag backend ping: can this kiosk reach its office server, and how fast?"""
+from __future__ import annotations
+
+from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
+
+HELP = "office server: `backend ping [--url URL]` checks /healthz and the API, with latency"
+
+
+def configure(parser):
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ping = sub.add_parser("ping", help="GET /healthz and /v1/offices; exit 1 if the server cannot be reached")
+    ping.add_argument("--url", help="server URL (default: backend.url of the configuration)")
+    ping.add_argument("--config", help="kiosk configuration file (default: config/default.toml)")
+    ping.add_argument("--count", type=int, default=3, help="requests to time (default 3)")
+    ping.add_argument("--json", action="store_true")
+
+
+def client_from_args(args, **kw):
+    """An OfficeClient from --url/--config (shared with `journal replay`)."""
+    from kiosk.config import DEFAULT_CONFIG, ConfigError, load_kiosk_config
+    from kiosk.services.office_client import OfficeClient
+
+    try:
+        config = load_kiosk_config(args.config or DEFAULT_CONFIG)
+    except ConfigError as e:
+        if not getattr(args, "url", None):
+            raise UsageError(str(e)) from None
+        return OfficeClient(args.url, kiosk_id="kiosk-diag", **kw)
+    b = config.backend
+    return OfficeClient(getattr(args, "url", None) or b.url, kiosk_id=config.kiosk.id,
+                        connect_timeout_s=b.connect_timeout_s, read_timeout_s=b.read_timeout_s, **kw)
+
+
+def run(args) -> int:
+    from kiosk.errors import BackendError
+
+    if args.count < 1:
+        raise UsageError("--count must be at least 1")
+    client = client_from_args(args, retries=0)
+    result = {"ok": False, "url": client.base_url}
+    try:
+        for _ in range(args.count):
+            health = client.health()
+        result.update(ok=True, server_time=health.get("time"), offices=len(client.offices()))
+    except BackendError as e:
+        result["error"] = str(e)
+    finally:
+        client.close()
+    result["latency"] = client.latency.snapshot()
+    if args.json:
+        emit_json(result)
+    else:
+        state = "reachable" if result["ok"] else f"NOT reachable ({result.get('error')})"
+        print(f"{client.base_url}: {state}; p50 {result['latency']['p50_ms']} ms, p99 {result['latency']['p99_ms']} ms")
+    return EXIT_OK if result["ok"] else EXIT_FAILED

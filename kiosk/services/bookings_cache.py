@@ -1,0 +1,45 @@
+"""Today's bookings for this kiosk's office, kept (encrypted, in the journal database) for offline check-in."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from kiosk.services.checkin_rules import code_digest, normalise_id
+from kiosk.services.journal import Journal
+from kiosk.services.office_client import OfficeClient
+
+
+class BookingsCache:
+    def __init__(self, journal: Journal, client: OfficeClient, office: str, clock: Callable[[], datetime]):
+        self.journal, self.client, self.office, self.clock = journal, client, office, clock
+
+    def _today(self) -> str:
+        return self.clock().date().isoformat()
+
+    def refresh(self) -> int:
+        """Fetch today's bookings from the server (raises BackendError when it cannot)."""
+        today = self._today()
+        appointments = self.client.appointments_of(self.office, today)
+        self.journal.save_bookings(self.office, today, appointments)
+        return len(appointments)
+
+    def appointments(self) -> list[dict]:
+        return self.journal.load_bookings(self.office, self._today())[0]
+
+    def fetched_at(self) -> str | None:
+        return self.journal.load_bookings(self.office, self._today())[1]
+
+    def find(self, token: str | None = None, id_number: str | None = None, office: str | None = None,
+             phone: str | None = None, code: str | None = None) -> list[dict]:
+        """The same queries as the server's lookup, answered from the cache."""
+        found = []
+        for a in self.appointments():
+            if token and a.get("token") == token.strip().upper():
+                found.append(a)
+            elif id_number and (office or self.office) == a["office"] and any(
+                    normalise_id(p["id_number"]) == normalise_id(id_number) for p in a["parties"]):
+                found.append(a)
+            elif phone and code and a.get("phone") == phone.strip() \
+                    and a.get("code_digest") == code_digest(a["appointment_id"], code):
+                found.append(a)
+        return found

@@ -1,0 +1,255 @@
+"""The offline journal: every check-in and ticket is committed here, with its Idempotency-Key, before the
+network sees it; the forwarder sends pending entries in order until the server has answered each one.
+
+SQLite in WAL mode with synchronous=FULL (a committed entry survives power loss). Request bodies (ID numbers,
+addresses) and the bookings cache are encrypted with Fernet; the key file is created 0600 in the state dir.
+Offline ticket numbers come from a persisted counter, so they never repeat after a restart.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from kiosk.errors import KioskError
+from kiosk.services.backend_status import local_now
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, office TEXT NOT NULL,
+  path TEXT NOT NULL, body BLOB NOT NULL, created_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0, answered_at TEXT, http_status INTEGER, response TEXT,
+  error_code TEXT, offline_number TEXT, ref TEXT);
+CREATE INDEX IF NOT EXISTS entries_status ON entries(status, seq);
+CREATE TABLE IF NOT EXISTS offline_counters (
+  office TEXT NOT NULL, day TEXT NOT NULL, business TEXT NOT NULL, last INTEGER NOT NULL,
+  PRIMARY KEY (office, day, business));
+CREATE TABLE IF NOT EXISTS bookings_cache (
+  office TEXT NOT NULL, day TEXT NOT NULL, fetched_at TEXT NOT NULL, data BLOB NOT NULL,
+  PRIMARY KEY (office, day));
+"""
+# pending → acked (2xx) | rejected (4xx, kept for staff) | superseded (replaced by an offline ticket)
+FINAL = ("acked", "rejected", "superseded")
+
+
+class JournalError(KioskError):
+    """The journal cannot be opened or read (disk, key file, corruption)."""
+
+
+class OfflineRangeExhausted(JournalError):
+    """Every offline number for this business today has been used."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    key: str
+    kind: str            # checkin | ticket
+    office: str
+    path: str
+    body: dict
+    created_at: str
+    status: str
+    attempts: int
+    http_status: int | None
+    response: dict | None
+    error_code: str | None
+    offline_number: str | None
+    ref: str | None      # appointment id, for "already checked in here" while offline
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The Fernet key; created once with mode 0600 (O_EXCL, so two processes never make two keys)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+        return path.read_bytes().strip()
+    key = Fernet.generate_key()
+    with os.fdopen(fd, "wb") as f:
+        f.write(key)
+        f.flush()
+        os.fsync(f.fileno())
+    return key
+
+
+class Journal:
+    FILE, KEY_FILE = "journal.sqlite3", "journal.key"
+
+    def __init__(self, db_path: Path, fernet: Fernet, conn: sqlite3.Connection, clock: Callable[[], datetime]):
+        self.db_path, self._fernet, self._conn, self.clock = db_path, fernet, conn, clock
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, state_dir: Path | str, clock: Callable[[], datetime] = local_now) -> "Journal":
+        state = Path(state_dir)
+        try:
+            state.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fernet = Fernet(load_or_create_key(state / cls.KEY_FILE))
+            conn = sqlite3.connect(state / cls.FILE, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.executescript(SCHEMA)
+        except (OSError, sqlite3.Error, ValueError) as e:
+            raise JournalError(f"cannot open the journal in {state}: {e}") from None
+        return cls(state / cls.FILE, fernet, conn, clock)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def _now(self) -> str:
+        return self.clock().isoformat(timespec="milliseconds")
+
+    def _seal(self, obj) -> bytes:
+        return self._fernet.encrypt(json.dumps(obj, ensure_ascii=False).encode())
+
+    def _open(self, blob: bytes):
+        try:
+            return json.loads(self._fernet.decrypt(blob))
+        except InvalidToken:
+            raise JournalError("journal data cannot be decrypted (wrong or replaced key file)") from None
+
+    def _entry(self, row) -> Entry:
+        return Entry(row["seq"], row["key"], row["kind"], row["office"], row["path"], self._open(row["body"]),
+                     row["created_at"], row["status"], row["attempts"], row["http_status"],
+                     json.loads(row["response"]) if row["response"] else None, row["error_code"],
+                     row["offline_number"], row["ref"])
+
+    # -- writing -----------------------------------------------------------------------------------------------
+    def _insert(self, kind, office, path, body, key, offline_number, ref) -> None:
+        self._conn.execute(
+            "INSERT INTO entries (key, kind, office, path, body, created_at, offline_number, ref)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (key, kind, office, path, self._seal(body), self._now(), offline_number, ref))
+
+    def append(self, kind: str, office: str, path: str, body: dict, key: str | None = None,
+               ref: str | None = None) -> Entry:
+        """Commit one request (durably) and return it; the caller may send it only after this returns."""
+        key = key or uuid.uuid4().hex
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._insert(kind, office, path, body, key, None, ref)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return self.get(key)
+
+    def append_offline_ticket(self, office: str, path: str, body: dict, prefix: str, first: int, last: int,
+                              day: str) -> Entry:
+        """Take the next number of the kiosk's offline range and journal the ticket, in one transaction."""
+        key = uuid.uuid4().hex
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._conn.execute("SELECT last FROM offline_counters WHERE office=? AND day=? AND business=?",
+                                         (office, day, body["business"])).fetchone()
+                seq = first if row is None else row["last"] + 1
+                if seq > last:
+                    raise OfflineRangeExhausted(f"offline numbers {prefix}{first}–{prefix}{last} all used today")
+                self._conn.execute("INSERT OR REPLACE INTO offline_counters (office, day, business, last)"
+                                   " VALUES (?,?,?,?)", (office, day, body["business"], seq))
+                number = f"{prefix}{seq:03d}"
+                full = {**body, "offline": {"number": number, "issued_at": self._now()}}
+                self._insert("ticket", office, path, full, key, number, body.get("appointment_id"))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return self.get(key)
+
+    def record_answer(self, key: str, http_status: int, response: dict) -> bool:
+        """Store the server's answer to a pending entry; False if it was already settled (e.g. superseded)."""
+        status = "acked" if http_status < 400 else "rejected"
+        code = response.get("error") if http_status >= 400 else None
+        with self._lock:
+            cur = self._conn.execute(
+                "UPDATE entries SET status=?, http_status=?, response=?, error_code=?, answered_at=?,"
+                " attempts=attempts+1 WHERE key=? AND status='pending'",
+                (status, http_status, json.dumps(response, ensure_ascii=False), code, self._now(), key))
+        return cur.rowcount == 1
+
+    def count_attempt(self, key: str) -> None:
+        with self._lock:
+            self._conn.execute("UPDATE entries SET attempts=attempts+1 WHERE key=?", (key,))
+
+    def supersede(self, key: str) -> bool:
+        """Give up waiting for an answer (an offline ticket replaces it); False if it was answered meanwhile."""
+        with self._lock:
+            cur = self._conn.execute("UPDATE entries SET status='superseded', answered_at=? WHERE key=?"
+                                     " AND status='pending'", (self._now(), key))
+        return cur.rowcount == 1
+
+    def purge(self, retention_days: int) -> int:
+        """Delete settled entries (and old counters and caches) older than the retention period."""
+        cutoff = (self.clock() - timedelta(days=retention_days)).isoformat(timespec="milliseconds")
+        day = cutoff[:10]
+        with self._lock:
+            n = self._conn.execute("DELETE FROM entries WHERE status != 'pending' AND answered_at < ?",
+                                   (cutoff,)).rowcount
+            self._conn.execute("DELETE FROM offline_counters WHERE day < ?", (day,))
+            self._conn.execute("DELETE FROM bookings_cache WHERE day < ?", (self.clock().date().isoformat(),))
+        return n
+
+    # -- reading -----------------------------------------------------------------------------------------------
+    def get(self, key: str) -> Entry | None:
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM entries WHERE key=?", (key,)).fetchone()
+        return self._entry(row) if row else None
+
+    def pending(self, limit: int = 100) -> list[Entry]:
+        with self._lock:
+            rows = self._conn.execute("SELECT * FROM entries WHERE status='pending' ORDER BY seq LIMIT ?",
+                                      (limit,)).fetchall()
+        return [self._entry(r) for r in rows]
+
+    def entries(self, status: str | None = None, limit: int = 1000) -> list[Entry]:
+        where, args = ("WHERE status=?", (status, limit)) if status else ("", (limit,))
+        with self._lock:
+            rows = self._conn.execute(f"SELECT * FROM entries {where} ORDER BY seq LIMIT ?", args).fetchall()
+        return [self._entry(r) for r in rows]
+
+    def backlog(self) -> int:
+        with self._lock:
+            return self._conn.execute("SELECT COUNT(*) FROM entries WHERE status='pending'").fetchone()[0]
+
+    def checked_in_here(self, appointment_id: str, exclude_key: str | None = None) -> bool:
+        """A check-in for this appointment is journaled and not refused by the server."""
+        with self._lock:
+            return self._conn.execute("SELECT 1 FROM entries WHERE kind='checkin' AND ref=? AND key != ? AND"
+                                      " status IN ('pending','acked')",
+                                      (appointment_id, exclude_key or "")).fetchone() is not None
+
+    def status(self) -> dict:
+        with self._lock:
+            counts = dict(self._conn.execute("SELECT status, COUNT(*) FROM entries GROUP BY status").fetchall())
+            oldest = self._conn.execute("SELECT MIN(created_at) FROM entries WHERE status='pending'").fetchone()[0]
+            offline = self._conn.execute("SELECT COUNT(*) FROM entries WHERE offline_number IS NOT NULL"
+                                         " AND created_at >= ?", (self.clock().date().isoformat(),)).fetchone()[0]
+        return {"backlog": counts.get("pending", 0), "oldest_pending": oldest,
+                "by_status": {s: counts.get(s, 0) for s in ("pending", *FINAL)},
+                "offline_tickets_today": offline, "path": str(self.db_path)}
+
+    # -- bookings cache ----------------------------------------------------------------------------------------
+    def save_bookings(self, office: str, day: str, appointments: list[dict]) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO bookings_cache (office, day, fetched_at, data) VALUES (?,?,?,?)",
+                               (office, day, self._now(), self._seal(appointments)))
+
+    def load_bookings(self, office: str, day: str) -> tuple[list[dict], str | None]:
+        with self._lock:
+            row = self._conn.execute("SELECT fetched_at, data FROM bookings_cache WHERE office=? AND day=?",
+                                     (office, day)).fetchone()
+        return (self._open(row["data"]), row["fetched_at"]) if row else ([], None)

@@ -1,0 +1,192 @@
+"""HTTP client for the office API (CONTRACTS §3) with timeouts, safe retries, typed errors and latency figures.
+
+Retries only where they cannot apply anything twice: GETs, and POSTs that carry an Idempotency-Key (the server
+answers a repeated key with its first answer). requests' own errors never leave this module.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import deque
+
+import requests
+
+from kiosk.errors import BackendError
+from kiosk.services.backend_status import BackendStatus
+
+
+class BackendUnavailable(BackendError):
+    """No usable answer: refused, timed out, connection dropped, or a server error (5xx)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"office server unavailable: {reason}")
+
+
+class BackendRejected(BackendError):
+    """The server answered and said no (4xx); `code` is its stable error code."""
+
+    def __init__(self, status: int, code: str, body: dict | None = None):
+        self.status, self.code, self.body = status, code, body or {}
+        self.message = self.body.get("message") or {"zh": code, "en": code}
+        super().__init__(f"office server refused ({status} {code})")
+
+
+class QuotaExhausted(BackendRejected):
+    """Today's walk-in quota (or the number range) is used up."""
+
+
+class IdempotencyConflict(BackendRejected):
+    """The Idempotency-Key was already used with a different request."""
+
+
+class NotFound(BackendRejected):
+    """No such appointment (or not for today), office or path."""
+
+
+def rejection(status: int, body: dict | None) -> BackendRejected:
+    code = (body or {}).get("error") or f"http_{status}"
+    if code in ("quota_exhausted", "range_exhausted"):
+        return QuotaExhausted(status, code, body)
+    if code == "idempotency_conflict":
+        return IdempotencyConflict(status, code, body)
+    if status == 404:
+        return NotFound(status, code, body)
+    return BackendRejected(status, code, body)
+
+
+class LatencyStats:
+    """Rolling window of request times for the maintenance screen."""
+
+    def __init__(self, window: int = 500):
+        self._ms: deque[float] = deque(maxlen=window)
+        self._lock = threading.Lock()
+        self.requests = self.failures = 0
+        self.last_error = ""
+
+    def record(self, ms: float, ok: bool, error: str = "") -> None:
+        with self._lock:
+            self._ms.append(ms)
+            self.requests += 1
+            if not ok:
+                self.failures += 1
+                self.last_error = error
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            ordered = sorted(self._ms)
+
+        def pick(q: float) -> float | None:
+            return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1) if ordered else None
+
+        return {"requests": self.requests, "failures": self.failures, "last_error": self.last_error,
+                "p50_ms": pick(0.50), "p99_ms": pick(0.99), "window": len(ordered)}
+
+
+class OfficeClient:
+    def __init__(self, base_url: str, *, kiosk_id: str, connect_timeout_s: float = 2.0, read_timeout_s: float = 5.0,
+                 retries: int = 2, backoff_s: float = 0.2, status: BackendStatus | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.kiosk_id = kiosk_id
+        self.timeout = (connect_timeout_s, read_timeout_s)
+        self.retries, self.backoff_s = retries, backoff_s
+        self.status = status or BackendStatus()
+        self.latency = LatencyStats()
+        self._local = threading.local()          # one Session per thread: the UI worker and the forwarder
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+
+    @classmethod
+    def from_config(cls, config, status: BackendStatus | None = None, **kw) -> "OfficeClient":
+        b = config.backend
+        return cls(b.url, kiosk_id=config.kiosk.id, connect_timeout_s=b.connect_timeout_s,
+                   read_timeout_s=b.read_timeout_s, status=status, **kw)
+
+    @property
+    def session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.headers["User-Agent"] = f"heyuan-kiosk/{self.kiosk_id}"
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+
+    def request(self, method: str, path: str, *, params: dict | None = None, body: dict | None = None,
+                key: str | None = None, retries: int | None = None) -> dict:
+        return self.send(method, path, params=params, body=body, key=key, retries=retries)[1]
+
+    def send(self, method: str, path: str, *, params: dict | None = None, body: dict | None = None,
+             key: str | None = None, retries: int | None = None) -> tuple[int, dict]:
+        """(HTTP status, JSON body) of a 2xx answer; raises BackendRejected (4xx) or BackendUnavailable."""
+        if method != "GET" and not key:
+            raise ValueError("every POST needs an Idempotency-Key")
+        headers = {"Idempotency-Key": key} if key else {}
+        attempts = 1 + (self.retries if retries is None else retries)
+        failure = ""
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(self.backoff_s * (2 ** (attempt - 1)))
+            started = time.perf_counter()
+            try:
+                resp = self.session.request(method, self.base_url + path, params=params, json=body,
+                                            headers=headers, timeout=self.timeout)
+                data = resp.json() if resp.content else {}
+            except (requests.RequestException, ValueError) as e:
+                failure = type(e).__name__
+                self.latency.record((time.perf_counter() - started) * 1000, False, failure)
+                continue
+            ms = (time.perf_counter() - started) * 1000
+            if resp.status_code >= 500:
+                failure = f"HTTP {resp.status_code}"
+                self.latency.record(ms, False, failure)
+                continue
+            self.latency.record(ms, True)
+            self.status.report(True)
+            if resp.status_code >= 400:
+                raise rejection(resp.status_code, data if isinstance(data, dict) else None)
+            return resp.status_code, data
+        self.status.report(False, failure)
+        raise BackendUnavailable(failure)
+
+    # -- the API -----------------------------------------------------------------------------------------------
+    def health(self) -> dict:
+        return self.request("GET", "/healthz", retries=0)
+
+    def offices(self) -> list[dict]:
+        return self.request("GET", "/v1/offices")["offices"]
+
+    def lookup(self, **query) -> list[dict]:
+        """token=… | id_number=…, office=… | phone=…, code=… → today's bookings (NotFound when none)."""
+        return self.request("GET", "/v1/appointments/lookup", params=query)["appointments"]
+
+    def appointments_of(self, office: str, day: str | None = None) -> list[dict]:
+        return self.request("GET", f"/v1/offices/{office}/appointments",
+                            params={"date": day} if day else None)["appointments"]
+
+    def checkin(self, office: str, appointment_id: str, id_numbers: list[str], key: str | None = None,
+                checked_in_at: str | None = None) -> dict:
+        body = {"appointment_id": appointment_id, "kiosk_id": self.kiosk_id,
+                "parties": [{"id_number": n} for n in id_numbers]}
+        if checked_in_at:
+            body["checked_in_at"] = checked_in_at
+        return self.request("POST", f"/v1/offices/{office}/checkins", body=body, key=key or new_key())
+
+    def issue_ticket(self, office: str, business: str, appointment_id: str | None = None,
+                     key: str | None = None, **extra) -> dict:
+        body = {"business": business, "appointment_id": appointment_id, "kiosk_id": self.kiosk_id, **extra}
+        return self.request("POST", f"/v1/offices/{office}/tickets", body=body, key=key or new_key())
+
+    def citywide_report(self, office: str, start: str, end: str) -> dict:
+        return self.request("GET", f"/v1/offices/{office}/reports/citywide", params={"from": start, "to": end})
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,171 @@
+"""What the kiosk flow calls to check in and take a number, online or not.
+
+Every check-in and ticket is journaled first, then sent by the forwarder; the caller waits for the answer up
+to the client's timeouts. With no answer: a check-in is validated against the cached bookings and stays queued;
+a ticket is replaced by one from the kiosk's offline range (the unanswered request is superseded, so the server
+voids whatever it may have issued for it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from kiosk.services.backend_status import BackendStatus, local_now
+from kiosk.services.bookings_cache import BookingsCache
+from kiosk.services.checkin_rules import MESSAGES, checkin_problem
+from kiosk.services.forwarder import Forwarder
+from kiosk.services.journal import Entry, Journal
+from kiosk.services.office_client import BackendRejected, BackendUnavailable, OfficeClient, rejection
+
+
+@dataclass(frozen=True)
+class CheckinOutcome:
+    appointment_id: str
+    online: bool                 # False: accepted from the cache, queued for the server
+    checked_in_at: str
+
+
+@dataclass(frozen=True)
+class TicketOutcome:
+    number: str
+    business: str
+    offline: bool
+    priority: str                # booked | walk_in
+    issued_at: str
+    waiting_ahead: int | None    # None when offline (unknown)
+    ticket_id: str | None
+
+
+def _refusal(code: str, status: int = 409) -> BackendRejected:
+    return rejection(status, {"error": code, "message": MESSAGES.get(code, {"zh": code, "en": code})})
+
+
+class OfficeLink:
+    def __init__(self, *, office, client: OfficeClient, journal: Journal, clock: Callable[[], datetime] = local_now,
+                 bookings_refresh_s: float = 300, retention_days: int = 30, answer_wait_s: float | None = None,
+                 retry_s: float = 1.0):
+        self.office, self.client, self.journal, self.clock = office, client, journal, clock
+        self.status: BackendStatus = client.status
+        self.cache = BookingsCache(journal, client, office.code, clock)
+        self.answer_wait_s = answer_wait_s if answer_wait_s is not None else sum(client.timeout) + 0.5
+        self.forwarder = Forwarder(journal, client, retry_s=retry_s, jobs=[
+            (bookings_refresh_s, self.cache.refresh),
+            (6 * 3600, lambda: journal.purge(retention_days)),
+        ])
+
+    @classmethod
+    def from_config(cls, config, office, on_change=None, clock: Callable[[], datetime] = local_now) -> "OfficeLink":
+        """Wire the real client and journal from the kiosk configuration (no I/O until start())."""
+        client = OfficeClient.from_config(config, BackendStatus(on_change))
+        journal = Journal.open(config.state_dir, clock)
+        return cls(office=office, client=client, journal=journal, clock=clock,
+                   bookings_refresh_s=config.backend.bookings_refresh_s,
+                   retention_days=config.backend.journal_retention_days)
+
+    def start(self) -> None:
+        self.forwarder.start()
+
+    def stop(self) -> None:
+        self.forwarder.stop()
+        self.client.close()
+
+    def _stamp(self) -> str:
+        return self.clock().isoformat(timespec="milliseconds")
+
+    def _path(self, what: str) -> str:
+        return f"/v1/offices/{self.office.code}/{what}"
+
+    def _online(self) -> bool:
+        return self.status.up is not False
+
+    def _await(self, entry: Entry) -> Entry | None:
+        """The settled entry, or None if the server gave no answer in time."""
+        self.forwarder.wake()
+        settled = self.forwarder.wait_settled(entry.key, self.answer_wait_s)
+        return settled if settled is not None and settled.status in ("acked", "rejected") else None
+
+    # -- lookups -----------------------------------------------------------------------------------------------
+    def lookup(self, **query) -> tuple[list[dict], str]:
+        """(appointments, "online" | "cache"); raises NotFound when there are none."""
+        try:
+            return self.client.lookup(**query), "online"
+        except BackendUnavailable:
+            found = self.cache.find(**query)
+            if not found:
+                raise _refusal("appointment_not_found", 404) from None
+            return found, "cache"
+
+    # -- check-in ----------------------------------------------------------------------------------------------
+    def check_in(self, appointment: dict, id_numbers: list[str]) -> CheckinOutcome:
+        at = self._stamp()
+        body = {"appointment_id": appointment["appointment_id"], "kiosk_id": self.client.kiosk_id,
+                "parties": [{"id_number": n} for n in id_numbers], "checked_in_at": at}
+        if not self._online():
+            self._check_offline(appointment, id_numbers)
+        entry = self.journal.append("checkin", self.office.code, self._path("checkins"), body,
+                                    ref=appointment["appointment_id"])
+        if self._online():
+            settled = self._await(entry)
+            if settled is not None:
+                if settled.status == "rejected":
+                    raise rejection(settled.http_status, settled.response)
+                return CheckinOutcome(appointment["appointment_id"], True, at)
+            # No answer: the entry stays queued and the cache decides. If the cache refuses, the entry is not
+            # sent later (the applicant was told no); a copy already in flight may still land, which is harmless.
+            try:
+                self._check_offline(appointment, id_numbers, exclude_key=entry.key)
+            except BackendRejected:
+                self.journal.supersede(entry.key)
+                raise
+        self.forwarder.wake()
+        return CheckinOutcome(appointment["appointment_id"], False, at)
+
+    def _check_offline(self, appointment: dict, id_numbers: list[str], exclude_key: str | None = None) -> None:
+        cached = next((a for a in self.cache.appointments()
+                       if a["appointment_id"] == appointment["appointment_id"]), None)
+        if cached is None:
+            raise _refusal("appointment_not_found", 404)
+        here = self.journal.checked_in_here(cached["appointment_id"], exclude_key)
+        w = self.office.appointment_window
+        problem = checkin_problem(cached, id_numbers, self.clock(), w.minutes_before, w.minutes_after,
+                                  bool(cached.get("checked_in")) or here)
+        if problem:
+            raise _refusal(problem, 422 if problem == "parties_mismatch" else 409)
+
+    # -- tickets -----------------------------------------------------------------------------------------------
+    def issue_ticket(self, business: str, appointment_id: str | None = None,
+                     parties: list[dict] | None = None) -> TicketOutcome:
+        body = {"business": business, "appointment_id": appointment_id, "kiosk_id": self.client.kiosk_id}
+        if parties and not appointment_id:
+            body["parties"] = [{"id_number": p["id_number"], "address": p.get("address", "")} for p in parties]
+        supersedes = None
+        if self._online():
+            entry = self.journal.append("ticket", self.office.code, self._path("tickets"), body, ref=appointment_id)
+            settled = self._await(entry)
+            if settled is None and not self.journal.supersede(entry.key):
+                settled = self.journal.get(entry.key)       # answered just as we gave up: use it
+            if settled is not None:
+                if settled.status == "rejected":
+                    raise rejection(settled.http_status, settled.response)
+                t = settled.response
+                return TicketOutcome(t["number"], business, bool(t.get("offline")), t["priority"], t["issued_at"],
+                                     t["waiting_ahead"], t["ticket_id"])
+            supersedes = entry.key
+        rng = self.office.tickets[business]
+        offline_body = {**body, "supersedes": supersedes} if supersedes else body
+        entry = self.journal.append_offline_ticket(self.office.code, self._path("tickets"), offline_body,
+                                                   rng.prefix, rng.offline_first, rng.offline_last,
+                                                   self.clock().date().isoformat())
+        self.forwarder.wake()
+        return TicketOutcome(entry.offline_number, business, True, "booked" if appointment_id else "walk_in",
+                             entry.body["offline"]["issued_at"], None, None)
+
+    # -- maintenance -------------------------------------------------------------------------------------------
+    def backlog(self) -> int:
+        return self.journal.backlog()
+
+    def snapshot(self) -> dict:
+        return {"backend": self.status.snapshot(), "latency": self.client.latency.snapshot(),
+                "journal": self.journal.status(), "bookings_cached_at": self.cache.fetched_at(),
+                "url": self.client.base_url}

@@ -1,0 +1,46 @@
+"""The server's idea of "now", injectable so tests and demos can pin the date.
+
+Offices are in China (UTC+8, no daylight saving), so local time is a fixed offset.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import Callable
+
+from kiosk.services.backend_status import CHINA
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(CHINA)
+
+
+def offset_clock(start: datetime) -> Clock:
+    """A clock that starts at `start` and then runs at real speed (for `--now` on the command line)."""
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=CHINA)
+    t0 = time.monotonic()
+    return lambda: (start + timedelta(seconds=time.monotonic() - t0)).astimezone(CHINA)
+
+
+class ManualClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, start: datetime):
+        self.current = start if start.tzinfo else start.replace(tzinfo=CHINA)
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta) -> None:
+        self.current += timedelta(**delta)
+
+    def set(self, when: datetime) -> None:
+        self.current = when if when.tzinfo else when.replace(tzinfo=CHINA)
+
+
+def parse_instant(text: str) -> datetime:
+    """ISO date-time; without an offset it is China local time."""
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=CHINA)

@@ -1,0 +1,41 @@
+"""API errors: an HTTP status, a stable machine code and a message in both languages."""
+from __future__ import annotations
+
+from kiosk.services.checkin_rules import MESSAGES as CHECKIN_MESSAGES
+
+MESSAGES: dict[str, dict[str, str]] = {
+    **CHECKIN_MESSAGES,
+    "idempotency_key_required": {"zh": "请求缺少 Idempotency-Key。", "en": "The Idempotency-Key header is required."},
+    "idempotency_conflict": {"zh": "同一 Idempotency-Key 已用于不同的请求。",
+                             "en": "This Idempotency-Key was already used with a different request."},
+    "superseded": {"zh": "该请求已被离线取号记录取代。", "en": "This request was superseded by an offline ticket."},
+    "unknown_office": {"zh": "没有这个婚姻登记处。", "en": "No such office."},
+    "unknown_business": {"zh": "没有这项业务。", "en": "No such business."},
+    "appointment_not_found": {"zh": "没有找到预约。", "en": "No appointment was found."},
+    "other_office": {"zh": "该预约属于其他婚姻登记处。", "en": "This appointment is for another office."},
+    "business_mismatch": {"zh": "业务类型与预约不一致。", "en": "The business does not match the appointment."},
+    "not_checked_in": {"zh": "预约尚未签到。", "en": "The appointment has not been checked in."},
+    "ticket_already_issued": {"zh": "该预约已取过号。", "en": "A ticket was already issued for this appointment."},
+    "quota_exhausted": {"zh": "今日现场取号名额已满，请预约后再来。",
+                        "en": "Today's walk-in tickets are all gone; please book an appointment."},
+    "range_exhausted": {"zh": "今日该业务号码已发完。", "en": "All of today's numbers for this business are used."},
+    "offline_number_invalid": {"zh": "离线号码不在离线号段内。", "en": "The offline number is outside the offline range."},
+    "offline_number_taken": {"zh": "该离线号码已登记。", "en": "This offline number is already recorded."},
+    "too_many_attempts": {"zh": "验证码错误次数过多，请稍后再试。", "en": "Too many wrong codes; please try again later."},
+    "queue_empty": {"zh": "没有等候中的号码。", "en": "Nobody is waiting."},
+    "invalid_range": {"zh": "日期范围无效。", "en": "The date range is invalid."},
+    "invalid_request": {"zh": "请求格式不正确。", "en": "The request is not valid."},
+    "bad_time": {"zh": "时间不正确。", "en": "The time given is not plausible."},
+    "not_found": {"zh": "没有这个地址。", "en": "No such path."},
+    "internal_error": {"zh": "服务器内部错误。", "en": "Internal server error."},
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, **extra):
+        self.status, self.code, self.extra = status, code, extra
+        super().__init__(code)
+
+    def body(self) -> dict:
+        message = MESSAGES.get(self.code, {"zh": self.code, "en": self.code})
+        return {"error": self.code, "message": message, **self.extra}

@@ -1,0 +1,137 @@
+"""A fault-injecting HTTP proxy on loopback: stands between the kiosk and the office server and loses,
+delays or breaks answers on demand (reliability tests, and the demo's "cut network" control).
+
+Modes (settable at any time; they apply to the next request; `script` lists modes for the next requests,
+one each, before `mode` applies again):
+  pass            forward request and answer
+  drop_response   forward the request (the server applies it), then close the client's connection unanswered
+  delay_response  forward, wait `delay_s`, then answer (the client has usually timed out by then)
+  error_after     forward (applied), answer 500 instead of the server's answer
+  error_before    answer 500 without forwarding (nothing applied)
+  blackhole       accept and never answer
+  reset           close every connection as soon as it is accepted
+"""
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import time
+
+MODES = ("pass", "drop_response", "delay_response", "error_after", "error_before", "blackhole", "reset")
+_500_BODY = b'{"error":"internal_error","message":{"zh":"proxy","en":"proxy fault"}}'
+_500 = (b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\n"
+        b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_500_BODY), _500_BODY))
+
+
+def _read_message(f) -> bytes | None:
+    """One HTTP/1.1 message with a Content-Length body (what requests and uvicorn send here)."""
+    head = b""
+    while not head.endswith(b"\r\n\r\n"):
+        line = f.readline(65536)
+        if not line:
+            return None
+        head += line
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    return head + (f.read(length) if length else b"")
+
+
+def _abort(sock: socket.socket) -> None:
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+    except OSError:
+        pass
+
+
+class FaultProxy:
+    def __init__(self, upstream_port: int, mode: str = "pass", delay_s: float = 0.0):
+        self.upstream_port, self.delay_s = upstream_port, delay_s
+        self.mode = mode
+        self.script: list[str] = []
+        self.forwarded = self.requests = 0
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        self._stop = threading.Event()
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "FaultProxy":
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.2)
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, name="fault-proxy", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._listener is not None:
+            self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except (TimeoutError, socket.timeout):
+                continue
+            except OSError:
+                return
+            if self.mode == "reset":
+                _abort(client)
+                continue
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _next_mode(self) -> str:
+        with self._lock:
+            self.requests += 1
+            return self.script.pop(0) if self.script else self.mode
+
+    def _serve(self, client: socket.socket) -> None:
+        upstream = None
+        try:
+            cf = client.makefile("rb")
+            while not self._stop.is_set():
+                request = _read_message(cf)
+                if request is None:
+                    return
+                mode = self._next_mode()
+                if mode == "reset":
+                    _abort(client)
+                    return
+                if mode == "error_before":
+                    client.sendall(_500)
+                    return
+                if mode == "blackhole":
+                    while cf.read(1):
+                        pass
+                    return
+                if upstream is None:
+                    upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+                    uf = upstream.makefile("rb")
+                upstream.sendall(request)
+                answer = _read_message(uf)
+                self.forwarded += 1
+                if answer is None or mode == "drop_response":
+                    _abort(client)
+                    return
+                if mode == "delay_response":
+                    time.sleep(self.delay_s)
+                client.sendall(_500 if mode == "error_after" else answer)
+                if mode == "error_after":
+                    return
+        except OSError:
+            pass
+        finally:
+            for s in (client, upstream):
+                if s is not None:
+                    try:
+                        s.close()
+                    except OSError:
+                        pass

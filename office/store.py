@@ -1,0 +1,80 @@
+"""SQLite storage for the reference office server.
+
+One connection per thread; every write is one `BEGIN IMMEDIATE` transaction (so ticket numbers stay unique
+even with several server processes on one file), serialised in-process by a lock so threads queue on the lock
+instead of on SQLite's sleeping busy handler.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS appointments (
+  appointment_id TEXT PRIMARY KEY, office TEXT NOT NULL, day TEXT NOT NULL, slot TEXT NOT NULL,
+  business TEXT NOT NULL, token TEXT NOT NULL UNIQUE, phone TEXT NOT NULL, code TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'booked', extra TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX IF NOT EXISTS appointments_office_day ON appointments(office, day);
+CREATE INDEX IF NOT EXISTS appointments_phone ON appointments(phone, day);
+CREATE TABLE IF NOT EXISTS parties (
+  appointment_id TEXT NOT NULL, seq INTEGER NOT NULL, id_number TEXT NOT NULL, name TEXT NOT NULL,
+  sex TEXT NOT NULL, birth TEXT NOT NULL, address TEXT NOT NULL, document TEXT NOT NULL,
+  military INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (appointment_id, seq));
+CREATE INDEX IF NOT EXISTS parties_id_number ON parties(id_number);
+CREATE TABLE IF NOT EXISTS checkins (
+  appointment_id TEXT PRIMARY KEY, office TEXT NOT NULL, day TEXT NOT NULL, kiosk_id TEXT NOT NULL,
+  checked_in_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tickets (
+  ticket_id TEXT PRIMARY KEY, office TEXT NOT NULL, day TEXT NOT NULL, business TEXT NOT NULL,
+  seq INTEGER NOT NULL, number TEXT NOT NULL, priority TEXT NOT NULL, appointment_id TEXT,
+  kiosk_id TEXT NOT NULL, issued_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'waiting',
+  offline INTEGER NOT NULL DEFAULT 0, origin TEXT NOT NULL DEFAULT '', counter TEXT, called_at TEXT,
+  UNIQUE (office, day, business, seq, origin));
+CREATE INDEX IF NOT EXISTS tickets_queue ON tickets(office, day, business, status, priority, issued_at);
+CREATE INDEX IF NOT EXISTS tickets_walk_ins ON tickets(office, day, priority, offline, status);
+CREATE TABLE IF NOT EXISTS cases (
+  case_id INTEGER PRIMARY KEY, office TEXT NOT NULL, day TEXT NOT NULL, business TEXT NOT NULL,
+  source TEXT NOT NULL, ref TEXT NOT NULL UNIQUE);
+CREATE INDEX IF NOT EXISTS cases_office_day ON cases(office, day);
+CREATE TABLE IF NOT EXISTS case_applicants (case_id INTEGER NOT NULL, home_county TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency (
+  key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+"""
+
+
+class Store:
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+
+    def connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            self._local.conn = conn
+        return conn
+
+    def create(self) -> None:
+        self.connection().executescript(SCHEMA)
+
+    @contextmanager
+    def write(self):
+        with self._write_lock:
+            conn = self.connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def read(self) -> sqlite3.Connection:
+        return self.connection()

@@ -1,0 +1,23 @@
+from datetime import datetime
+
+import pytest
+
+from office.clock import ManualClock
+from office.testing import serve_in_thread
+from tests.office.helpers import Api
+
+
+@pytest.fixture
+def clock():
+    return ManualClock(datetime(2026, 11, 26, 10, 5))
+
+
+@pytest.fixture
+def server(tmp_path, clock):
+    with serve_in_thread(tmp_path / "office.db", clock) as running:
+        yield running
+
+
+@pytest.fixture
+def api(server):
+    return Api(server.url)

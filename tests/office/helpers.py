@@ -1,0 +1,46 @@
+"""Helpers for the office server tests."""
+import requests
+
+TODAY = "2026-11-26"   # a Thursday
+
+
+class Api:
+    """requests against the real server; every POST gets a key unless one is given."""
+
+    def __init__(self, url):
+        self.url, self.s, self.n = url, requests.Session(), 0
+
+    def get(self, path, **params):
+        return self.s.get(self.url + path, params=params, timeout=5)
+
+    def post(self, path, body, key=None):
+        self.n += 1
+        headers = {"Idempotency-Key": key or f"test-{self.n}-{id(self)}"}
+        return self.s.post(self.url + path, json=body, headers=headers, timeout=5)
+
+    def bookings(self, office="441621"):
+        found = self.get(f"/v1/offices/{office}/appointments").json()["appointments"]
+        return {a["appointment_id"][-2:]: a for a in found}
+
+    def checkin(self, appt, key=None, ids=None, **extra):
+        ids = ids if ids is not None else [p["id_number"] for p in appt["parties"]]
+        return self.post(f"/v1/offices/{appt['office']}/checkins",
+                         {"appointment_id": appt["appointment_id"], "kiosk_id": "k1",
+                          "parties": [{"id_number": i} for i in ids], **extra}, key)
+
+    def ticket(self, business, appointment_id=None, office="441621", key=None, **extra):
+        return self.post(f"/v1/offices/{office}/tickets",
+                         {"business": business, "appointment_id": appointment_id, "kiosk_id": "k1", **extra}, key)
+
+
+def set_office(server, code="441621", **changes):
+    """Change an office's configuration on the running server (quota, ranges) for one test."""
+    offices = server.backend.offices
+    offices[code] = offices[code].model_copy(update=changes)
+    return offices[code]
+
+
+def set_range(server, business, code="441621", **changes):
+    oc = server.backend.offices[code]
+    tickets = {**oc.tickets, business: oc.tickets[business].model_copy(update=changes)}
+    return set_office(server, code, tickets=tickets)

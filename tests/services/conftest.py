@@ -1,0 +1,47 @@
+import pytest
+
+from kiosk.config import load_offices
+from kiosk.services.backend_status import BackendStatus
+from kiosk.services.journal import Journal
+from kiosk.services.office_client import OfficeClient
+from kiosk.services.office_link import OfficeLink
+from office.faultproxy import FaultProxy
+from tests.office.conftest import clock, server  # noqa: F401  (the same real server on loopback)
+from tests.services.helpers import OFFICE
+
+READ_TIMEOUT = 0.5
+
+
+@pytest.fixture
+def proxy(server):
+    p = FaultProxy(server.port).start()
+    yield p
+    p.stop()
+
+
+@pytest.fixture
+def office():
+    return load_offices()[OFFICE]
+
+
+@pytest.fixture
+def events():
+    return []
+
+
+@pytest.fixture
+def make_link(tmp_path, clock, office, events):
+    made = []
+
+    def make(url, state="kiosk-state", kiosk_id="k1"):
+        status = BackendStatus(lambda up, reason: events.append("up" if up else "down"))
+        client = OfficeClient(url, kiosk_id=kiosk_id, connect_timeout_s=0.5, read_timeout_s=READ_TIMEOUT,
+                              retries=1, backoff_s=0.05, status=status)
+        link = OfficeLink(office=office, client=client, journal=Journal.open(tmp_path / state, clock), clock=clock,
+                          retry_s=0.05, answer_wait_s=2.0)
+        made.append(link)
+        return link
+
+    yield make
+    for link in made:
+        link.stop()

@@ -1,0 +1,124 @@
+"""No check-in lost, none applied twice: the kiosk's link (journal + forwarder) under network faults.
+
+The real server runs on loopback behind a fault-injecting proxy; requests is never mocked.
+"""
+import time
+
+import pytest
+
+from tests.services.helpers import OFFICE, drain, server_rows
+from kiosk.services.office_client import BackendRejected
+
+
+def _bookings(server):
+    return {a["appointment_id"][-2:]: a for a in server.backend.appointments_of(OFFICE, None)}
+
+
+def _ids(appt):
+    return [p["id_number"] for p in appt["parties"]]
+
+
+def _assert_exactly_once(server, link, checked_in, tickets, rejected=0):
+    """The server has each check-in once, and exactly the tickets the kiosk handed out are waiting."""
+    rows = server_rows(server, "SELECT appointment_id FROM checkins")
+    assert sorted(r[0] for r in rows) == sorted(checked_in)
+    waiting = server_rows(server, "SELECT number FROM tickets WHERE status='waiting'")
+    assert sorted(r[0] for r in waiting) == sorted(tickets)
+    assert link.journal.status()["by_status"]["rejected"] == rejected
+
+
+def test_online_check_in_and_ticket(server, proxy, make_link, events):
+    link = make_link(proxy.url)
+    link.start()
+    appt = _bookings(server)["01"]
+    found, source = link.lookup(token=appt["token"])
+    assert source == "online" and found[0]["appointment_id"] == appt["appointment_id"]
+    assert link.check_in(appt, _ids(appt)).online
+    t = link.issue_ticket("marriage", appt["appointment_id"])
+    assert (t.number, t.offline, t.priority, t.waiting_ahead) == ("A001", False, "booked", 0)
+    with pytest.raises(BackendRejected) as e:
+        link.check_in(appt, _ids(appt))
+    assert e.value.code == "already_checked_in"
+    assert events == ["up"] and link.backlog() == 0
+    snap = link.snapshot()
+    assert snap["backend"]["up"] and snap["latency"]["p99_ms"] is not None and snap["journal"]["backlog"] == 0
+    assert snap["bookings_cached_at"]                      # the forwarder's first job filled the cache
+    _assert_exactly_once(server, link, [appt["appointment_id"]], ["A001"], rejected=1)
+
+
+@pytest.mark.parametrize("fault", ["reset", "blackhole", "error_before", "error_after", "drop_response",
+                                   "delay_response"])
+def test_fault_then_recovery(server, proxy, make_link, events, fault):
+    link = make_link(proxy.url)
+    assert link.cache.refresh() == 12                    # the cache was filled while the server answered
+    link.start()
+    b = _bookings(server)
+    proxy.mode, proxy.delay_s = fault, 1.5
+    c1 = link.check_in(b["01"], _ids(b["01"]))
+    t1 = link.issue_ticket("marriage", b["01"]["appointment_id"])
+    t2 = link.issue_ticket("archive_query", parties=[{"id_number": "441622199001011232", "address": ""}])
+    assert not c1.online and (t1.number, t1.offline, t2.number) == ("A700", True, "E700")
+    with pytest.raises(BackendRejected) as e:                                  # the cache knows the rules
+        link.check_in(b["01"], _ids(b["01"]))
+    assert e.value.code == "already_checked_in"
+    with pytest.raises(BackendRejected):
+        link.check_in(b["02"], _ids(b["01"]))
+    c2 = link.check_in(b["02"], _ids(b["02"]))
+    assert not c2.online and "down" in events
+    proxy.mode = "pass"
+    drain(link)
+    assert events[-1] == "up"
+    _assert_exactly_once(server, link, [b["01"]["appointment_id"], b["02"]["appointment_id"]], ["A700", "E700"])
+    online = link.issue_ticket("marriage")
+    assert not online.offline and online.waiting_ahead == 1
+
+
+def test_server_down_at_start_uses_the_cache_from_before(server, proxy, make_link, clock):
+    first = make_link(proxy.url)
+    first.cache.refresh()
+    first.stop()
+    proxy.mode = "reset"
+    link = make_link(proxy.url)                           # a restart while offline: same state dir
+    appt = _bookings(server)["03"]
+    found, source = link.lookup(token=appt["token"])
+    assert source == "cache" and found[0]["appointment_id"] == appt["appointment_id"]
+    assert link.lookup(id_number=appt["parties"][0]["id_number"])[1] == "cache"
+    assert not link.check_in(appt, _ids(appt)).online
+    clock.advance(hours=5)                                 # the server comes back much later
+    proxy.mode = "pass"
+    drain(link)
+    _assert_exactly_once(server, link, [appt["appointment_id"]], [])
+
+
+def test_offline_numbers_continue_across_restart(server, proxy, make_link):
+    proxy.mode = "reset"
+    link = make_link(proxy.url)
+    link.start()
+    assert [link.issue_ticket("marriage").number for _ in range(2)] == ["A700", "A701"]
+    link.stop()
+    link = make_link(proxy.url)
+    link.start()
+    assert link.issue_ticket("marriage").number == "A702"
+    proxy.mode = "pass"
+    drain(link)
+    _assert_exactly_once(server, link, [], ["A700", "A701", "A702"])
+
+
+def test_a_refusal_is_kept_for_staff_not_retried(server, proxy, make_link):
+    link = make_link(proxy.url)
+    link.cache.refresh()
+    appt = _bookings(server)["01"]
+    proxy.mode = "reset"
+    link.start()
+    link.check_in(appt, _ids(appt))                        # offline: accepted from the cache
+    with server.backend.store.write() as conn:             # meanwhile a counter checked them in by hand
+        conn.execute("INSERT INTO checkins VALUES (?,?,?,?,?)", (appt["appointment_id"], OFFICE, "2026-11-26",
+                                                               "counter-1", "2026-11-26T10:04:00.000+08:00"))
+    proxy.mode = "pass"
+    link.forwarder.wake()
+    deadline = time.monotonic() + 5
+    while link.backlog() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    status = link.journal.status()
+    assert status["backlog"] == 0 and status["by_status"]["rejected"] == 1
+    assert link.journal.entries("rejected")[0].error_code == "already_checked_in"

@@ -1,0 +1,134 @@
+"""python -m bench: run every benchmark in its own process, print one table of figures beside their goals,
+write bench/results.json and add a line to bench/HISTORY.md so regressions show.
+
+    python -m bench [--only idcard,ticket,...] [--no-history]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# (benchmark, figure label, path into its result, goal text, goal test or None for "report only")
+FIGURES = [
+    ("ui", "cold start to first interactive frame (s)", ("cold_start_s",), "≤ 2.5", lambda v: v <= 2.5),
+    ("ui", "touch → next screen drawn p50 (ms)", ("touch_p50_ms",), "", None),
+    ("ui", "touch → next screen drawn p99 (ms)", ("touch_p99_ms",), "≤ 50", lambda v: v <= 50),
+    ("ui", "machine time per booked couple (s)", ("machine_time_s",), "≤ 1.5", lambda v: v <= 1.5),
+    ("idcard", "ID read software overhead vs wire time (%)", ("software_overhead_median_pct",), "≤ 5",
+     lambda v: v <= 5),
+    ("idcard", "ID read at 115200 baud (ms)", ("read_time_median_ms",), "", None),
+    ("idcard", "codec parse per read frame (µs)", ("codec_parse_us_per_read_frame",), "", None),
+    ("face", "face detection rate while capturing (Hz)", ("detection_hz_unpaced",), "≥ 15", lambda v: v >= 15),
+    ("face", "face verdict: detect+quality+embed+compare (ms, median)", ("verdict_ms_median",), "≤ 150",
+     lambda v: v <= 150),
+    ("face", "face pipeline peak RSS (MB)", ("peak_rss_mb",), "", None),
+    ("ticket", "ticket bytes build, 80 mm native QR, p99 (ms)", ("80mm_native_qr", "p99_ms"), "≤ 20",
+     lambda v: v <= 20),
+    ("ticket", "ticket bytes build, worst case p99 (ms)", ("58mm_raster_qr_rare_name", "p99_ms"), "≤ 20",
+     lambda v: v <= 20),
+    ("ticket", "bytes per ticket, native QR", ("80mm_native_qr", "bytes"), "", None),
+    ("ticket", "bytes per ticket, raster QR", ("80mm_raster_qr", "bytes"), "", None),
+    ("office", "office API, 50 kiosks, ticket p50 (ms)", ("tickets_burst", "p50_ms"), "", None),
+    ("office", "office API, 50 kiosks, ticket p99 (ms)", ("tickets_burst", "p99_ms"), "≤ 100",
+     lambda v: v <= 100),
+    ("office", "ticket numbers unique under concurrency", ("all_unique",), "yes", lambda v: v is True),
+    ("office", "journal append cost per record (µs)", ("journal", "append_us_per_record"), "", None),
+    ("maintenance", "PIN verification (ms)", ("pin_verify_ms",), "", None),
+    ("maintenance", "audit verify, 2,000 entries (ms)", ("audit_verify_2000_ms",), "", None),
+]
+
+
+def run_benchmark(name: str, timeout_s: float = 300) -> dict:
+    code = f"import json, bench.bench_{name} as b; print('@@RESULT@@' + json.dumps(b.main()))"
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run([sys.executable, "-c", code], cwd=HERE.parent, capture_output=True, text=True,
+                              timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return {"_error": f"timed out after {timeout_s:.0f} s"}
+    for line in proc.stdout.splitlines():
+        if line.startswith("@@RESULT@@"):
+            result = json.loads(line[len("@@RESULT@@"):])
+            result["_seconds"] = round(time.perf_counter() - t0, 1)
+            return result
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+    return {"_error": f"exit {proc.returncode}: " + " | ".join(tail)}
+
+
+def _dig(result: dict, path: tuple):
+    for key in path:
+        if not isinstance(result, dict) or key not in result:
+            return None
+        result = result[key]
+    return result
+
+
+def table(results: dict) -> list[dict]:
+    rows = []
+    for bench, label, path, goal, test in FIGURES:
+        if bench not in results:
+            continue
+        value = _dig(results[bench], path)
+        met = None if test is None or value is None else bool(test(value))
+        rows.append({"benchmark": bench, "figure": label, "value": value, "goal": goal,
+                     "met": met, "error": results[bench].get("_error")})
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    width = max(len(r["figure"]) for r in rows)
+    print(f"{'figure':{width}}  {'value':>10}  {'goal':>7}  met")
+    for r in rows:
+        value = r["error"] and "ERROR" or ("yes" if r["value"] is True else r["value"])
+        met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
+        print(f"{r['figure']:{width}}  {str(value):>10}  {r['goal']:>7}  {met}")
+    for bench in sorted({r["benchmark"] for r in rows if r["error"]}):
+        print(f"! {bench}: {next(r['error'] for r in rows if r['benchmark'] == bench)}")
+
+
+def add_history(rows: list[dict], path: Path) -> None:
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent, capture_output=True,
+                                text=True).stdout.strip() or "-"
+    except OSError:
+        commit = "-"
+    if not path.exists():
+        path.write_text("# Benchmark history\n\nOne line per `python -m bench` run: figure = value "
+                        "(a trailing ! marks a missed goal).\n\n", encoding="utf-8")
+    cells = [f"{r['figure'].split(' (')[0]} = {r['value']}{'!' if r['met'] is False else ''}" for r in rows]
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"- {stamp} {commit}: " + "; ".join(cells) + "\n")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="comma-separated benchmarks (ui,idcard,face,ticket,office,"
+                                                   "maintenance)")
+    parser.add_argument("--no-history", action="store_true", help="do not append to bench/HISTORY.md")
+    args = parser.parse_args(argv)
+    names = [n for n in dict.fromkeys(b for b, *_ in FIGURES)]
+    if args.only:
+        names = [n for n in names if n in args.only.split(",")]
+    results = {}
+    for name in names:
+        print(f"running bench_{name} …", file=sys.stderr, flush=True)
+        results[name] = run_benchmark(name)
+    rows = table(results)
+    print_table(rows)
+    (HERE / "results.json").write_text(json.dumps({"figures": rows, "raw": results}, ensure_ascii=False, indent=2),
+                                       encoding="utf-8")
+    if not args.no_history:
+        add_history(rows, HERE / "HISTORY.md")
+    return 0 if all(r["met"] is not False and not r["error"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,121 +3,35 @@
 Pure: no Kivy, no devices, no clock. The shell feeds events and carries out the effects; timeouts are events the
 shell schedules from `timer_for`. The applicant's data lives in `Session`, which is replaced by an empty one on
 every path back to attract. Read TRANSITIONS top to bottom: the first row whose state, event and guard match wins.
+States and data: kiosk/flow_state.py; guards, actions and choices: kiosk/flow_rules.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import date
-from enum import StrEnum
-from typing import Callable
+from dataclasses import dataclass, replace
 
-from kiosk.domain.appointment_qr import parse_appointment_qr
-from kiosk.domain.eligibility import CaseError, Decision, DivorceApplication, decide
-from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
-from kiosk.domain.policy import Policy
 from kiosk.flow_events import (
     AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
     ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, Effect, Event,
-    FaceCaptured, Finish, Idle, IssueTicket, LookupAppointment, MaintenanceRequested, PhoneCodeEntered, PinResult,
-    PrinterStatus, PrintFinished, PrintTicket, QrScanned, SessionEnded, SetLanguage, SkipFace, Start,
-    TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
+    FaceCaptured, Finish, Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterStatus, PrintFinished,
+    QrScanned, SessionEnded, SetLanguage, SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText,
+    UseIdCard,
 )
-
-
-class State(StrEnum):
-    ATTRACT = "attract"
-    SERVICE_MENU = "service_menu"
-    CHOOSE_BUSINESS = "choose_business"
-    GUIDE = "guide"
-    APPOINTMENT = "appointment"
-    READ_ID_1 = "read_id_1"
-    READ_ID_2 = "read_id_2"
-    ELIGIBILITY = "eligibility"
-    CONSENT = "consent"
-    FACE_1 = "face_1"
-    FACE_2 = "face_2"
-    CONFIRM = "confirm"
-    PRINTING = "printing"
-    DONE = "done"
-    IDLE_WARNING = "idle_warning"
-    DEVICE_FAULT = "device_fault"
-    PRINTER_PROBLEM = "printer_problem"
-    BACKEND_OFFLINE = "backend_offline"
-    MAINTENANCE_LOGIN = "maintenance_login"
-    MAINTENANCE = "maintenance"
-
-
-S = State
-MAINTENANCE_STATES = frozenset({S.MAINTENANCE_LOGIN, S.MAINTENANCE})
-APPLICANT_STATES = frozenset(State) - MAINTENANCE_STATES - {S.ATTRACT}
-# States in which the applicant is expected to act, so silence means they may have walked away.
-IDLE_STATES = APPLICANT_STATES - {S.IDLE_WARNING, S.PRINTING, S.DONE, S.PRINTER_PROBLEM}
-# Devices a state cannot work without: a fault there shows the device-fault screen until it recovers.
-NEEDS = {S.READ_ID_1: "idcard", S.READ_ID_2: "idcard", S.FACE_1: "camera", S.FACE_2: "camera"}
-WALK_IN_BUSINESSES = ("marriage", "divorce_application", "divorce_certificate")
-OTHER_BUSINESSES = ("reissue_certificate", "archive_query", "record_certificate")
-
-
-@dataclass(frozen=True)
-class Session:
-    """One applicant visit. Everything personal is here, and only here."""
-    language: str = "zh"
-    large_text: bool = False
-    service: str | None = None            # booked | walk_in | other
-    business: str | None = None
-    appointment: dict | None = field(default=None, repr=False)
-    find_by_card: bool = False
-    cards: tuple = field(default=(), repr=False)
-    decision: Decision | None = None
-    consent: bool | None = None
-    faces: tuple = field(default=(), repr=False)
-    ticket: dict | None = None
-    notice: str = ""                      # a message code for the current screen
-
-    @property
-    def is_empty(self) -> bool:
-        return self == Session()
-
-
-@dataclass(frozen=True)
-class Status:
-    """What the kiosk knows of its devices and backend; survives sessions, holds no personal data."""
-    devices_down: frozenset[str] = frozenset()
-    backend_online: bool = True
-    printer_ok: bool = True
-    printer_problem: str = ""
-    used_tokens: frozenset[str] = frozenset()   # booking QR tokens already used today (replays)
-
-
-@dataclass(frozen=True)
-class Flow:
-    state: State = S.ATTRACT
-    session: Session = Session()
-    status: Status = Status()
-    resume: State | None = None           # where the idle warning or a device fault returns to
-
-
-@dataclass(frozen=True)
-class FlowEnv:
-    """What the rules need, given by the shell: the policy, the offices, this office and today."""
-    policy: Policy
-    offices: dict
-    office: str
-    today: date
-    face_enabled: bool = True
-
-
-Guard = Callable[[Flow, Event, FlowEnv], bool]
-Action = Callable[[Flow, Event, FlowEnv], "tuple[Flow, tuple[Effect, ...]]"]
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A target picked by a pure function of the flow after the action ran (a UML choice pseudo-state)."""
-    pick: Callable[[Flow, FlowEnv], State]
-    name: str
-    outcomes: tuple[State, ...]
+from kiosk.flow_rules import (
+    Guard, Action, Choice, is_service, business_offered, booked_here, booked_at_other_office, card_unusable,
+    looking_up_by_card, accepted, offline_lookup, consent_given, print_ok, fault_blocks_state, fault_recovered,
+    resuming_face, pin_accepted, _session, set_language, toggle_large_text, choose_service, choose_business,
+    scan_booking, scan_booking_from_start, lookup_by_phone, find_by_card, store_appointment, booked_elsewhere,
+    store_appointment_and_decide, continue_as_walk_in, not_found, remember_card_and_look_up, refuse_card,
+    store_card, forget_cards, set_consent, add_face, request_ticket, print_ticket, ticket_refused,
+    note_print_problem, device_down, device_up, backend, printer_status, pin_rejected, AFTER_CARD, AFTER_ACCEPT,
+    AFTER_FACE, BACK_FROM_CARD,
+)
+from kiosk.flow_rules import _decided  # noqa: F401 (used by kiosk/ui/samples.py)
+from kiosk.flow_state import (  # noqa: F401 (re-exported: the shell and tests import them from here)
+    APPLICANT_STATES, IDLE_STATES, MAINTENANCE_STATES, NEEDS, OTHER_BUSINESSES, WALK_IN_BUSINESSES, Flow, FlowEnv,
+    S, Session, State, Status,
+)
 
 
 STAY = "stay"        # target: remain in the state (the action may still change data)
@@ -136,239 +50,6 @@ class T:
 def _in(*states) -> frozenset:
     return frozenset(states)
 
-
-# --- guards (no side effects) ------------------------------------------------------------------------------------
-
-def is_service(name: str) -> Guard:
-    def guard(f, e, env):
-        return e.service == name
-    guard.__name__ = f"service_is_{name}"
-    return guard
-
-
-def business_offered(f: Flow, e: ChooseBusiness, env: FlowEnv) -> bool:
-    offered = WALK_IN_BUSINESSES if f.session.service == "walk_in" else OTHER_BUSINESSES
-    return e.business in offered and e.business in env.policy.business
-
-
-def booked_here(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
-    return e.appointment.get("office") == env.office
-
-
-def booked_at_other_office(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
-    return not booked_here(f, e, env)
-
-
-def card_unusable(f: Flow, e: CardRead, env: FlowEnv) -> bool:
-    return _card_notice(f, e.card) != ""
-
-
-def looking_up_by_card(f: Flow, e: CardRead, env: FlowEnv) -> bool:
-    return f.session.find_by_card and f.session.appointment is None
-
-
-def accepted(f: Flow, e: Event, env: FlowEnv) -> bool:
-    d = f.session.decision
-    return d is not None and d.decision == "accept"
-
-
-def offline_lookup(f: Flow, e: AppointmentNotFound, env: FlowEnv) -> bool:
-    return e.reason == "offline"
-
-
-def consent_given(f: Flow, e: Consent, env: FlowEnv) -> bool:
-    return e.given
-
-
-def print_ok(f: Flow, e: PrintFinished, env: FlowEnv) -> bool:
-    return e.ok
-
-
-def fault_blocks_state(f: Flow, e: DeviceFault, env: FlowEnv) -> bool:
-    return NEEDS.get(f.state) == e.device
-
-
-def fault_recovered(f: Flow, e: DeviceRecovered, env: FlowEnv) -> bool:
-    return f.resume is not None and NEEDS.get(f.resume) == e.device
-
-
-def resuming_face(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.resume in (S.FACE_1, S.FACE_2)
-
-
-def pin_accepted(f: Flow, e: PinResult, env: FlowEnv) -> bool:
-    return e.accepted
-
-
-# --- actions (pure: return a new flow and effects) -----------------------------------------------------------------
-
-def _session(f: Flow, **changes) -> Flow:
-    return replace(f, session=replace(f.session, **changes))
-
-
-def _status(f: Flow, **changes) -> Flow:
-    return replace(f, status=replace(f.status, **changes))
-
-
-def set_language(f, e, env):
-    return _session(f, language=e.language if e.language in ("zh", "en") else "zh"), ()
-
-
-def toggle_large_text(f, e, env):
-    return _session(f, large_text=not f.session.large_text), ()
-
-
-def choose_service(f, e, env):
-    return _session(f, service=e.service, notice=""), ()
-
-
-def choose_business(f, e, env):
-    return _session(f, business=e.business, notice=""), ()
-
-
-def scan_booking(f, e, env):
-    outcome = parse_appointment_qr(e.payload, f.status.used_tokens)
-    if outcome.kind != "appointment":
-        return _session(f, notice=f"qr_{outcome.kind}"), ()
-    return _session(f, notice="looking_up"), (LookupAppointment(token=outcome.token),)
-
-
-def scan_booking_from_start(f, e, env):
-    return scan_booking(_session(f, service="booked"), e, env)
-
-
-def lookup_by_phone(f, e, env):
-    return _session(f, notice="looking_up"), (LookupAppointment(phone=e.phone, code=e.code),)
-
-
-def find_by_card(f, e, env):
-    return _session(f, find_by_card=True, notice=""), ()
-
-
-def store_appointment(f, e, env):
-    appt = e.appointment
-    f = _session(f, appointment=appt, business=appt.get("business"), notice="")
-    if token := appt.get("token"):
-        f = _status(f, used_tokens=f.status.used_tokens | {token})
-    return f, ()
-
-
-def booked_elsewhere(f, e, env):
-    f, _ = store_appointment(f, e, env)
-    office, business = e.appointment.get("office", ""), e.appointment.get("business", "marriage")
-    known = [env.offices[office]] if office in env.offices else []
-    decision = Decision("redirect", ("booked_elsewhere",), (office,),
-                        compose_message("redirect", business, ["booked_elsewhere"], known, {}))
-    return _session(f, decision=decision), ()
-
-
-def store_appointment_and_decide(f, e, env):
-    return decide_if_complete(store_appointment(f, e, env)[0], e, env)
-
-
-def continue_as_walk_in(f, e, env):
-    return _session(f, service="walk_in", notice="", cards=()), ()
-
-
-def not_found(f, e, env):
-    return _session(f, notice=f"booking_{e.reason}", cards=(), find_by_card=f.session.find_by_card), ()
-
-
-def remember_card_and_look_up(f, e, env):
-    f = _session(f, cards=(e.card,), notice="looking_up")
-    return f, (LookupAppointment(id_number=_card_id(e.card)),)
-
-
-def refuse_card(f, e, env):
-    return _session(f, notice=_card_notice(f, e.card)), ()
-
-
-def store_card(f, e, env):
-    f = _session(f, cards=f.session.cards + (e.card,), notice="")
-    return (_decided(f, env), ()) if len(f.session.cards) >= _parties_needed(f, env) else (f, ())
-
-
-def decide_if_complete(f, e, env):
-    return (_decided(f, env) if len(f.session.cards) >= _parties_needed(f, env) else f), ()
-
-
-def forget_cards(f, e, env):
-    return _session(f, cards=(), decision=None, notice=""), ()
-
-
-def set_consent(f, e, env):
-    return _session(f, consent=e.given), ()
-
-
-def add_face(f, e, env):
-    return _session(f, faces=f.session.faces + (e.result,)), ()
-
-
-def request_ticket(f, e, env):
-    s = f.session
-    appointment_id = s.appointment.get("appointment_id") if s.appointment else None
-    return _session(f, notice=""), (IssueTicket(s.business, appointment_id, tuple(_card_id(c) for c in s.cards)),)
-
-
-def print_ticket(f, e, env):
-    return _session(f, ticket=e.ticket), (PrintTicket(e.ticket, f.session.business, f.session.cards),)
-
-
-def ticket_refused(f, e, env):
-    decision = Decision("staff", (e.reason,), (env.office,),
-                        compose_message("staff", f.session.business, [e.reason], [env.offices[env.office]], {}))
-    return _session(f, decision=decision), ()
-
-
-def note_print_problem(f, e, env):
-    problem = getattr(e, "problem", "") or "not_responding"
-    return _status(_session(f, notice=f"printer_{problem}"), printer_ok=False, printer_problem=problem), ()
-
-
-def device_down(f, e, env):
-    return _status(f, devices_down=f.status.devices_down | {e.device}), ()
-
-
-def device_up(f, e, env):
-    return _status(f, devices_down=f.status.devices_down - {e.device}), ()
-
-
-def backend(online: bool) -> Action:
-    return lambda f, e, env: (_status(f, backend_online=online), ())
-
-
-def printer_status(f, e, env):
-    return _status(f, printer_ok=e.ok, printer_problem="" if e.ok else e.problem), ()
-
-
-def pin_rejected(f, e, env):
-    return _session(f, notice="pin_rejected"), ()
-
-
-# --- choices ------------------------------------------------------------------------------------------------------
-
-def _after_card(f: Flow, env: FlowEnv) -> State:
-    if f.session.decision is not None:
-        return S.ELIGIBILITY
-    return S.READ_ID_2 if f.session.cards else S.READ_ID_1
-
-
-def _after_accept(f: Flow, env: FlowEnv) -> State:
-    return S.CONSENT if env.face_enabled else S.CONFIRM
-
-
-def _after_face(f: Flow, env: FlowEnv) -> State:
-    return S.FACE_2 if len(f.session.faces) < len(f.session.cards) else S.CONFIRM
-
-
-def _back_from_card(f: Flow, env: FlowEnv) -> State:
-    return S.APPOINTMENT if f.session.service == "booked" else S.CHOOSE_BUSINESS
-
-
-AFTER_CARD = Choice(_after_card, "all parties read?", (S.READ_ID_1, S.READ_ID_2, S.ELIGIBILITY))
-AFTER_ACCEPT = Choice(_after_accept, "face capture on?", (S.CONSENT, S.CONFIRM))
-AFTER_FACE = Choice(_after_face, "another party?", (S.FACE_2, S.CONFIRM))
-BACK_FROM_CARD = Choice(_back_from_card, "booked?", (S.APPOINTMENT, S.CHOOSE_BUSINESS))
 
 APPLICANT = frozenset(APPLICANT_STATES)
 ANY = frozenset(State)
@@ -501,47 +182,6 @@ def _end_session(flow: Flow, old: State, event: Event) -> tuple[Flow, SessionEnd
     ended = SessionEnded(outcome, s.business, s.decision.decision if s.decision else None,
                          s.decision.reasons if s.decision else (), counties)
     return replace(flow, session=Session(), resume=None), ended
-
-
-# --- helpers ---------------------------------------------------------------------------------------------------
-
-def _card_id(card) -> str:
-    return (card.get("id_number") if isinstance(card, dict) else getattr(card, "id_number", "")) or ""
-
-
-def _parties_needed(f: Flow, env: FlowEnv) -> int:
-    business = f.session.business
-    return env.policy.business[business].parties if business in env.policy.business else 1
-
-
-def _card_notice(f: Flow, card) -> str:
-    """Why this card cannot be used now, as a message code, or ''."""
-    number = _card_id(card)
-    if not number:
-        return "card_unreadable"
-    if any(_card_id(c) == number for c in f.session.cards):
-        return "card_already_read"
-    appt = f.session.appointment
-    booked = {p.get("id_number") for p in (appt or {}).get("parties", []) if p.get("id_number")}
-    if booked and number not in booked:
-        return "card_not_in_booking"
-    return ""
-
-
-def _decided(f: Flow, env: FlowEnv) -> Flow:
-    s = f.session
-    appt = s.appointment or {}
-    military = {p.get("id_number") for p in appt.get("parties", []) if p.get("military")}
-    parties = [party_from_card(c, military=_card_id(c) in military) for c in s.cards]
-    application = None
-    if app := appt.get("divorce_application"):
-        application = DivorceApplication(date.fromisoformat(app["date"]), app.get("office", env.office))
-    try:
-        decision = decide(env.policy, env.offices, env.office, s.business, env.today, parties, application)
-    except (CaseError, ValueError):
-        decision = Decision("staff", ("needs_registrar",), (env.office,),
-                            compose_message("staff", s.business, ["needs_registrar"], [env.offices[env.office]], {}))
-    return _session(f, decision=decision)
 
 
 TIMERS = {

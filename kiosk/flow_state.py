@@ -1,0 +1,93 @@
+"""The flow's states and the data it carries: the applicant's Session (all personal data, and only here),
+the kiosk's Status (no personal data), and what the rules need from outside (FlowEnv)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from kiosk.domain.eligibility import Decision
+from kiosk.domain.policy import Policy
+
+
+class State(StrEnum):
+    ATTRACT = "attract"
+    SERVICE_MENU = "service_menu"
+    CHOOSE_BUSINESS = "choose_business"
+    GUIDE = "guide"
+    APPOINTMENT = "appointment"
+    READ_ID_1 = "read_id_1"
+    READ_ID_2 = "read_id_2"
+    ELIGIBILITY = "eligibility"
+    CONSENT = "consent"
+    FACE_1 = "face_1"
+    FACE_2 = "face_2"
+    CONFIRM = "confirm"
+    PRINTING = "printing"
+    DONE = "done"
+    IDLE_WARNING = "idle_warning"
+    DEVICE_FAULT = "device_fault"
+    PRINTER_PROBLEM = "printer_problem"
+    BACKEND_OFFLINE = "backend_offline"
+    MAINTENANCE_LOGIN = "maintenance_login"
+    MAINTENANCE = "maintenance"
+
+
+S = State
+MAINTENANCE_STATES = frozenset({S.MAINTENANCE_LOGIN, S.MAINTENANCE})
+APPLICANT_STATES = frozenset(State) - MAINTENANCE_STATES - {S.ATTRACT}
+# States in which the applicant is expected to act, so silence means they may have walked away.
+IDLE_STATES = APPLICANT_STATES - {S.IDLE_WARNING, S.PRINTING, S.DONE, S.PRINTER_PROBLEM}
+# Devices a state cannot work without: a fault there shows the device-fault screen until it recovers.
+NEEDS = {S.READ_ID_1: "idcard", S.READ_ID_2: "idcard", S.FACE_1: "camera", S.FACE_2: "camera"}
+WALK_IN_BUSINESSES = ("marriage", "divorce_application", "divorce_certificate")
+OTHER_BUSINESSES = ("reissue_certificate", "archive_query", "record_certificate")
+
+
+@dataclass(frozen=True)
+class Session:
+    """One applicant visit. Everything personal is here, and only here."""
+    language: str = "zh"
+    large_text: bool = False
+    service: str | None = None            # booked | walk_in | other
+    business: str | None = None
+    appointment: dict | None = field(default=None, repr=False)
+    find_by_card: bool = False
+    cards: tuple = field(default=(), repr=False)
+    decision: Decision | None = None
+    consent: bool | None = None
+    faces: tuple = field(default=(), repr=False)
+    ticket: dict | None = None
+    notice: str = ""                      # a message code for the current screen
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Session()
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the kiosk knows of its devices and backend; survives sessions, holds no personal data."""
+    devices_down: frozenset[str] = frozenset()
+    backend_online: bool = True
+    printer_ok: bool = True
+    printer_problem: str = ""
+    used_tokens: frozenset[str] = frozenset()   # booking QR tokens already used today (replays)
+
+
+@dataclass(frozen=True)
+class Flow:
+    state: State = S.ATTRACT
+    session: Session = Session()
+    status: Status = Status()
+    resume: State | None = None           # where the idle warning or a device fault returns to
+
+
+@dataclass(frozen=True)
+class FlowEnv:
+    """What the rules need, given by the shell: the policy, the offices, this office and today."""
+    policy: Policy
+    offices: dict
+    office: str
+    today: date
+    face_enabled: bool = True

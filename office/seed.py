@@ -10,10 +10,9 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from stdnum.cn import ric
-
 from kiosk.domain.appointment_qr import make_appointment_qr
 from kiosk.domain.divisions import HEYUAN_COUNTIES
+from kiosk.domain.idnumber import check_character
 
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _TOWNS = {
@@ -64,7 +63,7 @@ def _rng(office: str, day: date) -> random.Random:
 def _id_number(rng: random.Random, division: str, birth: date, sex: str) -> str:
     seq = rng.randrange(1, 499) * 2 + (1 if sex == "male" else 0)
     body = f"{division}{birth:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body + "0")  # it ignores the last character
+    return body + check_character(body)
 
 
 def _birth(rng: random.Random, day: date, youngest: int, oldest: int) -> date:

@@ -102,7 +102,7 @@ def test_unplug_and_replug(sim, driver, events):
     events.wait_for(ReaderRecovered)
     assert driver.reconnects >= 1
     sim.present(fixture_card("resident_expired"))
-    assert events.wait_for(CardRead).record.id_number == "441624198511020034"
+    assert events.wait_for(CardRead).record.id_number == "441624198511020031"
 
 
 def test_unplug_during_read_then_replug(sim, driver, events):

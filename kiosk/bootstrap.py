@@ -1,0 +1,193 @@
+"""One `bootstrap(config)`: wires the configured devices (real or simulated, through drivers.registry), the office
+link (client + offline journal), the face engine and the effect runner. Nothing starts until `Kiosk.start`.
+
+Device events are translated into flow events here and handed to a sink (the shell's thread-safe post).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+from kiosk import flow_events as ev
+from kiosk.config import KioskConfig, load_offices, load_policy
+from kiosk.flow import FlowEnv
+from kiosk.services.backend_status import local_now
+
+log = logging.getLogger(__name__)
+Sink = Callable[[ev.Event], None]
+
+
+@dataclass
+class Kiosk:
+    config: KioskConfig
+    env: FlowEnv
+    office: object
+    idcard: object | None
+    scanner: object | None
+    printer: object | None
+    camera_url: str
+    link: object
+    runner: object
+    face_engine: object | None = None
+    face_engine_error: str = ""
+    camera_options: dict = field(default_factory=dict)
+    _sink: Sink | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _threads: list = field(default_factory=list)
+    _offline_url: str = ""
+
+    # --- lifecycle --------------------------------------------------------------------------------------------
+    def start(self, sink: Sink, probe_s: float = 5.0) -> None:
+        """Start devices, the office link and the health probe; events go to `sink` (any thread)."""
+        self._sink = sink
+        for name, device in (("idcard", self.idcard), ("scanner", self.scanner)):
+            if device is None:
+                continue
+            try:
+                device.start(self._device_listener(name))
+            except Exception as e:  # a device that cannot start is a fault, not a crash
+                log.warning("%s did not start: %s", name, type(e).__name__)
+                sink(ev.DeviceFault(name, type(e).__name__))
+        self.link.start()
+        self._spawn(self._probe_backend, probe_s)
+        self._spawn(self._probe_printer, 15.0)
+        self._spawn(self._load_face_engine)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for device in (self.idcard, self.scanner):
+            if device is not None:
+                try:
+                    device.stop()
+                except Exception:
+                    log.exception("stopping a device failed")
+        if self.printer is not None:
+            try:
+                self.printer.close()
+            except Exception:
+                log.exception("closing the printer failed")
+        try:
+            self.link.stop()
+        except Exception:
+            log.exception("stopping the office link failed")
+
+    def _spawn(self, target, *args) -> None:
+        t = threading.Thread(target=target, args=args, daemon=True, name=target.__name__.strip("_"))
+        t.start()
+        self._threads.append(t)
+
+    # --- device events → flow events ----------------------------------------------------------------------------
+    def _device_listener(self, name: str):
+        def on_event(event) -> None:
+            kind = type(event).__name__
+            if kind == "CardRead":
+                self._emit(ev.CardRead(event.record))
+            elif kind == "CardRemoved":
+                self._emit(ev.CardRemoved())
+            elif kind == "Scan":
+                self._emit(ev.QrScanned(event.payload))
+            elif kind in ("ReaderFault", "ScannerFault"):
+                self._emit(ev.DeviceFault(name, getattr(event, "reason", "")))
+            elif kind in ("ReaderRecovered", "ScannerRecovered"):
+                self._emit(ev.DeviceRecovered(name))
+        return on_event
+
+    def _emit(self, event: ev.Event) -> None:
+        if self._sink is not None:
+            self._sink(event)
+
+    def backend_changed(self, up: bool, reason: str = "") -> None:
+        self._emit(ev.BackendUp() if up else ev.BackendDown())
+
+    def _probe_backend(self, every_s: float) -> None:
+        while not self._stop.is_set():
+            try:
+                self.link.client.health()
+            except Exception:
+                pass  # the client has reported the failure to BackendStatus
+            self._stop.wait(every_s)
+
+    def _probe_printer(self, every_s: float) -> None:
+        """The printer's state for the maintenance screen and alerts (paper out is also caught per job)."""
+        last = None
+        while not self._stop.wait(every_s):
+            status = self.printer_status()
+            if status != last:
+                last = status
+                self._emit(status)
+
+    def _load_face_engine(self) -> None:
+        if not self.config.face.enabled:
+            return
+        try:
+            from kiosk.services.face.pipeline import FaceEngine
+            self.face_engine = FaceEngine.load()
+        except Exception as e:
+            self.face_engine_error = str(e) or type(e).__name__
+            log.warning("face engine unavailable: %s", e)
+
+    def printer_status(self) -> ev.PrinterStatus | None:
+        """Ask the printer (blocking; call from a worker)."""
+        if self.printer is None:
+            return ev.PrinterStatus(False, "not_responding")
+        try:
+            s = self.printer.status()
+        except Exception:
+            return ev.PrinterStatus(False, "not_responding")
+        return ev.PrinterStatus(s.clean, "" if s.clean else s.state)
+
+    # --- demo: cut the network ---------------------------------------------------------------------------------
+    @property
+    def network_cut(self) -> bool:
+        return bool(self._offline_url)
+
+    def cut_network(self, cut: bool = True) -> None:
+        """Point the client at a closed loopback port (as if the cable were pulled), or back."""
+        client = self.link.client
+        if cut and not self._offline_url:
+            self._offline_url, client.base_url = client.base_url, "http://127.0.0.1:9"
+        elif not cut and self._offline_url:
+            client.base_url, self._offline_url = self._offline_url, ""
+        threading.Thread(target=self._probe_once, daemon=True).start()
+
+    def _probe_once(self) -> None:
+        try:
+            self.link.client.health()
+        except Exception:
+            pass
+
+
+def _create(kind: str, url: str, **options):
+    from drivers.registry import create
+
+    if url.strip() in ("", "none"):
+        return None
+    return create(kind, url, **options)
+
+
+def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
+    """Build the kiosk from its configuration (no device I/O, no network until start())."""
+    from kiosk.services.effects import EffectRunner
+    from kiosk.services.office_link import OfficeLink
+
+    offices = load_offices()
+    office = offices.get(config.kiosk.office)
+    if office is None:
+        from kiosk.config import ConfigError
+        raise ConfigError("config", "kiosk.office", f"no office file for '{config.kiosk.office}'")
+    policy = load_policy(config.kiosk.policy)
+    env = FlowEnv(policy, offices, office.code, clock().date(), config.face.enabled)
+    d = config.devices
+    idcard = _create("idcard", d.idcard, **({"wlt_library": d.wlt_library} if d.wlt_library else {}))
+    scanner = _create("scanner", d.scanner)
+    printer = _create("printer", d.printer, paper_width_mm=config.printer.paper_width_mm,
+                      native_qr=config.printer.native_qr, max_job_age_s=config.printer.max_job_age_s)
+    holder: dict = {}
+    link = OfficeLink.from_config(config, office, on_change=lambda up, reason: holder["kiosk"].backend_changed(up, reason),
+                                  clock=clock)
+    runner = EffectRunner(link, printer, office, policy, clock)
+    kiosk = Kiosk(config, env, office, idcard, scanner, printer, d.camera, link, runner)
+    holder["kiosk"] = kiosk
+    return kiosk

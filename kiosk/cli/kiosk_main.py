@@ -1,0 +1,158 @@
+"""kiosk [--config FILE] [--demo]: run the kiosk. --demo (and start_bundled in the config) starts the reference
+office server on loopback with today's seeded bookings, and uses the device simulators."""
+from __future__ import annotations
+
+import argparse
+import atexit
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kiosk.config import DEFAULT_CONFIG, ConfigError, KioskConfig, load_kiosk_config
+
+SIM_DEVICES = {"idcard": "sim://idcard", "scanner": "sim://scanner", "printer": "sim://printer",
+               "camera": "sim://camera"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_bundled_server(state_dir: Path, timeout_s: float = 20.0) -> tuple[subprocess.Popen, str, Path]:
+    """kiosk-office-server on a free loopback port with a fresh seeded database; returns (process, url, db dir)."""
+    import requests
+
+    port = free_port()
+    db_dir = Path(tempfile.mkdtemp(prefix="office-demo-", dir=state_dir))
+    proc = subprocess.Popen([sys.executable, "-m", "office", "--host", "127.0.0.1", "--port", str(port),
+                             "--db", str(db_dir / "office.sqlite"), "--seed", "demo"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(Path(__file__).parents[2]))
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"office server exited: {proc.stderr.read().decode(errors='replace')[-500:]}")
+        try:
+            if requests.get(url + "/healthz", timeout=0.5).ok:
+                return proc, url, db_dir
+        except requests.RequestException:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("office server did not answer /healthz in time")
+
+
+def stop_bundled_server(proc: subprocess.Popen, db_dir: Path) -> None:
+    import shutil
+
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    shutil.rmtree(db_dir, ignore_errors=True)
+
+
+def demo_config(config: KioskConfig, ticket_pngs: bool = True) -> KioskConfig:
+    """Simulators for every device (printed tickets rendered to PNGs in <state_dir>/tickets), the bundled server
+    and the demo strip."""
+    devices = dict(SIM_DEVICES)
+    if ticket_pngs:
+        devices["printer"] = f"sim://printer?out={config.state_dir / 'tickets'}"
+    return config.model_copy(update={
+        "devices": config.devices.model_copy(update=devices),
+        "backend": config.backend.model_copy(update={"start_bundled": True}),
+        "kiosk": config.kiosk.model_copy(update={"demo_controls": True}),
+    })
+
+
+def with_backend(config: KioskConfig, url: str) -> KioskConfig:
+    return config.model_copy(update={"backend": config.backend.model_copy(update={"url": url})})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
+    parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="kiosk configuration (TOML)")
+    parser.add_argument("--demo", action="store_true", help="simulated devices + bundled office server + demo strip")
+    parser.add_argument("--headless", action="store_true", help="render offscreen (no display; for checks)")
+    parser.add_argument("--run-for", type=float, default=0, help="stop after this many seconds (checks)")
+    parser.add_argument("--verbose", action="store_true", help="Kivy's log on the console")
+    args = parser.parse_args(argv)
+    try:
+        config = load_kiosk_config(args.config)
+    except ConfigError as e:
+        sys.stderr.write(f"kiosk: configuration error: {e}\n")
+        return 2
+    if args.demo:
+        config = demo_config(config)
+    state_dir = config.state_dir
+    state_dir.mkdir(parents=True, exist_ok=True)
+
+    from kiosk.ui import kivy_env
+
+    k = config.kiosk
+    size = None
+    if args.demo and not k.fullscreen:
+        # A desktop demo: half size fits a laptop screen; the layout scales with the window.
+        w, h = kivy_env.SIZES[k.orientation]
+        size = (w // 2, h // 2)
+    kivy_env.prepare(state_dir / "kivy", orientation=k.orientation, fullscreen=k.fullscreen,
+                     show_cursor=k.show_cursor, headless=args.headless, verbose=args.verbose, size=size)
+    server = None
+    if config.backend.start_bundled:
+        try:
+            proc, url, db_dir = start_bundled_server(state_dir)
+        except RuntimeError as e:
+            sys.stderr.write(f"kiosk: {e}\n")
+            return 1
+        server = (proc, db_dir)
+        atexit.register(stop_bundled_server, proc, db_dir)
+        config = with_backend(config, url)
+    from kiosk.errors import KioskError
+
+    try:
+        return run_kiosk(config, run_for=args.run_for)
+    except ConfigError as e:
+        sys.stderr.write(f"kiosk: configuration error: {e}\n")
+        return 2
+    except KioskError as e:        # e.g. a device URL no adapter understands
+        sys.stderr.write(f"kiosk: {e}\n")
+        return 1
+    finally:
+        if server is not None:
+            stop_bundled_server(*server)
+
+
+def run_kiosk(config: KioskConfig, run_for: float = 0) -> int:
+    from kiosk.bootstrap import bootstrap
+    from kiosk.services.backend_status import local_now
+    from kiosk.shell import Shell, timer_seconds
+    from kiosk.ui.app import ClockScheduler, KioskApp
+
+    kiosk = bootstrap(config)
+    shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config),
+                  today=lambda: local_now().date())
+    controls = None
+    if config.kiosk.demo_controls:
+        from kiosk.ui.demo import DemoControls
+        controls = DemoControls(kiosk)
+    app = KioskApp(shell, kiosk, controls)
+    if run_for:
+        from kivy.clock import Clock
+        Clock.schedule_once(lambda dt: app.stop(), run_for)
+    kiosk.start(shell.post_threadsafe)
+    try:
+        app.run()
+    finally:
+        kiosk.stop()
+        shell.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

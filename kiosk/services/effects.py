@@ -1,0 +1,110 @@
+"""Carries out what the flow asks (effects) with the office link and the printer; runs in the shell's workers.
+
+Each effect gives back at most one event for the flow. Blocking I/O only; no Kivy. Personal data passes through
+(the ticket's names are masked by build_ticket) and is never logged.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+
+from kiosk.domain.ticket import build_ticket
+from kiosk.errors import KioskError
+from kiosk.flow_events import (
+    AppointmentFound, AppointmentNotFound, Effect, Event, IssueTicket, LookupAppointment, PrintFinished,
+    PrintTicket, SessionEnded, TicketIssued, TicketRefused,
+)
+from kiosk.services.backend_status import local_now
+from kiosk.services.office_client import BackendRejected, BackendUnavailable
+
+log = logging.getLogger(__name__)
+# Server error codes → AppointmentNotFound reasons the screens know.
+_NOT_FOUND = {"appointment_not_found": "not_found", "not_today": "not_today", "too_many_attempts": "too_many_attempts"}
+
+
+class EffectRunner:
+    def __init__(self, link, printer, office, policy, clock=local_now):
+        self.link, self.printer, self.office, self.policy, self.clock = link, printer, office, policy, clock
+        self.sessions: dict[str, int] = {}       # outcome → count since start (no personal data)
+        self.last_print = None                   # the last PrintResult, for the maintenance screen
+        self.timings: dict[str, float] = {}      # effect → seconds of its last run (benchmarks, maintenance)
+
+    def run(self, effect: Effect) -> Event | None:
+        started = time.perf_counter()
+        try:
+            return self._run(effect)
+        finally:
+            self.timings[type(effect).__name__] = round(time.perf_counter() - started, 3)
+
+    def _run(self, effect: Effect) -> Event | None:
+        if isinstance(effect, LookupAppointment):
+            return self.lookup(effect)
+        if isinstance(effect, IssueTicket):
+            return self.issue(effect)
+        if isinstance(effect, PrintTicket):
+            return self.print(effect)
+        if isinstance(effect, SessionEnded):
+            self.sessions[effect.outcome] = self.sessions.get(effect.outcome, 0) + 1
+            return None
+        log.warning("unknown effect %s", type(effect).__name__)
+        return None
+
+    def lookup(self, e: LookupAppointment) -> Event:
+        if e.token:
+            query = {"token": e.token}
+        elif e.phone:
+            query = {"phone": e.phone, "code": e.code}
+        else:
+            query = {"id_number": e.id_number, "office": self.office.code}
+        try:
+            found, _source = self.link.lookup(**query)
+        except BackendRejected as err:
+            if err.code == "appointment_not_found" and self.link.status.up is False:
+                return AppointmentNotFound("offline")
+            return AppointmentNotFound(_NOT_FOUND.get(err.code, "unknown"))
+        except BackendUnavailable:
+            return AppointmentNotFound("offline")
+        usable = [a for a in found if a.get("status", "booked") != "cancelled"]
+        return AppointmentFound(usable[0]) if usable else AppointmentNotFound("not_found")
+
+    def issue(self, e: IssueTicket) -> Event:
+        try:
+            if e.appointment_id:
+                self.link.check_in({"appointment_id": e.appointment_id}, list(e.id_numbers))
+            parties = None if e.appointment_id else [{"id_number": n} for n in e.id_numbers]
+            t = self.link.issue_ticket(e.business, e.appointment_id, parties)
+        except BackendRejected as err:
+            return TicketRefused(err.code)
+        except (BackendUnavailable, KioskError) as err:
+            log.warning("ticket not issued: %s", type(err).__name__)
+            return TicketRefused("ticket_unavailable")
+        return TicketIssued({"number": t.number, "business": t.business, "offline": t.offline,
+                             "priority": t.priority, "issued_at": t.issued_at, "waiting_ahead": t.waiting_ahead,
+                             "ticket_id": t.ticket_id})
+
+    def print(self, e: PrintTicket) -> Event:
+        from drivers.printer.port import PrintJob
+
+        t = e.ticket
+        try:
+            issued_at = datetime.fromisoformat(t["issued_at"]) if t.get("issued_at") else self.clock()
+        except ValueError:
+            issued_at = self.clock()
+        ticket_id = t.get("ticket_id") or f"OFF{str(t['number']).replace('-', '')}"
+        parties = [(_field(c, "name"), _field(c, "id_number")) for c in e.parties]
+        ticket = build_ticket(office=self.office, policy=self.policy, business=e.business, number=t["number"],
+                              ticket_id=ticket_id, issued_at=issued_at, waiting_ahead=t.get("waiting_ahead"),
+                              priority=t.get("priority") == "booked", parties=parties, offline=t.get("offline"))
+        del parties
+        try:
+            result = self.printer.print_ticket(PrintJob(ticket, time.monotonic(), ticket_id))
+        except KioskError as err:
+            log.warning("printer failed: %s", type(err).__name__)
+            return PrintFinished(False, "not_responding")
+        self.last_print = result
+        return PrintFinished(result.issued, "" if result.issued else (result.reason or result.outcome))
+
+
+def _field(card, name: str) -> str:
+    return (card.get(name) if isinstance(card, dict) else getattr(card, name, "")) or ""

@@ -1,0 +1,150 @@
+"""The shell around the pure flow machine: feeds it events, runs its effects in workers, keeps its timers.
+
+No Kivy here: the UI passes a Scheduler (Kivy's Clock in the app, a manual one in tests). Everything but the
+effect workers runs on the main thread; workers and device threads hand events back through `post_threadsafe`.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date
+from typing import Callable, Protocol
+
+from kiosk.flow import Flow, FlowEnv, State, step, timer_for
+from kiosk.flow_events import Effect, Event, Idle, SessionEnded
+
+log = logging.getLogger(__name__)
+
+
+class Handle(Protocol):
+    def cancel(self) -> None: ...
+
+
+class Scheduler(Protocol):
+    def later(self, delay: float, fn: Callable[[], None]) -> Handle: ...
+
+    def soon(self, fn: Callable[[], None]) -> None:
+        """Run fn on the main thread as soon as possible (callable from any thread)."""
+
+
+class EffectPort(Protocol):
+    def run(self, effect: Effect) -> Event | None: ...
+
+
+def timer_seconds(config) -> dict[str, float]:
+    """The flow's timer table from the kiosk configuration."""
+    return {"idle_s": config.kiosk.idle_timeout_s, "idle_warning_s": config.kiosk.idle_warning_s,
+            "printing_s": 30.0, "done_s": 20.0, "printer_problem_s": 60.0, "maintenance_login_s": 60.0,
+            "maintenance_idle_s": config.maintenance.idle_logout_s}
+
+
+class Shell:
+    def __init__(self, env: FlowEnv, effects: EffectPort, scheduler: Scheduler, seconds: dict[str, float],
+                 workers: int = 3, today: Callable[[], date] | None = None):
+        self.env, self.effects, self.scheduler, self.seconds = env, effects, scheduler, seconds
+        self.today = today                  # refreshes env.today between sessions (a kiosk runs for days)
+        self.flow = Flow()
+        self.listeners: list[Callable[[Flow, Flow, Event], None]] = []
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effect")
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._timer: tuple[type, float, Handle] | None = None
+
+    # --- events ---------------------------------------------------------------------------------------------
+    def post(self, event: Event) -> None:
+        """Main thread only: one step of the machine, then effects, timers and listeners."""
+        old = self.flow
+        new, effects = step(old, event, self.env)
+        self.flow = new
+        if self.today is not None and new.state == State.ATTRACT and new.state != old.state:
+            self.env = replace(self.env, today=self.today())
+        if new.state != old.state or isinstance(event, Idle):
+            self._arm_timer(new.state)
+        for listener in list(self.listeners):
+            try:
+                listener(old, new, event)
+            except Exception:  # a screen's bug must not stop the machine
+                log.exception("flow listener failed")
+        for effect in effects:
+            if isinstance(effect, SessionEnded):
+                _wipe_faces(old.session.faces)
+            self._submit(effect)
+
+    def post_threadsafe(self, event: Event) -> None:
+        self.scheduler.soon(lambda: self.post(event))
+
+    def touched(self) -> None:
+        """A touch anywhere: re-arm the idle timer (the applicant is still there)."""
+        if self._timer is not None and self._timer[0] is Idle:
+            self._arm_timer(self.flow.state)
+
+    # --- effects ---------------------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        with self._lock:
+            return self._pending > 0
+
+    def _submit(self, effect: Effect) -> None:
+        with self._lock:
+            self._pending += 1
+        self._pool.submit(self._run_effect, effect)
+
+    def _run_effect(self, effect: Effect) -> None:
+        try:
+            result = self.effects.run(effect)
+        except Exception:
+            log.exception("effect %s failed", type(effect).__name__)
+            result = None
+
+        def deliver():
+            try:
+                if result is not None:
+                    self.post(result)
+            finally:
+                with self._lock:
+                    self._pending -= 1
+        self.scheduler.soon(deliver)
+
+    # --- timers ---------------------------------------------------------------------------------------------
+    def _arm_timer(self, state: State) -> None:
+        if self._timer is not None:
+            self._timer[2].cancel()
+            self._timer = None
+        spec = timer_for(state, self.seconds)
+        if spec is None:
+            return
+        event_type, seconds = spec
+        handle = self.scheduler.later(seconds, lambda: self._fire(event_type))
+        self._timer = (event_type, time.monotonic() + seconds, handle)
+
+    def _fire(self, event_type: type) -> None:
+        self._timer = None
+        self.post(event_type())
+
+    def time_left(self) -> float | None:
+        """Seconds until the current state's timer fires (the idle warning's countdown)."""
+        return None if self._timer is None else max(0.0, self._timer[1] - time.monotonic())
+
+    def advance(self, seconds: float) -> bool:
+        """Let `seconds` pass at once (scripted journeys): fire the timer if it is due by then."""
+        if self._timer is not None and self._timer[1] - time.monotonic() <= seconds:
+            event_type = self._timer[0]
+            self._timer[2].cancel()
+            self._fire(event_type)
+            return True
+        return False
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer[2].cancel()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _wipe_faces(faces) -> None:
+    for result in faces:
+        wipe = getattr(result, "wipe", None)
+        if wipe is not None:
+            wipe()

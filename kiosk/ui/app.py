@@ -1,0 +1,174 @@
+"""The Kivy app shell: one Screen per flow state, switched by the shell's listener; texts from the catalogs.
+
+The App holds the properties the .kv files bind to (language, text sizes, banners). Screens send intents
+(events) through `app.post`; the machine decides. Import only after kiosk.ui.kivy_env.prepare().
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.flow import Flow, State
+from kiosk.flow_events import Event
+from kiosk.ui import fonts
+from kiosk.ui.i18n import pick, tr
+
+log = logging.getLogger(__name__)
+KV_DIR = Path(__file__).resolve().parent / "kv"
+# State → "module:Class" (one Screen class and one .kv file per state).
+SCREENS = {s: f"kiosk.ui.screens.{s.value}:{''.join(p.title() for p in s.value.split('_'))}Screen" for s in State}
+
+
+class ClockScheduler:
+    """The shell's scheduler on Kivy's Clock (schedule_once is safe to call from any thread)."""
+
+    def later(self, delay, fn):
+        return Clock.schedule_once(lambda dt: fn(), delay)
+
+    def soon(self, fn):
+        Clock.schedule_once(lambda dt: fn(), 0)
+
+
+class KioskApp(App):
+    lang = StringProperty("zh")
+    large_text = BooleanProperty(False)
+    portrait = BooleanProperty(True)
+    u = NumericProperty(1.0)               # layout unit: 1.0 at 1080 px on the short side
+    fs_body = NumericProperty(40)
+    fs_title = NumericProperty(60)
+    fs_button = NumericProperty(44)
+    fs_huge = NumericProperty(220)
+    button_h = NumericProperty(120)        # touch targets: never below 48 px
+    backend_online = BooleanProperty(True)
+    demo = BooleanProperty(False)
+    office_name = StringProperty("")
+    shell = ObjectProperty(None, allownone=True)
+
+    def __init__(self, shell, kiosk=None, demo_controls=None, office=None, **kw):
+        super().__init__(**kw)
+        self.shell, self.kiosk, self.demo_controls = shell, kiosk, demo_controls
+        self.office = office if office is not None else getattr(kiosk, "office", None)
+        self.demo = demo_controls is not None
+        self.touches = 0
+        self.frames = 0
+        self.flip_callbacks: list = []
+        self.sm: ScreenManager | None = None
+        self.title = "婚姻登记自助服务"
+
+    # --- kv helpers -------------------------------------------------------------------------------------------
+    def tr(self, key: str, lang: str | None = None, **values) -> str:
+        return tr(key, lang or self.lang, **values)
+
+    def pick(self, texts, lang: str | None = None) -> str:
+        return pick(texts, lang or self.lang)
+
+    def tr_notice(self, code: str, lang: str | None = None) -> str:
+        if not code:
+            return ""
+        return tr(code if code.startswith("printer_") else f"notice_{code}", lang or self.lang)
+
+    def two(self, key: str, sub_key: str, lang: str, size: float) -> str:
+        """A button text with a smaller second line (markup)."""
+        return f"{tr(key, lang)}\n[size={int(size)}]{tr(sub_key, lang)}[/size]"
+
+    # --- building ---------------------------------------------------------------------------------------------
+    def build(self):
+        fonts.register_default()
+        from kiosk.ui import widgets  # noqa: F401  (registers the shared widget classes for the .kv files)
+        Window.clearcolor = (0.04, 0.12, 0.23, 1)
+        Window.bind(on_request_close=lambda *a, **k: True)   # lock-down: the kiosk is not closed from the UI
+        Window.bind(on_flip=self._on_flip, size=self._on_size)
+        Window.bind(on_touch_down=self._on_any_touch)
+        Builder.load_file(str(KV_DIR / "widgets.kv"))
+        self.sm = ScreenManager(transition=NoTransition())
+        for state, target in SCREENS.items():
+            Builder.load_file(str(KV_DIR / f"{state.value}.kv"))
+            module, cls = target.split(":")
+            self.sm.add_widget(getattr(importlib.import_module(module), cls)(name=state.value))
+        from kiosk.ui.widgets import Root
+        root = Root()
+        root.ids.body.add_widget(self.sm)
+        if self.demo_controls is not None:
+            from kiosk.ui.widgets import DemoStrip
+            root.add_widget(DemoStrip(controls=self.demo_controls))
+        self._on_size(Window, Window.size)
+        self.shell.listeners.append(self.on_flow)
+        self.show(self.shell.flow)
+        threading.Thread(target=_warm_up, daemon=True, name="ui-warm-up").start()
+        return root
+
+    def _on_size(self, window, size):
+        w, h = size
+        self.portrait = h >= w
+        self.u = min(w, h) / 1080.0
+        self._sizes()
+
+    def on_large_text(self, *a):
+        self._sizes()
+
+    def _sizes(self):
+        k = 1.3 if self.large_text else 1.0
+        self.fs_body, self.fs_title = 40 * self.u * k, 60 * self.u * k
+        self.fs_button, self.fs_huge = 46 * self.u * k, 240 * self.u
+        self.button_h = max(48, 120 * self.u * k)
+
+    def _on_flip(self, *a):
+        self.frames += 1
+        callbacks, self.flip_callbacks = self.flip_callbacks, []
+        for cb in callbacks:
+            cb()
+
+    def _on_any_touch(self, window, touch):
+        self.shell.touched()
+
+    # --- the flow -----------------------------------------------------------------------------------------------
+    def post(self, event: Event, touch: bool = True) -> None:
+        """A screen's intent. Counts as a touch (re-arms the idle timer)."""
+        if touch:
+            self.touches += 1
+            self.shell.touched()
+        self.shell.post(event)
+
+    def on_flow(self, old: Flow, new: Flow, event: Event) -> None:
+        if old.session is not new.session and new.session.is_empty and not old.session.is_empty:
+            self.wipe()
+        self.show(new)
+
+    def show(self, flow: Flow) -> None:
+        self.lang = flow.session.language
+        self.large_text = flow.session.large_text
+        self.backend_online = flow.status.backend_online
+        if self.office is not None:
+            self.office_name = self.pick(self.office.name.model_dump())
+        screen = self.sm.get_screen(flow.state.value)
+        screen.show(flow)
+        if self.sm.current != flow.state.value:
+            self.sm.current = flow.state.value
+
+    def wipe(self) -> None:
+        """Session over: every screen forgets what it showed (no name, number or face stays in a widget)."""
+        for screen in self.sm.screens:
+            screen.wipe()
+
+    def on_stop(self):
+        self.shell.close()
+
+
+def _warm_up() -> None:
+    """Load what the first card would otherwise load on the main thread: the font's character map (rare-name
+    fallback) and pypinyin's dictionaries."""
+    try:
+        fonts.covered()
+        from kiosk.ui.i18n import pinyin_of
+        pinyin_of("张")
+    except Exception:
+        log.exception("warm-up failed")

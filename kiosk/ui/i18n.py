@@ -1,0 +1,76 @@
+"""Screen texts from the gettext catalogs in assets/locale/<lang>/LC_MESSAGES/kiosk.po (zh first, en second).
+
+msgids are stable keys (`attract_start`), so a missing translation shows up as the key, never as the other
+language by accident. The .po files are read directly (no compile step): they are small and loaded once.
+English shows Chinese names in pinyin beside the (masked) characters.
+"""
+from __future__ import annotations
+
+import ast
+from functools import lru_cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "assets" / "locale"
+LANGUAGES = ("zh", "en")
+DOMAIN = "kiosk"
+
+
+def _unquote(text: str) -> str:
+    return ast.literal_eval(text) if text.startswith('"') else ""
+
+
+def parse_po(path: Path) -> dict[str, str]:
+    """msgid → msgstr of one .po file (single and multi-line strings; the header entry is dropped)."""
+    entries: dict[str, str] = {}
+    msgid = msgstr = None
+    target = None
+    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+        line = raw.strip()
+        if line.startswith("msgid "):
+            if msgid and msgstr is not None:
+                entries[msgid] = msgstr
+            msgid, msgstr, target = _unquote(line[6:]), None, "id"
+        elif line.startswith("msgstr "):
+            msgstr, target = _unquote(line[7:]), "str"
+        elif line.startswith('"'):
+            if target == "id":
+                msgid += _unquote(line)
+            elif target == "str":
+                msgstr += _unquote(line)
+    if msgid and msgstr is not None:
+        entries[msgid] = msgstr
+    return entries
+
+
+@lru_cache(maxsize=None)
+def catalog(lang: str) -> dict[str, str]:
+    return parse_po(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po")
+
+
+def tr(key: str, lang: str = "zh", **values) -> str:
+    text = catalog(lang if lang in LANGUAGES else "zh").get(key, key)
+    return text.format(**values) if values else text
+
+
+def pick(texts: dict | None, lang: str) -> str:
+    """A {zh, en} text (domain messages, office names) in the screen language."""
+    if not texts:
+        return ""
+    if not isinstance(texts, dict):
+        texts = {"zh": getattr(texts, "zh", ""), "en": getattr(texts, "en", "")}
+    return texts.get(lang) or texts.get("zh", "")
+
+
+def pinyin_of(masked_name: str) -> str:
+    """Pinyin of a masked name's visible characters, masks kept ('张*丰' → 'Zhang * Feng')."""
+    from pypinyin import Style, lazy_pinyin
+
+    parts = []
+    for ch in masked_name:
+        if ch == "*":
+            parts.append("*")
+        elif "\u3400" <= ch <= "\u9fff":
+            parts.append(lazy_pinyin(ch, style=Style.NORMAL)[0].capitalize())
+        elif ch.strip():
+            parts.append(ch)
+    return " ".join(parts)

@@ -1,0 +1,224 @@
+"""Scripted journeys through the real app (headless) with the simulators and the bundled office server.
+
+A scenario is a generator over a Journey: touches go through the real buttons, cards and QR codes through the
+simulators, time through the shell's timers. `machine_time_s` sums, for every step that waits on the kiosk
+(not on the applicant, e.g. facing the camera), the time from the input to the next screen drawn.
+Call after kivy_env.prepare(headless=True).
+"""
+from __future__ import annotations
+
+import gc
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kiosk.flow import State
+from kiosk.flow_events import Cancel
+from kiosk.ui.headless import ScriptFailed, Shot, Until
+
+class Journey:
+    def __init__(self, app, shell, kiosk, controls):
+        self.app, self.shell, self.kiosk, self.controls = app, shell, kiosk, controls
+        self.states: list[str] = [shell.flow.state.value]
+        self.ticket: dict | None = None
+        self.decision: str | None = None
+        self.reasons: tuple = ()
+        self.touches = 0
+        self.machine_s = 0.0
+        self.steps: list[tuple[str, float]] = []
+        self.privacy_files: list[str] = []
+        self.shots_dir: Path | None = None          # a screenshot after every step (--shots DIR)
+        self.control_hits: int | None = None
+        shell.listeners.append(self._seen)
+
+    def _seen(self, old, new, event) -> None:
+        if new.state != old.state:
+            self.states.append(new.state.value)
+        if new.state in (State.DONE, State.PRINTER_PROBLEM) and new.session.ticket:
+            t = new.session.ticket
+            self.ticket = {k: t.get(k) for k in ("number", "business", "offline", "waiting_ahead", "priority")}
+        if new.session.decision is not None:
+            self.decision, self.reasons = new.session.decision.decision, tuple(new.session.decision.reasons)
+
+    # --- what a step waits for ---------------------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        return self.shell.flow.state.value
+
+    def settled(self, state: str):
+        return lambda: self.state == state and not self.shell.busy
+
+    def step(self, label: str, action, until: str, *, machine: bool = True, timeout: float = 15.0):
+        t0 = time.perf_counter()
+        action()
+        yield Until(self.settled(until), timeout, f"{until} after {label} (now {self.state})")
+        took = time.perf_counter() - t0
+        self.steps.append((label, round(took, 3)))
+        if machine:
+            self.machine_s += took
+        if self.shots_dir is not None:
+            yield Shot(self.shots_dir / f"{len(self.steps):02d}-{self.state}.png")
+
+    # --- inputs --------------------------------------------------------------------------------------------------
+    def touch(self, widget_id: str, until: str, **kw):
+        screen = self.app.sm.current_screen
+        button = screen.ids.get(widget_id)
+        if button is None:
+            raise ScriptFailed(f"no '{widget_id}' on {screen.name}")
+        if button.disabled:
+            raise ScriptFailed(f"'{widget_id}' on {screen.name} is disabled")
+
+        def press():
+            self.touches += 1
+            button.dispatch("on_press")
+            button.dispatch("on_release")
+        yield from self.step(f"touch {widget_id}", press, until, **kw)
+
+    def strip(self, button_id: str, until: str, **kw):
+        """A button of the demo strip (as in `kiosk --demo`)."""
+        from kiosk.ui.widgets import DemoStrip
+
+        strip = next(w for w in self.app.root.children if isinstance(w, DemoStrip))
+        button = strip.ids[button_id]
+        yield from self.step(f"demo {button_id}", lambda: (button.dispatch("on_press"), button.dispatch("on_release")),
+                             until, **kw)
+
+    def cancel(self, until: str = "attract"):
+        def press():
+            self.touches += 1
+            self.app.post(Cancel())
+        yield from self.step("touch cancel", press, until)
+
+    def card(self, card, until: str, **kw):
+        yield from self.step("card", lambda: self.controls.present(card), until, **kw)
+
+    def qr(self, payload: str, until: str, **kw):
+        yield from self.step("qr", lambda: self.controls.scan(payload), until, **kw)
+
+    def wait(self, until: str, *, timeout: float = 30.0):
+        """The applicant's own time (facing the camera): not machine time."""
+        yield from self.step("wait", lambda: None, until, machine=False, timeout=timeout)
+
+    def elapse(self, seconds: float, until: str):
+        """Let `seconds` of the applicant's silence pass at once (fires the shell's timers)."""
+        yield from self.step(f"elapse {seconds:g}s", lambda: self.shell.advance(seconds), until, machine=False)
+
+    def privacy_control(self):
+        """Mid-session, the search must find the applicant (else a clean result after the session means nothing)."""
+        if self.privacy_files:
+            self.control_hits = len(personal_strings_left(_needles(self.privacy_files), self.app))
+
+    def expect(self, ok: bool, what: str):
+        if not ok:
+            raise ScriptFailed(what)
+
+
+def personal_strings_left(needles: list[str], app) -> list[str]:
+    """Where any of `needles` still appears after a session: widget properties, then every str referenced by a
+    gc-tracked object. Returns descriptions of the holders (never the strings themselves)."""
+    gc.collect()
+    hits = []
+    trees = [app.root] + list(app.sm.screens)     # screens not shown are outside the window's tree
+    for widget in (w for tree in trees for w in tree.walk(restrict=True)):
+        for name in widget.properties():
+            value = getattr(widget, name, None)
+            if isinstance(value, str) and any(n in value for n in needles):
+                hits.append(f"{type(widget).__name__}.{name}")
+    here = sys._getframe()
+    for obj in gc.get_objects():
+        if obj is needles or obj is here:
+            continue
+        for ref in gc.get_referents(obj):
+            if isinstance(ref, str) and any(ref is not n and n in ref for n in needles):
+                holders = [type(r).__name__ + ("" if not isinstance(r, dict) else ":" + ",".join(
+                    sorted(type(rr).__name__ for rr in gc.get_referrers(r) if rr is not here)[:5]))
+                    for r in gc.get_referrers(obj) if r is not here]
+                hits.append(f"{type(obj).__name__} held by {holders[:6]}")
+    return hits
+
+
+def personal_files_left(needles: list[str], state_dir: Path) -> list[str]:
+    """Files under the kiosk's state dir (journal, Kivy home, tickets…) holding a needle in clear, in UTF-8,
+    UTF-16 (the card's own encoding) or GB18030 (the printer's)."""
+    patterns = [n.encode(enc) for n in needles for enc in ("utf-8", "utf-16-le", "gb18030")]
+    hits = []
+    for f in state_dir.rglob("*"):
+        if f.is_file():
+            data = f.read_bytes()
+            if any(p in data for p in patterns):
+                hits.append(str(f.relative_to(state_dir)))
+    return hits
+
+
+def _needles(files) -> list[str]:
+    import json
+
+    needles = []
+    for f in files:
+        data = json.loads(Path(f).read_text(encoding="utf-8"))
+        needles += [data["name"], data["id_number"]]
+    return needles
+
+
+def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float = 60.0,
+                shots_dir: Path | None = None) -> dict:
+    """One scenario in this process (one Kivy app per process). Starts and stops the office server."""
+    from kiosk.bootstrap import bootstrap
+    from kiosk.cli.kiosk_main import demo_config, start_bundled_server, stop_bundled_server, with_backend
+    from kiosk.config import load_kiosk_config
+    from kiosk.services.backend_status import local_now
+    from kiosk.shell import Shell, timer_seconds
+    from kiosk.ui.app import ClockScheduler, KioskApp
+    from kiosk.ui.demo import DemoControls
+    from kiosk.ui.headless import run_headless
+    from kiosk.ui.scenarios import SCENARIOS
+
+    state_dir = Path(tempfile.mkdtemp(prefix="kiosk-journey-"))
+    base = load_kiosk_config()
+    base = base.model_copy(update={"kiosk": base.kiosk.model_copy(update={"state_dir": str(state_dir)})})
+    config = demo_config(base, ticket_pngs=name == "demo-strip")
+    proc, url, db_dir = start_bundled_server(state_dir)
+    result = {"scenario": name, "states": [], "ticket": None, "touches": 0, "machine_time_s": 0.0, "ok": False}
+    kiosk = shell = None
+    try:
+        config = with_backend(config, url)
+        kiosk = bootstrap(config)
+        kiosk.camera_options = {"fps": camera_fps}
+        shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config),
+                  today=lambda: local_now().date())
+        controls = DemoControls(kiosk)
+        app = KioskApp(shell, kiosk, controls)
+        journey = Journey(app, shell, kiosk, controls)
+        journey.privacy_files = list(privacy_files)
+        journey.shots_dir = shots_dir
+        kiosk.start(shell.post_threadsafe, probe_s=1.0)
+
+        def script():
+            yield Until(lambda: app.sm is not None and app.frames > 0, 20, "first frame")
+            yield Until(lambda: kiosk.face_engine is not None or kiosk.face_engine_error or not config.face.enabled,
+                        20, "face engine")
+            yield from SCENARIOS[name](journey)
+
+        error = run_headless(app, script())
+        result.update(states=journey.states, ticket=journey.ticket, touches=journey.touches,
+                      machine_time_s=round(journey.machine_s, 3), ok=error is None)
+        if error is not None:
+            result["error"] = str(error)
+        result["steps"] = journey.steps
+        result["effects_s"] = dict(kiosk.runner.timings)
+        if privacy_files:
+            result["privacy_control_hits"] = journey.control_hits
+            del controls, journey
+            result["privacy_hits"] = hits = personal_strings_left(_needles(privacy_files), app)
+            result["privacy_file_hits"] = files = personal_files_left(_needles(privacy_files), state_dir)
+            result["ok"] = result["ok"] and not hits and not files
+    finally:
+        if kiosk is not None:
+            kiosk.stop()
+        if shell is not None:
+            shell.close()
+        stop_bundled_server(proc, db_dir)
+        import shutil
+        shutil.rmtree(state_dir, ignore_errors=True)
+    return result

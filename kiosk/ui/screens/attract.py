@@ -1,0 +1,27 @@
+"""Attract: language, large text, start; a booking QR can be scanned right here. Five quick taps on the office
+name open the maintenance login (hidden from applicants)."""
+from __future__ import annotations
+
+import time
+
+from kiosk.flow_events import MaintenanceRequested, SetLanguage, Start, ToggleLargeText
+from kiosk.ui.screens.base import KioskScreen
+
+
+class AttractScreen(KioskScreen):
+    def start(self):
+        self.send(Start())
+
+    def switch_language(self):
+        self.send(SetLanguage("en" if self.app.lang == "zh" else "zh"))
+
+    def toggle_large_text(self):
+        self.send(ToggleLargeText())
+
+    def corner_tap(self):
+        now = time.monotonic()
+        taps = [t for t in getattr(self, "_taps", []) if now - t < 3.0] + [now]
+        self._taps = taps
+        if len(taps) >= 5:
+            self._taps = []
+            self.app.post(MaintenanceRequested(), touch=False)

@@ -1,0 +1,33 @@
+"""Done: the number, big; what to do next; how many are ahead; what to have ready."""
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.flow_events import Finish
+from kiosk.ui.i18n import tr
+from kiosk.ui.screens.base import KioskScreen
+
+
+class DoneScreen(KioskScreen):
+    number = StringProperty("")
+    ahead = StringProperty("")
+    bring = StringProperty("")
+    offline = BooleanProperty(False)
+
+    def update(self, flow):
+        s, lang = flow.session, flow.session.language
+        t = s.ticket or {}
+        self.number = str(t.get("number", ""))
+        self.offline = bool(t.get("offline"))
+        n = t.get("waiting_ahead")
+        self.ahead = tr("done_ahead", lang, n=n) if n is not None else tr("done_ahead_unknown", lang)
+        rule = self.app.shell.env.policy.business.get(s.business or "")
+        items = (getattr(rule.bring, lang, None) or rule.bring.zh) if rule else []
+        self.bring = tr("done_bring", lang) + "\n" + "\n".join(f"  •{i}" for i in items) if items else ""
+
+    def finish(self):
+        self.send(Finish())
+
+    def clear(self):
+        self.number = self.ahead = self.bring = ""
+        self.offline = False

@@ -1,0 +1,39 @@
+"""The eligibility outcome: accept (continue), redirect (the offices with address and phone), staff, refuse."""
+from __future__ import annotations
+
+from kivy.properties import StringProperty
+
+from kiosk.flow_events import Continue, Finish
+from kiosk.ui.i18n import pick, tr
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.people import people_lines
+
+
+class EligibilityScreen(KioskScreen):
+    decision = StringProperty("")
+    message = StringProperty("")
+    offices_text = StringProperty("")
+    people = StringProperty("")
+
+    def update(self, flow):
+        s, lang = flow.session, flow.session.language
+        d = s.decision
+        self.decision = d.decision if d else ""
+        self.message = pick(d.message, lang) if d else ""
+        self.people = people_lines(s.cards, lang)
+        lines = []
+        if d and d.decision in ("redirect", "staff"):
+            offices = self.app.shell.env.offices
+            for code in d.offices[:3]:
+                o = offices.get(code)
+                if o is None:
+                    continue
+                lines.append(f"[b]{pick(o.name.model_dump(), lang)}[/b]\n{pick(o.address.model_dump(), lang)}\n"
+                             f"{tr('elig_office_phone', lang, phone=o.phone)}")
+        self.offices_text = "\n\n".join(lines)
+
+    def go_on(self):
+        self.send(Continue() if self.decision == "accept" else Finish())
+
+    def clear(self):
+        self.decision = self.message = self.offices_text = self.people = ""

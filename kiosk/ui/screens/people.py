@@ -1,0 +1,22 @@
+"""How a party read from a card appears on screen: masked name (pinyin too in English) and masked number."""
+from __future__ import annotations
+
+from kiosk.domain.masking import mask_id_for_screen, mask_name
+from kiosk.ui import fonts
+from kiosk.ui.i18n import pinyin_of, tr
+
+
+def _get(card, name: str) -> str:
+    return (card.get(name) if isinstance(card, dict) else getattr(card, name, "")) or ""
+
+
+def person_line(card, n: int, lang: str) -> str:
+    name = mask_name(_get(card, "name"))
+    shown = fonts.markup(name)
+    if lang == "en" and name:
+        shown += f" ({pinyin_of(name)})"
+    return f"{tr('party_label', lang, n=n)}:  {shown}   {mask_id_for_screen(_get(card, 'id_number'))}"
+
+
+def people_lines(cards, lang: str) -> str:
+    return "\n".join(person_line(c, i + 1, lang) for i, c in enumerate(cards))

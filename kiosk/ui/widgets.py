@@ -1,0 +1,112 @@
+"""Shared widgets: big buttons, wrapping labels, the header with cancel, the numeric keypad, the card-reader
+animation, the face preview with its oval guide, and the demo strip. Layout and looks live in widgets.kv."""
+from __future__ import annotations
+
+from kivy.animation import Animation
+from kivy.app import App
+from kivy.graphics.texture import Texture
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk.flow_events import Cancel
+
+
+class Root(BoxLayout):
+    pass
+
+
+class KButton(Button):
+    role = StringProperty("secondary")      # primary | secondary | danger | choice
+    sub = StringProperty("")                # a smaller second line
+
+
+class KLabel(Label):
+    pass
+
+
+class Header(BoxLayout):
+    title = StringProperty("")
+    cancel = BooleanProperty(True)
+
+    def on_cancel_press(self):
+        App.get_running_app().post(Cancel())
+
+
+class Keypad(GridLayout):
+    """Digits, clear and delete; edits `value` up to `max_len` digits."""
+    value = StringProperty("")
+    max_len = NumericProperty(11)
+
+    def press(self, key: str) -> None:
+        App.get_running_app().shell.touched()
+        if key == "clear":
+            self.value = ""
+        elif key == "del":
+            self.value = self.value[:-1]
+        elif len(self.value) < self.max_len:
+            self.value += key
+
+
+class CardReaderAnimation(FloatLayout):
+    """A card sliding onto the reader, looping until the screen leaves."""
+    progress = NumericProperty(0.0)
+
+    def start(self):
+        self.stop()
+        self.progress = 0.0
+        self._anim = (Animation(progress=1.0, duration=1.2, t="out_quad") + Animation(duration=0.8)
+                      + Animation(progress=0.0, duration=0.01))
+        self._anim.repeat = True
+        self._anim.start(self)
+
+    def stop(self):
+        Animation.cancel_all(self)
+
+
+class FacePreview(Widget):
+    """The live camera picture (mirrored, as applicants expect) under an oval guide."""
+    texture = ObjectProperty(None, allownone=True)
+    good = BooleanProperty(False)
+
+    def show_frame(self, frame) -> None:
+        h, w = frame.shape[:2]
+        tex = self.texture
+        if tex is None or tex.size != (w, h):
+            tex = Texture.create(size=(w, h), colorfmt="bgr")
+            tex.flip_vertical()
+            tex.flip_horizontal()
+        tex.blit_buffer(frame.tobytes(), colorfmt="bgr", bufferfmt="ubyte")
+        self.texture = tex
+        self.canvas.ask_update()
+
+    def clear(self) -> None:
+        if self.texture is not None:
+            w, h = self.texture.size
+            self.texture.blit_buffer(bytes(w * h * 3), colorfmt="bgr", bufferfmt="ubyte")
+        self.texture = None
+        self.good = False
+
+
+class DemoStrip(BoxLayout):
+    """Demo only: present/remove cards, show a booking QR, pull the paper, cut the network."""
+    controls = ObjectProperty(None)
+    paper_out = BooleanProperty(False)
+    network_cut = BooleanProperty(False)
+
+    def act(self, what: str) -> None:
+        c = self.controls
+        if what == "paper":
+            self.paper_out = c.toggle_paper()
+        elif what == "network":
+            self.network_cut = c.toggle_network()
+        else:
+            getattr(c, what)()
+
+
+class DemoLabel(Label):
+    pass

@@ -1,0 +1,62 @@
+"""Every scripted journey through the real app (offscreen Kivy, simulators, office server on loopback)."""
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.ui.conftest import run_cli
+
+EXPECTED_END = {
+    "booked-couple": ["consent", "face_1", "face_2", "confirm", "printing", "done", "attract"],
+    "walk-in": ["choose_business", "read_id_1", "read_id_2", "eligibility", "consent", "confirm", "printing", "done"],
+    "wrong-office-redirect": ["appointment", "eligibility", "attract"],
+    "hukou-office-only": ["read_id_1", "eligibility", "attract"],
+    "printer-out": ["confirm", "printing", "printer_problem", "attract"],
+    "backend-down": ["confirm", "printing", "done", "attract"],
+    "idle-timeout": ["choose_business", "idle_warning", "attract"],
+    "card-unplugged": ["read_id_1", "device_fault", "read_id_1", "read_id_2", "attract"],
+    "demo-strip": ["read_id_1", "read_id_2", "eligibility", "consent", "face_1", "face_2", "confirm", "printing",
+                   "done", "attract"],
+}
+KEYS = {"scenario", "states", "ticket", "touches", "machine_time_s", "ok"}
+
+
+@pytest.fixture(scope="module")
+def results():
+    # Two at a time: each is its own process with its own office server; the machine has two cores.
+    def one(name):
+        proc = run_cli(["-m", "kiosk.cli.diag", "journey", name, "--json"])
+        return name, proc
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(one, EXPECTED_END))
+
+
+@pytest.mark.parametrize("name", list(EXPECTED_END))
+def test_journey(results, name):
+    proc = results[name]
+    assert proc.stdout.strip(), proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    assert KEYS <= set(out)
+    assert out["ok"], out
+    assert proc.returncode == 0
+    assert out["scenario"] == name
+    states = out["states"]
+    tail = EXPECTED_END[name]
+    assert any(states[i:i + len(tail)] == tail for i in range(len(states))), states
+    assert out["machine_time_s"] >= 0
+
+
+def test_booked_couple_is_quick_to_use(results):
+    out = json.loads(results["booked-couple"].stdout)
+    assert out["touches"] <= 4          # besides placing the cards and facing the camera
+    assert out["ticket"]["number"] and out["ticket"]["offline"] is False
+
+
+def test_offline_ticket_when_backend_down(results):
+    out = json.loads(results["backend-down"].stdout)
+    assert out["ticket"]["offline"] is True
+
+
+def test_printer_out_shows_the_number(results):
+    out = json.loads(results["printer-out"].stdout)
+    assert out["ticket"]["number"]

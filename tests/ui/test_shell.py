@@ -1,0 +1,120 @@
+"""The shell without Kivy: timers, touches, effects in workers and results back on the 'main thread'."""
+import queue
+import threading
+import time
+from datetime import date
+
+import pytest
+
+from kiosk.config import load_offices, load_policy
+from kiosk.flow import FlowEnv, State
+from kiosk.flow_events import (
+    AppointmentFound, ChooseService, LookupAppointment, QrScanned, Start,
+)
+from kiosk.shell import Shell
+
+SECONDS = {"idle_s": 60, "idle_warning_s": 25, "printing_s": 30, "done_s": 20, "printer_problem_s": 60,
+           "maintenance_login_s": 60, "maintenance_idle_s": 120}
+
+
+class ManualScheduler:
+    def __init__(self):
+        self.timers = []
+        self.main = queue.Queue()
+
+    class H:
+        def __init__(self, owner, entry):
+            self.owner, self.entry = owner, entry
+
+        def cancel(self):
+            if self.entry in self.owner.timers:
+                self.owner.timers.remove(self.entry)
+
+    def later(self, delay, fn):
+        entry = (delay, fn)
+        self.timers.append(entry)
+        return self.H(self, entry)
+
+    def soon(self, fn):
+        self.main.put(fn)
+
+    def drain(self, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.main.get(timeout=0.05)()
+            except queue.Empty:
+                return
+
+
+class FakeEffects:
+    def __init__(self, office):
+        self.office, self.seen = office, []
+
+    def run(self, effect):
+        self.seen.append((type(effect).__name__, threading.current_thread().name))
+        if isinstance(effect, LookupAppointment):
+            return AppointmentFound({"appointment_id": "AP1", "office": self.office, "business": "marriage",
+                                     "parties": []})
+        return None
+
+
+@pytest.fixture
+def shell():
+    offices = load_offices()
+    env = FlowEnv(load_policy("heyuan-citywide-2021"), offices, "441621", date(2026, 11, 26))
+    sched = ManualScheduler()
+    s = Shell(env, FakeEffects("441621"), sched, SECONDS)
+    yield s, sched
+    s.close()
+
+
+def test_idle_timer_armed_and_rearmed_on_touch(shell):
+    s, sched = shell
+    s.post(Start())
+    assert s.flow.state == State.SERVICE_MENU
+    assert [d for d, _ in sched.timers] == [60]
+    first = sched.timers[0]
+    s.touched()
+    assert len(sched.timers) == 1 and sched.timers[0] is not first
+
+
+def test_advance_fires_idle_then_warning(shell):
+    s, sched = shell
+    s.post(Start())
+    assert s.advance(60) and s.flow.state == State.IDLE_WARNING
+    assert 24 <= s.time_left() <= 25
+    assert s.advance(25) and s.flow.state == State.ATTRACT
+
+
+def test_effects_run_in_workers_and_come_back(shell):
+    s, sched = shell
+    s.post(Start())
+    s.post(ChooseService("booked"))
+    from kiosk.domain.appointment_qr import make_appointment_qr
+    s.post(QrScanned(make_appointment_qr("441621", "ABCDEFGHJKLMNPQR")))
+    assert s.busy
+    sched.drain()
+    assert not s.busy
+    assert s.flow.state == State.READ_ID_1
+    name, thread = s.effects.seen[0]
+    assert name == "LookupAppointment" and thread.startswith("effect")
+
+
+def test_session_end_wipes_faces(shell):
+    s, sched = shell
+
+    class Face:
+        wiped = False
+
+        def wipe(self):
+            self.wiped = True
+    from dataclasses import replace
+    face = Face()
+    s.post(Start())
+    s.flow = replace(s.flow, session=replace(s.flow.session, faces=(face,)))
+    from kiosk.flow_events import Cancel
+    s.post(Cancel())
+    assert face.wiped and s.flow.session.is_empty
+    sched.drain()
+    assert ("SessionEnded", ) == tuple(n for n, _ in s.effects.seen if n == "SessionEnded")

@@ -146,6 +146,7 @@ class MaintenanceSection(Strict):
     pin_hash: str = ""
     idle_logout_s: int = Field(ge=30, le=3600)
     metrics_bind: str = "127.0.0.1:9108"
+    entry_key: str = "f12"            # Kivy key name opening the maintenance login on the attract screen; "" = none
 
 
 class KioskConfig(Strict):

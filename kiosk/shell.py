@@ -48,6 +48,8 @@ class Shell:
         self.today = today                  # refreshes env.today between sessions (a kiosk runs for days)
         self.flow = Flow()
         self.listeners: list[Callable[[Flow, Flow, Event], None]] = []
+        # Every event and effect, in order (the maintenance counters, device board and log masking).
+        self.observers: list[Callable[[object], None]] = []
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effect")
         self._pending = 0
         self._lock = threading.Lock()
@@ -56,6 +58,7 @@ class Shell:
     # --- events ---------------------------------------------------------------------------------------------
     def post(self, event: Event) -> None:
         """Main thread only: one step of the machine, then effects, timers and listeners."""
+        self._observe(event)
         old = self.flow
         new, effects = step(old, event, self.env)
         self.flow = new
@@ -73,6 +76,13 @@ class Shell:
                 _wipe_faces(old.session.faces)
             self._submit(effect)
 
+    def _observe(self, item) -> None:
+        for observer in list(self.observers):
+            try:
+                observer(item)
+            except Exception:  # counting must never stop the machine
+                log.exception("flow observer failed")
+
     def post_threadsafe(self, event: Event) -> None:
         self.scheduler.soon(lambda: self.post(event))
 
@@ -88,6 +98,7 @@ class Shell:
             return self._pending > 0
 
     def _submit(self, effect: Effect) -> None:
+        self._observe(effect)
         with self._lock:
             self._pending += 1
         self._pool.submit(self._run_effect, effect)

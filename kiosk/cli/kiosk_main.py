@@ -68,6 +68,8 @@ def demo_config(config: KioskConfig, ticket_pngs: bool = True) -> KioskConfig:
         "devices": config.devices.model_copy(update=devices),
         "backend": config.backend.model_copy(update={"start_bundled": True}),
         "kiosk": config.kiosk.model_copy(update={"demo_controls": True}),
+        # a desktop demo must not fight a real kiosk (or another demo) for the metrics port
+        "maintenance": config.maintenance.model_copy(update={"metrics_bind": "127.0.0.1:0"}),
     })
 
 
@@ -128,30 +130,67 @@ def main(argv: list[str] | None = None) -> int:
             stop_bundled_server(*server)
 
 
+EXIT_RESTART = 75   # a technician asked for a restart: non-zero, so systemd (Restart=always) starts a fresh kiosk
+
+
 def run_kiosk(config: KioskConfig, run_for: float = 0) -> int:
     from kiosk.bootstrap import bootstrap
+    from kiosk.maintenance import wiring
+    from kiosk.maintenance.logs import setup_logging
+    from kiosk.maintenance.metrics import KioskCollector, start_or_log
+    from kiosk.maintenance.sdnotify import Notifier
     from kiosk.services.backend_status import local_now
     from kiosk.shell import Shell, timer_seconds
     from kiosk.ui.app import ClockScheduler, KioskApp
 
+    names, recent = setup_logging()
     kiosk = bootstrap(config)
     shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config),
                   today=lambda: local_now().date())
+    restart = {"asked": False}
+    holder: dict = {}
+
+    def ask_restart() -> None:
+        from kivy.clock import Clock
+        restart["asked"] = True
+        Clock.schedule_once(lambda dt: holder["app"].stop(), 0)
+
+    m = wiring.wire(kiosk, shell, today=lambda: local_now().date(), names=names, recent=recent,
+                    restart=ask_restart)
     controls = None
     if config.kiosk.demo_controls:
         from kiosk.ui.demo import DemoControls
         controls = DemoControls(kiosk)
-    app = KioskApp(shell, kiosk, controls)
+    notifier = Notifier()
+    app = KioskApp(shell, kiosk, controls, maintenance=m, notifier=notifier,
+                   entry_key=config.maintenance.entry_key)
+    holder["app"] = app
+    app.apply_settings()
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        kiosk_version = version("heyuan-marriage-kiosk")
+    except PackageNotFoundError:
+        kiosk_version = ""
+    metrics = start_or_log(config.maintenance.metrics_bind,
+                           KioskCollector(config.kiosk.id, kiosk.office.code, m.board, m.counters,
+                                          lambda: m.auth.logged_in, kiosk_version))
+    app.metrics = metrics
+    figures = wiring.LinkFigures(m.board, kiosk)
     if run_for:
         from kivy.clock import Clock
         Clock.schedule_once(lambda dt: app.stop(), run_for)
     kiosk.start(shell.post_threadsafe)
+    figures.start()
     try:
         app.run()
     finally:
+        notifier.stopping()
+        figures.stop()
+        if metrics is not None:
+            metrics.stop()
         kiosk.stop()
         shell.close()
-    return 0
+    return EXIT_RESTART if restart["asked"] else 0
 
 
 if __name__ == "__main__":

@@ -145,7 +145,8 @@ def setup_logging(level: str = "INFO", names: KnownNames | None = None, stream=N
     names = names or KnownNames()
     recent = recent or RecentLines()
     masking = MaskingFilter(names)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    # sys.__stderr__: Kivy swaps sys.stderr for a writer that logs, which would loop back into this handler.
+    handler = logging.StreamHandler(stream or sys.__stderr__)
     # JOURNAL_STREAM is set by systemd when stderr is connected to the journal.
     handler.setFormatter(JsonFormatter(journal=bool(os.environ.get("JOURNAL_STREAM")) and stream is None))
     root = logging.getLogger()

@@ -29,6 +29,7 @@ class Notifier:
         try:
             if self._sock is None:
                 self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+                self._sock.setblocking(False)   # called from the UI loop: a full queue must not freeze the screen
             self._sock.sendto("\n".join(fields).encode(), self._target())
             return True
         except OSError:

@@ -24,8 +24,10 @@ _NOT_FOUND = {"appointment_not_found": "not_found", "not_today": "not_today", "t
 
 
 class EffectRunner:
-    def __init__(self, link, printer, office, policy, clock=local_now):
+    def __init__(self, link, printer, office, policy, clock=local_now, walk_in_exhausted=None):
         self.link, self.printer, self.office, self.policy, self.clock = link, printer, office, policy, clock
+        # () -> bool: the technician's walk-in quota for today is used up (kiosk.maintenance.wiring.quota_gate)
+        self.walk_in_exhausted = walk_in_exhausted
         self.sessions: dict[str, int] = {}       # outcome → count since start (no personal data)
         self.last_print = None                   # the last PrintResult, for the maintenance screen
         self.timings: dict[str, float] = {}      # effect → seconds of its last run (benchmarks, maintenance)
@@ -69,6 +71,8 @@ class EffectRunner:
         return AppointmentFound(usable[0]) if usable else AppointmentNotFound("not_found")
 
     def issue(self, e: IssueTicket) -> Event:
+        if not e.appointment_id and self.walk_in_exhausted is not None and self.walk_in_exhausted():
+            return TicketRefused("quota_exhausted")
         try:
             if e.appointment_id:
                 self.link.check_in({"appointment_id": e.appointment_id}, list(e.id_numbers))

@@ -17,8 +17,8 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.flow import Flow, State
-from kiosk.flow_events import Event
+from kiosk.flow import MAINTENANCE_STATES, Flow, State
+from kiosk.flow_events import Event, Finish, Idle, MaintenanceRequested
 from kiosk.ui import fonts
 from kiosk.ui.i18n import pick, tr
 
@@ -53,9 +53,13 @@ class KioskApp(App):
     office_name = StringProperty("")
     shell = ObjectProperty(None, allownone=True)
 
-    def __init__(self, shell, kiosk=None, demo_controls=None, office=None, **kw):
+    def __init__(self, shell, kiosk=None, demo_controls=None, office=None, maintenance=None, notifier=None,
+                 entry_key: str = "f12", **kw):
         super().__init__(**kw)
         self.shell, self.kiosk, self.demo_controls = shell, kiosk, demo_controls
+        self.maintenance = maintenance          # kiosk.maintenance.core.Maintenance (None: tools unavailable)
+        self.notifier = notifier                # kiosk.maintenance.sdnotify.Notifier (READY, WATCHDOG)
+        self.entry_key = entry_key              # the technician's key on the attract screen (config)
         self.office = office if office is not None else getattr(kiosk, "office", None)
         self.demo = demo_controls is not None
         self.touches = 0
@@ -87,7 +91,7 @@ class KioskApp(App):
         Window.clearcolor = (0.04, 0.12, 0.23, 1)
         Window.bind(on_request_close=lambda *a, **k: True)   # lock-down: the kiosk is not closed from the UI
         Window.bind(on_flip=self._on_flip, size=self._on_size)
-        Window.bind(on_touch_down=self._on_any_touch)
+        Window.bind(on_touch_down=self._on_any_touch, on_key_down=self._on_key)
         Builder.load_file(str(KV_DIR / "widgets.kv"))
         self.sm = ScreenManager(transition=NoTransition())
         for state, target in SCREENS.items():
@@ -104,7 +108,40 @@ class KioskApp(App):
         self.shell.listeners.append(self.on_flow)
         self.show(self.shell.flow)
         threading.Thread(target=_warm_up, daemon=True, name="ui-warm-up").start()
+        Clock.schedule_interval(self._maintenance_tick, 1.0)
+        self._start_watchdog()
         return root
+
+    # --- maintenance, systemd -------------------------------------------------------------------------------
+    def _start_watchdog(self) -> None:
+        from kiosk.maintenance.sdnotify import watchdog_interval_s
+
+        every = watchdog_interval_s() if self.notifier is not None else None
+        if every:
+            # From the UI loop on purpose: a hung main thread stops the pings and systemd restarts us.
+            Clock.schedule_interval(lambda dt: self.notifier.watchdog(), every)
+
+    def _maintenance_tick(self, dt) -> None:
+        m = self.maintenance
+        if m is not None and m.tick() and self.shell.flow.state in MAINTENANCE_STATES:
+            self.shell.post(Finish())
+
+    def _on_key(self, window, key, scancode, codepoint, modifiers, *a):
+        from kivy.core.window import Keyboard
+
+        if self.entry_key and Keyboard.keycodes.get(self.entry_key) == key and self.shell.flow.state == State.ATTRACT:
+            self.post(MaintenanceRequested(), touch=False)
+            return True
+        return False
+
+    def apply_settings(self) -> None:
+        """A technician's safe setting takes effect now (the walk-in quota is read per ticket by the runner)."""
+        m = self.maintenance
+        if m is None:
+            return
+        idle = m.settings.get("idle_timeout_s")
+        if idle:
+            self.shell.seconds["idle_s"] = float(idle)
 
     def _on_size(self, window, size):
         w, h = size
@@ -123,12 +160,16 @@ class KioskApp(App):
 
     def _on_flip(self, *a):
         self.frames += 1
+        if self.frames == 1 and self.notifier is not None:
+            self.notifier.ready("first screen drawn")
         callbacks, self.flip_callbacks = self.flip_callbacks, []
         for cb in callbacks:
             cb()
 
     def _on_any_touch(self, window, touch):
         self.shell.touched()
+        if self.maintenance is not None:
+            self.maintenance.auth.touch()
 
     # --- the flow -----------------------------------------------------------------------------------------------
     def post(self, event: Event, touch: bool = True) -> None:
@@ -139,6 +180,8 @@ class KioskApp(App):
         self.shell.post(event)
 
     def on_flow(self, old: Flow, new: Flow, event: Event) -> None:
+        if old.state == State.MAINTENANCE and new.state not in MAINTENANCE_STATES and self.maintenance is not None:
+            self.maintenance.auth.logout("idle" if isinstance(event, Idle) else "technician")
         if old.session is not new.session and new.session.is_empty and not old.session.is_empty:
             self.wipe()
         self.show(new)

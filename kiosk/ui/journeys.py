@@ -188,7 +188,10 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
         shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config),
                   today=lambda: local_now().date())
         controls = DemoControls(kiosk)
-        app = KioskApp(shell, kiosk, controls)
+        from kiosk.maintenance.logs import KnownNames
+        from kiosk.maintenance.wiring import wire
+        maintenance = wire(kiosk, shell, today=lambda: local_now().date(), names=KnownNames())
+        app = KioskApp(shell, kiosk, controls, maintenance=maintenance)
         journey = Journey(app, shell, kiosk, controls)
         journey.privacy_files = list(privacy_files)
         journey.shots_dir = shots_dir
@@ -206,6 +209,8 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
         if error is not None:
             result["error"] = str(error)
         result["steps"] = journey.steps
+        snap = maintenance.counters.snapshot()        # what the maintenance screen and the metrics count
+        result["counters"] = {k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects")}
         result["effects_s"] = dict(kiosk.runner.timings)
         if privacy_files:
             result["privacy_control_hits"] = journey.control_hits

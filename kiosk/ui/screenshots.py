@@ -51,7 +51,13 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
     office = offices[config.kiosk.office]
     env = FlowEnv(load_policy(config.kiosk.policy), offices, office.code, local_now().date(), True)
     shell = Shell(env, NoEffects(), FixedScheduler(), timer_seconds(config))
-    app = KioskApp(shell, office=office)
+    import tempfile
+
+    from kiosk.maintenance.samples import sample_maintenance
+
+    maint_dir = Path(tempfile.mkdtemp(prefix="kiosk-maint-shots-"))
+    maintenance = sample_maintenance(maint_dir, office.code, env.today)
+    app = KioskApp(shell, office=office, maintenance=maintenance)
     flows = sample_flows(env)
     written: list[Path] = []
     sizes: dict[str, float] = {}
@@ -73,13 +79,63 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
                     screen.ids.preview.show_frame(face)
                     screen.hint, screen.progress, screen.countdown = "ok", 0.6, 1
                     yield Until(lambda: True)
+                if flow.state.value == "maintenance":
+                    yield from _maintenance_page(screen, "maintenance_devices")
                 path = out / f"{name}.{lang}.png"
                 yield Shot(path)
                 written.append(path)
                 sizes[f"{name}.{lang}"] = smallest_touch_target(screen)
+            yield from maintenance_pages(lang)
 
-    error = run_headless(app, script())
+    def maintenance_pages(lang):
+        from kiosk.flow import State
+        from kiosk.ui.screens.maintenance import PAGES
+
+        flow = replace(flows["maintenance"], session=replace(flows["maintenance"].session, language=lang,
+                                                             large_text=large_text))
+        for name in PAGES:
+            if only and name not in only:
+                continue
+            shell.flow = flow
+            app.show(flow)
+            screen = app.sm.get_screen(State.MAINTENANCE.value)
+            yield from _maintenance_page(screen, name)
+            path = out / f"{name}.{lang}.png"
+            yield Shot(path)
+            written.append(path)
+            sizes[f"{name}.{lang}"] = smallest_touch_target(screen)
+
+    try:
+        error = run_headless(app, script())
+    finally:
+        import shutil
+        shutil.rmtree(maint_dir, ignore_errors=True)
     return written, error, sizes
+
+
+def _maintenance_page(screen, name: str):
+    """Open a maintenance page and wait until it shows its (sample) data."""
+    from kiosk.ui.headless import Until
+
+    screen.select(name)
+    page = screen.current_page()
+    yield Until(lambda: not page.loading, what=f"{name} loaded")
+    if name == "maintenance_selftest":
+        for device in ("idcard", "printer", "camera", "scanner"):
+            page.run_test(device)
+        yield Until(lambda: all(page.results.get(d) not in (None, "running")
+                                for d in ("idcard", "printer", "camera", "scanner")), what="self-tests")
+    elif name == "maintenance_report":
+        page.run_report()
+        yield Until(lambda: not page.loading and bool(page.chart or page.error), what="report")
+    elif name == "maintenance_journal":
+        page.replay()
+        yield Until(lambda: not page.loading and bool(page.audit), what="journal replay")
+    elif name in ("maintenance_devices", "maintenance_counters"):
+        yield Until(lambda: bool(page.rows), what=f"{name} rows")
+    elif name == "maintenance_logs":
+        yield Until(lambda: bool(page.text), what="log lines")
+    yield Until(lambda: True)
 
 
 def smallest_touch_target(screen) -> float:

@@ -60,3 +60,11 @@ def test_offline_ticket_when_backend_down(results):
 def test_printer_out_shows_the_number(results):
     out = json.loads(results["printer-out"].stdout)
     assert out["ticket"]["number"]
+
+
+def test_maintenance_counters_count_the_journeys_tickets(results):
+    # the shell feeds every event and effect to Maintenance.observe (issue 8 wiring)
+    walk_in, booked = (json.loads(results[n].stdout) for n in ("walk-in", "booked-couple"))
+    assert walk_in["counters"]["tickets_total"] == 1 and walk_in["counters"]["checkins_total"] == 0
+    assert walk_in["counters"]["tickets"] == {walk_in["ticket"]["business"]: 1}
+    assert booked["counters"]["tickets_total"] == 1 and booked["counters"]["checkins_total"] == 1

@@ -12,9 +12,10 @@ def test_every_screen_in_both_languages(tmp_path):
     out = json.loads(proc.stdout)
     assert out["ok"], (out, proc.stderr[-2000:])
     names = {p.name for p in tmp_path.glob("*.png")}
-    for state in State:
+    from kiosk.maintenance.presenters import MAINTENANCE_SCREENS
+    for screen in [state.value for state in State] + list(MAINTENANCE_SCREENS):
         for lang in ("zh", "en"):
-            assert f"{state.value}.{lang}.png" in names
+            assert f"{screen}.{lang}.png" in names
     small = {k: v for k, v in out["smallest_touch_target_px"].items() if v and v < 48}
     assert not small, small
     for png in tmp_path.glob("*.png"):

@@ -1,35 +1,91 @@
-"""Maintenance: a status summary (devices, office server, journal backlog, sessions) and the way out.
-Issue 8's technician screens (kiosk/maintenance) add the full tools."""
+"""Maintenance home: tabs for the technician's pages (a ScreenManager local to the MAINTENANCE state, so the flow
+machine keeps two maintenance states), log out and restart. Each page is one Screen class + one .kv file."""
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+import importlib
+
+from kivy.clock import Clock
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.flow_events import Finish
-from kiosk.ui.i18n import tr
+from kiosk.maintenance.presenters import MAINTENANCE_SCREENS
 from kiosk.ui.screens.base import KioskScreen
+
+PAGES = tuple(n for n in MAINTENANCE_SCREENS if n != "maintenance_login")
+_loaded: set[str] = set()
+
+
+def page_class(name: str):
+    """maintenance_devices → kiosk.ui.screens.maintenance_devices:MaintenanceDevicesScreen (kv loaded once)."""
+    from kiosk.ui.app import KV_DIR
+
+    if name not in _loaded:
+        Builder.load_file(str(KV_DIR / f"{name}.kv"))
+        _loaded.add(name)
+    module = importlib.import_module(f"kiosk.ui.screens.{name}")
+    return getattr(module, "".join(p.title() for p in name.split("_")) + "Screen")
 
 
 class MaintenanceScreen(KioskScreen):
-    status_text = StringProperty("")
+    page = StringProperty(PAGES[0])
+    confirm_restart = BooleanProperty(False)
+    idle_left = NumericProperty(-1)       # seconds to the automatic logout (-1: not logged in)
+
+    def on_kv_post(self, *a):
+        for name in PAGES:
+            self.ids.pages.add_widget(page_class(name)(name=name))
+        self._tick = None
+
+    def current_page(self):
+        return self.ids.pages.get_screen(self.page)
+
+    def select(self, name: str) -> None:
+        self.confirm_restart = False
+        self.page = name
+        self.ids.pages.current = name
+        page = self.current_page()
+        page.touched()
+        page.on_show()
 
     def update(self, flow):
-        lang = flow.session.language
-        st = flow.status
-        rows = [f"[b]{tr('maint_devices', lang)}[/b]"]
-        for dev in ("idcard", "scanner", "printer", "camera"):
-            down = dev in st.devices_down or (dev == "printer" and not st.printer_ok)
-            rows.append(f"  {tr('dev_' + dev, lang)}: {tr('status_down' if down else 'status_ok', lang)}")
-        rows.append(f"[b]{tr('maint_backend', lang)}[/b]: "
-                    f"{tr('status_online' if st.backend_online else 'status_offline', lang)}")
-        kiosk = self.app.kiosk
-        if kiosk is not None:
-            try:
-                snap = kiosk.link.snapshot()
-                rows.append(f"  {snap.get('url', '')}  journal: {snap.get('journal', {})}")
-            except Exception:
-                pass
-            rows.append(f"  sessions: {dict(kiosk.runner.sessions)}")
-        self.status_text = "\n".join(rows)
+        self.current_page().on_show()
+
+    def on_enter(self, *a):
+        self._tick = Clock.schedule_interval(self._every_second, 1.0)
+
+    def on_leave(self, *a):
+        if self._tick is not None:
+            self._tick.cancel()
+            self._tick = None
+        self.confirm_restart = False
+
+    def _every_second(self, dt):
+        page = self.current_page()
+        every = page.refresh_every_s
+        self._ticks = getattr(self, "_ticks", 0) + 1
+        if every and self._ticks % int(every) == 0 and not page.loading:
+            page.refresh()
+        m = self.app.maintenance
+        left = m.auth.idle_remaining() if m is not None else None
+        self.idle_left = -1 if left is None else int(left)
+
+    def restart(self):
+        if not self.confirm_restart:
+            self.confirm_restart = True
+            return
+        self.confirm_restart = False
+        m = self.app.maintenance
+        if m is not None:
+            m.restart()
 
     def leave(self):
+        m = self.app.maintenance
+        if m is not None:
+            m.logout()
         self.send(Finish())
+
+    def wipe(self):
+        super().wipe()
+        for page in self.ids.pages.screens:
+            page.wipe()

@@ -1,0 +1,223 @@
+"""The maintenance core wired into the running kiosk (no Kivy here): self-tests through the devices the Kiosk
+holds, journal replay through the office link, the report from the office API, the walk-in quota gate, the
+shell observers (counters, device board, log masking, self-test taps) and the office-link figures thread.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import date
+from typing import Callable
+
+from kiosk import flow_events as ev
+from kiosk.domain.masking import mask_id_for_screen, mask_name
+from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout
+from kiosk.maintenance.core import Maintenance
+
+log = logging.getLogger(__name__)
+
+
+def _field(card, name: str) -> str:
+    return (card.get(name) if isinstance(card, dict) else getattr(card, name, "")) or ""
+
+
+class DeviceTap:
+    """A shell observer: a self-test waits here for the next card or code a device reports (the flow itself
+    ignores them while the technician is logged in)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._waiters: list[tuple[type, threading.Event, list]] = []
+
+    def observe(self, item) -> None:
+        with self._lock:
+            for kind, done, box in self._waiters:
+                if isinstance(item, kind) and not done.is_set():
+                    box.append(item)
+                    done.set()
+
+    def wait_for(self, kind: type, timeout_s: float):
+        entry = (kind, threading.Event(), [])
+        with self._lock:
+            self._waiters.append(entry)
+        try:
+            if not entry[1].wait(timeout_s):
+                raise DeviceTimeout(f"nothing from the device in {timeout_s:.0f} s")
+            return entry[2][0]
+        finally:
+            with self._lock:
+                self._waiters.remove(entry)
+
+
+def names_observer(names) -> Callable[[object], None]:
+    """Applicants' names join the log-masking filter when a card is read and leave when the session ends."""
+    def observe(item) -> None:
+        if isinstance(item, ev.CardRead):
+            names.add(_field(item.card, "name"))
+        elif isinstance(item, ev.SessionEnded):
+            names.clear()
+    return observe
+
+
+def walk_ins_today(counters) -> int:
+    snap = counters.snapshot()
+    return snap["tickets_total"] - snap["checkins_total"]
+
+
+def quota_gate(settings, counters) -> Callable[[], bool]:
+    """True when today's walk-in tickets reached the technician's quota (None: no quota)."""
+    def exhausted() -> bool:
+        quota = settings.get("walk_in_quota")
+        return quota is not None and walk_ins_today(counters) >= int(quota)
+    return exhausted
+
+
+# -- self-tests --------------------------------------------------------------------------------------------------
+def idcard_test(kiosk, tap: DeviceTap):
+    def run(timeout_s: float) -> dict:
+        if kiosk.idcard is None:
+            raise DeviceNotFound("no ID card reader configured")
+        read = tap.wait_for(ev.CardRead, timeout_s)
+        card = read.card
+        out = {"card_type": _field(card, "card_type"), "name": mask_name(_field(card, "name")),
+               "id_number": mask_id_for_screen(_field(card, "id_number"))}
+        sam = getattr(kiosk.idcard, "sam_id", None)
+        if sam is not None:
+            try:
+                out["sam_id"] = sam()
+            except Exception as e:  # the card was read: the SAM ID is a bonus
+                out["sam_id"] = type(e).__name__
+        return out
+    return run
+
+
+def scanner_test(tap: DeviceTap):
+    def run(timeout_s: float) -> dict:
+        scan = tap.wait_for(ev.QrScanned, timeout_s)
+        payload = str(scan.payload)
+        return {"length": len(payload), "starts": payload[:6] + "…"}
+    return run
+
+
+def printer_test(kiosk, clock):
+    def run(timeout_s: float) -> dict:
+        from drivers.printer.port import PrintJob
+        from kiosk.domain.ticket import build_ticket
+
+        if kiosk.printer is None:
+            raise DeviceNotFound("no printer configured")
+        ticket = build_ticket(office=kiosk.office, policy=kiosk.runner.policy, business="marriage", number="TEST",
+                              ticket_id="SELFTEST", issued_at=clock(), note_zh="测试票 请勿使用",
+                              note_en="Test ticket - not valid")
+        result = kiosk.printer.print_ticket(PrintJob(ticket, time.monotonic(), "SELFTEST"))
+        if not result.issued:
+            raise DeviceError(result.reason or result.outcome)
+        return {"outcome": result.outcome, "seconds": round(result.elapsed_s, 2)}
+    return run
+
+
+def camera_test(kiosk, board, frames: int = 10):
+    def run(timeout_s: float) -> dict:
+        from drivers.registry import create
+
+        camera = create("camera", kiosk.camera_url, **getattr(kiosk, "camera_options", {}))
+        camera.open()
+        try:
+            started = time.monotonic()
+            frame = None
+            for _ in range(frames):
+                frame = camera.read()
+                if time.monotonic() - started > timeout_s:
+                    raise DeviceTimeout("the camera is too slow")
+            fps = frames / max(1e-6, time.monotonic() - started)
+        finally:
+            camera.close()
+        board.camera_fps(fps)
+        h, w = frame.shape[:2]
+        return {"fps": round(fps, 1), "size": f"{w}x{h}", "_frame": frame}
+    return run
+
+
+def journal_replay(link) -> dict:
+    """Send the backlog now (the forwarder's own pass; idempotency keys make a double send harmless)."""
+    before = link.journal.status()["by_status"]
+    reached = link.forwarder.forward_once()
+    after = link.journal.status()
+    by = after["by_status"]
+    return {"reached": "yes" if reached else "no", "accepted": by.get("acked", 0) - before.get("acked", 0),
+            "refused": by.get("rejected", 0) - before.get("rejected", 0), "left": after["backlog"]}
+
+
+# -- the whole -----------------------------------------------------------------------------------------------------
+def build(kiosk, *, today: Callable[[], date], recent=None, restart: Callable[[], None] | None = None,
+          clock=time.time) -> tuple[Maintenance, DeviceTap]:
+    from kiosk.services.backend_status import local_now
+
+    tap = DeviceTap()
+    m = Maintenance.from_config(kiosk.config, clock=clock, today=today,
+                                walk_in_quota=getattr(kiosk.office, "walk_in_daily_quota", None), recent=recent,
+                                report_source=kiosk.link.client, replay=lambda: journal_replay(kiosk.link),
+                                restart=restart)
+    m.self_tests = {"idcard": idcard_test(kiosk, tap), "printer": printer_test(kiosk, local_now),
+                    "camera": camera_test(kiosk, m.board), "scanner": scanner_test(tap)}
+    kiosk.runner.walk_in_exhausted = quota_gate(m.settings, m.counters)
+    return m, tap
+
+
+def attach(shell, m: Maintenance, tap: DeviceTap | None = None, names=None) -> None:
+    """Every flow event and effect to the counters and board, the self-test taps and the masking filter."""
+    shell.observers.append(m.observe)
+    if tap is not None:
+        shell.observers.append(tap.observe)
+    if names is not None:
+        shell.observers.append(names_observer(names))
+
+
+class LinkFigures:
+    """Every few seconds: office latency and journal backlog (and once the reader's SAM ID) to the device board.
+    A thread, since the journal is SQLite and the SAM ID a serial exchange."""
+
+    def __init__(self, board, kiosk, every_s: float = 5.0):
+        self.board, self.kiosk, self.every_s = board, kiosk, every_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, daemon=True, name="link-figures")
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def push(self) -> None:
+        link = self.kiosk.link
+        self.board.backend_latency(link.client.latency.snapshot())
+        status = link.journal.status()
+        self.board.journal_backlog(status["backlog"], status["oldest_pending"])
+
+    def _sam(self) -> None:
+        sam = getattr(self.kiosk.idcard, "sam_id", None)
+        if sam is None:
+            return
+        try:
+            self.board.sam_id(sam())
+        except Exception as e:
+            log.info("SAM ID not read: %s", type(e).__name__)
+
+    def _run(self) -> None:
+        self._sam()
+        while not self._stop.is_set():
+            try:
+                self.push()
+            except Exception:
+                log.exception("office link figures failed")
+            self._stop.wait(self.every_s)
+
+
+def wire(kiosk, shell, *, today: Callable[[], date], names=None, recent=None,
+         restart: Callable[[], None] | None = None) -> Maintenance:
+    """build + attach: what the kiosk and the scripted journeys both run."""
+    m, tap = build(kiosk, today=today, recent=recent, restart=restart)
+    attach(shell, m, tap, names)
+    return m

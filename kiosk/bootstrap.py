@@ -54,6 +54,7 @@ class Kiosk:
         self._spawn(self._probe_backend, probe_s)
         self._spawn(self._probe_printer, 15.0)
         self._spawn(self._load_face_engine)
+        self._spawn(self._warm_up_ticket_fonts)
 
     def stop(self) -> None:
         self._stop.set()
@@ -112,11 +113,20 @@ class Kiosk:
     def _probe_printer(self, every_s: float) -> None:
         """The printer's state for the maintenance screen and alerts (paper out is also caught per job)."""
         last = None
-        while not self._stop.wait(every_s):
+        while True:   # first at once: opens the port early and shows the printer's state from the start
             status = self.printer_status()
             if status != last:
                 last = status
                 self._emit(status)
+            if self._stop.wait(every_s):
+                return
+
+    def _warm_up_ticket_fonts(self) -> None:
+        try:
+            from drivers.printer.fonts import warm_up
+            warm_up()
+        except Exception as e:  # the first ticket will load them itself
+            log.warning("ticket fonts not preloaded: %s", type(e).__name__)
 
     def _load_face_engine(self) -> None:
         if not self.config.face.enabled:

@@ -26,6 +26,7 @@ class Journey:
         self.reasons: tuple = ()
         self.touches = 0
         self.machine_s = 0.0
+        self.device_s = 0.0       # of machine_s, the card reader's modelled wire + SAM time (hardware, not us)
         self.steps: list[tuple[str, float]] = []
         self.privacy_files: list[str] = []
         self.shots_dir: Path | None = None          # a screenshot after every step (--shots DIR)
@@ -50,15 +51,19 @@ class Journey:
         return lambda: self.state == state and not self.shell.busy
 
     def step(self, label: str, action, until: str, *, machine: bool = True, timeout: float = 15.0):
-        t0 = time.perf_counter()
+        t0, d0 = time.perf_counter(), self._reader_modelled_s()
         action()
         yield Until(self.settled(until), timeout, f"{until} after {label} (now {self.state})")
         took = time.perf_counter() - t0
         self.steps.append((label, round(took, 3)))
         if machine:
             self.machine_s += took
+            self.device_s += self._reader_modelled_s() - d0
         if self.shots_dir is not None:
             yield Shot(self.shots_dir / f"{len(self.steps):02d}-{self.state}.png")
+
+    def _reader_modelled_s(self) -> float:
+        return getattr(getattr(self.kiosk.idcard, "sim", None), "modelled_s", 0.0)
 
     # --- inputs --------------------------------------------------------------------------------------------------
     def touch(self, widget_id: str, until: str, **kw):
@@ -205,7 +210,9 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
 
         error = run_headless(app, script())
         result.update(states=journey.states, ticket=journey.ticket, touches=journey.touches,
-                      machine_time_s=round(journey.machine_s, 3), ok=error is None)
+                      machine_time_s=round(journey.machine_s, 3), ok=error is None,
+                      device_time_s=round(journey.device_s, 3),
+                      kiosk_time_s=round(journey.machine_s - journey.device_s, 3))
         if error is not None:
             result["error"] = str(error)
         result["steps"] = journey.steps

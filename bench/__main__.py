@@ -42,6 +42,21 @@ FIGURES = [
     ("office", "journal append cost per record (µs)", ("journal", "append_us_per_record"), "", None),
     ("maintenance", "PIN verification (ms)", ("pin_verify_ms",), "", None),
     ("maintenance", "audit verify, 2,000 entries (ms)", ("audit_verify_2000_ms",), "", None),
+    ("faults", "faults injected (quick suite)", ("faults_injected",), "", None),
+    ("faults", "fault episodes recovered, all", ("all_recovered",), "yes", lambda v: v is True),
+    ("faults", "check-ins lost under faults", ("checkins_lost",), "0", lambda v: v == 0),
+    ("faults", "check-ins duplicated under faults", ("checkins_duplicated",), "0", lambda v: v == 0),
+    ("faults", "tickets lost under faults", ("tickets_lost",), "0", lambda v: v == 0),
+    ("faults", "tickets duplicated under faults", ("tickets_duplicated",), "0", lambda v: v == 0),
+    ("soak", "soak, 600 journeys (journeys/s)", ("journeys_per_s",), "", None),
+    ("soak", "soak unhandled exceptions", ("unhandled_exceptions",), "0", lambda v: v == 0),
+    ("soak", "soak failed journeys", ("failed_journeys",), "0", lambda v: v == 0),
+    ("soak", "soak check-ins lost", ("checkins_lost",), "0", lambda v: v == 0),
+    ("soak", "soak tickets lost", ("tickets_lost",), "0", lambda v: v == 0),
+    # ≤ 2: a probe thread and its socket may be alive at the moment of a sample (flat otherwise).
+    ("soak", "soak fd growth after warm-up", ("fd_growth",), "≤ 2", lambda v: v <= 2),
+    ("soak", "soak thread growth after warm-up", ("thread_growth",), "≤ 2", lambda v: v <= 2),
+    ("soak", "soak RSS growth after warm-up (%)", ("rss_growth_pct",), "", None),
 ]
 
 
@@ -111,7 +126,7 @@ def add_history(rows: list[dict], path: Path) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated benchmarks (ui,idcard,face,ticket,office,"
-                                                   "maintenance)")
+                                                   "maintenance,faults,soak)")
     parser.add_argument("--no-history", action="store_true", help="do not append to bench/HISTORY.md")
     args = parser.parse_args(argv)
     names = [n for n in dict.fromkeys(b for b, *_ in FIGURES)]

@@ -36,6 +36,10 @@ class R30xSensor:
         return self._ser
 
     def close(self) -> None:
+        self._close_port()
+
+    def _close_port(self) -> None:
+        # Not close(): a subclass's close may shut down more than the port (the simulator adapter stops its pty).
         ser, self._ser = self._ser, None
         if ser is not None:
             try:
@@ -61,7 +65,7 @@ class R30xSensor:
                     if packet.pid == codec.PID_ACK and packet.payload:
                         return packet
         except port_errors() as e:
-            self.close()
+            self._close_port()
             raise DeviceNotFound("fingerprint", f"port vanished: {e}") from None
         raise DeviceTimeout("fingerprint", f"no answer to instruction {instruction:02X}")
 

@@ -57,7 +57,7 @@ def command(sim, line: str) -> str:
             sim.inject(kind, arg, cmd)
         elif verb == "status":
             c = sim.core
-            return (f"ok card={'yes' if c.card else 'no'} halted={c.halted} requests={len(c.requests)} "
+            return (f"ok card={'yes' if c.card else 'no'} halted={c.halted} requests={c.request_count} "
                     f"faults_pending={c.pending_faults()} present={sim.present}")
         else:
             return f"error unknown command: {line.strip()}"

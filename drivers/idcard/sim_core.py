@@ -61,7 +61,9 @@ class SamSimulator:
         self.halted = False          # read done; find answers 80 until the card leaves the field
         self.found = False
         self.selected = False
-        self.requests: list[tuple[int, int]] = []
+        # The latest requests only: the reader polls several times a second all day (demo mode, soak).
+        self.requests: deque[tuple[int, int]] = deque(maxlen=256)
+        self.request_count = 0
         self.baudrate_change: int | None = None   # set by 60 xx; the transport applies it after replying
         self._faults: deque[tuple[str, object, tuple[int, int] | None]] = deque()
         self._rx = codec.Deframer()
@@ -114,6 +116,7 @@ class SamSimulator:
                 fault = self._take_fault(command)
                 if fault is not None and fault[0] == "sw3":   # the SAM failed: no state change
                     self.requests.append(command)
+                    self.request_count += 1
                     out.append((command, codec.build_reply(int(fault[1]))))
                 else:
                     out.append((command, self._faulted(fault, self.answer(command, payload))))
@@ -136,6 +139,7 @@ class SamSimulator:
 
     def answer(self, command: tuple[int, int], data: bytes = b"") -> bytes:
         self.requests.append(command)
+        self.request_count += 1
         cmd, para = command
         if command == codec.RESET_SAM:
             self.found = self.selected = False

@@ -79,10 +79,11 @@ def run(args) -> int:
     def watch() -> None:
         seen = 0
         while not stop.wait(0.1):
-            for r in sim.receipts[seen:]:
+            new, kept = sim.receipt_count - seen, list(sim.receipts)
+            for r in kept[len(kept) - min(new, len(kept)):]:
                 say({"event": "receipt", "complete": r.complete, "png": r.png or None, "qr": r.qr_data,
                      "lines": len(r.text_lines)})
-            seen = len(sim.receipts)
+            seen += new
 
     threading.Thread(target=watch, name="sim-printer-watch", daemon=True).start()
 

@@ -31,6 +31,9 @@ class Faults:
     garbage: bool = False       # answers bytes that are not status bytes
 
 
+KEEP_RECEIPTS = 20
+
+
 class PrinterSim:
     def __init__(self, paper_mm: int = 80, paper_tickets: int = 1000, near_end_after: int | None = None,
                  out_dir: str | Path | None = None):
@@ -40,7 +43,8 @@ class PrinterSim:
         self.out_dir = Path(out_dir) if out_dir else None
         self.faults = Faults()
         self.cut_count = 0
-        self.receipts: list[Receipt] = []
+        self.receipts: list[Receipt] = []    # the latest KEEP_RECEIPTS only (a demo kiosk prints all day)
+        self.receipt_count = 0                # every receipt ever finished
         self.discarded_bytes = 0
         self.unknown_commands = 0
         self.render_errors = 0
@@ -219,7 +223,10 @@ class PrinterSim:
         r.complete = complete
         if self.out_dir:    # saved before it is listed: watchers see the PNG path with the receipt
             self.out_dir.mkdir(parents=True, exist_ok=True)
-            name = f"receipt-{len(self.receipts) + 1:04d}{'' if complete else '-incomplete'}.png"
+            name = f"receipt-{self.receipt_count + 1:04d}{'' if complete else '-incomplete'}.png"
             r.save(self.out_dir / name)
         self.receipts.append(r)
+        self.receipt_count += 1
+        if len(self.receipts) > KEEP_RECEIPTS:
+            del self.receipts[:len(self.receipts) - KEEP_RECEIPTS]
         self._receipt = Receipt(self.paper_dots)

@@ -94,7 +94,7 @@ class OfficeClient:
         self.status = status or BackendStatus()
         self.latency = LatencyStats()
         self._local = threading.local()          # one Session per thread: the UI worker and the forwarder
-        self._sessions: list[requests.Session] = []
+        self._sessions: list[tuple[threading.Thread, requests.Session]] = []
         self._sessions_lock = threading.Lock()
 
     @classmethod
@@ -110,13 +110,19 @@ class OfficeClient:
             session = self._local.session = requests.Session()
             session.headers["User-Agent"] = f"heyuan-kiosk/{self.kiosk_id}"
             with self._sessions_lock:
-                self._sessions.append(session)
+                # Short-lived threads (probes) come and go: close the sessions they left, or their pooled
+                # sockets stay open for the life of the kiosk (found by the soak: one leak per probe thread).
+                ended = [s for t, s in self._sessions if not t.is_alive()]
+                self._sessions = [(t, s) for t, s in self._sessions if t.is_alive()]
+                self._sessions.append((threading.current_thread(), session))
+            for old in ended:
+                old.close()
         return session
 
     def close(self) -> None:
         with self._sessions_lock:
             sessions, self._sessions = self._sessions, []
-        for session in sessions:
+        for _thread, session in sessions:
             session.close()
 
     def request(self, method: str, path: str, *, params: dict | None = None, body: dict | None = None,

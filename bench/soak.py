@@ -1,0 +1,375 @@
+"""python -m bench.soak [--journeys N] [--ui N] [--tracemalloc] [--json]: applicant journeys (mixed scenarios)
+through the real flow machine (kiosk.shell.Shell on a manual scheduler), the effect runner, the office link and
+journal, the reference office server on loopback and the device simulators, all in this process.
+
+Every 500 journeys: RSS, open file descriptors and threads. Figures: growth after warm-up (goal RSS ≤ 5 %, fds
+and threads flat), unhandled exceptions (goal 0), and check-ins/tickets lost or duplicated against the server's
+database (goal 0). The face pipeline (sim camera) runs on a sample of booked couples only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from bench.soak_rig import OFFICE, OTHER, ErrorCounter, Rig, process_sample, ui_journeys
+from kiosk import flow_events as ev
+
+SCENARIOS = ("booked_couple", "walk_in", "redirect", "refuse", "printer_problem", "backend_down", "idle_timeout",
+             "cancel")
+WEIGHTS = (30, 20, 10, 8, 8, 8, 8, 8)
+SAMPLE_EVERY = 500
+FACE_EVERY = 100          # one booked couple in this many goes through the face pipeline
+BOOKINGS_PER_DAY = 3      # the seeded walk-through bookings (slot = now) of the kiosk's office
+
+
+class People:
+    """Today's seeded bookings as cards, and which of the kiosk office's bookings are still unused."""
+
+    def __init__(self, rig: Rig):
+        from office.seed import card_fields, seeded_bookings
+
+        self.rig = rig
+        now = rig.clock()
+        day = now.date()
+        offices = rig.server.backend.offices
+        self.day = day.isoformat()
+        self.here = seeded_bookings(OFFICE, day, now, offices[OFFICE].opening_hours)[:BOOKINGS_PER_DAY]
+        self.other = seeded_bookings(OTHER, day, now, offices[OTHER].opening_hours)
+        self.cards = lambda b: [card_fields(p, day) for p in b["parties"]]
+        self.used = 0
+        self.redirects = 0          # each booking QR can be scanned once a day (the flow refuses replays)
+        # A couple whose ID cards expired yesterday: no office may register them (refuse).
+        expired = {"valid_from": (day - timedelta(days=3650)).isoformat(),
+                   "valid_until": (day - timedelta(days=1)).isoformat()}
+        self.expired = [{**card, **expired} for card in self.cards(self.other[0])]
+
+    def next_elsewhere(self) -> dict | None:
+        if self.redirects >= len(self.other):
+            return None
+        self.redirects += 1
+        return self.other[self.redirects - 1]
+
+    def next_booking(self) -> dict | None:
+        if self.used >= len(self.here):
+            return None
+        self.used += 1
+        return self.here[self.used - 1]
+
+
+class Soak:
+    def __init__(self, rig: Rig, seed: int = 9):
+        self.rig, self.rng = rig, random.Random(seed)
+        self.people = People(rig)
+        self.outcomes: dict[str, int] = {}
+        self.failures: list[str] = []
+        self.checkins: set[str] = set()               # appointments the kiosk told applicants were checked in
+        self.tickets: set[tuple[str, str]] = set()    # (day, number) handed out
+        self.booked_couples = 0
+        self.face_runs = 0
+        self.seconds: dict[str, float] = {}           # time spent per scenario (successful runs)
+
+    # --- inputs ------------------------------------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        return self.rig.shell.flow.state.value
+
+    def card(self, card: dict, until: str) -> None:
+        sim = self.rig.kiosk.idcard.sim
+        sim.remove()
+        sim.present(card)
+        self.rig.wait_state(until)
+
+    def qr(self, payload: str, until: str) -> None:
+        self.rig.kiosk.scanner.sim.scan(payload)
+        self.rig.wait_state(until)
+
+    def take_booking(self) -> dict:
+        b = self.people.next_booking()
+        if b is None:       # today's bookings are used up: tomorrow, with fresh ones
+            self.rig.next_day()
+            self.people = People(self.rig)
+            b = self.people.next_booking()
+        return b
+
+    def expect(self, ok: bool, what: str) -> None:
+        if not ok:
+            raise AssertionError(what)
+
+    def _ticket(self, offline: bool | None = None) -> dict:
+        t = self.rig.shell.flow.session.ticket
+        self.expect(t is not None and t.get("number"), f"no ticket ({self.state})")
+        if offline is not None:
+            self.expect(bool(t.get("offline")) == offline, f"ticket offline={t.get('offline')}")
+        key = (self.people.day, str(t["number"]))
+        self.expect(key not in self.tickets, f"ticket number {key} handed out twice")
+        self.tickets.add(key)
+        return t
+
+    # --- journeys ----------------------------------------------------------------------------------------------
+    def _booked_to_confirm(self, b: dict, face: bool) -> None:
+        r = self.rig
+        a, c = self.people.cards(b)
+        self.qr(b["qr"], "read_id_1")
+        self.card(a, "read_id_2")
+        self.card(c, "eligibility")
+        d = r.shell.flow.session.decision
+        self.expect(d is not None and d.decision == "accept", f"decision {d and d.decision} {d and d.reasons}")
+        r.post(ev.Continue(), "consent")
+        if face:
+            r.post(ev.Consent(True), "face_1")
+            self.face("face_2")
+            self.face("confirm")
+            self.face_runs += 1
+        else:
+            r.post(ev.Consent(False), "confirm")
+
+    def face(self, until: str) -> None:
+        """One party through the face pipeline with the simulated camera (as the face screen does)."""
+        import threading
+
+        from drivers.registry import create
+        from kiosk.ui.face_session import FaceSession
+
+        r = self.rig
+        k = r.kiosk
+        r.wait(lambda: k.face_engine is not None or bool(k.face_engine_error), 30, "face engine")
+        session = FaceSession(lambda: create("camera", k.camera_url, **k.camera_options), lambda: k.face_engine,
+                              needed=k.config.face.consecutive_good_frames, on_progress=lambda *a: None,
+                              on_frame=lambda f: None, on_fault=lambda *a: None,
+                              on_done=lambda result: r.scheduler.soon(lambda: r.shell.post(ev.FaceCaptured(result))))
+        session.start()
+        try:
+            r.wait_state(until, 30)
+        finally:
+            threading.Thread(target=session.stop, daemon=True).start()
+
+    def booked_couple(self) -> None:
+        b = self.take_booking()
+        self.booked_couples += 1
+        self._booked_to_confirm(b, face=self.booked_couples % FACE_EVERY == 1)
+        self.rig.post(ev.Confirm(), "done", 30)
+        self._ticket(offline=False)
+        self.checkins.add(b["appointment_id"])
+        self.rig.post(ev.Finish(), "attract")
+
+    def walk_in(self) -> None:
+        r = self.rig
+        a, c = self.people.cards(self.people.other[0])     # another county: the city-wide service
+        r.post(ev.Start(), "service_menu")
+        r.post(ev.ChooseService("walk_in"), "choose_business")
+        r.post(ev.ChooseBusiness("marriage"), "read_id_1")
+        self.card(a, "read_id_2")
+        self.card(c, "eligibility")
+        d = r.shell.flow.session.decision
+        self.expect(d is not None and d.decision == "accept", f"walk-in decision {d and d.decision}")
+        r.post(ev.Continue(), "consent")
+        r.post(ev.Consent(False), "confirm")
+        r.post(ev.Confirm(), "done", 30)
+        self._ticket()
+        r.post(ev.Finish(), "attract")
+
+    def redirect(self) -> None:
+        b = self.people.next_elsewhere()
+        if b is None:
+            self.rig.next_day()
+            self.people = People(self.rig)
+            b = self.people.next_elsewhere()
+        self.qr(b["qr"], "eligibility")
+        d = self.rig.shell.flow.session.decision
+        self.expect(d is not None and d.decision == "redirect", f"redirect decision {d and d.decision}")
+        self.rig.post(ev.Finish(), "attract")
+
+    def refuse(self) -> None:
+        r = self.rig
+        r.post(ev.Start(), "service_menu")
+        r.post(ev.ChooseService("walk_in"), "choose_business")
+        r.post(ev.ChooseBusiness("marriage"), "read_id_1")
+        self.card(self.people.expired[0], "read_id_2")
+        self.card(self.people.expired[1], "eligibility")
+        d = r.shell.flow.session.decision
+        self.expect(d is not None and d.decision == "refuse", f"refuse decision {d and d.decision}")
+        r.post(ev.Finish(), "attract")
+
+    def printer_problem(self) -> None:
+        r = self.rig
+        b = self.take_booking()
+        self._booked_to_confirm(b, face=False)
+        r.kiosk.printer.sim.pull_paper()
+        try:
+            r.post(ev.Confirm(), "printer_problem", 40)
+            self._ticket(offline=False)              # issued (checked in); the number is shown for the counter
+            self.checkins.add(b["appointment_id"])
+            r.post(ev.Finish(), "attract")
+        finally:
+            r.kiosk.printer.sim.load_paper()
+
+    def backend_down(self) -> None:
+        r = self.rig
+        k = r.kiosk
+        b = self.take_booking()
+        k.link.cache.refresh()                        # today's bookings, cached while the server answered
+        k.cut_network(True)
+        try:
+            r.wait(lambda: not r.shell.flow.status.backend_online, 15, "backend seen down")
+            self._booked_to_confirm(b, face=False)
+            r.post(ev.Confirm(), "done", 40)
+            self._ticket(offline=True)
+            self.checkins.add(b["appointment_id"])
+            r.post(ev.Finish(), "attract")
+        finally:
+            k.cut_network(False)
+        r.wait(lambda: r.shell.flow.status.backend_online, 15, "backend seen up")
+
+    def idle_timeout(self) -> None:
+        r = self.rig
+        r.post(ev.Start(), "service_menu")
+        r.post(ev.ChooseService("walk_in"), "choose_business")
+        self.expect(r.shell.advance(r.shell.seconds["idle_s"]), "idle timer not armed")
+        r.wait_state("idle_warning")
+        self.expect(r.shell.advance(r.shell.seconds["idle_warning_s"]), "warning timer not armed")
+        r.wait_state("attract")
+        self.expect(r.shell.flow.session.is_empty, "session not wiped")
+
+    def cancel(self) -> None:
+        r = self.rig
+        a, _ = self.people.cards(self.people.other[0])
+        r.post(ev.Start(), "service_menu")
+        r.post(ev.ChooseService("walk_in"), "choose_business")
+        r.post(ev.ChooseBusiness("marriage"), "read_id_1")
+        self.card(a, "read_id_2")
+        r.post(ev.Cancel(), "attract")
+
+    def run_one(self, name: str) -> None:
+        r = self.rig
+        t0 = time.perf_counter()
+        try:
+            getattr(self, name)()
+            self.outcomes[name] = self.outcomes.get(name, 0) + 1
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+        except Exception as e:
+            self.failures.append(f"{name}: {type(e).__name__}: {e}")
+            self.outcomes["failed"] = self.outcomes.get("failed", 0) + 1
+            try:   # back to the start for the next applicant
+                r.post(ev.Cancel())
+                r.wait_state("attract", 60)
+            except Exception:
+                pass
+        finally:
+            r.kiosk.idcard.sim.remove()
+            r.scheduler.drain()
+
+
+def verify(rig: Rig, soak: Soak, drain_timeout: float = 120) -> dict:
+    """Drain the journal, then compare what the kiosk handed out with the server's database."""
+    link = rig.kiosk.link
+    t0 = time.monotonic()
+    while link.backlog() and time.monotonic() - t0 < drain_timeout:
+        link.forwarder.wake()
+        time.sleep(0.05)
+    conn = rig.server.backend.store.read()
+    checkins = [r[0] for r in conn.execute("SELECT appointment_id FROM checkins WHERE kiosk_id=?",
+                                           (rig.config.kiosk.id,))]
+    tickets = [(r[0], r[1]) for r in conn.execute(
+        "SELECT day, number FROM tickets WHERE kiosk_id=? AND status != 'void'", (rig.config.kiosk.id,))]
+    return {"journal_backlog": link.backlog(), "drain_s": round(time.monotonic() - t0, 2),
+            "checkins_lost": len(soak.checkins - set(checkins)),
+            "checkins_duplicated": len(checkins) - len(set(checkins)),
+            "checkins_unexpected": len(set(checkins) - soak.checkins),
+            "tickets_lost": len(soak.tickets - set(tickets)),
+            "tickets_duplicated": len(tickets) - len(set(tickets)),
+            "tickets_unexpected": len(set(tickets) - soak.tickets),
+            "checkins": len(soak.checkins), "tickets": len(soak.tickets),
+            "journal": rig.kiosk.link.journal.status()["by_status"]}
+
+
+def growth(samples: list[dict], warmup: int) -> dict:
+    after = [s for s in samples if s["journeys"] >= warmup] or samples
+    first, last = after[0], samples[-1]
+    return {"rss_growth_pct": round(100 * (last["rss_mb"] - first["rss_mb"]) / first["rss_mb"], 2),
+            "rss_mb_first": first["rss_mb"], "rss_mb_last": last["rss_mb"],
+            "rss_mb_max_after_warmup": max(s["rss_mb"] for s in after),
+            "rss_trimmed_growth_pct": round(100 * (last.get("rss_trimmed_mb", 0) - first.get("rss_trimmed_mb", 0))
+                                            / first.get("rss_trimmed_mb", 1), 2),
+            "fd_growth": last["fds"] - first["fds"], "fd_max": max(s["fds"] for s in after),
+            "thread_growth": last["threads"] - first["threads"], "thread_max": max(s["threads"] for s in after)}
+
+
+def soak(journeys: int = 10_000, *, seed: int = 9, trace: bool = False, progress=None, work: Path | None = None,
+         sample_every: int = SAMPLE_EVERY) -> dict:
+    errors = ErrorCounter().install()
+    tmp = tempfile.TemporaryDirectory(prefix="kiosk-soak-") if work is None else None
+    rig = Rig(Path(tmp.name if tmp else work)).start()
+    s = Soak(rig, seed)
+    samples: list[dict] = []
+    snapshot = None
+    warmup = min(1000, max(sample_every, journeys // 10))
+    t0 = time.monotonic()
+    try:
+        rig.wait_state("attract", 20)
+        for i in range(1, journeys + 1):
+            s.run_one(s.rng.choices(SCENARIOS, WEIGHTS)[0])
+            if i % sample_every == 0 or i == journeys:
+                import gc
+                gc.collect()
+                sample = {"journeys": i, "elapsed_s": round(time.monotonic() - t0, 1), **process_sample(trim=True),
+                          "errors": errors.count, "failed": s.outcomes.get("failed", 0),
+                          "last_failure": s.failures[-1][:160] if s.failures else ""}
+                samples.append(sample)
+                if progress:
+                    progress(sample)
+                if trace and i >= warmup and snapshot is None:   # traced from warm-up on (tracing is slow)
+                    import tracemalloc
+                    tracemalloc.start(10)
+                    snapshot = tracemalloc.take_snapshot()
+        elapsed = time.monotonic() - t0
+        top = []
+        if trace and snapshot is not None:
+            import tracemalloc
+            diff = tracemalloc.take_snapshot().compare_to(snapshot, "lineno")
+            top = [f"{d.traceback[0].filename.split('/main/')[-1]}:{d.traceback[0].lineno} "
+                   f"{d.size_diff / 1024:+.1f} KiB ({d.count_diff:+d})" for d in diff[:10]]
+        checks = verify(rig, s)
+    finally:
+        rig.stop()
+        errors.uninstall()
+        if tmp is not None:
+            tmp.cleanup()
+    return {"journeys": journeys, "seconds": round(elapsed, 1), "journeys_per_s": round(journeys / elapsed, 1),
+            "outcomes": s.outcomes,
+            "mean_s": {k: round(v / s.outcomes[k], 3) for k, v in s.seconds.items()}, "failed_journeys": s.outcomes.get("failed", 0), "failures": s.failures[:10],
+            "face_runs": s.face_runs, "unhandled_exceptions": errors.count, "exception_samples": errors.samples,
+            "days_simulated": len({d for d, _ in s.tickets}), "warmup_journeys": warmup,
+            **growth(samples, warmup), **checks, "samples": samples, "tracemalloc_top": top}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    p = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.split("\n\n")[0])
+    p.add_argument("--journeys", type=int, default=10_000)
+    p.add_argument("--ui", type=int, default=0, help="also run N journeys through the rendered UI (slow)")
+    p.add_argument("--tracemalloc", action="store_true", help="top allocation growth by line after warm-up")
+    p.add_argument("--seed", type=int, default=9)
+    p.add_argument("--sample-every", type=int, default=SAMPLE_EVERY)
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    progress = None if args.json else (lambda smp: print(json.dumps(smp), flush=True))
+    result = soak(args.journeys, seed=args.seed, trace=args.tracemalloc, progress=progress,
+                                   sample_every=args.sample_every) if args.journeys else {}
+    if args.ui:
+        result.update(ui_journeys(args.ui))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(json.dumps({k: v for k, v in result.items() if k != "samples"}, ensure_ascii=False, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    main()

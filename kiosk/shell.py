@@ -63,7 +63,10 @@ class Shell:
         new, effects = step(old, event, self.env)
         self.flow = new
         if self.today is not None and new.state == State.ATTRACT and new.state != old.state:
-            self.env = replace(self.env, today=self.today())
+            day = self.today()
+            if day != self.env.today:   # a new day: bookings used yesterday are not replays today
+                self.env = replace(self.env, today=day)
+                self.flow = new = replace(new, status=replace(new.status, used_tokens=frozenset()))
         if new.state != old.state or isinstance(event, Idle):
             self._arm_timer(new.state)
         for listener in list(self.listeners):

@@ -118,3 +118,25 @@ def test_session_end_wipes_faces(shell):
     assert face.wiped and s.flow.session.is_empty
     sched.drain()
     assert ("SessionEnded", ) == tuple(n for n, _ in s.effects.seen if n == "SessionEnded")
+
+
+def test_a_new_day_refreshes_today_and_forgets_used_booking_codes():
+    from kiosk.domain.appointment_qr import make_appointment_qr
+    from kiosk.flow_events import Cancel
+    days = iter([date(2026, 11, 26), date(2026, 11, 27)])
+    env = FlowEnv(load_policy("heyuan-citywide-2021"), load_offices(), "441621", date(2026, 11, 26))
+    sched = ManualScheduler()
+    s = Shell(env, FakeEffects("441621"), sched, SECONDS, today=lambda: next(days))
+    try:
+        s.post(QrScanned(make_appointment_qr("441621", "ABCDEFGHJKLMNPQR")))
+        sched.drain()
+        s.post(AppointmentFound({"appointment_id": "AP1", "office": "441621", "business": "marriage",
+                                 "token": "ABCDEFGHJKLMNPQR", "parties": []}))
+        assert s.flow.status.used_tokens
+        s.post(Cancel())                       # same day: the code stays used
+        assert s.flow.status.used_tokens and s.env.today == date(2026, 11, 26)
+        s.post(Start())
+        s.post(Cancel())                       # the next session starts on a new day
+        assert s.env.today == date(2026, 11, 27) and not s.flow.status.used_tokens
+    finally:
+        s.close()

@@ -17,6 +17,8 @@ from kiosk.services.backend_status import local_now
 
 log = logging.getLogger(__name__)
 Sink = Callable[[ev.Event], None]
+# Work that can wait (font preloading, the first printer query) waits this long so the first screen comes first.
+START_QUIET_S = 3.0
 
 
 @dataclass
@@ -113,7 +115,9 @@ class Kiosk:
     def _probe_printer(self, every_s: float) -> None:
         """The printer's state for the maintenance screen and alerts (paper out is also caught per job)."""
         last = None
-        while True:   # first at once: opens the port early and shows the printer's state from the start
+        if self._stop.wait(START_QUIET_S):
+            return
+        while True:   # first soon after start: opens the port early and shows the printer's state from the start
             status = self.printer_status()
             if status != last:
                 last = status
@@ -122,6 +126,8 @@ class Kiosk:
                 return
 
     def _warm_up_ticket_fonts(self) -> None:
+        if self._stop.wait(START_QUIET_S):
+            return
         try:
             from drivers.printer.fonts import warm_up
             warm_up()

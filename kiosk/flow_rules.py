@@ -94,7 +94,7 @@ def pin_accepted(f: Flow, e: PinResult, env: FlowEnv) -> bool:
 
 # --- actions (pure: return a new flow and effects) -----------------------------------------------------------------
 
-def _session(f: Flow, **changes) -> Flow:
+def with_session(f: Flow, **changes) -> Flow:
     return replace(f, session=replace(f.session, **changes))
 
 
@@ -103,43 +103,43 @@ def _status(f: Flow, **changes) -> Flow:
 
 
 def set_language(f, e, env):
-    return _session(f, language=e.language if e.language in ("zh", "en") else "zh"), ()
+    return with_session(f, language=e.language if e.language in ("zh", "en") else "zh"), ()
 
 
 def toggle_large_text(f, e, env):
-    return _session(f, large_text=not f.session.large_text), ()
+    return with_session(f, large_text=not f.session.large_text), ()
 
 
 def choose_service(f, e, env):
-    return _session(f, service=e.service, notice=""), ()
+    return with_session(f, service=e.service, notice=""), ()
 
 
 def choose_business(f, e, env):
-    return _session(f, business=e.business, notice=""), ()
+    return with_session(f, business=e.business, notice=""), ()
 
 
 def scan_booking(f, e, env):
     outcome = parse_appointment_qr(e.payload, f.status.used_tokens)
     if outcome.kind != "appointment":
-        return _session(f, notice=f"qr_{outcome.kind}"), ()
-    return _session(f, notice="looking_up"), (LookupAppointment(token=outcome.token),)
+        return with_session(f, notice=f"qr_{outcome.kind}"), ()
+    return with_session(f, notice="looking_up"), (LookupAppointment(token=outcome.token),)
 
 
 def scan_booking_from_start(f, e, env):
-    return scan_booking(_session(f, service="booked"), e, env)
+    return scan_booking(with_session(f, service="booked"), e, env)
 
 
 def lookup_by_phone(f, e, env):
-    return _session(f, notice="looking_up"), (LookupAppointment(phone=e.phone, code=e.code),)
+    return with_session(f, notice="looking_up"), (LookupAppointment(phone=e.phone, code=e.code),)
 
 
 def find_by_card(f, e, env):
-    return _session(f, find_by_card=True, notice=""), ()
+    return with_session(f, find_by_card=True, notice=""), ()
 
 
 def store_appointment(f, e, env):
     appt = e.appointment
-    f = _session(f, appointment=appt, business=appt.get("business"), notice="")
+    f = with_session(f, appointment=appt, business=appt.get("business"), notice="")
     if token := appt.get("token"):
         f = _status(f, used_tokens=f.status.used_tokens | {token})
     return f, ()
@@ -151,7 +151,7 @@ def booked_elsewhere(f, e, env):
     known = [env.offices[office]] if office in env.offices else []
     decision = Decision("redirect", ("booked_elsewhere",), (office,),
                         compose_message("redirect", business, ["booked_elsewhere"], known, {}))
-    return _session(f, decision=decision), ()
+    return with_session(f, decision=decision), ()
 
 
 def store_appointment_and_decide(f, e, env):
@@ -159,62 +159,62 @@ def store_appointment_and_decide(f, e, env):
 
 
 def continue_as_walk_in(f, e, env):
-    return _session(f, service="walk_in", notice="", cards=()), ()
+    return with_session(f, service="walk_in", notice="", cards=()), ()
 
 
 def not_found(f, e, env):
-    return _session(f, notice=f"booking_{e.reason}", cards=(), find_by_card=f.session.find_by_card), ()
+    return with_session(f, notice=f"booking_{e.reason}", cards=(), find_by_card=f.session.find_by_card), ()
 
 
 def remember_card_and_look_up(f, e, env):
-    f = _session(f, cards=(e.card,), notice="looking_up")
+    f = with_session(f, cards=(e.card,), notice="looking_up")
     return f, (LookupAppointment(id_number=_card_id(e.card)),)
 
 
 def refuse_card(f, e, env):
-    return _session(f, notice=_card_notice(f, e.card)), ()
+    return with_session(f, notice=_card_notice(f, e.card)), ()
 
 
 def store_card(f, e, env):
-    f = _session(f, cards=f.session.cards + (e.card,), notice="")
-    return (_decided(f, env), ()) if len(f.session.cards) >= _parties_needed(f, env) else (f, ())
+    f = with_session(f, cards=f.session.cards + (e.card,), notice="")
+    return (with_decision(f, env), ()) if len(f.session.cards) >= _parties_needed(f, env) else (f, ())
 
 
 def decide_if_complete(f, e, env):
-    return (_decided(f, env) if len(f.session.cards) >= _parties_needed(f, env) else f), ()
+    return (with_decision(f, env) if len(f.session.cards) >= _parties_needed(f, env) else f), ()
 
 
 def forget_cards(f, e, env):
-    return _session(f, cards=(), decision=None, notice=""), ()
+    return with_session(f, cards=(), decision=None, notice=""), ()
 
 
 def set_consent(f, e, env):
-    return _session(f, consent=e.given), ()
+    return with_session(f, consent=e.given), ()
 
 
 def add_face(f, e, env):
-    return _session(f, faces=f.session.faces + (e.result,)), ()
+    return with_session(f, faces=f.session.faces + (e.result,)), ()
 
 
 def request_ticket(f, e, env):
     s = f.session
     appointment_id = s.appointment.get("appointment_id") if s.appointment else None
-    return _session(f, notice=""), (IssueTicket(s.business, appointment_id, tuple(_card_id(c) for c in s.cards)),)
+    return with_session(f, notice=""), (IssueTicket(s.business, appointment_id, tuple(_card_id(c) for c in s.cards)),)
 
 
 def print_ticket(f, e, env):
-    return _session(f, ticket=e.ticket), (PrintTicket(e.ticket, f.session.business, f.session.cards),)
+    return with_session(f, ticket=e.ticket), (PrintTicket(e.ticket, f.session.business, f.session.cards),)
 
 
 def ticket_refused(f, e, env):
     decision = Decision("staff", (e.reason,), (env.office,),
                         compose_message("staff", f.session.business, [e.reason], [env.offices[env.office]], {}))
-    return _session(f, decision=decision), ()
+    return with_session(f, decision=decision), ()
 
 
 def note_print_problem(f, e, env):
     problem = getattr(e, "problem", "") or "not_responding"
-    return _status(_session(f, notice=f"printer_{problem}"), printer_ok=False, printer_problem=problem), ()
+    return _status(with_session(f, notice=f"printer_{problem}"), printer_ok=False, printer_problem=problem), ()
 
 
 def device_down(f, e, env):
@@ -234,7 +234,7 @@ def printer_status(f, e, env):
 
 
 def pin_rejected(f, e, env):
-    return _session(f, notice="pin_rejected"), ()
+    return with_session(f, notice="pin_rejected"), ()
 
 
 # --- choices ------------------------------------------------------------------------------------------------------
@@ -288,7 +288,7 @@ def _card_notice(f: Flow, card) -> str:
     return ""
 
 
-def _decided(f: Flow, env: FlowEnv) -> Flow:
+def with_decision(f: Flow, env: FlowEnv) -> Flow:
     s = f.session
     appt = s.appointment or {}
     military = {p.get("id_number") for p in appt.get("parties", []) if p.get("military")}
@@ -301,4 +301,4 @@ def _decided(f: Flow, env: FlowEnv) -> Flow:
     except (CaseError, ValueError):
         decision = Decision("staff", ("needs_registrar",), (env.office,),
                             compose_message("staff", s.business, ["needs_registrar"], [env.offices[env.office]], {}))
-    return _session(f, decision=decision)
+    return with_session(f, decision=decision)

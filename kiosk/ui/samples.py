@@ -6,7 +6,8 @@ from dataclasses import replace
 from kiosk.domain.eligibility import Decision
 from kiosk.domain.idnumber import check_character
 from kiosk.domain.messages import compose_message
-from kiosk.flow import Flow, FlowEnv, Session, State, Status, _decided
+from kiosk.flow import Flow, FlowEnv, Session, State, Status
+from kiosk.flow_rules import with_decision
 
 
 def _id(body: str) -> str:
@@ -33,7 +34,7 @@ def sample_flows(env: FlowEnv) -> dict[str, Flow]:
     base = Session(service="booked", business="marriage",
                    appointment={"appointment_id": "AP-SAMPLE", "office": env.office, "business": "marriage"})
     two = replace(base, cards=(a, b))
-    decided = _decided(Flow(session=two), env).session
+    decided = with_decision(Flow(session=two), env).session
     ticket = {"number": "A012", "business": "marriage", "offline": False, "waiting_ahead": 3,
               "ticket_id": "T-SAMPLE", "issued_at": f"{env.today.isoformat()}T09:30:00+08:00", "priority": "booked"}
 

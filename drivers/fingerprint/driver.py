@@ -9,7 +9,7 @@ import time
 
 from drivers.fingerprint import codec
 from drivers.fingerprint.port import FingerprintResult
-from drivers.idcard.link import port_errors
+from drivers.common.port_errors import port_errors
 from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout
 
 

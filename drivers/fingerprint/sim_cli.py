@@ -19,7 +19,7 @@ def configure(parser):
 
 
 def command(sim, line: str) -> str:
-    from drivers.idcard.pty_device import port_command
+    from drivers.common.pty_device import port_command
 
     words = line.split()
     if not words:
@@ -42,7 +42,7 @@ def command(sim, line: str) -> str:
 
 def run(args) -> int:
     from drivers.fingerprint.simulator import FingerprintSimulator
-    from drivers.idcard.pty_device import serve_cli
+    from drivers.common.pty_device import serve_cli
     from kiosk.cli.common import EXIT_OK
 
     sim = FingerprintSimulator(args.baud, link_path=args.link)

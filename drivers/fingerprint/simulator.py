@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from drivers.fingerprint import codec
 from drivers.fingerprint.driver import R30xSensor
-from drivers.idcard.pty_device import PtyDevice
+from drivers.common.pty_device import PtyDevice
 
 
 class FingerprintSimulator(PtyDevice):

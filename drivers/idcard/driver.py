@@ -14,7 +14,7 @@ import time
 from drivers.idcard import codec
 from drivers.idcard.link import SamLink
 from drivers.idcard.port import CardRead, CardRemoved, EventSink, ReaderFault, ReaderRecovered
-from drivers.idcard.worker import DeviceThread, deliver
+from drivers.common.worker import DeviceThread, deliver
 from kiosk.domain.idcard_record import CardTextError, IdCardRecord, decode_text_block
 from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout, ProtocolError
 

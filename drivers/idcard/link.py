@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from drivers.common.port_errors import port_errors
 from drivers.idcard import codec
 from kiosk.errors import DeviceNotFound, DeviceTimeout
 
@@ -27,15 +28,6 @@ class LinkStats:
     garbage_bytes: int = 0
     bytes_sent: int = 0
     bytes_received: int = 0
-
-
-def port_errors() -> tuple[type[BaseException], ...]:
-    """What a vanished or broken port raises through pyserial (termios.error is not an OSError)."""
-    import termios
-
-    import serial
-
-    return serial.SerialException, OSError, termios.error
 
 
 def wire_time(n_bytes: int, baudrate: int) -> float:

@@ -34,7 +34,7 @@ def configure(parser):
 
 def command(sim, line: str) -> str:
     """Apply one control command; returns the answer line (also used by tests)."""
-    from drivers.idcard.pty_device import port_command
+    from drivers.common.pty_device import port_command
     from drivers.idcard.sim_core import card_from_fixture
 
     words = line.split()
@@ -67,7 +67,7 @@ def command(sim, line: str) -> str:
 
 
 def run(args) -> int:
-    from drivers.idcard.pty_device import serve_cli
+    from drivers.common.pty_device import serve_cli
     from drivers.idcard.sim_core import card_from_fixture
     from drivers.idcard.simulator import IdCardSimulator
     from kiosk.cli.common import EXIT_OK, UsageError

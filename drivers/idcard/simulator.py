@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from drivers.idcard.driver import IdCardDriver
-from drivers.idcard.pty_device import PtyDevice
+from drivers.common.pty_device import PtyDevice
 from drivers.idcard.sim_core import SAM_DELAY_S, SamSimulator, SimCard, card_from_fixture
 
 

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from drivers.idcard.pty_device import PtyDevice
+from drivers.common.pty_device import PtyDevice
 from drivers.printer.driver import EscposPrinter, _driver_options
 from drivers.printer.port import PrinterStatus, PrintJob, PrintResult
 from drivers.printer.sim_core import PrinterSim

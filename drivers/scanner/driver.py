@@ -11,8 +11,8 @@ from typing import Callable
 
 from drivers.scanner.codec import LineSplitter
 from drivers.scanner.port import Scan, ScannerEvent, ScannerFault, ScannerRecovered
-from drivers.idcard.link import port_errors
-from drivers.idcard.worker import DeviceThread, deliver
+from drivers.common.port_errors import port_errors
+from drivers.common.worker import DeviceThread, deliver
 from kiosk.errors import DeviceNotFound
 
 log = logging.getLogger(__name__)

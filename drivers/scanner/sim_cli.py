@@ -26,7 +26,7 @@ def configure(parser):
 
 def command(sim, line: str) -> str | None:
     """Apply one stdin line; returns the answer for control lines, None for scans."""
-    from drivers.idcard.pty_device import port_command
+    from drivers.common.pty_device import port_command
     from drivers.scanner.simulator import TERMINATORS
 
     line = line.rstrip("\r\n")
@@ -49,7 +49,7 @@ def command(sim, line: str) -> str | None:
 
 
 def run(args) -> int:
-    from drivers.idcard.pty_device import serve_cli
+    from drivers.common.pty_device import serve_cli
     from drivers.scanner.simulator import ScannerSimulator
     from kiosk.cli.common import EXIT_OK
 

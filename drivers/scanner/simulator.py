@@ -6,7 +6,7 @@ every PtyDevice.
 """
 from __future__ import annotations
 
-from drivers.idcard.pty_device import PtyDevice
+from drivers.common.pty_device import PtyDevice
 from drivers.scanner.driver import SerialScanner
 
 TERMINATORS = {"cr": b"\r", "lf": b"\n", "crlf": b"\r\n", "none": b""}

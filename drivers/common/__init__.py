@@ -1,0 +1,1 @@
+"""Pieces every serial device shares: the simulators' pseudo-terminal, the driver thread, port errors."""

@@ -140,9 +140,12 @@ def process_sample(trim: bool = False) -> dict:
     """RSS, open fds, threads. With `trim`, also RSS after glibc's malloc_trim: memory freed but not yet
     returned to the system is fragmentation, not a leak."""
     with open("/proc/self/status") as f:
-        native = next(int(line.split()[1]) for line in f if line.startswith("Threads:"))
+        status = dict(line.split(":", 1) for line in f)
+    kib = lambda key: round(int(status.get(key, "0 kB").split()[0]) / 1024, 1)   # noqa: E731
     sample = {"rss_mb": _rss_mb(), "fds": len(os.listdir("/proc/self/fd")), "threads": threading.active_count(),
-              "native_threads": native}
+              "native_threads": int(status["Threads"]),
+              # anonymous memory is the heap; file-backed and shared pages are mapped files (fonts, models, -shm)
+              "rss_anon_mb": kib("RssAnon"), "rss_file_mb": kib("RssFile"), "rss_shmem_mb": kib("RssShmem")}
     if trim:
         try:
             import ctypes
@@ -194,12 +197,13 @@ class Rig:
         })
         self.kiosk = self.shell = None
 
-    def start(self) -> "Rig":
+    def start(self, scheduler=None) -> "Rig":
+        """`scheduler`: the shell's (default a ManualScheduler driven by `wait`; the UI soak passes Kivy's)."""
         from drivers.registry import create
         from kiosk.bootstrap import bootstrap
         from kiosk.shell import Shell, timer_seconds
 
-        self.scheduler = ManualScheduler()
+        self.scheduler = scheduler or ManualScheduler()
         self.kiosk = bootstrap(self.config, clock=self.clock)
         # Reads in milliseconds: the wire/SAM timing model is for the ID benchmark, not for 10,000 journeys.
         # The reader polls every 20 ms instead of 150 ms (a real reader's pace; the journeys don't wait on it).
@@ -237,7 +241,8 @@ class Rig:
         """Both clocks to the next working day, with its bookings; the shell's `today` follows at once."""
         from dataclasses import replace
 
-        self.wait_state("attract")
+        if isinstance(self.scheduler, ManualScheduler):
+            self.wait_state("attract")
         self.clock.next_day()
         seed_day(self.server, self.clock)
         self.shell.env = replace(self.shell.env, today=self.clock().date())

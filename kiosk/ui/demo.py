@@ -45,6 +45,17 @@ class DemoControls:
         self.kiosk.cut_network(not self.kiosk.network_cut)
         return self.kiosk.network_cut
 
+    def restore(self) -> None:
+        """Paper loaded, network back, no card on the reader (blocks on the simulators: not on Kivy's thread)."""
+        printer, idcard = self._sim("printer"), self._sim("idcard")
+        if self._paper_out and printer is not None:
+            printer.load_paper()
+        self._paper_out = False
+        if self.kiosk.network_cut:
+            self.kiosk.cut_network(False)
+        if idcard is not None:
+            idcard.remove()
+
     # --- for scripted journeys too -------------------------------------------------------------------------------
     def present(self, card) -> None:
         """Put a card (fixture dict or path) on the reader, replacing whatever lies there."""

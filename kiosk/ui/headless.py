@@ -50,9 +50,9 @@ class Driver:
         self._tick = Clock.schedule_interval(self._poll, 0)
         self._advance(None)
 
-    def _advance(self, value) -> None:
+    def _advance(self, value, error: BaseException | None = None) -> None:
         try:
-            item = self.script.send(value)
+            item = self.script.send(value) if error is None else self.script.throw(error)
         except StopIteration:
             self._finish(None)
             return
@@ -78,9 +78,9 @@ class Driver:
         if w.test():
             self.waiting = None
             self._after_flip(lambda: self._advance(None))
-        elif time.monotonic() > self.deadline:
+        elif time.monotonic() > self.deadline:   # raised inside the script: a runner of many journeys recovers
             self.waiting = None
-            self._finish(ScriptFailed(f"timed out waiting for {w.what or 'a condition'}"))
+            self._advance(None, ScriptFailed(f"timed out waiting for {w.what or 'a condition'}"))
 
     def _finish(self, error: BaseException | None) -> None:
         if self._tick is not None:

@@ -31,7 +31,11 @@ class Journey:
         self.privacy_files: list[str] = []
         self.shots_dir: Path | None = None          # a screenshot after every step (--shots DIR)
         self.control_hits: int | None = None
+        self.people = None                          # who comes to the kiosk (kiosk.ui.scenarios.TodaysPeople)
         shell.listeners.append(self._seen)
+
+    def close(self) -> None:
+        self.shell.listeners.remove(self._seen)
 
     def _seen(self, old, new, event) -> None:
         if new.state != old.state:
@@ -177,7 +181,7 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
     from kiosk.ui.app import ClockScheduler, KioskApp
     from kiosk.ui.demo import DemoControls
     from kiosk.ui.headless import run_headless
-    from kiosk.ui.scenarios import SCENARIOS
+    from kiosk.ui.scenarios import SCENARIOS, TodaysPeople
 
     state_dir = Path(tempfile.mkdtemp(prefix="kiosk-journey-"))
     base = load_kiosk_config()
@@ -198,6 +202,7 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
         maintenance = wire(kiosk, shell, today=lambda: local_now().date(), names=KnownNames())
         app = KioskApp(shell, kiosk, controls, maintenance=maintenance)
         journey = Journey(app, shell, kiosk, controls)
+        journey.people = TodaysPeople()
         journey.privacy_files = list(privacy_files)
         journey.shots_dir = shots_dir
         kiosk.start(shell.post_threadsafe, probe_s=1.0)

@@ -20,19 +20,26 @@ def scenario(fn):
 
 # --- people for the scenarios: today's seeded bookings (made up) ----------------------------------------------
 
-def _booking(office: str, index: int = 0) -> dict:
-    from kiosk.services.backend_status import local_now
-    from office.seed import seeded_bookings
+class TodaysPeople:
+    """Today's seeded bookings on the bundled server. A booking's QR code is accepted once a day, so a run of many
+    journeys in one kiosk passes its own people (see bench/soak_ui.py): `booking(office, fresh=True)` must then
+    return a booking whose code has not been scanned yet."""
 
-    now = local_now()
-    return seeded_bookings(office, now.date(), now)[index]
+    def __init__(self, now=None):
+        from kiosk.services.backend_status import local_now
 
+        self.now = now or local_now
 
-def _cards(booking: dict) -> list[dict]:
-    from kiosk.services.backend_status import local_now
-    from office.seed import card_fields
+    def booking(self, office: str, fresh: bool = False) -> dict:
+        from office.seed import seeded_bookings
 
-    return [card_fields(p, local_now().date()) for p in booking["parties"]]
+        now = self.now()
+        return seeded_bookings(office, now.date(), now)[0]
+
+    def cards(self, booking: dict) -> list[dict]:
+        from office.seed import card_fields
+
+        return [card_fields(p, self.now().date()) for p in booking["parties"]]
 
 
 def _other_office(j: Journey) -> str:
@@ -40,8 +47,8 @@ def _other_office(j: Journey) -> str:
 
 
 def _booked_to_confirm(j: Journey, consent: bool):
-    b = _booking(j.shell.env.office)
-    a, c = _cards(b)
+    b = j.people.booking(j.shell.env.office, fresh=True)
+    a, c = j.people.cards(b)
     yield from j.qr(b["qr"], "read_id_1")
     yield from j.card(a, "read_id_2")
     yield from j.card(c, "eligibility")
@@ -80,7 +87,7 @@ def demo_strip(j: Journey):
 
 @scenario
 def walk_in(j: Journey):
-    a, b = _cards(_booking(_other_office(j)))        # a couple from another county: city-wide service
+    a, b = j.people.cards(j.people.booking(_other_office(j)))   # a couple from another county: city-wide service
     yield from j.touch("start", "service_menu")
     yield from j.touch("walk_in", "choose_business")
     yield from j.touch("business_marriage", "read_id_1")
@@ -96,7 +103,7 @@ def walk_in(j: Journey):
 
 @scenario
 def wrong_office_redirect(j: Journey):
-    b = _booking(_other_office(j))
+    b = j.people.booking(_other_office(j), fresh=True)
     yield from j.qr(b["qr"], "eligibility")
     j.expect(j.decision == "redirect", f"decision {j.decision} {j.reasons}")
     yield from j.touch("go_on", "attract")
@@ -104,7 +111,7 @@ def wrong_office_redirect(j: Journey):
 
 @scenario
 def hukou_office_only(j: Journey):
-    person = _cards(_booking(_other_office(j)))[0]   # hukou in another county
+    person = j.people.cards(j.people.booking(_other_office(j)))[0]   # hukou in another county
     yield from j.touch("start", "service_menu")
     yield from j.touch("other", "choose_business")
     yield from j.touch("business_reissue_certificate", "read_id_1")
@@ -148,7 +155,7 @@ def idle_timeout(j: Journey):
 
 @scenario
 def card_unplugged(j: Journey):
-    a, b = _cards(_booking(_other_office(j)))
+    a, b = j.people.cards(j.people.booking(_other_office(j)))
     sim = j.kiosk.idcard.sim
     yield from j.touch("start", "service_menu")
     yield from j.touch("walk_in", "choose_business")

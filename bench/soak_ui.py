@@ -1,0 +1,220 @@
+"""python -m bench.soak_ui [--journeys N] [--json]: N applicant journeys through the real rendered UI (headless
+Kivy, 540×960), all in one running app — touches through the real buttons, cards and QR codes through the
+simulators, the office server on loopback (as in bench/soak_rig.py). The scenarios are `kiosk-diag journey`'s,
+in turn; each booking QR is fresh (a code is accepted once a day), and both clocks move to the next working day
+when the day's walk-through bookings are used up.
+
+Every `--sample-every` journeys: RSS, open file descriptors, threads and the number of Kivy widgets. Figures:
+journeys ok/failed, growth after warm-up, and tickets/check-ins lost or duplicated against the server's database.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.soak_rig import ErrorCounter, Rig, process_sample, seed_day
+
+CYCLE = ("booked-couple", "walk-in", "wrong-office-redirect", "printer-out", "hukou-office-only", "backend-down",
+         "idle-timeout", "card-unplugged")
+CHECKS_IN = {"booked-couple", "printer-out", "backend-down"}      # journeys that check a booking in
+SAMPLE_EVERY = 100
+
+
+class FreshPeople:
+    """The soak's people: every QR journey gets a booking whose code has not been scanned; `exhausted` tells the
+    runner to move to the next day before a journey could run out."""
+
+    def __init__(self, rig: Rig):
+        from office.seed import WALK_THROUGH
+
+        self.now = rig.clock
+        self.per_day = WALK_THROUGH               # bookings whose slot is "now" (checkable at any hour)
+        self.used: dict[str, int] = {}
+        self.last: dict | None = None             # the last fresh booking handed out
+
+    def booking(self, office: str, fresh: bool = False) -> dict:
+        from office.seed import seeded_bookings
+
+        now = self.now()
+        index = self.used.get(office, 0) if fresh else 0
+        if fresh:
+            self.used[office] = index + 1
+        booking = seeded_bookings(office, now.date(), now)[index]
+        if fresh:
+            self.last = booking
+        return booking
+
+    def cards(self, booking: dict) -> list[dict]:
+        from office.seed import card_fields
+
+        return [card_fields(p, self.now().date()) for p in booking["parties"]]
+
+    @property
+    def exhausted(self) -> bool:
+        return any(n >= self.per_day for n in self.used.values())
+
+
+class Tally:
+    """What the kiosk handed out (compared with the server's database by bench.soak.verify)."""
+
+    def __init__(self):
+        self.checkins: set[str] = set()
+        self.tickets: set[tuple[str, str]] = set()
+        self.duplicates = 0
+
+    def add_ticket(self, day: str, number: str) -> None:
+        key = (day, number)
+        self.duplicates += key in self.tickets
+        self.tickets.add(key)
+
+
+def _in_thread(fn) -> threading.Event:
+    done = threading.Event()
+
+    def run():
+        try:
+            fn()
+        finally:
+            done.set()
+    threading.Thread(target=run, daemon=True).start()
+    return done
+
+
+def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, progress=None) -> dict:
+    from kiosk.ui import kivy_env
+
+    kivy_env.prepare(work / "kivy", headless=True, size=(540, 960))
+    from kivy.uix.widget import Widget  # noqa: F401  (after prepare)
+
+    from kiosk.flow_events import Cancel
+    from kiosk.maintenance.logs import KnownNames
+    from kiosk.maintenance.wiring import wire
+    from kiosk.ui.app import ClockScheduler, KioskApp
+    from kiosk.ui.demo import DemoControls
+    from kiosk.ui.headless import ScriptFailed, Until, run_headless
+    from kiosk.ui.journeys import Journey
+    from kiosk.ui.scenarios import SCENARIOS
+
+    errors = ErrorCounter().install()
+    rig = Rig(work)
+    seed_day(rig.server, rig.clock, offices=tuple(rig.server.backend.offices))
+    rig.start(ClockScheduler())
+    kiosk, shell = rig.kiosk, rig.shell
+    today = lambda: rig.clock().date()   # noqa: E731
+    controls = DemoControls(kiosk)
+    app = KioskApp(shell, kiosk, controls, maintenance=wire(kiosk, shell, today=today, names=KnownNames()))
+    people, tally = FreshPeople(rig), Tally()
+    outcomes: dict[str, int] = {}
+    failures: list[str] = []
+    samples: list[dict] = []
+    seconds: dict[str, float] = {}
+    t0 = time.monotonic()
+
+    def widgets() -> int:
+        return sum(1 for tree in [app.root] + list(app.sm.screens) for _ in tree.walk(restrict=True))
+
+    def settle(what: str, test, timeout: float = 30.0):
+        yield Until(test, timeout, what)
+
+    def new_day():
+        yield from settle("attract before a new day", lambda: shell.flow.state.value == "attract" and not shell.busy)
+        rig.next_day()
+        seed_day(rig.server, rig.clock, offices=tuple(rig.server.backend.offices))
+        people.used.clear()
+        done = _in_thread(kiosk.link.cache.refresh)        # today's bookings, for the backend-down journey
+        yield from settle("bookings cache refreshed", done.is_set)
+
+    def script():
+        yield Until(lambda: app.sm is not None and app.frames > 0, 30, "first frame")
+        yield Until(lambda: kiosk.face_engine is not None or bool(kiosk.face_engine_error), 30, "face engine")
+        done = _in_thread(kiosk.link.cache.refresh)
+        yield Until(done.is_set, 30, "bookings cached")
+        for i in range(1, journeys + 1):
+            name = CYCLE[(i - 1) % len(CYCLE)]
+            if people.exhausted:
+                yield from new_day()
+            journey = Journey(app, shell, kiosk, controls)
+            journey.people = people
+            started = time.perf_counter()
+            try:
+                yield from SCENARIOS[name](journey)
+                outcomes[name] = outcomes.get(name, 0) + 1
+                seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
+                if journey.ticket and journey.ticket.get("number"):
+                    tally.add_ticket(people.now().date().isoformat(), str(journey.ticket["number"]))
+                if name in CHECKS_IN:
+                    tally.checkins.add(people.last["appointment_id"])
+            except Exception as e:      # a failed journey is counted; the next applicant starts from attract
+                outcomes["failed"] = outcomes.get("failed", 0) + 1
+                if len(failures) < 10:
+                    failures.append(f"#{i} {name}: {type(e).__name__}: {e}")
+            journey.close()
+            restored = _in_thread(controls.restore)
+            yield from settle("simulators restored", restored.is_set)
+            if shell.flow.state.value != "attract":
+                app.post(Cancel())
+                try:
+                    yield from settle("attract after a failed journey", lambda: shell.flow.state.value == "attract")
+                except ScriptFailed as e:
+                    failures.append(f"#{i} stuck: {e}")
+                    return
+            if not shell.flow.status.backend_online:
+                try:
+                    yield from settle("backend seen up", lambda: shell.flow.status.backend_online)
+                except ScriptFailed:
+                    pass
+            if i % sample_every == 0 or i == journeys:
+                import gc
+                gc.collect()
+                sample = {"journeys": i, "elapsed_s": round(time.monotonic() - t0, 1), **process_sample(trim=True),
+                          "widgets": widgets(), "errors": errors.count, "failed": outcomes.get("failed", 0)}
+                samples.append(sample)
+                if progress:
+                    progress(sample)
+
+    try:
+        run_error = run_headless(app, script())
+        elapsed = time.monotonic() - t0
+        from bench.soak import growth, verify
+        checks = verify(rig, tally)
+    finally:
+        rig.stop()
+        errors.uninstall()
+    warmup = min(len(samples) - 1, max(1, len(samples) // 10)) if samples else 0
+    ok = sum(v for k, v in outcomes.items() if k != "failed")
+    return {"ui_journeys": journeys, "ui_ok": ok, "ui_failed": outcomes.get("failed", 0),
+            "ui_not_run": journeys - ok - outcomes.get("failed", 0), "ui_seconds": round(elapsed, 1),
+            "ui_outcomes": outcomes, "ui_failures": failures, "ui_run_error": str(run_error or ""),
+            "ui_mean_s": {k: round(v / outcomes[k], 3) for k, v in seconds.items()},
+            "ui_unhandled_exceptions": errors.count, "ui_exception_samples": errors.samples,
+            "ui_tickets_duplicated_on_screen": tally.duplicates,
+            "ui_days_simulated": len({day for day, _ in tally.tickets}),
+            **{f"ui_{k}": v for k, v in growth(samples, samples[warmup]["journeys"] if samples else 0).items()},
+            **{f"ui_{k}": v for k, v in checks.items()}, "ui_samples": samples}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    p = argparse.ArgumentParser(prog="python -m bench.soak_ui", description=__doc__.split("\n\n")[0])
+    p.add_argument("--journeys", type=int, default=1000)
+    p.add_argument("--sample-every", type=int, default=SAMPLE_EVERY)
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    progress = None if args.json else (lambda smp: print(json.dumps(smp), flush=True))
+    with tempfile.TemporaryDirectory(prefix="kiosk-soak-ui-") as work:
+        result = soak_ui(args.journeys, work=Path(work), sample_every=args.sample_every, progress=progress)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(json.dumps({k: v for k, v in result.items() if k != "ui_samples"}, ensure_ascii=False, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -60,7 +60,13 @@ FIGURES = [
     ("soak", "soak fd growth after warm-up", ("fd_growth",), "≤ 2", lambda v: v <= 2),
     ("soak", "soak thread growth after warm-up", ("thread_growth",), "≤ 2", lambda v: v <= 2),
     ("soak", "soak RSS growth after warm-up (%)", ("rss_growth_pct",), "", None),
+    ("soak", "UI soak, 64 journeys in one app: failed", ("ui_not_ok",), "0", lambda v: v == 0),
+    ("soak", "UI soak: seconds per journey", ("ui_seconds_per_journey",), "", None),
+    ("soak", "UI soak: unhandled exceptions", ("ui_unhandled_exceptions",), "0", lambda v: v == 0),
+    ("soak", "UI soak: check-ins/tickets lost or duplicated", ("ui_lost_or_duplicated",), "0", lambda v: v == 0),
 ]
+
+TIMEOUT_S = {"soak": 600}
 
 
 def run_benchmark(name: str, timeout_s: float = 300) -> dict:
@@ -138,7 +144,7 @@ def main(argv=None) -> int:
     results = {}
     for name in names:
         print(f"running bench_{name} …", file=sys.stderr, flush=True)
-        results[name] = run_benchmark(name)
+        results[name] = run_benchmark(name, TIMEOUT_S.get(name, 300))
     rows = table(results)
     print_table(rows)
     (HERE / "results.json").write_text(json.dumps({"figures": rows, "raw": results}, ensure_ascii=False, indent=2),

@@ -18,7 +18,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.soak_rig import OFFICE, OTHER, ErrorCounter, Rig, process_sample, ui_journeys
+from bench.soak_rig import OFFICE, OTHER, ErrorCounter, Rig, process_sample
 from kiosk import flow_events as ev
 
 SCENARIOS = ("booked_couple", "walk_in", "redirect", "refuse", "printer_problem", "backend_down", "idle_timeout",
@@ -297,6 +297,7 @@ def growth(samples: list[dict], warmup: int) -> dict:
             "rss_mb_max_after_warmup": max(s["rss_mb"] for s in after),
             "rss_trimmed_growth_pct": round(100 * (last.get("rss_trimmed_mb", 0) - first.get("rss_trimmed_mb", 0))
                                             / first.get("rss_trimmed_mb", 1), 2),
+            "server_rss_mb_first": first.get("server_rss_mb"), "server_rss_mb_last": last.get("server_rss_mb"),
             "fd_growth": last["fds"] - first["fds"], "fd_max": max(s["fds"] for s in after),
             "thread_growth": last["threads"] - first["threads"], "thread_max": max(s["threads"] for s in after)}
 
@@ -319,6 +320,7 @@ def soak(journeys: int = 10_000, *, seed: int = 9, trace: bool = False, progress
                 import gc
                 gc.collect()
                 sample = {"journeys": i, "elapsed_s": round(time.monotonic() - t0, 1), **process_sample(trim=True),
+                          "server_rss_mb": rig.server.sample()["rss_mb"],
                           "errors": errors.count, "failed": s.outcomes.get("failed", 0),
                           "last_failure": s.failures[-1][:160] if s.failures else ""}
                 samples.append(sample)
@@ -352,7 +354,7 @@ def soak(journeys: int = 10_000, *, seed: int = 9, trace: bool = False, progress
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.split("\n\n")[0])
     p.add_argument("--journeys", type=int, default=10_000)
-    p.add_argument("--ui", type=int, default=0, help="also run N journeys through the rendered UI (slow)")
+    p.add_argument("--ui", type=int, default=0, help="then N journeys through the rendered UI (python -m bench.soak_ui)")
     p.add_argument("--tracemalloc", action="store_true", help="top allocation growth by line after warm-up")
     p.add_argument("--seed", type=int, default=9)
     p.add_argument("--sample-every", type=int, default=SAMPLE_EVERY)
@@ -363,7 +365,9 @@ def main(argv: list[str] | None = None) -> dict:
     result = soak(args.journeys, seed=args.seed, trace=args.tracemalloc, progress=progress,
                                    sample_every=args.sample_every) if args.journeys else {}
     if args.ui:
-        result.update(ui_journeys(args.ui))
+        from bench.soak_ui import run_in_subprocess
+
+        result.update(run_in_subprocess(args.ui))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

@@ -1,5 +1,5 @@
 """The soak's test rig: the real flow machine driven through the Kivy-free Shell by a manual scheduler, with the
-device simulators, the office link and the reference office server on loopback (one process).
+device simulators and the office link in this process, and the reference office server on loopback in its own.
 
 Kept apart from bench/soak.py (the journeys and figures) so the fault suite and tests can reuse the pieces.
 """
@@ -79,24 +79,28 @@ class ManualScheduler:
 
 
 class DayClock:
-    """A shared local clock (kiosk and server) pinned to a working day at 10:05 plus real elapsed time;
-    `next_day()` moves both to the next weekday (fresh bookings, quotas and number ranges)."""
+    """A local clock shared by the kiosk and the server (another process: its state lives in shared memory),
+    pinned to a working day at 10:05 plus real elapsed time; `next_day()` moves both to the next weekday (fresh
+    bookings, quotas and number ranges)."""
 
-    def __init__(self, start: datetime):
-        self._day_start = start
-        self._t0 = time.monotonic()
-        self._lock = threading.Lock()
+    def __init__(self, start: datetime | None = None, shared=None):
+        import multiprocessing
+
+        # [day start as a POSIX timestamp, time.monotonic() then]; CLOCK_MONOTONIC is the same in every process
+        self.shared = shared if shared is not None else multiprocessing.get_context("spawn").Array(
+            "d", [start.timestamp(), time.monotonic()])
 
     def __call__(self) -> datetime:
-        with self._lock:
-            return self._day_start + timedelta(seconds=time.monotonic() - self._t0)
+        with self.shared.get_lock():
+            start, t0 = self.shared[:]
+        return datetime.fromtimestamp(start, CHINA) + timedelta(seconds=time.monotonic() - t0)
 
     def next_day(self) -> None:
-        with self._lock:
-            day = self._day_start + timedelta(days=1)
+        with self.shared.get_lock():
+            day = datetime.fromtimestamp(self.shared[0], CHINA) + timedelta(days=1)
             while day.weekday() >= 5:
                 day += timedelta(days=1)
-            self._day_start, self._t0 = day, time.monotonic()
+            self.shared[:] = [day.timestamp(), time.monotonic()]
 
 
 class ErrorCounter(logging.Handler):
@@ -147,17 +151,15 @@ def process_sample(trim: bool = False) -> dict:
               # anonymous memory is the heap; file-backed and shared pages are mapped files (fonts, models, -shm)
               "rss_anon_mb": kib("RssAnon"), "rss_file_mb": kib("RssFile"), "rss_shmem_mb": kib("RssShmem")}
     if trim:
-        try:
-            import ctypes
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        from kiosk.services.memory import give_back
+
+        if give_back():
             sample["rss_trimmed_mb"] = _rss_mb()
-        except (OSError, AttributeError):
-            pass
     return sample
 
 
-def seed_day(server, clock, offices=(OFFICE, OTHER), quota: int = 100_000) -> None:
-    """Today's demo bookings for the offices the journeys use, and a walk-in quota the soak cannot exhaust."""
+def seed_day(server, clock, offices=(OFFICE, OTHER)) -> None:
+    """Today's demo bookings for the offices the journeys use (written to the server's database file)."""
     from office.seed import seeded_bookings, store_bookings
 
     backend = server.backend
@@ -165,12 +167,65 @@ def seed_day(server, clock, offices=(OFFICE, OTHER), quota: int = 100_000) -> No
     with backend.store.write() as conn:
         for code in offices:
             oc = backend.offices[code]
-            if oc.walk_in_daily_quota < quota:
-                backend.offices[code] = oc = oc.model_copy(update={"walk_in_daily_quota": quota})
             exists = conn.execute("SELECT 1 FROM appointments WHERE office=? AND day=? LIMIT 1",
                                   (code, now.date().isoformat())).fetchone()
             if not exists:
                 store_bookings(conn, seeded_bookings(code, now.date(), now, oc.opening_hours))
+
+
+def _serve(db: str, shared, quota: int, pipe) -> None:
+    """The office server's own process: serve, then answer "sample" (its RSS, fds, threads) until "stop"."""
+    from office.testing import serve_in_thread
+
+    logging.basicConfig(level=logging.WARNING)
+    server = serve_in_thread(db, DayClock(shared=shared), seed=None)
+    offices = server.backend.offices
+    for code, oc in offices.items():
+        offices[code] = oc.model_copy(update={"walk_in_daily_quota": max(oc.walk_in_daily_quota, quota)})
+    pipe.send(server.url)
+    while True:
+        command = pipe.recv()
+        if command == "stop":
+            break
+        pipe.send(process_sample(trim=True))
+    server.stop()
+    pipe.send("stopped")
+
+
+class OfficeProcess:
+    """The reference office server in a process of its own (as in an office), so the soak's RSS is the kiosk's.
+    `backend` gives this process the same offices and database file (seeding, checking what was stored)."""
+
+    def __init__(self, db: Path, clock: DayClock, quota: int = 100_000):
+        import multiprocessing
+        from types import SimpleNamespace
+
+        from kiosk.config import CONFIG_DIR, load_offices
+        from office.store import Store
+
+        ctx = multiprocessing.get_context("spawn")
+        self._pipe, child = ctx.Pipe()
+        self._process = ctx.Process(target=_serve, args=(str(db), clock.shared, quota, child), daemon=True,
+                                    name="office-server")
+        self._process.start()
+        if not self._pipe.poll(60):
+            raise RuntimeError("the office server process did not start")
+        self.url = self._pipe.recv()
+        self.backend = SimpleNamespace(offices=load_offices(CONFIG_DIR / "offices"), store=Store(db))
+
+    def sample(self) -> dict:
+        self._pipe.send("sample")
+        return self._pipe.recv()
+
+    def stop(self) -> None:
+        try:
+            self._pipe.send("stop")
+            self._pipe.poll(15) and self._pipe.recv()
+        except (OSError, EOFError):
+            pass
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
 
 
 class Rig:
@@ -178,11 +233,12 @@ class Rig:
 
     def __init__(self, work: Path, *, read_timeout_s: float = 2.0, face: bool = True):
         from kiosk.config import load_kiosk_config
-        from office.testing import serve_in_thread
+        from kiosk.services import memory
 
+        memory.limit_arenas()      # as the kiosk's entry point does, before its threads start
         self.work = Path(work)
         self.clock = DayClock(datetime(2026, 11, 26, 10, 5, tzinfo=CHINA))
-        self.server = serve_in_thread(self.work / "office.db", self.clock, seed=None)
+        self.server = OfficeProcess(self.work / "office.db", self.clock)
         seed_day(self.server, self.clock)
         base = load_kiosk_config()
         self.config = base.model_copy(update={
@@ -201,6 +257,7 @@ class Rig:
         """`scheduler`: the shell's (default a ManualScheduler driven by `wait`; the UI soak passes Kivy's)."""
         from drivers.registry import create
         from kiosk.bootstrap import bootstrap
+        from kiosk.services.memory import give_back_after_sessions
         from kiosk.shell import Shell, timer_seconds
 
         self.scheduler = scheduler or ManualScheduler()
@@ -212,6 +269,7 @@ class Rig:
         self.kiosk.camera_options = {"fps": 60.0}
         self.shell = Shell(self.kiosk.env, self.kiosk.runner, self.scheduler, timer_seconds(self.config),
                            today=lambda: self.clock().date())
+        give_back_after_sessions(self.shell)           # as run_kiosk does
         self.kiosk.start(self.shell.post_threadsafe, probe_s=1.0)
         return self
 
@@ -254,28 +312,3 @@ class Rig:
             self.shell.close()
         self.server.stop()
 
-
-def ui_journeys(n: int) -> dict:
-    """N journeys through the real rendered UI (headless Kivy), one `kiosk-diag journey` process each."""
-    import subprocess
-
-    names = ("booked-couple", "walk-in", "wrong-office-redirect", "hukou-office-only", "printer-out",
-             "backend-down", "idle-timeout", "card-unplugged")
-    root = Path(__file__).resolve().parents[1]
-    ok = failed = 0
-    errors: list[str] = []
-    t0 = time.monotonic()
-    for i in range(n):
-        name = names[i % len(names)]
-        proc = subprocess.run([sys.executable, "-m", "kiosk.cli.diag", "journey", name, "--json"], cwd=root,
-                              capture_output=True, text=True, timeout=180)
-        try:
-            good = json.loads(proc.stdout).get("ok")
-        except ValueError:
-            good = False
-        ok += bool(good)
-        failed += not good
-        if not good and len(errors) < 5:
-            errors.append(f"{name}: {(proc.stdout or proc.stderr).strip()[-300:]}")
-    return {"ui_journeys": n, "ui_ok": ok, "ui_failed": failed, "ui_errors": errors,
-            "ui_seconds": round(time.monotonic() - t0, 1)}

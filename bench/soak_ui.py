@@ -173,6 +173,7 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
                 import gc
                 gc.collect()
                 sample = {"journeys": i, "elapsed_s": round(time.monotonic() - t0, 1), **process_sample(trim=True),
+                          "server_rss_mb": rig.server.sample()["rss_mb"],
                           "widgets": widgets(), "errors": errors.count, "failed": outcomes.get("failed", 0)}
                 samples.append(sample)
                 if progress:
@@ -189,14 +190,32 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
     warmup = min(len(samples) - 1, max(1, len(samples) // 10)) if samples else 0
     ok = sum(v for k, v in outcomes.items() if k != "failed")
     return {"ui_journeys": journeys, "ui_ok": ok, "ui_failed": outcomes.get("failed", 0),
-            "ui_not_run": journeys - ok - outcomes.get("failed", 0), "ui_seconds": round(elapsed, 1),
+            "ui_not_run": journeys - ok - outcomes.get("failed", 0), "ui_not_ok": journeys - ok,
+            "ui_seconds": round(elapsed, 1), "ui_seconds_per_journey": round(elapsed / max(journeys, 1), 2),
             "ui_outcomes": outcomes, "ui_failures": failures, "ui_run_error": str(run_error or ""),
             "ui_mean_s": {k: round(v / outcomes[k], 3) for k, v in seconds.items()},
             "ui_unhandled_exceptions": errors.count, "ui_exception_samples": errors.samples,
             "ui_tickets_duplicated_on_screen": tally.duplicates,
             "ui_days_simulated": len({day for day, _ in tally.tickets}),
             **{f"ui_{k}": v for k, v in growth(samples, samples[warmup]["journeys"] if samples else 0).items()},
-            **{f"ui_{k}": v for k, v in checks.items()}, "ui_samples": samples}
+            **{f"ui_{k}": v for k, v in checks.items()},
+            "ui_lost_or_duplicated": tally.duplicates + sum(checks[k] for k in (
+                "checkins_lost", "checkins_duplicated", "tickets_lost", "tickets_duplicated")),
+            "ui_samples": samples}
+
+
+def run_in_subprocess(journeys: int, sample_every: int = SAMPLE_EVERY, timeout_s: float = 7200) -> dict:
+    """The UI soak in a process of its own (Kivy owns its process; the caller's RSS stays out of the figures)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-m", "bench.soak_ui", "--journeys", str(journeys), "--sample-every",
+                           str(sample_every), "--json"], cwd=root, capture_output=True, text=True, timeout=timeout_s)
+    try:
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        tail = " | ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
+        return {"ui_journeys": journeys, "ui_ok": 0, "ui_run_error": f"exit {proc.returncode}: {tail}"}
 
 
 def main(argv: list[str] | None = None) -> dict:

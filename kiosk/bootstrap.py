@@ -185,6 +185,7 @@ def _create(kind: str, url: str, **options):
 
 def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
     """Build the kiosk from its configuration (no device I/O, no network until start())."""
+    from kiosk.domain.ticket import offline_share
     from kiosk.services.effects import EffectRunner
     from kiosk.services.office_link import OfficeLink
 
@@ -193,6 +194,12 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
     if office is None:
         from kiosk.config import ConfigError
         raise ConfigError("config", "kiosk.office", f"no office file for '{config.kiosk.office}'")
+    for business, ticket_range in office.tickets.items():
+        try:
+            offline_share(ticket_range, config.kiosk.offline_share)
+        except ValueError as e:
+            from kiosk.config import ConfigError
+            raise ConfigError("config", "kiosk.offline_share", f"{business}: {e}") from None
     policy = load_policy(config.kiosk.policy)
     env = FlowEnv(policy, offices, office.code, clock().date(), config.face.enabled)
     d = config.devices

@@ -107,6 +107,17 @@ class KioskSection(Strict):
     fullscreen: bool = False
     show_cursor: bool = True
     demo_controls: bool = False
+    # This kiosk's part of the office's offline number ranges, "k/n": the ranges are cut into n equal parts, one
+    # per kiosk of the office, so two kiosks cut off at the same time never print the same offline number.
+    offline_share: str = Field(default="1/1", pattern=r"^\d{1,2}/\d{1,2}$")
+
+    @field_validator("offline_share")
+    @classmethod
+    def _share(cls, value: str) -> str:
+        part, parts = (int(x) for x in value.split("/"))
+        if not 1 <= part <= parts:
+            raise ValueError(f"'{value}': k/n with 1 ≤ k ≤ n")
+        return value
 
 
 class DevicesSection(Strict):

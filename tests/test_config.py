@@ -37,6 +37,8 @@ def _broken_copy(tmp_path, src: Path, old: str, new: str, subdir: str = "") -> P
     ("idle_timeout_s = 60", "idle_timeout_s = 60\nidle_timout_s = 5", "kiosk.idle_timout_s"),
     ("paper_width_mm = 80", "paper_width_mm = 70", "printer.paper_width_mm"),
     ('office = "441621"', 'office = "44162"', "kiosk.office"),
+    ('offline_share = "1/1"', 'offline_share = "3/2"', "kiosk.offline_share"),
+    ('offline_share = "1/1"', 'offline_share = "half"', "kiosk.offline_share"),
 ])
 def test_broken_kiosk_config_names_the_key(tmp_path, old, new, key):
     broken = _broken_copy(tmp_path, CONFIG_DIR / "default.toml", old, new)

@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-for", type=float, default=0, help="stop after this many seconds (checks)")
     parser.add_argument("--verbose", action="store_true", help="Kivy's log on the console")
     args = parser.parse_args(argv)
+    from kiosk.services import memory
+
+    memory.limit_arenas()           # before any thread starts
     try:
         config = load_kiosk_config(args.config)
     except ConfigError as e:
@@ -147,6 +150,9 @@ def run_kiosk(config: KioskConfig, run_for: float = 0) -> int:
     kiosk = bootstrap(config)
     shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config),
                   today=lambda: local_now().date())
+    from kiosk.services.memory import give_back_after_sessions
+
+    give_back_after_sessions(shell)
     restart = {"asked": False}
     holder: dict = {}
 

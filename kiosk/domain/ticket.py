@@ -89,6 +89,18 @@ def parse_number(value: str | int, prefix: str) -> int:
     return number
 
 
+def offline_share(ticket_range: Any, share: str) -> tuple[int, int]:
+    """First and last number of part k of n ("k/n") of the offline range, cut into n near-equal parts."""
+    part, parts = (int(x) for x in share.split("/"))
+    size = ticket_range.offline_last - ticket_range.offline_first + 1
+    first = ticket_range.offline_first + (part - 1) * size // parts
+    last = ticket_range.offline_first + part * size // parts - 1
+    if last < first:
+        raise ValueError(f"the offline range {ticket_range.offline_first}–{ticket_range.offline_last} is too small "
+                         f"for {parts} kiosks")
+    return first, last
+
+
 def is_offline_number(ticket_range: Any, number: int) -> bool:
     """True when the number comes from the kiosk's own offline range (TicketRange in kiosk.config)."""
     return ticket_range.offline_first <= number <= ticket_range.offline_last

@@ -156,7 +156,7 @@ class Journal:
             try:
                 row = self._conn.execute("SELECT last FROM offline_counters WHERE office=? AND day=? AND business=?",
                                          (office, day, body["business"])).fetchone()
-                seq = first if row is None else row["last"] + 1
+                seq = first if row is None else max(first, row["last"] + 1)   # the share may have moved
                 if seq > last:
                     raise OfflineRangeExhausted(f"offline numbers {prefix}{first}–{prefix}{last} all used today")
                 self._conn.execute("INSERT OR REPLACE INTO offline_counters (office, day, business, last)"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from kiosk.domain.ticket import offline_share
 from kiosk.services.backend_status import BackendStatus, local_now
 from kiosk.services.bookings_cache import BookingsCache
 from kiosk.services.checkin_rules import MESSAGES, checkin_problem
@@ -44,8 +45,9 @@ def _refusal(code: str, status: int = 409) -> BackendRejected:
 class OfficeLink:
     def __init__(self, *, office, client: OfficeClient, journal: Journal, clock: Callable[[], datetime] = local_now,
                  bookings_refresh_s: float = 300, retention_days: int = 30, answer_wait_s: float | None = None,
-                 retry_s: float = 1.0):
+                 retry_s: float = 1.0, offline_share: str = "1/1"):
         self.office, self.client, self.journal, self.clock = office, client, journal, clock
+        self.offline_share = offline_share       # this kiosk's part of the offline ranges (kiosk.offline_share)
         self.status: BackendStatus = client.status
         self.cache = BookingsCache(journal, client, office.code, clock)
         self.answer_wait_s = answer_wait_s if answer_wait_s is not None else sum(client.timeout) + 0.5
@@ -61,7 +63,8 @@ class OfficeLink:
         journal = Journal.open(config.state_dir, clock)
         return cls(office=office, client=client, journal=journal, clock=clock,
                    bookings_refresh_s=config.backend.bookings_refresh_s,
-                   retention_days=config.backend.journal_retention_days)
+                   retention_days=config.backend.journal_retention_days,
+                   offline_share=config.kiosk.offline_share)
 
     def start(self) -> None:
         self.forwarder.start()
@@ -153,10 +156,10 @@ class OfficeLink:
                                      t["waiting_ahead"], t["ticket_id"])
             supersedes = entry.key
         rng = self.office.tickets[business]
+        first, last = offline_share(rng, self.offline_share)
         offline_body = {**body, "supersedes": supersedes} if supersedes else body
         entry = self.journal.append_offline_ticket(self.office.code, self._path("tickets"), offline_body,
-                                                   rng.prefix, rng.offline_first, rng.offline_last,
-                                                   self.clock().date().isoformat())
+                                                   rng.prefix, first, last, self.clock().date().isoformat())
         self.forwarder.wake()
         return TicketOutcome(entry.offline_number, business, True, "booked" if appointment_id else "walk_in",
                              entry.body["offline"]["issued_at"], None, None)

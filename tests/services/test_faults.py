@@ -104,6 +104,20 @@ def test_offline_numbers_continue_across_restart(server, proxy, make_link):
     _assert_exactly_once(server, link, [], ["A700", "A701", "A702"])
 
 
+def test_two_kiosks_of_an_office_offline_at_once_never_share_a_number(server, proxy, make_link):
+    proxy.mode = "reset"
+    first = make_link(proxy.url, state="k1", kiosk_id="k1", offline_share="1/2")
+    second = make_link(proxy.url, state="k2", kiosk_id="k2", offline_share="2/2")
+    numbers = [link.issue_ticket("marriage").number for link in (first, second) for _ in range(2)]
+    assert numbers == ["A700", "A701", "A850", "A851"]        # 700–999 cut in two
+    proxy.mode = "pass"
+    for link in (first, second):
+        link.start()
+        drain(link)
+    waiting = server_rows(server, "SELECT number FROM tickets WHERE status='waiting'")
+    assert sorted(r[0] for r in waiting) == numbers
+
+
 def test_a_refusal_is_kept_for_staff_not_retried(server, proxy, make_link):
     link = make_link(proxy.url)
     link.cache.refresh()

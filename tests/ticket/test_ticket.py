@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as s
 
 from kiosk.config import load_offices, load_policy
-from kiosk.domain.ticket import build_ticket, format_number, parse_number, parse_qr
+from kiosk.domain.ticket import build_ticket, format_number, offline_share, parse_number, parse_qr
 
 OFFICE = load_offices()["441621"]
 POLICY = load_policy("heyuan-citywide-2021")
@@ -78,3 +78,22 @@ def test_every_business_builds():
     for business, rng in OFFICE.tickets.items():
         t = make(business=business, number=rng.first)
         assert t.number_text.startswith(rng.prefix) and t.bring_zh
+
+
+@given(s.integers(0, 900), s.integers(0, 400), s.integers(1, 12))
+def test_offline_shares_cut_the_range_into_disjoint_parts(first, size, parts):
+    from kiosk.config import TicketRange
+
+    rng = TicketRange(prefix="A", first=first + 500, last=first + 500, offline_first=first,
+                      offline_last=first + size - 1 if size else first)
+    size = rng.offline_last - rng.offline_first + 1
+    if size < parts:
+        with pytest.raises(ValueError):
+            [offline_share(rng, f"{k}/{parts}") for k in range(1, parts + 1)]
+        return
+    numbers = []
+    for k in range(1, parts + 1):
+        lo, hi = offline_share(rng, f"{k}/{parts}")
+        assert hi - lo + 1 >= size // parts
+        numbers += range(lo, hi + 1)
+    assert numbers == list(range(rng.offline_first, rng.offline_last + 1))   # every number, once, in order

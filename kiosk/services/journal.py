@@ -148,12 +148,22 @@ class Journal:
         return self.get(key)
 
     def append_offline_ticket(self, office: str, path: str, body: dict, prefix: str, first: int, last: int,
-                              day: str) -> Entry:
-        """Take the next number of the kiosk's offline range and journal the ticket, in one transaction."""
+                              day: str, supersedes: str | None = None) -> Entry | None:
+        """Take the next number of the kiosk's offline range and journal the ticket, in one transaction; with
+        `supersedes`, that unanswered ticket request is given up in the same transaction (a crash between the two
+        would leave a ticket the server may have issued, never printed and never voided). None if it was
+        answered meanwhile: use its answer."""
         key = uuid.uuid4().hex
+        if supersedes:
+            body = {**body, "supersedes": supersedes}
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
+                if supersedes and self._conn.execute(
+                        "UPDATE entries SET status='superseded', answered_at=? WHERE key=? AND status='pending'",
+                        (self._now(), supersedes)).rowcount != 1:
+                    self._conn.execute("ROLLBACK")
+                    return None
                 row = self._conn.execute("SELECT last FROM offline_counters WHERE office=? AND day=? AND business=?",
                                          (office, day, body["business"])).fetchone()
                 seq = first if row is None else max(first, row["last"] + 1)   # the share may have moved

@@ -146,23 +146,26 @@ class OfficeLink:
         if self._online():
             entry = self.journal.append("ticket", self.office.code, self._path("tickets"), body, ref=appointment_id)
             settled = self._await(entry)
-            if settled is None and not self.journal.supersede(entry.key):
-                settled = self.journal.get(entry.key)       # answered just as we gave up: use it
             if settled is not None:
-                if settled.status == "rejected":
-                    raise rejection(settled.http_status, settled.response)
-                t = settled.response
-                return TicketOutcome(t["number"], business, bool(t.get("offline")), t["priority"], t["issued_at"],
-                                     t["waiting_ahead"], t["ticket_id"])
+                return self._answered(settled, business)
             supersedes = entry.key
         rng = self.office.tickets[business]
         first, last = offline_share(rng, self.offline_share)
-        offline_body = {**body, "supersedes": supersedes} if supersedes else body
-        entry = self.journal.append_offline_ticket(self.office.code, self._path("tickets"), offline_body,
-                                                   rng.prefix, first, last, self.clock().date().isoformat())
+        offline = self.journal.append_offline_ticket(self.office.code, self._path("tickets"), body, rng.prefix,
+                                                     first, last, self.clock().date().isoformat(), supersedes)
+        if offline is None:                                  # answered just as we gave up: use it
+            return self._answered(self.journal.get(supersedes), business)
         self.forwarder.wake()
-        return TicketOutcome(entry.offline_number, business, True, "booked" if appointment_id else "walk_in",
-                             entry.body["offline"]["issued_at"], None, None)
+        return TicketOutcome(offline.offline_number, business, True, "booked" if appointment_id else "walk_in",
+                             offline.body["offline"]["issued_at"], None, None)
+
+    @staticmethod
+    def _answered(settled, business: str) -> TicketOutcome:
+        if settled.status == "rejected":
+            raise rejection(settled.http_status, settled.response)
+        t = settled.response
+        return TicketOutcome(t["number"], business, bool(t.get("offline")), t["priority"], t["issued_at"],
+                             t["waiting_ahead"], t["ticket_id"])
 
     # -- maintenance -------------------------------------------------------------------------------------------
     def backlog(self) -> int:

@@ -46,6 +46,22 @@ def test_offline_numbers_never_repeat_after_restart(tmp_path, clock):
                                                             clock().date().isoformat())
 
 
+def test_an_offline_ticket_gives_up_the_unanswered_request_in_the_same_transaction(tmp_path, clock):
+    j = Journal.open(tmp_path, clock)
+    day = clock().date().isoformat()
+    lost = j.append("ticket", "441621", "/t", {"business": "marriage"})
+    e = j.append_offline_ticket("441621", "/t", {"business": "marriage"}, "A", 700, 999, day, supersedes=lost.key)
+    assert e.offline_number == "A700" and e.body["supersedes"] == lost.key
+    assert j.get(lost.key).status == "superseded" and j.backlog() == 1
+    late = j.append("ticket", "441621", "/t", {"business": "marriage"})
+    assert j.record_answer(late.key, 201, {"number": "A001"})      # answered just before the kiosk gave up
+    assert j.append_offline_ticket("441621", "/t", {"business": "marriage"}, "A", 700, 999, day,
+                                   supersedes=late.key) is None
+    assert j.get(late.key).status == "acked"
+    nxt = j.append_offline_ticket("441621", "/t", {"business": "marriage"}, "A", 700, 999, day)
+    assert nxt.offline_number == "A701"                             # the refused attempt took no number
+
+
 def test_answers_supersede_and_retention(tmp_path, clock):
     j = Journal.open(tmp_path, clock)
     a = j.append("ticket", "441621", "/t", {"business": "marriage"})

@@ -125,14 +125,18 @@ class OfficeBackend:
 
     def _check_attempts(self, phone: str) -> None:
         with self._failures_lock:
-            recent = [t for t in self._failures.get(phone, []) if t > time.monotonic() - PHONE_LOCKOUT_S]
-            self._failures[phone] = recent
+            recent = [t for t in self._failures.pop(phone, []) if t > time.monotonic() - PHONE_LOCKOUT_S]
+            if recent:
+                self._failures[phone] = recent
             if len(recent) >= PHONE_ATTEMPTS:
                 raise ApiError(429, "too_many_attempts")
 
     def _fail_attempt(self, phone: str) -> None:
+        now = time.monotonic()
         with self._failures_lock:
-            self._failures.setdefault(phone, []).append(time.monotonic())
+            if len(self._failures) >= 1024:      # phones tried and gone: forget them after the lockout window
+                self._failures = {p: ts for p, ts in self._failures.items() if ts[-1] > now - PHONE_LOCKOUT_S}
+            self._failures.setdefault(phone, []).append(now)
 
     def appointments_of(self, office: str, day: str | None) -> list[dict]:
         self.office(office)

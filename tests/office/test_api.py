@@ -137,3 +137,17 @@ def test_concurrent_tickets_are_unique(api, server):
     assert len(set(numbers)) == 60
     marriage = sorted(n for n in numbers if n.startswith("A"))
     assert marriage == [f"A{i:03d}" for i in range(1, 31)]
+
+
+def test_failed_phone_attempts_are_forgotten_after_the_lockout(server):
+    import time
+
+    from office.service import PHONE_LOCKOUT_S
+
+    backend = server.backend
+    long_ago = time.monotonic() - PHONE_LOCKOUT_S - 1
+    backend._failures = {f"13{i:09d}": [long_ago] for i in range(1024)}
+    backend._check_attempts("13000000001")              # an old failure no longer counts, nor stays
+    assert "13000000001" not in backend._failures
+    backend._fail_attempt("13800000000")
+    assert list(backend._failures) == ["13800000000"]    # a kiosk running for years keeps no list of phones

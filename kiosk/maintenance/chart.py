@@ -34,6 +34,33 @@ def _label(zh: str, en: str, cjk: bool) -> str:
     return f"{zh} {en}" if cjk else en
 
 
+def fit_label(draw: ImageDraw.ImageDraw, label: str, font, width: float, lines: int = 2) -> str:
+    """The label broken into at most `lines` lines no wider than `width` (at spaces, or anywhere in Chinese
+    text), the last one cut short with … if it still does not fit."""
+    if draw.textlength(label, font=font) <= width:
+        return label
+    words = label.split(" ") if " " in label else list(label)
+    joiner = " " if " " in label else ""
+    out: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current}{joiner}{word}" if current else word
+        if current and draw.textlength(candidate, font=font) > width:
+            out.append(current)
+            current = word
+        else:
+            current = candidate
+    out.append(current)
+    if len(out) > lines:
+        out = out[:lines - 1] + [joiner.join(out[lines - 1:])]
+    last = out[-1]
+    if draw.textlength(last, font=font) > width:
+        while last and draw.textlength(last + "…", font=font) > width:
+            last = last[:-1]
+        out[-1] = last.rstrip() + "…"
+    return "\n".join(out)
+
+
 def _panel(draw: ImageDraw.ImageDraw, top: int, title: str, bars: list[tuple[str, int, bool]], font, small) -> None:
     draw.text((MARGIN, top), title, fill=INK, font=font)
     x0, x1, y0, y1 = MARGIN + 50, WIDTH - MARGIN, top + 60, top + PANEL_H - 60
@@ -55,7 +82,8 @@ def _panel(draw: ImageDraw.ImageDraw, top: int, title: str, bars: list[tuple[str
         if n and slot >= 24:
             draw.text((cx, y1 - n * scale - 4), str(n), fill=INK, font=small, anchor="md")
         if slot >= 24 or i % -(-60 // slot) == 0:      # thin the labels so they never overlap
-            draw.text((cx, y1 + 8), label, fill=INK, font=small, anchor="ma")
+            fitted = fit_label(draw, label, small, max(slot, 60) - 6)
+            draw.multiline_text((cx, y1 + 8), fitted, fill=INK, font=small, anchor="ma", align="center", spacing=2)
     draw.line((x0, y1, x1, y1), fill=INK, width=2)
 
 

@@ -74,6 +74,24 @@ def test_csv_and_png(tmp_path):
     assert (214, 96, 77) in {c for _, c in img.convert("RGB").getcolors(1 << 20)}
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_business_label_fits_its_bar(lang):
+    from PIL import ImageDraw
+
+    from kiosk.domain.business import BUSINESSES
+    from kiosk.maintenance.chart import WIDTH, MARGIN, fit_label, load_font
+    from kiosk.maintenance.report import business_name
+
+    font, _ = load_font(15)
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    slot = (WIDTH - 2 * MARGIN - 50) / len(BUSINESSES) - 6
+    for b in BUSINESSES:
+        name = business_name(b, lang)
+        lines = fit_label(draw, name, font, slot).split("\n")
+        assert len(lines) <= 2 and all(draw.textlength(line, font=font) <= slot for line in lines), name
+        assert "".join(lines).replace(" ", "").rstrip("…") in name.replace(" ", "")
+
+
 def test_chart_without_cjk_font_falls_back(tmp_path):
     r = rep.compute(seeded_records(10), OFFICE, "2026-11-20", "2026-11-26")
     img = render_chart(r, font_path=tmp_path / "missing.otf")

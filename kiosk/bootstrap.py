@@ -201,7 +201,7 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
             from kiosk.config import ConfigError
             raise ConfigError("config", "kiosk.offline_share", f"{business}: {e}") from None
     policy = load_policy(config.kiosk.policy)
-    env = FlowEnv(policy, offices, office.code, clock().date(), config.face.enabled)
+    env = FlowEnv(policy, offices, office.code, clock().date(), config.face.enabled, tuple(config.kiosk.languages))
     d = config.devices
     idcard = _create("idcard", d.idcard, **({"wlt_library": d.wlt_library} if d.wlt_library else {}))
     scanner = _create("scanner", d.scanner)

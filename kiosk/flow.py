@@ -145,10 +145,11 @@ def step(flow: Flow, event: Event, env: FlowEnv) -> tuple[Flow, tuple[Effect, ..
         assert target in t.target.outcomes, (t.target.name, target)
     else:
         target = t.target
-    return _enter(new, flow.state, target, event, effects)
+    return _enter(new, flow.state, target, event, effects, env)
 
 
-def _enter(flow: Flow, old: State, target: State, event: Event, effects: tuple) -> tuple[Flow, tuple]:
+def _enter(flow: Flow, old: State, target: State, event: Event, effects: tuple,
+           env: FlowEnv) -> tuple[Flow, tuple]:
     resume = flow.resume
     if target in (S.IDLE_WARNING, S.DEVICE_FAULT) and old not in (S.IDLE_WARNING, S.DEVICE_FAULT):
         resume = old
@@ -158,14 +159,14 @@ def _enter(flow: Flow, old: State, target: State, event: Event, effects: tuple) 
         resume, target = target, S.DEVICE_FAULT
     flow = replace(flow, state=target, resume=resume)
     if target == S.ATTRACT and old in APPLICANT_STATES:
-        flow, ended = _end_session(flow, old, event)
+        flow, ended = _end_session(flow, old, event, env)
         effects = effects + (ended,)
     elif target != S.ATTRACT and flow.session.notice and old != target:
         flow = with_session(flow, notice=flow.session.notice if target in (S.APPOINTMENT, S.PRINTER_PROBLEM) else "")
     return flow, effects
 
 
-def _end_session(flow: Flow, old: State, event: Event) -> tuple[Flow, SessionEnded]:
+def _end_session(flow: Flow, old: State, event: Event, env: FlowEnv) -> tuple[Flow, SessionEnded]:
     s = flow.session
     if s.ticket and old == S.DONE:
         outcome = "ticket"
@@ -180,7 +181,7 @@ def _end_session(flow: Flow, old: State, event: Event) -> tuple[Flow, SessionEnd
     counties = tuple(h.county or "outside" for h in (party_from_card(c).hukou() for c in s.cards) if h)
     ended = SessionEnded(outcome, s.business, s.decision.decision if s.decision else None,
                          s.decision.reasons if s.decision else (), counties)
-    return replace(flow, session=Session(), resume=None), ended
+    return replace(flow, session=Session(language=env.languages[0]), resume=None), ended
 
 
 TIMERS = {

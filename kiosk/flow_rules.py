@@ -103,7 +103,7 @@ def _status(f: Flow, **changes) -> Flow:
 
 
 def set_language(f, e, env):
-    return with_session(f, language=e.language if e.language in ("zh", "en") else "zh"), ()
+    return with_session(f, language=e.language if e.language in env.languages else env.languages[0]), ()
 
 
 def toggle_large_text(f, e, env):

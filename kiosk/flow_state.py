@@ -2,7 +2,7 @@
 the kiosk's Status (no personal data), and what the rules need from outside (FlowEnv)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -62,7 +62,11 @@ class Session:
 
     @property
     def is_empty(self) -> bool:
-        return self == Session()
+        """Nothing of an applicant here (the display language is the kiosk's, not personal)."""
+        return replace(self, language=_BLANK.language) == _BLANK
+
+
+_BLANK = Session()
 
 
 @dataclass(frozen=True)
@@ -91,3 +95,4 @@ class FlowEnv:
     office: str
     today: date
     face_enabled: bool = True
+    languages: tuple[str, ...] = ("zh", "en")    # offered on the attract screen; the first is where it starts

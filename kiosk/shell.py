@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Callable, Protocol
 
-from kiosk.flow import Flow, FlowEnv, State, step, timer_for
+from kiosk.flow import Flow, FlowEnv, Session, State, step, timer_for
 from kiosk.flow_events import Effect, Event, Idle, SessionEnded
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class Shell:
                  workers: int = 3, today: Callable[[], date] | None = None):
         self.env, self.effects, self.scheduler, self.seconds = env, effects, scheduler, seconds
         self.today = today                  # refreshes env.today between sessions (a kiosk runs for days)
-        self.flow = Flow()
+        self.flow = Flow(session=Session(language=env.languages[0]))
         self.listeners: list[Callable[[Flow, Flow, Event], None]] = []
         # Every event and effect, in order (the maintenance counters, device board and log masking).
         self.observers: list[Callable[[object], None]] = []

@@ -167,6 +167,18 @@ def test_language_and_large_text_reset_after_the_session():
     assert flow.session == Session()
 
 
+def test_only_the_offered_languages_and_each_session_starts_in_the_first():
+    from dataclasses import replace
+
+    english_first = replace(ENV, languages=("en", "zh"))
+    flow, _ = run([Start(), SetLanguage("zh")], Flow(session=Session(language="en")), english_first)
+    assert flow.session.language == "zh"
+    flow, _ = run([Cancel()], flow, english_first)
+    assert flow.session.language == "en" and flow.session.is_empty
+    chinese_only = replace(ENV, languages=("zh",))
+    assert run([SetLanguage("en")], env=chinese_only)[0].session.language == "zh"
+
+
 def test_maintenance_needs_the_pin():
     flow, _ = run([MaintenanceRequested(), PinResult(False)])
     assert (flow.state, flow.session.notice) == (S.MAINTENANCE_LOGIN, "pin_rejected")

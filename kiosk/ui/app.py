@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from kivy.app import App
@@ -18,7 +19,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.flow import MAINTENANCE_STATES, Flow, State
-from kiosk.flow_events import Event, Finish, Idle, MaintenanceRequested
+from kiosk.flow_events import Event, Finish, Idle, MaintenanceRequested, SetLanguage
 from kiosk.ui import fonts
 from kiosk.ui.i18n import pick, tr
 
@@ -50,6 +51,7 @@ class KioskApp(App):
     button_h = NumericProperty(120)        # touch targets: never below 48 px
     backend_online = BooleanProperty(True)
     demo = BooleanProperty(False)
+    multilingual = BooleanProperty(True)   # more than one language offered: the attract screen's switch shows
     office_name = StringProperty("")
     shell = ObjectProperty(None, allownone=True)
 
@@ -106,6 +108,7 @@ class KioskApp(App):
             root.add_widget(DemoStrip(controls=self.demo_controls))
         self._on_size(Window, Window.size)
         self.shell.listeners.append(self.on_flow)
+        self.multilingual = len(self.shell.env.languages) > 1
         self.show(self.shell.flow)
         threading.Thread(target=_warm_up, daemon=True, name="ui-warm-up").start()
         Clock.schedule_interval(self._maintenance_tick, 1.0)
@@ -135,13 +138,20 @@ class KioskApp(App):
         return False
 
     def apply_settings(self) -> None:
-        """A technician's safe setting takes effect now (the walk-in quota is read per ticket by the runner)."""
+        """A technician's safe setting takes effect now (the walk-in quota is read per ticket by the runner;
+        the volume is kept for voice prompts, which this kiosk does not play yet)."""
         m = self.maintenance
         if m is None:
             return
         idle = m.settings.get("idle_timeout_s")
         if idle:
             self.shell.seconds["idle_s"] = float(idle)
+        languages = tuple(m.settings.get("languages") or ())
+        if languages and languages != self.shell.env.languages:
+            self.shell.env = replace(self.shell.env, languages=languages)
+            self.multilingual = len(languages) > 1
+            if self.shell.flow.session.language not in languages or self.shell.flow.session.is_empty:
+                self.shell.post(SetLanguage(languages[0]))      # the next applicant starts in the first one
 
     def _on_size(self, window, size):
         w, h = size

@@ -98,6 +98,11 @@ def main() -> int:
                 press(row.children[0])                      # "+" (children are in reverse order)
                 yield Until(lambda: row.value != before, 10, "setting saved")
                 shown = f"{before}->{row.value}"
+                row = next(r for r in page.ids.rows.children if r.key == "languages")
+                before_languages = row.value
+                press(row.children[0])                      # ["zh", "en"] → ["zh"]: Chinese only
+                yield Until(lambda: row.value != before_languages, 10, "languages saved")
+                out["languages"] = [before_languages, row.value, list(shell.env.languages), app.multilingual]
                 out["audit_setting"] = [e["details"] for e in m.audit.entries() if e["action"] == "setting_changed"]
             elif name == "maintenance_logs":
                 yield Until(lambda: bool(page.text), 10, "log lines")
@@ -113,6 +118,8 @@ def main() -> int:
         m.auth.idle_logout_s = 0.5
         yield Until(lambda: state() == "attract", 5, "idle logout")
         out["after_idle"] = state()
+        out["language_switch_on_attract"] = [attract.ids.language.opacity, attract.ids.language.disabled,
+                                             shell.flow.session.language]
         out["logged_in_after_idle"] = m.auth.logged_in
         out["audit_verify"] = m.audit.verify().ok
 

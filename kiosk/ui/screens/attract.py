@@ -13,7 +13,9 @@ class AttractScreen(KioskScreen):
         self.send(Start())
 
     def switch_language(self):
-        self.send(SetLanguage("en" if self.app.lang == "zh" else "zh"))
+        offered = self.app.shell.env.languages
+        now = offered.index(self.app.lang) if self.app.lang in offered else -1
+        self.send(SetLanguage(offered[(now + 1) % len(offered)]))
 
     def toggle_large_text(self):
         self.send(ToggleLargeText())

@@ -18,7 +18,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.soak_rig import OFFICE, OTHER, ErrorCounter, Rig, process_sample
+from bench.soak_rig import OFFICE, OTHER, ErrorCounter, HeapTrace, Rig, process_sample
 from kiosk import flow_events as ev
 
 SCENARIOS = ("booked_couple", "walk_in", "redirect", "refuse", "printer_problem", "backend_down", "idle_timeout",
@@ -309,7 +309,7 @@ def soak(journeys: int = 10_000, *, seed: int = 9, trace: bool = False, progress
     rig = Rig(Path(tmp.name if tmp else work)).start()
     s = Soak(rig, seed)
     samples: list[dict] = []
-    snapshot = None
+    heap = HeapTrace(trace)
     warmup = min(1000, max(sample_every, journeys // 10))
     t0 = time.monotonic()
     try:
@@ -320,23 +320,16 @@ def soak(journeys: int = 10_000, *, seed: int = 9, trace: bool = False, progress
                 import gc
                 gc.collect()
                 sample = {"journeys": i, "elapsed_s": round(time.monotonic() - t0, 1), **process_sample(trim=True),
-                          "server_rss_mb": rig.server.sample()["rss_mb"],
+                          "server_rss_mb": rig.server.sample()["rss_mb"], **heap.sample(),
                           "errors": errors.count, "failed": s.outcomes.get("failed", 0),
                           "last_failure": s.failures[-1][:160] if s.failures else ""}
                 samples.append(sample)
                 if progress:
                     progress(sample)
-                if trace and i >= warmup and snapshot is None:   # traced from warm-up on (tracing is slow)
-                    import tracemalloc
-                    tracemalloc.start(10)
-                    snapshot = tracemalloc.take_snapshot()
+                if i >= warmup:
+                    heap.start()             # traced from warm-up on (tracing is slow)
         elapsed = time.monotonic() - t0
-        top = []
-        if trace and snapshot is not None:
-            import tracemalloc
-            diff = tracemalloc.take_snapshot().compare_to(snapshot, "lineno")
-            top = [f"{d.traceback[0].filename.split('/main/')[-1]}:{d.traceback[0].lineno} "
-                   f"{d.size_diff / 1024:+.1f} KiB ({d.count_diff:+d})" for d in diff[:10]]
+        top = heap.top()
         checks = verify(rig, s)
     finally:
         rig.stop()

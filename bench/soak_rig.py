@@ -158,6 +158,36 @@ def process_sample(trim: bool = False) -> dict:
     return sample
 
 
+class HeapTrace:
+    """tracemalloc from warm-up on: the Python heap's size at each sample and its growth by line at the end.
+    A leak in Python code shows here; RSS growth that does not is native (malloc arenas, C libraries)."""
+
+    def __init__(self, on: bool):
+        self.on, self.snapshot = on, None
+
+    def start(self) -> None:
+        import tracemalloc
+
+        if self.on and self.snapshot is None:
+            tracemalloc.start(10)
+            self.snapshot = tracemalloc.take_snapshot()
+
+    def sample(self) -> dict:
+        import tracemalloc
+
+        return {"python_heap_mb": round(tracemalloc.get_traced_memory()[0] / 2**20, 2)} if self.snapshot else {}
+
+    def top(self, n: int = 10) -> list[str]:
+        import tracemalloc
+
+        if self.snapshot is None:
+            return []
+        diff = tracemalloc.take_snapshot().compare_to(self.snapshot, "lineno")
+        root = str(Path(__file__).resolve().parents[1]) + "/"
+        return [f"{d.traceback[0].filename.replace(root, '')}:{d.traceback[0].lineno} "
+                f"{d.size_diff / 1024:+.1f} KiB ({d.count_diff:+d} blocks)" for d in diff[:n]]
+
+
 def seed_day(server, clock, offices=(OFFICE, OTHER)) -> None:
     """Today's demo bookings for the offices the journeys use (written to the server's database file)."""
     from office.seed import seeded_bookings, store_bookings

@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.soak_rig import ErrorCounter, Rig, process_sample, seed_day
+from bench.soak_rig import ErrorCounter, HeapTrace, Rig, process_sample, seed_day
 
 CYCLE = ("booked-couple", "walk-in", "wrong-office-redirect", "printer-out", "hukou-office-only", "backend-down",
          "idle-timeout", "card-unplugged")
@@ -86,7 +86,8 @@ def _in_thread(fn) -> threading.Event:
     return done
 
 
-def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, progress=None) -> dict:
+def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, progress=None,
+            trace: bool = False) -> dict:
     from kiosk.ui import kivy_env
 
     kivy_env.prepare(work / "kivy", headless=True, size=(540, 960))
@@ -113,6 +114,7 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
     outcomes: dict[str, int] = {}
     failures: list[str] = []
     samples: list[dict] = []
+    heap = HeapTrace(trace)
     seconds: dict[str, float] = {}
     t0 = time.monotonic()
 
@@ -173,15 +175,17 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
                 import gc
                 gc.collect()
                 sample = {"journeys": i, "elapsed_s": round(time.monotonic() - t0, 1), **process_sample(trim=True),
-                          "server_rss_mb": rig.server.sample()["rss_mb"],
+                          "server_rss_mb": rig.server.sample()["rss_mb"], **heap.sample(),
                           "widgets": widgets(), "errors": errors.count, "failed": outcomes.get("failed", 0)}
                 samples.append(sample)
                 if progress:
                     progress(sample)
+                heap.start()                 # from the first sample on, with --tracemalloc
 
     try:
         run_error = run_headless(app, script())
         elapsed = time.monotonic() - t0
+        top = heap.top()
         from bench.soak import growth, verify
         checks = verify(rig, tally)
     finally:
@@ -201,7 +205,7 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
             **{f"ui_{k}": v for k, v in checks.items()},
             "ui_lost_or_duplicated": tally.duplicates + sum(checks[k] for k in (
                 "checkins_lost", "checkins_duplicated", "tickets_lost", "tickets_duplicated")),
-            "ui_samples": samples}
+            "ui_tracemalloc_top": top, "ui_samples": samples}
 
 
 def run_in_subprocess(journeys: int, sample_every: int = SAMPLE_EVERY, timeout_s: float = 7200) -> dict:
@@ -222,12 +226,14 @@ def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(prog="python -m bench.soak_ui", description=__doc__.split("\n\n")[0])
     p.add_argument("--journeys", type=int, default=1000)
     p.add_argument("--sample-every", type=int, default=SAMPLE_EVERY)
+    p.add_argument("--tracemalloc", action="store_true", help="Python heap size per sample, growth by line")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     progress = None if args.json else (lambda smp: print(json.dumps(smp), flush=True))
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-ui-") as work:
-        result = soak_ui(args.journeys, work=Path(work), sample_every=args.sample_every, progress=progress)
+        result = soak_ui(args.journeys, work=Path(work), sample_every=args.sample_every, progress=progress,
+                         trace=args.tracemalloc)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

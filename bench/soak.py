@@ -9,7 +9,6 @@ database (goal 0). The face pipeline (sim camera) runs on a sample of booked cou
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 import sys
@@ -18,7 +17,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.soak_rig import OFFICE, OTHER, ErrorCounter, HeapTrace, Rig, process_sample
+from bench.soak_rig import OFFICE, OTHER, ErrorCounter, HeapTrace, Rig, print_sample, process_sample, report
 from kiosk import flow_events as ev
 
 SCENARIOS = ("booked_couple", "walk_in", "redirect", "refuse", "printer_problem", "backend_down", "idle_timeout",
@@ -354,17 +353,13 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    progress = None if args.json else (lambda smp: print(json.dumps(smp), flush=True))
-    result = soak(args.journeys, seed=args.seed, trace=args.tracemalloc, progress=progress,
-                                   sample_every=args.sample_every) if args.journeys else {}
+    result = soak(args.journeys, seed=args.seed, trace=args.tracemalloc, sample_every=args.sample_every,
+                  progress=None if args.json else print_sample) if args.journeys else {}
     if args.ui:
         from bench.soak_ui import run_in_subprocess
 
         result.update(run_in_subprocess(args.ui))
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        print(json.dumps({k: v for k, v in result.items() if k != "samples"}, ensure_ascii=False, indent=1))
+    report(result, args.json)
     return result
 
 

@@ -11,7 +11,6 @@ import itertools
 import logging
 import os
 import queue
-import sys
 import threading
 import time
 from datetime import datetime, timedelta
@@ -156,6 +155,19 @@ def process_sample(trim: bool = False) -> dict:
         if give_back():
             sample["rss_trimmed_mb"] = _rss_mb()
     return sample
+
+
+def report(result: dict, as_json: bool) -> None:
+    """The soaks' output: one JSON line (--json), or the figures indented without the per-sample rows."""
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(json.dumps({k: v for k, v in result.items() if k not in ("samples", "ui_samples")},
+                         ensure_ascii=False, indent=1))
+
+
+def print_sample(sample: dict) -> None:
+    print(json.dumps(sample), flush=True)
 
 
 class HeapTrace:

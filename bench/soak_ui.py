@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.soak_rig import ErrorCounter, HeapTrace, Rig, process_sample, seed_day
+from bench.soak_rig import ErrorCounter, HeapTrace, Rig, print_sample, process_sample, report, seed_day
 
 CYCLE = ("booked-couple", "walk-in", "wrong-office-redirect", "printer-out", "hukou-office-only", "backend-down",
          "idle-timeout", "card-unplugged")
@@ -91,7 +91,6 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
     from kiosk.ui import kivy_env
 
     kivy_env.prepare(work / "kivy", headless=True, size=(540, 960))
-    from kivy.uix.widget import Widget  # noqa: F401  (after prepare)
 
     from kiosk.flow_events import Cancel
     from kiosk.maintenance.logs import KnownNames
@@ -230,14 +229,10 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    progress = None if args.json else (lambda smp: print(json.dumps(smp), flush=True))
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-ui-") as work:
-        result = soak_ui(args.journeys, work=Path(work), sample_every=args.sample_every, progress=progress,
-                         trace=args.tracemalloc)
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        print(json.dumps({k: v for k, v in result.items() if k != "ui_samples"}, ensure_ascii=False, indent=1))
+        result = soak_ui(args.journeys, work=Path(work), sample_every=args.sample_every,
+                         progress=None if args.json else print_sample, trace=args.tracemalloc)
+    report(result, args.json)
     return result
 
 

@@ -288,10 +288,22 @@ def verify(rig: Rig, soak: Soak, drain_timeout: float = 120) -> dict:
             "journal": rig.kiosk.link.journal.status()["by_status"]}
 
 
+def slope_per_1000(samples: list[dict], key: str) -> float | None:
+    """Least-squares trend of `key` in units per 1,000 journeys (one sample is noisy; a leak is a slope)."""
+    points = [(s["journeys"], s[key]) for s in samples if s.get(key) is not None]
+    if len(points) < 3:
+        return None
+    n = len(points)
+    mx, my = sum(x for x, _ in points) / n, sum(y for _, y in points) / n
+    var = sum((x - mx) ** 2 for x, _ in points)
+    return round(1000 * sum((x - mx) * (y - my) for x, y in points) / var, 2) if var else None
+
+
 def growth(samples: list[dict], warmup: int) -> dict:
     after = [s for s in samples if s["journeys"] >= warmup] or samples
     first, last = after[0], samples[-1]
     return {"rss_growth_pct": round(100 * (last["rss_mb"] - first["rss_mb"]) / first["rss_mb"], 2),
+            "rss_trend_mb_per_1000": slope_per_1000(after, "rss_mb"),
             "rss_mb_first": first["rss_mb"], "rss_mb_last": last["rss_mb"],
             "rss_mb_max_after_warmup": max(s["rss_mb"] for s in after),
             "rss_trimmed_growth_pct": round(100 * (last.get("rss_trimmed_mb", 0) - first.get("rss_trimmed_mb", 0))

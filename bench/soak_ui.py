@@ -18,7 +18,10 @@ import threading
 import time
 from pathlib import Path
 
+# Imported up front: a run of half an hour must not load newer code at its end.
+from bench.soak import growth, verify
 from bench.soak_rig import ErrorCounter, HeapTrace, Rig, print_sample, process_sample, report, seed_day
+from office.seed import WALK_THROUGH, card_fields, seeded_bookings
 
 CYCLE = ("booked-couple", "walk-in", "wrong-office-redirect", "printer-out", "hukou-office-only", "backend-down",
          "idle-timeout", "card-unplugged")
@@ -31,16 +34,12 @@ class FreshPeople:
     runner to move to the next day before a journey could run out."""
 
     def __init__(self, rig: Rig):
-        from office.seed import WALK_THROUGH
-
         self.now = rig.clock
         self.per_day = WALK_THROUGH               # bookings whose slot is "now" (checkable at any hour)
         self.used: dict[str, int] = {}
         self.last: dict | None = None             # the last fresh booking handed out
 
     def booking(self, office: str, fresh: bool = False) -> dict:
-        from office.seed import seeded_bookings
-
         now = self.now()
         index = self.used.get(office, 0) if fresh else 0
         if fresh:
@@ -51,8 +50,6 @@ class FreshPeople:
         return booking
 
     def cards(self, booking: dict) -> list[dict]:
-        from office.seed import card_fields
-
         return [card_fields(p, self.now().date()) for p in booking["parties"]]
 
     @property
@@ -185,7 +182,6 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
         run_error = run_headless(app, script())
         elapsed = time.monotonic() - t0
         top = heap.top()
-        from bench.soak import growth, verify
         checks = verify(rig, tally)
     finally:
         rig.stop()

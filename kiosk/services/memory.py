@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 import threading
 
-log = logging.getLogger(__name__)
 M_ARENA_MAX = -8            # mallopt parameter (malloc.h)
 _libc: ctypes.CDLL | None = None
 _trimming = threading.Lock()

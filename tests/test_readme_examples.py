@@ -42,3 +42,14 @@ def test_example(case, shown):
 def test_bad_input_exits_2_with_what_is_allowed(case, needle):
     r = subprocess.run([sys.executable, "-m", "kiosk.cli.diag", "check"], input=case, capture_output=True, text=True)
     assert r.returncode == 2 and needle in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_date_defaults_to_today_in_china():
+    from kiosk.services.backend_status import local_now
+
+    case = ('{"business": "marriage", "parties": [{"document": "resident_id", "id_number": "441621199005011218", '
+            '"address": "广东省紫金县紫城镇永安路2号", "valid_until": "long_term"}, {"document": "resident_id", '
+            '"id_number": "430104199308081225", "address": "湖南省长沙市岳麓区8号", "valid_until": "2999-01-01"}]}')
+    r = subprocess.run([sys.executable, "-m", "kiosk.cli.diag", "check"], input=case, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["decision"] == "accept", local_now()

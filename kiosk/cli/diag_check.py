@@ -20,6 +20,7 @@ def run(args) -> int:
     from kiosk.domain.business import BUSINESSES
     from kiosk.domain.eligibility import CaseError, DivorceApplication, decide
     from kiosk.domain.party import party_from_dict
+    from kiosk.services.backend_status import local_now
 
     case = read_json_stdin()
     if not isinstance(case, dict):
@@ -39,7 +40,7 @@ def run(args) -> int:
     business = case.get("business")
     if business not in BUSINESSES:
         raise UsageError(f"business '{business}' is not one of {list(BUSINESSES)}")
-    day = _date(case.get("date"), "date")
+    day = _date(case["date"], "date") if case.get("date") is not None else local_now().date()   # today, in China
     parties_in = case.get("parties")
     if not isinstance(parties_in, list) or not parties_in:
         raise UsageError("parties must be a non-empty list of objects")

@@ -5,7 +5,8 @@ from kiosk.services.checkin_rules import MESSAGES as CHECKIN_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     **CHECKIN_MESSAGES,
-    "idempotency_key_required": {"zh": "请求缺少 Idempotency-Key。", "en": "The Idempotency-Key header is required."},
+    "idempotency_key_invalid": {"zh": "Idempotency-Key 须为 1–200 个字符。",
+                                "en": "The Idempotency-Key header must be 1–200 characters."},
     "idempotency_conflict": {"zh": "同一 Idempotency-Key 已用于不同的请求。",
                              "en": "This Idempotency-Key was already used with a different request."},
     "superseded": {"zh": "该请求已被离线取号记录取代。", "en": "This request was superseded by an offline ticket."},

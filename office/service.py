@@ -56,12 +56,14 @@ class OfficeBackend:
 
     # -- idempotency -------------------------------------------------------------------------------------------
     def idempotent(self, key: str | None, print_: str, work) -> tuple[int, dict, bool]:
-        """Run `work(conn)` once per key; returns (status, body, replayed)."""
-        if not key or len(key) > 200:
-            raise ApiError(400, "idempotency_key_required")
+        """Run `work(conn)` once per key; returns (status, body, replayed). Without a key (a client that never
+        resends, e.g. a counter's script) the request is simply applied; kiosks always send one."""
+        if key is not None and not 1 <= len(key) <= 200:
+            raise ApiError(400, "idempotency_key_invalid")
         with self.store.write() as conn:
-            row = conn.execute("SELECT fingerprint, status, body FROM idempotency WHERE key=?", (key,)).fetchone()
-            if row is not None:
+            row = key and conn.execute("SELECT fingerprint, status, body FROM idempotency WHERE key=?",
+                                       (key,)).fetchone()
+            if row:
                 if row["fingerprint"] not in (print_, "superseded"):
                     raise ApiError(409, "idempotency_conflict")
                 return row["status"], json.loads(row["body"]), True
@@ -72,8 +74,10 @@ class OfficeBackend:
                 conn.execute("ROLLBACK TO work")
                 status, body = e.status, e.body()
             conn.execute("RELEASE work")
-            conn.execute("INSERT INTO idempotency (key, fingerprint, status, body, created_at) VALUES (?,?,?,?,?)",
-                         (key, print_, status, json.dumps(body, ensure_ascii=False), stamp(self.clock())))
+            if key:
+                conn.execute("INSERT INTO idempotency (key, fingerprint, status, body, created_at)"
+                             " VALUES (?,?,?,?,?)",
+                             (key, print_, status, json.dumps(body, ensure_ascii=False), stamp(self.clock())))
         return status, body, False
 
     # -- appointments ------------------------------------------------------------------------------------------

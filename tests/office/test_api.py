@@ -115,8 +115,12 @@ def test_idempotency(api):
     refused = api.ticket("divorce_application", api.bookings()["02"]["appointment_id"], key="r")   # not checked in
     assert refused.status_code == 409
     assert api.ticket("divorce_application", api.bookings()["02"]["appointment_id"], key="r").status_code == 409
-    missing = api.s.post(api.url + "/v1/offices/441621/tickets", json={"business": "marriage", "kiosk_id": "k"})
-    assert missing.status_code == 400 and missing.json()["error"] == "idempotency_key_required"
+    keyless = [api.s.post(api.url + "/v1/offices/441621/tickets", json={"business": "marriage", "kiosk_id": "k"})
+               for _ in range(2)]                      # no key: applied each time, no replay
+    assert [r.status_code for r in keyless] == [201, 201] and keyless[0].json()["number"] != keyless[1].json()["number"]
+    bad = api.s.post(api.url + "/v1/offices/441621/tickets", json={"business": "marriage", "kiosk_id": "k"},
+                     headers={"Idempotency-Key": "k" * 201})
+    assert bad.status_code == 400 and bad.json()["error"] == "idempotency_key_invalid"
 
 
 def test_errors_are_json_with_codes(api):

@@ -148,7 +148,9 @@ def record_from_fields(data: dict, photo: bytes = b"", fingerprints: bytes = b""
     """A record from output-style fields (a card fixture or `kiosk-diag idcard read --reveal` JSON)."""
     names = {f.name for f in fields(IdCardRecord)} - {"photo", "fingerprints"}
     known = {k: str(v) for k, v in data.items() if k in names}
-    if known.get("card_type") not in _LAYOUTS:
+    # A fixture without a type is a resident card; `document` (as in `kiosk-diag check`) names it too.
+    known["card_type"] = str(data.get("card_type") or data.get("document") or "resident_id")
+    if known["card_type"] not in _LAYOUTS:
         raise CardTextError(f"card_type must be one of {sorted(_LAYOUTS)}")
     record = IdCardRecord(**{"name": "", "sex": "unknown", "birth": "", "id_number": "", **known})
     if record.card_type == "resident_id" and record.nation and not record.nation_code:

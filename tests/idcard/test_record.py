@@ -72,6 +72,16 @@ def test_nation_table():
     assert r.NATIONS["22"] == "畲" and r.NATIONS["98"] == "外国血统"
 
 
+def test_a_fixture_without_a_type_is_a_resident_card():
+    bare = {"name": "王五", "sex": "male", "birth": "1990-01-01", "id_number": "441621199001011234"}
+    assert r.record_from_fields(bare).card_type == "resident_id"
+    hmt = r.record_from_fields({**load(CARDS / "hmt_residence_permit.json"), "card_type": None,
+                                "document": "hmt_residence_permit"})
+    assert hmt.card_type == "hmt_residence_permit"
+    with pytest.raises(r.CardTextError):
+        r.record_from_fields({**bare, "card_type": "passport"})
+
+
 def test_astral_characters_cannot_be_on_a_card():
     record = r.record_from_fields(load(CARDS / "resident_long_term.json"))
     with pytest.raises(r.CardTextError, match="BMP"):

@@ -153,10 +153,34 @@ def _driver_options(options: dict) -> dict:
     return {k: v for k, v in options.items() if k in _OPTIONS}
 
 
+URL_OPTIONS = {"confirm": lambda v: v not in ("0", "false", "no"), "settle_s": float}
+
+
+def split_url_options(url: str) -> tuple[str, dict]:
+    """`/dev/kiosk-printer?baudrate=19200&confirm=0` → the port URL and this driver's options; other query
+    parameters (baudrate for the serial transport, pyserial's own) stay on the URL. `confirm=0`: firmware
+    without GS r 1 (the job is judged by DLE EOT after `settle_s`)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    base, _, query = url.partition("?")
+    ours, theirs = {}, []
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        if key in URL_OPTIONS:
+            try:
+                ours["confirm_printed" if key == "confirm" else key] = URL_OPTIONS[key](value)
+            except ValueError:
+                raise DeviceError("printer", f"URL option {key}={value!r} is not valid") from None
+        else:
+            theirs.append((key, value))
+    return (f"{base}?{urlencode(theirs)}" if theirs else base), ours
+
+
 def factory(url: str, **options) -> EscposPrinter:
     """Registry entry for serial, tcp, usb and file URLs (drivers/printer/adapters.py)."""
     from drivers.registry import scheme_of
 
+    url, from_url = split_url_options(url)
+    options = {**options, **from_url}
     scheme = scheme_of(url)
     if scheme == "serial":
         transport: Transport = SerialTransport(url, baudrate=int(options.get("baudrate", 9600)))

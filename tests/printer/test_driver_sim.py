@@ -220,6 +220,27 @@ def test_firmware_without_gs_r_can_be_judged_by_status_alone(tmp_path, ticket):
         p.close()
 
 
+def test_driver_options_from_the_configured_url(ticket):
+    from drivers.printer.driver import split_url_options
+    from kiosk.errors import DeviceError
+
+    assert split_url_options("socket://127.0.0.1:9?logging=debug&confirm=0&settle_s=0.5") == (
+        "socket://127.0.0.1:9?logging=debug", {"confirm_printed": False, "settle_s": 0.5})
+    assert split_url_options("/dev/kiosk-printer?baudrate=19200") == ("/dev/kiosk-printer?baudrate=19200", {})
+    sim = PrinterSim()
+    server = TcpPrinter(sim, port=0)
+    port = server.start()
+    driver = create("printer", f"tcp://127.0.0.1:{port}?confirm=0&settle_s=0.05", **FAST)
+    try:
+        assert (driver.confirm_printed, driver.settle_s) == (False, 0.05)
+        assert driver.print_ticket(job(ticket)).issued
+    finally:
+        driver.close()
+        server.stop()
+    with pytest.raises(DeviceError):
+        create("printer", "tcp://127.0.0.1:9?settle_s=soon")
+
+
 def test_unplugged_and_plugged_back(printer, ticket):
     assert printer.status().state == "ok"
     printer.device.vanish()

@@ -67,6 +67,8 @@ class KioskApp(App):
         self.touches = 0
         self.frames = 0
         self.flip_callbacks: list = []
+        from kiosk.ui.sounds import Cues
+        self.cues = Cues()
         self.sm: ScreenManager | None = None
         self.title = "婚姻登记自助服务"
 
@@ -111,6 +113,7 @@ class KioskApp(App):
         self.multilingual = len(self.shell.env.languages) > 1
         self.show(self.shell.flow)
         threading.Thread(target=_warm_up, daemon=True, name="ui-warm-up").start()
+        Clock.schedule_once(lambda dt: self.cues.preload(), 1.0)
         Clock.schedule_interval(self._maintenance_tick, 1.0)
         self._start_watchdog()
         return root
@@ -138,11 +141,13 @@ class KioskApp(App):
         return False
 
     def apply_settings(self) -> None:
-        """A technician's safe setting takes effect now (the walk-in quota is read per ticket by the runner;
-        the volume is kept for voice prompts, which this kiosk does not play yet)."""
+        """A technician's safe setting takes effect now (the walk-in quota is read per ticket by the runner)."""
         m = self.maintenance
         if m is None:
             return
+        volume = m.settings.get("volume")
+        if volume is not None:
+            self.cues.volume = int(volume)
         idle = m.settings.get("idle_timeout_s")
         if idle:
             self.shell.seconds["idle_s"] = float(idle)
@@ -195,6 +200,7 @@ class KioskApp(App):
         if old.session is not new.session and new.session.is_empty and not old.session.is_empty:
             self.wipe()
         self.show(new)
+        self.cues.on_flow(old, new, event)       # after the screen: a sound never delays what is drawn
 
     def show(self, flow: Flow) -> None:
         self.lang = flow.session.language

@@ -224,6 +224,7 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
         snap = maintenance.counters.snapshot()        # what the maintenance screen and the metrics count
         result["counters"] = {k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects")}
         result["effects_s"] = dict(kiosk.runner.timings)
+        result["sounds"] = list(app.cues.played)
         if privacy_files:
             result["privacy_control_hits"] = journey.control_hits
             del controls, journey

@@ -27,6 +27,7 @@ def prepare(kivy_home: Path | str, *, orientation: str = "portrait", fullscreen:
         os.environ["KIVY_NO_CONSOLELOG"] = "1"
     if headless:
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")   # cues "play" with no sound card (CI, checks)
         os.environ.pop("KIVY_GL_BACKEND", None)   # never the mock backend: it draws nothing
     width, height = size or SIZES.get(orientation, SIZES["portrait"])
     from kivy.config import Config

@@ -103,6 +103,10 @@ def main() -> int:
                 press(row.children[0])                      # ["zh", "en"] → ["zh"]: Chinese only
                 yield Until(lambda: row.value != before_languages, 10, "languages saved")
                 out["languages"] = [before_languages, row.value, list(shell.env.languages), app.multilingual]
+                row = next(r for r in page.ids.rows.children if r.key == "volume")
+                press(row.children[0])                      # 70 → 80: the cues' volume at once
+                yield Until(lambda: row.value == "80", 10, "volume saved")
+                out["volume"] = app.cues.volume
                 out["audit_setting"] = [e["details"] for e in m.audit.entries() if e["action"] == "setting_changed"]
             elif name == "maintenance_logs":
                 yield Until(lambda: bool(page.text), 10, "log lines")

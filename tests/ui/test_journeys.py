@@ -52,6 +52,14 @@ def test_booked_couple_is_quick_to_use(results):
     assert out["ticket"]["number"] and out["ticket"]["offline"] is False
 
 
+def test_cues_sound_with_the_screens(results):
+    booked, printer_out, idle = (json.loads(results[n].stdout) for n in ("booked-couple", "printer-out",
+                                                                         "idle-timeout"))
+    assert booked["sounds"] == ["read", "read", "read", "ticket"]     # booking code, two cards, the ticket
+    assert printer_out["sounds"][-1] == "attention" and "ticket" not in printer_out["sounds"]
+    assert idle["sounds"] == ["attention"]
+
+
 def test_offline_ticket_when_backend_down(results):
     out = json.loads(results["backend-down"].stdout)
     assert out["ticket"]["offline"] is True

@@ -30,7 +30,9 @@ def test_maintenance_through_the_screens():
         assert page["current"] == name and page["shown"] not in ("", "0"), (name, page)
     assert out["pages"]["maintenance_settings"]["shown"] == "60->65"
     assert out["audit_setting"] == [{"actor": "technician", "key": "walk_in_quota", "old": 60, "new": 65},
-                                    {"actor": "technician", "key": "languages", "old": ["zh", "en"], "new": ["zh"]}]
+                                    {"actor": "technician", "key": "languages", "old": ["zh", "en"], "new": ["zh"]},
+                                    {"actor": "technician", "key": "volume", "old": 70, "new": 80}]
+    assert out["volume"] == 80
     assert out["languages"] == ["zh, en", "zh", ["zh"], False]
     assert out["language_switch_on_attract"] == [0, True, "zh"]     # Chinese only: no switch for applicants
     assert {f.rsplit(".", 1)[1] for f in out["report_files"]} == {"csv", "png"}

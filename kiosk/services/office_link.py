@@ -48,6 +48,7 @@ class OfficeLink:
                  retry_s: float = 1.0, offline_share: str = "1/1"):
         self.office, self.client, self.journal, self.clock = office, client, journal, clock
         self.offline_share = offline_share       # this kiosk's part of the offline ranges (kiosk.offline_share)
+        self._walk_ins_closed: set[tuple[str, str]] = set()   # (day, business) the server said were full
         self.status: BackendStatus = client.status
         self.cache = BookingsCache(journal, client, office.code, clock)
         self.answer_wait_s = answer_wait_s if answer_wait_s is not None else sum(client.timeout) + 0.5
@@ -143,26 +144,34 @@ class OfficeLink:
         if parties and not appointment_id:
             body["parties"] = [{"id_number": p["id_number"], "address": p.get("address", "")} for p in parties]
         supersedes = None
+        day = self.clock().date().isoformat()
         if self._online():
             entry = self.journal.append("ticket", self.office.code, self._path("tickets"), body, ref=appointment_id)
             settled = self._await(entry)
             if settled is not None:
-                return self._answered(settled, business)
+                return self._answered(settled, business, day)
             supersedes = entry.key
+        if not appointment_id and (day, business) in self._walk_ins_closed:
+            # The office said today's walk-ins are full: an outage must not hand out tickets it won't serve.
+            if supersedes:
+                self.journal.supersede(supersedes)
+            raise _refusal("quota_exhausted", 429)
         rng = self.office.tickets[business]
         first, last = offline_share(rng, self.offline_share)
         offline = self.journal.append_offline_ticket(self.office.code, self._path("tickets"), body, rng.prefix,
-                                                     first, last, self.clock().date().isoformat(), supersedes)
+                                                     first, last, day, supersedes)
         if offline is None:                                  # answered just as we gave up: use it
-            return self._answered(self.journal.get(supersedes), business)
+            return self._answered(self.journal.get(supersedes), business, day)
         self.forwarder.wake()
         return TicketOutcome(offline.offline_number, business, True, "booked" if appointment_id else "walk_in",
                              offline.body["offline"]["issued_at"], None, None)
 
-    @staticmethod
-    def _answered(settled, business: str) -> TicketOutcome:
+    def _answered(self, settled, business: str, day: str) -> TicketOutcome:
         if settled.status == "rejected":
-            raise rejection(settled.http_status, settled.response)
+            refused = rejection(settled.http_status, settled.response)
+            if refused.code == "quota_exhausted" and not settled.body.get("appointment_id"):
+                self._walk_ins_closed = {k for k in self._walk_ins_closed if k[0] == day} | {(day, business)}
+            raise refused
         t = settled.response
         return TicketOutcome(t["number"], business, bool(t.get("offline")), t["priority"], t["issued_at"],
                              t["waiting_ahead"], t["ticket_id"])

@@ -118,6 +118,24 @@ def test_two_kiosks_of_an_office_offline_at_once_never_share_a_number(server, pr
     assert sorted(r[0] for r in waiting) == numbers
 
 
+def test_an_outage_hands_out_no_walk_in_tickets_the_office_said_were_full(server, proxy, make_link):
+    from kiosk.services.office_client import QuotaExhausted
+
+    backend = server.backend
+    backend.offices[OFFICE] = backend.offices[OFFICE].model_copy(update={"walk_in_daily_quota": 1})
+    link = make_link(proxy.url)
+    link.start()
+    assert link.issue_ticket("marriage").number == "A001"
+    with pytest.raises(QuotaExhausted):
+        link.issue_ticket("marriage")
+    proxy.mode = "reset"                                  # then the network goes
+    with pytest.raises(QuotaExhausted):
+        link.issue_ticket("marriage")
+    assert link.journal.backlog() == 0                     # nothing left to resend either
+    other = link.issue_ticket("archive_query")             # the office never said this one was full
+    assert other.offline
+
+
 def test_a_refusal_is_kept_for_staff_not_retried(server, proxy, make_link):
     link = make_link(proxy.url)
     link.cache.refresh()

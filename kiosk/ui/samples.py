@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from kiosk.domain.eligibility import Decision
 from kiosk.domain.idnumber import check_character
@@ -26,6 +27,18 @@ def sample_cards(env: FlowEnv) -> tuple[dict, dict]:
          "address": "广东省河源市紫金县龙窝镇南村8号", "id_number": _id(f"{office}{year - 27}0820022"),
          "valid_until": "long_term", "nation": "汉"},
     )
+
+
+def sample_faces() -> tuple:
+    """Two captured photos (the public-domain test portraits the simulated camera shows), as the face screens
+    leave them in the session."""
+    import cv2
+
+    from kiosk.services.face.pipeline import PartyFaceResult
+
+    faces = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "faces"
+    photos = [cv2.imread(str(faces / name)) for name in ("grace_hopper.jpg", "astronaut.png")]
+    return tuple(PartyFaceResult(photo=p, match="same_person", match_score=0.8) for p in photos if p is not None)
 
 
 def sample_flows(env: FlowEnv) -> dict[str, Flow]:
@@ -60,6 +73,7 @@ def sample_flows(env: FlowEnv) -> dict[str, Flow]:
         "face_1": Flow(State.FACE_1, decided),
         "face_2": Flow(State.FACE_2, decided),
         "confirm": Flow(State.CONFIRM, replace(decided, consent=False)),
+        "confirm_photos": Flow(State.CONFIRM, replace(decided, consent=True, faces=sample_faces())),
         "printing": Flow(State.PRINTING, decided),
         "done": Flow(State.DONE, replace(decided, ticket=ticket)),
         "idle_warning": Flow(State.IDLE_WARNING, decided, resume=State.CONFIRM),

@@ -65,6 +65,7 @@ def _booked_to_confirm(j: Journey, consent: bool):
 @scenario
 def booked_couple(j: Journey):
     yield from _booked_to_confirm(j, consent=True)
+    j.expect(j.app.sm.get_screen("confirm").photos == 2, "the two photos are not shown for review")
     yield from j.touch("confirm", "done", timeout=30)
     j.expect(j.ticket is not None and not j.ticket["offline"], f"ticket {j.ticket}")
     yield from j.touch("finish", "attract")

@@ -69,9 +69,11 @@ class CardReaderAnimation(FloatLayout):
 
 
 class FacePreview(Widget):
-    """The live camera picture (mirrored, as applicants expect) under an oval guide."""
+    """The live camera picture (mirrored, as applicants expect) under an oval guide; without the guide, a
+    captured photo for the applicant to review."""
     texture = ObjectProperty(None, allownone=True)
     good = BooleanProperty(False)
+    guide = BooleanProperty(True)
 
     def show_frame(self, frame) -> None:
         h, w = frame.shape[:2]

@@ -48,6 +48,7 @@ def test_journey(results, name):
 
 def test_booked_couple_is_quick_to_use(results):
     out = json.loads(results["booked-couple"].stdout)
+    assert out["face_textures_left"] == 0          # the photos shown for review are gone with the session
     assert out["touches"] <= 4          # besides placing the cards and facing the camera
     assert out["ticket"]["number"] and out["ticket"]["offline"] is False
 

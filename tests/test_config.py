@@ -1,5 +1,4 @@
 """Configuration: every shipped file passes; a broken copy fails naming the file and the key."""
-import shutil
 import subprocess
 import sys
 from pathlib import Path

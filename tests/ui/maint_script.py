@@ -19,7 +19,7 @@ def main() -> int:
     from kivy.core.window import Keyboard, Window
 
     from kiosk.config import load_kiosk_config, load_offices, load_policy
-    from kiosk.flow import FlowEnv, State
+    from kiosk.flow import FlowEnv
     from kiosk.flow_events import CardRead
     from kiosk.maintenance.samples import SAMPLE_PIN, sample_maintenance
     from kiosk.services.backend_status import local_now

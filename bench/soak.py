@@ -17,7 +17,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.soak_rig import OFFICE, OTHER, ErrorCounter, HeapTrace, Rig, print_sample, process_sample, report
+from bench.soak_rig import OFFICE, OTHER, ErrorCounter, HeapTrace, Rig, print_sample, report, take_sample
 from kiosk import flow_events as ev
 
 SCENARIOS = ("booked_couple", "walk_in", "redirect", "refuse", "printer_problem", "backend_down", "idle_timeout",
@@ -328,12 +328,8 @@ def soak(journeys: int = 10_000, *, seed: int = 9, trace: bool = False, progress
         for i in range(1, journeys + 1):
             s.run_one(s.rng.choices(SCENARIOS, WEIGHTS)[0])
             if i % sample_every == 0 or i == journeys:
-                import gc
-                gc.collect()
-                sample = {"journeys": i, "elapsed_s": round(time.monotonic() - t0, 1), **process_sample(trim=True),
-                          "server_rss_mb": rig.server.sample()["rss_mb"], **heap.sample(),
-                          "errors": errors.count, "failed": s.outcomes.get("failed", 0),
-                          "last_failure": s.failures[-1][:160] if s.failures else ""}
+                sample = take_sample(i, t0, rig, heap, errors, failed=s.outcomes.get("failed", 0),
+                                     last_failure=s.failures[-1][:160] if s.failures else "")
                 samples.append(sample)
                 if progress:
                     progress(sample)

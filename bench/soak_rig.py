@@ -157,6 +157,15 @@ def process_sample(trim: bool = False) -> dict:
     return sample
 
 
+def take_sample(journeys: int, t0: float, rig: "Rig", heap: "HeapTrace", errors: ErrorCounter, **extra) -> dict:
+    """One row of a soak's table: the kiosk process (after a full collection) and the office server's RSS."""
+    import gc
+
+    gc.collect()
+    return {"journeys": journeys, "elapsed_s": round(time.monotonic() - t0, 1), **process_sample(trim=True),
+            "server_rss_mb": rig.server.sample()["rss_mb"], **heap.sample(), "errors": errors.count, **extra}
+
+
 def report(result: dict, as_json: bool) -> None:
     """The soaks' output: one JSON line (--json), or the figures indented without the per-sample rows."""
     if as_json:

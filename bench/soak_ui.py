@@ -20,7 +20,7 @@ from pathlib import Path
 
 # Imported up front: a run of half an hour must not load newer code at its end.
 from bench.soak import growth, verify
-from bench.soak_rig import ErrorCounter, HeapTrace, Rig, print_sample, process_sample, report, seed_day
+from bench.soak_rig import ErrorCounter, HeapTrace, Rig, print_sample, report, seed_day, take_sample
 from office.seed import WALK_THROUGH, card_fields, seeded_bookings
 
 CYCLE = ("booked-couple", "walk-in", "wrong-office-redirect", "printer-out", "hukou-office-only", "backend-down",
@@ -168,11 +168,7 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
                 except ScriptFailed:
                     pass
             if i % sample_every == 0 or i == journeys:
-                import gc
-                gc.collect()
-                sample = {"journeys": i, "elapsed_s": round(time.monotonic() - t0, 1), **process_sample(trim=True),
-                          "server_rss_mb": rig.server.sample()["rss_mb"], **heap.sample(),
-                          "widgets": widgets(), "errors": errors.count, "failed": outcomes.get("failed", 0)}
+                sample = take_sample(i, t0, rig, heap, errors, widgets=widgets(), failed=outcomes.get("failed", 0))
                 samples.append(sample)
                 if progress:
                     progress(sample)

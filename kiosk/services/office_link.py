@@ -48,7 +48,7 @@ class OfficeLink:
                  retry_s: float = 1.0, offline_share: str = "1/1"):
         self.office, self.client, self.journal, self.clock = office, client, journal, clock
         self.offline_share = offline_share       # this kiosk's part of the offline ranges (kiosk.offline_share)
-        self._walk_ins_closed: set[tuple[str, str]] = set()   # (day, business) the server said were full
+        self._walk_ins_full: dict[str, set[str]] = {}   # day → businesses the server said were full (today only)
         self.status: BackendStatus = client.status
         self.cache = BookingsCache(journal, client, office.code, clock)
         self.answer_wait_s = answer_wait_s if answer_wait_s is not None else sum(client.timeout) + 0.5
@@ -151,7 +151,7 @@ class OfficeLink:
             if settled is not None:
                 return self._answered(settled, business, day)
             supersedes = entry.key
-        if not appointment_id and (day, business) in self._walk_ins_closed:
+        if not appointment_id and business in self._walk_ins_full.get(day, ()):
             # The office said today's walk-ins are full: an outage must not hand out tickets it won't serve.
             if supersedes:
                 self.journal.supersede(supersedes)
@@ -170,7 +170,7 @@ class OfficeLink:
         if settled.status == "rejected":
             refused = rejection(settled.http_status, settled.response)
             if refused.code == "quota_exhausted" and not settled.body.get("appointment_id"):
-                self._walk_ins_closed = {k for k in self._walk_ins_closed if k[0] == day} | {(day, business)}
+                self._walk_ins_full = {day: self._walk_ins_full.get(day, set()) | {business}}
             raise refused
         t = settled.response
         return TicketOutcome(t["number"], business, bool(t.get("offline")), t["priority"], t["issued_at"],

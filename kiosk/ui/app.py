@@ -22,6 +22,7 @@ from kiosk.flow import MAINTENANCE_STATES, Flow, State
 from kiosk.flow_events import Event, Finish, Idle, MaintenanceRequested, SetLanguage
 from kiosk.ui import fonts
 from kiosk.ui.i18n import pick, tr
+from kiosk.ui.sounds import Cues
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent / "kv"
@@ -67,7 +68,6 @@ class KioskApp(App):
         self.touches = 0
         self.frames = 0
         self.flip_callbacks: list = []
-        from kiosk.ui.sounds import Cues
         self.cues = Cues()
         self.sm: ScreenManager | None = None
         self.title = "婚姻登记自助服务"

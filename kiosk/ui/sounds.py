@@ -2,8 +2,8 @@
 code read, the ticket printed, and "please look at the screen". The sounds are assets/sounds/*.wav
 (scripts/make_sounds.py); the volume is the technician's setting (0–100, 0 = silent).
 
-Played through Kivy's SoundLoader (SDL2 mixer) on the main thread; with no audio device the kiosk stays
-silent and says so once in the log. Import only after kiosk.ui.kivy_env.prepare().
+Played through Kivy's SoundLoader (SDL2 mixer, imported on first use, after kiosk.ui.kivy_env.prepare()) on the
+main thread; with no audio device the kiosk stays silent and says so once in the log.
 """
 from __future__ import annotations
 

@@ -176,7 +176,8 @@ def test_any_process_speaking_the_protocol_over_socket():
 
 def test_baud_rate_change_is_answered_and_applied(sim, driver):
     driver.set_baudrate(9600)
-    assert sim.baudrate == 9600 and driver.link.baudrate == 9600 and sim.core.requests[-1] == (0x60, 4)
+    # The SAM answers at the old rate, then switches: read its rate on its own thread, after that exchange.
+    assert sim.call(lambda: sim.baudrate) == 9600 and driver.link.baudrate == 9600 and sim.core.requests[-1] == (0x60, 4)
     with pytest.raises(ValueError):
         driver.set_baudrate(12345)
     sim.present(fixture_card("resident_expired"))

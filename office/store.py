@@ -50,6 +50,7 @@ class Store:
         self.path = str(path)
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        self.commits = 0                      # write transactions committed (group commit's figure)
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -75,6 +76,7 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+            self.commits += 1
 
     def read(self) -> sqlite3.Connection:
         return self.connection()

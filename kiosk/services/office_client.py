@@ -109,6 +109,9 @@ class OfficeClient:
         if session is None:
             session = self._local.session = requests.Session()
             session.headers["User-Agent"] = f"heyuan-kiosk/{self.kiosk_id}"
+            # The office server's URL comes from the kiosk's config only: a proxy or .netrc in the environment
+            # must not reroute personal data (and reading them costs a scan of os.environ per request).
+            session.trust_env = False
             with self._sessions_lock:
                 # Short-lived threads (probes) come and go: close the sessions they left, or their pooled
                 # sockets stay open for the life of the kiosk (found by the soak: one leak per probe thread).

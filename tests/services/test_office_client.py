@@ -83,3 +83,11 @@ def test_no_retries_means_one_attempt(proxy):
 def test_every_post_needs_a_key(server):
     with pytest.raises(ValueError):
         _client(server.url).request("POST", "/v1/offices/441621/tickets", body={})
+
+
+def test_a_proxy_in_the_environment_does_not_reroute_the_kiosk(server, monkeypatch):
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{_closed_port()}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert _client(server.url).health()["ok"]

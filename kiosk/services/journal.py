@@ -231,6 +231,15 @@ class Journal:
             rows = self._conn.execute(f"SELECT * FROM entries {where} ORDER BY seq LIMIT ?", args).fetchall()
         return [self._entry(r) for r in rows]
 
+    def walk_ins_refused(self, office: str, day: str) -> bool:
+        """Did the office refuse a walk-in ticket on `day` for its daily quota? (Read from the journal, so it
+        still holds after a restart.)"""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT 1 FROM entries WHERE kind='ticket' AND office=? AND ref IS NULL"
+                " AND error_code='quota_exhausted' AND substr(created_at, 1, 10)=? LIMIT 1", (office, day)).fetchone()
+        return row is not None
+
     def backlog(self) -> int:
         with self._lock:
             return self._conn.execute("SELECT COUNT(*) FROM entries WHERE status='pending'").fetchone()[0]

@@ -48,7 +48,6 @@ class OfficeLink:
                  retry_s: float = 1.0, offline_share: str = "1/1"):
         self.office, self.client, self.journal, self.clock = office, client, journal, clock
         self.offline_share = offline_share       # this kiosk's part of the offline ranges (kiosk.offline_share)
-        self._walk_ins_full: dict[str, set[str]] = {}   # day → businesses the server said were full (today only)
         self.status: BackendStatus = client.status
         self.cache = BookingsCache(journal, client, office.code, clock)
         self.answer_wait_s = answer_wait_s if answer_wait_s is not None else sum(client.timeout) + 0.5
@@ -149,10 +148,11 @@ class OfficeLink:
             entry = self.journal.append("ticket", self.office.code, self._path("tickets"), body, ref=appointment_id)
             settled = self._await(entry)
             if settled is not None:
-                return self._answered(settled, business, day)
+                return self._answered(settled, business)
             supersedes = entry.key
-        if not appointment_id and business in self._walk_ins_full.get(day, ()):
-            # The office said today's walk-ins are full: an outage must not hand out tickets it won't serve.
+        if not appointment_id and self.journal.walk_ins_refused(self.office.code, day):
+            # The office said today's walk-ins are full (its quota covers every business): an outage must not
+            # hand out tickets it won't serve.
             if supersedes:
                 self.journal.supersede(supersedes)
             raise _refusal("quota_exhausted", 429)
@@ -161,17 +161,14 @@ class OfficeLink:
         offline = self.journal.append_offline_ticket(self.office.code, self._path("tickets"), body, rng.prefix,
                                                      first, last, day, supersedes)
         if offline is None:                                  # answered just as we gave up: use it
-            return self._answered(self.journal.get(supersedes), business, day)
+            return self._answered(self.journal.get(supersedes), business)
         self.forwarder.wake()
         return TicketOutcome(offline.offline_number, business, True, "booked" if appointment_id else "walk_in",
                              offline.body["offline"]["issued_at"], None, None)
 
-    def _answered(self, settled, business: str, day: str) -> TicketOutcome:
+    def _answered(self, settled, business: str) -> TicketOutcome:
         if settled.status == "rejected":
-            refused = rejection(settled.http_status, settled.response)
-            if refused.code == "quota_exhausted" and not settled.body.get("appointment_id"):
-                self._walk_ins_full = {day: self._walk_ins_full.get(day, set()) | {business}}
-            raise refused
+            raise rejection(settled.http_status, settled.response)
         t = settled.response
         return TicketOutcome(t["number"], business, bool(t.get("offline")), t["priority"], t["issued_at"],
                              t["waiting_ahead"], t["ticket_id"])

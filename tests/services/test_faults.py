@@ -118,7 +118,7 @@ def test_two_kiosks_of_an_office_offline_at_once_never_share_a_number(server, pr
     assert sorted(r[0] for r in waiting) == numbers
 
 
-def test_an_outage_hands_out_no_walk_in_tickets_the_office_said_were_full(server, proxy, make_link):
+def test_an_outage_hands_out_no_walk_in_tickets_the_office_said_were_full(server, proxy, make_link, clock):
     from kiosk.services.office_client import QuotaExhausted
 
     backend = server.backend
@@ -132,8 +132,14 @@ def test_an_outage_hands_out_no_walk_in_tickets_the_office_said_were_full(server
     with pytest.raises(QuotaExhausted):
         link.issue_ticket("marriage")
     assert link.journal.backlog() == 0                     # nothing left to resend either
-    other = link.issue_ticket("archive_query")             # the office never said this one was full
-    assert other.offline
+    link.stop()
+    link = make_link(proxy.url)                            # the kiosk restarts, still cut off
+    for business in ("marriage", "archive_query"):         # the quota is the office's, not a business's
+        with pytest.raises(QuotaExhausted):
+            link.issue_ticket(business)
+    assert link.issue_ticket("archive_query", appointment_id="AP4416212026112601").offline   # booked: served
+    clock.advance(days=1)
+    assert link.issue_ticket("marriage").offline           # a new day, a new quota
 
 
 def test_a_refusal_is_kept_for_staff_not_retried(server, proxy, make_link):

@@ -33,23 +33,27 @@ class MaintenanceScreen(KioskScreen):
     idle_left = NumericProperty(-1)       # seconds to the automatic logout (-1: not logged in)
 
     def on_kv_post(self, *a):
-        for name in PAGES:
-            self.ids.pages.add_widget(page_class(name)(name=name))
         self._tick = None
 
     def current_page(self):
-        return self.ids.pages.get_screen(self.page)
+        """The page shown. Each is built when a technician first opens it, not while the kiosk starts."""
+        pages = self.ids.pages
+        if not pages.has_screen(self.page):
+            pages.add_widget(page_class(self.page)(name=self.page))
+        return pages.get_screen(self.page)
 
     def select(self, name: str) -> None:
         self.confirm_restart = False
         self.page = name
-        self.ids.pages.current = name
         page = self.current_page()
+        self.ids.pages.current = name
         page.touched()
         page.on_show()
 
     def update(self, flow):
-        self.current_page().on_show()
+        page = self.current_page()
+        self.ids.pages.current = self.page
+        page.on_show()
 
     def on_enter(self, *a):
         self._tick = Clock.schedule_interval(self._every_second, 1.0)

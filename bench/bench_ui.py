@@ -1,7 +1,9 @@
 """UI figures (offscreen Kivy, simulators, bundled office server on loopback):
 
-- cold start: process start → first frame of the attract screen drawn, with the kiosk fully wired (goal ≤ 2.5 s);
-- touch → next screen drawn, p50/p99 over start/back touches (goal p99 ≤ 50 ms);
+- cold start: process start → first frame of the attract screen drawn, with the kiosk fully wired and the UI's warm-up
+  done (fonts, pinyin, cues: until then a touch may wait for the GIL) (goal ≤ 2.5 s);
+- touch → next screen drawn, p50/p99 (and the slowest) over 300 start/back touches from the first interactive frame
+  on — with 100, p99 was simply the slowest touch (goal p99 ≤ 50 ms);
 - kiosk machine time per booked couple, from `kiosk-diag journey booked-couple` (goal ≤ 1.5 s).
 
 Run: .venv/bin/python -m bench.bench_ui [--touches N] [--couples N]
@@ -56,9 +58,14 @@ def child(url: str, touches: int) -> None:
 
     def first_flip():
         out["first_frame_wall"] = time.time()
-    app.flip_callbacks.append(first_flip)
 
     def script():
+        # the first frame drawn once the UI's warm-up is done: before it, a touch may wait ~0.3 s for the GIL
+        yield Until(lambda: app.ready and app.frames > 0, 20, "warm-up")
+        from kivy.core.window import Window
+
+        app.flip_callbacks.append(first_flip)
+        Window.canvas.ask_update()
         yield Until(lambda: "first_frame_wall" in out, 20, "first frame")
         for i in range(touches):
             screen = app.sm.current_screen
@@ -88,7 +95,7 @@ def _pct(values: list[float], q: float) -> float:
     return round(s[min(len(s) - 1, int(q * len(s)))], 1) if s else float("nan")
 
 
-def main(touches: int = 100, couples: int = 3) -> dict:
+def main(touches: int = 300, couples: int = 3) -> dict:
     sys.path.insert(0, str(REPO))
     from kiosk.cli.kiosk_main import start_bundled_server, stop_bundled_server
 
@@ -115,6 +122,7 @@ def main(touches: int = 100, couples: int = 3) -> dict:
         "cold_start_to_first_frame_s": round(data["first_frame_wall"] - t0, 3),
         "touch_to_next_screen_p50_ms": _pct(data["touch_ms"], 0.50),
         "touch_to_next_screen_p99_ms": _pct(data["touch_ms"], 0.99),
+        "touch_to_next_screen_max_ms": round(max(data["touch_ms"]), 1) if data["touch_ms"] else None,
         "touches_measured": len(data["touch_ms"]),
         "first_touch_ms": round(data["touch_ms"][0], 1) if data["touch_ms"] else None,   # first visit of a screen
         "booked_couple_machine_time_s": round(statistics.median(machine), 3) if machine else None,
@@ -129,7 +137,7 @@ def main(touches: int = 100, couples: int = 3) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--child", metavar="URL", help=argparse.SUPPRESS)
-    parser.add_argument("--touches", type=int, default=100)
+    parser.add_argument("--touches", type=int, default=300)
     parser.add_argument("--couples", type=int, default=3)
     args = parser.parse_args()
     if args.child:

@@ -68,6 +68,7 @@ class KioskApp(App):
         self.touches = 0
         self.frames = 0
         self.flip_callbacks: list = []
+        self.ready = False                      # warmed up: fonts, pinyin and cues loaded
         self.cues = Cues()
         self.sm: ScreenManager | None = None
         self.title = "婚姻登记自助服务"
@@ -112,11 +113,20 @@ class KioskApp(App):
         self.shell.listeners.append(self.on_flow)
         self.multilingual = len(self.shell.env.languages) > 1
         self.show(self.shell.flow)
-        threading.Thread(target=_warm_up, daemon=True, name="ui-warm-up").start()
-        Clock.schedule_once(lambda dt: self.cues.preload(), 1.0)
+        threading.Thread(target=self._warm_up, daemon=True, name="ui-warm-up").start()
         Clock.schedule_interval(self._maintenance_tick, 1.0)
         self._start_watchdog()
         return root
+
+    def _warm_up(self) -> None:
+        """In a worker, right after the first screen: it holds the GIL in long stretches (pypinyin's tables), so
+        touches answer slowly until it is done; then the cues are loaded on the main thread and `ready` is set."""
+        _load_for_first_card()
+        Clock.schedule_once(self._warmed_up, 0)
+
+    def _warmed_up(self, dt) -> None:
+        self.cues.preload()
+        self.ready = True
 
     # --- maintenance, systemd -------------------------------------------------------------------------------
     def _start_watchdog(self) -> None:
@@ -222,7 +232,7 @@ class KioskApp(App):
         self.shell.close()
 
 
-def _warm_up() -> None:
+def _load_for_first_card() -> None:
     """Load what the first card would otherwise load on the main thread: the font's character map (rare-name
     fallback) and pypinyin's dictionaries."""
     try:

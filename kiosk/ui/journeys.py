@@ -225,6 +225,7 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
         result["counters"] = {k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects")}
         result["effects_s"] = dict(kiosk.runner.timings)
         result["sounds"] = list(app.cues.played)
+        result["ui_ready"] = app.ready                 # warm-up done and cues loaded, off the first touches' path
         from kiosk.ui.widgets import FacePreview
         result["face_textures_left"] = sum(1 for screen in app.sm.screens for w in screen.walk(restrict=True)
                                            if isinstance(w, FacePreview) and w.texture is not None)

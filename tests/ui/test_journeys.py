@@ -57,6 +57,7 @@ def test_cues_sound_with_the_screens(results):
     booked, printer_out, idle = (json.loads(results[n].stdout) for n in ("booked-couple", "printer-out",
                                                                          "idle-timeout"))
     assert booked["sounds"] == ["read", "read", "read", "ticket"]     # booking code, two cards, the ticket
+    assert booked["ui_ready"]                                         # the cues were loaded after the warm-up
     assert printer_out["sounds"][-1] == "attention" and "ticket" not in printer_out["sounds"]
     assert idle["sounds"] == ["attention"]
 

@@ -119,8 +119,8 @@ class KioskApp(App):
         return root
 
     def _warm_up(self) -> None:
-        """In a worker, right after the first screen: it holds the GIL in long stretches (pypinyin's tables), so
-        touches answer slowly until it is done; then the cues are loaded on the main thread and `ready` is set."""
+        """In a worker, started with the first screen. It holds the GIL in long stretches (pypinyin's tables), so
+        touches answer slowly until it is done; then the cues load on the main thread and `ready` is set."""
         _load_for_first_card()
         Clock.schedule_once(self._warmed_up, 0)
 

@@ -17,7 +17,8 @@ class GroupCommit:
         self._pending: list[tuple[str | None, str, object, asyncio.Future]] = []
 
     async def run(self, key: str | None, print_: str, work) -> tuple[int, dict, bool]:
-        """backend.idempotent(key, print_, work), sharing its transaction with whatever else is waiting."""
+        """(status, body, replayed) of `work(conn)` applied once per key, in a transaction shared with whatever
+        else is waiting."""
         check_key(key)
         loop = asyncio.get_running_loop()
         done = loop.create_future()

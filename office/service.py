@@ -60,30 +60,24 @@ class OfficeBackend:
         return self.clock().astimezone(CHINA).date().isoformat()
 
     # -- idempotency -------------------------------------------------------------------------------------------
-    def idempotent(self, key: str | None, print_: str, work) -> tuple[int, dict, bool]:
-        """Run `work(conn)` once per key; returns (status, body, replayed). Without a key (a client that never
-        resends, e.g. a counter's script) the request is simply applied; kiosks always send one."""
-        check_key(key)
-        with self.store.write() as conn:
-            return self.apply_once(conn, key, print_, work)
-
     def idempotent_batch(self, requests: list[tuple[str | None, str, object]]) -> list:
-        """Several requests in one transaction (group commit: one fsync for all). Each runs in a savepoint of its
-        own, so one that fails is undone alone; its outcome is the exception instead of (status, body, replayed).
-        Nothing is answered before the commit, so an answer still means its effect is on disk."""
+        """Run each request's `work(conn)` once per Idempotency-Key, all in one transaction (group commit: one
+        fsync for all). Each outcome is (status, body, replayed), or the exception of a request that failed: each
+        runs in a savepoint of its own, so it is undone alone. Without a key (a client that never resends, e.g. a
+        counter's script) a request is simply applied; kiosks always send one."""
         outcomes: list = []
         with self.store.write() as conn:
             for key, print_, work in requests:
                 conn.execute("SAVEPOINT request")
                 try:
-                    outcomes.append(self.apply_once(conn, key, print_, work))
+                    outcomes.append(self._apply_once(conn, key, print_, work))
                 except Exception as e:                # an ApiError (409) or a bug: this request only
                     conn.execute("ROLLBACK TO request")
                     outcomes.append(e)
                 conn.execute("RELEASE request")
         return outcomes
 
-    def apply_once(self, conn, key: str | None, print_: str, work) -> tuple[int, dict, bool]:
+    def _apply_once(self, conn, key: str | None, print_: str, work) -> tuple[int, dict, bool]:
         row = key and conn.execute("SELECT fingerprint, status, body FROM idempotency WHERE key=?",
                                    (key,)).fetchone()
         if row:

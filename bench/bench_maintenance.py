@@ -19,7 +19,8 @@ def _timed(fn, repeat: int = 1) -> float:
 
 
 def main() -> dict:
-    from kiosk import flow_events as ev
+    from kiosk.flow import events as ev
+from kiosk.flow import effects as fx
     from kiosk.maintenance.audit import AuditLog
     from kiosk.maintenance.chart import render_chart
     from kiosk.maintenance.counters import DailyCounters
@@ -47,7 +48,7 @@ def main() -> dict:
     figures["chart_366_days_ms"] = round(_timed(lambda: render_chart(report)) * 1000, 1)
     board, counters = DeviceBoard(), DailyCounters(lambda: date(2026, 11, 26))
     for _ in range(100):
-        counters.observe(ev.IssueTicket("marriage", "a", ()))
+        counters.observe(fx.IssueTicket("marriage", "a", ()))
         counters.observe(ev.TicketIssued({"number": "A1"}))
     server = start_metrics("127.0.0.1:0", KioskCollector("k", "441621", board, counters))
     try:

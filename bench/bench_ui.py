@@ -39,21 +39,18 @@ def child(url: str, touches: int) -> None:
     kivy_home = Path(tempfile.mkdtemp(prefix="bench-kivy-"))
     atexit.register(shutil.rmtree, kivy_home, True)
     kivy_env.prepare(kivy_home, headless=True)
-    from kiosk.bootstrap import bootstrap
-    from kiosk.cli.kiosk_main import demo_config, with_backend
+    from kiosk.app.assemble import assemble
+    from kiosk.app.bundled import demo_config, with_backend
     from kiosk.config import load_kiosk_config
-    from kiosk.shell import Shell, timer_seconds
-    from kiosk.ui.app import ClockScheduler, KioskApp
-    from kiosk.ui.headless import Until, run_headless
+    from kiosk.harness.headless import Until, run_headless
 
     state = tempfile.mkdtemp(prefix="bench-state-")
     config = demo_config(load_kiosk_config(), ticket_pngs=False)
     config = with_backend(config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"state_dir": state})}),
                           url)
-    kiosk = bootstrap(config)
-    shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config))
-    app = KioskApp(shell, kiosk)
-    kiosk.start(shell.post_threadsafe)
+    assembly = assemble(config)
+    app, kiosk, shell = assembly.app, assembly.kiosk, assembly.shell
+    assembly.start()
     out: dict = {"touch_ms": []}
 
     def first_flip():
@@ -83,8 +80,7 @@ def child(url: str, touches: int) -> None:
     try:
         run_headless(app, script())
     finally:
-        kiosk.stop()
-        shell.close()
+        assembly.stop()
         import shutil
         shutil.rmtree(state, ignore_errors=True)
     print(json.dumps(out))
@@ -97,7 +93,7 @@ def _pct(values: list[float], q: float) -> float:
 
 def main(touches: int = 300, couples: int = 3) -> dict:
     sys.path.insert(0, str(REPO))
-    from kiosk.cli.kiosk_main import start_bundled_server, stop_bundled_server
+    from kiosk.app.bundled import start_bundled_server, stop_bundled_server
 
     state = Path(tempfile.mkdtemp(prefix="bench-ui-"))
     proc, url, db_dir = start_bundled_server(state)

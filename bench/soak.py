@@ -1,5 +1,5 @@
 """python -m bench.soak [--journeys N] [--ui N] [--tracemalloc] [--json]: applicant journeys (mixed scenarios)
-through the real flow machine (kiosk.shell.Shell on a manual scheduler), the effect runner, the office link and
+through the real flow machine (kiosk.app.shell.Shell on a manual scheduler), the effect runner, the office link and
 journal, the reference office server on loopback and the device simulators, all in this process.
 
 Every 500 journeys: RSS, open file descriptors and threads. Figures: growth after warm-up (goal RSS ≤ 5 %, fds
@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.soak_rig import OFFICE, OTHER, ErrorCounter, HeapTrace, Rig, print_sample, report, take_sample
-from kiosk import flow_events as ev
+from kiosk.flow import events as ev
 
 SCENARIOS = ("booked_couple", "walk_in", "redirect", "refuse", "printer_problem", "backend_down", "idle_timeout",
              "cancel")

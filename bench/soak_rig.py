@@ -307,9 +307,9 @@ class Rig:
     def start(self, scheduler=None) -> "Rig":
         """`scheduler`: the shell's (default a ManualScheduler driven by `wait`; the UI soak passes Kivy's)."""
         from drivers.registry import create
-        from kiosk.bootstrap import bootstrap
+        from kiosk.app.wiring import bootstrap
         from kiosk.services.memory import give_back_after_sessions
-        from kiosk.shell import Shell, timer_seconds
+        from kiosk.app.shell import Shell, timer_seconds
 
         self.scheduler = scheduler or ManualScheduler()
         self.kiosk = bootstrap(self.config, clock=self.clock)

@@ -89,14 +89,14 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
 
     kivy_env.prepare(work / "kivy", headless=True, size=(540, 960))
 
-    from kiosk.flow_events import Cancel
+    from kiosk.flow.events import Cancel
     from kiosk.maintenance.logs import KnownNames
     from kiosk.maintenance.wiring import wire
     from kiosk.ui.app import ClockScheduler, KioskApp
-    from kiosk.ui.demo import DemoControls
-    from kiosk.ui.headless import ScriptFailed, Until, run_headless
-    from kiosk.ui.journeys import Journey
-    from kiosk.ui.scenarios import SCENARIOS
+    from kiosk.harness.demo import DemoControls
+    from kiosk.harness.headless import ScriptFailed, Until, run_headless
+    from kiosk.harness.journeys import Journey
+    from kiosk.harness.scenarios import SCENARIOS
 
     errors = ErrorCounter().install()
     rig = Rig(work)

@@ -5,13 +5,13 @@ from hypothesis import given, settings, strategies as st
 
 from kiosk.domain.appointment_qr import make_appointment_qr
 from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
-from kiosk.flow_events import (
+from kiosk.flow.events import (
     AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
-    ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, FaceCaptured,
-    Finish, Idle, IssueTicket, LookupAppointment, MaintenanceRequested, PhoneCodeEntered, PinResult,
-    PrinterStatus, PrintFinished, PrintTicket, QrScanned, SessionEnded, SetLanguage, SkipFace, Start,
-    TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
+    ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, FaceCaptured, Finish,
+    Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterStatus, PrintFinished, QrScanned, SetLanguage,
+    SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
+from kiosk.flow.effects import IssueTicket, LookupAppointment, PrintTicket, SessionEnded
 
 from .domain.cases import CITYWIDE, OFFICES, id_number
 
@@ -232,6 +232,6 @@ def test_any_path_ends_at_attract_with_nothing_left_and_prints_only_when_accepte
 def test_flow_picture_in_docs_is_current():
     from pathlib import Path
 
-    from kiosk.flow_diagram import mermaid
+    from kiosk.flow.diagram import mermaid
     committed = (Path(__file__).resolve().parent.parent / "docs" / "flow.md").read_text(encoding="utf-8")
-    assert committed == mermaid(), "docs/flow.md is stale: run `python -m kiosk.flow_diagram > docs/flow.md`"
+    assert committed == mermaid(), "docs/flow.md is stale: run `python -m kiosk.flow.diagram > docs/flow.md`"

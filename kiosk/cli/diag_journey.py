@@ -32,7 +32,7 @@ def run(args) -> int:
     atexit.register(shutil.rmtree, kivy_home, True)
     kivy_env.prepare(kivy_home, headless=True, verbose=args.verbose,
                      size=(540, 960))
-    from kiosk.ui.journeys import run_journey
+    from kiosk.harness.journeys import run_journey
 
     try:
         shots = Path(args.shots) if args.shots else None

@@ -43,7 +43,7 @@ def run(args) -> int:
     atexit.register(shutil.rmtree, kivy_home, True)
     kivy_env.prepare(kivy_home, headless=True, verbose=args.verbose,
                      orientation=args.orientation or config.kiosk.orientation)
-    from kiosk.ui.screenshots import render_screens
+    from kiosk.harness.screenshots import render_screens
 
     try:
         written, error, sizes = render_screens(config, out, langs, only=args.only.split(",") if args.only else None,

@@ -4,77 +4,10 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
 
+from kiosk.app.bundled import demo_config, start_bundled_server, stop_bundled_server, with_backend
 from kiosk.config import DEFAULT_CONFIG, ConfigError, KioskConfig, load_kiosk_config
-
-SIM_DEVICES = {"idcard": "sim://idcard", "scanner": "sim://scanner", "printer": "sim://printer",
-               "camera": "sim://camera"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_bundled_server(state_dir: Path, timeout_s: float = 20.0) -> tuple[subprocess.Popen, str, Path]:
-    """kiosk-office-server on a free loopback port with a fresh seeded database; returns (process, url, db dir)."""
-    import requests
-
-    port = free_port()
-    db_dir = Path(tempfile.mkdtemp(prefix="office-demo-", dir=state_dir))
-    proc = subprocess.Popen([sys.executable, "-m", "office", "--host", "127.0.0.1", "--port", str(port),
-                             "--db", str(db_dir / "office.sqlite"), "--seed", "demo"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(Path(__file__).parents[2]))
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"office server exited: {proc.stderr.read().decode(errors='replace')[-500:]}")
-        try:
-            if requests.get(url + "/healthz", timeout=0.5).ok:
-                return proc, url, db_dir
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("office server did not answer /healthz in time")
-
-
-def stop_bundled_server(proc: subprocess.Popen, db_dir: Path) -> None:
-    import shutil
-
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    shutil.rmtree(db_dir, ignore_errors=True)
-
-
-def demo_config(config: KioskConfig, ticket_pngs: bool = True) -> KioskConfig:
-    """Simulators for every device (printed tickets rendered to PNGs in <state_dir>/tickets), the bundled server
-    and the demo strip."""
-    devices = dict(SIM_DEVICES)
-    if ticket_pngs:
-        devices["printer"] = f"sim://printer?out={config.state_dir / 'tickets'}"
-    return config.model_copy(update={
-        "devices": config.devices.model_copy(update=devices),
-        "backend": config.backend.model_copy(update={"start_bundled": True}),
-        "kiosk": config.kiosk.model_copy(update={"demo_controls": True}),
-        # a desktop demo must not fight a real kiosk (or another demo) for the metrics port
-        "maintenance": config.maintenance.model_copy(update={"metrics_bind": "127.0.0.1:0"}),
-    })
-
-
-def with_backend(config: KioskConfig, url: str) -> KioskConfig:
-    return config.model_copy(update={"backend": config.backend.model_copy(update={"url": url})})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,66 +70,20 @@ EXIT_RESTART = 75   # a technician asked for a restart: non-zero, so systemd (Re
 
 
 def run_kiosk(config: KioskConfig, run_for: float = 0) -> int:
-    from kiosk.bootstrap import bootstrap
-    from kiosk.maintenance import wiring
+    from kiosk.app.assemble import assemble
     from kiosk.maintenance.logs import setup_logging
-    from kiosk.maintenance.metrics import KioskCollector, start_or_log
-    from kiosk.maintenance.sdnotify import Notifier
-    from kiosk.services.backend_status import local_now
-    from kiosk.shell import Shell, timer_seconds
-    from kiosk.ui.app import ClockScheduler, KioskApp
 
     names, recent = setup_logging()
-    kiosk = bootstrap(config)
-    shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config),
-                  today=lambda: local_now().date())
-    from kiosk.services.memory import give_back_after_sessions
-
-    give_back_after_sessions(shell)
-    restart = {"asked": False}
-    holder: dict = {}
-
-    def ask_restart() -> None:
-        from kivy.clock import Clock
-        restart["asked"] = True
-        Clock.schedule_once(lambda dt: holder["app"].stop(), 0)
-
-    m = wiring.wire(kiosk, shell, today=lambda: local_now().date(), names=names, recent=recent,
-                    restart=ask_restart)
-    controls = None
-    if config.kiosk.demo_controls:
-        from kiosk.ui.demo import DemoControls
-        controls = DemoControls(kiosk)
-    notifier = Notifier()
-    app = KioskApp(shell, kiosk, controls, maintenance=m, notifier=notifier,
-                   entry_key=config.maintenance.entry_key)
-    holder["app"] = app
-    app.apply_settings()
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        kiosk_version = version("heyuan-marriage-kiosk")
-    except PackageNotFoundError:
-        kiosk_version = ""
-    metrics = start_or_log(config.maintenance.metrics_bind,
-                           KioskCollector(config.kiosk.id, kiosk.office.code, m.board, m.counters,
-                                          lambda: m.auth.logged_in, kiosk_version))
-    app.metrics = metrics
-    figures = wiring.LinkFigures(m.board, kiosk)
+    a = assemble(config, names=names, recent=recent)
     if run_for:
         from kivy.clock import Clock
-        Clock.schedule_once(lambda dt: app.stop(), run_for)
-    kiosk.start(shell.post_threadsafe)
-    figures.start()
+        Clock.schedule_once(lambda dt: a.app.stop(), run_for)
+    a.start()
     try:
-        app.run()
+        a.app.run()
     finally:
-        notifier.stopping()
-        figures.stop()
-        if metrics is not None:
-            metrics.stop()
-        kiosk.stop()
-        shell.close()
-    return EXIT_RESTART if restart["asked"] else 0
+        a.stop()
+    return EXIT_RESTART if a.restart_asked else 0
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from kiosk import flow_events as ev
+from kiosk.flow import events as ev
+from kiosk.flow import effects as fx
 
 TICKET_MM = 110            # paper per ticket (80 mm printer, QR + text); only for the "paper left" estimate
 ROLL_MM = 80_000           # a standard 80 m kiosk roll
@@ -39,7 +40,7 @@ class DailyCounters:
         self.today = _blank()
         self.lifetime = _blank()
         self.printed_since_reload = 0
-        self._pending: ev.IssueTicket | None = None
+        self._pending: fx.IssueTicket | None = None
         self._load()
 
     # -- persistence -------------------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ class DailyCounters:
             self._save()
 
     def _count(self, item) -> bool:
-        if isinstance(item, ev.SessionEnded):
+        if isinstance(item, fx.SessionEnded):
             self._add("sessions", item.outcome)
             if item.decision == "redirect":
                 self._add("redirects", item.business or "unknown")
@@ -92,7 +93,7 @@ class DailyCounters:
                 self._add("reasons", reason)
             for county in item.hukou_counties:
                 self._add("counties", county)
-        elif isinstance(item, ev.IssueTicket):
+        elif isinstance(item, fx.IssueTicket):
             self._pending = item        # answered by TicketIssued / TicketRefused
             return False
         elif isinstance(item, ev.TicketIssued):

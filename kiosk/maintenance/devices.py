@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-from kiosk import flow_events as ev
+from kiosk.flow import events as ev
 
 DEVICES = ("idcard", "scanner", "printer", "camera", "fingerprint", "backend")
 PAPER_STATES = ("ok", "near_end", "out", "unknown")

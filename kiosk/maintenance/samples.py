@@ -6,7 +6,8 @@ import logging
 from datetime import date, timedelta
 from pathlib import Path
 
-from kiosk import flow_events as ev
+from kiosk.flow import events as ev
+from kiosk.flow import effects as fx
 from kiosk.maintenance.audit import AuditLog
 from kiosk.maintenance.core import Maintenance
 from kiosk.maintenance.counters import DailyCounters
@@ -54,13 +55,13 @@ def feed_sample_day(m: Maintenance, office: str) -> None:
     board.journal_backlog(3, None)
     for i, (business, booked) in enumerate((("marriage", True), ("marriage", True), ("divorce_application", False),
                                             ("marriage", False), ("reissue_certificate", False))):
-        m.counters.observe(ev.IssueTicket(business, f"AP-{i}" if booked else None, ()))
+        m.counters.observe(fx.IssueTicket(business, f"AP-{i}" if booked else None, ()))
         m.counters.observe(ev.TicketIssued({"number": f"A{i:03d}", "business": business,
                                             "appointment_id": f"AP-{i}" if booked else None}))
         m.counters.observe(ev.PrintFinished(True))
-        m.counters.observe(ev.SessionEnded("done", business, "accept", (), (office, "441602")))
-    m.counters.observe(ev.SessionEnded("done", "marriage", "redirect", ("booked_elsewhere",), ("441622",)))
-    m.counters.observe(ev.SessionEnded("cancel"))
+        m.counters.observe(fx.SessionEnded("done", business, "accept", (), (office, "441602")))
+    m.counters.observe(fx.SessionEnded("done", "marriage", "redirect", ("booked_elsewhere",), ("441622",)))
+    m.counters.observe(fx.SessionEnded("cancel"))
 
 
 def sample_maintenance(state_dir: Path, office: str, today: date, logged_in: bool = True) -> Maintenance:

@@ -10,7 +10,8 @@ import time
 from datetime import date
 from typing import Callable
 
-from kiosk import flow_events as ev
+from kiosk.flow import events as ev
+from kiosk.flow import effects as fx
 from kiosk.domain.masking import mask_id_for_screen, mask_name
 from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout
 from kiosk.maintenance.core import Maintenance
@@ -55,7 +56,7 @@ def names_observer(names) -> Callable[[object], None]:
     def observe(item) -> None:
         if isinstance(item, ev.CardRead):
             names.add(_field(item.card, "name"))
-        elif isinstance(item, ev.SessionEnded):
+        elif isinstance(item, fx.SessionEnded):
             names.clear()
     return observe
 

@@ -11,10 +11,8 @@ from datetime import datetime
 
 from kiosk.domain.ticket import build_ticket
 from kiosk.errors import KioskError
-from kiosk.flow_events import (
-    AppointmentFound, AppointmentNotFound, Effect, Event, IssueTicket, LookupAppointment, PrintFinished,
-    PrintTicket, SessionEnded, TicketIssued, TicketRefused,
-)
+from kiosk.flow.events import AppointmentFound, AppointmentNotFound, Event, PrintFinished, TicketIssued, TicketRefused
+from kiosk.flow.effects import Effect, IssueTicket, LookupAppointment, PrintTicket, SessionEnded
 from kiosk.services.backend_status import local_now
 from kiosk.services.office_client import BackendRejected, BackendUnavailable
 

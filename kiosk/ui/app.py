@@ -19,7 +19,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.flow import MAINTENANCE_STATES, Flow, State
-from kiosk.flow_events import Event, Finish, Idle, MaintenanceRequested, SetLanguage
+from kiosk.flow.events import Event, Finish, Idle, MaintenanceRequested, SetLanguage
 from kiosk.ui import fonts
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.sounds import Cues

@@ -12,7 +12,7 @@ from collections import deque
 from pathlib import Path
 
 from kiosk.flow import State
-from kiosk.flow_events import AppointmentFound, CardRead, Event
+from kiosk.flow.events import AppointmentFound, CardRead, Event
 
 log = logging.getLogger(__name__)
 SOUNDS = Path(__file__).resolve().parents[2] / "assets" / "sounds"

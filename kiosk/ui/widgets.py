@@ -13,7 +13,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from kiosk.flow_events import Cancel
+from kiosk.flow.events import Cancel
 
 
 class Root(BoxLayout):

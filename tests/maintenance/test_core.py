@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from kiosk import flow_events as ev
+from kiosk.flow import events as ev
+from kiosk.flow import effects as fx
 from kiosk.errors import DeviceTimeout
 from kiosk.maintenance.audit import AuditLog
 from kiosk.maintenance.core import Maintenance, NotLoggedIn
@@ -90,7 +91,7 @@ def test_idle_tick_logs_out(maint, clock):
 
 def test_observe_feeds_counters_and_board(maint):
     maint.observe(ev.DeviceFault("printer", "cover_open"))
-    maint.observe(ev.SessionEnded("redirect", "marriage", "redirect", ("no_local_hukou",), ()))
+    maint.observe(fx.SessionEnded("redirect", "marriage", "redirect", ("no_local_hukou",), ()))
     assert maint.board.snapshot()["printer"]["up"] is False
     assert maint.counters.snapshot()["redirects"] == 1
 

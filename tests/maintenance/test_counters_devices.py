@@ -1,6 +1,7 @@
 from datetime import date
 
-from kiosk import flow_events as ev
+from kiosk.flow import events as ev
+from kiosk.flow import effects as fx
 from kiosk.maintenance.counters import DailyCounters
 from kiosk.maintenance.devices import DeviceBoard
 from kiosk.maintenance.presenters import counter_rows, device_rows
@@ -19,15 +20,15 @@ def feed(target, items):
         target.observe(item)
 
 
-BOOKED = [ev.IssueTicket("marriage", "A-1", ("x", "y")),
+BOOKED = [fx.IssueTicket("marriage", "A-1", ("x", "y")),
           ev.TicketIssued({"ticket_id": "t1", "number": "A001", "offline": False}),
           ev.PrintFinished(True),
-          ev.SessionEnded("ticket", "marriage", "accept", (), ("441621", "441622"))]
-WALK_IN = [ev.IssueTicket("divorce_application", None, ("x",)),
+          fx.SessionEnded("ticket", "marriage", "accept", (), ("441621", "441622"))]
+WALK_IN = [fx.IssueTicket("divorce_application", None, ("x",)),
            ev.TicketIssued({"ticket_id": "t2", "number": "B701", "offline": True, "business": "divorce_application"}),
            ev.PrintFinished(False, "paper_out"),
-           ev.SessionEnded("ticket", "divorce_application", "accept", (), ("441621",))]
-REDIRECT = [ev.SessionEnded("redirect", "reissue_certificate", "redirect", ("hukou_office_only",), ("441623",))]
+           fx.SessionEnded("ticket", "divorce_application", "accept", (), ("441621",))]
+REDIRECT = [fx.SessionEnded("redirect", "reissue_certificate", "redirect", ("hukou_office_only",), ("441623",))]
 
 
 def test_counters_from_effects_and_events(tmp_path):

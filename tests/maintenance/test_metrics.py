@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from kiosk import flow_events as ev
+from kiosk.flow import events as ev
+from kiosk.flow import effects as fx
 from kiosk.maintenance.counters import DailyCounters
 from kiosk.maintenance.devices import DeviceBoard
 from kiosk.maintenance.metrics import (KioskCollector, MetricsUnavailable, parse_bind, start_metrics,
@@ -21,8 +22,8 @@ def scrape(url: str) -> str:
 def collector():
     board = DeviceBoard()
     counters = DailyCounters(lambda: date(2026, 11, 26))
-    for item in (ev.IssueTicket("marriage", "A-1", ("x",)), ev.TicketIssued({"number": "A001"}),
-                 ev.SessionEnded("redirect", "reissue_certificate", "redirect", ("hukou_office_only",), ()),
+    for item in (fx.IssueTicket("marriage", "A-1", ("x",)), ev.TicketIssued({"number": "A001"}),
+                 fx.SessionEnded("redirect", "reissue_certificate", "redirect", ("hukou_office_only",), ()),
                  ev.DeviceFault("idcard", "timeout"), ev.PrinterStatus(False, "paper_out"), ev.BackendUp()):
         counters.observe(item)
         board.observe(item)

@@ -6,7 +6,8 @@ import threading
 from datetime import date
 from types import SimpleNamespace
 
-from kiosk import flow_events as ev
+from kiosk.flow import events as ev
+from kiosk.flow import effects as fx
 from kiosk.maintenance.counters import DailyCounters
 from kiosk.maintenance.devices import DeviceBoard
 from kiosk.maintenance.logs import KnownNames, setup_logging
@@ -33,7 +34,7 @@ class FakeLink:
 
 
 def _issue(runner, counters, business="marriage", appointment_id=None):
-    effect = ev.IssueTicket(business, appointment_id, ("x",))
+    effect = fx.IssueTicket(business, appointment_id, ("x",))
     counters.observe(effect)
     result = runner.issue(effect)
     counters.observe(result)
@@ -72,7 +73,7 @@ def test_names_masked_while_the_applicant_is_here():
         observe = names_observer(names)
         observe(ev.CardRead({"name": "欧阳娜娜", "id_number": "441621199001011234"}))
         logging.getLogger("kiosk.test").info("greeting 欧阳娜娜")
-        observe(ev.SessionEnded("done"))
+        observe(fx.SessionEnded("done"))
         assert names.current() == []
     finally:
         root = logging.getLogger()

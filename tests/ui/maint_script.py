@@ -20,14 +20,14 @@ def main() -> int:
 
     from kiosk.config import load_kiosk_config, load_offices, load_policy
     from kiosk.flow import FlowEnv
-    from kiosk.flow_events import CardRead
+    from kiosk.flow.events import CardRead
     from kiosk.maintenance.samples import SAMPLE_PIN, sample_maintenance
     from kiosk.services.backend_status import local_now
-    from kiosk.shell import Shell, timer_seconds
+    from kiosk.app.shell import Shell, timer_seconds
     from kiosk.ui.app import ClockScheduler, KioskApp
-    from kiosk.ui.headless import Until, run_headless
-    from kiosk.ui.samples import sample_cards
-    from kiosk.ui.screenshots import NoEffects
+    from kiosk.harness.headless import Until, run_headless
+    from kiosk.harness.samples import sample_cards
+    from kiosk.harness.screenshots import NoEffects
 
     config = load_kiosk_config()
     offices = load_offices()

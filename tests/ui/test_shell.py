@@ -8,10 +8,9 @@ import pytest
 
 from kiosk.config import load_offices, load_policy
 from kiosk.flow import FlowEnv, State
-from kiosk.flow_events import (
-    AppointmentFound, ChooseService, LookupAppointment, QrScanned, Start,
-)
-from kiosk.shell import Shell
+from kiosk.flow.events import AppointmentFound, ChooseService, QrScanned, Start
+from kiosk.flow.effects import LookupAppointment
+from kiosk.app.shell import Shell
 
 SECONDS = {"idle_s": 60, "idle_warning_s": 25, "printing_s": 30, "done_s": 20, "printer_problem_s": 60,
            "maintenance_login_s": 60, "maintenance_idle_s": 120}
@@ -113,7 +112,7 @@ def test_session_end_wipes_faces(shell):
     face = Face()
     s.post(Start())
     s.flow = replace(s.flow, session=replace(s.flow.session, faces=(face,)))
-    from kiosk.flow_events import Cancel
+    from kiosk.flow.events import Cancel
     s.post(Cancel())
     assert face.wiped and s.flow.session.is_empty
     sched.drain()
@@ -122,7 +121,7 @@ def test_session_end_wipes_faces(shell):
 
 def test_a_new_day_refreshes_today_and_forgets_used_booking_codes():
     from kiosk.domain.appointment_qr import make_appointment_qr
-    from kiosk.flow_events import Cancel
+    from kiosk.flow.events import Cancel
     days = iter([date(2026, 11, 26), date(2026, 11, 27)])
     env = FlowEnv(load_policy("heyuan-citywide-2021"), load_offices(), "441621", date(2026, 11, 26))
     sched = ManualScheduler()

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from kiosk.flow import State
-from kiosk.flow_events import AppointmentFound, CardRead, Confirm, PrintFinished, Start, Timeout
+from kiosk.flow.events import AppointmentFound, CardRead, Confirm, PrintFinished, Start, Timeout
 from kiosk.ui.sounds import SOUNDS, Cues, cue_for
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 
 from kiosk.domain.masking import mask_phone
-from kiosk.flow_events import Back, PhoneCodeEntered, UseIdCard
+from kiosk.flow.events import Back, PhoneCodeEntered, UseIdCard
 from kiosk.ui.screens.base import KioskScreen
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from kiosk.flow_events import MaintenanceRequested, SetLanguage, Start, ToggleLargeText
+from kiosk.flow.events import MaintenanceRequested, SetLanguage, Start, ToggleLargeText
 from kiosk.ui.screens.base import KioskScreen
 
 

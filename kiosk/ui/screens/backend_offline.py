@@ -1,7 +1,7 @@
 """The appointment system cannot be reached: take a walk-in (offline) number, or go back."""
 from __future__ import annotations
 
-from kiosk.flow_events import Back, Continue
+from kiosk.flow.events import Back, Continue
 from kiosk.ui.screens.base import KioskScreen
 
 

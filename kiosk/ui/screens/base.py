@@ -7,7 +7,7 @@ from kivy.properties import StringProperty
 from kivy.uix.screenmanager import Screen as _Screen
 
 from kiosk.flow import Flow
-from kiosk.flow_events import Event
+from kiosk.flow.events import Event
 
 
 class KioskScreen(_Screen):

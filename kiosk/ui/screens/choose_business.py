@@ -5,7 +5,7 @@ from kivy.properties import ListProperty
 
 from kiosk.domain.business import BUSINESSES
 from kiosk.flow import OTHER_BUSINESSES, WALK_IN_BUSINESSES
-from kiosk.flow_events import Back, ChooseBusiness
+from kiosk.flow.events import Back, ChooseBusiness
 from kiosk.ui.screens.base import KioskScreen
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.properties import NumericProperty, StringProperty
 
 from kiosk.domain.business import BUSINESSES
-from kiosk.flow_events import Confirm
+from kiosk.flow.events import Confirm
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.people import people_lines

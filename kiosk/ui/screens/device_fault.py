@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.flow import NEEDS, State
-from kiosk.flow_events import SkipFace
+from kiosk.flow.events import SkipFace
 from kiosk.ui.screens.base import KioskScreen
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.flow_events import Finish
+from kiosk.flow.events import Finish
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
 

@@ -8,7 +8,7 @@ import threading
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 
-from kiosk.flow_events import DeviceFault, DeviceRecovered, FaceCaptured, SkipFace
+from kiosk.flow.events import DeviceFault, DeviceRecovered, FaceCaptured, SkipFace
 from kiosk.ui.screens.base import KioskScreen
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 
 from kiosk.domain.business import BUSINESSES
-from kiosk.flow_events import Back
+from kiosk.flow.events import Back
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import NumericProperty
 
-from kiosk.flow_events import Continue
+from kiosk.flow.events import Continue
 from kiosk.ui.screens.base import KioskScreen
 
 

@@ -8,7 +8,7 @@ from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk.flow_events import Finish
+from kiosk.flow.events import Finish
 from kiosk.maintenance.presenters import MAINTENANCE_SCREENS
 from kiosk.ui.screens.base import KioskScreen
 

@@ -8,7 +8,7 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.flow import State
-from kiosk.flow_events import Back, PinResult
+from kiosk.flow.events import Back, PinResult
 from kiosk.ui.screens.base import KioskScreen
 
 

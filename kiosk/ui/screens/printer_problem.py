@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
-from kiosk.flow_events import Finish
+from kiosk.flow.events import Finish
 from kiosk.ui.screens.base import KioskScreen
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kivy.properties import NumericProperty, StringProperty
 
-from kiosk.flow_events import Back
+from kiosk.flow.events import Back
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.people import people_lines
 

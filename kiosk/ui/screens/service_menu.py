@@ -1,7 +1,7 @@
 """Service menu: booked, walk-in, other services, guide."""
 from __future__ import annotations
 
-from kiosk.flow_events import Back, ChooseService
+from kiosk.flow.events import Back, ChooseService
 from kiosk.ui.screens.base import KioskScreen
 
 

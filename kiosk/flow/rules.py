@@ -1,4 +1,4 @@
-"""Guards, actions and choices of the flow table (kiosk/flow.py). All pure: a guard only looks; an action
+"""Guards, actions and choices of the flow table (kiosk/flow/table.py). All pure: a guard only looks; an action
 returns a new Flow and the effects the shell must carry out."""
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from kiosk.domain.appointment_qr import parse_appointment_qr
 from kiosk.domain.eligibility import CaseError, Decision, DivorceApplication, decide
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
-from kiosk.flow_events import (
-    AppointmentFound, AppointmentNotFound, CardRead, ChooseBusiness, Consent, DeviceFault, DeviceRecovered, Effect,
-    Event, IssueTicket, LookupAppointment, PinResult, PrintFinished, PrintTicket,
+from kiosk.flow.events import (
+    AppointmentFound, AppointmentNotFound, CardRead, ChooseBusiness, Consent, DeviceFault, DeviceRecovered, Event,
+    PinResult, PrintFinished,
 )
-from kiosk.flow_state import State, S, Flow, FlowEnv, NEEDS, WALK_IN_BUSINESSES, OTHER_BUSINESSES
+from kiosk.flow.effects import Effect, IssueTicket, LookupAppointment, PrintTicket
+from kiosk.flow.state import State, S, Flow, FlowEnv, NEEDS, WALK_IN_BUSINESSES, OTHER_BUSINESSES
 
 
 Guard = Callable[[Flow, Event, FlowEnv], bool]

@@ -3,21 +3,21 @@
 Pure: no Kivy, no devices, no clock. The shell feeds events and carries out the effects; timeouts are events the
 shell schedules from `timer_for`. The applicant's data lives in `Session`, which is replaced by an empty one on
 every path back to attract. Read TRANSITIONS top to bottom: the first row whose state, event and guard match wins.
-States and data: kiosk/flow_state.py; guards, actions and choices: kiosk/flow_rules.py.
+States and data: kiosk/flow/state.py; guards, actions and choices: kiosk/flow/rules.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 from kiosk.domain.party import party_from_card
-from kiosk.flow_events import (
+from kiosk.flow.events import (
     AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
-    ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, Effect, Event,
-    FaceCaptured, Finish, Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterStatus, PrintFinished,
-    QrScanned, SessionEnded, SetLanguage, SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText,
-    UseIdCard,
+    ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, Event, FaceCaptured,
+    Finish, Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterStatus, PrintFinished, QrScanned,
+    SetLanguage, SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
-from kiosk.flow_rules import (
+from kiosk.flow.effects import Effect, SessionEnded
+from kiosk.flow.rules import (
     Guard, Action, Choice, is_service, business_offered, booked_here, booked_at_other_office, card_unusable,
     looking_up_by_card, accepted, offline_lookup, consent_given, print_ok, fault_blocks_state, fault_recovered,
     resuming_face, pin_accepted, with_session, set_language, toggle_large_text, choose_service, choose_business,
@@ -27,7 +27,7 @@ from kiosk.flow_rules import (
     note_print_problem, device_down, device_up, backend, printer_status, pin_rejected, AFTER_CARD, AFTER_ACCEPT,
     AFTER_FACE, BACK_FROM_CARD,
 )
-from kiosk.flow_state import (  # noqa: F401 (re-exported: the shell and tests import them from here)
+from kiosk.flow.state import (  # noqa: F401 (re-exported: the shell and tests import them from here)
     APPLICANT_STATES, IDLE_STATES, MAINTENANCE_STATES, NEEDS, OTHER_BUSINESSES, WALK_IN_BUSINESSES, Flow, FlowEnv,
     S, Session, State, Status,
 )

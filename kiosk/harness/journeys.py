@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from kiosk.flow import State
-from kiosk.flow_events import Cancel
-from kiosk.ui.headless import ScriptFailed, Shot, Until
+from kiosk.flow.events import Cancel
+from kiosk.harness.headless import ScriptFailed, Shot, Until
 
 class Journey:
     def __init__(self, app, shell, kiosk, controls):
@@ -31,7 +31,7 @@ class Journey:
         self.privacy_files: list[str] = []
         self.shots_dir: Path | None = None          # a screenshot after every step (--shots DIR)
         self.control_hits: int | None = None
-        self.people = None                          # who comes to the kiosk (kiosk.ui.scenarios.TodaysPeople)
+        self.people = None                          # who comes to the kiosk (kiosk.harness.scenarios.TodaysPeople)
         shell.listeners.append(self._seen)
 
     def close(self) -> None:
@@ -173,15 +173,11 @@ def _needles(files) -> list[str]:
 def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float = 60.0,
                 shots_dir: Path | None = None) -> dict:
     """One scenario in this process (one Kivy app per process). Starts and stops the office server."""
-    from kiosk.bootstrap import bootstrap
-    from kiosk.cli.kiosk_main import demo_config, start_bundled_server, stop_bundled_server, with_backend
+    from kiosk.app.assemble import assemble
+    from kiosk.app.bundled import demo_config, start_bundled_server, stop_bundled_server, with_backend
     from kiosk.config import load_kiosk_config
-    from kiosk.services.backend_status import local_now
-    from kiosk.shell import Shell, timer_seconds
-    from kiosk.ui.app import ClockScheduler, KioskApp
-    from kiosk.ui.demo import DemoControls
-    from kiosk.ui.headless import run_headless
-    from kiosk.ui.scenarios import SCENARIOS, TodaysPeople
+    from kiosk.harness.headless import run_headless
+    from kiosk.harness.scenarios import SCENARIOS, TodaysPeople
 
     state_dir = Path(tempfile.mkdtemp(prefix="kiosk-journey-"))
     base = load_kiosk_config()
@@ -189,23 +185,17 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
     config = demo_config(base, ticket_pngs=name == "demo-strip")
     proc, url, db_dir = start_bundled_server(state_dir)
     result = {"scenario": name, "states": [], "ticket": None, "touches": 0, "machine_time_s": 0.0, "ok": False}
-    kiosk = shell = None
+    assembly = None
     try:
         config = with_backend(config, url)
-        kiosk = bootstrap(config)
-        kiosk.camera_options = {"fps": camera_fps}
-        shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config),
-                  today=lambda: local_now().date())
-        controls = DemoControls(kiosk)
-        from kiosk.maintenance.logs import KnownNames
-        from kiosk.maintenance.wiring import wire
-        maintenance = wire(kiosk, shell, today=lambda: local_now().date(), names=KnownNames())
-        app = KioskApp(shell, kiosk, controls, maintenance=maintenance)
+        assembly = assemble(config, camera_options={"fps": camera_fps})
+        app, shell, kiosk, controls = assembly.app, assembly.shell, assembly.kiosk, assembly.controls
+        maintenance = assembly.maintenance
         journey = Journey(app, shell, kiosk, controls)
         journey.people = TodaysPeople()
         journey.privacy_files = list(privacy_files)
         journey.shots_dir = shots_dir
-        kiosk.start(shell.post_threadsafe, probe_s=1.0)
+        assembly.start(probe_s=1.0)
 
         def script():
             yield Until(lambda: app.sm is not None and app.frames > 0, 20, "first frame")
@@ -232,14 +222,13 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
         if privacy_files:
             result["privacy_control_hits"] = journey.control_hits
             del controls, journey
+            assembly.controls = None
             result["privacy_hits"] = hits = personal_strings_left(_needles(privacy_files), app)
             result["privacy_file_hits"] = files = personal_files_left(_needles(privacy_files), state_dir)
             result["ok"] = result["ok"] and not hits and not files
     finally:
-        if kiosk is not None:
-            kiosk.stop()
-        if shell is not None:
-            shell.close()
+        if assembly is not None:
+            assembly.stop()
         stop_bundled_server(proc, db_dir)
         import shutil
         shutil.rmtree(state_dir, ignore_errors=True)

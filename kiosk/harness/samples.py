@@ -8,7 +8,7 @@ from kiosk.domain.eligibility import Decision
 from kiosk.domain.idnumber import check_character
 from kiosk.domain.messages import compose_message
 from kiosk.flow import Flow, FlowEnv, Session, State, Status
-from kiosk.flow_rules import with_decision
+from kiosk.flow.rules import with_decision
 
 
 def _id(body: str) -> str:

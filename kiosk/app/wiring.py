@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
-from kiosk import flow_events as ev
+from kiosk.flow import events as ev
 from kiosk.config import KioskConfig, load_offices, load_policy
 from kiosk.flow import FlowEnv
 from kiosk.services.backend_status import local_now

@@ -1,4 +1,4 @@
-"""The scripted scenarios of `kiosk-diag journey` (see kiosk/ui/journeys.py for the runner).
+"""The scripted scenarios of `kiosk-diag journey` (see kiosk/harness/journeys.py for the runner).
 
 People come from today's seeded bookings (made up) or, for the privacy scenario, from a card fixture file.
 """
@@ -7,8 +7,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from kiosk.ui.headless import Until
-from kiosk.ui.journeys import Journey
+from kiosk.harness.headless import Until
+from kiosk.harness.journeys import Journey
 
 SCENARIOS: dict[str, callable] = {}
 

@@ -42,10 +42,10 @@ def _sample_face():
 
 
 def render_screens(config, out: Path, langs: list[str], only: list[str] | None = None, large_text: bool = False):
-    from kiosk.shell import Shell, timer_seconds
+    from kiosk.app.shell import Shell, timer_seconds
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.headless import Shot, Until, run_headless
-    from kiosk.ui.samples import sample_flows
+    from kiosk.harness.headless import Shot, Until, run_headless
+    from kiosk.harness.samples import sample_flows
 
     offices = load_offices()
     office = offices[config.kiosk.office]
@@ -115,7 +115,7 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
 
 def _maintenance_page(screen, name: str):
     """Open a maintenance page and wait until it shows its (sample) data."""
-    from kiosk.ui.headless import Until
+    from kiosk.harness.headless import Until
 
     screen.select(name)
     page = screen.current_page()

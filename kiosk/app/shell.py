@@ -14,7 +14,8 @@ from datetime import date
 from typing import Callable, Protocol
 
 from kiosk.flow import Flow, FlowEnv, Session, State, step, timer_for
-from kiosk.flow_events import Effect, Event, Idle, SessionEnded
+from kiosk.flow.events import Event, Idle
+from kiosk.flow.effects import Effect, SessionEnded
 
 log = logging.getLogger(__name__)
 

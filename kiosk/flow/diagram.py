@@ -1,4 +1,4 @@
-"""Draws the flow machine as a Mermaid state diagram (docs/flow.md); `python -m kiosk.flow_diagram > docs/flow.md`.
+"""Draws the flow machine as a Mermaid state diagram (docs/flow.md); `python -m kiosk.flow.diagram > docs/flow.md`.
 A test fails when the committed picture differs from the machine."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _label(t) -> str:
 
 
 def mermaid() -> str:
-    lines = ["# The applicant flow", "", "Generated from `kiosk/flow.py` by `python -m kiosk.flow_diagram`; "
+    lines = ["# The applicant flow", "", "Generated from `kiosk/flow/table.py` by `python -m kiosk.flow.diagram`; "
              "do not edit. Rows that stay in their state, and rows that apply in every state, are listed "
              "below the picture.", "", "```mermaid", "stateDiagram-v2", f"    [*] --> {State.ATTRACT.value}"]
     notes = []

@@ -1,0 +1,96 @@
+"""The one wiring of the running kiosk, used by `kiosk`, the demo, the journeys and the benchmarks alike:
+devices and services (`wiring.bootstrap`), the shell around the flow, the maintenance side, the Kivy app,
+metrics, sd_notify and memory trimming. Nothing starts until `Assembly.start`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from kiosk.config import KioskConfig
+
+
+@dataclass
+class Assembly:
+    config: KioskConfig
+    kiosk: object
+    shell: object
+    app: object
+    maintenance: object
+    notifier: object
+    controls: object | None = None
+    metrics: object | None = None
+    figures: object | None = None
+    restart_asked: bool = False
+    _stopped: bool = field(default=False, repr=False)
+
+    def start(self, **kiosk_options) -> None:
+        from kiosk.maintenance.metrics import KioskCollector, start_or_log
+        from kiosk.maintenance.wiring import LinkFigures
+
+        m, kiosk, config = self.maintenance, self.kiosk, self.config
+        self.metrics = start_or_log(config.maintenance.metrics_bind,
+                                    KioskCollector(config.kiosk.id, kiosk.office.code, m.board, m.counters,
+                                                   lambda: m.auth.logged_in, kiosk_version()))
+        self.app.metrics = self.metrics
+        self.figures = LinkFigures(m.board, kiosk)
+        kiosk.start(self.shell.post_threadsafe, **kiosk_options)
+        self.figures.start()
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self.notifier.stopping()
+        if self.figures is not None:
+            self.figures.stop()
+        if self.metrics is not None:
+            self.metrics.stop()
+        self.kiosk.stop()
+        self.shell.close()
+
+
+def kiosk_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("heyuan-marriage-kiosk")
+    except PackageNotFoundError:
+        return ""
+
+
+def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: dict | None = None) -> Assembly:
+    """Build the whole kiosk for `config` (call after kivy_env.prepare)."""
+    from kiosk.app.shell import Shell, timer_seconds
+    from kiosk.app.wiring import bootstrap
+    from kiosk.maintenance import wiring
+    from kiosk.maintenance.logs import KnownNames
+    from kiosk.maintenance.sdnotify import Notifier
+    from kiosk.services.backend_status import local_now
+    from kiosk.services.memory import give_back_after_sessions
+    from kiosk.ui.app import ClockScheduler, KioskApp
+
+    kiosk = bootstrap(config)
+    if camera_options:
+        kiosk.camera_options = camera_options
+    shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config),
+                  today=lambda: local_now().date())
+    give_back_after_sessions(shell)
+    holder: dict[str, Assembly] = {}
+
+    def ask_restart() -> None:
+        from kivy.clock import Clock
+
+        holder["a"].restart_asked = True
+        Clock.schedule_once(lambda dt: holder["a"].app.stop(), 0)
+
+    m = wiring.wire(kiosk, shell, today=lambda: local_now().date(), names=names or KnownNames(), recent=recent,
+                    restart=ask_restart)
+    controls = None
+    if config.kiosk.demo_controls:
+        from kiosk.harness.demo import DemoControls
+
+        controls = DemoControls(kiosk)
+    notifier = Notifier()
+    app = KioskApp(shell, kiosk, controls, maintenance=m, notifier=notifier, entry_key=config.maintenance.entry_key)
+    app.apply_settings()
+    holder["a"] = assembly = Assembly(config, kiosk, shell, app, m, notifier, controls)
+    return assembly
+

@@ -1,0 +1,43 @@
+"""Effects: what the pure flow asks the shell to do. The shell runs them in workers; results come back as events."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class Effect:
+    """Base of every effect."""
+
+
+@dataclass(frozen=True)
+class LookupAppointment(Effect):
+    token: str = ""
+    phone: str = field(default="", repr=False)
+    code: str = field(default="", repr=False)
+    id_number: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class IssueTicket(Effect):
+    """Check in (if booked) and take a queue number; answered by TicketIssued or TicketRefused."""
+    business: str
+    appointment_id: str | None
+    id_numbers: tuple[str, ...] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class PrintTicket(Effect):
+    ticket: dict
+    business: str
+    parties: tuple = field(repr=False)     # the card records, for masked names on the ticket
+
+
+@dataclass(frozen=True)
+class SessionEnded(Effect):
+    """The applicant's data is gone from the machine; the shell wipes screens, buffers and face images.
+    `outcome` is what the office counts (no personal data)."""
+    outcome: str
+    business: str | None = None
+    decision: str | None = None
+    reasons: tuple[str, ...] = ()
+    hukou_counties: tuple[str, ...] = ()
+

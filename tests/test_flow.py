@@ -8,7 +8,7 @@ from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
 from kiosk.flow.events import (
     AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
     ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, FaceCaptured, Finish,
-    Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterStatus, PrintFinished, QrScanned, SetLanguage,
+    Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished, QrScanned, SetLanguage,
     SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
 from kiosk.flow.effects import IssueTicket, LookupAppointment, PrintTicket, SessionEnded
@@ -200,7 +200,7 @@ EVENTS = st.sampled_from([
     FaceCaptured("f"), SkipFace(), Continue(), Back(), Confirm(), Finish(), Idle(), Timeout(),
     TicketIssued({"number": "A001"}), TicketRefused("quota_exhausted"), PrintFinished(True),
     PrintFinished(False, "paper_out"), DeviceFault("idcard"), DeviceFault("camera"), DeviceRecovered("idcard"),
-    DeviceRecovered("camera"), BackendDown(), BackendUp(), PrinterStatus(False, "near_end"), PrinterStatus(True),
+    DeviceRecovered("camera"), BackendDown(), BackendUp(), PrinterReport(False, "near_end"), PrinterReport(True),
     SetLanguage("en"), ToggleLargeText(), MaintenanceRequested(), PinResult(True), PinResult(False),
 ])
 

@@ -21,6 +21,26 @@ Sink = Callable[[ev.Event], None]
 START_QUIET_S = 3.0
 
 
+def device_event_table() -> dict[type, Callable[[str, object], ev.Event]]:
+    """Driver event type → the flow event it becomes (given the device's name): the one place they meet."""
+    from drivers.idcard.port import CardRead, CardRemoved, ReaderFault, ReaderRecovered
+    from drivers.scanner.port import Scan, ScannerFault, ScannerRecovered
+
+    def fault(name, e):
+        return ev.DeviceFault(name, getattr(e, "reason", ""))
+
+    def recovered(name, e):
+        return ev.DeviceRecovered(name)
+
+    return {
+        CardRead: lambda name, e: ev.CardRead(e.record),
+        CardRemoved: lambda name, e: ev.CardRemoved(),
+        Scan: lambda name, e: ev.QrScanned(e.payload),
+        ReaderFault: fault, ScannerFault: fault,
+        ReaderRecovered: recovered, ScannerRecovered: recovered,
+    }
+
+
 @dataclass
 class Kiosk:
     config: KioskConfig
@@ -83,18 +103,12 @@ class Kiosk:
 
     # --- device events → flow events ----------------------------------------------------------------------------
     def _device_listener(self, name: str):
+        table = device_event_table()
+
         def on_event(event) -> None:
-            kind = type(event).__name__
-            if kind == "CardRead":
-                self._emit(ev.CardRead(event.record))
-            elif kind == "CardRemoved":
-                self._emit(ev.CardRemoved())
-            elif kind == "Scan":
-                self._emit(ev.QrScanned(event.payload))
-            elif kind in ("ReaderFault", "ScannerFault"):
-                self._emit(ev.DeviceFault(name, getattr(event, "reason", "")))
-            elif kind in ("ReaderRecovered", "ScannerRecovered"):
-                self._emit(ev.DeviceRecovered(name))
+            translate = table.get(type(event))
+            if translate is not None:
+                self._emit(translate(name, event))
         return on_event
 
     def _emit(self, event: ev.Event) -> None:
@@ -144,15 +158,15 @@ class Kiosk:
             self.face_engine_error = str(e) or type(e).__name__
             log.warning("face engine unavailable: %s", e)
 
-    def printer_status(self) -> ev.PrinterStatus | None:
+    def printer_status(self) -> ev.PrinterReport | None:
         """Ask the printer (blocking; call from a worker)."""
         if self.printer is None:
-            return ev.PrinterStatus(False, "not_responding")
+            return ev.PrinterReport(False, "not_responding")
         try:
             s = self.printer.status()
         except Exception:
-            return ev.PrinterStatus(False, "not_responding")
-        return ev.PrinterStatus(s.clean, "" if s.clean else s.state)
+            return ev.PrinterReport(False, "not_responding")
+        return ev.PrinterReport(s.clean, "" if s.clean else s.state)
 
     # --- demo: cut the network ---------------------------------------------------------------------------------
     @property

@@ -159,7 +159,7 @@ class BackendUp(Event):
 
 
 @dataclass(frozen=True)
-class PrinterStatus(Event):
+class PrinterReport(Event):
     ok: bool
     problem: str = ""
 

@@ -13,7 +13,7 @@ from kiosk.domain.party import party_from_card
 from kiosk.flow.events import (
     AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
     ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, Event, FaceCaptured,
-    Finish, Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterStatus, PrintFinished, QrScanned,
+    Finish, Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished, QrScanned,
     SetLanguage, SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
 from kiosk.flow.effects import Effect, SessionEnded
@@ -124,7 +124,7 @@ TRANSITIONS: tuple[T, ...] = (
     T(ANY, DeviceRecovered, STAY, None, device_up),
     T(ANY, BackendDown, STAY, None, backend(False)),
     T(ANY, BackendUp, STAY, None, backend(True)),
-    T(ANY, PrinterStatus, STAY, None, printer_status),
+    T(ANY, PrinterReport, STAY, None, printer_status),
 )
 
 

@@ -1,5 +1,5 @@
 """What the technician sees on the device status screen and what the metrics export: one record per device,
-fed by the flow's events (DeviceFault, DeviceRecovered, PrinterStatus, PrintFinished, BackendUp/Down) and by
+fed by the flow's events (DeviceFault, DeviceRecovered, PrinterReport, PrintFinished, BackendUp/Down) and by
 the services' own figures (SAM ID, camera fps, backend latency, journal backlog, face pipeline rate).
 Thread-safe: drivers report from worker threads, the UI and the metrics endpoint read."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ from kiosk.flow import events as ev
 
 DEVICES = ("idcard", "scanner", "printer", "camera", "fingerprint", "backend")
 PAPER_STATES = ("ok", "near_end", "out", "unknown")
-# PrinterStatus / PrintFinished problem codes → (paper, cover_open, online); None = unchanged
+# PrinterReport / PrintFinished problem codes → (paper, cover_open, online); None = unchanged
 _PRINTER_PROBLEMS = {
     "paper_out": ("out", None, None), "near_end": ("near_end", None, True), "cover_open": (None, True, None),
     "offline": (None, None, False), "not_responding": (None, None, False),
@@ -68,7 +68,7 @@ class DeviceBoard:
                 self._set("backend", False, "unreachable")
             elif isinstance(item, ev.BackendUp):
                 self._set("backend", True)
-            elif isinstance(item, ev.PrinterStatus):
+            elif isinstance(item, ev.PrinterReport):
                 self._printer(item.ok, item.problem)
             elif isinstance(item, ev.PrintFinished):
                 self._printer(item.ok, item.problem)

@@ -47,7 +47,7 @@ def _ok_test(detail: dict):
 def feed_sample_day(m: Maintenance, office: str) -> None:
     board = m.board
     for item in (ev.DeviceRecovered("idcard"), ev.DeviceRecovered("scanner"), ev.BackendUp(),
-                 ev.PrinterStatus(True, "near_end"), ev.DeviceFault("camera", "DeviceNotFound")):
+                 ev.PrinterReport(True, "near_end"), ev.DeviceFault("camera", "DeviceNotFound")):
         board.observe(item)
     board.sam_id("05.01-20101118-0001234567-2147483647")
     board.backend_latency({"p50_ms": 38, "p99_ms": 212, "requests": 140, "failures": 2,

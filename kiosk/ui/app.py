@@ -5,7 +5,6 @@ The App holds the properties the .kv files bind to (language, text sizes, banner
 """
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from dataclasses import replace
@@ -26,8 +25,6 @@ from kiosk.ui.sounds import Cues
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent / "kv"
-# State → "module:Class" (one Screen class and one .kv file per state).
-SCREENS = {s: f"kiosk.ui.screens.{s.value}:{''.join(p.title() for p in s.value.split('_'))}Screen" for s in State}
 
 
 class ClockScheduler:
@@ -99,10 +96,11 @@ class KioskApp(App):
         Window.bind(on_touch_down=self._on_any_touch, on_key_down=self._on_key)
         Builder.load_file(str(KV_DIR / "widgets.kv"))
         self.sm = ScreenManager(transition=NoTransition())
-        for state, target in SCREENS.items():
-            Builder.load_file(str(KV_DIR / f"{state.value}.kv"))
-            module, cls = target.split(":")
-            self.sm.add_widget(getattr(importlib.import_module(module), cls)(name=state.value))
+        from kiosk.ui.registry import SCREENS
+
+        for state, (screen_class, kv) in SCREENS.items():
+            Builder.load_file(str(KV_DIR / kv))
+            self.sm.add_widget(screen_class(name=state.value))
         from kiosk.ui.widgets import Root
         root = Root()
         root.ids.body.add_widget(self.sm)

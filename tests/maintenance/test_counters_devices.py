@@ -60,7 +60,7 @@ def test_device_board_from_events():
     t = [100.0]
     board = DeviceBoard(clock=lambda: t[0])
     feed(board, [ev.DeviceFault("idcard", "SAM not authorised (66)"), ev.DeviceRecovered("idcard"),
-                 ev.PrinterStatus(False, "cover_open"), ev.PrinterStatus(False, "paper_out"), ev.BackendDown()])
+                 ev.PrinterReport(False, "cover_open"), ev.PrinterReport(False, "paper_out"), ev.BackendDown()])
     board.sam_id("05.01-20200101-0001234567")
     board.camera_fps(14.96)
     board.face_rate(7.04)
@@ -75,7 +75,7 @@ def test_device_board_from_events():
     assert s["backend"]["up"] is False and s["backend"]["info"]["journal_backlog"] == 3
     assert s["scanner"]["up"] is None
     assert board.fault_counts() == {"idcard": 1, "printer": 2, "backend": 1}
-    board.observe(ev.PrinterStatus(True, "near_end"))
+    board.observe(ev.PrinterReport(True, "near_end"))
     assert board.snapshot()["printer"]["info"]["paper"] == "near_end"
     rows = device_rows(board.snapshot(), "en")
     labels = {r["label"]: r for r in rows}

@@ -24,7 +24,7 @@ def collector():
     counters = DailyCounters(lambda: date(2026, 11, 26))
     for item in (fx.IssueTicket("marriage", "A-1", ("x",)), ev.TicketIssued({"number": "A001"}),
                  fx.SessionEnded("redirect", "reissue_certificate", "redirect", ("hukou_office_only",), ()),
-                 ev.DeviceFault("idcard", "timeout"), ev.PrinterStatus(False, "paper_out"), ev.BackendUp()):
+                 ev.DeviceFault("idcard", "timeout"), ev.PrinterReport(False, "paper_out"), ev.BackendUp()):
         counters.observe(item)
         board.observe(item)
     board.camera_fps(15)

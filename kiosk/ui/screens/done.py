@@ -1,4 +1,4 @@
-"""Done: the number, big; what to do next; how many are ahead; what to have ready."""
+"""Printing (no cancel: the ticket is on its way), then done: the number, big; what to do next; how many are ahead; what to have ready."""
 from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
@@ -6,6 +6,10 @@ from kivy.properties import BooleanProperty, StringProperty
 from kiosk.flow.events import Finish
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
+
+
+class PrintingScreen(KioskScreen):
+    """Taking the number from the queue system and printing it."""
 
 
 class DoneScreen(KioskScreen):

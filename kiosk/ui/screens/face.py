@@ -79,3 +79,11 @@ class FaceScreen(KioskScreen):
     def clear(self):
         self.ids.preview.clear()
         self.hint, self.progress, self.countdown = "starting", 0.0, 0
+
+
+class Face1Screen(FaceScreen):
+    """The first party's photo."""
+
+
+class Face2Screen(FaceScreen):
+    """The second party's photo."""

@@ -17,14 +17,16 @@ _loaded: set[str] = set()
 
 
 def page_class(name: str):
-    """maintenance_devices → kiosk.ui.screens.maintenance_devices:MaintenanceDevicesScreen (kv loaded once)."""
+    """A technician page's Screen class, imported (and its kv loaded) when first opened (kiosk/ui/registry.py)."""
     from kiosk.ui.app import KV_DIR
+    from kiosk.ui.registry import MAINTENANCE_PAGES
 
+    target, kv = MAINTENANCE_PAGES[name]
     if name not in _loaded:
-        Builder.load_file(str(KV_DIR / f"{name}.kv"))
+        Builder.load_file(str(KV_DIR / kv))
         _loaded.add(name)
-    module = importlib.import_module(f"kiosk.ui.screens.{name}")
-    return getattr(module, "".join(p.title() for p in name.split("_")) + "Screen")
+    module, cls = target.split(":")
+    return getattr(importlib.import_module(module), cls)
 
 
 class MaintenanceScreen(KioskScreen):

@@ -30,3 +30,11 @@ class ReadIdScreen(KioskScreen):
 
     def clear(self):
         self.read_text = ""
+
+
+class ReadId1Screen(ReadIdScreen):
+    """The first party's card."""
+
+
+class ReadId2Screen(ReadIdScreen):
+    """The second party's card (marriage and divorce need both)."""

@@ -43,7 +43,7 @@ def command(sim, line: str) -> str:
 def run(args) -> int:
     from drivers.fingerprint.simulator import FingerprintSimulator
     from drivers.common.pty_device import serve_cli
-    from kiosk.cli.common import EXIT_OK
+    from drivers.common.cli import EXIT_OK
 
     sim = FingerprintSimulator(args.baud, link_path=args.link)
     serve_cli(sim, lambda line: command(sim, line))

@@ -70,7 +70,7 @@ def run(args) -> int:
     from drivers.common.pty_device import serve_cli
     from drivers.idcard.sim_core import card_from_fixture
     from drivers.idcard.simulator import IdCardSimulator
-    from kiosk.cli.common import EXIT_OK, UsageError
+    from drivers.common.cli import EXIT_OK, UsageError
 
     try:
         card = card_from_fixture(args.card) if args.card else None

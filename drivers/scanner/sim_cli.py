@@ -51,7 +51,7 @@ def command(sim, line: str) -> str | None:
 def run(args) -> int:
     from drivers.common.pty_device import serve_cli
     from drivers.scanner.simulator import ScannerSimulator
-    from kiosk.cli.common import EXIT_OK
+    from drivers.common.cli import EXIT_OK
 
     sim = ScannerSimulator(args.baud, args.terminator, not args.no_timing, args.link)
     serve_cli(sim, lambda line: command(sim, line), quit_line="!!quit")

@@ -4,6 +4,7 @@ metrics, sd_notify and memory trimming. Nothing starts until `Assembly.start`.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 from kiosk.config import KioskConfig
 
 
@@ -56,8 +57,10 @@ def kiosk_version() -> str:
         return ""
 
 
-def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: dict | None = None) -> Assembly:
-    """Build the whole kiosk for `config` (call after kivy_env.prepare)."""
+def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: dict | None = None,
+             demo_controls: Callable[[object], object] | None = None) -> Assembly:
+    """Build the whole kiosk for `config` (call after kivy_env.prepare). `demo_controls(kiosk)` makes the demo
+    strip's controls (the harness's DemoControls) when the config asks for the strip."""
     from kiosk.app.shell import Shell, timer_seconds
     from kiosk.app.wiring import bootstrap
     from kiosk.maintenance import wiring
@@ -83,11 +86,7 @@ def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: di
 
     m = wiring.wire(kiosk, shell, today=lambda: local_now().date(), names=names or KnownNames(), recent=recent,
                     restart=ask_restart)
-    controls = None
-    if config.kiosk.demo_controls:
-        from kiosk.harness.demo import DemoControls
-
-        controls = DemoControls(kiosk)
+    controls = demo_controls(kiosk) if demo_controls is not None and config.kiosk.demo_controls else None
     notifier = Notifier()
     app = KioskApp(shell, kiosk, controls, maintenance=m, notifier=notifier, entry_key=config.maintenance.entry_key)
     app.apply_settings()

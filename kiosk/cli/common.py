@@ -7,11 +7,9 @@ import json
 import sys
 from typing import Any
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from drivers.common.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 
-
-class UsageError(Exception):
-    """Bad usage or input: the tool prints the message on stderr and exits 2."""
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "UsageError", "emit_json", "read_json_stdin", "run_verb_table"]
 
 
 def emit_json(obj: Any) -> None:

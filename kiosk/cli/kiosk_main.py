@@ -73,8 +73,10 @@ def run_kiosk(config: KioskConfig, run_for: float = 0) -> int:
     from kiosk.app.assemble import assemble
     from kiosk.maintenance.logs import setup_logging
 
+    from kiosk.harness.demo import DemoControls
+
     names, recent = setup_logging()
-    a = assemble(config, names=names, recent=recent)
+    a = assemble(config, names=names, recent=recent, demo_controls=DemoControls)
     if run_for:
         from kivy.clock import Clock
         Clock.schedule_once(lambda dt: a.app.stop(), run_for)

@@ -176,6 +176,7 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
     from kiosk.app.assemble import assemble
     from kiosk.app.bundled import demo_config, start_bundled_server, stop_bundled_server, with_backend
     from kiosk.config import load_kiosk_config
+    from kiosk.harness.demo import DemoControls
     from kiosk.harness.headless import run_headless
     from kiosk.harness.scenarios import SCENARIOS, TodaysPeople
 
@@ -188,7 +189,7 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
     assembly = None
     try:
         config = with_backend(config, url)
-        assembly = assemble(config, camera_options={"fps": camera_fps})
+        assembly = assemble(config, camera_options={"fps": camera_fps}, demo_controls=DemoControls)
         app, shell, kiosk, controls = assembly.app, assembly.shell, assembly.kiosk, assembly.controls
         maintenance = assembly.maintenance
         journey = Journey(app, shell, kiosk, controls)

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kiosk.domain.business import check_business_keys
-from kiosk.domain.policy import Policy
+from kiosk.domain.dates import RestDays
+from kiosk.domain.policy import Policy, PolicyNotInForce, in_force
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = REPO_ROOT / "config"
@@ -98,7 +99,7 @@ class OfficeConfig(Strict):
 class KioskSection(Strict):
     id: str = Field(min_length=1)
     office: str = Field(pattern=r"^\d{6}$")
-    policy: str
+    policy: str = "auto"                 # "auto": the policy in force on the day; or a config/policies/<name>
     state_dir: str
     languages: list[Literal["zh", "en"]] = ["zh", "en"]
     idle_timeout_s: int = Field(ge=10, le=600)
@@ -224,17 +225,110 @@ def load_offices(directory: Path | str = CONFIG_DIR / "offices") -> dict[str, Of
     return {o.code: o for o in map(load_office, files)}
 
 
-def load_policy(name_or_path: str | Path, directory: Path | str = CONFIG_DIR / "policies") -> Policy:
+AUTO = "auto"
+
+
+def load_policy(name_or_path: str | Path, directory: Path | str = CONFIG_DIR / "policies",
+                on: date | None = None) -> Policy:
+    """A policy by name or path. "auto" is the one in force on `on` (without a day: the newest, still in force);
+    a named policy must be in force on `on` when a day is given."""
+    if str(name_or_path) == AUTO:
+        policies = load_policies(directory)
+        try:
+            return in_force(policies, on) if on else max(policies, key=lambda p: p.effective_from)
+        except PolicyNotInForce as e:
+            raise ConfigError(directory, "", str(e)) from None
     path = Path(name_or_path)
     if path.suffix != ".toml":
         path = Path(directory) / f"{name_or_path}.toml"
         if not path.exists():
             known = sorted(p.stem for p in Path(directory).glob("*.toml"))
-            raise ConfigError(path, "", f"no such policy; known: {known}")
+            raise ConfigError(path, "", f"no such policy; known: {[AUTO] + known}")
     policy = _validate(Policy, _read_toml(path), path)
     if policy.name != path.stem:
         raise ConfigError(path, "name", f"'{policy.name}' does not match the file name")
+    if on is not None and not policy.in_force_on(on):
+        raise ConfigError(path, "", f"policy '{policy.name}' is in force {policy.span}, not on {on.isoformat()}")
     return policy
+
+
+def load_policies(directory: Path | str = CONFIG_DIR / "policies") -> tuple[Policy, ...]:
+    """Every policy, oldest first; their spans must not overlap (one policy in force on any day)."""
+    files = sorted(Path(directory).glob("*.toml"))
+    if not files:
+        raise ConfigError(directory, "", "no policy files found")
+    policies = sorted((load_policy(f) for f in files), key=lambda p: p.effective_from)
+    for earlier, later in zip(policies, policies[1:]):
+        if earlier.effective_until is None or earlier.effective_until >= later.effective_from:
+            raise ConfigError(Path(directory) / f"{earlier.name}.toml", "effective_until",
+                              f"overlaps '{later.name}' (from {later.effective_from.isoformat()})")
+    return tuple(policies)
+
+
+class HolidaySpan(Strict):
+    name: str
+    from_: date = Field(alias="from")
+    to: date
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.to < self.from_:
+            raise ValueError(f"{self.name}: 'to' is before 'from'")
+        return self
+
+
+class WorkingDay(Strict):
+    day: date = Field(alias="date")
+    for_: str = Field(alias="for")
+
+    @field_validator("day")
+    @classmethod
+    def _weekend(cls, value):
+        if value.weekday() < 5:
+            raise ValueError(f"{value} is a weekday; only weekend days are adjusted working days")
+        return value
+
+
+class HolidayCalendar(Strict):
+    """One year's State Council holiday notice: holidays and adjusted working days (调休上班)."""
+    year: int = Field(ge=2000, le=2100)
+    notice: str = Field(min_length=1)
+    title: str
+    holidays: list[HolidaySpan]
+    working_days: list[WorkingDay] = []
+
+    def days_off(self) -> set[date]:
+        out = set()
+        for span in self.holidays:
+            day = span.from_
+            while day <= span.to:
+                out.add(day)
+                day = date.fromordinal(day.toordinal() + 1)
+        return out
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        both = self.days_off() & {w.day for w in self.working_days}
+        if both:
+            raise ValueError(f"{sorted(both)[0]} is both a holiday and a working day")
+        if any(d.year != self.year for d in self.days_off() | {w.day for w in self.working_days}):
+            raise ValueError(f"a date outside {self.year}")
+        return self
+
+
+def load_rest_days(directory: Path | str = CONFIG_DIR / "holidays") -> RestDays:
+    """The holiday calendars of config/holidays/<year>.toml together; years without a file count weekends only."""
+    holidays: set[date] = set()
+    working: set[date] = set()
+    notices: dict[int, str] = {}
+    for path in sorted(Path(directory).glob("*.toml")):
+        calendar = _validate(HolidayCalendar, _read_toml(path), path)
+        if path.stem != str(calendar.year):
+            raise ConfigError(path, "year", f"{calendar.year} does not match the file name")
+        holidays |= calendar.days_off()
+        working |= {w.day for w in calendar.working_days}
+        notices[calendar.year] = calendar.notice
+    return RestDays(frozenset(holidays), frozenset(working), notices)
 
 
 def check_file(path: Path | str) -> str:
@@ -247,5 +341,10 @@ def check_file(path: Path | str) -> str:
     if parent == "policies":
         load_policy(path)
         return "policy"
+    if parent == "holidays":
+        calendar = _validate(HolidayCalendar, _read_toml(path), path)
+        if path.stem != str(calendar.year):
+            raise ConfigError(path, "year", f"{calendar.year} does not match the file name")
+        return "holidays"
     load_kiosk_config(path)
     return "kiosk"

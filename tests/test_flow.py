@@ -1,6 +1,7 @@
 """The applicant flow machine: journeys, and properties over any sequence of events."""
 from datetime import date
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from kiosk.domain.appointment_qr import make_appointment_qr
@@ -13,9 +14,9 @@ from kiosk.flow.events import (
 )
 from kiosk.flow.effects import IssueTicket, LookupAppointment, PrintTicket, SessionEnded
 
-from .domain.cases import CITYWIDE, OFFICES, id_number
+from .domain.cases import CITYWIDE, NATIONAL, OFFICES, POLICIES, REST_DAYS, id_number
 
-TODAY = date(2026, 11, 26)
+TODAY = date(2024, 11, 26)          # under the 2021 city-wide plan
 ENV = FlowEnv(CITYWIDE, OFFICES, "441621", TODAY)
 HIM = {"card_type": "resident_id", "name": "张三丰", "sex": "male", "birth": "1990-05-01",
        "address": "广东省紫金县紫城镇永安路2号", "id_number": id_number("441621", date(1990, 5, 1), "male"),
@@ -70,6 +71,15 @@ def test_unknown_garbled_and_replayed_codes_are_explained():
     used = run([QrScanned(good), AppointmentFound(BOOKING), Cancel()])[0]
     flow, fx = run([QrScanned(good)], used)
     assert (flow.session.notice, fx) == ("qr_replayed", [])
+
+
+@pytest.mark.parametrize("day,decision", [(date(2025, 5, 9), "refuse"), (date(2025, 5, 10), "accept")])
+def test_with_policy_auto_the_flow_decides_by_the_policy_in_force_on_its_day(day, decision):
+    from dataclasses import replace
+    env = replace(ENV, policy=NATIONAL, today=day, policies=POLICIES, rest_days=REST_DAYS)
+    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(OUTSIDER), CardRead(HER)],
+                  env=env)
+    assert flow.session.decision.decision == decision
 
 
 def test_walk_in_with_no_local_party_is_refused_and_cannot_print():

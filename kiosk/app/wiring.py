@@ -10,8 +10,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+from kiosk.config import KioskConfig, load_offices, load_policies, load_policy, load_rest_days
 from kiosk.flow import events as ev
-from kiosk.config import KioskConfig, load_offices, load_policy
 from kiosk.flow import FlowEnv
 from kiosk.services.backend_status import local_now
 
@@ -214,8 +214,11 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
         except ValueError as e:
             from kiosk.config import ConfigError
             raise ConfigError("config", "kiosk.offline_share", f"{business}: {e}") from None
-    policy = load_policy(config.kiosk.policy)
-    env = FlowEnv(policy, offices, office.code, clock().date(), config.face.enabled, tuple(config.kiosk.languages))
+    today = clock().date()
+    policy = load_policy(config.kiosk.policy, on=today)
+    policies = load_policies() if config.kiosk.policy == "auto" else ()   # the flow picks by the day it decides on
+    env = FlowEnv(policy, offices, office.code, today, config.face.enabled, tuple(config.kiosk.languages),
+                  policies, load_rest_days())
     d = config.devices
     idcard = _create("idcard", d.idcard, **({"wlt_library": d.wlt_library} if d.wlt_library else {}))
     scanner = _create("scanner", d.scanner)

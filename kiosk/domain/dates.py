@@ -1,7 +1,8 @@
-"""Date rules: age on a day, card validity, the divorce cooling-off period. `today` is always passed in."""
+"""Date rules: age on a day, card validity, the divorce cooling-off period and its deadlines. `today` is always
+passed in."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 LONG_TERM = "long_term"  # 长期: the card does not expire
@@ -27,10 +28,6 @@ def age_on(birth: date, day: date) -> int:
     return age if day >= birthday_in(day.year, birth) else age - 1
 
 
-def date_reaching_age(birth: date, years: int) -> date:
-    return birthday_in(birth.year + years, birth)
-
-
 def card_valid_on(valid_until: date | str, day: date) -> bool:
     """A card is valid through its `valid until` day; 长期 never expires."""
     if valid_until == LONG_TERM:
@@ -38,17 +35,56 @@ def card_valid_on(valid_until: date | str, day: date) -> bool:
     return day <= valid_until
 
 
+# 民法典 第一千二百六十条 "本法自2021年1月1日起施行。" — the cooling-off period (art. 1077) applies to divorce
+# applications received from that day; before it the certificate was issued on the day of application.
+COOLING_OFF_SINCE = date(2021, 1, 1)
+
+
+@dataclass(frozen=True)
+class RestDays:
+    """The days offices are closed, from the State Council's yearly holiday notices (国务院办公厅关于…部分节假日安排的
+    通知): statutory holidays, and weekends unless they are adjusted working days (调休上班). For a year without a
+    notice, weekends only."""
+    holidays: frozenset[date] = frozenset()
+    working_weekends: frozenset[date] = frozenset()
+    notices: dict[int, str] = field(default_factory=dict, hash=False, compare=False)   # year → notice
+
+    def is_rest_day(self, day: date) -> bool:
+        if day in self.holidays:
+            return True
+        return day.weekday() >= 5 and day not in self.working_weekends
+
+    def last_day(self, day: date) -> date:
+        """民法典 第二百零三条: "期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日。"
+        A period whose last day is a rest day ends on the next working day."""
+        while self.is_rest_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def note(self, years) -> str:
+        """Which calendar decided the rest days of these years (shown in a decision's details)."""
+        parts = []
+        for year in sorted(set(years)):
+            notice = self.notices.get(year)
+            parts.append(f"{year}: holidays per {notice}" if notice else
+                         f"{year}: no holiday calendar, weekends only")
+        return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class CoolingOff:
-    """Civil Code art. 1077: 30 days counted from the day after the office received the application, during
-    which either party may withdraw; then 30 days in which both must come back for the certificate."""
+    """民法典 第一千零七十七条: "自婚姻登记机关收到离婚登记申请之日起三十日内，任何一方不愿意离婚的，可以向婚姻登记机关
+    撤回离婚登记申请。前款规定期限届满后三十日内，双方应当亲自到婚姻登记机关申请发给离婚证；未申请的，视为撤回离婚登记申请。"
+    Art. 201: the day of application is not counted (day 1 is the next day). Art. 203: a period whose last day is a
+    rest day ends on the next working day — both the cooling-off and the window to collect the certificate."""
     applied_on: date
     cooling_off_days: int = 30
     window_days: int = 30
+    rest_days: RestDays = RestDays()
 
     @property
     def cooling_off_ends(self) -> date:
-        return self.applied_on + timedelta(days=self.cooling_off_days)
+        return self.rest_days.last_day(self.applied_on + timedelta(days=self.cooling_off_days))
 
     @property
     def window_opens(self) -> date:
@@ -56,7 +92,12 @@ class CoolingOff:
 
     @property
     def window_closes(self) -> date:
-        return self.cooling_off_ends + timedelta(days=self.window_days)
+        return self.rest_days.last_day(self.cooling_off_ends + timedelta(days=self.window_days))
+
+    @property
+    def calendar_note(self) -> str:
+        last = self.window_closes
+        return self.rest_days.note(range(self.applied_on.year, last.year + 1))
 
     def stage_on(self, day: date) -> str:
         """'before' (no application yet on that day), 'cooling_off', 'window' or 'expired'."""

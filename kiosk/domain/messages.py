@@ -16,8 +16,9 @@ REASON_TEXT: dict[str, dict[str, str]] = {
                            "en": "The cooling-off period is over; both of you may now collect the certificate."},
     "hukou_office_only": {"zh": "此业务只能在户籍所在地的婚姻登记处办理。",
                           "en": "This service is only available at the office of your hukou county."},
-    "military": {"zh": "现役军人结婚登记需在户籍所在地的婚姻登记处办理。",
-                 "en": "Marriage registration with active-duty military is only at the office of the hukou county."},
+    "military": {"zh": "现役军人的婚姻登记需在户籍所在地的婚姻登记处办理。",
+                 "en": "Marriage and divorce registration with active-duty military is only at the office of the "
+                       "hukou county."},
     "other_office": {"zh": "领取离婚证需回到受理离婚申请的婚姻登记处。",
                      "en": "The divorce certificate is issued by the office that accepted the application."},
     "designated_office": {"zh": "涉及外国人、港澳台居民或华侨的登记需到省指定的婚姻登记处办理。",
@@ -29,6 +30,18 @@ REASON_TEXT: dict[str, dict[str, str]] = {
                    "en": "An identity document has expired; please renew it first."},
     "id_invalid": {"zh": "证件号码无效，请核对证件或咨询工作人员。",
                    "en": "An identity document number is not valid; please check it with staff."},
+    "birth_mismatch": {"zh": "证件上的出生日期与证件号码不一致，请到公安机关核实证件。",
+                       "en": "The birth date on an ID card does not match its number; please have the card checked "
+                             "by the police."},
+    "sex_mismatch": {"zh": "证件上的性别与证件号码不一致，请到公安机关核实证件。",
+                     "en": "The sex on an ID card does not match its number; please have the card checked by the "
+                           "police."},
+    "party_count": {"zh": "此业务须由{parties_allowed}名当事人本人办理。",
+                    "en": "This service is for {parties_allowed} applicant(s) in person."},
+    "same_person": {"zh": "两份证件属于同一人，须双方本人各持证件办理。",
+                    "en": "Both documents belong to the same person; each party must bring their own."},
+    "same_sex": {"zh": "婚姻登记须由男女双方共同办理。",
+                 "en": "Marriage and divorce registration are for a man and a woman."},
     "no_local_hukou": {"zh": "双方均无河源市户籍，请到户籍所在地的婚姻登记处办理。",
                        "en": "Neither party has a Heyuan hukou; please go to the office where your hukou is."},
     "no_mainland_party": {"zh": "至少一方须为内地居民。", "en": "At least one party must be a mainland resident."},
@@ -38,26 +51,38 @@ REASON_TEXT: dict[str, dict[str, str]] = {
     "window_expired": {"zh": "已超过领取离婚证的期限（{window_closes}），离婚申请视为撤回。",
                        "en": "The time to collect the certificate ended on {window_closes}; the application "
                              "is deemed withdrawn."},
-    "hukou_unclear": {"zh": "无法从证件确定户籍所在县区，请到窗口由工作人员确认。",
-                      "en": "Your hukou county cannot be read from the card; staff will confirm it at the counter."},
+    "hukou_unclear": {"zh": "无法从证件确定户籍所在县区，请由工作人员确认。",
+                      "en": "Your hukou county cannot be read from the card; staff will confirm it."},
 }
 
 DECISION_LEAD = {
     "accept": {"zh": "本处可以为您办理{business}。", "en": "This office can handle your {business}."},
     "redirect": {"zh": "本处不能办理您的{business}。", "en": "This office cannot handle your {business}."},
-    "staff": {"zh": "请到窗口咨询工作人员。", "en": "Please ask the staff at the counter."},
+    "staff": {"zh": "请到{office}窗口咨询工作人员。", "en": "Please ask the staff at the counter of {office}."},
     "refuse": {"zh": "暂不能办理{business}。", "en": "Your {business} cannot go ahead now."},
 }
 
 
-def compose_message(decision: str, business: str, reasons: list[str], offices: list, details: dict) -> dict:
-    """The zh/en message: a lead sentence, one sentence per reason, and where to go for a redirect."""
+# One applicant alone is not "neither party".
+ONE_PARTY_TEXT: dict[str, dict[str, str]] = {
+    "no_local_hukou": {"zh": "您没有河源市户籍，请到户籍所在地的婚姻登记处办理。",
+                       "en": "You have no Heyuan hukou; please go to the office where your hukou is."},
+}
+THIS_OFFICE = {"zh": "本处", "en": "this office"}
+
+
+def compose_message(decision: str, business: str, reasons: list[str], offices: list, details: dict,
+                    party_count: int = 2) -> dict:
+    """The zh/en message: a lead sentence, one sentence per reason, and where to go for a redirect. A staff
+    decision names this office's counter (`offices` = [this office]), never another office's address."""
     out = {}
     for lang in ("zh", "en"):
         name = BUSINESSES[business][lang]
-        parts = [DECISION_LEAD[decision][lang].format(business=name if lang == "zh" else name.lower())]
-        parts += [REASON_TEXT[r][lang].format(**details) for r in reasons if r in REASON_TEXT]
-        for office in offices if decision in ("redirect", "staff") else []:
+        here = getattr(getattr(offices[0], "name", None), lang, THIS_OFFICE[lang]) if offices else THIS_OFFICE[lang]
+        parts = [DECISION_LEAD[decision][lang].format(business=name if lang == "zh" else name.lower(), office=here)]
+        texts = [(ONE_PARTY_TEXT if party_count == 1 and r in ONE_PARTY_TEXT else REASON_TEXT).get(r) for r in reasons]
+        parts += [t[lang].format(**details) for t in texts if t]
+        for office in offices if decision == "redirect" else []:
             if lang == "zh":
                 parts.append(f"{office.name.zh}：{office.address.zh}，电话 {office.phone}。")
             else:

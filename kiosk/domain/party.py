@@ -73,11 +73,24 @@ class Party:
             return "a residence permit number starts with 810000, 820000 or 830000"
         if self.document == "resident_id" and parsed.hmt_region is not None:
             return "this is a residence permit number, not a resident ID number"
-        if self.birth and self.birth != parsed.birth:
-            return "birth date does not match the number"
-        if self.sex and self.sex != parsed.sex:
-            return "sex does not match the number"
         return None
+
+    def disagreement(self) -> str | None:
+        """'birth_mismatch' or 'sex_mismatch' when the card's printed birth date or sex disagrees with its (valid)
+        number: the number is fine, the card needs the police's attention."""
+        parsed = self.parsed_id()
+        if parsed is None:
+            return None
+        if self.birth and self.birth != parsed.birth:
+            return "birth_mismatch"
+        if self.sex and self.sex != parsed.sex:
+            return "sex_mismatch"
+        return None
+
+    def same_person_as(self, other: Party) -> bool:
+        """Two reads of one document (the same card presented twice)."""
+        mine = self.id_number.strip().replace(" ", "").upper()
+        return bool(mine) and self.document == other.document and mine == other.id_number.strip().replace(" ", "").upper()
 
     def effective_birth(self) -> date | None:
         if self.birth:
@@ -100,7 +113,7 @@ class Party:
 
 
 def party_from_dict(data: dict) -> Party:
-    """Build a Party from JSON-like data (as in CONTRACTS §2); raises ValueError naming the field."""
+    """Build a Party from JSON-like data (as `kiosk-diag check` reads it); raises ValueError naming the field."""
     if not isinstance(data, dict):
         raise ValueError("each party must be an object")
     allowed = {"document", "id_number", "name", "sex", "birth", "address", "valid_until", "military",
@@ -135,7 +148,9 @@ def party_from_dict(data: dict) -> Party:
 
 def _date(value, field_name: str) -> date:
     try:
-        return date.fromisoformat(str(value))
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{field_name} '{value}' is not a real date (YYYY-MM-DD)") from None
 

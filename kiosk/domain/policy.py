@@ -1,6 +1,8 @@
 """A registration policy as data: where each business may be handled and what it requires.
 
 One rules engine (`eligibility.decide`) reads any policy; a new policy is a new TOML file in config/policies/.
+Each policy is in force from `effective_from` through `effective_until` (open-ended when absent); `in_force`
+picks the one in force on a case's date.
 """
 from __future__ import annotations
 
@@ -64,16 +66,33 @@ class Exception_(Rule):
 
 
 class BusinessRule(Rule):
-    parties: int = Field(ge=1, le=2)
+    parties: tuple[int, int]           # [fewest, most] persons who may apply together
+    opposite_sexes: bool = False       # two parties must be one man and one woman
     legal_age: bool = False
     exceptions: list[Exception_] = []
     bring: Documents
+
+    @field_validator("parties")
+    @classmethod
+    def _party_span(cls, value):
+        if not 1 <= value[0] <= value[1] <= 2:
+            raise ValueError("parties = [fewest, most] with 1 ≤ fewest ≤ most ≤ 2")
+        return value
+
+    @property
+    def min_parties(self) -> int:
+        return self.parties[0]
+
+    @property
+    def max_parties(self) -> int:
+        return self.parties[1]
 
 
 class Policy(_Model):
     name: str
     title: Bilingual
     effective_from: date
+    effective_until: date | None = None          # the last day in force; None = still in force
     local_area: str = Field(pattern=r"^\d{4}(\d{2})?$", description="division code prefix whose hukou is local")
     cooling_off_days: int = Field(default=30, ge=0)
     certificate_window_days: int = Field(default=30, ge=1)
@@ -86,6 +105,39 @@ class Policy(_Model):
         check_business_keys(value, "rule")
         return value
 
+    @model_validator(mode="after")
+    def _span(self):
+        if self.effective_until is not None and self.effective_until < self.effective_from:
+            raise ValueError("effective_until is before effective_from")
+        return self
+
+    def in_force_on(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
+
+    @property
+    def span(self) -> str:
+        start = self.effective_from.isoformat()
+        return f"from {start} (open-ended)" if self.effective_until is None else \
+            f"from {start} to {self.effective_until.isoformat()}"
+
     @property
     def local_prefix(self) -> str:
         return self.local_area[:4] if self.local_area.endswith("00") else self.local_area
+
+
+class PolicyNotInForce(ValueError):
+    """No policy (or not the one named) is in force on the case's date."""
+
+
+def in_force(policies, day: date) -> Policy:
+    """The one policy in force on `day` (spans are checked not to overlap when the files are loaded)."""
+    for policy in policies:
+        if policy.in_force_on(day):
+            return policy
+    spans = ", ".join(f"{p.name} {p.span}" for p in sorted(policies, key=lambda p: p.effective_from))
+    raise PolicyNotInForce(f"no policy is in force on {day.isoformat()} (known: {spans})")
+
+
+def check_in_force(policy: Policy, day: date) -> None:
+    if not policy.in_force_on(day):
+        raise PolicyNotInForce(f"policy '{policy.name}' is in force {policy.span}, not on {day.isoformat()}")

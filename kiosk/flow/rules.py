@@ -10,6 +10,7 @@ from kiosk.domain.appointment_qr import parse_appointment_qr
 from kiosk.domain.eligibility import CaseError, Decision, DivorceApplication, decide
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
+from kiosk.domain.policy import in_force
 from kiosk.flow.events import (
     AppointmentFound, AppointmentNotFound, CardRead, ChooseBusiness, Consent, DeviceFault, DeviceRecovered, Event,
     PinResult, PrintFinished,
@@ -272,7 +273,7 @@ def _card_id(card) -> str:
 
 def _parties_needed(f: Flow, env: FlowEnv) -> int:
     business = f.session.business
-    return env.policy.business[business].parties if business in env.policy.business else 1
+    return env.policy.business[business].min_parties if business in env.policy.business else 1
 
 
 def _card_notice(f: Flow, card) -> str:
@@ -298,7 +299,8 @@ def with_decision(f: Flow, env: FlowEnv) -> Flow:
     if app := appt.get("divorce_application"):
         application = DivorceApplication(date.fromisoformat(app["date"]), app.get("office", env.office))
     try:
-        decision = decide(env.policy, env.offices, env.office, s.business, env.today, parties, application)
+        policy = in_force(env.policies, env.today) if env.policies else env.policy   # policy = "auto"
+        decision = decide(policy, env.offices, env.office, s.business, env.today, parties, application, env.rest_days)
     except (CaseError, ValueError):
         decision = Decision("staff", ("needs_registrar",), (env.office,),
                             compose_message("staff", s.business, ["needs_registrar"], [env.offices[env.office]], {}))

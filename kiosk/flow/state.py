@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from kiosk.domain.eligibility import Decision
+from kiosk.domain.dates import RestDays
 from kiosk.domain.policy import Policy
 
 
@@ -96,3 +97,5 @@ class FlowEnv:
     today: date
     face_enabled: bool = True
     languages: tuple[str, ...] = ("zh", "en")    # offered on the attract screen; the first is where it starts
+    policies: tuple = ()                          # all policies: the one in force on `today` decides (policy="auto")
+    rest_days: RestDays = RestDays()              # holiday calendar for the divorce deadlines (weekends only if none)

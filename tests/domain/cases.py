@@ -1,14 +1,18 @@
 """Builders for rules tests: valid GB 11643 numbers and parties."""
 from datetime import date
 
-from kiosk.config import load_offices, load_policy
+from kiosk.config import load_offices, load_policies, load_policy, load_rest_days
 from kiosk.domain.idnumber import check_character
 from kiosk.domain.party import Party
 
 OFFICES = load_offices()
 CITYWIDE = load_policy("heyuan-citywide-2021")
 NATIONAL = load_policy("national-2025")
-TODAY = date(2026, 11, 26)
+HUKOU_2003 = load_policy("hukou-office-2003")
+POLICIES = load_policies()
+REST_DAYS = load_rest_days()
+TODAY = date(2026, 11, 26)              # a Thursday under the 2025 regulation
+CITYWIDE_DAY = date(2024, 11, 26)       # a Tuesday under the 2021 city-wide plan
 
 ADDRESS = {
     "441602": "广东省河源市源城区文明路1号",
@@ -39,5 +43,6 @@ def hmt(sex: str = "female", birth: date = date(1992, 3, 3)) -> Party:
     return Party("hmt_residence_permit", id_number("810000", birth, sex), "陈美玲", sex, birth, "", date(2030, 1, 1))
 
 
-def foreigner(sex: str = "female", birth: date = date(1991, 7, 7), nationality: str = "USA") -> Party:
-    return Party("passport", "E12345678", "JANE DOE", sex, birth, "", date(2031, 1, 1), nationality=nationality)
+def foreigner(sex: str = "female", birth: date = date(1991, 7, 7), nationality: str = "USA",
+              number: str = "E12345678") -> Party:
+    return Party("passport", number, "JANE DOE", sex, birth, "", date(2031, 1, 1), nationality=nationality)

@@ -13,7 +13,8 @@ from kiosk.cli.diag import main as diag
 
 def test_diag_ticket_writes_the_bytes_and_a_png(tmp_path, capsys, ticket):
     out, png = tmp_path / "t.bin", tmp_path / "t.png"
-    rc = diag(["ticket", "--number", "A012", "--business", "marriage", "--office", "441621", "--out", str(out),
+    rc = diag(["ticket", "--policy", "heyuan-citywide-2021", "--number", "A012", "--business", "marriage",
+               "--office", "441621", "--out", str(out),
                "--png", str(png), "--issued-at", "2026-11-26T09:41", "--ticket-id", "T20261126-0012",
                "--waiting-ahead", "5", "--priority", "--party", "张三丰:441621199005011234",
                "--party", "李䶮堃:441621199203042345", "--json"])

@@ -61,7 +61,7 @@ class FakeEffects:
 @pytest.fixture
 def shell():
     offices = load_offices()
-    env = FlowEnv(load_policy("heyuan-citywide-2021"), offices, "441621", date(2026, 11, 26))
+    env = FlowEnv(load_policy("national-2025"), offices, "441621", date(2026, 11, 26))
     sched = ManualScheduler()
     s = Shell(env, FakeEffects("441621"), sched, SECONDS)
     yield s, sched
@@ -123,7 +123,7 @@ def test_a_new_day_refreshes_today_and_forgets_used_booking_codes():
     from kiosk.domain.appointment_qr import make_appointment_qr
     from kiosk.flow.events import Cancel
     days = iter([date(2026, 11, 26), date(2026, 11, 27)])
-    env = FlowEnv(load_policy("heyuan-citywide-2021"), load_offices(), "441621", date(2026, 11, 26))
+    env = FlowEnv(load_policy("national-2025"), load_offices(), "441621", date(2026, 11, 26))
     sched = ManualScheduler()
     s = Shell(env, FakeEffects("441621"), sched, SECONDS, today=lambda: next(days))
     try:

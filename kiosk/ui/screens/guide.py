@@ -20,7 +20,7 @@ class GuideScreen(KioskScreen):
             if b not in BUSINESSES:
                 continue
             bring = getattr(rule.bring, lang, None) or rule.bring.zh
-            who = tr("guide_parties_2" if rule.parties == 2 else "guide_parties_1", lang)
+            who = tr("guide_parties_2" if rule.min_parties == 2 else "guide_parties_1", lang)
             items = "\n".join(f"  •{item}" for item in bring)
             parts.append(f"[b][color=#FFD200]{BUSINESSES[b][lang]}[/color][/b]\n  {who}\n{items}")
         self.body = "\n\n".join(parts)

@@ -114,8 +114,9 @@ class DeviceBoard:
             with self._lock:
                 self._dev("backend").last_error = snapshot["last_error"]
 
-    def journal_backlog(self, backlog: int, oldest_pending: str | None = None) -> None:
-        self.set_info("backend", journal_backlog=backlog, oldest_pending=oldest_pending)
+    def journal_backlog(self, backlog: int, oldest_pending: str | None = None, parked: int | None = None) -> None:
+        self.set_info("backend", journal_backlog=backlog, oldest_pending=oldest_pending,
+                      **({} if parked is None else {"journal_parked": parked}))
 
     # -- reading -----------------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, dict]:

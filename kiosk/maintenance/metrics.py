@@ -26,6 +26,7 @@ METRIC_NAMES = (
     "kiosk_info", "kiosk_device_up", "kiosk_device_faults_total", "kiosk_printer_paper_state",
     "kiosk_printer_cover_open", "kiosk_tickets_total", "kiosk_checkins_total", "kiosk_redirects_total",
     "kiosk_sessions_total", "kiosk_tickets_today", "kiosk_print_failures_total", "kiosk_journal_backlog",
+    "kiosk_journal_parked",
     "kiosk_camera_fps", "kiosk_face_pipeline_fps", "kiosk_backend_latency_seconds", "kiosk_backend_up",
     "kiosk_paper_tickets_left_estimate", "kiosk_maintenance_logged_in",
 )
@@ -99,6 +100,11 @@ class KioskCollector:
         if info.get("journal_backlog") is not None:
             g = self._family(GaugeMetricFamily, "kiosk_journal_backlog", "Journal entries not yet accepted upstream.")
             g.add_metric(base, info["journal_backlog"])
+            yield g
+        if info.get("journal_parked") is not None:
+            g = self._family(GaugeMetricFamily, "kiosk_journal_parked",
+                             "Journal entries parked for a technician (the server kept failing on or refused them).")
+            g.add_metric(base, info["journal_parked"])
             yield g
         lat = self._family(GaugeMetricFamily, "kiosk_backend_latency_seconds", "Office API latency (rolling).",
                            ("quantile",))

@@ -19,6 +19,8 @@ T = {
     "cover_open": ("上盖", "Cover"), "online": ("联机", "Online"), "fps": ("帧率", "Frame rate"),
     "face_fps": ("人脸处理速率", "Face pipeline rate"), "p50_ms": ("延迟 p50", "Latency p50"),
     "p99_ms": ("延迟 p99", "Latency p99"), "journal_backlog": ("待上传", "Journal backlog"),
+    "journal_parked": ("搁置待处理", "Parked (needs a technician)"), "checkin": ("签到", "check-in"),
+    "ticket": ("取号", "ticket"),
     "ok": ("正常", "OK"), "near_end": ("将尽", "Near end"), "out": ("缺纸", "Out"), "open": ("打开", "Open"),
     "closed": ("关闭", "Closed"), "yes": ("是", "yes"), "no": ("否", "no"),
     "sessions": ("今日会话", "Sessions today"), "tickets": ("今日取号", "Tickets today"),
@@ -62,9 +64,9 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
         rows.append({**_row(tr(name, lang), state + (f" · {d['detail']}" if d["detail"] else ""), status),
                      "heading": True})
         info = d["info"]
-        for key in ("sam_id", "fps", "face_fps", "p50_ms", "p99_ms", "journal_backlog"):
+        for key in ("sam_id", "fps", "face_fps", "p50_ms", "p99_ms", "journal_backlog", "journal_parked"):
             if info.get(key) is not None:
-                warn = key == "journal_backlog" and info[key] > 0
+                warn = key in ("journal_backlog", "journal_parked") and info[key] > 0
                 unit = " ms" if key.endswith("_ms") else ""
                 rows.append(_row(tr(key, lang), f"{info[key]}{unit}", "warn" if warn else "ok"))
         if name == "printer":
@@ -103,6 +105,16 @@ def settings_rows(values: dict, lang: str) -> list[dict]:
 
     return [{**_row(getattr(s, lang), ", ".join(values[k]) if isinstance(values.get(k), list) else values.get(k)),
              "key": k} for k, s in SETTINGS.items()]
+
+
+def parked_rows(entries: list[dict], lang: str) -> list[dict]:
+    """One row per parked journal entry (oldest first): when, what, and why; `key` for the retry/discard buttons."""
+    rows = []
+    for e in entries:
+        what = tr(e["kind"], lang) + (f" {e['offline_number']}" if e.get("offline_number") else "")
+        rows.append({**_row(f"{e['created_at'][:19].replace('T', ' ')} · {what}", e["reason"], "warn"),
+                     "key": e["key"]})
+    return rows
 
 
 def audit_rows(entries: list[dict]) -> list[dict]:

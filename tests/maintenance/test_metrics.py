@@ -30,7 +30,7 @@ def collector():
     board.camera_fps(15)
     board.face_rate(8)
     board.backend_latency({"p50_ms": 20.0, "p99_ms": 150.0})
-    board.journal_backlog(4)
+    board.journal_backlog(4, parked=2)
     return KioskCollector("k-01", "441621", board, counters, logged_in=lambda: False, version="0.1.0")
 
 
@@ -57,7 +57,8 @@ def test_metric_names_on_a_real_endpoint(collector):
         ("kiosk_redirects_total", (("business", "reissue_certificate"),)): 1,
         ("kiosk_sessions_total", (("outcome", "redirect"),)): 1,
         ("kiosk_tickets_today", (("business", "marriage"),)): 1,
-        ("kiosk_journal_backlog", ()): 4, ("kiosk_camera_fps", ()): 15, ("kiosk_face_pipeline_fps", ()): 8,
+        ("kiosk_journal_backlog", ()): 4, ("kiosk_journal_parked", ()): 2,
+        ("kiosk_camera_fps", ()): 15, ("kiosk_face_pipeline_fps", ()): 8,
         ("kiosk_backend_latency_seconds", (("quantile", "0.99"),)): 0.15, ("kiosk_backend_up", ()): 1,
         ("kiosk_maintenance_logged_in", ()): 0, ("kiosk_info", (("version", "0.1.0"),)): 1,
         ("kiosk_paper_tickets_left_estimate", ()): 727,

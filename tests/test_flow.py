@@ -8,8 +8,8 @@ from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
 from kiosk.flow.events import (
     AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
     ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, FaceCaptured, Finish,
-    Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterStatus, PrintFinished, QrScanned, SetLanguage,
-    SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
+    Idle, MaintenanceRequested, NewDay, PhoneCodeEntered, PinResult, PrinterStatus, PrintFinished, QrScanned,
+    SetLanguage, SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
 from kiosk.flow.effects import IssueTicket, LookupAppointment, PrintTicket, SessionEnded
 
@@ -202,6 +202,7 @@ EVENTS = st.sampled_from([
     PrintFinished(False, "paper_out"), DeviceFault("idcard"), DeviceFault("camera"), DeviceRecovered("idcard"),
     DeviceRecovered("camera"), BackendDown(), BackendUp(), PrinterStatus(False, "near_end"), PrinterStatus(True),
     SetLanguage("en"), ToggleLargeText(), MaintenanceRequested(), PinResult(True), PinResult(False),
+    NewDay(date(2026, 11, 27)),
 ])
 
 

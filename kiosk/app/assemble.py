@@ -32,6 +32,7 @@ class Assembly:
         self.app.metrics = self.metrics
         self.figures = LinkFigures(m.board, kiosk)
         kiosk.start(self.shell.post_threadsafe, **kiosk_options)
+        self.shell.watch_day()
         self.figures.start()
 
     def stop(self) -> None:

@@ -21,6 +21,11 @@ T = {
     "p99_ms": ("延迟 p99", "Latency p99"), "journal_backlog": ("待上传", "Journal backlog"),
     "journal_parked": ("搁置待处理", "Parked (needs a technician)"), "checkin": ("签到", "check-in"),
     "ticket": ("取号", "ticket"),
+    "clock": ("时钟", "Clock"), "synchronised": ("系统时间同步", "Synchronised (NTP)"),
+    "offset_s": ("比办公系统时钟", "Against the office server's clock"),
+    "adjusting": ("签到使用办公系统时间", "Stamps use the office server's time"),
+    "clock_off": ("时钟偏差过大", "clock is off"), "not_synchronised": ("时间未同步", "not synchronised"),
+    "ahead": ("快 {s} 秒", "{s} s fast"), "behind": ("慢 {s} 秒", "{s} s slow"),
     "ok": ("正常", "OK"), "near_end": ("将尽", "Near end"), "out": ("缺纸", "Out"), "open": ("打开", "Open"),
     "closed": ("关闭", "Closed"), "yes": ("是", "yes"), "no": ("否", "no"),
     "sessions": ("今日会话", "Sessions today"), "tickets": ("今日取号", "Tickets today"),
@@ -36,6 +41,11 @@ T = {
 def tr(key: str, lang: str, **kw) -> str:
     zh, en = T.get(key, (key, key))
     return (zh if lang == "zh" else en).format(**kw)
+
+
+def _known(code: str, lang: str) -> str:
+    """A code the table knows, in words; anything else (a driver's own text) as it is."""
+    return tr(code, lang) if code in T else code
 
 
 def _row(label: str, value, status: str = "ok") -> dict:
@@ -61,7 +71,7 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
     for name, d in board_snapshot.items():
         status = "unknown" if d["up"] is None else "ok" if d["up"] else "fault"
         state = tr("unknown" if d["up"] is None else "up" if d["up"] else "down", lang)
-        rows.append({**_row(tr(name, lang), state + (f" · {d['detail']}" if d["detail"] else ""), status),
+        rows.append({**_row(tr(name, lang), state + (f" · {_known(d['detail'], lang)}" if d["detail"] else ""), status),
                      "heading": True})
         info = d["info"]
         for key in ("sam_id", "fps", "face_fps", "p50_ms", "p99_ms", "journal_backlog", "journal_parked"):
@@ -79,8 +89,26 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
             if info.get("online") is not None:
                 rows.append(_row(tr("online", lang), tr("yes" if info["online"] else "no", lang),
                                  "ok" if info["online"] else "fault"))
+        if name == "clock":
+            rows += _clock_rows(info, lang)
         if d["last_error"]:
-            rows.append(_row(tr("last_error", lang), d["last_error"], "warn"))
+            rows.append(_row(tr("last_error", lang), _known(d["last_error"], lang), "warn"))
+    return rows
+
+
+def _clock_rows(info: dict, lang: str) -> list[dict]:
+    sync = info.get("synchronised") or "unknown"
+    rows = [_row(tr("synchronised", lang), tr(sync, lang) + (f" ({info['source']})" if info.get("source") else ""),
+                 {"yes": "ok", "no": "fault"}.get(sync, "unknown"))]
+    offset = info.get("offset_s")
+    if offset is None:
+        rows.append(_row(tr("offset_s", lang), tr("unknown", lang), "unknown"))
+    else:
+        # offset is server minus kiosk: negative means the kiosk runs fast
+        text = tr("ahead" if offset < 0 else "behind", lang, s=f"{abs(offset):.0f}")
+        rows.append(_row(tr("offset_s", lang), text, "fault" if info.get("adjusting") else "ok"))
+    if info.get("adjusting"):
+        rows.append(_row(tr("adjusting", lang), tr("yes", lang), "warn"))
     return rows
 
 

@@ -225,6 +225,9 @@ class LinkFigures:
         self.board.backend_latency(link.client.latency.snapshot())
         status = link.journal.status()
         self.board.journal_backlog(status["backlog"], status["oldest_pending"], status["parked"])
+        check = getattr(self.kiosk, "clock_check", None)
+        if check is not None:
+            self.board.clock_status(check.snapshot())
 
     def _sam(self) -> None:
         sam = getattr(self.kiosk.idcard, "sam_id", None)

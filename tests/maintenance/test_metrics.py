@@ -99,3 +99,27 @@ def test_bad_bind(bind, collector):
     with pytest.raises(MetricsUnavailable):
         parse_bind(bind)
     assert start_or_log(bind, collector) is None
+
+
+def test_the_clock_on_the_device_page_and_in_the_metrics():
+    from kiosk.maintenance.devices import DeviceBoard
+    from kiosk.maintenance.metrics import KioskCollector
+    from kiosk.maintenance.presenters import device_rows
+
+    board = DeviceBoard()
+    board.clock_status({"synchronised": "unknown", "source": "", "offset_s": None, "adjusting": False})
+    rows = {r["label"]: r for r in device_rows(board.snapshot(), "en")}
+    assert rows["Clock"]["status"] == "unknown" and rows["Synchronised (NTP)"]["value"] == "Unknown"
+    board.clock_status({"synchronised": "yes", "source": "chronyc", "offset_s": -600.5, "adjusting": True})
+    rows = {r["label"]: r for r in device_rows(board.snapshot(), "en")}
+    assert rows["Clock"]["status"] == "fault" and "clock is off" in rows["Clock"]["value"]
+    assert rows["Against the office server's clock"]["value"] == "600 s fast"
+    assert rows["Stamps use the office server's time"]["status"] == "warn"
+    assert "快 600 秒" in [r["value"] for r in device_rows(board.snapshot(), "zh")]
+    samples = {(s.name, tuple(sorted((k, v) for k, v in s.labels.items() if k not in ("kiosk", "office")))): s.value
+               for family in KioskCollector("k1", "441621", board).collect() for s in family.samples}
+    assert samples[("kiosk_clock_synchronised", (("state", "yes"),))] == 1
+    assert samples[("kiosk_clock_synchronised", (("state", "unknown"),))] == 0
+    assert samples[("kiosk_clock_offset_seconds", ())] == -600.5 and samples[("kiosk_clock_adjusted", ())] == 1
+    board.clock_status({"synchronised": "yes", "source": "timedatectl", "offset_s": 1.5, "adjusting": False})
+    assert board.snapshot()["clock"]["up"] is True

@@ -57,8 +57,10 @@ def kiosk_version() -> str:
         return ""
 
 
-def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: dict | None = None) -> Assembly:
-    """Build the whole kiosk for `config` (call after kivy_env.prepare)."""
+def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: dict | None = None,
+             demo_pin: str | None = None) -> Assembly:
+    """Build the whole kiosk for `config` (call after kivy_env.prepare). `demo_pin`: shown in the demo strip
+    (the PIN itself is in the demo's configuration, see bundled.demo_config)."""
     from kiosk.app.shell import Shell, timer_seconds
     from kiosk.app.wiring import bootstrap
     from kiosk.maintenance import wiring
@@ -87,7 +89,7 @@ def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: di
     if config.kiosk.demo_controls:
         from kiosk.harness.demo import DemoControls
 
-        controls = DemoControls(kiosk)
+        controls = DemoControls(kiosk, demo_pin=demo_pin)
     notifier = Notifier()
     app = KioskApp(shell, kiosk, controls, maintenance=m, notifier=notifier, entry_key=config.maintenance.entry_key)
     app.apply_settings()

@@ -81,7 +81,8 @@ class Maintenance:
         state.mkdir(parents=True, exist_ok=True)
         audit = AuditLog(state)
         auth = MaintenanceAuth(config.maintenance.pin_hash, idle_logout_s=config.maintenance.idle_logout_s,
-                               audit=audit, clock=clock, lock_file=state / "pin-lockout.json")
+                               audit=audit, clock=clock, lock_file=state / "pin-lockout.json",
+                               demo=config.kiosk.demo_controls)
         return cls(auth=auth, audit=audit, board=DeviceBoard(clock=clock),
                    counters=DailyCounters(today, state / "counters-today.json"),
                    settings=SafeSettings(state, defaults_from_config(config, walk_in_quota), audit=audit),

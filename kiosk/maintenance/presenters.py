@@ -26,6 +26,7 @@ T = {
     "adjusting": ("签到使用办公系统时间", "Stamps use the office server's time"),
     "clock_off": ("时钟偏差过大", "clock is off"), "not_synchronised": ("时间未同步", "not synchronised"),
     "ahead": ("快 {s} 秒", "{s} s fast"), "behind": ("慢 {s} 秒", "{s} s slow"),
+    "in_step": ("一致（±1 秒）", "in step (±1 s)"),
     "ok": ("正常", "OK"), "near_end": ("将尽", "Near end"), "out": ("缺纸", "Out"), "open": ("打开", "Open"),
     "closed": ("关闭", "Closed"), "yes": ("是", "yes"), "no": ("否", "no"),
     "sessions": ("今日会话", "Sessions today"), "tickets": ("今日取号", "Tickets today"),
@@ -105,7 +106,8 @@ def _clock_rows(info: dict, lang: str) -> list[dict]:
         rows.append(_row(tr("offset_s", lang), tr("unknown", lang), "unknown"))
     else:
         # offset is server minus kiosk: negative means the kiosk runs fast
-        text = tr("ahead" if offset < 0 else "behind", lang, s=f"{abs(offset):.0f}")
+        text = tr("in_step", lang) if abs(offset) < 1.5 else \
+            tr("ahead" if offset < 0 else "behind", lang, s=f"{abs(offset):.0f}")
         rows.append(_row(tr("offset_s", lang), text, "fault" if info.get("adjusting") else "ok"))
     if info.get("adjusting"):
         rows.append(_row(tr("adjusting", lang), tr("yes", lang), "warn"))

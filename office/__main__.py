@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         sys.stderr.write(f"kiosk-office-server: {e}\n")
         return 2
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+                date_header=False)    # the app dates its answers with its own clock (ServerDate)
     return 0
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from email.utils import formatdate
 from typing import Optional
 
 from fastapi import FastAPI, Header, Query, Request
@@ -87,6 +88,27 @@ def _json(status: int, body: dict, replayed: bool = False) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers={"Idempotent-Replayed": "true"} if replayed else None)
 
 
+class ServerDate:
+    """Every answer's `Date` header from the server's own clock (the one its rules use; pinned in tests and with
+    `--now`), so a kiosk can measure how far off its clock is. Pure ASGI: no per-request task. Run uvicorn with
+    `date_header=False`; if not, this one comes last and kiosks read the last."""
+
+    def __init__(self, app, clock):
+        self.app, self.clock = app, clock
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def dated(message):
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                headers.append((b"date", formatdate(self.clock().timestamp(), usegmt=True).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+        await self.app(scope, receive, dated)
+
+
 def create_app(backend: OfficeBackend) -> FastAPI:
     # POSTs are `async`: their work is a short SQLite write that is serialised anyway, so it runs on the event
     # loop (no thread hop), and POSTs that arrive together share one commit (p99 under 50 concurrent kiosks).
@@ -94,6 +116,7 @@ def create_app(backend: OfficeBackend) -> FastAPI:
     app = FastAPI(title="Heyuan marriage registration office API", version="1",
                   description="Reference office server: appointments, check-in, queue tickets, 全城通办 report.")
     writes = GroupCommit(backend)
+    app.add_middleware(ServerDate, clock=backend.clock)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):

@@ -10,6 +10,8 @@ one each, before `mode` applies again):
   error_before    answer 500 without forwarding (nothing applied)
   blackhole       accept and never answer
   reset           close every connection as soon as it is accepted
+Besides, any request holding the bytes `poison` is answered 500 without being forwarded, whatever the mode
+(one request the server keeps failing on while it serves the others).
 """
 from __future__ import annotations
 
@@ -53,6 +55,7 @@ class FaultProxy:
         self.upstream_port, self.delay_s = upstream_port, delay_s
         self.mode = mode
         self.script: list[str] = []
+        self.poison: bytes | None = None
         self.forwarded = self.requests = 0
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
@@ -102,6 +105,8 @@ class FaultProxy:
                 if request is None:
                     return
                 mode = self._next_mode()
+                if self.poison and self.poison in request:
+                    mode = "error_before"
                 if mode == "reset":
                     _abort(client)
                     return

@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 
 from kiosk.config import OfficeConfig
 from kiosk.domain.hukou import hukou_of
-from kiosk.services.checkin_rules import checkin_problem, code_digest, normalise_id
+from kiosk.services.checkin_rules import CLOCK_TOLERANCE, checkin_problem, code_digest, normalise_id
 from office.clock import CHINA, Clock
 from office.errors import ApiError
 from office.store import Store
 
-CLOCK_SKEW = timedelta(minutes=10)       # a kiosk's stated time may run this far ahead of ours
+CLOCK_SKEW = CLOCK_TOLERANCE             # a kiosk's stated time may run this far ahead of ours
 PHONE_ATTEMPTS, PHONE_LOCKOUT_S = 5, 900  # wrong codes per phone before a lockout
 
 

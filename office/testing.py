@@ -31,7 +31,7 @@ def serve_in_thread(db: Path | str, clock, seed: str | None = "demo", port: int 
 
     app, backend = build(db, clock, seed, offices_dir)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical",
-                                           access_log=False, timeout_graceful_shutdown=1))
+                                           access_log=False, timeout_graceful_shutdown=1, date_header=False))
     thread = threading.Thread(target=server.run, name="office-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

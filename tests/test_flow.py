@@ -9,8 +9,8 @@ from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
 from kiosk.flow.events import (
     AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
     ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, FaceCaptured, Finish,
-    Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished, QrScanned, SetLanguage,
-    SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
+    Idle, MaintenanceRequested, NewDay, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished, QrScanned,
+    SetLanguage, SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
 from kiosk.flow.effects import IssueTicket, LookupAppointment, PrintTicket, SessionEnded
 
@@ -212,6 +212,7 @@ EVENTS = st.sampled_from([
     PrintFinished(False, "paper_out"), DeviceFault("idcard"), DeviceFault("camera"), DeviceRecovered("idcard"),
     DeviceRecovered("camera"), BackendDown(), BackendUp(), PrinterReport(False, "near_end"), PrinterReport(True),
     SetLanguage("en"), ToggleLargeText(), MaintenanceRequested(), PinResult(True), PinResult(False),
+    NewDay(date(2026, 11, 27)),
 ])
 
 

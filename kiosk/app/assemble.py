@@ -33,6 +33,7 @@ class Assembly:
         self.app.metrics = self.metrics
         self.figures = LinkFigures(m.board, kiosk)
         kiosk.start(self.shell.post_threadsafe, **kiosk_options)
+        self.shell.watch_day()
         self.figures.start()
 
     def stop(self) -> None:
@@ -66,15 +67,14 @@ def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: di
     from kiosk.maintenance import wiring
     from kiosk.maintenance.logs import KnownNames
     from kiosk.maintenance.sdnotify import Notifier
-    from kiosk.services.backend_status import local_now
     from kiosk.services.memory import give_back_after_sessions
     from kiosk.ui.app import ClockScheduler, KioskApp
 
     kiosk = bootstrap(config)
     if camera_options:
         kiosk.camera_options = camera_options
-    shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config),
-                  today=lambda: local_now().date())
+    now = kiosk.clock_check.now          # the kiosk's clock, server-adjusted when it is off
+    shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config), today=lambda: now().date())
     give_back_after_sessions(shell)
     holder: dict[str, Assembly] = {}
 
@@ -84,7 +84,7 @@ def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: di
         holder["a"].restart_asked = True
         Clock.schedule_once(lambda dt: holder["a"].app.stop(), 0)
 
-    m = wiring.wire(kiosk, shell, today=lambda: local_now().date(), names=names or KnownNames(), recent=recent,
+    m = wiring.wire(kiosk, shell, today=lambda: now().date(), names=names or KnownNames(), recent=recent,
                     restart=ask_restart)
     controls = demo_controls(kiosk) if demo_controls is not None and config.kiosk.demo_controls else None
     notifier = Notifier()

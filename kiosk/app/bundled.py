@@ -56,18 +56,29 @@ def stop_bundled_server(proc: subprocess.Popen, db_dir: Path) -> None:
     shutil.rmtree(db_dir, ignore_errors=True)
 
 
-def demo_config(config: KioskConfig, ticket_pngs: bool = True) -> KioskConfig:
+def tickets_dir(config: KioskConfig) -> Path:
+    """Where the demo's printer simulator saves each printed ticket as a PNG."""
+    return config.state_dir / "tickets"
+
+
+def demo_config(config: KioskConfig, ticket_pngs: bool = True, demo_pin: str | None = None) -> KioskConfig:
     """Simulators for every device (printed tickets rendered to PNGs in <state_dir>/tickets), the bundled server
-    and the demo strip."""
+    and the demo strip. With `demo_pin`, that PIN (this run's, from pin.new_demo_pin) opens the technician side
+    instead of the configured one; it exists only in this in-memory copy of the configuration."""
     devices = dict(SIM_DEVICES)
     if ticket_pngs:
-        devices["printer"] = f"sim://printer?out={config.state_dir / 'tickets'}"
+        devices["printer"] = f"sim://printer?out={tickets_dir(config)}"
+    maintenance = {"metrics_bind": "127.0.0.1:0"}
+    if demo_pin is not None:
+        from kiosk.maintenance.pin import DEMO_LOG2_N, hash_pin
+
+        maintenance["pin_hash"] = hash_pin(demo_pin, log2_n=DEMO_LOG2_N)
     return config.model_copy(update={
         "devices": config.devices.model_copy(update=devices),
         "backend": config.backend.model_copy(update={"start_bundled": True}),
         "kiosk": config.kiosk.model_copy(update={"demo_controls": True}),
         # a desktop demo must not fight a real kiosk (or another demo) for the metrics port
-        "maintenance": config.maintenance.model_copy(update={"metrics_bind": "127.0.0.1:0"}),
+        "maintenance": config.maintenance.model_copy(update=maintenance),
     })
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Callable, Protocol
 
 from kiosk.flow import Flow, FlowEnv, Session, State, step, timer_for
-from kiosk.flow.events import Event, Idle
+from kiosk.flow.events import Event, Idle, NewDay
 from kiosk.flow.effects import Effect, SessionEnded
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class Shell:
     def __init__(self, env: FlowEnv, effects: EffectPort, scheduler: Scheduler, seconds: dict[str, float],
                  workers: int = 3, today: Callable[[], date] | None = None):
         self.env, self.effects, self.scheduler, self.seconds = env, effects, scheduler, seconds
-        self.today = today                  # refreshes env.today between sessions (a kiosk runs for days)
+        self.today = today                  # the local date, read at every event (a kiosk runs for days)
         self.flow = Flow(session=Session(language=env.languages[0]))
         self.listeners: list[Callable[[Flow, Flow, Event], None]] = []
         # Every event and effect, in order (the maintenance counters, device board and log masking).
@@ -55,19 +55,18 @@ class Shell:
         self._pending = 0
         self._lock = threading.Lock()
         self._timer: tuple[type, float, Handle] | None = None
+        self._day_watch: Handle | None = None
 
     # --- events ---------------------------------------------------------------------------------------------
     def post(self, event: Event) -> None:
-        """Main thread only: one step of the machine, then effects, timers and listeners."""
+        """Main thread only: one step of the machine, then effects, timers and listeners. The date is read now,
+        so the first event of a day (after a quiet night) is decided with that day's date."""
+        if not isinstance(event, NewDay):
+            self.check_day()
         self._observe(event)
         old = self.flow
         new, effects = step(old, event, self.env)
         self.flow = new
-        if self.today is not None and new.state == State.ATTRACT and new.state != old.state:
-            day = self.today()
-            if day != self.env.today:   # a new day: bookings used yesterday are not replays today
-                self.env = replace(self.env, today=day)
-                self.flow = new = replace(new, status=replace(new.status, used_tokens=frozenset()))
         if new.state != old.state or isinstance(event, Idle):
             self._arm_timer(new.state)
         for listener in list(self.listeners):
@@ -79,6 +78,26 @@ class Shell:
             if isinstance(effect, SessionEnded):
                 _wipe_faces(old.session.faces)
             self._submit(effect)
+
+    def check_day(self) -> bool:
+        """Main thread: if the local date changed, take it into the flow's env and post NewDay (the flow and the
+        observers reset the day's state). True when it did."""
+        if self.today is None:
+            return False
+        day = self.today()
+        if day == self.env.today:
+            return False
+        self.env = replace(self.env, today=day)
+        self.post(NewDay(day))
+        return True
+
+    def watch_day(self, every_s: float = 30.0) -> None:
+        """While nothing happens (a quiet night), still notice the new day: checked every `every_s`."""
+        def tick():
+            self.check_day()
+            self._day_watch = self.scheduler.later(every_s, tick)
+        if self._day_watch is None and self.today is not None:
+            self._day_watch = self.scheduler.later(every_s, tick)
 
     def _observe(self, item) -> None:
         for observer in list(self.observers):
@@ -155,6 +174,9 @@ class Shell:
     def close(self) -> None:
         if self._timer is not None:
             self._timer[2].cancel()
+        if self._day_watch is not None:
+            self._day_watch.cancel()
+            self._day_watch = None
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 

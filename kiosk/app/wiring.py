@@ -54,6 +54,7 @@ class Kiosk:
     runner: object
     face_engine: object | None = None
     face_engine_error: str = ""
+    clock_check: object | None = None     # kiosk.services.clock_check.ClockCheck: the time the kiosk states
     camera_options: dict = field(default_factory=dict)
     _sink: Sink | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -74,6 +75,7 @@ class Kiosk:
                 sink(ev.DeviceFault(name, type(e).__name__))
         self.link.start()
         self._spawn(self._probe_backend, probe_s)
+        self._spawn(self._probe_clock, 300.0)
         self._spawn(self._probe_printer, 15.0)
         self._spawn(self._load_face_engine)
         self._spawn(self._warm_up_ticket_fonts)
@@ -125,6 +127,18 @@ class Kiosk:
             except Exception:
                 pass  # the client has reported the failure to BackendStatus
             self._stop.wait(every_s)
+
+    def _probe_clock(self, every_s: float) -> None:
+        """Is the operating system's clock synchronised? (timedatectl / chronyc; a subprocess, so a thread)"""
+        if self.clock_check is None or self._stop.wait(START_QUIET_S):
+            return
+        while True:
+            try:
+                self.clock_check.probe_system()
+            except Exception as e:
+                log.info("clock synchronisation not read: %s", type(e).__name__)
+            if self._stop.wait(every_s):
+                return
 
     def _probe_printer(self, every_s: float) -> None:
         """The printer's state for the maintenance screen and alerts (paper out is also caught per job)."""
@@ -200,6 +214,7 @@ def _create(kind: str, url: str, **options):
 def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
     """Build the kiosk from its configuration (no device I/O, no network until start())."""
     from kiosk.domain.ticket import offline_share
+    from kiosk.services.clock_check import ClockCheck
     from kiosk.services.effects import EffectRunner
     from kiosk.services.office_link import OfficeLink
 
@@ -214,6 +229,8 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
         except ValueError as e:
             from kiosk.config import ConfigError
             raise ConfigError("config", "kiosk.offline_share", f"{business}: {e}") from None
+    check = ClockCheck(clock)         # from here on, `clock` is the time the kiosk states (server-adjusted if off)
+    clock = check.now
     today = clock().date()
     policy = load_policy(config.kiosk.policy, on=today)
     policies = load_policies() if config.kiosk.policy == "auto" else ()   # the flow picks by the day it decides on
@@ -227,7 +244,8 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
     holder: dict = {}
     link = OfficeLink.from_config(config, office, on_change=lambda up, reason: holder["kiosk"].backend_changed(up, reason),
                                   clock=clock)
+    link.client.on_date = check.observe_date
     runner = EffectRunner(link, printer, office, policy, clock)
-    kiosk = Kiosk(config, env, office, idcard, scanner, printer, d.camera, link, runner)
+    kiosk = Kiosk(config, env, office, idcard, scanner, printer, d.camera, link, runner, clock_check=check)
     holder["kiosk"] = kiosk
     return kiosk

@@ -6,7 +6,7 @@ import argparse
 import atexit
 import sys
 
-from kiosk.app.bundled import demo_config, start_bundled_server, stop_bundled_server, with_backend
+from kiosk.app.bundled import demo_config, start_bundled_server, stop_bundled_server, tickets_dir, with_backend
 from kiosk.config import DEFAULT_CONFIG, ConfigError, KioskConfig, load_kiosk_config
 
 
@@ -26,10 +26,18 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         sys.stderr.write(f"kiosk: configuration error: {e}\n")
         return 2
+    demo_pin = None
     if args.demo:
-        config = demo_config(config)
+        from kiosk.maintenance.pin import new_demo_pin
+
+        demo_pin = new_demo_pin()
+        config = demo_config(config, demo_pin=demo_pin)
     state_dir = config.state_dir
     state_dir.mkdir(parents=True, exist_ok=True)
+    if demo_pin is not None:
+        print(f"kiosk demo: technician side — tap the office name on the start screen 5 times, PIN {demo_pin}"
+              " (this run only)\n"
+              f"kiosk demo: printed tickets are saved as PNG files in {tickets_dir(config)}", flush=True)
 
     from kiosk.ui import kivy_env
 
@@ -54,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.errors import KioskError
 
     try:
-        return run_kiosk(config, run_for=args.run_for)
+        return run_kiosk(config, run_for=args.run_for, demo_pin=demo_pin)
     except ConfigError as e:
         sys.stderr.write(f"kiosk: configuration error: {e}\n")
         return 2
@@ -69,14 +77,15 @@ def main(argv: list[str] | None = None) -> int:
 EXIT_RESTART = 75   # a technician asked for a restart: non-zero, so systemd (Restart=always) starts a fresh kiosk
 
 
-def run_kiosk(config: KioskConfig, run_for: float = 0) -> int:
+def run_kiosk(config: KioskConfig, run_for: float = 0, demo_pin: str | None = None) -> int:
     from kiosk.app.assemble import assemble
     from kiosk.maintenance.logs import setup_logging
 
     from kiosk.harness.demo import DemoControls
 
     names, recent = setup_logging()
-    a = assemble(config, names=names, recent=recent, demo_controls=DemoControls)
+    a = assemble(config, names=names, recent=recent,
+                 demo_controls=lambda kiosk: DemoControls(kiosk, demo_pin=demo_pin))
     if run_for:
         from kivy.clock import Clock
         Clock.schedule_once(lambda dt: a.app.stop(), run_for)

@@ -3,6 +3,7 @@ flow asks the shell to do (effects). Plain frozen data; the shell turns effects 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 
@@ -162,6 +163,13 @@ class BackendUp(Event):
 class PrinterReport(Event):
     ok: bool
     problem: str = ""
+
+
+@dataclass(frozen=True)
+class NewDay(Event):
+    """The local date changed (the shell's clock, read at each event and by its day watch while idle): the day's
+    state starts afresh."""
+    day: date
 
 
 @dataclass(frozen=True)

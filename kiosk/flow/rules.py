@@ -235,6 +235,11 @@ def printer_status(f, e, env):
     return _status(f, printer_ok=e.ok, printer_problem="" if e.ok else e.problem), ()
 
 
+def new_day(f, e, env):
+    # Booking codes used yesterday are no replays today (yesterday's bookings are refused as not for today anyway).
+    return _status(f, used_tokens=frozenset()), ()
+
+
 def pin_rejected(f, e, env):
     return with_session(f, notice="pin_rejected"), ()
 

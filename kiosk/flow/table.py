@@ -13,7 +13,7 @@ from kiosk.domain.party import party_from_card
 from kiosk.flow.events import (
     AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
     ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, Event, FaceCaptured,
-    Finish, Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished, QrScanned,
+    Finish, Idle, MaintenanceRequested, NewDay, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished, QrScanned,
     SetLanguage, SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
 from kiosk.flow.effects import Effect, SessionEnded
@@ -24,7 +24,7 @@ from kiosk.flow.rules import (
     scan_booking, scan_booking_from_start, lookup_by_phone, find_by_card, store_appointment, booked_elsewhere,
     store_appointment_and_decide, continue_as_walk_in, not_found, remember_card_and_look_up, refuse_card,
     store_card, forget_cards, set_consent, add_face, request_ticket, print_ticket, ticket_refused,
-    note_print_problem, device_down, device_up, backend, printer_status, pin_rejected, AFTER_CARD, AFTER_ACCEPT,
+    note_print_problem, device_down, device_up, backend, printer_status, pin_rejected, new_day, AFTER_CARD, AFTER_ACCEPT,
     AFTER_FACE, BACK_FROM_CARD,
 )
 from kiosk.flow.state import (  # noqa: F401 (re-exported: the shell and tests import them from here)
@@ -125,6 +125,7 @@ TRANSITIONS: tuple[T, ...] = (
     T(ANY, BackendDown, STAY, None, backend(False)),
     T(ANY, BackendUp, STAY, None, backend(True)),
     T(ANY, PrinterReport, STAY, None, printer_status),
+    T(ANY, NewDay, STAY, None, new_day),
 )
 
 

@@ -8,10 +8,11 @@ from kiosk.services.backend_status import local_now
 
 
 class DemoControls:
-    def __init__(self, kiosk, booking_index: int = 0):
+    def __init__(self, kiosk, booking_index: int = 0, demo_pin: str | None = None):
         from office.seed import card_fields, seeded_bookings
 
         self.kiosk = kiosk
+        self.demo_pin = demo_pin          # this run's technician PIN, shown in the strip
         now = local_now()
         office = kiosk.office
         bookings = seeded_bookings(office.code, now.date(), now, office.opening_hours)

@@ -32,6 +32,9 @@ class Journey:
         self.shots_dir: Path | None = None          # a screenshot after every step (--shots DIR)
         self.control_hits: int | None = None
         self.people = None                          # who comes to the kiosk (kiosk.harness.scenarios.TodaysPeople)
+        self.demo_pin: str | None = None            # this run's technician PIN, as `kiosk --demo` has one
+        self.maintenance = None                     # the maintenance core (audit log, pages' data)
+        self.notes: dict = {}                       # what a scenario found, for the result
         shell.listeners.append(self._seen)
 
     def close(self) -> None:
@@ -180,20 +183,25 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
     from kiosk.harness.headless import run_headless
     from kiosk.harness.scenarios import SCENARIOS, TodaysPeople
 
+    from kiosk.maintenance.pin import new_demo_pin
+
     state_dir = Path(tempfile.mkdtemp(prefix="kiosk-journey-"))
     base = load_kiosk_config()
     base = base.model_copy(update={"kiosk": base.kiosk.model_copy(update={"state_dir": str(state_dir)})})
-    config = demo_config(base, ticket_pngs=name == "demo-strip")
+    demo_pin = new_demo_pin()                          # as `kiosk --demo` does
+    config = demo_config(base, ticket_pngs=name == "demo-strip", demo_pin=demo_pin)
     proc, url, db_dir = start_bundled_server(state_dir)
     result = {"scenario": name, "states": [], "ticket": None, "touches": 0, "machine_time_s": 0.0, "ok": False}
     assembly = None
     try:
         config = with_backend(config, url)
-        assembly = assemble(config, camera_options={"fps": camera_fps}, demo_controls=DemoControls)
+        assembly = assemble(config, camera_options={"fps": camera_fps},
+                            demo_controls=lambda kiosk: DemoControls(kiosk, demo_pin=demo_pin))
         app, shell, kiosk, controls = assembly.app, assembly.shell, assembly.kiosk, assembly.controls
         maintenance = assembly.maintenance
         journey = Journey(app, shell, kiosk, controls)
         journey.people = TodaysPeople()
+        journey.demo_pin, journey.maintenance = demo_pin, maintenance
         journey.privacy_files = list(privacy_files)
         journey.shots_dir = shots_dir
         assembly.start(probe_s=1.0)
@@ -212,6 +220,8 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
         if error is not None:
             result["error"] = str(error)
         result["steps"] = journey.steps
+        if journey.notes:
+            result["notes"] = journey.notes
         snap = maintenance.counters.snapshot()        # what the maintenance screen and the metrics count
         result["counters"] = {k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects")}
         result["effects_s"] = dict(kiosk.runner.timings)

@@ -87,6 +87,34 @@ def demo_strip(j: Journey):
 
 
 @scenario
+def demo_technician(j: Journey):
+    """The README's technician tour in the demo: five taps on the office name, this run's demo PIN, every
+    maintenance page, log out."""
+    attract = j.app.sm.get_screen("attract")
+
+    def five_taps():
+        for _ in range(5):
+            attract.ids.office.dispatch("on_press")
+            attract.ids.office.dispatch("on_release")
+    yield from j.step("five taps on the office name", five_taps, "maintenance_login", machine=False)
+    j.app.sm.get_screen("maintenance_login").ids.keypad.value = j.demo_pin
+    yield from j.touch("login", "maintenance", timeout=20)
+    home = j.app.sm.get_screen("maintenance")
+    shown = {}
+    for tab in ("devices", "selftest", "counters", "logs", "settings", "journal", "report"):
+        button = home.ids["tab_" + tab]
+        button.dispatch("on_press")
+        button.dispatch("on_release")
+        page = home.current_page()
+        yield Until(lambda: home.ids.pages.current == page.name and not page.loading, 10, f"page {tab}")
+        shown[tab] = page.name
+    j.notes["pages"] = shown
+    j.notes["audit"] = [(e["action"], e["details"].get("demo")) for e in j.maintenance.audit.entries()]
+    j.expect(("login", True) in j.notes["audit"], f"demo login not audited: {j.notes['audit']}")
+    yield from j.touch("leave", "attract")
+
+
+@scenario
 def walk_in(j: Journey):
     a, b = j.people.cards(j.people.booking(_other_office(j)))   # a couple from another county: city-wide service
     yield from j.touch("start", "service_menu")

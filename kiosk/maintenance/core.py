@@ -37,6 +37,17 @@ class JournalReplay(Protocol):
     def __call__(self) -> dict: ...
 
 
+class ParkedJournal(Protocol):
+    """Journal entries the forwarder parked (the server kept failing on them, or refused them after the applicant
+    was served): listed without personal data, sent again or given up by a technician."""
+
+    def parked(self) -> list[dict]: ...
+
+    def retry(self, key: str) -> bool: ...
+
+    def discard(self, key: str) -> bool: ...
+
+
 @dataclass(frozen=True)
 class SelfTestResult:
     device: str
@@ -55,12 +66,13 @@ class Maintenance:
                  settings: SafeSettings, recent: RecentLines | None = None, office: str = "",
                  report_source: reports.ReportSource | None = None, export_dir: Path | None = None,
                  self_tests: dict[str, SelfTest] | None = None, replay: JournalReplay | None = None,
-                 restart: Callable[[], None] | None = None, monotonic: Callable[[], float] = time.monotonic):
+                 parked: ParkedJournal | None = None, restart: Callable[[], None] | None = None, monotonic: Callable[[], float] = time.monotonic):
         self.auth, self.audit, self.board, self.counters = auth, audit, board, counters
         self.settings, self.recent, self.office = settings, recent or RecentLines(), office
         self.report_source, self.export_dir = report_source, export_dir
         self.self_tests = dict(self_tests or {})
         self.replay, self.restart_fn, self.monotonic = replay, restart, monotonic
+        self.parked = parked
 
     @classmethod
     def from_config(cls, config, *, clock=time.time, today: Callable[[], date], walk_in_quota: int | None = None,
@@ -69,7 +81,8 @@ class Maintenance:
         state.mkdir(parents=True, exist_ok=True)
         audit = AuditLog(state)
         auth = MaintenanceAuth(config.maintenance.pin_hash, idle_logout_s=config.maintenance.idle_logout_s,
-                               audit=audit, clock=clock, lock_file=state / "pin-lockout.json")
+                               audit=audit, clock=clock, lock_file=state / "pin-lockout.json",
+                               demo=config.kiosk.demo_controls)
         return cls(auth=auth, audit=audit, board=DeviceBoard(clock=clock),
                    counters=DailyCounters(today, state / "counters-today.json"),
                    settings=SafeSettings(state, defaults_from_config(config, walk_in_quota), audit=audit),
@@ -120,6 +133,29 @@ class Maintenance:
         outcome = self.replay() if self.replay else {"error": "not_available"}
         self.audit.record("journal_replay", **{k: v for k, v in outcome.items() if isinstance(v, (int, str))})
         return outcome
+
+    def parked_entries(self) -> list[dict]:
+        self._require()
+        return self.parked.parked() if self.parked else []
+
+    def retry_parked(self, key: str) -> bool:
+        """Send a parked entry again (same Idempotency-Key: the server applies it once at most)."""
+        return self._settle_parked("journal_retry", key)
+
+    def discard_parked(self, key: str) -> bool:
+        """Give a parked entry up: it is never sent; the audit log keeps who did it and why it was parked."""
+        return self._settle_parked("journal_discard", key)
+
+    def _settle_parked(self, action: str, key: str) -> bool:
+        self._require()
+        if self.parked is None:
+            return False
+        entry = next((e for e in self.parked.parked() if e["key"] == key), None)
+        done = entry is not None and (self.parked.retry(key) if action == "journal_retry"
+                                      else self.parked.discard(key))
+        self.audit.record(action, entry=key[:12], done=done,
+                          **({k: entry[k] for k in ("kind", "reason", "failures")} if entry else {}))
+        return done
 
     def citywide_report(self, start: str, end: str, *, records=None, export: bool = True) -> dict:
         """Fetch from the office API (or compute from `records`), export CSV + PNG, audit; returns

@@ -64,10 +64,12 @@ class DailyCounters:
         tmp.write_text(json.dumps(data, ensure_ascii=False))
         os.replace(tmp, self.path)
 
-    def _roll(self) -> None:
+    def _roll(self) -> bool:
         day = self._today_fn().isoformat()
-        if day != self.day:
-            self.day, self.today = day, _blank()
+        if day == self.day:
+            return False
+        self.day, self.today = day, _blank()
+        return True
 
     def _add(self, kind: str, key: str, n: int = 1) -> None:
         self.today[kind][key] += n
@@ -77,10 +79,9 @@ class DailyCounters:
     def observe(self, item) -> None:
         """Any flow effect or event; the ones that matter are counted, the rest ignored."""
         with self._lock:
-            self._roll()
-            if not self._count(item):
-                return
-            self._save()
+            rolled = self._roll()             # a new day (the shell's NewDay at midnight, or the first event after)
+            if self._count(item) or rolled:
+                self._save()
 
     def _count(self, item) -> bool:
         if isinstance(item, fx.SessionEnded):

@@ -114,8 +114,26 @@ class DeviceBoard:
             with self._lock:
                 self._dev("backend").last_error = snapshot["last_error"]
 
-    def journal_backlog(self, backlog: int, oldest_pending: str | None = None) -> None:
-        self.set_info("backend", journal_backlog=backlog, oldest_pending=oldest_pending)
+    def journal_backlog(self, backlog: int, oldest_pending: str | None = None, parked: int | None = None) -> None:
+        self.set_info("backend", journal_backlog=backlog, oldest_pending=oldest_pending,
+                      **({} if parked is None else {"journal_parked": parked}))
+
+    def clock_status(self, snapshot: dict) -> None:
+        """ClockCheck.snapshot(): OS synchronisation and the offset from the office server's clock. Shown as one
+        more row on the device page: a fault while the kiosk corrects its stamps or the OS says not synchronised."""
+        with self._lock:
+            d = self._dev("clock")
+            d.info.update({k: snapshot.get(k) for k in ("synchronised", "source", "offset_s", "adjusting",
+                                                         "tolerance_s")})
+            known = snapshot.get("offset_s") is not None or snapshot.get("synchronised") in ("yes", "no")
+            if not known:
+                return
+            if snapshot.get("adjusting"):
+                self._set("clock", False, "clock_off")
+            elif snapshot.get("synchronised") == "no":
+                self._set("clock", False, "not_synchronised")
+            else:
+                self._set("clock", True)
 
     # -- reading -----------------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, dict]:

@@ -26,6 +26,7 @@ METRIC_NAMES = (
     "kiosk_info", "kiosk_device_up", "kiosk_device_faults_total", "kiosk_printer_paper_state",
     "kiosk_printer_cover_open", "kiosk_tickets_total", "kiosk_checkins_total", "kiosk_redirects_total",
     "kiosk_sessions_total", "kiosk_tickets_today", "kiosk_print_failures_total", "kiosk_journal_backlog",
+    "kiosk_journal_parked", "kiosk_clock_synchronised", "kiosk_clock_offset_seconds", "kiosk_clock_adjusted",
     "kiosk_camera_fps", "kiosk_face_pipeline_fps", "kiosk_backend_latency_seconds", "kiosk_backend_up",
     "kiosk_paper_tickets_left_estimate", "kiosk_maintenance_logged_in",
 )
@@ -100,12 +101,18 @@ class KioskCollector:
             g = self._family(GaugeMetricFamily, "kiosk_journal_backlog", "Journal entries not yet accepted upstream.")
             g.add_metric(base, info["journal_backlog"])
             yield g
+        if info.get("journal_parked") is not None:
+            g = self._family(GaugeMetricFamily, "kiosk_journal_parked",
+                             "Journal entries parked for a technician (the server kept failing on or refused them).")
+            g.add_metric(base, info["journal_parked"])
+            yield g
         lat = self._family(GaugeMetricFamily, "kiosk_backend_latency_seconds", "Office API latency (rolling).",
                            ("quantile",))
         for q, key in (("0.5", "p50_ms"), ("0.99", "p99_ms")):
             if info.get(key) is not None:
                 lat.add_metric([*base, q], info[key] / 1000)
         yield lat
+        yield from self._clock(base, snap.get("clock", {}).get("info", {}))
         camera = snap.get("camera", {}).get("info", {})
         for key, name, doc in (("fps", "kiosk_camera_fps", "Camera frames per second."),
                                ("face_fps", "kiosk_face_pipeline_fps", "Face pipeline frames analysed per second.")):
@@ -113,6 +120,23 @@ class KioskCollector:
                 g = self._family(GaugeMetricFamily, name, doc)
                 g.add_metric(base, camera[key])
                 yield g
+
+    def _clock(self, base, info: dict):
+        sync = self._family(GaugeMetricFamily, "kiosk_clock_synchronised",
+                            "1 for the OS clock's synchronisation state (timedatectl/chronyc; unknown without them).",
+                            ("state",))
+        for state in ("yes", "no", "unknown"):
+            sync.add_metric([*base, state], 1 if (info.get("synchronised") or "unknown") == state else 0)
+        yield sync
+        if info.get("offset_s") is not None:
+            g = self._family(GaugeMetricFamily, "kiosk_clock_offset_seconds",
+                             "Office server's clock minus the kiosk's, from the Date header (negative: kiosk fast).")
+            g.add_metric(base, info["offset_s"])
+            yield g
+            g = self._family(GaugeMetricFamily, "kiosk_clock_adjusted",
+                             "1 while the kiosk stamps check-ins with the server-adjusted time (its clock is off).")
+            g.add_metric(base, 1 if info.get("adjusting") else 0)
+            yield g
 
     def _counts(self, base):
         life = self.counters.lifetime_counts()

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import os
+import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ FREE_ATTEMPTS = 5              # wrong PINs before the first lockout
 FIRST_DELAY_S, MAX_DELAY_S = 30.0, 3600.0
 
 
+DEMO_LOG2_N = 10               # the demo's throw-away PIN: held in memory for one run, no need for a slow hash
+
+
 class PinFormatError(KioskError):
     """A PIN that may not be set (too short, not digits) or a pin_hash string that is not ours."""
 
@@ -34,6 +38,18 @@ def check_pin_format(pin: str) -> None:
         raise PinFormatError(f"a PIN is {MIN_PIN} to {MAX_PIN} digits")
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
         raise PinFormatError("the PIN is too easy to guess (one digit repeated, or a run)")
+
+
+def new_demo_pin() -> str:
+    """A fresh random 6-digit PIN for one `kiosk --demo` run (printed at start, shown in the demo strip). It is
+    never written anywhere, so no kiosk outside that run can accept it."""
+    while True:
+        pin = f"{secrets.randbelow(10 ** MIN_PIN):0{MIN_PIN}d}"
+        try:
+            check_pin_format(pin)
+            return pin
+        except PinFormatError:
+            continue
 
 
 def _b64(raw: bytes) -> str:
@@ -98,8 +114,9 @@ class MaintenanceAuth:
     `lock_file` so pulling the plug does not reset it."""
 
     def __init__(self, pin_hash: str, *, idle_logout_s: float, audit: AuditSink | None = None,
-                 clock: Callable[[], float] = time.time, lock_file: Path | None = None):
+                 clock: Callable[[], float] = time.time, lock_file: Path | None = None, demo: bool = False):
         self.pin_hash = pin_hash.strip()
+        self.demo = demo               # the demo's PIN: logins are audited like any other, marked demo
         if self.pin_hash:
             parse_hash(self.pin_hash)  # a broken hash is a config error, found at start-up, not at the first login
         self.idle_logout_s = idle_logout_s
@@ -150,7 +167,7 @@ class MaintenanceAuth:
             self.failures, self.locked_until = 0, 0.0
             self._save()
             self.session_started = self.last_activity = self.clock()
-            self.audit.record("login")
+            self.audit.record("login", **({"demo": True} if self.demo else {}))
             return LoginResult(True)
         self.failures += 1
         delay = lockout_delay(self.failures)

@@ -19,6 +19,14 @@ T = {
     "cover_open": ("上盖", "Cover"), "online": ("联机", "Online"), "fps": ("帧率", "Frame rate"),
     "face_fps": ("人脸处理速率", "Face pipeline rate"), "p50_ms": ("延迟 p50", "Latency p50"),
     "p99_ms": ("延迟 p99", "Latency p99"), "journal_backlog": ("待上传", "Journal backlog"),
+    "journal_parked": ("搁置待处理", "Parked (needs a technician)"), "checkin": ("签到", "check-in"),
+    "ticket": ("取号", "ticket"),
+    "clock": ("时钟", "Clock"), "synchronised": ("系统时间同步", "Synchronised (NTP)"),
+    "offset_s": ("比办公系统时钟", "Against the office server's clock"),
+    "adjusting": ("签到使用办公系统时间", "Stamps use the office server's time"),
+    "clock_off": ("时钟偏差过大", "clock is off"), "not_synchronised": ("时间未同步", "not synchronised"),
+    "ahead": ("快 {s} 秒", "{s} s fast"), "behind": ("慢 {s} 秒", "{s} s slow"),
+    "in_step": ("一致（±1 秒）", "in step (±1 s)"),
     "ok": ("正常", "OK"), "near_end": ("将尽", "Near end"), "out": ("缺纸", "Out"), "open": ("打开", "Open"),
     "closed": ("关闭", "Closed"), "yes": ("是", "yes"), "no": ("否", "no"),
     "sessions": ("今日会话", "Sessions today"), "tickets": ("今日取号", "Tickets today"),
@@ -34,6 +42,11 @@ T = {
 def tr(key: str, lang: str, **kw) -> str:
     zh, en = T.get(key, (key, key))
     return (zh if lang == "zh" else en).format(**kw)
+
+
+def _known(code: str, lang: str) -> str:
+    """A code the table knows, in words; anything else (a driver's own text) as it is."""
+    return tr(code, lang) if code in T else code
 
 
 def _row(label: str, value, status: str = "ok") -> dict:
@@ -59,12 +72,12 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
     for name, d in board_snapshot.items():
         status = "unknown" if d["up"] is None else "ok" if d["up"] else "fault"
         state = tr("unknown" if d["up"] is None else "up" if d["up"] else "down", lang)
-        rows.append({**_row(tr(name, lang), state + (f" · {d['detail']}" if d["detail"] else ""), status),
+        rows.append({**_row(tr(name, lang), state + (f" · {_known(d['detail'], lang)}" if d["detail"] else ""), status),
                      "heading": True})
         info = d["info"]
-        for key in ("sam_id", "fps", "face_fps", "p50_ms", "p99_ms", "journal_backlog"):
+        for key in ("sam_id", "fps", "face_fps", "p50_ms", "p99_ms", "journal_backlog", "journal_parked"):
             if info.get(key) is not None:
-                warn = key == "journal_backlog" and info[key] > 0
+                warn = key in ("journal_backlog", "journal_parked") and info[key] > 0
                 unit = " ms" if key.endswith("_ms") else ""
                 rows.append(_row(tr(key, lang), f"{info[key]}{unit}", "warn" if warn else "ok"))
         if name == "printer":
@@ -77,8 +90,27 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
             if info.get("online") is not None:
                 rows.append(_row(tr("online", lang), tr("yes" if info["online"] else "no", lang),
                                  "ok" if info["online"] else "fault"))
+        if name == "clock":
+            rows += _clock_rows(info, lang)
         if d["last_error"]:
-            rows.append(_row(tr("last_error", lang), d["last_error"], "warn"))
+            rows.append(_row(tr("last_error", lang), _known(d["last_error"], lang), "warn"))
+    return rows
+
+
+def _clock_rows(info: dict, lang: str) -> list[dict]:
+    sync = info.get("synchronised") or "unknown"
+    rows = [_row(tr("synchronised", lang), tr(sync, lang) + (f" ({info['source']})" if info.get("source") else ""),
+                 {"yes": "ok", "no": "fault"}.get(sync, "unknown"))]
+    offset = info.get("offset_s")
+    if offset is None:
+        rows.append(_row(tr("offset_s", lang), tr("unknown", lang), "unknown"))
+    else:
+        # offset is server minus kiosk: negative means the kiosk runs fast
+        text = tr("in_step", lang) if abs(offset) < 1.5 else \
+            tr("ahead" if offset < 0 else "behind", lang, s=f"{abs(offset):.0f}")
+        rows.append(_row(tr("offset_s", lang), text, "fault" if info.get("adjusting") else "ok"))
+    if info.get("adjusting"):
+        rows.append(_row(tr("adjusting", lang), tr("yes", lang), "warn"))
     return rows
 
 
@@ -103,6 +135,16 @@ def settings_rows(values: dict, lang: str) -> list[dict]:
 
     return [{**_row(getattr(s, lang), ", ".join(values[k]) if isinstance(values.get(k), list) else values.get(k)),
              "key": k} for k, s in SETTINGS.items()]
+
+
+def parked_rows(entries: list[dict], lang: str) -> list[dict]:
+    """One row per parked journal entry (oldest first): when, what, and why; `key` for the retry/discard buttons."""
+    rows = []
+    for e in entries:
+        what = tr(e["kind"], lang) + (f" {e['offline_number']}" if e.get("offline_number") else "")
+        rows.append({**_row(f"{e['created_at'][:19].replace('T', ' ')} · {what}", e["reason"], "warn"),
+                     "key": e["key"]})
+    return rows
 
 
 def audit_rows(entries: list[dict]) -> list[dict]:

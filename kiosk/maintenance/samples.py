@@ -40,6 +40,29 @@ class RecordsSource:
         return compute(self.records, office, start, end)
 
 
+class SampleParked:
+    """One parked journal entry (the maintenance core's ParkedJournal), for the screenshots and the UI tests."""
+
+    def __init__(self):
+        self.entries = [{"key": "5f0c9e1d2b7a4c3e9d8f7a6b5c4d3e2f", "kind": "checkin",
+                         "created_at": "2026-11-26T09:41:07.120+08:00", "offline_number": None,
+                         "reason": "HTTP 500 ×8", "failures": 8, "error": None}]
+
+    def parked(self) -> list[dict]:
+        return [dict(e) for e in self.entries]
+
+    def retry(self, key: str) -> bool:
+        return self._drop(key)
+
+    def discard(self, key: str) -> bool:
+        return self._drop(key)
+
+    def _drop(self, key: str) -> bool:
+        before = len(self.entries)
+        self.entries = [e for e in self.entries if e["key"] != key]
+        return len(self.entries) < before
+
+
 def _ok_test(detail: dict):
     return lambda timeout_s: dict(detail)
 
@@ -52,7 +75,7 @@ def feed_sample_day(m: Maintenance, office: str) -> None:
     board.sam_id("05.01-20101118-0001234567-2147483647")
     board.backend_latency({"p50_ms": 38, "p99_ms": 212, "requests": 140, "failures": 2,
                            "last_error": "BackendUnavailable: read timeout"})
-    board.journal_backlog(3, None)
+    board.journal_backlog(3, None, 1)
     for i, (business, booked) in enumerate((("marriage", True), ("marriage", True), ("divorce_application", False),
                                             ("marriage", False), ("reissue_certificate", False))):
         m.counters.observe(fx.IssueTicket(business, f"AP-{i}" if booked else None, ()))
@@ -79,7 +102,8 @@ def sample_maintenance(state_dir: Path, office: str, today: date, logged_in: boo
                                                     "id_number": "441621********011X"}),
                                 "printer": _ok_test({"outcome": "printed", "seconds": 1.2}),
                                 "scanner": _ok_test({"length": 48, "starts": "HYMR1|…"})},
-                    replay=lambda: {"reached": "yes", "accepted": 3, "refused": 0, "left": 0})
+                    replay=lambda: {"reached": "yes", "accepted": 3, "refused": 0, "left": 0},
+                    parked=SampleParked())
     feed_sample_day(m, office)
     from kiosk.maintenance.logs import KnownNames, MaskingFilter
 

@@ -141,13 +141,42 @@ def camera_test(kiosk, board, frames: int = 10):
 
 
 def journal_replay(link) -> dict:
-    """Send the backlog now (the forwarder's own pass; idempotency keys make a double send harmless)."""
+    """Send the backlog now, entries waiting out their backoff too (the forwarder's own pass; idempotency keys
+    make a double send harmless)."""
     before = link.journal.status()["by_status"]
-    reached = link.forwarder.forward_once()
+    reached = link.forwarder.forward_once(force=True)
     after = link.journal.status()
     by = after["by_status"]
     return {"reached": "yes" if reached else "no", "accepted": by.get("acked", 0) - before.get("acked", 0),
-            "refused": by.get("rejected", 0) - before.get("rejected", 0), "left": after["backlog"]}
+            "refused": by.get("rejected", 0) - before.get("rejected", 0), "left": after["backlog"],
+            "parked": after["parked"]}
+
+
+def parked_view(entry) -> dict:
+    """A parked journal entry as the technician sees it: no body (ID numbers, addresses), only what it was,
+    when, and why it is parked."""
+    return {"key": entry.key, "kind": entry.kind, "created_at": entry.created_at,
+            "offline_number": entry.offline_number, "reason": entry.park_reason or "",
+            "failures": entry.failures, "error": entry.error_code}
+
+
+class ParkedDesk:
+    """The maintenance core's ParkedJournal over the kiosk's office link."""
+
+    def __init__(self, link):
+        self.link = link
+
+    def parked(self) -> list[dict]:
+        return [parked_view(e) for e in self.link.journal.parked()]
+
+    def retry(self, key: str) -> bool:
+        done = self.link.journal.retry(key)
+        if done:
+            self.link.forwarder.wake()
+        return done
+
+    def discard(self, key: str) -> bool:
+        return self.link.journal.discard(key)
 
 
 # -- the whole -----------------------------------------------------------------------------------------------------
@@ -159,7 +188,7 @@ def build(kiosk, *, today: Callable[[], date], recent=None, restart: Callable[[]
     m = Maintenance.from_config(kiosk.config, clock=clock, today=today,
                                 walk_in_quota=getattr(kiosk.office, "walk_in_daily_quota", None), recent=recent,
                                 report_source=kiosk.link.client, replay=lambda: journal_replay(kiosk.link),
-                                restart=restart)
+                                parked=ParkedDesk(kiosk.link), restart=restart)
     m.self_tests = {"idcard": idcard_test(kiosk, tap), "printer": printer_test(kiosk, local_now),
                     "camera": camera_test(kiosk, m.board), "scanner": scanner_test(tap)}
     kiosk.runner.walk_in_exhausted = quota_gate(m.settings, m.counters)
@@ -195,7 +224,10 @@ class LinkFigures:
         link = self.kiosk.link
         self.board.backend_latency(link.client.latency.snapshot())
         status = link.journal.status()
-        self.board.journal_backlog(status["backlog"], status["oldest_pending"])
+        self.board.journal_backlog(status["backlog"], status["oldest_pending"], status["parked"])
+        check = getattr(self.kiosk, "clock_check", None)
+        if check is not None:
+            self.board.clock_status(check.snapshot())
 
     def _sam(self) -> None:
         sam = getattr(self.kiosk.idcard, "sam_id", None)

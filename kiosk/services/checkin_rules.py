@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+# How far a kiosk's stated time (check-in, offline ticket) may run ahead of the office server's clock before the
+# server refuses it as `bad_time`; the kiosk corrects its stamps well before that (kiosk.services.clock_check).
+CLOCK_TOLERANCE = timedelta(minutes=10)
+
 MESSAGES: dict[str, dict[str, str]] = {
     "appointment_cancelled": {"zh": "该预约已取消。", "en": "This appointment has been cancelled."},
     "not_today": {"zh": "该预约不是今天的。", "en": "This appointment is not for today."},

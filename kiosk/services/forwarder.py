@@ -1,7 +1,10 @@
 """Sends the journal's pending entries to the office server, oldest first, until each has an answer.
 
-One background thread. A send that gets no answer (down, timeout, dropped connection, 5xx) is retried later with
-the same Idempotency-Key, so the server applies it once however often it arrives. Periodic jobs (bookings cache
+One background thread. When the server cannot be reached at all (refused, reset, connect timeout) the pass stops
+and is tried again later, with a growing pause. When the server is reached but fails on one entry (5xx, no
+answer in time) only that entry waits: it is retried with its own growing backoff, the others go on, and after
+`park_after` such failures it is parked for a technician (see Journal). Every retry carries the same
+Idempotency-Key, so the server applies an entry once however often it arrives. Periodic jobs (bookings cache
 refresh, retention) run on the same thread.
 """
 from __future__ import annotations
@@ -16,16 +19,36 @@ from kiosk.services.office_client import BackendRejected, BackendUnavailable, Of
 
 log = logging.getLogger(__name__)
 
+PARK_AFTER = 8              # failures of one entry (server reached, no answer) before it is parked
+ENTRY_MAX_RETRY_S = 300.0   # an entry's own backoff grows to this
+# The server got the request but gave no usable answer: counted against the entry. A timeout also ends the pass
+# (a hung server is not hammered with the rest); anything else (refused, reset, TLS) means the server is not
+# reached at all, which is the journal's ordinary offline mode and counts against nothing.
+_NO_ANSWER = ("ReadTimeout", "ChunkedEncodingError", "ContentDecodingError", "JSONDecodeError",
+              "RequestsJSONDecodeError")
+# 4xx that mean "not now" rather than "no" when they come without the office server's error code.
+_TRANSIENT_4XX = (408, 425, 429)
+
+
+def entry_failure(reason: str) -> bool:
+    """Did the server get the request (and fail on it), as opposed to not being reached?"""
+    return reason.startswith("HTTP 5") or reason in _NO_ANSWER
+
 
 class Forwarder:
     def __init__(self, journal: Journal, client: OfficeClient, *, retry_s: float = 1.0, max_retry_s: float = 30.0,
-                 idle_s: float = 5.0, jobs: list[tuple[float, Callable[[], object]]] = ()):
+                 idle_s: float = 5.0, jobs: list[tuple[float, Callable[[], object]]] = (),
+                 park_after: int = PARK_AFTER, entry_max_retry_s: float = ENTRY_MAX_RETRY_S,
+                 monotonic: Callable[[], float] = time.monotonic):
         self.journal, self.client = journal, client
         self.retry_s, self.max_retry_s, self.idle_s = retry_s, max_retry_s, idle_s
+        self.park_after, self.entry_max_retry_s, self.monotonic = park_after, entry_max_retry_s, monotonic
         self._jobs = [[interval, fn, 0.0] for interval, fn in jobs]
         self._wake, self._stop = threading.Event(), threading.Event()
         self._settled = threading.Condition()
         self._failures = 0          # sends that got no answer; a waiter stops waiting when this moves
+        self._not_before: dict[str, float] = {}   # entry key → monotonic time of its next try (its own backoff)
+        self.parked_total = 0       # entries parked by this forwarder since start (metrics)
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -44,8 +67,9 @@ class Forwarder:
     def wake(self) -> None:
         self._wake.set()
 
-    def forward_once(self) -> bool:
-        """Send what is pending, in order; False when the server could not be reached (try again later)."""
+    def forward_once(self, *, force: bool = False) -> bool:
+        """One pass over what is pending, in order; False when the server could not be reached (try again
+        later). Entries waiting out their own backoff are skipped unless `force` (a technician's replay)."""
         if not self.journal.backlog() and self.client.status.up is not True:
             try:
                 self.client.health()           # nothing to send: probe, so BackendUp is noticed
@@ -53,31 +77,66 @@ class Forwarder:
                 return False
             except BackendRejected:
                 pass
+        after = 0
         while not self._stop.is_set():
-            batch = self.journal.pending(limit=50)
+            batch = self.journal.pending(limit=50, after=after)
             if not batch:
                 return True
             for entry in batch:
+                after = entry.seq
+                if not force and self._not_before.get(entry.key, 0.0) > self.monotonic():
+                    continue
                 if not self._send(entry):
                     return False
         return True
 
+    def next_due_s(self) -> float | None:
+        """Seconds until the earliest entry's own backoff ends (None: none waiting)."""
+        if not self._not_before:
+            return None
+        return max(0.0, min(self._not_before.values()) - self.monotonic())
+
     def _send(self, entry: Entry) -> bool:
+        """False only when the server could not be reached at all (the pass stops)."""
         try:
-            status, answer = self.client.send("POST", entry.path, body=entry.body, key=entry.key, retries=0)
-        except BackendUnavailable:
-            self.journal.count_attempt(entry.key)
-            with self._settled:
-                self._failures += 1
-                self._settled.notify_all()
-            return False
+            status, answer = self.client.send("POST", entry.path, body=entry.body, key=entry.key, retries=0,
+                                              server_errors_down=False)
+        except BackendUnavailable as e:
+            if not entry_failure(e.reason):
+                self.journal.count_attempt(entry.key)
+                self._notify(failed=True)
+                return False
+            self._entry_failed(entry, e.reason)
+            return not e.reason.endswith("Timeout")
         except BackendRejected as e:
+            if e.status in _TRANSIENT_4XX and e.code.startswith("http_"):     # a proxy's "not now", no answer
+                self._entry_failed(entry, f"HTTP {e.status}")
+                return True
             status, answer = e.status, e.body
-            log.warning("journal entry %s refused by the office server: %s %s", entry.key, e.status, e.code)
+            log.warning("journal entry %s refused by the office server: %s %s", entry.key[:8], e.status, e.code)
+        self._not_before.pop(entry.key, None)
         self.journal.record_answer(entry.key, status, answer)
-        with self._settled:
-            self._settled.notify_all()
+        if self.journal.get(entry.key).status == "parked":
+            self.parked_total += 1
+        self._notify()
         return True
+
+    def _entry_failed(self, entry: Entry, reason: str) -> None:
+        after = self.journal.record_failure(entry.key, reason, self.park_after)
+        if after is not None and after.status == "parked":
+            self._not_before.pop(entry.key, None)
+            self.parked_total += 1
+            log.warning("journal entry %s parked after %d failures (%s)", entry.key[:8], after.failures, reason)
+        elif after is not None:
+            backoff = min(self.retry_s * 2 ** (after.failures - 1), self.entry_max_retry_s)
+            self._not_before[entry.key] = self.monotonic() + backoff
+        self._notify(failed=True)
+
+    def _notify(self, failed: bool = False) -> None:
+        with self._settled:
+            if failed:
+                self._failures += 1
+            self._settled.notify_all()
 
     def wait_settled(self, key: str, timeout: float) -> Entry | None:
         """Wait until the entry has an answer (or was superseded), or a send fails; returns it as it stands."""
@@ -113,6 +172,9 @@ class Forwarder:
                 ok = False
             if ok:
                 backoff, pause = self.retry_s, self.idle_s
+                due = self.next_due_s()
+                if due is not None:
+                    pause = min(pause, max(due, 0.01))
             else:
                 pause, backoff = backoff, min(backoff * 2, self.max_retry_s)
             self._wake.wait(pause)

@@ -1,6 +1,10 @@
 """The offline journal: every check-in and ticket is committed here, with its Idempotency-Key, before the
 network sees it; the forwarder sends pending entries in order until the server has answered each one.
 
+An entry the server keeps failing on (5xx, no answer in time) or refuses after nobody waits for the answer any
+more (a check-in accepted from the cache, an offline ticket) is *parked*: out of the forwarder's way, with its
+reason, until a technician retries or discards it.
+
 SQLite in WAL mode with synchronous=FULL (a committed entry survives power loss). Request bodies (ID numbers,
 addresses) and the bookings cache are encrypted with Fernet; the key file is created 0600 in the state dir.
 Offline ticket numbers come from a persisted counter, so they never repeat after a restart.
@@ -27,7 +31,8 @@ CREATE TABLE IF NOT EXISTS entries (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, office TEXT NOT NULL,
   path TEXT NOT NULL, body BLOB NOT NULL, created_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',
   attempts INTEGER NOT NULL DEFAULT 0, answered_at TEXT, http_status INTEGER, response TEXT,
-  error_code TEXT, offline_number TEXT, ref TEXT);
+  error_code TEXT, offline_number TEXT, ref TEXT, failures INTEGER NOT NULL DEFAULT 0, park_reason TEXT,
+  detached INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS entries_status ON entries(status, seq);
 CREATE TABLE IF NOT EXISTS offline_counters (
   office TEXT NOT NULL, day TEXT NOT NULL, business TEXT NOT NULL, last INTEGER NOT NULL,
@@ -36,8 +41,12 @@ CREATE TABLE IF NOT EXISTS bookings_cache (
   office TEXT NOT NULL, day TEXT NOT NULL, fetched_at TEXT NOT NULL, data BLOB NOT NULL,
   PRIMARY KEY (office, day));
 """
-# pending → acked (2xx) | rejected (4xx, kept for staff) | superseded (replaced by an offline ticket)
-FINAL = ("acked", "rejected", "superseded")
+# pending → acked (2xx) | rejected (4xx answered to the applicant waiting for it) | superseded (replaced by an
+# offline ticket) | parked (needs a technician) → pending again (retry) or discarded
+FINAL = ("acked", "rejected", "superseded", "discarded")
+STATUSES = ("pending", "parked", *FINAL)
+# Columns added after the first release (a terminal's journal is migrated in place when opened).
+_ADDED = {"failures": "INTEGER NOT NULL DEFAULT 0", "park_reason": "TEXT", "detached": "INTEGER NOT NULL DEFAULT 0"}
 
 
 class JournalError(KioskError):
@@ -64,6 +73,9 @@ class Entry:
     error_code: str | None
     offline_number: str | None
     ref: str | None      # appointment id, for "already checked in here" while offline
+    failures: int = 0    # sends the server got but did not answer (5xx, timeout)
+    park_reason: str | None = None
+    detached: bool = False   # nobody waits for the answer: the applicant was served from the cache or offline
 
 
 def load_or_create_key(path: Path) -> bytes:
@@ -100,6 +112,10 @@ class Journal:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.executescript(SCHEMA)
+            have = {r["name"] for r in conn.execute("PRAGMA table_info(entries)")}
+            for column, kind in _ADDED.items():
+                if column not in have:
+                    conn.execute(f"ALTER TABLE entries ADD COLUMN {column} {kind}")
         except (OSError, sqlite3.Error, ValueError) as e:
             raise JournalError(f"cannot open the journal in {state}: {e}") from None
         return cls(state / cls.FILE, fernet, conn, clock)
@@ -124,23 +140,24 @@ class Journal:
         return Entry(row["seq"], row["key"], row["kind"], row["office"], row["path"], self._open(row["body"]),
                      row["created_at"], row["status"], row["attempts"], row["http_status"],
                      json.loads(row["response"]) if row["response"] else None, row["error_code"],
-                     row["offline_number"], row["ref"])
+                     row["offline_number"], row["ref"], row["failures"], row["park_reason"], bool(row["detached"]))
 
     # -- writing -----------------------------------------------------------------------------------------------
-    def _insert(self, kind, office, path, body, key, offline_number, ref) -> None:
+    def _insert(self, kind, office, path, body, key, offline_number, ref, detached=False) -> None:
         self._conn.execute(
-            "INSERT INTO entries (key, kind, office, path, body, created_at, offline_number, ref)"
-            " VALUES (?,?,?,?,?,?,?,?)",
-            (key, kind, office, path, self._seal(body), self._now(), offline_number, ref))
+            "INSERT INTO entries (key, kind, office, path, body, created_at, offline_number, ref, detached)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (key, kind, office, path, self._seal(body), self._now(), offline_number, ref, int(detached)))
 
     def append(self, kind: str, office: str, path: str, body: dict, key: str | None = None,
-               ref: str | None = None) -> Entry:
-        """Commit one request (durably) and return it; the caller may send it only after this returns."""
+               ref: str | None = None, detached: bool = False) -> Entry:
+        """Commit one request (durably) and return it; the caller may send it only after this returns.
+        `detached`: nobody will wait for the answer (queued while offline)."""
         key = key or uuid.uuid4().hex
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                self._insert(kind, office, path, body, key, None, ref)
+                self._insert(kind, office, path, body, key, None, ref, detached)
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
@@ -181,14 +198,54 @@ class Journal:
         return self.get(key)
 
     def record_answer(self, key: str, http_status: int, response: dict) -> bool:
-        """Store the server's answer to a pending entry; False if it was already settled (e.g. superseded)."""
-        status = "acked" if http_status < 400 else "rejected"
+        """Store the server's answer to a pending entry; False if it was already settled (e.g. superseded).
+        A refusal nobody waits for any more (detached, or an offline ticket) is parked for a technician."""
         code = response.get("error") if http_status >= 400 else None
         with self._lock:
             cur = self._conn.execute(
-                "UPDATE entries SET status=?, http_status=?, response=?, error_code=?, answered_at=?,"
-                " attempts=attempts+1 WHERE key=? AND status='pending'",
-                (status, http_status, json.dumps(response, ensure_ascii=False), code, self._now(), key))
+                "UPDATE entries SET status=CASE WHEN ? < 400 THEN 'acked'"
+                " WHEN detached=1 OR offline_number IS NOT NULL THEN 'parked' ELSE 'rejected' END,"
+                " park_reason=CASE WHEN ? >= 400 AND (detached=1 OR offline_number IS NOT NULL) THEN ? END,"
+                " http_status=?, response=?, error_code=?, answered_at=?, attempts=attempts+1"
+                " WHERE key=? AND status='pending'",
+                (http_status, http_status, f"HTTP {http_status} {code}", http_status,
+                 json.dumps(response, ensure_ascii=False), code, self._now(), key))
+        return cur.rowcount == 1
+
+    def record_failure(self, key: str, reason: str, park_after: int) -> Entry | None:
+        """The server got the entry but gave no answer (5xx, timeout): count it; at `park_after` failures the
+        entry is parked. Returns the entry as it now stands."""
+        with self._lock:
+            row = self._conn.execute("SELECT failures FROM entries WHERE key=? AND status='pending'",
+                                     (key,)).fetchone()
+            if row is not None:
+                n = row["failures"] + 1
+                self._conn.execute(
+                    "UPDATE entries SET attempts=attempts+1, failures=?, park_reason=?, status=? WHERE key=?",
+                    (n, f"{reason} ×{n}", "parked" if n >= park_after else "pending", key))
+        return self.get(key)
+
+    def detach(self, key: str) -> bool:
+        """Nobody waits for this entry's answer any more (the applicant was served from the cache): a later
+        refusal is parked for a technician. False if it was answered meanwhile (use that answer)."""
+        with self._lock:
+            cur = self._conn.execute("UPDATE entries SET detached=1 WHERE key=? AND status IN ('pending', 'parked')",
+                                     (key,))
+        return cur.rowcount == 1
+
+    def retry(self, key: str) -> bool:
+        """A technician sends a parked entry again (same Idempotency-Key: applied once at most)."""
+        with self._lock:
+            cur = self._conn.execute(
+                "UPDATE entries SET status='pending', failures=0, park_reason=NULL, http_status=NULL, response=NULL,"
+                " error_code=NULL, answered_at=NULL WHERE key=? AND status='parked'", (key,))
+        return cur.rowcount == 1
+
+    def discard(self, key: str) -> bool:
+        """A technician gives a parked entry up (it is kept, as discarded, until the retention period ends)."""
+        with self._lock:
+            cur = self._conn.execute("UPDATE entries SET status='discarded', answered_at=? WHERE key=?"
+                                     " AND status='parked'", (self._now(), key))
         return cur.rowcount == 1
 
     def count_attempt(self, key: str) -> None:
@@ -199,7 +256,7 @@ class Journal:
         """Give up waiting for an answer (an offline ticket replaces it); False if it was answered meanwhile."""
         with self._lock:
             cur = self._conn.execute("UPDATE entries SET status='superseded', answered_at=? WHERE key=?"
-                                     " AND status='pending'", (self._now(), key))
+                                     " AND status IN ('pending', 'parked')", (self._now(), key))
         return cur.rowcount == 1
 
     def purge(self, retention_days: int) -> int:
@@ -207,7 +264,8 @@ class Journal:
         cutoff = (self.clock() - timedelta(days=retention_days)).isoformat(timespec="milliseconds")
         day = cutoff[:10]
         with self._lock:
-            n = self._conn.execute("DELETE FROM entries WHERE status != 'pending' AND answered_at < ?",
+            n = self._conn.execute("DELETE FROM entries WHERE status NOT IN ('pending', 'parked')"
+                                   " AND answered_at < ?",
                                    (cutoff,)).rowcount
             self._conn.execute("DELETE FROM offline_counters WHERE day < ?", (day,))
             self._conn.execute("DELETE FROM bookings_cache WHERE day < ?", (self.clock().date().isoformat(),))
@@ -219,10 +277,11 @@ class Journal:
             row = self._conn.execute("SELECT * FROM entries WHERE key=?", (key,)).fetchone()
         return self._entry(row) if row else None
 
-    def pending(self, limit: int = 100) -> list[Entry]:
+    def pending(self, limit: int = 100, after: int = 0) -> list[Entry]:
+        """Pending entries, oldest first, from sequence number `after` on (exclusive)."""
         with self._lock:
-            rows = self._conn.execute("SELECT * FROM entries WHERE status='pending' ORDER BY seq LIMIT ?",
-                                      (limit,)).fetchall()
+            rows = self._conn.execute("SELECT * FROM entries WHERE status='pending' AND seq > ? ORDER BY seq LIMIT ?",
+                                      (after, limit)).fetchall()
         return [self._entry(r) for r in rows]
 
     def entries(self, status: str | None = None, limit: int = 1000) -> list[Entry]:
@@ -240,6 +299,9 @@ class Journal:
                 " AND error_code='quota_exhausted' AND substr(created_at, 1, 10)=? LIMIT 1", (office, day)).fetchone()
         return row is not None
 
+    def parked(self, limit: int = 200) -> list[Entry]:
+        return self.entries("parked", limit)
+
     def backlog(self) -> int:
         with self._lock:
             return self._conn.execute("SELECT COUNT(*) FROM entries WHERE status='pending'").fetchone()[0]
@@ -248,7 +310,7 @@ class Journal:
         """A check-in for this appointment is journaled and not refused by the server."""
         with self._lock:
             return self._conn.execute("SELECT 1 FROM entries WHERE kind='checkin' AND ref=? AND key != ? AND"
-                                      " status IN ('pending','acked')",
+                                      " status IN ('pending','acked','parked')",
                                       (appointment_id, exclude_key or "")).fetchone() is not None
 
     def status(self) -> dict:
@@ -257,8 +319,8 @@ class Journal:
             oldest = self._conn.execute("SELECT MIN(created_at) FROM entries WHERE status='pending'").fetchone()[0]
             offline = self._conn.execute("SELECT COUNT(*) FROM entries WHERE offline_number IS NOT NULL"
                                          " AND created_at >= ?", (self.clock().date().isoformat(),)).fetchone()[0]
-        return {"backlog": counts.get("pending", 0), "oldest_pending": oldest,
-                "by_status": {s: counts.get(s, 0) for s in ("pending", *FINAL)},
+        return {"backlog": counts.get("pending", 0), "oldest_pending": oldest, "parked": counts.get("parked", 0),
+                "by_status": {s: counts.get(s, 0) for s in STATUSES},
                 "offline_tickets_today": offline, "path": str(self.db_path)}
 
     # -- bookings cache ----------------------------------------------------------------------------------------

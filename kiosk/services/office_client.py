@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from collections import deque
+from typing import Callable
 
 import requests
 
@@ -93,6 +94,7 @@ class OfficeClient:
         self.retries, self.backoff_s = retries, backoff_s
         self.status = status or BackendStatus()
         self.latency = LatencyStats()
+        self.on_date: Callable[[str], None] | None = None   # each answer's Date header (the kiosk's clock check)
         self._local = threading.local()          # one Session per thread: the UI worker and the forwarder
         self._sessions: list[tuple[threading.Thread, requests.Session]] = []
         self._sessions_lock = threading.Lock()
@@ -133,13 +135,16 @@ class OfficeClient:
         return self.send(method, path, params=params, body=body, key=key, retries=retries)[1]
 
     def send(self, method: str, path: str, *, params: dict | None = None, body: dict | None = None,
-             key: str | None = None, retries: int | None = None) -> tuple[int, dict]:
-        """(HTTP status, JSON body) of a 2xx answer; raises BackendRejected (4xx) or BackendUnavailable."""
+             key: str | None = None, retries: int | None = None,
+             server_errors_down: bool = True) -> tuple[int, dict]:
+        """(HTTP status, JSON body) of a 2xx answer; raises BackendRejected (4xx) or BackendUnavailable.
+        `server_errors_down=False`: a 5xx to this request does not mark the server down (the journal's replay of
+        one entry the server fails on, while it serves everything else)."""
         if method != "GET" and not key:
             raise ValueError("every POST needs an Idempotency-Key")
         headers = {"Idempotency-Key": key} if key else {}
         attempts = 1 + (self.retries if retries is None else retries)
-        failure = ""
+        failure, server_error = "", False
         for attempt in range(attempts):
             if attempt:
                 time.sleep(self.backoff_s * (2 ** (attempt - 1)))
@@ -153,16 +158,20 @@ class OfficeClient:
                 self.latency.record((time.perf_counter() - started) * 1000, False, failure)
                 continue
             ms = (time.perf_counter() - started) * 1000
+            if self.on_date is not None and "date" in resp.headers:
+                self.on_date(resp.headers["date"])
             if resp.status_code >= 500:
-                failure = f"HTTP {resp.status_code}"
+                failure, server_error = f"HTTP {resp.status_code}", True
                 self.latency.record(ms, False, failure)
                 continue
+            server_error = False
             self.latency.record(ms, True)
             self.status.report(True)
             if resp.status_code >= 400:
                 raise rejection(resp.status_code, data if isinstance(data, dict) else None)
             return resp.status_code, data
-        self.status.report(False, failure)
+        if server_errors_down or not server_error:
+            self.status.report(False, failure)
         raise BackendUnavailable(failure)
 
     # -- the API -----------------------------------------------------------------------------------------------

@@ -104,18 +104,23 @@ class OfficeLink:
         at = self._stamp()
         body = {"appointment_id": appointment["appointment_id"], "kiosk_id": self.client.kiosk_id,
                 "parties": [{"id_number": n} for n in id_numbers], "checked_in_at": at}
-        if not self._online():
+        online = self._online()
+        if not online:
             self._check_offline(appointment, id_numbers)
         entry = self.journal.append("checkin", self.office.code, self._path("checkins"), body,
-                                    ref=appointment["appointment_id"])
-        if self._online():
+                                    ref=appointment["appointment_id"], detached=not online)
+        if online:
             settled = self._await(entry)
+            if settled is None and not self.journal.detach(entry.key):
+                settled = self.journal.get(entry.key)      # answered just as we gave up: use the answer
+                settled = settled if settled.status in ("acked", "rejected") else None
             if settled is not None:
                 if settled.status == "rejected":
                     raise rejection(settled.http_status, settled.response)
                 return CheckinOutcome(appointment["appointment_id"], True, at)
-            # No answer: the entry stays queued and the cache decides. If the cache refuses, the entry is not
-            # sent later (the applicant was told no); a copy already in flight may still land, which is harmless.
+            # No answer: the entry stays queued (detached: a later refusal is parked for a technician, since the
+            # applicant was told yes) and the cache decides. If the cache refuses, the entry is not sent later
+            # (the applicant was told no); a copy already in flight may still land, which is harmless.
             try:
                 self._check_offline(appointment, id_numbers, exclude_key=entry.key)
             except BackendRejected:

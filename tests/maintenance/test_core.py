@@ -83,6 +83,26 @@ def test_technician_session_is_audited_end_to_end(maint, clock, tmp_path):
     assert report_rows(out["report"], "zh")[0] == {"label": "办理件数", "value": "1", "status": "ok"}
 
 
+def test_parked_journal_entries_are_retried_or_discarded_by_a_technician_on_the_audit_log(maint):
+    from kiosk.maintenance.samples import SampleParked
+
+    maint.parked = SampleParked()
+    key = maint.parked.entries[0]["key"]
+    maint.parked.entries.append({**maint.parked.entries[0], "key": "other", "reason": "HTTP 409 too_late"})
+    with pytest.raises(NotLoggedIn):
+        maint.parked_entries()
+    with pytest.raises(NotLoggedIn):
+        maint.discard_parked(key)
+    maint.auth.login(PIN)
+    assert [e["reason"] for e in maint.parked_entries()] == ["HTTP 500 ×8", "HTTP 409 too_late"]
+    assert maint.retry_parked(key) and not maint.retry_parked(key)
+    assert maint.discard_parked("other")
+    audited = [(e["action"], e["details"].get("done"), e["details"].get("reason")) for e in maint.audit.entries()
+               if e["action"].startswith("journal_")]
+    assert audited == [("journal_retry", True, "HTTP 500 ×8"), ("journal_retry", False, None),
+                       ("journal_discard", True, "HTTP 409 too_late")]
+
+
 def test_idle_tick_logs_out(maint, clock):
     maint.auth.login(PIN)
     clock.advance(121)

@@ -30,7 +30,7 @@ def collector():
     board.camera_fps(15)
     board.face_rate(8)
     board.backend_latency({"p50_ms": 20.0, "p99_ms": 150.0})
-    board.journal_backlog(4)
+    board.journal_backlog(4, parked=2)
     return KioskCollector("k-01", "441621", board, counters, logged_in=lambda: False, version="0.1.0")
 
 
@@ -57,7 +57,8 @@ def test_metric_names_on_a_real_endpoint(collector):
         ("kiosk_redirects_total", (("business", "reissue_certificate"),)): 1,
         ("kiosk_sessions_total", (("outcome", "redirect"),)): 1,
         ("kiosk_tickets_today", (("business", "marriage"),)): 1,
-        ("kiosk_journal_backlog", ()): 4, ("kiosk_camera_fps", ()): 15, ("kiosk_face_pipeline_fps", ()): 8,
+        ("kiosk_journal_backlog", ()): 4, ("kiosk_journal_parked", ()): 2,
+        ("kiosk_camera_fps", ()): 15, ("kiosk_face_pipeline_fps", ()): 8,
         ("kiosk_backend_latency_seconds", (("quantile", "0.99"),)): 0.15, ("kiosk_backend_up", ()): 1,
         ("kiosk_maintenance_logged_in", ()): 0, ("kiosk_info", (("version", "0.1.0"),)): 1,
         ("kiosk_paper_tickets_left_estimate", ()): 727,
@@ -98,3 +99,27 @@ def test_bad_bind(bind, collector):
     with pytest.raises(MetricsUnavailable):
         parse_bind(bind)
     assert start_or_log(bind, collector) is None
+
+
+def test_the_clock_on_the_device_page_and_in_the_metrics():
+    from kiosk.maintenance.devices import DeviceBoard
+    from kiosk.maintenance.metrics import KioskCollector
+    from kiosk.maintenance.presenters import device_rows
+
+    board = DeviceBoard()
+    board.clock_status({"synchronised": "unknown", "source": "", "offset_s": None, "adjusting": False})
+    rows = {r["label"]: r for r in device_rows(board.snapshot(), "en")}
+    assert rows["Clock"]["status"] == "unknown" and rows["Synchronised (NTP)"]["value"] == "Unknown"
+    board.clock_status({"synchronised": "yes", "source": "chronyc", "offset_s": -600.5, "adjusting": True})
+    rows = {r["label"]: r for r in device_rows(board.snapshot(), "en")}
+    assert rows["Clock"]["status"] == "fault" and "clock is off" in rows["Clock"]["value"]
+    assert rows["Against the office server's clock"]["value"] == "600 s fast"
+    assert rows["Stamps use the office server's time"]["status"] == "warn"
+    assert "快 600 秒" in [r["value"] for r in device_rows(board.snapshot(), "zh")]
+    samples = {(s.name, tuple(sorted((k, v) for k, v in s.labels.items() if k not in ("kiosk", "office")))): s.value
+               for family in KioskCollector("k1", "441621", board).collect() for s in family.samples}
+    assert samples[("kiosk_clock_synchronised", (("state", "yes"),))] == 1
+    assert samples[("kiosk_clock_synchronised", (("state", "unknown"),))] == 0
+    assert samples[("kiosk_clock_offset_seconds", ())] == -600.5 and samples[("kiosk_clock_adjusted", ())] == 1
+    board.clock_status({"synchronised": "yes", "source": "timedatectl", "offset_s": 1.5, "adjusting": False})
+    assert board.snapshot()["clock"]["up"] is True

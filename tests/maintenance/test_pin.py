@@ -87,3 +87,53 @@ def test_idle_logout(pin_hash, clock, audit):
     assert auth.check_idle() and not auth.logged_in
     assert audit.entries[-1] == ("logout", {"reason": "idle", "minutes": 3.7})
     assert not auth.check_idle()
+
+
+def test_demo_pins_are_fresh_six_digit_pins():
+    from kiosk.maintenance.pin import check_pin_format, new_demo_pin
+
+    pins = {new_demo_pin() for _ in range(50)}
+    assert len(pins) > 40
+    for pin in pins:
+        assert len(pin) == 6 and pin.isdigit()
+        check_pin_format(pin)
+
+
+def _config(state_dir, pin_hash=""):
+    from kiosk.config import load_kiosk_config
+
+    base = load_kiosk_config()
+    return base.model_copy(update={"kiosk": base.kiosk.model_copy(update={"state_dir": str(state_dir)}),
+                                   "maintenance": base.maintenance.model_copy(update={"pin_hash": pin_hash})})
+
+
+def test_the_demo_pin_opens_the_demo_only(tmp_path):
+    """Issue 20: `kiosk --demo` has this run's PIN; the same configuration without --demo refuses it, whether no PIN
+    is set or the office's own."""
+    from datetime import date
+
+    from kiosk.app.bundled import demo_config
+    from kiosk.config import DEFAULT_CONFIG
+    from kiosk.maintenance.core import Maintenance
+    from kiosk.maintenance.pin import new_demo_pin
+
+    default_toml = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    pin = new_demo_pin()
+    today = lambda: date(2026, 11, 26)  # noqa: E731
+    demo = Maintenance.from_config(demo_config(_config(tmp_path / "demo"), demo_pin=pin), today=today)
+    assert demo.auth.login(pin).accepted
+    assert ("login", {"actor": "technician", "demo": True}) in [(e["action"], e["details"])
+                                                                 for e in demo.audit.entries()]
+    unset = Maintenance.from_config(_config(tmp_path / "plain"), today=today)
+    assert unset.auth.login(pin).reason == "disabled"
+    office_pin = "482915" if pin != "482915" else "593826"
+    own = Maintenance.from_config(_config(tmp_path / "office", hash_pin(office_pin, log2_n=10)), today=today)
+    refused = own.auth.login(pin)
+    assert not refused.accepted and refused.reason == "wrong_pin"
+    assert [e["action"] for e in own.audit.entries()] == ["login_failed"]      # audited like any other
+    assert own.auth.login(office_pin).accepted
+    # the demo PIN is written nowhere: not in the configuration file, not in any state file
+    assert DEFAULT_CONFIG.read_text(encoding="utf-8") == default_toml
+    for f in tmp_path.rglob("*"):
+        if f.is_file():
+            assert pin.encode() not in f.read_bytes(), f

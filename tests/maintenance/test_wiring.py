@@ -98,13 +98,14 @@ class FakeJournal:
     def status(self):
         acked = 10 - self.backlog
         return {"backlog": self.backlog, "oldest_pending": "2026-11-26T09:00:00+08:00" if self.backlog else None,
-                "by_status": {"pending": self.backlog, "acked": acked, "rejected": 0, "superseded": 0}}
+                "parked": 1, "by_status": {"pending": self.backlog, "acked": acked, "rejected": 0, "superseded": 0}}
 
 
 def test_link_figures_and_replay_reach_the_board():
     journal = FakeJournal()
 
-    def forward_once():
+    def forward_once(force=False):
+        assert force                             # a technician's replay does not wait out the entries' backoff
         journal.backlog = 0
         return True
     link = SimpleNamespace(journal=journal, forwarder=SimpleNamespace(forward_once=forward_once),
@@ -113,8 +114,8 @@ def test_link_figures_and_replay_reach_the_board():
     board = DeviceBoard()
     LinkFigures(board, SimpleNamespace(link=link, idcard=None)).push()
     info = board.snapshot()["backend"]["info"]
-    assert info["journal_backlog"] == 3 and info["p99_ms"] == 90
-    assert journal_replay(link) == {"reached": "yes", "accepted": 3, "refused": 0, "left": 0}
+    assert info["journal_backlog"] == 3 and info["p99_ms"] == 90 and info["journal_parked"] == 1
+    assert journal_replay(link) == {"reached": "yes", "accepted": 3, "refused": 0, "left": 0, "parked": 1}
 
 
 def test_watchdog_pings_never_block_when_nobody_reads(tmp_path):

@@ -142,7 +142,7 @@ def test_an_outage_hands_out_no_walk_in_tickets_the_office_said_were_full(server
     assert link.issue_ticket("marriage").offline           # a new day, a new quota
 
 
-def test_a_refusal_is_kept_for_staff_not_retried(server, proxy, make_link):
+def test_a_refusal_after_the_applicant_was_served_is_parked_for_staff_not_retried(server, proxy, make_link):
     link = make_link(proxy.url)
     link.cache.refresh()
     appt = _bookings(server)["01"]
@@ -158,5 +158,41 @@ def test_a_refusal_is_kept_for_staff_not_retried(server, proxy, make_link):
     while link.backlog() and time.monotonic() < deadline:
         time.sleep(0.05)
     status = link.journal.status()
-    assert status["backlog"] == 0 and status["by_status"]["rejected"] == 1
-    assert link.journal.entries("rejected")[0].error_code == "already_checked_in"
+    assert status["backlog"] == 0 and status["parked"] == 1 and status["by_status"]["rejected"] == 0
+    parked = link.journal.parked()[0]
+    assert parked.error_code == "already_checked_in" and "409" in parked.park_reason
+
+
+def test_one_request_the_server_keeps_failing_does_not_stop_the_others(server, proxy, make_link, events):
+    """Issue 16: a 5xx for one entry, forever, used to hold every later entry back (fails on the old forwarder)."""
+    link = make_link(proxy.url)
+    link.forwarder.park_after = 3
+    link.cache.refresh()
+    b = _bookings(server)
+    proxy.mode = "reset"
+    link.check_in(b["01"], _ids(b["01"]))                  # queued while offline: the oldest entry
+    link.check_in(b["02"], _ids(b["02"]))
+    t = link.issue_ticket("marriage", b["02"]["appointment_id"])
+    assert t.offline
+    proxy.poison = b["01"]["appointment_id"].encode()      # the server fails on this one, every time
+    proxy.mode = "pass"
+    link.start()
+    deadline = time.monotonic() + 15
+    while link.journal.status()["parked"] == 0 and time.monotonic() < deadline:
+        link.forwarder.wake()
+        time.sleep(0.05)
+    status = link.journal.status()
+    assert status["backlog"] == 0 and status["parked"] == 1, status
+    parked = link.journal.parked()[0]
+    assert parked.ref == b["01"]["appointment_id"] and parked.failures == 3 and "HTTP 500" in parked.park_reason
+    rows = server_rows(server, "SELECT appointment_id FROM checkins")
+    assert [r[0] for r in rows] == [b["02"]["appointment_id"]]            # the rest flowed
+    assert events[-1] == "up"                          # one bad entry does not make the office look down
+    assert link.issue_ticket("marriage").number == "A001"                 # and the kiosk is online
+    # The technician retries once the server is fixed: sent with the same key, applied once.
+    proxy.poison = None
+    assert link.journal.retry(parked.key) and not link.journal.retry(parked.key)
+    drain(link)
+    rows = server_rows(server, "SELECT appointment_id FROM checkins")
+    assert sorted(r[0] for r in rows) == sorted([b["01"]["appointment_id"], b["02"]["appointment_id"]])
+    assert link.journal.status()["parked"] == 0

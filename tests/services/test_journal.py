@@ -70,7 +70,8 @@ def test_answers_supersede_and_retention(tmp_path, clock):
     assert j.record_answer(a.key, 201, {"number": "A001"})
     assert j.supersede(b.key) and not j.record_answer(b.key, 201, {"number": "A002"})
     assert not j.supersede(a.key)
-    assert j.backlog() == 1 and j.status()["by_status"] == {"pending": 1, "acked": 1, "rejected": 0, "superseded": 1}
+    assert j.backlog() == 1 and j.status()["by_status"] == {"pending": 1, "parked": 0, "acked": 1, "rejected": 0,
+                                                           "superseded": 1, "discarded": 0}
     clock.advance(days=29)
     assert j.purge(30) == 0
     clock.advance(days=2)
@@ -87,3 +88,47 @@ def test_bookings_cache_is_encrypted(tmp_path, clock):
     clock.advance(days=1)
     j.purge(30)
     assert j.load_bookings("441621", "2026-11-26") == ([], None)
+
+
+def test_failures_park_an_entry_which_a_technician_retries_or_discards(tmp_path, clock):
+    j = Journal.open(tmp_path, clock)
+    a = j.append("checkin", "441621", "/x", BODY, ref="AP1")
+    b = j.append("checkin", "441621", "/x", BODY, ref="AP2")
+    assert j.record_failure(a.key, "HTTP 503", park_after=2).status == "pending"
+    parked = j.record_failure(a.key, "HTTP 503", park_after=2)
+    assert (parked.status, parked.failures, parked.park_reason) == ("parked", 2, "HTTP 503 ×2")
+    assert [e.key for e in j.pending()] == [b.key] and [e.key for e in j.pending(after=b.seq)] == []
+    assert j.status()["parked"] == 1 and j.status()["backlog"] == 1
+    assert j.checked_in_here("AP1")                      # parked is not forgotten by the offline rules
+    clock.advance(days=100)
+    j.purge(30)
+    assert j.get(a.key).status == "parked"               # retention never drops what a technician must see
+    assert j.retry(a.key) and j.get(a.key).status == "pending" and j.get(a.key).failures == 0
+    j.record_failure(a.key, "ReadTimeout", park_after=1)
+    assert j.discard(a.key) and j.get(a.key).status == "discarded" and not j.retry(a.key)
+
+
+def test_a_refusal_is_parked_only_when_nobody_waits_for_it(tmp_path, clock):
+    j = Journal.open(tmp_path, clock)
+    live = j.append("checkin", "441621", "/x", BODY, ref="AP1")
+    queued = j.append("checkin", "441621", "/x", BODY, ref="AP2", detached=True)
+    late = j.append("checkin", "441621", "/x", BODY, ref="AP3")
+    assert j.detach(late.key)
+    for e in (live, queued, late):
+        j.record_answer(e.key, 409, {"error": "too_late"})
+    assert [j.get(e.key).status for e in (live, queued, late)] == ["rejected", "parked", "parked"]
+    assert j.get(queued.key).park_reason == "HTTP 409 too_late"
+    assert not j.detach(live.key)                        # answered already: the caller uses the answer
+
+
+def test_a_journal_from_before_parking_is_migrated_in_place(tmp_path, clock):
+    j = Journal.open(tmp_path, clock)
+    e = j.append("checkin", "441621", "/x", BODY)
+    j.close()
+    conn = sqlite3.connect(tmp_path / "journal.sqlite3")
+    for column in ("failures", "park_reason", "detached"):
+        conn.execute(f"ALTER TABLE entries DROP COLUMN {column}")
+    conn.commit()
+    conn.close()
+    again = Journal.open(tmp_path, clock)
+    assert again.get(e.key).failures == 0 and again.pending()[0].key == e.key

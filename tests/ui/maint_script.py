@@ -112,7 +112,11 @@ def main() -> int:
                 yield Until(lambda: bool(page.text), 10, "log lines")
                 shown = page.text
             elif name == "maintenance_journal":
-                yield Until(lambda: bool(page.audit), 10, "audit rows")
+                yield Until(lambda: bool(page.audit) and bool(page.parked), 10, "audit and parked rows")
+                out["parked_shown"] = [r["value"] for r in page.parked]
+                press(page.ids.parked.children[0].ids.discard)
+                yield Until(lambda: not page.parked and not page.loading, 10, "parked entry discarded")
+                out["parked_audit"] = [e["details"] for e in m.audit.entries() if e["action"] == "journal_discard"]
                 shown = str(len(page.audit))
             else:
                 yield Until(lambda: bool(page.rows), 10, f"{name} rows")

@@ -17,6 +17,7 @@ EXPECTED_END = {
     "card-unplugged": ["read_id_1", "device_fault", "read_id_1", "read_id_2", "attract"],
     "demo-strip": ["read_id_1", "read_id_2", "eligibility", "consent", "face_1", "face_2", "confirm", "printing",
                    "done", "attract"],
+    "demo-technician": ["attract", "maintenance_login", "maintenance", "attract"],
 }
 KEYS = {"scenario", "states", "ticket", "touches", "machine_time_s", "ok"}
 
@@ -44,6 +45,15 @@ def test_journey(results, name):
     tail = EXPECTED_END[name]
     assert any(states[i:i + len(tail)] == tail for i in range(len(states))), states
     assert out["machine_time_s"] >= 0
+
+
+def test_the_demo_opens_the_technician_side_with_its_pin(results):
+    """Issue 20: five taps on the office name and this run's demo PIN open maintenance; every page shows; the
+    login is on the audit log, marked as the demo's."""
+    out = json.loads(results["demo-technician"].stdout)
+    assert out["ok"], out
+    assert set(out["notes"]["pages"]) == {"devices", "selftest", "counters", "logs", "settings", "journal", "report"}
+    assert ["login", True] in out["notes"]["audit"]
 
 
 def test_booked_couple_is_quick_to_use(results):

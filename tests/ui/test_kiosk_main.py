@@ -13,9 +13,14 @@ def test_broken_config_names_file_and_key(tmp_path):
 
 
 def test_demo_starts_and_runs(tmp_path):
+    import re
+
     proc = run_cli(["-m", "kiosk.cli.kiosk_main", "--demo", "--headless", "--run-for", "4"], timeout=90,
                    env_extra={"HOME": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr[-2000:]
+    # issue 20: the demo prints this run's technician PIN and where its tickets land as PNGs
+    assert re.search(r"office name .*5 times, PIN \d{6} \(this run only\)", proc.stdout), proc.stdout
+    assert re.search(r"PNG files in \S*tickets$", proc.stdout, re.M), proc.stdout
 
 
 def test_lock_down_settings_before_kivy(tmp_path):

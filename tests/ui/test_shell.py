@@ -119,23 +119,81 @@ def test_session_end_wipes_faces(shell):
     assert ("SessionEnded", ) == tuple(n for n, _ in s.effects.seen if n == "SessionEnded")
 
 
-def test_a_new_day_refreshes_today_and_forgets_used_booking_codes():
+class Calendar:
+    """The shell's `today`, moved by hand."""
+
+    def __init__(self, day):
+        self.day = day
+
+    def __call__(self):
+        return self.day
+
+
+def _booked_code_used(s, sched):
     from kiosk.domain.appointment_qr import make_appointment_qr
     from kiosk.flow.events import Cancel
-    days = iter([date(2026, 11, 26), date(2026, 11, 27)])
+
+    s.post(QrScanned(make_appointment_qr("441621", "ABCDEFGHJKLMNPQR")))
+    sched.drain()
+    s.post(AppointmentFound({"appointment_id": "AP1", "office": "441621", "business": "marriage",
+                             "token": "ABCDEFGHJKLMNPQR", "parties": []}))
+    s.post(Cancel())
+
+
+def test_a_new_day_refreshes_today_and_forgets_used_booking_codes():
     env = FlowEnv(load_policy("national-2025"), load_offices(), "441621", date(2026, 11, 26))
-    sched = ManualScheduler()
-    s = Shell(env, FakeEffects("441621"), sched, SECONDS, today=lambda: next(days))
+    sched, calendar = ManualScheduler(), Calendar(date(2026, 11, 26))
+    s = Shell(env, FakeEffects("441621"), sched, SECONDS, today=calendar)
     try:
-        s.post(QrScanned(make_appointment_qr("441621", "ABCDEFGHJKLMNPQR")))
-        sched.drain()
-        s.post(AppointmentFound({"appointment_id": "AP1", "office": "441621", "business": "marriage",
-                                 "token": "ABCDEFGHJKLMNPQR", "parties": []}))
-        assert s.flow.status.used_tokens
-        s.post(Cancel())                       # same day: the code stays used
-        assert s.flow.status.used_tokens and s.env.today == date(2026, 11, 26)
-        s.post(Start())
-        s.post(Cancel())                       # the next session starts on a new day
+        _booked_code_used(s, sched)
+        assert s.flow.status.used_tokens and s.env.today == date(2026, 11, 26)   # same day: the code stays used
+        calendar.day = date(2026, 11, 27)
+        s.post(Start())                        # the first touch of the next day
         assert s.env.today == date(2026, 11, 27) and not s.flow.status.used_tokens
+    finally:
+        s.close()
+
+
+def test_the_first_session_after_a_quiet_night_is_decided_with_that_days_date():
+    """Issue 16: today was refreshed only on *entering* attract; a kiosk left on attract overnight decided the
+    morning's first applicant with yesterday's date (fails on the old shell)."""
+    env = FlowEnv(load_policy("heyuan-citywide-2021"), load_offices(), "441621", date(2026, 11, 26))
+    sched, calendar = ManualScheduler(), Calendar(date(2026, 11, 26))
+    s = Shell(env, FakeEffects("441621"), sched, SECONDS, today=calendar)
+    seen = []
+    s.listeners.append(lambda old, new, event: seen.append((type(event).__name__, s.env.today)))
+    try:
+        calendar.day = date(2026, 11, 27)      # the night passes on the attract screen
+        s.post(Start())
+        assert ("Start", date(2026, 11, 27)) in seen and s.flow.state == State.SERVICE_MENU
+    finally:
+        s.close()
+
+
+def test_a_day_change_while_idle_resets_the_days_state_without_any_touch(tmp_path):
+    """The day watch: at midnight the used booking codes and today's counters start afresh even if nobody comes."""
+    from kiosk.flow import effects as fx
+    from kiosk.flow.events import TicketIssued
+    from kiosk.maintenance.counters import DailyCounters
+
+    env = FlowEnv(load_policy("heyuan-citywide-2021"), load_offices(), "441621", date(2026, 11, 26))
+    sched, calendar = ManualScheduler(), Calendar(date(2026, 11, 26))
+    s = Shell(env, FakeEffects("441621"), sched, SECONDS, today=calendar)
+    counters = DailyCounters(calendar, tmp_path / "counters-today.json")
+    s.observers.append(counters.observe)
+    try:
+        _booked_code_used(s, sched)
+        counters.observe(fx.IssueTicket("marriage", None, ()))
+        counters.observe(TicketIssued({"number": "A001", "business": "marriage"}))
+        s.watch_day(every_s=30)
+        assert [d for d, _ in sched.timers] == [30]
+        sched.timers[0][1]()                   # the watch fires: same day, nothing changes
+        assert s.flow.status.used_tokens and counters.day == "2026-11-26"
+        calendar.day = date(2026, 11, 27)
+        sched.timers[-1][1]()                  # after midnight, nobody there
+        assert s.env.today == date(2026, 11, 27) and not s.flow.status.used_tokens
+        assert s.flow.state == State.ATTRACT and counters.day == "2026-11-27"
+        import json
+        assert json.loads((tmp_path / "counters-today.json").read_text())["day"] == "2026-11-27"
     finally:
         s.close()

@@ -67,9 +67,12 @@ def place(img: Image.Image, paper_dots: int, align: str = "center") -> Image.Ima
     return strip
 
 
+_THRESHOLD = [0] * 128 + [255] * 128
+
+
 def bilevel(img: Image.Image) -> Image.Image:
     """Mode 'L' → mode '1' at a 50 % threshold (no dithering: glyph edges stay crisp)."""
-    return img.point(lambda v: 255 if v >= 128 else 0, mode="1")
+    return img.point(_THRESHOLD, "1")
 
 
 def from_raster(bits: bytes, width_bytes: int, height: int) -> Image.Image:

@@ -11,11 +11,12 @@ small enough for the symbol and its quiet zone to fit the paper's width.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from math import ceil
 
 from drivers.printer.fonts import LINE_GAP
 from drivers.printer.layout import Feed, Line, Qr, ticket_lines
-from drivers.printer.raster import QUIET_ZONE, bilevel, place, qr_image, qr_side_modules, text_image
+from drivers.printer.raster import QUIET_ZONE, bilevel, qr_image, qr_side_modules, text_image
 from kiosk.domain.ticket import Ticket
 
 LINE_DOTS = 30          # one line feed at the default line spacing (24-dot cell + 6); Epson's 1/6 inch is more
@@ -23,6 +24,7 @@ RASTER_BAND_ROWS = 255  # GS v 0 bands: many firmwares cap yH:yL, so tall images
 CUT_FEED_LINES = 3      # blank lines between the last line and the cut
 
 
+@lru_cache(maxsize=8192)
 def natively_printable(ch: str) -> bool:
     o = ord(ch)
     if 0x20 <= o < 0x7F:
@@ -65,8 +67,11 @@ def lines_bytes(lines: list, paper_mm: int = 80, native_qr: bool = True) -> byte
             job.set(align=align)
         state.update(align=align, size=size, bold=bold)
 
-    def raster(img) -> None:
-        job.image(bilevel(img), impl="bitImageRaster", fragment_height=RASTER_BAND_ROWS)
+    def raster(img, center: bool = False) -> None:
+        img = bilevel(img)
+        for top in range(0, img.height, RASTER_BAND_ROWS):     # python-escpos's own split loses `center`
+            band = img.crop((0, top, img.width, min(img.height, top + RASTER_BAND_ROWS)))
+            job.image(band, impl="bitImageRaster", fragment_height=RASTER_BAND_ROWS, center=center)
 
     for item in lines:
         if isinstance(item, Feed):
@@ -80,7 +85,7 @@ def lines_bytes(lines: list, paper_mm: int = 80, native_qr: bool = True) -> byte
                 job.qr(item.data, ec=QR_ECLEVEL_M, size=module, native=True)
                 job.print_and_feed(quiet)
             else:
-                raster(place(qr_image(item.data, item.module, "M", border=QUIET_ZONE, max_width=dots), dots))
+                raster(qr_image(item.data, item.module, "M", border=QUIET_ZONE, max_width=dots), center=True)
         elif isinstance(item, Line):
             if all(natively_printable(c) for c in item.text):
                 setup(item.align, item.size, item.bold)

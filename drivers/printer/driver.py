@@ -114,9 +114,13 @@ class EscposPrinter:
 
     def _clear_buffer(self) -> bool:
         """DLE ENQ 2 (real-time: recover from the error, clear the receive and print buffers), then ESC @
-        (initialise). False if the port failed (the clear stays due)."""
+        (initialise). A DLE EOT 1 behind them is answered only once they have arrived, so on return the
+        clear has taken effect (or the printer is not answering). False if the port failed (it stays due)."""
         try:
-            self.transport.write(_command("recover", True) + _command("hw", "INIT"))
+            self.transport.discard_input()
+            self.transport.write(_command("recover", True) + _command("hw", "INIT")
+                                 + _command("realtime_status", 1))
+            self.transport.read(1, self.status_timeout_s)
         except DeviceError:
             self.transport.close()
             return False

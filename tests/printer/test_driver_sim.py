@@ -295,7 +295,7 @@ def test_the_rest_of_a_failed_ticket_never_comes_out_with_the_next_one(printer, 
     r = printer.print_ticket(job(first))
     assert (r.outcome, r.reason, r.reprint) == ("failed", stop, True)
     held = printer.sim.buffered_bytes + printer.sim.cleared_bytes
-    assert held > 500               # the rest of the ticket stayed in the printer (waiting, or cleared)
+    assert held > 50                # the rest of the ticket stayed in the printer (waiting, or cleared)
     if stop == "paper_out":
         printer.sim.load_paper()
     else:

@@ -39,7 +39,8 @@ class PtyDevice:
         return self.link_path or self.tty
 
     @property
-    def present(self) -> bool:
+    def attached(self) -> bool:
+        """The port exists (not vanished, not stopped)."""
         return self._master >= 0
 
     def wire_time(self, n_bytes: int) -> float:

@@ -1,4 +1,4 @@
-"""R30x/AS608 fingerprint sensor packets (DEVICES.md), as pure functions.
+"""R30x/AS608 fingerprint sensor packets (docs/devices/fingerprint.md), as pure functions.
 
 EF 01 | ADDRESS(4) | PID (01 command, 02 data, 07 ack, 08 end) | LEN(2, BE) | payload | SUM(2, BE)
 LEN counts payload + SUM; SUM = 16-bit sum of PID, the LEN bytes and the payload.

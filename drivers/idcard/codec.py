@@ -1,4 +1,4 @@
-"""The SAM reader's frame language (DEVICES.md), as pure functions. No I/O here; drivers move bytes.
+"""The SAM reader's frame language (docs/devices/idcard.md), as pure functions. No I/O here; drivers move bytes.
 
 Request:  AA AA AA 96 69 | LEN(2, BE) | CMD PARA | DATA | CHK
 Response: AA AA AA 96 69 | LEN(2, BE) | SW1 SW2 SW3 | DATA | CHK
@@ -28,6 +28,7 @@ READ_TEXT_PHOTO = (0x30, 0x01)
 READ_TEXT_PHOTO_FINGERPRINT = (0x30, 0x10)
 READ_APPENDED_ADDRESS = (0x30, 0x03)
 SET_BAUD = 0x60                      # PARA 00..04 → BAUD_RATES[para]
+SET_MAX_FRAME = (0x61, 0xFF)         # DATA: the most bytes the host takes in one frame (1 byte; 2 tolerated)
 BAUD_RATES = (115200, 57600, 38400, 19200, 9600)
 
 SW_SUCCESS, SW_FIND_OK, SW_ITEM_EMPTY, SW_NO_CARD = 0x90, 0x9F, 0x91, 0x80

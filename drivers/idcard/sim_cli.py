@@ -12,7 +12,9 @@ simulator reads control commands on stdin, one per line, and answers each with a
     fault sw3 CODE [CMD]     the next reply (to command CMD, e.g. 3001) answers SW3 CODE (hex, e.g. 60)
     vanish                   the port disappears (like a pulled USB cable); `reappear` brings it back
                              (without --link the pty path changes: printed as `ok moved PATH`)
-    status                   card state and counters
+    status                   card, SAM and port state and counters, e.g.
+                             ok card=yes found=no selected=no halted=no requests=12 faults_pending=0
+                             port=attached baud=115200
     quit                     stop
 End of stdin leaves the simulator running until it is interrupted (SIGINT/SIGTERM).
 """
@@ -56,14 +58,23 @@ def command(sim, line: str) -> str:
                 cmd = (int(rest[2][:2], 16), int(rest[2][2:4], 16))
             sim.inject(kind, arg, cmd)
         elif verb == "status":
-            c = sim.core
-            return (f"ok card={'yes' if c.card else 'no'} halted={c.halted} requests={c.request_count} "
-                    f"faults_pending={c.pending_faults()} present={sim.present}")
+            return status_line(sim)
         else:
             return f"error unknown command: {line.strip()}"
     except (OSError, ValueError, KeyError, IndexError) as e:
         return f"error {e}"
     return "ok"
+
+
+def status_line(sim) -> str:
+    c = sim.core
+
+    def yn(flag) -> str:
+        return "yes" if flag else "no"
+
+    return (f"ok card={yn(c.card)} found={yn(c.found)} selected={yn(c.selected)} halted={yn(c.halted)} "
+            f"requests={c.request_count} faults_pending={c.pending_faults()} "
+            f"port={'attached' if sim.attached else 'vanished'} baud={sim.baudrate}")
 
 
 def run(args) -> int:

@@ -1,6 +1,6 @@
 """The simulated SAM reader's state and answers: bytes in, reply frames out. No I/O, no clock.
 
-Semantics modelled on real readers (DEVICES.md): find → select → read; after a read the card is halted and
+Semantics modelled on real readers (docs/devices/idcard.md): find → select → read; after a read the card is halted and
 find answers 80 until it has left the field (remove, then present again). Faults are queued one-shot and
 applied to the next reply (or the next reply to a given command): garbage before it, a bad checksum, bytes
 dropped from its middle, only its first half, or a failure SW3 in place of the real answer.
@@ -21,7 +21,7 @@ PHOTO_SIZE = 1024
 TEMPLATE_SIZE = 512
 DEFAULT_SAM_ID = bytes.fromhex("0500010020D1320186F5000001A72C66")
 # SAM processing time per command, seconds (typical of desk readers; scaled by the simulator's sam_delay_scale).
-SAM_DELAY_S = {0x10: 0.05, 0x11: 0.005, 0x12: 0.005, 0x20: 0.01, 0x30: 0.35, 0x60: 0.005}
+SAM_DELAY_S = {0x10: 0.05, 0x11: 0.005, 0x12: 0.005, 0x20: 0.01, 0x30: 0.35, 0x60: 0.005, 0x61: 0.005}
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class SamSimulator:
         self.requests: deque[tuple[int, int]] = deque(maxlen=256)
         self.request_count = 0
         self.baudrate_change: int | None = None   # set by 60 xx; the transport applies it after replying
+        self.max_frame: int | None = None         # set by 61 FF
         self._faults: deque[tuple[str, object, tuple[int, int] | None]] = deque()
         self._rx = codec.Deframer()
         self._rand = seed or 0x5EED
@@ -173,5 +174,11 @@ class SamSimulator:
             if para >= len(codec.BAUD_RATES):
                 return codec.build_reply(0x21)
             self.baudrate_change = codec.BAUD_RATES[para]
+            return codec.build_reply(codec.SW_SUCCESS)
+        if command == codec.SET_MAX_FRAME:     # acknowledged like a SAM module; replies are not split here
+            if len(data) > 2:
+                return codec.build_reply(0x11)
+            if data:
+                self.max_frame = int.from_bytes(data, "big")
             return codec.build_reply(codec.SW_SUCCESS)
         return codec.build_reply(0x21)

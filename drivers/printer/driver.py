@@ -3,7 +3,12 @@
 A job counts (outcome 'printed') only when the status after it is clean. The job is sent, then GS r 1 asks
 for the paper sensor — answered only once the buffer is printed, never while stopped — so the status read
 after it reflects the finished ticket, not the start of it. Stale jobs are dropped, never printed late.
-Blocking: call from a worker thread. One job at a time (a lock).
+Recovery: a printer stopped mid-job (paper end, cover, offline, cutter) keeps the rest of the job in its
+buffer and prints it once the cause is gone — on top of the next applicant's ticket. So after any job that
+failed once bytes went out, the driver sends DLE ENQ 2 (recover from the error and clear the buffers) and
+ESC @ at once, and again before the next job; the failed ticket itself is reprinted or voided by staff.
+Every command byte is composed with python-escpos (escpos_job.py). Blocking: call from a worker thread.
+One job at a time (a lock).
 """
 from __future__ import annotations
 
@@ -11,7 +16,6 @@ import threading
 import time
 from typing import Callable
 
-from drivers.printer import commands as cmd
 from drivers.printer import status as st
 from drivers.printer.port import PrinterStatus, PrintJob, PrintResult
 from drivers.printer.render import ticket_bytes
@@ -35,6 +39,7 @@ class EscposPrinter:
         self.confirm_printed, self.settle_s = confirm_printed, settle_s
         self.clock, self.on_event = clock, on_event
         self._lock = threading.Lock()
+        self._must_clear = False        # a job failed after bytes went out: the printer may hold its rest
 
     # --- the port ------------------------------------------------------------------------------------------------
     def status(self) -> PrinterStatus:
@@ -70,6 +75,9 @@ class EscposPrinter:
             self._note(before, events)
             if not before.clean and before.state != "unknown":
                 return result("refused", before.state, before)
+            if self._must_clear and not self._clear_buffer():
+                events.append("fault")
+                return result("refused", "disconnected", before)
             sent = 0
             try:
                 for i in range(0, len(data), CHUNK):
@@ -83,12 +91,12 @@ class EscposPrinter:
                 self.transport.close()
                 events.append("fault")
                 reason = "timeout" if isinstance(e, DeviceTimeout) else "disconnected"
-                return result("failed", reason, before, None, sent)
+                return self._failed(result("failed", reason, before, None, sent))
             self._note(after, events)
             if not after.clean:
-                return result("failed", after.state, before, after, sent)
+                return self._failed(result("failed", after.state, before, after, sent))
             if not confirmed:
-                return result("failed", "not_confirmed", before, after, sent)
+                return self._failed(result("failed", "not_confirmed", before, after, sent))
             return result("printed", "", before, after, sent)
 
     def close(self) -> None:
@@ -96,6 +104,29 @@ class EscposPrinter:
             self.transport.close()
 
     # --- internals -----------------------------------------------------------------------------------------------
+    def _failed(self, r: PrintResult) -> PrintResult:
+        """The job stopped part-way: clear what the printer still holds of it now, while it is stopped, so it
+        never comes out when paper is loaded or the cover closed; and once more before the next job."""
+        if r.bytes_sent:
+            self._clear_buffer()
+            self._must_clear = True
+        return r
+
+    def _clear_buffer(self) -> bool:
+        """DLE ENQ 2 (real-time: recover from the error, clear the receive and print buffers), then ESC @
+        (initialise). A DLE EOT 1 behind them is answered only once they have arrived, so on return the
+        clear has taken effect (or the printer is not answering). False if the port failed (it stays due)."""
+        try:
+            self.transport.discard_input()
+            self.transport.write(_command("recover", True) + _command("hw", "INIT")
+                                 + _command("realtime_status", 1))
+            self.transport.read(1, self.status_timeout_s)
+        except DeviceError:
+            self.transport.close()
+            return False
+        self._must_clear = False
+        return True
+
     def _query(self) -> PrinterStatus:
         if not self.transport.can_read:
             self.transport.open()
@@ -104,7 +135,7 @@ class EscposPrinter:
         self.transport.discard_input()      # late answers from an earlier exchange must not be read as status
         answers: dict[int, int | None] = {}
         for n in (1, 2, 3, 4):
-            self.transport.write(st.query(n))
+            self.transport.write(_command("realtime_status", n))
             got = self.transport.read(1, self.status_timeout_s)
             answers[n] = got[0] if got else None
             if answers[n] is None:
@@ -119,17 +150,23 @@ class EscposPrinter:
             time.sleep(self.settle_s)
             return True
         deadline = self.clock() + self.job_timeout_s
-        self.transport.write(cmd.paper_sensor_query())
+        self.transport.write(_command("paper_sensor_status"))
+        polls = 0       # DLE EOT 1 polls not answered yet
         while True:
             got = self.transport.read(1, min(0.25, self.job_timeout_s))
             if got and not st.valid(got[0]):
+                if polls:   # a poll sent just before the buffer finished is answered after GS r: take it now,
+                    self.transport.read(polls, self.status_timeout_s)   # or it would answer the next query
                 return True
-            if got and got[0] & 0x08:
-                return False
+            if got:
+                polls = max(0, polls - 1)
+                if got[0] & 0x08:
+                    return False
             if self.clock() >= deadline:
                 return False
             if not got:
-                self.transport.write(st.query(1))
+                self.transport.write(_command("realtime_status", 1))
+                polls += 1
 
     def _note(self, s: PrinterStatus, events: list[str]) -> None:
         if s.maintenance_alert and "maintenance_alert" not in events:
@@ -143,6 +180,12 @@ class EscposPrinter:
                 self.on_event(name, detail)
             except Exception:   # a broken listener must not break printing
                 pass
+
+
+def _command(method: str, *args) -> bytes:
+    from drivers.printer.escpos_job import command     # python-escpos loads its printer database on import
+
+    return command(method, *args)
 
 
 _OPTIONS = ("paper_width_mm", "native_qr", "max_job_age_s", "status_timeout_s", "job_timeout_s",

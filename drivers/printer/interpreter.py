@@ -1,15 +1,16 @@
 """An incremental ESC/POS parser: bytes in (any chunking), actions out. Never raises on bad bytes.
 
-Understands the subset the kiosk emits plus the real-time queries: ESC @, ESC a, ESC E, ESC d, GS !, FS &,
-FS ., LF, GS ( k (QR functions 165/167/169/180/181), GS v 0, GS V, DLE EOT n, GS r n. Anything else is
-reported as ("unknown", bytes) and skipped (a lone ESC/GS/FS/DLE with its next byte).
+Understands the subset the kiosk emits plus the real-time commands: ESC @, ESC a, ESC E, ESC d, ESC !, ESC t,
+GS !, FS &, FS ., LF, GS ( k (QR functions 165/167/169/180/181), GS v 0, GS V, DLE EOT n, DLE ENQ n, GS r n.
+Anything else is reported as ("unknown", bytes) and skipped (a lone ESC/GS/FS/DLE with its next byte).
 Text: in Chinese mode (FS &) bytes are GB18030; outside it, bytes ≥ 0x80 print as '?' (code pages not modelled).
 """
 from __future__ import annotations
 
 MAX_RASTER_BYTES = 1 << 20      # a bigger GS v 0 header is garbage, not an image
 _PARAMS = {(0x1B, 0x40): 0, (0x1B, 0x61): 1, (0x1B, 0x45): 1, (0x1B, 0x64): 1, (0x1B, 0x21): 1,
-           (0x1D, 0x21): 1, (0x1C, 0x26): 0, (0x1C, 0x2E): 0, (0x10, 0x04): 1, (0x1D, 0x72): 1}
+           (0x1D, 0x21): 1, (0x1C, 0x26): 0, (0x1C, 0x2E): 0, (0x10, 0x04): 1, (0x10, 0x05): 1, (0x1D, 0x72): 1,
+           (0x1B, 0x74): 1}
 
 
 class Interpreter:
@@ -112,8 +113,12 @@ class Interpreter:
             out.append(("chinese", False))
         elif key == (0x10, 0x04):
             out.append(("status", arg) if arg in (1, 2, 3, 4) else ("unknown", bytes(b[:3])))
+        elif key == (0x10, 0x05):
+            out.append(("recover", arg) if arg in (1, 2) else ("unknown", bytes(b[:3])))
         elif key == (0x1D, 0x72):
             out.append(("sensor", arg))
+        elif key == (0x1B, 0x74):
+            out.append(("codepage", arg))
         return 2 + n
 
     def _gs_paren(self, out: list) -> int:

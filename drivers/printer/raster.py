@@ -1,5 +1,7 @@
-"""Bitmaps for the printer: text lines drawn with our fonts, QR codes, and GS v 0 bit packing (both ways)."""
+"""Bitmaps for the printer: text lines drawn with our fonts, QR codes, and GS v 0 data read back (simulator)."""
 from __future__ import annotations
+
+from functools import lru_cache
 
 from PIL import Image
 
@@ -25,20 +27,36 @@ def text_image(text: str, paper_dots: int, align: str = "left", scale: int = 1, 
     return img
 
 
-def qr_image(data: str, module: int, ec: str = "M", border: int = 0) -> Image.Image:
-    """A real QR code (model 2, byte mode) as mode 'L', `module` dots per module."""
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
+QUIET_ZONE = 4      # modules of white around a QR symbol (ISO/IEC 18004's minimum)
+_EC = {"L": 1, "M": 0, "Q": 3, "H": 2}     # qrcode's ERROR_CORRECT_* values
 
-    levels = {"L": ERROR_CORRECT_L, "M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q, "H": ERROR_CORRECT_H}
-    qr = qrcode.QRCode(error_correction=levels[ec], box_size=1, border=border)
+
+def qr_image(data: str, module: int, ec: str = "M", border: int = 0, max_width: int | None = None) -> Image.Image:
+    """A real QR code (model 2, the smallest version for the data) as mode 'L', `module` dots per module, with
+    `border` modules of white around it; the module shrinks (to 1 at least) to keep it within max_width."""
+    import qrcode
+
+    qr = qrcode.QRCode(error_correction=_EC[ec], box_size=1, border=border)
     qr.add_data(data.encode("utf-8"))
     qr.make(fit=True)
     matrix = qr.get_matrix()
     n = len(matrix)
+    if max_width is not None:
+        module = max(1, min(module, max_width // n))
     img = Image.new("L", (n, n), 255)
     img.putdata([0 if cell else 255 for row in matrix for cell in row])
     return img.resize((n * module, n * module), Image.NEAREST)
+
+
+@lru_cache(maxsize=512)
+def qr_side_modules(n_bytes: int, ec: str = "M") -> int:
+    """Modules per side of the QR symbol that holds n_bytes in byte mode (what a printer may choose)."""
+    from qrcode.main import QRCode
+    from qrcode.util import MODE_8BIT_BYTE, QRData
+
+    qr = QRCode(error_correction=_EC[ec])
+    qr.add_data(QRData(b"\xff" * n_bytes, mode=MODE_8BIT_BYTE))
+    return qr.best_fit() * 4 + 17
 
 
 def place(img: Image.Image, paper_dots: int, align: str = "center") -> Image.Image:
@@ -49,15 +67,12 @@ def place(img: Image.Image, paper_dots: int, align: str = "center") -> Image.Ima
     return strip
 
 
-def to_raster(img: Image.Image) -> tuple[bytes, int, int]:
-    """Mode 'L'/'1' image → (bits with 1 = black, width in bytes, height) for GS v 0."""
-    width_bytes = (img.width + 7) // 8
-    if img.width % 8:
-        padded = Image.new("L", (width_bytes * 8, img.height), 255)
-        padded.paste(img, (0, 0))
-        img = padded
-    bits = img.convert("L").point(lambda v: 0 if v < 128 else 255).convert("1").tobytes()
-    return bits.translate(_INVERT), width_bytes, img.height
+_THRESHOLD = [0] * 128 + [255] * 128
+
+
+def bilevel(img: Image.Image) -> Image.Image:
+    """Mode 'L' → mode '1' at a 50 % threshold (no dithering: glyph edges stay crisp)."""
+    return img.point(_THRESHOLD, "1")
 
 
 def from_raster(bits: bytes, width_bytes: int, height: int) -> Image.Image:

@@ -25,6 +25,7 @@ class PtyPrinter(PtyDevice):
     def __init__(self, core: PrinterSim, link_path: str | None = None):
         super().__init__(baudrate=115200, model_timing=False, link_path=link_path, name="printer")
         self.core = core
+        core.on_reply = self.send        # answers the printer gives on its own (GS r 1 when it resumes)
 
     def on_receive(self, data: bytes) -> None:
         reply = self.core.feed(data)
@@ -40,6 +41,13 @@ class TcpPrinter:
         self._server: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._conn: socket.socket | None = None
+        core.on_reply = self._send_unasked
+
+    def _send_unasked(self, data: bytes) -> None:
+        conn = self._conn
+        if conn is not None:
+            conn.sendall(data)
 
     def start(self) -> int:
         self._server = socket.create_server((self.host, self.port))
@@ -64,6 +72,7 @@ class TcpPrinter:
                 continue
             with conn:
                 conn.settimeout(0.1)
+                self._conn = conn
                 while not self._stop.is_set():
                     try:
                         data = conn.recv(4096)
@@ -79,6 +88,7 @@ class TcpPrinter:
                             conn.sendall(reply)
                         except OSError:
                             break
+                self._conn = None
 
 
 class SimulatedPrinter:

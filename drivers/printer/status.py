@@ -1,21 +1,17 @@
-"""Real-time status (DLE EOT n) as pure functions: query bytes, decoding, and encoding for the simulator.
+"""Real-time status (DLE EOT n) answers as pure functions: decoding, and encoding for the simulator. The queries
+themselves are composed in escpos_job.py.
 
 Every answer byte has bits 1 and 4 set and bits 0 and 7 clear (0x12 = all clear); anything else is garbage.
 n=1 printer: 0x08 offline.  n=2 offline cause: 0x04 cover open, 0x08 feed button, 0x20 stopped by paper end,
 0x40 error.  n=3 errors: 0x08 cutter, 0x20 unrecoverable, 0x40 auto-recoverable.  n=4 paper: 0x0C near end,
-0x60 paper end.  (DEVICES.md; the multi-bit fields count as set when either bit is: firmware differs.)
+0x60 paper end.  (docs/devices/printer.md; the multi-bit fields count as set when either bit is: firmware
+differs.)
 """
 from __future__ import annotations
 
 from drivers.printer.port import PrinterStatus
 
 FIXED_MASK, FIXED_VALUE = 0x93, 0x12
-
-
-def query(n: int) -> bytes:
-    if n not in (1, 2, 3, 4):
-        raise ValueError("DLE EOT n is 1..4")
-    return bytes((0x10, 0x04, n))
 
 
 def valid(byte: int) -> bool:

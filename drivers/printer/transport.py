@@ -9,6 +9,7 @@ import socket
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from drivers.printer.escpos_cache import prepare
 from kiosk.errors import DeviceNotFound, DeviceTimeout
 
 DEVICE = "printer"
@@ -25,6 +26,7 @@ class Transport:
     # subclasses: _make() → an escpos printer object, opened; _read(n, timeout); _discard()
     def open(self) -> None:
         if self._printer is None:
+            prepare()
             try:
                 self._printer = self._make()
             except DeviceNotFound:

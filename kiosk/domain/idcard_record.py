@@ -1,7 +1,7 @@
 """What an ID card reader returns, as one typed record; decoding (and encoding) of the 256-byte text block.
 
 Pure: no I/O. The text block is UCS-2 little-endian, space padded (trailing spaces only are trimmed). Layouts
-(see DEVICES.md): resident ID card; Foreign Permanent Resident ID card (2017 layout, marker 'I' at bytes
+(docs/devices/idcard.md): resident ID card; Foreign Permanent Resident ID card (2017 layout, marker 'I' at bytes
 248–249); residence permit for Hong Kong, Macao and Taiwan residents (marker 'J', layout *unverified*).
 UCS-2 carries only the Basic Multilingual Plane: rare name characters such as 䶮 堃 喆 珺 燚 fit, astral ones
 (e.g. 𬌗) cannot be on a card, and encoding one is refused.
@@ -55,7 +55,7 @@ class IdCardRecord:
     fingerprints: bytes = field(default=b"", repr=False)
 
     def fields_for_output(self) -> dict[str, str]:
-        """The printable fields of this card type (CONTRACTS §2 names), photo and fingerprints excluded."""
+        """The printable fields of this card type (the names `kiosk-diag idcard read --json` prints), photo and fingerprints excluded."""
         common = ["card_type", "name", "sex", "nation", "birth", "address", "id_number", "authority",
                   "valid_from", "valid_until"]
         extra = {"resident_id": ["nation_code"],

@@ -189,7 +189,7 @@ def card_unplugged(j: Journey):
     yield from j.touch("start", "service_menu")
     yield from j.touch("walk_in", "choose_business")
     yield from j.touch("business_marriage", "read_id_1")
-    yield Until(lambda: sim.present, 10, "reader simulator running")
+    yield Until(lambda: sim.attached, 10, "reader simulator running")
     yield from j.step("unplug", sim.vanish, "device_fault", machine=False)
     yield from j.step("replug", sim.reappear, "read_id_1", machine=False, timeout=30)
     yield from j.card(a, "read_id_2")

@@ -1,4 +1,4 @@
-"""kiosk-sim idcard and kiosk-diag idcard as processes, the way a technician runs them (CONTRACTS §2)."""
+"""kiosk-sim idcard and kiosk-diag idcard as processes, the way a technician runs them."""
 import json
 import subprocess
 import sys
@@ -77,7 +77,8 @@ def test_control_channel_errors(sim_process):
     p, _ = sim_process
     assert control(p, "dance").startswith("error")
     assert control(p, "present /nonexistent.json").startswith("error")
-    assert control(p, "status").startswith("ok card=")
+    status = control(p, "status")
+    assert status.startswith("ok card=yes ") and "port=attached" in status and "bound method" not in status
 
 
 def test_usage_and_missing_port_exit_codes(tmp_path, capsys):

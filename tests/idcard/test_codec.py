@@ -1,4 +1,4 @@
-"""The SAM frame codec against the bytes of DEVICES.md, and its behaviour on anything else."""
+"""The SAM frame codec against the documented bytes (docs/devices/idcard.md), and its behaviour on anything else."""
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -2,12 +2,28 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as s
 
-from drivers.printer import commands as cmd
+from escpos.constants import QR_ECLEVEL_M
+
 from drivers.printer import status as st
+from drivers.printer.escpos_job import EscposJob, command
 
 
-def test_qr_native_bytes():
-    assert cmd.qr_native("AB", 6, "M") == bytes.fromhex(
+def job_bytes(build, paper_mm=80):
+    job = EscposJob(paper_mm)
+    build(job)
+    return job.output
+
+
+def test_python_escpos_composes_the_ticket_commands():
+    """The methods render.py uses, and the exact bytes they give (the simulator's interpreter reads these)."""
+    assert job_bytes(lambda p: p.hw("INIT")) == b"\x1b@"
+    assert job_bytes(lambda p: p.set(custom_size=True, width=6, height=6)) == b"\x1d!\x55"
+    assert job_bytes(lambda p: p.set(bold=True)) == b"\x1bE\x01"
+    assert job_bytes(lambda p: p.set(align="center")) == b"\x1ba\x01"
+    assert job_bytes(lambda p: p.textln("Office 9")) == b"Office 9\n"        # no code page command
+    assert job_bytes(lambda p: p.print_and_feed(3)) == b"\x1bd\x03"
+    assert job_bytes(lambda p: p.cut(mode="PART", feed=False)) == b"\x1dVB\x00"
+    assert job_bytes(lambda p: p.qr("AB", ec=QR_ECLEVEL_M, size=6, native=True)) == bytes.fromhex(
         "1d286b0400314132 00"
         "1d286b0300314306"
         "1d286b0300314531"
@@ -15,26 +31,28 @@ def test_qr_native_bytes():
         "1d286b0300315130".replace(" ", ""))
 
 
-def test_simple_commands():
-    assert cmd.initialise() == b"\x1b@"
-    assert cmd.char_size(6, 6) == b"\x1d!\x55"
-    assert cmd.chinese_on() == b"\x1c&" and cmd.chinese_off() == b"\x1c."
-    assert cmd.cut(True, 96) == b"\x1dVB\x60"
-    assert cmd.paper_sensor_query() == b"\x1dr\x01"
+def test_what_python_escpos_lacks():
+    assert job_bytes(lambda p: p.chinese_line("，。")) == b"\x1c&" + "，。".encode("gb18030") + b"\x1c.\n"
+    assert [command("realtime_status", n) for n in (1, 2, 3, 4)] == [b"\x10\x04" + bytes((n,)) for n in (1, 2, 3, 4)]
+    assert command("paper_sensor_status") == b"\x1dr\x01"
+    assert command("recover", True) == b"\x10\x05\x02" and command("recover", False) == b"\x10\x05\x01"
     with pytest.raises(ValueError):
-        cmd.char_size(9, 1)
+        command("realtime_status", 5)
 
 
-def test_raster_is_banded():
-    data = cmd.raster(bytes(72 * 300), 72, 300)
+def test_raster_images_go_in_bands_of_255_rows():
+    from PIL import Image
+
+    img = Image.new("1", (576, 300), 0)
+    data = job_bytes(lambda p: p.image(img, impl="bitImageRaster", fragment_height=255))
     assert data[:8] == bytes((0x1D, 0x76, 0x30, 0, 72, 0, 255, 0))
     second = 8 + 72 * 255
     assert data[second:second + 8] == bytes((0x1D, 0x76, 0x30, 0, 72, 0, 45, 0))
-    assert len(data) == 16 + 72 * 300
+    assert len(data) == 16 + 72 * 300 and data[8:8 + 72] == b"\xff" * 72     # 1 = ink
 
 
 @pytest.mark.parametrize("b4,state", [(0x12, "ok"), (0x1E, "near_end"), (0x72, "paper_out"), (0x7E, "paper_out")])
-def test_paper_bytes_from_devices_md(b4, state):
+def test_paper_status_bytes(b4, state):
     assert st.decode({1: 0x12, 2: 0x12, 3: 0x12, 4: b4}).state == state
 
 

@@ -257,3 +257,66 @@ def test_usb_without_pyusb_or_device_is_disconnected(ticket):
     from kiosk.errors import DeviceNotFound
     with pytest.raises(DeviceNotFound):
         create("printer", "usb://not-hex")
+
+
+# --- a printer stopped mid-ticket keeps the rest; the driver clears it ---------------------------------------
+def test_a_stopped_printer_keeps_what_it_received_and_prints_it_on_recovery_unless_cleared(make_ticket):
+    first = make_ticket()
+    data = ticket_bytes(first)
+    kept = PrinterSim()
+    kept.run_out_after(lines=8)
+    assert kept.feed(data + b"\x10\x04\x04") == b"\x72"     # real-time status answered while stopped
+    assert [r.complete for r in kept.receipts] == [False] and kept.buffered_bytes > 1000
+    assert kept.feed(b"\x1dr\x01") == b""                 # GS r 1 waits its turn behind the rest
+    kept.load_paper()
+    assert [r.complete for r in kept.receipts] == [False, True]
+    rest = kept.receipts[-1]
+    assert rest.qr_data == [first.qr_payload] and "请留意叫号" in rest.text() and "紫金县" not in rest.text()
+    assert kept.feed(b"") == b"\x00"                      # ... and is answered once the rest is printed
+
+    cleared = PrinterSim()
+    cleared.run_out_after(lines=8)
+    cleared.feed(data)
+    cleared.feed(b"\x10\x05\x02\x1b@")                    # DLE ENQ 2 (recover and clear), ESC @
+    assert cleared.buffered_bytes <= 2 and cleared.cleared_bytes > 1000
+    cleared.load_paper()
+    assert [r.complete for r in cleared.receipts] == [False]
+
+
+@pytest.mark.parametrize("stop", ["paper_out", "cover_open", "offline"])
+def test_the_rest_of_a_failed_ticket_never_comes_out_with_the_next_one(printer, make_ticket, stop):
+    """Paper runs out (or the cover opens, or the printer goes offline) mid-ticket; the technician fixes it; the
+    next applicant's ticket must come out alone, not under the rest of the failed one."""
+    first, second = make_ticket(), make_ticket(number="A013", ticket_id="T20261126-0013")
+    if stop == "paper_out":
+        printer.sim.run_out_after(lines=8)
+    else:
+        fault_mid_job(printer.sim, stop)
+    r = printer.print_ticket(job(first))
+    assert (r.outcome, r.reason, r.reprint) == ("failed", stop, True)
+    held = printer.sim.buffered_bytes + printer.sim.cleared_bytes
+    assert held > 50                # the rest of the ticket stayed in the printer (waiting, or cleared)
+    if stop == "paper_out":
+        printer.sim.load_paper()
+    else:
+        del printer.sim.feed
+        printer.sim.set_fault(stop, False)
+    assert printer.print_ticket(job(second)).issued
+    after = printer.sim.receipts[1:]
+    assert [x.complete for x in after] == [True], [x.text() for x in after]
+    assert after[0].qr_data == [second.qr_payload]
+    assert "T20261126-0012" not in after[0].text() and after[0].text().count("紫金县婚姻登记处") == 1
+
+
+def test_the_clear_is_sent_again_before_the_next_job(printer, ticket):
+    printer.sim.run_out_after(lines=8)
+    assert printer.print_ticket(job(ticket)).outcome == "failed"
+    printer.sim.load_paper()
+    seen = []
+    real_feed = printer.sim.feed
+    printer.sim.feed = lambda data: (seen.append(data), real_feed(data))[1]
+    assert printer.print_ticket(job(ticket)).issued
+    assert b"\x10\x05\x02\x1b@" in b"".join(seen)
+    seen.clear()
+    assert printer.print_ticket(job(ticket)).issued
+    assert b"\x10\x05" not in b"".join(seen)               # only after a failure

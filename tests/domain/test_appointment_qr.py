@@ -10,6 +10,8 @@ GOOD = make_appointment_qr("441621", TOKEN)
 
 
 def test_a_good_code_names_its_office_and_token():
+    assert make_appointment_qr("441621", TOKEN) == GOOD
+    assert make_appointment_qr("441602", TOKEN).startswith(f"MR1:441602:{TOKEN}:")
     assert GOOD == f"MR1:441621:{TOKEN}:{zlib.crc32(f'MR1:441621:{TOKEN}'.encode()):08X}"
     out = parse_appointment_qr(GOOD)
     assert (out.kind, out.office, out.token) == ("appointment", "441621", TOKEN)

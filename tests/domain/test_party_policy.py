@@ -41,6 +41,25 @@ def test_party_from_a_card_object_with_long_term_validity_and_missing_fields():
     assert p.status == "hmt" and p.hukou() is None and p.effective_birth() == date(1992, 3, 3)
 
 
+def test_party_from_a_card_object_with_only_a_number():
+    class Bare:
+        id_number = ZIJIN_MAN
+
+    p = party_from_card(Bare())
+    assert (p.document, p.id_number, p.name, p.sex, p.birth, p.address, p.valid_until, p.nationality) == (
+        "resident_id", ZIJIN_MAN, "", None, None, "", None, "")
+    assert party_from_card(object()).id_number == ""
+
+
+def test_party_from_a_foreign_permanent_resident_card_keeps_nationality_and_birth():
+    p = party_from_card({"card_type": "foreign_permanent_resident", "id_number": "USA123456789012",
+                         "nationality": "USA", "birth": "1980-01-02", "sex": "female", "name": "JANE",
+                         "valid_until": "long_term"})
+    assert (p.document, p.nationality, p.birth, p.sex, p.name, p.valid_until, p.status) == (
+        "foreign_permanent_resident", "USA", date(1980, 1, 2), "female", "JANE", "long_term", "foreigner")
+    assert party_from_card({"birth": date(1980, 1, 2)}).birth == date(1980, 1, 2)
+
+
 def test_party_from_a_card_without_type_is_a_resident_card_and_empty_validity_is_unknown():
     p = party_from_card({"id_number": ZIJIN_MAN, "valid_until": ""})
     assert (p.document, p.valid_until, p.sex, p.birth) == ("resident_id", None, None, None)

@@ -108,6 +108,11 @@ def test_offline_range_is_inclusive_at_both_ends():
     assert not make(number=rng.offline_first, offline=False).offline
 
 
+def test_a_ticket_is_not_a_priority_ticket_unless_asked():
+    t = build_ticket(office=OFFICE, policy=POLICY, business="marriage", number=12, ticket_id="t", issued_at=WHEN)
+    assert (t.priority, t.waiting_ahead, t.parties, t.offline, t.note_zh, t.note_en) == (False, None, (), False, "", "")
+
+
 def test_nobody_ahead_is_a_valid_ticket_and_unknown_queue_length_too():
     assert make(waiting_ahead=0).waiting_ahead == 0
     assert make(waiting_ahead=None).waiting_ahead is None

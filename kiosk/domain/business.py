@@ -9,17 +9,6 @@ BUSINESSES: dict[str, dict[str, str]] = {
     "record_certificate": {"zh": "出具（无）婚姻登记记录证明", "en": "(No-)marriage-record certificate"},
 }
 
-# Businesses both parties must attend in person.
-COUPLE_BUSINESSES = frozenset({"marriage", "divorce_application", "divorce_certificate"})
-
-DOCUMENTS: dict[str, dict[str, str]] = {
-    "resident_id": {"zh": "居民身份证", "en": "Resident ID card"},
-    "foreign_permanent_resident": {"zh": "外国人永久居留身份证", "en": "Foreign Permanent Resident ID card"},
-    "hmt_residence_permit": {"zh": "港澳台居民居住证", "en": "Residence permit for HK/Macao/Taiwan residents"},
-    "passport": {"zh": "护照", "en": "Passport"},
-    "hmt_travel_permit": {"zh": "港澳台居民来往内地通行证", "en": "Mainland travel permit for HK/Macao/Taiwan residents"},
-}
-
 
 def business_name(business: str, lang: str) -> str:
     return BUSINESSES[business][lang]

@@ -27,7 +27,3 @@ GUANGDONG_OTHER_CITIES = (
     "广州市", "深圳市", "珠海市", "汕头市", "佛山市", "韶关市", "湛江市", "肇庆市", "江门市", "茂名市",
     "惠州市", "梅州市", "汕尾市", "阳江市", "清远市", "东莞市", "中山市", "潮州市", "揭阳市", "云浮市",
 )
-
-
-def is_heyuan_county(code: str) -> bool:
-    return code in HEYUAN_COUNTIES

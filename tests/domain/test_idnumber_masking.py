@@ -1,9 +1,10 @@
 from datetime import date
 
+import pytest
 from hypothesis import given, strategies as st
 
 from kiosk.domain.idnumber import InvalidIdNumber, check_character, is_valid_id_number, parse_id_number
-from kiosk.domain.masking import mask_id_for_screen, mask_id_for_ticket, mask_name
+from kiosk.domain.masking import mask_address, mask_id_for_screen, mask_id_for_ticket, mask_name, mask_phone
 
 divisions = st.sampled_from(["441602", "441621", "441622", "441623", "441624", "441625", "110101", "430104"])
 births = st.dates(min_value=date(1900, 1, 1), max_value=date(2026, 12, 31))
@@ -70,3 +71,71 @@ def test_masked_name_keeps_only_first_and_last(name):
     masked = mask_name(name)
     assert len(masked) == len(name) and masked[0] == name[0]
     assert all(c == "*" for c in masked[1:-1])
+
+
+# --- edges: which applicant a broken rule would hurt ----------------------------------------------------------
+
+def test_a_valid_number_reads_its_division_birth_and_sex():
+    n = "441621" + "19900501" + "121"
+    n += check_character(n)
+    parsed = parse_id_number(n)
+    assert (parsed.number, parsed.division, parsed.birth, parsed.sex, parsed.hmt_region) == (
+        n, "441621", date(1990, 5, 1), "male", None)
+    assert is_valid_id_number(n)
+    hk = "81000019920303122"
+    assert parse_id_number(hk + check_character(hk)).hmt_region == "hong_kong"
+
+
+@pytest.mark.parametrize("year,valid", [(1879, False), (1880, True), (2026, True)])
+def test_birth_years_from_1880(year, valid):
+    first17 = f"441621{year}0101121"
+    assert is_valid_id_number(first17 + check_character(first17)) is valid
+
+
+@pytest.mark.parametrize("number,problem", [
+    ("44162119900501121", "must be 18 characters, has 17"),
+    ("4416211990050112100", "must be 18 characters, has 19"),
+    ("44162119900501A21X", "17 digits followed by a digit or X"),
+    ("44162119900501121Y", "17 digits followed by a digit or X"),
+    ("441621199013011213", "check character"),
+])
+def test_what_is_wrong_with_a_number_is_said(number, problem):
+    with pytest.raises(InvalidIdNumber, match=problem):
+        parse_id_number(number)
+
+
+def test_a_number_with_an_impossible_birth_date_is_invalid():
+    first17 = "44162119900230121"
+    with pytest.raises(InvalidIdNumber, match="not a real date"):
+        parse_id_number(first17 + check_character(first17))
+
+
+@pytest.mark.parametrize("number,ticket", [("", ""), ("1234", "****"), ("12345", "*2345"), ("ABC", "***")])
+def test_a_short_number_is_never_printed_in_clear_on_a_ticket(number, ticket):
+    assert mask_id_for_ticket(number) == ticket
+
+
+@pytest.mark.parametrize("number,screen", [("1234567890", "**********"), ("12345678901", "123456*8901"),
+                                           (" 441621199005011234 ", "441621********1234")])
+def test_screen_mask_of_short_and_padded_numbers(number, screen):
+    assert mask_id_for_screen(number) == screen
+
+
+def test_address_mask_keeps_at_most_nine_leading_characters_and_never_the_street():
+    assert mask_address("广东省河源市紫金县紫城镇永安路2号201房") == "广东省河源市紫金县******"
+    assert mask_address("广东省河源市紫金县紫城镇永安路2号") == "广东省河源市紫金******"    # half of 17
+    assert mask_address(" 紫金县紫城镇 ") == "紫金县***"
+    assert mask_address("") == ""
+
+
+@pytest.mark.parametrize("phone,masked", [("13812345678", "138****5678"), ("1234567", "1234567"[:3] + "4567"),
+                                          ("123456", "******"), (" 0762-1234567 ", "076*****4567")])
+def test_phone_mask(phone, masked):
+    assert mask_phone(phone) == masked
+
+
+def test_name_masks_at_the_edges():
+    assert mask_name("  ") == ""
+    assert mask_name(" 张三丰 ") == "张*丰"
+    assert mask_name("Zhang San") == "Z**** S**"
+    assert mask_name("李A") == "李*"            # any Latin letter makes it a Latin name: each word's initial

@@ -383,3 +383,24 @@ def test_expired_card_and_underage_are_both_reported_in_order():
     young = resident("441621", birth=date(2006, 1, 1), valid_until=TODAY - timedelta(days=1))
     d = check("441621", "marriage", [young, resident("441622", sex="female")])
     assert d.reasons == ("id_expired", "underage")
+
+
+def test_reissue_by_three_is_refused_saying_one_or_two():
+    d = check("441621", "reissue_certificate", couple() + [resident("441625")])
+    assert d.reasons == ("party_count",) and d.details["parties_allowed"] == "1–2"
+    assert "1–2" in d.message["zh"] and "1–2" in d.message["en"]
+
+
+def test_the_designated_office_accepts_non_mainland_cases_and_says_why():
+    d = check("441602", "marriage", [resident("hunan"), hmt()])
+    assert (d.decision, d.reasons, d.offices) == ("accept", ("designated",), ("441602",))
+    assert "指定" in d.message["zh"]
+
+
+@pytest.mark.parametrize("kw,message", [(dict(office="999999"), "office '999999'"),
+                                        (dict(business="wedding"), "business 'wedding'"),
+                                        (dict(parties=[]), "at least one party")])
+def test_cases_that_cannot_be_judged(kw, message):
+    args = dict(office="441621", business="marriage", parties=couple()) | kw
+    with pytest.raises(CaseError, match=message):
+        check(args["office"], args["business"], args["parties"])

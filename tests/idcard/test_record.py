@@ -117,3 +117,86 @@ def test_any_block_decodes_or_raises_card_text_error(block):
         r.decode_text_block(block)
     except r.CardTextError:
         pass
+
+
+# --- edges: which card a broken decoder would misread ------------------------------------------------------------
+
+BARE = {"name": "王五", "sex": "female", "birth": "1990-01-02", "id_number": "441621199001021229"}
+
+
+def test_record_from_fields_defaults_and_conversions():
+    rec = r.record_from_fields({"id_number": 441621199001021229, "photo": "ignored", "colour": "red"})
+    assert (rec.card_type, rec.name, rec.sex, rec.birth, rec.id_number, rec.photo, rec.fingerprints) == (
+        "resident_id", "", "unknown", "", "441621199001021229", b"", b"")
+    rec = r.record_from_fields(BARE, photo=b"P", fingerprints=b"F")
+    assert (rec.photo, rec.fingerprints, rec.nation, rec.nation_code) == (b"P", b"F", "", "")
+
+
+def test_record_from_fields_fills_the_nation_code_of_a_resident_card_only():
+    assert r.record_from_fields({**BARE, "nation": "畲"}).nation_code == "22"
+    assert r.record_from_fields({**BARE, "nation": "畲", "nation_code": "01"}).nation_code == "01"
+    assert r.record_from_fields({**BARE, "nation": "火星"}).nation_code == ""
+    hmt = r.record_from_fields({**BARE, "card_type": "hmt_residence_permit", "nation": "汉"})
+    assert hmt.nation_code == ""
+
+
+def test_record_from_fields_names_the_allowed_card_types():
+    with pytest.raises(r.CardTextError, match=r"card_type must be one of \['foreign_permanent_resident', "
+                                              r"'hmt_residence_permit', 'resident_id'\]"):
+        r.record_from_fields({**BARE, "document": "passport"})
+
+
+def test_encoding_fills_the_nation_code_from_the_nation_and_unknown_sex_as_9():
+    rec = replace(r.record_from_fields({**BARE, "nation": "回"}), nation_code="", sex="unknown")
+    block = r.encode_text_block(rec)
+    assert block[32:36].decode("utf-16-le") == "03" and block[30:32].decode("utf-16-le") == "9"
+    assert r.decode_text_block(block).nation == "回"
+    male = r.encode_text_block(replace(rec, sex="male"))
+    assert male[30:32].decode("utf-16-le") == "1"
+    female = r.encode_text_block(replace(rec, sex="female"))
+    assert female[30:32].decode("utf-16-le") == "2"
+
+
+def test_a_resident_block_has_no_type_marker_and_is_space_padded():
+    block = r.encode_text_block(r.record_from_fields(BARE))
+    assert block[248:256] == " ".encode("utf-16-le") * 4
+    assert block[4:30] == " ".encode("utf-16-le") * 13
+    assert block[36:52].decode("utf-16-le") == "19900102"
+
+
+def test_decoding_trims_trailing_spaces_and_nuls_but_not_leading_ones():
+    block = bytearray(r.encode_text_block(r.record_from_fields(BARE)))
+    block[0:30] = (" 王五" + "\x00" * 3 + " " * 9).encode("utf-16-le")
+    assert r.decode_text_block(bytes(block)).name == " 王五"
+    block[0:2] = b"\x00\xdc"                   # a lone low surrogate is not UCS-2
+    with pytest.raises(r.CardTextError, match="UCS-2"):
+        r.decode_text_block(bytes(block))
+
+
+def test_a_field_that_exactly_fills_its_space_fits():
+    rec = replace(r.record_from_fields(BARE), name="一" * 15)
+    assert r.decode_text_block(r.encode_text_block(rec)).name == "一" * 15
+    rec = replace(r.record_from_fields(BARE), name="王\uffff")
+    assert r.decode_text_block(r.encode_text_block(rec)).name == "王\uffff"
+
+
+@pytest.mark.parametrize("field,value,ok", [("valid_until", "长期", "long_term"), ("valid_from", "", ""),
+                                            ("valid_until", "", ""), ("birth", "长期", None),
+                                            ("valid_from", "2020010", None), ("valid_from", "20200101", "2020-01-01")])
+def test_card_dates(field, value, ok):
+    offsets = {"birth": 36, "valid_from": 188, "valid_until": 204}
+    block = bytearray(r.encode_text_block(r.record_from_fields(BARE)))
+    o = offsets[field]
+    block[o:o + 16] = (value + " " * (8 - len(value))).encode("utf-16-le")
+    if ok is None:
+        with pytest.raises(r.CardTextError, match=f"{field} is not a YYYYMMDD date"):
+            r.decode_text_block(bytes(block))
+    else:
+        assert getattr(r.decode_text_block(bytes(block)), field) == ok
+
+
+def test_output_fields_per_card_type():
+    fpr = r.record_from_fields(load(CARDS / "foreign_permanent_resident.json")).fields_for_output()
+    assert {"name_en", "nationality", "card_version", "authority_code"} <= set(fpr) and "nation_code" not in fpr
+    hmt = r.record_from_fields(load(CARDS / "hmt_residence_permit.json")).fields_for_output()
+    assert {"pass_number", "issue_count"} <= set(hmt) and "photo" not in hmt

@@ -97,3 +97,70 @@ def test_offline_shares_cut_the_range_into_disjoint_parts(first, size, parts):
         assert hi - lo + 1 >= size // parts
         numbers += range(lo, hi + 1)
     assert numbers == list(range(rng.offline_first, rng.offline_last + 1))   # every number, once, in order
+
+
+# --- edges: which applicant a broken rule would hurt ----------------------------------------------------------
+
+def test_offline_range_is_inclusive_at_both_ends():
+    rng = OFFICE.tickets["marriage"]
+    assert make(number=rng.offline_first).offline and make(number=rng.offline_last).offline
+    assert not make(number=rng.offline_first - 1).offline and not make(number=rng.offline_last + 1).offline
+    assert not make(number=rng.offline_first, offline=False).offline
+
+
+def test_a_ticket_is_not_a_priority_ticket_unless_asked():
+    t = build_ticket(office=OFFICE, policy=POLICY, business="marriage", number=12, ticket_id="t", issued_at=WHEN)
+    assert (t.priority, t.waiting_ahead, t.parties, t.offline, t.note_zh, t.note_en) == (False, None, (), False, "", "")
+
+
+def test_nobody_ahead_is_a_valid_ticket_and_unknown_queue_length_too():
+    assert make(waiting_ahead=0).waiting_ahead == 0
+    assert make(waiting_ahead=None).waiting_ahead is None
+
+
+def test_ticket_id_edges():
+    assert make(ticket_id="a" * 48).ticket_id == "a" * 48
+    assert make(ticket_id="A_b.c-9").qr_payload.endswith(":A_b.c-9")
+    with pytest.raises(ValueError, match="ticket_id"):
+        make(ticket_id="a" * 49)
+
+
+@pytest.mark.parametrize("value,prefix,expected", [(0, "A", 0), ("0", "A", 0), ("b7", "B", 7), ("AB12", "ab", 12),
+                                                   ("999999", "A", 999999), ("\tA 12\n", "A", 12)])
+def test_parse_number_edges(value, prefix, expected):
+    assert parse_number(value, prefix) == expected
+
+
+@pytest.mark.parametrize("value,message", [(-1, "not negative"), ("B012", "prefix B, this business uses 'A'"),
+                                           ("A", "not a queue number like A012 or 12"), ("1234567", "queue number")])
+def test_parse_number_says_why(value, message):
+    with pytest.raises(ValueError, match=message):
+        parse_number(value, "A")
+
+
+def test_format_number_pads_to_three_digits():
+    assert (format_number("A", 7), format_number("", 12), format_number("F", 1234)) == ("A007", "012", "F1234")
+
+
+def test_no_parties_and_notes_and_a_policy_without_the_business():
+    class Policy:
+        business = {}
+
+    t = make(parties=[], note_zh="网络中断", note_en="offline", policy=Policy())
+    assert (t.parties, t.bring_zh, t.bring_en, t.note_zh, t.note_en) == ((), (), (), "网络中断", "offline")
+
+
+def test_offline_share_of_a_range_too_small_says_so():
+    from kiosk.config import TicketRange
+
+    rng = TicketRange(prefix="A", first=1, last=10, offline_first=20, offline_last=21)
+    assert (offline_share(rng, "1/2"), offline_share(rng, "2/2")) == ((20, 20), (21, 21))
+    assert offline_share(rng, "1/1") == (20, 21)
+    with pytest.raises(ValueError, match="20–21 is too small for 3 kiosks"):
+        offline_share(rng, "1/3")
+
+
+def test_qr_parse_edges():
+    assert parse_qr(" TK1:441621:20261126:012:x ") == parse_qr("TK1:441621:20261126:012:x")
+    assert parse_qr("TK1:441621:20261126:ABC12:x") is None
+    assert parse_qr("TK1:441621:20261126:A1234567:x") is None

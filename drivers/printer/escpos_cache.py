@@ -16,11 +16,11 @@ ENV = "ESCPOS_CAPABILITIES_PICKLE_DIR"
 def prepare() -> None:
     if os.environ.get(ENV):
         return
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    where = base / "heyuan-kiosk" / "escpos"
     try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        where = base / "heyuan-kiosk" / "escpos"
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return      # python-escpos falls back to a temporary directory
+    except (OSError, RuntimeError):     # no writable cache (or no home): python-escpos uses a temporary one
+        return
     if os.access(where, os.W_OK):
         os.environ[ENV] = str(where)

@@ -1,4 +1,5 @@
-"""kiosk-diag idcard: read one card (CONTRACTS §2) or query the SAM module, on any pyserial URL or device path.
+"""kiosk-diag idcard: read one card (fields: docs/devices/idcard.md) or query the SAM module, on any pyserial URL
+or device path.
 
 `read` prints the card's fields — masked (names, ID number, address, birth day, pass number) unless --reveal —
 plus `photo_bytes` (the length of the WLT photo, an int; --photo-out FILE writes the raw WLT bytes, only with

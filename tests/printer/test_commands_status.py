@@ -92,3 +92,19 @@ def test_encode_decode_round_trip(flags):
 def test_decode_never_raises(answers):
     assert st.decode(answers).state in ("ok", "near_end", "paper_out", "cover_open", "offline", "error",
                                         "cutter_error", "garbage", "not_responding")
+
+
+def test_python_escpos_database_is_cached_in_the_users_cache(tmp_path, monkeypatch):
+    from drivers.printer import escpos_cache
+
+    monkeypatch.delenv(escpos_cache.ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    escpos_cache.prepare()
+    assert escpos_cache.os.environ[escpos_cache.ENV] == str(tmp_path / "heyuan-kiosk" / "escpos")
+    assert (tmp_path / "heyuan-kiosk" / "escpos").is_dir()
+
+    monkeypatch.delenv(escpos_cache.ENV)
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))       # not a directory: left to python-escpos
+    escpos_cache.prepare()
+    assert escpos_cache.ENV not in escpos_cache.os.environ

@@ -76,6 +76,7 @@ def feed_sample_day(m: Maintenance, office: str) -> None:
     board.backend_latency({"p50_ms": 38, "p99_ms": 212, "requests": 140, "failures": 2,
                            "last_error": "BackendUnavailable: read timeout"})
     board.journal_backlog(3, None, 1)
+    board.clock_status({"synchronised": "yes", "source": "chronyc", "offset_s": 0.4, "adjusting": False})
     for i, (business, booked) in enumerate((("marriage", True), ("marriage", True), ("divorce_application", False),
                                             ("marriage", False), ("reissue_certificate", False))):
         m.counters.observe(fx.IssueTicket(business, f"AP-{i}" if booked else None, ()))

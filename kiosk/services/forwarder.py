@@ -48,7 +48,6 @@ class Forwarder:
         self._settled = threading.Condition()
         self._failures = 0          # sends that got no answer; a waiter stops waiting when this moves
         self._not_before: dict[str, float] = {}   # entry key → monotonic time of its next try (its own backoff)
-        self.parked_total = 0       # entries parked by this forwarder since start (metrics)
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -77,13 +76,17 @@ class Forwarder:
                 return False
             except BackendRejected:
                 pass
-        after = 0
+        after, seen = 0, set()
         while not self._stop.is_set():
             batch = self.journal.pending(limit=50, after=after)
             if not batch:
+                # backoffs of entries settled elsewhere (superseded, retried from kiosk-diag) are dropped
+                # (a copy first: a technician's replay may run a pass on another thread)
+                self._not_before = {k: t for k, t in dict(self._not_before).items() if k in seen}
                 return True
             for entry in batch:
                 after = entry.seq
+                seen.add(entry.key)
                 if not force and self._not_before.get(entry.key, 0.0) > self.monotonic():
                     continue
                 if not self._send(entry):
@@ -92,9 +95,10 @@ class Forwarder:
 
     def next_due_s(self) -> float | None:
         """Seconds until the earliest entry's own backoff ends (None: none waiting)."""
-        if not self._not_before:
+        waiting = dict(self._not_before)
+        if not waiting:
             return None
-        return max(0.0, min(self._not_before.values()) - self.monotonic())
+        return max(0.0, min(waiting.values()) - self.monotonic())
 
     def _send(self, entry: Entry) -> bool:
         """False only when the server could not be reached at all (the pass stops)."""
@@ -116,8 +120,6 @@ class Forwarder:
             log.warning("journal entry %s refused by the office server: %s %s", entry.key[:8], e.status, e.code)
         self._not_before.pop(entry.key, None)
         self.journal.record_answer(entry.key, status, answer)
-        if self.journal.get(entry.key).status == "parked":
-            self.parked_total += 1
         self._notify()
         return True
 
@@ -125,7 +127,6 @@ class Forwarder:
         after = self.journal.record_failure(entry.key, reason, self.park_after)
         if after is not None and after.status == "parked":
             self._not_before.pop(entry.key, None)
-            self.parked_total += 1
             log.warning("journal entry %s parked after %d failures (%s)", entry.key[:8], after.failures, reason)
         elif after is not None:
             backoff = min(self.retry_s * 2 ** (after.failures - 1), self.entry_max_retry_s)

@@ -80,8 +80,8 @@ def office_trials(rounds: int = 2, per_round: int = 6, read_timeout_s: float = 0
     from kiosk.services.office_client import BackendRejected, OfficeClient
     from kiosk.services.office_link import OfficeLink
     from office.clock import ManualClock
-    from office.faultproxy import FaultProxy
-    from office.testing import serve_in_thread
+    from bench.rigs.faultproxy import FaultProxy
+    from bench.rigs.office_server import serve_in_thread
 
     work = tempfile.TemporaryDirectory(prefix="kiosk-faults-office-")
     db = Path(work.name) / "office.db"

@@ -226,7 +226,7 @@ def seed_day(server, clock, offices=(OFFICE, OTHER)) -> None:
 
 def _serve(db: str, shared, quota: int, pipe) -> None:
     """The office server's own process: serve, then answer "sample" (its RSS, fds, threads) until "stop"."""
-    from office.testing import serve_in_thread
+    from bench.rigs.office_server import serve_in_thread
 
     logging.basicConfig(level=logging.WARNING)
     server = serve_in_thread(db, DayClock(shared=shared), seed=None)

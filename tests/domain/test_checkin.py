@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.services.backend_status import CHINA
-from kiosk.services.checkin_rules import checkin_problem
+from kiosk.domain.checkin import checkin_problem
 
 APPT = {"date": "2026-11-26", "slot": "10:00", "status": "booked",
         "parties": [{"id_number": "44162119900101123X"}, {"id_number": "441621199201011248"}]}

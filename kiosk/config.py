@@ -105,6 +105,10 @@ class MaintenanceSection(Strict):
     pin_hash: str = ""
     idle_logout_s: int = Field(ge=30, le=3600)
     metrics_bind: str = "127.0.0.1:9108"
+    # A scrape from another host: HTTPS with client certificates (all three, or the bind must be loopback).
+    metrics_certfile: str = ""
+    metrics_keyfile: str = ""
+    metrics_client_cafile: str = ""
     entry_key: str = "f12"            # Kivy key name opening the maintenance login on the attract screen; "" = none
 
 

@@ -262,7 +262,8 @@ class OfficeBackend:
 
     def check_opening_hours(self, oc: OfficeConfig, when: datetime) -> None:
         """An offline ticket is issued while the office is open (± a margin)."""
-        spans = oc.opening_hours.get(_WEEKDAYS[when.weekday()], [])
+        spans = oc.opening_hours.get(_WEEKDAYS[when.weekday()]) or [   # a closed day (a demo, a special
+            s for day in oc.opening_hours.values() for s in day]          # opening): the office's usual hours
         for span in spans:
             a, b = (datetime.combine(when.date(), datetime.strptime(t, "%H:%M").time(), CHINA)
                     for t in span.split("-"))

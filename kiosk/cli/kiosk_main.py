@@ -163,7 +163,7 @@ def run_kiosk(config: KioskConfig, run_for: float = 0) -> int:
     from kiosk.bootstrap import bootstrap
     from kiosk.maintenance import wiring
     from kiosk.maintenance.logs import setup_logging
-    from kiosk.maintenance.metrics import KioskCollector, start_or_log
+    from kiosk.maintenance.metrics import KioskCollector, MetricsTls, start_or_log
     from kiosk.maintenance.sdnotify import Notifier
     from kiosk.services.backend_status import local_now
     from kiosk.shell import Shell, timer_seconds
@@ -202,7 +202,8 @@ def run_kiosk(config: KioskConfig, run_for: float = 0) -> int:
         kiosk_version = ""
     metrics = start_or_log(config.maintenance.metrics_bind,
                            KioskCollector(config.kiosk.id, kiosk.office.code, m.board, m.counters,
-                                          lambda: m.auth.logged_in, kiosk_version))
+                                          lambda: m.auth.logged_in, kiosk_version),
+                           MetricsTls.from_config(config.maintenance))
     app.metrics = metrics
     figures = wiring.LinkFigures(m.board, kiosk)
     if run_for:

@@ -357,6 +357,12 @@ class Rig:
 
         if isinstance(self.scheduler, ManualScheduler):
             self.wait_state("attract")
+        # The office closes for the night with the journal forwarded (a kiosk online sends within seconds); the
+        # server takes offline tickets only for their own day.
+        link, deadline = self.kiosk.link, time.monotonic() + 30
+        while link.backlog() and time.monotonic() < deadline:
+            link.forwarder.wake()
+            time.sleep(0.05)
         self.clock.next_day()
         seed_day(self.server, self.clock)
         self.shell.env = replace(self.shell.env, today=self.clock().date())

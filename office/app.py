@@ -214,7 +214,7 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None,
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "invalid_request")
         return JSONResponse(ApiError(exc.status_code, code).body(), status_code=exc.status_code)
 
-    for bad_input in (ValueError, OverflowError, UnicodeError):
+    for bad_input in (ValueError, OverflowError, UnicodeError, RecursionError):
         @app.exception_handler(bad_input)
         async def _bad_input(request: Request, exc: Exception):
             return JSONResponse(ApiError(422, "invalid_request", detail=trim(type(exc).__name__)).body(),

@@ -241,9 +241,10 @@ class OfficeBackend:
         return [self._appointment(conn, r) for r in rows]
 
     # -- check-in ----------------------------------------------------------------------------------------------
-    def _stated_time(self, value: datetime | None) -> datetime:
-        """A time a kiosk states (arrival, offline issue): not in the future, not before today (the arrival
-        window and the day's queue are judged today), and never older than the journal's retention."""
+    def _stated_time(self, value: datetime | None, today_only: bool = True) -> datetime:
+        """A time a kiosk states: never in the future nor older than the journal's retention; with `today_only`
+        (offline tickets: the day's queue) not before today. A check-in replayed from the journal may be of an
+        earlier day: it is then judged against that day's appointment (its window, its date)."""
         now = self.clock().astimezone(CHINA)
         if value is None:
             return now
@@ -256,7 +257,9 @@ class OfficeBackend:
         if value > now + CLOCK_SKEW:
             raise ApiError(422, "bad_time", detail="the stated time is in the future")
         start_of_today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        if value < start_of_today or value < now - self.retention:
+        if value < now - self.retention:
+            raise ApiError(422, "bad_time", detail="the stated time is older than the journal's retention")
+        if today_only and value < start_of_today:
             raise ApiError(422, "bad_time", detail="the stated time is before today")
         return value
 
@@ -281,7 +284,7 @@ class OfficeBackend:
 
     def checkin(self, conn, office: str, body: dict) -> tuple[int, dict]:
         oc = self.office(office)
-        when = self._stated_time(body.get("checked_in_at"))
+        when = self._stated_time(body.get("checked_in_at"), today_only=False)
         row = conn.execute("SELECT * FROM appointments WHERE appointment_id=?", (body["appointment_id"],)).fetchone()
         if row is None:
             raise ApiError(404, "appointment_not_found")

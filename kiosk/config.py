@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import time
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from kiosk.domain.offices import (AppointmentWindow, OfficeConfig, Strict, Text, TicketRange,  # noqa: F401
                                   validation_problem)

@@ -58,6 +58,7 @@ class OfficeBackend:
         self.store, self.offices, self.clock = store, offices, clock
         self.retention = timedelta(days=retention_days)
         self._purged = 0.0
+        self._secret: bytes | None = None
 
     def office(self, code: str) -> OfficeConfig:
         if code not in self.offices:
@@ -130,7 +131,9 @@ class OfficeBackend:
 
     # -- appointments ------------------------------------------------------------------------------------------
     def match_key(self, office: str, day: str) -> bytes:
-        return day_match_key(self.store.secret("bookings"), office, day)
+        if self._secret is None:
+            self._secret = self.store.secret("bookings")
+        return day_match_key(self._secret, office, day)
 
     def _appointment(self, conn, row) -> dict:
         """What a kiosk needs about a booking of its office: no ID numbers in clear (keyed HMACs under the day's

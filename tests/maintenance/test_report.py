@@ -4,8 +4,6 @@ import csv
 import io
 import random
 import socket
-import threading
-import time
 from datetime import date, datetime
 from pathlib import Path
 

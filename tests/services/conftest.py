@@ -6,7 +6,7 @@ from kiosk.services.journal import Journal
 from kiosk.services.office_client import OfficeClient
 from kiosk.services.office_link import OfficeLink
 from bench.rigs.faultproxy import FaultProxy
-from tests.office.conftest import clock, server  # noqa: F401  (the same real server on loopback)
+from tests.office.conftest import clock, server  # noqa: F401, F811  (the same real server on loopback)
 from tests.services.helpers import OFFICE
 
 READ_TIMEOUT = 0.5

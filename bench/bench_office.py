@@ -77,13 +77,12 @@ def bench_tickets(url: str, rounds: bool, work: Path) -> dict:
     from kiosk.services.office_client import OfficeClient
 
     clients = [OfficeClient(url, kiosk_id=f"bench-{i:02d}", retries=0, **_tls(work, i)) for i in range(KIOSKS)]
-    for c in clients:
-        c.health()                                   # open each kiosk's connection before timing
     numbers: list[tuple[str, str]] = []
     latencies: list[float] = []
     lock, start = threading.Lock(), threading.Barrier(KIOSKS)
 
     def kiosk(i: int) -> None:
+        clients[i].health()          # open this kiosk's connection (sessions are per thread; TLS handshake) first
         start.wait()
         for n in range(TICKETS_EACH):
             if rounds:

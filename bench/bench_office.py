@@ -1,7 +1,8 @@
 """Office API benchmark: 50 concurrent kiosks issuing tickets against one office, and the journal's cost.
 
 Prints figures (goal: p99 ≤ 100 ms on the 2-core reference machine). Run: `python -m bench.bench_office`.
-The server runs as its own process (as in production), so the kiosks' threads do not share its interpreter.
+The server runs as its own process (as in production), so the kiosks' threads do not share its interpreter, with
+mutual TLS as in production: each kiosk has its own certificate from a CA made at start.
 """
 from __future__ import annotations
 
@@ -29,27 +30,40 @@ def _free_port() -> int:
 
 def _start_server(work: Path) -> tuple[subprocess.Popen, str]:
     from kiosk.config import CONFIG_DIR
+    from office import pki
 
     offices = work / "offices"
     shutil.copytree(CONFIG_DIR / "offices", offices)
     for f in offices.glob("*.toml"):             # the benchmark is about numbers, not the walk-in quota
         f.write_text(re.sub(r"walk_in_daily_quota = \d+", "walk_in_daily_quota = 100000", f.read_text()))
+    pki.init(work / "pki")
+    for i in range(KIOSKS):
+        pki.issue(work / "pki", "kiosk", f"bench-{i:02d}", "441621")
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "office", "--port", str(port), "--db", str(work / "office.db"),
-                             "--offices", str(offices), "--now", "2026-11-26T10:05"])
-    url = f"http://127.0.0.1:{port}"
-    import requests
+                             "--offices", str(offices), "--now", "2026-11-26T10:05", "--tls-dir", str(work / "pki")])
+    url = f"https://127.0.0.1:{port}"
+    from kiosk.services.office_client import OfficeClient
 
+    probe = OfficeClient(url, kiosk_id="bench-00", retries=0, **_tls(work, 0))
     deadline = time.monotonic() + 30
     while True:
         try:
-            requests.get(url + "/healthz", timeout=1)
+            probe.health()
+            probe.close()
             return proc, url
-        except requests.ConnectionError:
+        except Exception:
             if time.monotonic() > deadline:
                 proc.kill()
                 raise RuntimeError("office server did not start")
             time.sleep(0.1)
+
+
+def _tls(work: Path, i: int) -> dict:
+    from office import pki
+
+    ca, cert, key = pki.client_files(work / "pki", "kiosk", f"bench-{i:02d}")
+    return {"ca_file": ca, "client_cert": cert, "client_key": key}
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -57,19 +71,18 @@ def _percentile(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
 
-def bench_tickets(url: str, rounds: bool) -> dict:
+def bench_tickets(url: str, rounds: bool, work: Path) -> dict:
     """rounds=True: every kiosk takes one ticket at the same instant, TICKETS_EACH times (a burst per round);
     False: every kiosk takes TICKETS_EACH tickets back to back (the server saturated throughout)."""
     from kiosk.services.office_client import OfficeClient
 
-    clients = [OfficeClient(url, kiosk_id=f"bench-{i:02d}", retries=0) for i in range(KIOSKS)]
-    for c in clients:
-        c.health()                                   # open each kiosk's connection before timing
+    clients = [OfficeClient(url, kiosk_id=f"bench-{i:02d}", retries=0, **_tls(work, i)) for i in range(KIOSKS)]
     numbers: list[tuple[str, str]] = []
     latencies: list[float] = []
     lock, start = threading.Lock(), threading.Barrier(KIOSKS)
 
     def kiosk(i: int) -> None:
+        clients[i].health()          # open this kiosk's connection (sessions are per thread; TLS handshake) first
         start.wait()
         for n in range(TICKETS_EACH):
             if rounds:
@@ -119,8 +132,9 @@ def main() -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-office-"))
     proc, url = _start_server(work)
     try:
-        figures = {"tickets_burst": bench_tickets(url, rounds=True),
-                   "tickets_saturated": bench_tickets(url, rounds=False), "journal": bench_journal(work)}
+        figures = {"tls": "mutual (client certificate per kiosk)",
+                   "tickets_burst": bench_tickets(url, rounds=True, work=work),
+                   "tickets_saturated": bench_tickets(url, rounds=False, work=work), "journal": bench_journal(work)}
     finally:
         proc.terminate()
         proc.wait(10)

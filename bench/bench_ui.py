@@ -29,7 +29,7 @@ def _env() -> dict:
     return env
 
 
-def child(url: str, touches: int) -> None:
+def child(url: str, touches: int, pki: str = "") -> None:
     """In a fresh process: wire the kiosk, report the first frame's wall time, then time touches."""
     from kiosk.ui import kivy_env
 
@@ -39,6 +39,7 @@ def child(url: str, touches: int) -> None:
     kivy_home = Path(tempfile.mkdtemp(prefix="bench-kivy-"))
     atexit.register(shutil.rmtree, kivy_home, True)
     kivy_env.prepare(kivy_home, headless=True)
+    from kiosk.app import bundled
     from kiosk.app.assemble import assemble
     from kiosk.app.bundled import demo_config, with_backend
     from kiosk.config import load_kiosk_config
@@ -46,6 +47,7 @@ def child(url: str, touches: int) -> None:
 
     state = tempfile.mkdtemp(prefix="bench-state-")
     config = demo_config(load_kiosk_config(), ticket_pngs=False)
+    bundled._BUNDLED[url] = (Path(pki), config.kiosk.id)        # the server's PKI, made by the parent
     config = with_backend(config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"state_dir": state})}),
                           url)
     assembly = assemble(config)
@@ -99,7 +101,8 @@ def main(touches: int = 300, couples: int = 3) -> dict:
     proc, url, db_dir = start_bundled_server(state)
     try:
         t0 = time.time()
-        run = subprocess.run([sys.executable, "-m", "bench.bench_ui", "--child", url, "--touches", str(touches)],
+        run = subprocess.run([sys.executable, "-m", "bench.bench_ui", "--child", url, "--touches", str(touches),
+                              "--pki", str(db_dir / "pki")],
                              capture_output=True, text=True, cwd=REPO, env=_env(), timeout=300)
         data = json.loads(run.stdout.strip().splitlines()[-1])
     finally:
@@ -133,10 +136,11 @@ def main(touches: int = 300, couples: int = 3) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--child", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--pki", default="", help=argparse.SUPPRESS)
     parser.add_argument("--touches", type=int, default=300)
     parser.add_argument("--couples", type=int, default=3)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.touches)
+        child(args.child, args.touches, args.pki)
     else:
         print(json.dumps(main(args.touches, args.couples), indent=2))

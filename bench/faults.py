@@ -4,7 +4,7 @@
   unplug/replug — through the simulators' handles (bench/faults_devices.py);
 - printer: paper out before and mid-job, cover open, offline, port vanishing mid-job, a job queued too long;
 - office server: down, refused, slow beyond the read timeout, 500s before/after applying, answers lost,
-  blackhole — the kiosk's OfficeLink + journal through office/faultproxy.py; the server's database is then
+  blackhole — the kiosk's OfficeLink + journal through bench/rigs/faultproxy.py; the server's database is then
   compared with what the kiosk handed out (bench/faults_office.py);
 - kill -9 of a kiosk process at random points while it journals and sends, then a restart (bench/faults_crash.py).
 

@@ -18,17 +18,18 @@ from bench.faults_office import KIOSK_ID, clone_bookings, server_rows, store
 from kiosk.services.backend_status import CHINA
 
 ROOT = Path(__file__).resolve().parents[1]
+_TLS: dict[str, str] = {}          # server URL → the crashy kiosk's CA, certificate and key (for the child)
 
 
 def _child(state: Path, url: str, bookings: Path, mode: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CRASH_TLS": _TLS[url]}
     return subprocess.Popen([sys.executable, "-m", "bench.crash_child", str(state), url, str(bookings), mode],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def crash_trials(kills: int = 12, bookings_n: int = 300, seed: int = 9) -> dict:
     from office.clock import ManualClock
-    from office.testing import serve_in_thread
+    from bench.rigs.office_server import serve_in_thread
 
     rng = random.Random(seed)
     work = tempfile.TemporaryDirectory(prefix="kiosk-faults-crash-")
@@ -36,6 +37,7 @@ def crash_trials(kills: int = 12, bookings_n: int = 300, seed: int = 9) -> dict:
     clock = ManualClock(datetime(2026, 11, 26, 10, 5, tzinfo=CHINA))
     server = serve_in_thread(root / "office.db", clock, seed=None)
     kiosk_id = KIOSK_ID + "-crashy"
+    _TLS[server.url] = os.pathsep.join(server.client_files("kiosk", kiosk_id, "441621"))
     try:
         bookings = clone_bookings(clock().date(), clock(), bookings_n, tag="K")
         store(server, bookings)

@@ -74,23 +74,25 @@ def _ms(values: list[float]) -> dict:
 
 
 def office_trials(rounds: int = 2, per_round: int = 6, read_timeout_s: float = 0.5) -> dict:
-    from kiosk.config import load_offices
+    from office.offices import load_offices
     from kiosk.services.backend_status import BackendStatus
     from kiosk.services.journal import Journal
     from kiosk.services.office_client import BackendRejected, OfficeClient
     from kiosk.services.office_link import OfficeLink
     from office.clock import ManualClock
-    from office.faultproxy import FaultProxy
-    from office.testing import serve_in_thread
+    from bench.rigs.faultproxy import FaultProxy
+    from bench.rigs.office_server import serve_in_thread
 
     work = tempfile.TemporaryDirectory(prefix="kiosk-faults-office-")
     db = Path(work.name) / "office.db"
     clock = ManualClock(datetime(2026, 11, 26, 10, 5, tzinfo=CHINA))
     server = serve_in_thread(db, clock, seed=None)
     port = server.port
-    proxy = FaultProxy(port).start()
+    proxy = FaultProxy.for_server(server).start()
+    ca, cert, key = server.client_files("kiosk", KIOSK_ID, OFFICE)
     client = OfficeClient(proxy.url, kiosk_id=KIOSK_ID, connect_timeout_s=0.5, read_timeout_s=read_timeout_s,
-                          retries=1, backoff_s=0.05, status=BackendStatus())
+                          retries=1, backoff_s=0.05, status=BackendStatus(), ca_file=ca, client_cert=cert,
+                          client_key=key)
     link = OfficeLink(office=load_offices()[OFFICE], client=client, journal=Journal.open(Path(work.name) / "k", clock),
                       clock=clock, retry_s=0.05, answer_wait_s=2 * read_timeout_s + 1.0)
     link.forwarder.max_retry_s = 1.0        # the kiosk's cap is 30 s; a bench should not wait that out
@@ -170,7 +172,7 @@ def office_trials(rounds: int = 2, per_round: int = 6, read_timeout_s: float = 0
                     refused += serve(b, day, i % 2 == 1, row)
                 t0 = time.monotonic()
                 if mode is None:
-                    server = serve_in_thread(db, clock, seed=None, port=port)
+                    server = serve_in_thread(db, clock, seed=None, port=port, pki_dir=server.pki_dir)
                     store(server, [])
                 proxy.mode = "pass"
                 settle(t0, row)

@@ -226,14 +226,14 @@ def seed_day(server, clock, offices=(OFFICE, OTHER)) -> None:
 
 def _serve(db: str, shared, quota: int, pipe) -> None:
     """The office server's own process: serve, then answer "sample" (its RSS, fds, threads) until "stop"."""
-    from office.testing import serve_in_thread
+    from bench.rigs.office_server import serve_in_thread
 
     logging.basicConfig(level=logging.WARNING)
     server = serve_in_thread(db, DayClock(shared=shared), seed=None)
     offices = server.backend.offices
     for code, oc in offices.items():
         offices[code] = oc.model_copy(update={"walk_in_daily_quota": max(oc.walk_in_daily_quota, quota)})
-    pipe.send(server.url)
+    pipe.send((server.url, str(server.pki_dir)))
     while True:
         command = pipe.recv()
         if command == "stop":
@@ -261,7 +261,7 @@ class OfficeProcess:
         self._process.start()
         if not self._pipe.poll(60):
             raise RuntimeError("the office server process did not start")
-        self.url = self._pipe.recv()
+        self.url, self.pki_dir = self._pipe.recv()
         self.backend = SimpleNamespace(offices=load_offices(CONFIG_DIR / "offices"), store=Store(db))
 
     def sample(self) -> dict:
@@ -291,6 +291,10 @@ class Rig:
         self.clock = DayClock(datetime(2026, 11, 26, 10, 5, tzinfo=CHINA))
         self.server = OfficeProcess(self.work / "office.db", self.clock)
         seed_day(self.server, self.clock)
+        from office import pki
+
+        pki.issue(self.server.pki_dir, "kiosk", "soak-kiosk", OFFICE)       # mutual TLS, as in an office
+        ca, cert, key = pki.client_files(self.server.pki_dir, "kiosk", "soak-kiosk")
         base = load_kiosk_config()
         self.config = base.model_copy(update={
             "kiosk": base.kiosk.model_copy(update={"state_dir": str(self.work / "kiosk"), "id": "soak-kiosk"}),
@@ -299,7 +303,8 @@ class Rig:
                                                        "fingerprint": "none"}),
             "backend": base.backend.model_copy(update={"url": self.server.url, "start_bundled": False,
                                                        "read_timeout_s": read_timeout_s,
-                                                       "connect_timeout_s": 1.0}),
+                                                       "connect_timeout_s": 1.0, "ca_file": ca,
+                                                       "client_cert": cert, "client_key": key}),
             "face": base.face.model_copy(update={"enabled": face}),
         })
         self.kiosk = self.shell = None
@@ -352,6 +357,12 @@ class Rig:
 
         if isinstance(self.scheduler, ManualScheduler):
             self.wait_state("attract")
+        # The office closes for the night with the journal forwarded (a kiosk online sends within seconds); the
+        # server takes offline tickets only for their own day.
+        link, deadline = self.kiosk.link, time.monotonic() + 30
+        while link.backlog() and time.monotonic() < deadline:
+            link.forwarder.wake()
+            time.sleep(0.05)
         self.clock.next_day()
         seed_day(self.server, self.clock)
         self.shell.env = replace(self.shell.env, today=self.clock().date())

@@ -10,10 +10,12 @@ from datetime import date, time
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from kiosk.domain.business import check_business_keys
 from kiosk.domain.dates import RestDays
+from kiosk.domain.offices import (AppointmentWindow, OfficeConfig, Strict, Text, TicketRange,  # noqa: F401
+                                  validation_problem)
 from kiosk.domain.policy import Policy, PolicyNotInForce, in_force
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -27,73 +29,6 @@ class ConfigError(Exception):
     def __init__(self, file: Path | str, key: str, problem: str):
         self.file, self.key, self.problem = str(file), key, problem
         super().__init__(f"{file}: {key}: {problem}" if key else f"{file}: {problem}")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(Strict):
-    """A text in the kiosk's two languages."""
-    zh: str
-    en: str
-
-
-class TicketRange(Strict):
-    prefix: str = Field(max_length=2)
-    first: int = Field(ge=0)
-    last: int = Field(ge=0)
-    offline_first: int = Field(ge=0)
-    offline_last: int = Field(ge=0)
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        if not (self.first <= self.last):
-            raise ValueError("first must not exceed last")
-        if not (self.offline_first <= self.offline_last):
-            raise ValueError("offline_first must not exceed offline_last")
-        if self.offline_first <= self.last and self.first <= self.offline_last:
-            raise ValueError("the offline range must not overlap the office range")
-        return self
-
-
-class AppointmentWindow(Strict):
-    minutes_before: int = Field(ge=0, le=24 * 60)
-    minutes_after: int = Field(ge=0, le=24 * 60)
-
-
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-class OfficeConfig(Strict):
-    code: str = Field(pattern=r"^\d{6}$")
-    county: Text
-    name: Text
-    address: Text
-    phone: str
-    walk_in_daily_quota: int = Field(ge=0)
-    appointment_window: AppointmentWindow
-    opening_hours: dict[Weekday, list[str]]
-    tickets: dict[str, TicketRange]
-
-    @field_validator("opening_hours")
-    @classmethod
-    def _hours(cls, value):
-        for day, spans in value.items():
-            for span in spans:
-                try:
-                    a, b = span.split("-")
-                    if time.fromisoformat(a) >= time.fromisoformat(b):
-                        raise ValueError
-                except ValueError:
-                    raise ValueError(f"{day}: '{span}' is not a span like '08:30-12:00'") from None
-        return value
-
-    @field_validator("tickets")
-    @classmethod
-    def _businesses(cls, value):
-        check_business_keys(value, "ticket range")
-        return value
 
 
 class KioskSection(Strict):
@@ -139,6 +74,20 @@ class BackendSection(Strict):
     start_bundled: bool = False
     bookings_refresh_s: int = Field(ge=30, le=3600)
     journal_retention_days: int = Field(ge=1, le=365)
+    # Mutual TLS with the office server: the office CA's certificate (trust only it) and this kiosk's certificate
+    # and key issued by it (`kiosk-office-server pki issue --kiosk ID --office CODE`). Empty: plain HTTP, which
+    # only a loopback URL may use.
+    ca_file: str = ""
+    client_cert: str = ""
+    client_key: str = ""
+
+    @model_validator(mode="after")
+    def _tls(self):
+        if bool(self.client_cert) != bool(self.client_key):
+            raise ValueError("client_cert and client_key go together")
+        if self.url.startswith("https://") and not (self.ca_file and self.client_cert):
+            raise ValueError("an https URL needs ca_file, client_cert and client_key (mutual TLS)")
+        return self
 
 
 class PrinterSection(Strict):
@@ -158,6 +107,10 @@ class MaintenanceSection(Strict):
     pin_hash: str = ""
     idle_logout_s: int = Field(ge=30, le=3600)
     metrics_bind: str = "127.0.0.1:9108"
+    # A scrape from another host: HTTPS with client certificates (all three, or the bind must be loopback).
+    metrics_certfile: str = ""
+    metrics_keyfile: str = ""
+    metrics_client_cafile: str = ""
     entry_key: str = "f12"            # Kivy key name opening the maintenance login on the attract screen; "" = none
 
 
@@ -190,13 +143,7 @@ def _validate(model: type[BaseModel], data: dict, path: Path):
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        key = ".".join(str(p) for p in err["loc"])
-        problem = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        if err["type"] == "missing":
-            problem = "missing key"
-        more = f" (and {len(e.errors()) - 1} more problem(s))" if len(e.errors()) > 1 else ""
-        raise ConfigError(path, key, problem + more) from None
+        raise ConfigError(path, *validation_problem(e)) from None
 
 
 def load_kiosk_config(path: Path | str = DEFAULT_CONFIG) -> KioskConfig:

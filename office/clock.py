@@ -8,7 +8,8 @@ import time
 from datetime import datetime, timedelta
 from typing import Callable
 
-from kiosk.services.backend_status import CHINA
+from kiosk.domain.dates import CHINA
+
 Clock = Callable[[], datetime]
 
 

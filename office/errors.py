@@ -1,7 +1,7 @@
 """API errors: an HTTP status, a stable machine code and a message in both languages."""
 from __future__ import annotations
 
-from kiosk.services.checkin_rules import MESSAGES as CHECKIN_MESSAGES
+from kiosk.domain.checkin import MESSAGES as CHECKIN_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     **CHECKIN_MESSAGES,
@@ -29,6 +29,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bad_time": {"zh": "时间不正确。", "en": "The time given is not plausible."},
     "not_found": {"zh": "没有这个地址。", "en": "No such path."},
     "internal_error": {"zh": "服务器内部错误。", "en": "Internal server error."},
+    "certificate_required": {"zh": "需要本登记处签发的客户端证书。",
+                             "en": "A client certificate from the office's CA is required."},
+    "certificate_revoked": {"zh": "该证书已被吊销。", "en": "This certificate has been revoked."},
+    "forbidden_role": {"zh": "该证书的角色无权进行此操作。", "en": "This certificate's role may not do this."},
+    "forbidden_office": {"zh": "该证书只能用于其所属的婚姻登记处。",
+                         "en": "This certificate may act only for its own office."},
+    "kiosk_id_mismatch": {"zh": "kiosk_id 与证书不一致。", "en": "kiosk_id does not match the client certificate."},
+    "date_not_allowed": {"zh": "只能获取今天（截止时间后可含明天）的预约。",
+                         "en": "Only today's bookings (and tomorrow's after the cut-off hour) may be fetched."},
+    "body_too_large": {"zh": "请求内容过大。", "en": "The request body is too large."},
+    "unsupported_media_type": {"zh": "请求须为 application/json。", "en": "The request must be application/json."},
+    "host_not_allowed": {"zh": "Host 不是本服务器的名称。", "en": "The Host header does not name this server."},
+    "method_not_allowed": {"zh": "不支持该方法。", "en": "Method not allowed."},
 }
 
 
@@ -40,3 +53,9 @@ class ApiError(Exception):
     def body(self) -> dict:
         message = MESSAGES.get(self.code, {"zh": self.code, "en": self.code})
         return {"error": self.code, "message": message, **self.extra}
+
+
+def trim(text: object, limit: int = 200) -> str:
+    """Error details never echo much of what a client sent."""
+    text = str(text).encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= limit else text[:limit] + "…"

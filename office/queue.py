@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from office.errors import ApiError
 from office.service import OfficeBackend, stamp
@@ -47,6 +48,8 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
     rng = oc.tickets[business]
     offline = body.get("offline")
     when = backend._stated_time(offline["issued_at"] if offline else None)
+    if offline:
+        backend.check_opening_hours(oc, when)
     day = when.date().isoformat()
     if body.get("supersedes"):
         _supersede(conn, backend, body["supersedes"])
@@ -63,7 +66,7 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
     if offline:
         number = offline["number"]
         digits = number[len(rng.prefix):] if number.startswith(rng.prefix) else ""
-        seq = int(digits) if digits.isdigit() else -1
+        seq = int(digits) if re.fullmatch(r"[0-9]{1,6}", digits) else -1      # ASCII digits only ("A²" is not)
         if not rng.offline_first <= seq <= rng.offline_last:
             raise ApiError(422, "offline_number_invalid", number=number)
         origin = body["kiosk_id"]
@@ -72,9 +75,7 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
             raise ApiError(409, "offline_number_taken", number=number)
     else:
         if priority == "walk_in":
-            used = conn.execute("SELECT COUNT(*) FROM tickets WHERE office=? AND day=? AND priority='walk_in'"
-                                " AND offline=0 AND status != 'void'", (office, day)).fetchone()[0]
-            if used >= oc.walk_in_daily_quota:
+            if _walk_ins(conn, office, day) >= oc.walk_in_daily_quota:
                 raise ApiError(429, "quota_exhausted", quota=oc.walk_in_daily_quota)
         last = conn.execute("SELECT MAX(seq) FROM tickets WHERE office=? AND day=? AND business=? AND origin=''",
                             (office, day, business)).fetchone()[0]
@@ -92,6 +93,12 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
         backend._add_case(conn, office, day, business, "walk_in", ticket_id, body["parties"])
     answer = _ticket_json(conn, _row(conn, ticket_id))
     return 201, {**answer, "warnings": warnings} if warnings else answer
+
+
+def _walk_ins(conn, office: str, day: str) -> int:
+    """Walk-in tickets of the day against the quota: offline ones too, since they are served like the others."""
+    return conn.execute("SELECT COUNT(*) FROM tickets WHERE office=? AND day=? AND priority='walk_in'"
+                        " AND status != 'void'", (office, day)).fetchone()[0]
 
 
 def _check_booked(conn, office: str, business: str, appointment_id: str) -> None:
@@ -136,8 +143,7 @@ def queue_state(backend: OfficeBackend, office: str) -> dict:
         (office, today))}
     issued = conn.execute("SELECT COUNT(*) FROM tickets WHERE office=? AND day=? AND status != 'void'",
                           (office, today)).fetchone()[0]
-    walk_ins = conn.execute("SELECT COUNT(*) FROM tickets WHERE office=? AND day=? AND priority='walk_in'"
-                            " AND offline=0 AND status != 'void'", (office, today)).fetchone()[0]
+    walk_ins = _walk_ins(conn, office, today)
     quota = backend.offices[office].walk_in_daily_quota
     return {"office": office, "date": today, "waiting": waiting, "issued": issued,
             "walk_in_quota": quota, "walk_in_left": max(quota - walk_ins, 0)}

@@ -2,12 +2,12 @@
 
 A case is a registration handled: a checked-in appointment, or a walk-in ticket that named its parties; each
 applicant's home county was worked out when the case was recorded (office.service.home_county). The figures
-themselves are computed by kiosk.maintenance.report.compute, the one definition shared with the kiosk's
+themselves are computed by kiosk.domain.citywide.compute, the one definition shared with the kiosk's
 maintenance export.
 """
 from __future__ import annotations
 
-from kiosk.maintenance.report import ReportRangeError, compute, days_between
+from kiosk.domain.citywide import ReportRangeError, compute, days_between
 from office.errors import ApiError
 
 

@@ -11,6 +11,7 @@ import random
 from datetime import date, datetime, timedelta
 
 from kiosk.domain.appointment_qr import make_appointment_qr
+from kiosk.domain.checkin import normalise_phone
 from kiosk.domain.divisions import HEYUAN_COUNTIES
 from kiosk.domain.idnumber import check_character
 
@@ -196,7 +197,7 @@ def store_bookings(conn, bookings: list[dict]) -> int:
         cur = conn.execute(
             "INSERT OR IGNORE INTO appointments (appointment_id, office, day, slot, business, token, phone, code,"
             " extra) VALUES (?,?,?,?,?,?,?,?,?)",
-            (b["appointment_id"], b["office"], b["date"], b["slot"], b["business"], b["token"], b["phone"],
+            (b["appointment_id"], b["office"], b["date"], b["slot"], b["business"], b["token"], normalise_phone(b["phone"]),
              b["code"], json.dumps(b["extra"], ensure_ascii=False)))
         if cur.rowcount:
             added += 1

@@ -7,19 +7,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from kiosk.config import OfficeConfig
+from kiosk.domain.checkin import checkin_problem, day_match_key, id_match, normalise_id, normalise_phone
 from kiosk.domain.hukou import hukou_of
-from kiosk.services.checkin_rules import CLOCK_TOLERANCE, checkin_problem, code_digest, normalise_id
+from kiosk.domain.checkin import CLOCK_TOLERANCE
+from kiosk.domain.masking import mask_name
+from kiosk.domain.offices import OfficeConfig
+from office import audit
 from office.clock import CHINA, Clock
 from office.errors import ApiError
+from office.pki import Identity
 from office.store import Store
 
-CLOCK_SKEW = CLOCK_TOLERANCE             # a kiosk's stated time may run this far ahead of ours
-PHONE_ATTEMPTS, PHONE_LOCKOUT_S = 5, 900  # wrong codes per phone before a lockout
+CLOCK_SKEW = CLOCK_TOLERANCE              # a kiosk's stated time may run this far ahead of ours
+LOCKOUT_S = 900                          # failed lookups are counted over this window, and a lock lasts this long
+PHONE_ATTEMPTS = 5                       # wrong codes for one (normalised) phone number → that booking is locked
+KIOSK_PHONE_ATTEMPTS = 20                # wrong phone+code tries from one kiosk → its phone lookups are locked
+KIOSK_MISSES = 60                        # lookups that found nothing (any kind) from one kiosk → its lookups locked
+OFFLINE_MARGIN = timedelta(hours=1)      # offline tickets: opening hours ± this
+BOOKINGS_CUTOFF_HOUR = 17                # after this hour the offline list may also be fetched for tomorrow
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def fingerprint(method: str, path: str, body: dict) -> str:
@@ -46,10 +55,11 @@ def home_county(address: str, id_number: str) -> str:
 
 
 class OfficeBackend:
-    def __init__(self, store: Store, offices: dict[str, OfficeConfig], clock: Clock):
+    def __init__(self, store: Store, offices: dict[str, OfficeConfig], clock: Clock, retention_days: int = 30):
         self.store, self.offices, self.clock = store, offices, clock
-        self._failures: dict[str, list[float]] = {}
-        self._failures_lock = threading.Lock()
+        self.retention = timedelta(days=retention_days)
+        self._purged = 0.0
+        self._secret: bytes | None = None
 
     def office(self, code: str) -> OfficeConfig:
         if code not in self.offices:
@@ -67,7 +77,9 @@ class OfficeBackend:
         counter's script) a request is simply applied; kiosks always send one."""
         outcomes: list = []
         with self.store.write() as conn:
-            for key, print_, work in requests:
+            self._purge(conn)
+            for key, print_, work, *rest in requests:
+                note = rest[0] if rest else None
                 conn.execute("SAVEPOINT request")
                 try:
                     outcomes.append(self._apply_once(conn, key, print_, work))
@@ -75,7 +87,28 @@ class OfficeBackend:
                     conn.execute("ROLLBACK TO request")
                     outcomes.append(e)
                 conn.execute("RELEASE request")
+                if note is not None:
+                    outcome = outcomes[-1]
+                    if isinstance(outcome, ApiError):
+                        note(conn, outcome.status, outcome.body())
+                    elif isinstance(outcome, Exception):
+                        note(conn, 500, {"error": "internal_error"})
+                    else:
+                        note(conn, outcome[0], outcome[1])
         return outcomes
+
+    def _purge(self, conn) -> None:
+        """Idempotency rows and failure counts outlive their use: drop them (at most once a minute)."""
+        if time.monotonic() - self._purged < 60:
+            return
+        self._purged = time.monotonic()
+        conn.execute("DELETE FROM idempotency WHERE created_at < ?", (stamp(self.clock() - self.retention),))
+        conn.execute("DELETE FROM failures WHERE at < ?", (self.clock().timestamp() - LOCKOUT_S,))
+
+    def audit(self, conn, who: Identity | None, method: str, path: str, status: int, code: str = "",
+              ref: str = "") -> None:
+        audit.append(conn, at=stamp(self.clock()), who=who.label() if who else "anonymous",
+                     serial=who.serial if who else "", method=method, path=path, status=status, code=code, ref=ref)
 
     def _apply_once(self, conn, key: str | None, print_: str, work) -> tuple[int, dict, bool]:
         row = key and conn.execute("SELECT fingerprint, status, body FROM idempotency WHERE key=?",
@@ -98,10 +131,17 @@ class OfficeBackend:
         return status, body, False
 
     # -- appointments ------------------------------------------------------------------------------------------
+    def match_key(self, office: str, day: str) -> bytes:
+        if self._secret is None:
+            self._secret = self.store.secret("bookings")
+        return day_match_key(self._secret, office, day)
+
     def _appointment(self, conn, row) -> dict:
-        parties = conn.execute(
-            "SELECT id_number, name, sex, birth, address, document, military FROM parties"
-            " WHERE appointment_id=? ORDER BY seq", (row["appointment_id"],)).fetchall()
+        """What a kiosk needs about a booking of its office: no ID numbers in clear (keyed HMACs under the day's
+        match key, sent along), names masked, no phone, sex, birth or address."""
+        key = self.match_key(row["office"], row["day"])
+        parties = conn.execute("SELECT id_number, name, military FROM parties WHERE appointment_id=? ORDER BY seq",
+                               (row["appointment_id"],)).fetchall()
         checked = conn.execute("SELECT checked_in_at FROM checkins WHERE appointment_id=?",
                                (row["appointment_id"],)).fetchone()
         extra = json.loads(row["extra"])
@@ -110,73 +150,133 @@ class OfficeBackend:
             "appointment_id": row["appointment_id"], "office": row["office"], "date": row["day"],
             "slot": row["slot"], "business": row["business"], "status": row["status"],
             "checked_in": checked is not None, "checked_in_at": checked["checked_in_at"] if checked else None,
-            "token": row["token"],
-            "parties": [{**dict(p), "military": bool(p["military"])} for p in parties],
+            "match_key": key.hex(), "token_match": id_match(key, row["token"]),
+            "parties": [{"id_match": id_match(key, p["id_number"]), "name": mask_name(p["name"]),
+                         "military": bool(p["military"])} for p in parties],
             **extra,
         }
 
-    def _rows(self, sql: str, args: tuple) -> list[dict]:
-        conn = self.store.read()
-        return [self._appointment(conn, r) for r in conn.execute(sql, args).fetchall()]
+    @staticmethod
+    def _elsewhere(row) -> dict:
+        """A booking at another office: only where and when, so the kiosk can send the applicants there."""
+        return {"appointment_id": row["appointment_id"], "office": row["office"], "date": row["day"],
+                "slot": row["slot"], "business": row["business"], "status": row["status"]}
 
-    def lookup(self, token=None, id_number=None, office=None, phone=None, code=None) -> list[dict]:
-        today = self.today()
-        if token and not (id_number or phone):
-            found = self._rows("SELECT * FROM appointments WHERE token=?", (token.strip().upper(),))
-            if found and found[0]["date"] != today:
-                raise ApiError(404, "not_today", date=found[0]["date"], office=found[0]["office"])
-        elif id_number and office and not (token or phone):
-            self.office(office)
-            found = self._rows(
+    def lookup(self, caller: Identity, token=None, id_number=None, office=None, phone=None, code=None) -> list[dict]:
+        """Today's bookings by QR token, ID number or phone + code, as the calling kiosk may see them."""
+        today, conn = self.today(), self.store.read()
+        self._check_locks(caller, phone)
+        if token and not (id_number or phone or code):
+            rows = conn.execute("SELECT * FROM appointments WHERE token=?", (token.strip().upper(),)).fetchall()
+            if rows and rows[0]["day"] != today:
+                raise ApiError(404, "not_today", date=rows[0]["day"], office=rows[0]["office"])
+        elif id_number and not (token or phone or code):
+            rows = conn.execute(
                 "SELECT a.* FROM appointments a JOIN parties p USING (appointment_id)"
                 " WHERE p.id_number=? AND a.office=? AND a.day=? ORDER BY a.slot",
-                (normalise_id(id_number), office, today))
+                (normalise_id(id_number), caller.office, today)).fetchall()
         elif phone and code and not (token or id_number):
-            self._check_attempts(phone)
-            found = self._rows("SELECT * FROM appointments WHERE phone=? AND code=? AND day=? ORDER BY slot",
-                               (phone.strip(), code.strip(), today))
-            if not found:
-                self._fail_attempt(phone)
+            rows = conn.execute("SELECT * FROM appointments WHERE phone=? AND code=? AND day=? ORDER BY slot",
+                                (normalise_phone(phone), code.strip(), today)).fetchall()
         else:
             raise ApiError(400, "invalid_request",
-                           detail="give token, or id_number and office, or phone and code")
-        if not found:
+                           detail="give token, or id_number (and office), or phone and code")
+        if not rows:
+            self._fail(caller, normalise_phone(phone) if phone else None)
             raise ApiError(404, "appointment_not_found")
-        return found
+        return [self._appointment(conn, r) if r["office"] == caller.office else self._elsewhere(r) for r in rows]
 
-    def _check_attempts(self, phone: str) -> None:
-        with self._failures_lock:
-            recent = [t for t in self._failures.pop(phone, []) if t > time.monotonic() - PHONE_LOCKOUT_S]
-            if recent:
-                self._failures[phone] = recent
-            if len(recent) >= PHONE_ATTEMPTS:
-                raise ApiError(429, "too_many_attempts")
+    # -- brute force: failures counted in the database, shared by restarts and by every server process ----------
+    def _count(self, conn, scope: str, subject: str) -> tuple[int, float]:
+        since = self.clock().timestamp() - LOCKOUT_S
+        n, last = conn.execute("SELECT COUNT(*), MAX(at) FROM failures WHERE scope=? AND subject=? AND at > ?",
+                               (scope, subject, since)).fetchone()
+        return n, last or 0.0
 
-    def _fail_attempt(self, phone: str) -> None:
-        now = time.monotonic()
-        with self._failures_lock:
-            if len(self._failures) >= 1024:      # phones tried and gone: forget them after the lockout window
-                self._failures = {p: ts for p, ts in self._failures.items() if ts[-1] > now - PHONE_LOCKOUT_S}
-            self._failures.setdefault(phone, []).append(now)
+    def _check_locks(self, caller: Identity, phone: str | None) -> None:
+        conn = self.store.read()
+        checks = [("kiosk", caller.name, KIOSK_MISSES)]
+        if phone:
+            checks += [("phone", normalise_phone(phone), PHONE_ATTEMPTS),
+                       ("kiosk_phone", caller.name, KIOSK_PHONE_ATTEMPTS)]
+        for scope, subject, limit in checks:
+            n, last = self._count(conn, scope, subject)
+            if n >= limit:
+                retry = max(1, int(last + LOCKOUT_S - self.clock().timestamp()))
+                raise ApiError(429, "too_many_attempts", retry_after_s=retry)
+
+    def _fail(self, caller: Identity, phone: str | None) -> None:
+        at = self.clock().timestamp()
+        rows = [("kiosk", caller.name, at)]
+        if phone:
+            rows += [("phone", phone, at), ("kiosk_phone", caller.name, at)]
+        with self.store.write() as conn:
+            conn.executemany("INSERT INTO failures (scope, subject, at) VALUES (?,?,?)", rows)
+
+    def release_lock(self, conn, phone: str | None = None, kiosk: str | None = None) -> dict:
+        """Staff lift a lockout: a phone number's, or a kiosk's."""
+        released = 0
+        if phone:
+            released += conn.execute("DELETE FROM failures WHERE scope='phone' AND subject=?",
+                                     (normalise_phone(phone),)).rowcount
+        if kiosk:
+            released += conn.execute("DELETE FROM failures WHERE scope IN ('kiosk','kiosk_phone') AND subject=?",
+                                     (kiosk,)).rowcount
+        return {"released": released}
+
+    def bookings_day(self, day: str | None) -> str:
+        """The day an offline list may be fetched for: today, or tomorrow after the cut-off hour."""
+        now = self.clock().astimezone(CHINA)
+        today = now.date()
+        try:
+            wanted = date.fromisoformat(day) if day else today
+        except ValueError:
+            raise ApiError(422, "invalid_request", detail="date: YYYY-MM-DD") from None
+        if wanted == today or (wanted == today + timedelta(days=1) and now.hour >= BOOKINGS_CUTOFF_HOUR):
+            return wanted.isoformat()
+        raise ApiError(403, "date_not_allowed", detail="today only (tomorrow after the cut-off hour)")
 
     def appointments_of(self, office: str, day: str | None) -> list[dict]:
         self.office(office)
+        day = self.bookings_day(day)
         conn = self.store.read()
         rows = conn.execute("SELECT * FROM appointments WHERE office=? AND day=? ORDER BY slot, appointment_id",
-                            (office, day or self.today())).fetchall()
-        return [{**self._appointment(conn, r), "phone": r["phone"],
-                 "code_digest": code_digest(r["appointment_id"], r["code"])} for r in rows]
+                            (office, day)).fetchall()
+        return [self._appointment(conn, r) for r in rows]
 
     # -- check-in ----------------------------------------------------------------------------------------------
-    def _stated_time(self, value: datetime | None) -> datetime:
-        now = self.clock()
+    def _stated_time(self, value: datetime | None, today_only: bool = True) -> datetime:
+        """A time a kiosk states: never in the future nor older than the journal's retention; with `today_only`
+        (offline tickets: the day's queue) not before today. A check-in replayed from the journal may be of an
+        earlier day: it is then judged against that day's appointment (its window, its date)."""
+        now = self.clock().astimezone(CHINA)
         if value is None:
-            return now.astimezone(CHINA)
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=CHINA)
+            return now
+        try:
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=CHINA)
+            value = value.astimezone(CHINA)
+        except (OverflowError, ValueError):
+            raise ApiError(422, "bad_time", detail="not a plausible time") from None
         if value > now + CLOCK_SKEW:
             raise ApiError(422, "bad_time", detail="the stated time is in the future")
-        return value.astimezone(CHINA)
+        start_of_today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        if value < now - self.retention:
+            raise ApiError(422, "bad_time", detail="the stated time is older than the journal's retention")
+        if today_only and value < start_of_today:
+            raise ApiError(422, "bad_time", detail="the stated time is before today")
+        return value
+
+    def check_opening_hours(self, oc: OfficeConfig, when: datetime) -> None:
+        """An offline ticket is issued while the office is open (± a margin)."""
+        spans = oc.opening_hours.get(_WEEKDAYS[when.weekday()]) or [   # a closed day (a demo, a special
+            s for day in oc.opening_hours.values() for s in day]          # opening): the office's usual hours
+        for span in spans:
+            a, b = (datetime.combine(when.date(), datetime.strptime(t, "%H:%M").time(), CHINA)
+                    for t in span.split("-"))
+            if a - OFFLINE_MARGIN <= when <= b + OFFLINE_MARGIN:
+                return
+        raise ApiError(422, "bad_time", detail="outside the office's opening hours")
 
     def _add_case(self, conn, office: str, day: str, business: str, source: str, ref: str, parties) -> None:
         cur = conn.execute("INSERT OR IGNORE INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
@@ -188,13 +288,16 @@ class OfficeBackend:
 
     def checkin(self, conn, office: str, body: dict) -> tuple[int, dict]:
         oc = self.office(office)
-        when = self._stated_time(body.get("checked_in_at"))
+        when = self._stated_time(body.get("checked_in_at"), today_only=False)
         row = conn.execute("SELECT * FROM appointments WHERE appointment_id=?", (body["appointment_id"],)).fetchone()
         if row is None:
             raise ApiError(404, "appointment_not_found")
         if row["office"] != office:
             raise ApiError(409, "other_office", office=row["office"])
         appt = self._appointment(conn, row)
+        appt["parties"] = [dict(p) for p in conn.execute(
+            "SELECT id_number, address FROM parties WHERE appointment_id=? ORDER BY seq", (row["appointment_id"],))]
+        appt.pop("match_key")
         problem = checkin_problem(appt, [p["id_number"] for p in body["parties"]], when,
                                   oc.appointment_window.minutes_before, oc.appointment_window.minutes_after,
                                   appt["checked_in"])

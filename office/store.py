@@ -6,6 +6,7 @@ instead of on SQLite's sleeping busy handler.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -42,6 +43,15 @@ CREATE TABLE IF NOT EXISTS case_applicants (case_id INTEGER NOT NULL, home_count
 CREATE TABLE IF NOT EXISTS idempotency (
   key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,
   created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
+CREATE TABLE IF NOT EXISTS failures (
+  scope TEXT NOT NULL, subject TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS failures_subject ON failures(scope, subject, at);
+CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL, serial TEXT NOT NULL, method TEXT NOT NULL,
+  path TEXT NOT NULL, status INTEGER NOT NULL, code TEXT NOT NULL, ref TEXT NOT NULL, prev TEXT NOT NULL,
+  hash TEXT NOT NULL);
 """
 
 
@@ -64,6 +74,11 @@ class Store:
 
     def create(self) -> None:
         self.connection().executescript(SCHEMA)
+        with self.write() as conn:          # the server's secret: keys the offline bookings list (HMAC)
+            conn.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES ('bookings', ?)", (os.urandom(32),))
+
+    def secret(self, name: str) -> bytes:
+        return bytes(self.read().execute("SELECT value FROM secrets WHERE name=?", (name,)).fetchone()[0])
 
     @contextmanager
     def write(self):

@@ -82,3 +82,15 @@ def test_not_toml_at_all(tmp_path):
 def test_env_overrides_backend_url(monkeypatch):
     monkeypatch.setenv("KIOSK_BACKEND_URL", "http://10.0.0.1:9000")
     assert load_kiosk_config().backend.url == "http://10.0.0.1:9000"
+
+
+def test_an_https_backend_needs_the_mutual_tls_files(tmp_path):
+    import pytest as _pytest
+
+    from kiosk.config import DEFAULT_CONFIG, ConfigError, load_kiosk_config
+
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace('url = "http://127.0.0.1:8765"',
+                                                              'url = "https://office.example"')
+    (tmp_path / "k.toml").write_text(text, encoding="utf-8")
+    with _pytest.raises(ConfigError, match="mutual TLS"):
+        load_kiosk_config(tmp_path / "k.toml")

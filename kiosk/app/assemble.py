@@ -23,13 +23,14 @@ class Assembly:
     _stopped: bool = field(default=False, repr=False)
 
     def start(self, **kiosk_options) -> None:
-        from kiosk.maintenance.metrics import KioskCollector, start_or_log
+        from kiosk.maintenance.metrics import KioskCollector, MetricsTls, start_or_log
         from kiosk.maintenance.wiring import LinkFigures
 
         m, kiosk, config = self.maintenance, self.kiosk, self.config
         self.metrics = start_or_log(config.maintenance.metrics_bind,
                                     KioskCollector(config.kiosk.id, kiosk.office.code, m.board, m.counters,
-                                                   lambda: m.auth.logged_in, kiosk_version()))
+                                                   lambda: m.auth.logged_in, kiosk_version()),
+                                    MetricsTls.from_config(config.maintenance))
         self.app.metrics = self.metrics
         self.figures = LinkFigures(m.board, kiosk)
         kiosk.start(self.shell.post_threadsafe, **kiosk_options)

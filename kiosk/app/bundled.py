@@ -21,27 +21,49 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_bundled_server(state_dir: Path, timeout_s: float = 20.0) -> tuple[subprocess.Popen, str, Path]:
-    """kiosk-office-server on a free loopback port with a fresh seeded database; returns (process, url, db dir)."""
+def start_bundled_server(state_dir: Path, timeout_s: float = 20.0, kiosk_id: str = "demo-kiosk-01",
+                         office: str = "441621") -> tuple[subprocess.Popen, str, Path]:
+    """kiosk-office-server on a free loopback port with a fresh seeded database and mutual TLS: a throw-away CA in
+    <db dir>/pki, made by the server at start with this kiosk's certificate; returns (process, url, db dir).
+    `with_backend` then points a configuration at it, certificates included."""
     import requests
 
     port = free_port()
     db_dir = Path(tempfile.mkdtemp(prefix="office-demo-", dir=state_dir))
+    pki = db_dir / "pki"
     proc = subprocess.Popen([sys.executable, "-m", "office", "--host", "127.0.0.1", "--port", str(port),
-                             "--db", str(db_dir / "office.sqlite"), "--seed", "demo"],
+                             "--db", str(db_dir / "office.sqlite"), "--seed", "demo", "--tls-dir", str(pki),
+                             "--demo-kiosk", f"{kiosk_id}@{office}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(Path(__file__).parents[2]))
-    url = f"http://127.0.0.1:{port}"
+    url = f"https://127.0.0.1:{port}"
+    _BUNDLED[url] = (pki, kiosk_id)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"office server exited: {proc.stderr.read().decode(errors='replace')[-500:]}")
         try:
-            if requests.get(url + "/healthz", timeout=0.5).ok:
+            tls = bundled_tls(url)
+            if tls and requests.get(url + "/healthz", timeout=0.5, verify=tls["ca_file"],
+                                    cert=(tls["client_cert"], tls["client_key"])).ok:
                 return proc, url, db_dir
-        except requests.RequestException:
-            time.sleep(0.1)
+        except (requests.RequestException, OSError):
+            pass
+        time.sleep(0.1)
     proc.kill()
     raise RuntimeError("office server did not answer /healthz in time")
+
+
+_BUNDLED: dict[str, tuple[Path, str]] = {}
+
+
+def bundled_tls(url: str) -> dict | None:
+    """The backend TLS settings for a bundled server's URL (its CA and the kiosk certificate made at start)."""
+    if url not in _BUNDLED:
+        return None
+    pki, kiosk_id = _BUNDLED[url]
+    files = {"ca_file": pki / "ca.crt", "client_cert": pki / "kiosks" / f"{kiosk_id}.crt",
+             "client_key": pki / "kiosks" / f"{kiosk_id}.key"}
+    return {k: str(v) for k, v in files.items()} if all(v.exists() for v in files.values()) else None
 
 
 def stop_bundled_server(proc: subprocess.Popen, db_dir: Path) -> None:
@@ -83,4 +105,5 @@ def demo_config(config: KioskConfig, ticket_pngs: bool = True, demo_pin: str | N
 
 
 def with_backend(config: KioskConfig, url: str) -> KioskConfig:
-    return config.model_copy(update={"backend": config.backend.model_copy(update={"url": url})})
+    return config.model_copy(update={"backend": config.backend.model_copy(update={"url": url,
+                                                                                 **(bundled_tls(url) or {})})})

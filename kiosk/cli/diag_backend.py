@@ -13,6 +13,23 @@ def configure(parser):
     ping.add_argument("--config", help="kiosk configuration file (default: config/default.toml)")
     ping.add_argument("--count", type=int, default=3, help="requests to time (default 3)")
     ping.add_argument("--json", action="store_true")
+    add_tls_args(ping)
+
+
+def add_tls_args(parser) -> None:
+    """Mutual TLS files, overriding backend.ca_file / client_cert / client_key of the configuration."""
+    parser.add_argument("--ca-file", help="the office CA certificate (default: backend.ca_file)")
+    parser.add_argument("--client-cert", help="this kiosk's certificate (default: backend.client_cert)")
+    parser.add_argument("--client-key", help="this kiosk's key (default: backend.client_key)")
+
+
+def _tls(args, backend=None) -> dict:
+    out = {}
+    for name in ("ca_file", "client_cert", "client_key"):
+        value = getattr(args, name, None) or (getattr(backend, name, "") if backend is not None else "")
+        if value:
+            out[name] = value
+    return out
 
 
 def client_from_args(args, **kw):
@@ -25,10 +42,10 @@ def client_from_args(args, **kw):
     except ConfigError as e:
         if not getattr(args, "url", None):
             raise UsageError(str(e)) from None
-        return OfficeClient(args.url, kiosk_id="kiosk-diag", **kw)
+        return OfficeClient(args.url, kiosk_id="kiosk-diag", **_tls(args), **kw)
     b = config.backend
     return OfficeClient(getattr(args, "url", None) or b.url, kiosk_id=config.kiosk.id,
-                        connect_timeout_s=b.connect_timeout_s, read_timeout_s=b.read_timeout_s, **kw)
+                        connect_timeout_s=b.connect_timeout_s, read_timeout_s=b.read_timeout_s, **_tls(args, b), **kw)
 
 
 def run(args) -> int:

@@ -23,7 +23,10 @@ def configure(parser):
         p.add_argument("--config", help="kiosk configuration file (default: config/default.toml)")
         p.add_argument("--json", action="store_true")
         if name == "replay":
+            from kiosk.cli.diag_backend import add_tls_args
+
             p.add_argument("--url", help="server URL (default: backend.url of the configuration)")
+            add_tls_args(p)
         if name in ("retry", "discard"):
             p.add_argument("key", nargs="?", help="the entry's key (or its first 8+ characters, from `journal parked`)")
         if name == "retry":

@@ -19,6 +19,9 @@ def configure(parser):
     parser.add_argument("--config", metavar="FILE", help="kiosk TOML (default: the demo config)")
     parser.add_argument("--out", metavar="DIR", help="write citywide-<office>-<from>_<to>.csv and .png here")
     parser.add_argument("--json", action="store_true")
+    from kiosk.cli.diag_backend import add_tls_args
+
+    add_tls_args(parser)
 
 
 def run(args) -> int:
@@ -27,8 +30,10 @@ def run(args) -> int:
     from kiosk.maintenance import report as rep
     from kiosk.services.office_client import OfficeClient
 
-    office, url = args.office, args.url
-    if not (office and url):
+    from kiosk.cli.diag_backend import _tls
+
+    office, url, tls = args.office, args.url, _tls(args)
+    if not (office and url and tls):
         from kiosk.config import DEFAULT_CONFIG, ConfigError, load_kiosk_config
 
         try:
@@ -36,7 +41,8 @@ def run(args) -> int:
         except ConfigError as e:
             raise UsageError(str(e)) from None
         office, url = office or config.kiosk.office, url or config.backend.url
-    client = OfficeClient(url, kiosk_id="kiosk-diag", retries=1)
+        tls = _tls(args, config.backend)
+    client = OfficeClient(url, kiosk_id="kiosk-diag", retries=1, **tls)
     try:
         report = rep.fetch(client, office, args.start, args.end)
     except rep.ReportRangeError as e:

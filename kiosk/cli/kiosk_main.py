@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     if config.backend.start_bundled:
         try:
-            proc, url, db_dir = start_bundled_server(state_dir)
+            proc, url, db_dir = start_bundled_server(state_dir, kiosk_id=config.kiosk.id, office=config.kiosk.office)
         except RuntimeError as e:
             sys.stderr.write(f"kiosk: {e}\n")
             return 1

@@ -3,8 +3,9 @@ passed in."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 
+CHINA = timezone(timedelta(hours=8), "CST")   # offices are in China: UTC+8, no daylight saving
 LONG_TERM = "long_term"  # 长期: the card does not expire
 
 

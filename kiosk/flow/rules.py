@@ -7,6 +7,7 @@ from datetime import date
 from typing import Callable
 
 from kiosk.domain.appointment_qr import parse_appointment_qr
+from kiosk.domain.checkin import booked_keys, booked_party
 from kiosk.domain.eligibility import CaseError, Decision, DivorceApplication, decide
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
@@ -289,8 +290,7 @@ def _card_notice(f: Flow, card) -> str:
     if any(_card_id(c) == number for c in f.session.cards):
         return "card_already_read"
     appt = f.session.appointment
-    booked = {p.get("id_number") for p in (appt or {}).get("parties", []) if p.get("id_number")}
-    if booked and number not in booked:
+    if appt and any(booked_keys(appt)) and booked_party(appt, number) is None:
         return "card_not_in_booking"
     return ""
 
@@ -298,8 +298,8 @@ def _card_notice(f: Flow, card) -> str:
 def with_decision(f: Flow, env: FlowEnv) -> Flow:
     s = f.session
     appt = s.appointment or {}
-    military = {p.get("id_number") for p in appt.get("parties", []) if p.get("military")}
-    parties = [party_from_card(c, military=_card_id(c) in military) for c in s.cards]
+    parties = [party_from_card(c, military=bool((booked_party(appt, _card_id(c)) or {}).get("military")))
+               for c in s.cards]
     application = None
     if app := appt.get("divorce_application"):
         application = DivorceApplication(date.fromisoformat(app["date"]), app.get("office", env.office))

@@ -170,7 +170,7 @@ class Maintenance:
                 report = reports.fetch(self.report_source, self.office, start, end)
             else:
                 raise reports.ReportUnavailable("no office server configured")
-        except KioskError as e:
+        except (KioskError, reports.ReportRangeError) as e:
             self.audit.record("report_failed", start=start, end=end, error=type(e).__name__)
             raise
         files = None

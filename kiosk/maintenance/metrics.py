@@ -1,5 +1,9 @@
-"""Prometheus endpoint (config `maintenance.metrics_bind`, e.g. "127.0.0.1:9108" or "[::]:9108") so a
-city-wide Prometheus can watch every kiosk.
+"""Prometheus endpoint (config `maintenance.metrics_bind`, default "127.0.0.1:9108") so a city-wide Prometheus
+can watch every kiosk.
+
+Loopback only unless TLS is configured: a bind on any other address needs `metrics_certfile`, `metrics_keyfile`
+and `metrics_client_cafile`, and then serves HTTPS that requires a client certificate from that CA (the city's
+Prometheus); a non-loopback bind without them is refused (MetricsUnavailable), never served in clear.
 
 The figures are read at scrape time from the device board and the counters (a custom collector on a private
 registry), so nothing has to be pushed and nothing can drift. A bind that fails (port taken, bad address) is a
@@ -168,17 +172,41 @@ class KioskCollector:
         yield left
 
 
+@dataclass(frozen=True)
+class MetricsTls:
+    certfile: str
+    keyfile: str
+    client_cafile: str
+
+    @classmethod
+    def from_config(cls, maintenance) -> "MetricsTls | None":
+        files = (maintenance.metrics_certfile, maintenance.metrics_keyfile, maintenance.metrics_client_cafile)
+        return cls(*files) if all(files) else None
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @dataclass
 class MetricsServer:
     host: str
     port: int
     _server: object = None
     _thread: object = None
+    tls: bool = False
 
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/metrics"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}/metrics"
 
     def stop(self) -> None:
         if self._server is not None:
@@ -187,23 +215,30 @@ class MetricsServer:
             self._server = None
 
 
-def start_metrics(bind: str, collector: KioskCollector) -> MetricsServer:
+def start_metrics(bind: str, collector: KioskCollector, tls: MetricsTls | None = None) -> MetricsServer:
     host, port = parse_bind(bind)
+    if tls is None and not is_loopback(host):
+        raise MetricsUnavailable(f"maintenance.metrics_bind {bind!r} is not loopback: set metrics_certfile, "
+                                 "metrics_keyfile and metrics_client_cafile (TLS with client certificates)")
     registry = CollectorRegistry(auto_describe=False)
     registry.register(collector)
+    extra = {} if tls is None else {"certfile": tls.certfile, "keyfile": tls.keyfile,
+                                    "client_cafile": tls.client_cafile, "client_auth_required": True}
     try:
-        server, thread = start_http_server(port, addr=host, registry=registry)
+        server, thread = start_http_server(port, addr=host, registry=registry, **extra)
     except OSError as e:
         raise MetricsUnavailable(f"cannot serve metrics on {bind}: {e.strerror or e}") from None
-    return MetricsServer(host, server.server_address[1], server, thread)
+    except Exception as e:                                 # ssl.SSLError and friends: bad files
+        raise MetricsUnavailable(f"cannot serve metrics on {bind}: {e}") from None
+    return MetricsServer(host, server.server_address[1], server, thread, tls is not None)
 
 
-def start_or_log(bind: str, collector: KioskCollector) -> MetricsServer | None:
+def start_or_log(bind: str, collector: KioskCollector, tls: MetricsTls | None = None) -> MetricsServer | None:
     """For the kiosk's start-up: metrics are useful, not vital — a failure is logged, never fatal."""
     if not bind:
         return None
     try:
-        server = start_metrics(bind, collector)
+        server = start_metrics(bind, collector, tls)
     except MetricsUnavailable as e:
         log.error("metrics endpoint not started: %s", e, extra={"event": "metrics_bind_failed", "bind": bind})
         return None

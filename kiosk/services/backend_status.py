@@ -5,10 +5,10 @@ Also the kiosk's local clock: offices are in China (UTC+8, no daylight saving).
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Callable
 
-CHINA = timezone(timedelta(hours=8), "CST")
+from kiosk.domain.dates import CHINA
 
 
 def local_now() -> datetime:

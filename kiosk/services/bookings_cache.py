@@ -1,10 +1,14 @@
-"""Today's bookings for this kiosk's office, kept (encrypted, in the journal database) for offline check-in."""
+"""Today's bookings for this kiosk's office, kept (encrypted, in the journal database) for offline check-in.
+
+The server sends the least a kiosk needs: QR tokens and ID numbers only as HMACs under the day's match key,
+names masked, no phones or codes (so offline, applicants check in with the QR code or their ID card).
+"""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Callable
 
-from kiosk.services.checkin_rules import code_digest, normalise_id
+from kiosk.domain.checkin import booked_party, party_key
 from kiosk.services.journal import Journal
 from kiosk.services.office_client import OfficeClient
 
@@ -34,12 +38,8 @@ class BookingsCache:
         """The same queries as the server's lookup, answered from the cache."""
         found = []
         for a in self.appointments():
-            if token and a.get("token") == token.strip().upper():
+            if token and a.get("token_match") and a["token_match"] == party_key(a, token.strip().upper()):
                 found.append(a)
-            elif id_number and (office or self.office) == a["office"] and any(
-                    normalise_id(p["id_number"]) == normalise_id(id_number) for p in a["parties"]):
-                found.append(a)
-            elif phone and code and a.get("phone") == phone.strip() \
-                    and a.get("code_digest") == code_digest(a["appointment_id"], code):
+            elif id_number and (office or self.office) == a["office"] and booked_party(a, id_number) is not None:
                 found.append(a)
         return found

@@ -23,7 +23,7 @@ from email.utils import parsedate_to_datetime
 from typing import Callable
 
 from kiosk.services.backend_status import local_now
-from kiosk.services.checkin_rules import CLOCK_TOLERANCE
+from kiosk.domain.checkin import CLOCK_TOLERANCE
 
 log = logging.getLogger(__name__)
 SYNC_STATES = ("yes", "no", "unknown")

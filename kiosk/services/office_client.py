@@ -5,6 +5,7 @@ answers a repeated key with its first answer). requests' own errors never leave 
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -87,8 +88,12 @@ class LatencyStats:
 
 class OfficeClient:
     def __init__(self, base_url: str, *, kiosk_id: str, connect_timeout_s: float = 2.0, read_timeout_s: float = 5.0,
-                 retries: int = 2, backoff_s: float = 0.2, status: BackendStatus | None = None):
+                 retries: int = 2, backoff_s: float = 0.2, status: BackendStatus | None = None,
+                 ca_file: str = "", client_cert: str = "", client_key: str = ""):
         self.base_url = base_url.rstrip("/")
+        # Mutual TLS: trust only the office CA, and show this kiosk's certificate (its identity on the server).
+        self.verify: str | bool = _path(ca_file) if ca_file else True
+        self.cert = (_path(client_cert), _path(client_key)) if client_cert else None
         self.kiosk_id = kiosk_id
         self.timeout = (connect_timeout_s, read_timeout_s)
         self.retries, self.backoff_s = retries, backoff_s
@@ -103,7 +108,8 @@ class OfficeClient:
     def from_config(cls, config, status: BackendStatus | None = None, **kw) -> "OfficeClient":
         b = config.backend
         return cls(b.url, kiosk_id=config.kiosk.id, connect_timeout_s=b.connect_timeout_s,
-                   read_timeout_s=b.read_timeout_s, status=status, **kw)
+                   read_timeout_s=b.read_timeout_s, status=status, ca_file=b.ca_file, client_cert=b.client_cert,
+                   client_key=b.client_key, **kw)
 
     @property
     def session(self) -> requests.Session:
@@ -114,6 +120,7 @@ class OfficeClient:
             # The office server's URL comes from the kiosk's config only: a proxy or .netrc in the environment
             # must not reroute personal data (and reading them costs a scan of os.environ per request).
             session.trust_env = False
+            session.verify, session.cert = self.verify, self.cert
             with self._sessions_lock:
                 # Short-lived threads (probes) come and go: close the sessions they left, or their pooled
                 # sockets stay open for the life of the kiosk (found by the soak: one leak per probe thread).
@@ -204,6 +211,10 @@ class OfficeClient:
 
     def citywide_report(self, office: str, start: str, end: str) -> dict:
         return self.request("GET", f"/v1/offices/{office}/reports/citywide", params={"from": start, "to": end})
+
+
+def _path(value: str) -> str:
+    return os.path.expandvars(os.path.expanduser(value))
 
 
 def new_key() -> str:

@@ -14,7 +14,7 @@ from typing import Callable
 from kiosk.domain.ticket import offline_share
 from kiosk.services.backend_status import BackendStatus, local_now
 from kiosk.services.bookings_cache import BookingsCache
-from kiosk.services.checkin_rules import MESSAGES, checkin_problem
+from kiosk.domain.checkin import MESSAGES, checkin_problem
 from kiosk.services.forwarder import Forwarder
 from kiosk.services.journal import Entry, Journal
 from kiosk.services.office_client import BackendRejected, BackendUnavailable, OfficeClient, rejection

@@ -123,3 +123,36 @@ def test_the_clock_on_the_device_page_and_in_the_metrics():
     assert samples[("kiosk_clock_offset_seconds", ())] == -600.5 and samples[("kiosk_clock_adjusted", ())] == 1
     board.clock_status({"synchronised": "yes", "source": "timedatectl", "offset_s": 1.5, "adjusting": False})
     assert board.snapshot()["clock"]["up"] is True
+
+
+def test_metrics_never_served_in_clear_beyond_loopback(collector):
+    from kiosk.config import load_kiosk_config
+
+    assert load_kiosk_config().maintenance.metrics_bind.startswith("127.0.0.1:")
+    for bind in ("0.0.0.0:0", ":0", "[::]:0"):
+        with pytest.raises(MetricsUnavailable, match="not loopback"):
+            start_metrics(bind, collector)
+
+
+def test_metrics_over_tls_require_the_scrapers_certificate(collector, tmp_path):
+    import ssl
+    import urllib.request
+
+    from kiosk.maintenance.metrics import MetricsTls
+    from office import pki
+
+    pki.init(tmp_path)                                # any CA will do: here the office tool makes one
+    pki.issue(tmp_path, "bureau", "prometheus", "all")
+    tls = MetricsTls(str(tmp_path / "server.crt"), str(tmp_path / "server.key"), str(tmp_path / "ca.crt"))
+    server = start_metrics("127.0.0.1:0", collector, tls)
+    try:
+        assert server.url.startswith("https://")
+        url = f"https://localhost:{server.port}/metrics"
+        anonymous = ssl.create_default_context(cafile=str(tmp_path / "ca.crt"))
+        with pytest.raises((ssl.SSLError, OSError)):
+            urllib.request.urlopen(url, context=anonymous, timeout=5).read()
+        scraper = ssl.create_default_context(cafile=str(tmp_path / "ca.crt"))
+        scraper.load_cert_chain(str(tmp_path / "bureaus/prometheus.crt"), str(tmp_path / "bureaus/prometheus.key"))
+        assert b"kiosk_info" in urllib.request.urlopen(url, context=scraper, timeout=5).read()
+    finally:
+        server.stop()

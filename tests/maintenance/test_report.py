@@ -4,8 +4,6 @@ import csv
 import io
 import random
 import socket
-import threading
-import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -101,42 +99,41 @@ def test_chart_without_cjk_font_falls_back(tmp_path):
 # -- against the real office server -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def office_server(tmp_path_factory):
-    uvicorn = pytest.importorskip("uvicorn")
+def running_office(tmp_path_factory):
+    pytest.importorskip("uvicorn")
     pytest.importorskip("fastapi")
-    from office.__main__ import build
+    from bench.rigs.office_server import serve_in_thread
     from office.clock import ManualClock
 
     db = tmp_path_factory.mktemp("office") / "office.db"
-    app, backend = build(db, ManualClock(datetime(2026, 11, 26, 10, 0)))
-    with backend.store.write() as conn:
-        for i, r in enumerate(seeded_records()):
-            cur = conn.execute("INSERT INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
-                               (OFFICE, r["day"], r["business"], "appointment", f"seed-{i}"))
-            conn.executemany("INSERT INTO case_applicants (case_id, home_county) VALUES (?,?)",
-                             [(cur.lastrowid, c) for c in r["home_counties"]])
-        # Another office's case must not leak into ours.
-        conn.execute("INSERT INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
-                     ("441622", "2026-11-22", "marriage", "appointment", "other-1"))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(5)
-    sock.close()
+    with serve_in_thread(db, ManualClock(datetime(2026, 11, 26, 10, 0)), seed=None) as server:
+        with server.backend.store.write() as conn:
+            for i, r in enumerate(seeded_records()):
+                cur = conn.execute("INSERT INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
+                                   (OFFICE, r["day"], r["business"], "appointment", f"seed-{i}"))
+                conn.executemany("INSERT INTO case_applicants (case_id, home_county) VALUES (?,?)",
+                                 [(cur.lastrowid, c) for c in r["home_counties"]])
+            # Another office's case must not leak into ours.
+            conn.execute("INSERT INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
+                         ("441622", "2026-11-22", "marriage", "appointment", "other-1"))
+        yield server
+
+
+@pytest.fixture(scope="module")
+def office_server(running_office):
+    return running_office.url
+
+
+def _tls(server):
+    ca, cert, key = server.client_files("kiosk", "test-kiosk", OFFICE)
+    return {"ca_file": ca, "client_cert": cert, "client_key": key}
 
 
 @pytest.fixture
-def client(office_server):
+def client(running_office):
     from kiosk.services.office_client import OfficeClient
 
-    c = OfficeClient(office_server, kiosk_id="test-kiosk", retries=0)
+    c = OfficeClient(running_office.url, kiosk_id="test-kiosk", retries=0, **_tls(running_office))
     yield c
     c.close()
 
@@ -174,14 +171,16 @@ def run_report_cli(argv, capsys):
     return code, capsys.readouterr()
 
 
-def test_report_cli(office_server, tmp_path, capsys):
+def test_report_cli(running_office, tmp_path, capsys):
     import json
 
+    office_server = running_office.url
+    tls = [f"--{k.replace('_', '-')}={v}" for k, v in _tls(running_office).items()]
     code, out = run_report_cli(["--from", "2026-11-20", "--to", "2026-11-26", "--office", OFFICE,
-                                "--url", office_server, "--out", str(tmp_path), "--json"], capsys)
+                                "--url", office_server, "--out", str(tmp_path), "--json", *tls], capsys)
     assert code == 0, out.err
     body = json.loads(out.out)
     assert body["report"]["cases"] == 60 and Path(body["files"]["png"]).exists()
     code, out = run_report_cli(["--from", "2026-11-26", "--to", "2026-11-20", "--office", OFFICE,
-                                "--url", office_server], capsys)
+                                "--url", office_server, *tls], capsys)
     assert code == 2 and "after" in out.err

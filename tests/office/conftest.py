@@ -3,7 +3,7 @@ from datetime import datetime
 import pytest
 
 from office.clock import ManualClock
-from office.testing import serve_in_thread
+from bench.rigs.office_server import serve_in_thread
 from tests.office.helpers import Api
 
 
@@ -20,4 +20,14 @@ def server(tmp_path, clock):
 
 @pytest.fixture
 def api(server):
-    return Api(server.url)
+    return Api(server)
+
+
+@pytest.fixture
+def counter(server):
+    return Api(server, role="counter", name="c1")
+
+
+@pytest.fixture
+def bureau(server):
+    return Api(server, role="bureau", name="city", office="all")

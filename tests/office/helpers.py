@@ -1,14 +1,18 @@
 """Helpers for the office server tests."""
-import requests
+from datetime import date
+
+from office.seed import seeded_bookings
 
 TODAY = "2026-11-26"   # a Thursday
 
 
 class Api:
-    """requests against the real server; every POST gets a key unless one is given."""
+    """requests against the real server (mutual TLS, as the caller given); every POST gets a key unless one is
+    given."""
 
-    def __init__(self, url):
-        self.url, self.s, self.n = url, requests.Session(), 0
+    def __init__(self, server, role="kiosk", name="k1", office="441621"):
+        self.url, self.s, self.n = server.url, server.session(role, name, office), 0
+        self.server = server
 
     def get(self, path, **params):
         return self.s.get(self.url + path, params=params, timeout=5)
@@ -19,8 +23,16 @@ class Api:
         return self.s.post(self.url + path, json=body, headers=headers, timeout=5)
 
     def bookings(self, office="441621"):
-        found = self.get(f"/v1/offices/{office}/appointments").json()["appointments"]
-        return {a["appointment_id"][-2:]: a for a in found}
+        """The offline list as this office's kiosk sees it, with each party's full data from the seed (the list
+        itself carries ID numbers only as HMACs)."""
+        api = self if office == "441621" else Api(self.server, name=f"k-{office}", office=office)
+        found = api.get(f"/v1/offices/{office}/appointments").json()["appointments"]
+        day = date.fromisoformat(found[0]["date"]) if found else date.fromisoformat(TODAY)
+        seeded = {b["appointment_id"]: b for b in seeded_bookings(office, day)}
+        return {a["appointment_id"][-2:]: {**a, "listed_parties": a["parties"],
+                                           "parties": seeded[a["appointment_id"]]["parties"],
+                                           **{k: seeded[a["appointment_id"]][k] for k in ("token", "phone", "code")}}
+                for a in found}
 
     def checkin(self, appt, key=None, ids=None, **extra):
         ids = ids if ids is not None else [p["id_number"] for p in appt["parties"]]

@@ -8,7 +8,7 @@ def _checked_in(api, n):
     return appt
 
 
-def test_sequences_per_business_and_booked_first(api, clock):
+def test_sequences_per_business_and_booked_first(api, counter, clock):
     w1 = api.ticket("marriage").json()
     w2 = api.ticket("marriage").json()
     d1 = api.ticket("divorce_application").json()
@@ -20,11 +20,11 @@ def test_sequences_per_business_and_booked_first(api, clock):
     assert booked["waiting_ahead"] == 0                  # ahead of both walk-ins
     w3 = api.ticket("marriage").json()
     assert w3["waiting_ahead"] == 3
-    called = api.post("/v1/offices/441621/queue/next", {"counter": "2", "business": "marriage"}).json()
+    called = counter.post("/v1/offices/441621/queue/next", {"counter": "2", "business": "marriage"}).json()
     assert called["number"] == "A003" and called["counter"] == "2"
-    second = api.post("/v1/offices/441621/queue/next", {"counter": "2", "business": "marriage"})
+    second = counter.post("/v1/offices/441621/queue/next", {"counter": "2", "business": "marriage"})
     assert second.json()["number"] == "A001"
-    state = api.get("/v1/offices/441621/queue").json()
+    state = counter.get("/v1/offices/441621/queue").json()
     assert state["waiting"] == {"marriage": 2, "divorce_application": 1}
 
 
@@ -75,17 +75,17 @@ def test_an_offline_ticket_is_recorded_even_if_its_check_in_was_refused(api):
     assert r.status_code == 201 and r.json()["priority"] == "walk_in" and r.json()["warnings"] == ["not_checked_in"]
 
 
-def test_supersede_voids_an_answer_the_kiosk_never_saw(api):
+def test_supersede_voids_an_answer_the_kiosk_never_saw(api, counter):
     lost = api.ticket("marriage", key="lost").json()                  # the server issued A001; kiosk never heard
     offline = {"number": "A700", "issued_at": "2026-11-26T10:05:00+08:00"}
     assert api.ticket("marriage", key="off", offline=offline, supersedes="lost").status_code == 201
-    state = api.get("/v1/offices/441621/queue").json()
+    state = counter.get("/v1/offices/441621/queue").json()
     assert state["waiting"] == {"marriage": 1} and lost["number"] == "A001"
 
 
-def test_supersede_before_the_late_request_arrives(api):
+def test_supersede_before_the_late_request_arrives(api, counter):
     offline = {"number": "A700", "issued_at": "2026-11-26T10:05:00+08:00"}
     assert api.ticket("marriage", key="off", offline=offline, supersedes="slow").status_code == 201
     late = api.ticket("marriage", key="slow")                           # the slow original finally lands
     assert late.status_code == 409 and late.json()["error"] == "superseded"
-    assert api.get("/v1/offices/441621/queue").json()["waiting"] == {"marriage": 1}
+    assert counter.get("/v1/offices/441621/queue").json()["waiting"] == {"marriage": 1}

@@ -30,7 +30,7 @@ def test_report_counts(api, clock):
     assert [d["cases"] for d in r["by_day"]] == [0, 6]
 
 
-def test_report_ranges(api):
+def test_report_ranges(api, bureau):
     empty = api.get("/v1/offices/441621/reports/citywide", **{"from": "2026-01-01", "to": "2026-01-01"})
     assert empty.status_code == 200 and empty.json()["cases"] == 0
     assert empty.json()["share_from_other_counties"] == 0.0 and len(empty.json()["by_day"]) == 1
@@ -40,5 +40,5 @@ def test_report_ranges(api):
     assert garbage.status_code == 400
     missing = api.get("/v1/offices/441621/reports/citywide")
     assert missing.status_code == 422 and missing.json()["error"] == "invalid_request"
-    unknown = api.get("/v1/offices/441699/reports/citywide", **{"from": "2026-11-26", "to": "2026-11-26"})
-    assert unknown.status_code == 404
+    unknown = bureau.get("/v1/offices/441699/reports/citywide", **{"from": "2026-11-26", "to": "2026-11-26"})
+    assert unknown.status_code == 404 and unknown.json()["error"] == "unknown_office"

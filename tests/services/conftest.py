@@ -5,8 +5,8 @@ from kiosk.services.backend_status import BackendStatus
 from kiosk.services.journal import Journal
 from kiosk.services.office_client import OfficeClient
 from kiosk.services.office_link import OfficeLink
-from office.faultproxy import FaultProxy
-from tests.office.conftest import clock, server  # noqa: F401  (the same real server on loopback)
+from bench.rigs.faultproxy import FaultProxy
+from tests.office.conftest import clock, server  # noqa: F401, F811  (the same real server on loopback)
 from tests.services.helpers import OFFICE
 
 READ_TIMEOUT = 0.5
@@ -14,7 +14,7 @@ READ_TIMEOUT = 0.5
 
 @pytest.fixture
 def proxy(server):
-    p = FaultProxy(server.port).start()
+    p = FaultProxy.for_server(server).start()
     yield p
     p.stop()
 
@@ -30,13 +30,14 @@ def events():
 
 
 @pytest.fixture
-def make_link(tmp_path, clock, office, events):
+def make_link(tmp_path, clock, office, events, server):
     made = []
 
     def make(url, state="kiosk-state", kiosk_id="k1", offline_share="1/1"):
         status = BackendStatus(lambda up, reason: events.append("up" if up else "down"))
+        ca, cert, key = server.client_files("kiosk", kiosk_id, office.code)
         client = OfficeClient(url, kiosk_id=kiosk_id, connect_timeout_s=0.5, read_timeout_s=READ_TIMEOUT,
-                              retries=1, backoff_s=0.05, status=status)
+                              retries=1, backoff_s=0.05, status=status, ca_file=ca, client_cert=cert, client_key=key)
         link = OfficeLink(office=office, client=client, journal=Journal.open(tmp_path / state, clock), clock=clock,
                           retry_s=0.05, answer_wait_s=2.0, offline_share=offline_share)
         made.append(link)

@@ -39,7 +39,9 @@ class CrashingJournal(Journal):
 
 
 journal = CrashingJournal.open(state)
-client = Client(url, kiosk_id="crashy", connect_timeout_s=1, read_timeout_s=2, retries=0)
+ca, cert, key = os.environ["CRASH_TLS"].split(os.pathsep)          # the kiosk certificate "crashy"
+client = Client(url, kiosk_id="crashy", connect_timeout_s=1, read_timeout_s=2, retries=0, ca_file=ca,
+                client_cert=cert, client_key=key)
 forwarder = Forwarder(journal, client, retry_s=0.05, idle_s=0.05)
 
 

@@ -16,3 +16,17 @@ def drain(link, timeout=10.0):
         link.forwarder.wake()
         time.sleep(0.05)
     assert link.backlog() == 0, link.journal.status()
+
+
+def full_bookings(server, office=OFFICE):
+    """Today's bookings as the server lists them, with each party's ID number and the token from the seed (the
+    list itself carries them only as HMACs)."""
+    from datetime import date
+
+    from office.seed import seeded_bookings
+
+    listed = server.backend.appointments_of(office, None)
+    day = date.fromisoformat(listed[0]["date"])
+    seeded = {b["appointment_id"]: b for b in seeded_bookings(office, day)}
+    return {a["appointment_id"][-2:]: {**a, "parties": seeded[a["appointment_id"]]["parties"],
+                                        "token": seeded[a["appointment_id"]]["token"]} for a in listed}

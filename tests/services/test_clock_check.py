@@ -9,7 +9,7 @@ import pytest
 from kiosk.services.backend_status import CHINA
 from kiosk.services.clock_check import ClockCheck, system_sync
 from kiosk.services.office_client import BackendRejected
-from tests.services.helpers import OFFICE, server_rows
+from tests.services.helpers import OFFICE, full_bookings, server_rows
 
 
 def _tool(folder, name, script):
@@ -72,7 +72,7 @@ def test_a_fast_kiosk_clock_still_gets_its_check_ins_accepted(server, make_link,
     link.start()
     link.client.health()                                   # the kiosk's health probe: the first Date header
     assert check.offset_s == pytest.approx(-fast.total_seconds() + 0.5, abs=1.5) and check.adjusting
-    appt = {a["appointment_id"][-2:]: a for a in server.backend.appointments_of(OFFICE, None)}["01"]
+    appt = full_bookings(server)["01"]
     outcome = link.check_in(appt, [p["id_number"] for p in appt["parties"]])
     assert outcome.online
     stated = datetime.fromisoformat(server_rows(server, "SELECT checked_in_at FROM checkins")[0][0])
@@ -83,7 +83,7 @@ def test_without_the_correction_a_kiosk_30_min_fast_is_refused(server, make_link
     link = make_link(server.url)
     link.clock = lambda: clock() + timedelta(minutes=30)
     link.start()
-    appt = {a["appointment_id"][-2:]: a for a in server.backend.appointments_of(OFFICE, None)}["01"]
+    appt = full_bookings(server)["01"]
     with pytest.raises(BackendRejected) as e:
         link.check_in(appt, [p["id_number"] for p in appt["parties"]])
     assert e.value.code == "bad_time"
@@ -93,6 +93,7 @@ def test_the_office_server_dates_its_answers_with_its_own_clock(server, clock):
     import requests
     from email.utils import parsedate_to_datetime
 
-    resp = requests.get(server.url + "/healthz", timeout=5)
+    ca, cert, key = server.client_files("kiosk", "k1", OFFICE)
+    resp = requests.get(server.url + "/healthz", timeout=5, verify=ca, cert=(cert, key))
     assert len(resp.raw.headers.getlist("date")) == 1
     assert parsedate_to_datetime(resp.headers["date"]) == clock().replace(microsecond=0)

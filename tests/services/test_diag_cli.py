@@ -9,8 +9,13 @@ def _json(capsys):
     return json.loads(capsys.readouterr().out)
 
 
+def _tls(server):
+    ca, cert, key = server.client_files("kiosk", "k9")
+    return ["--ca-file", ca, "--client-cert", cert, "--client-key", key]
+
+
 def test_backend_ping(server, capsys):
-    assert main(["backend", "ping", "--url", server.url, "--json"]) == 0
+    assert main(["backend", "ping", "--url", server.url, "--json", *_tls(server)]) == 0
     out = _json(capsys)
     assert out["ok"] and out["offices"] == 6 and out["latency"]["requests"] == 4
     assert main(["backend", "ping", "--url", "http://127.0.0.1:9", "--json"]) == 1
@@ -31,7 +36,7 @@ def test_journal_status_and_replay(server, tmp_path, clock, capsys):
     assert _json(capsys)["backlog"] == 3
     assert main(["journal", "replay", "--state-dir", str(state), "--url", "http://127.0.0.1:9", "--json"]) == 1
     assert _json(capsys)["backlog"] == 3
-    assert main(["journal", "replay", "--state-dir", str(state), "--url", server.url, "--json"]) == 0
+    assert main(["journal", "replay", "--state-dir", str(state), "--url", server.url, "--json", *_tls(server)]) == 0
     out = _json(capsys)
     assert out["sent"] == 3 and out["backlog"] == 0 and out["by_status"]["acked"] == 3
 

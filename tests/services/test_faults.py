@@ -6,12 +6,12 @@ import time
 
 import pytest
 
-from tests.services.helpers import OFFICE, drain, server_rows
+from tests.services.helpers import OFFICE, drain, full_bookings, server_rows
 from kiosk.services.office_client import BackendRejected
 
 
 def _bookings(server):
-    return {a["appointment_id"][-2:]: a for a in server.backend.appointments_of(OFFICE, None)}
+    return full_bookings(server)
 
 
 def _ids(appt):

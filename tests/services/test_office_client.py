@@ -11,9 +11,18 @@ from kiosk.services.office_client import (BackendRejected, BackendUnavailable, I
                                           OfficeClient, QuotaExhausted)
 
 
+TLS: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def _kiosk_certificate(server):
+    ca, cert, key = server.client_files("kiosk", "k1", OFFICE)
+    TLS.update(ca_file=ca, client_cert=cert, client_key=key)
+
+
 def _client(url, events=None, **kw):
     status = BackendStatus(lambda up, reason: events.append(up)) if events is not None else None
-    kw = {"connect_timeout_s": 0.5, "read_timeout_s": 0.5, "retries": 1, "backoff_s": 0.01, **kw}
+    kw = {"connect_timeout_s": 0.5, "read_timeout_s": 0.5, "retries": 1, "backoff_s": 0.01, **TLS, **kw}
     return OfficeClient(url, kiosk_id="k1", status=status, **kw)
 
 

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.services.backend_status import CHINA
-from kiosk.services.checkin_rules import checkin_problem
+from kiosk.domain.dates import CHINA
+from kiosk.domain.checkin import checkin_problem
 
 APPT = {"date": "2026-11-26", "slot": "10:00", "status": "booked",
         "parties": [{"id_number": "44162119900101123X"}, {"id_number": "441621199201011248"}]}
@@ -39,3 +39,28 @@ def test_order_of_the_rules():
     ids = ["44162119900101123X", "441621199201011248"]
     assert problem(ids, already=True) == "already_checked_in"
     assert problem(ids, appt={**APPT, "status": "cancelled"}, already=True) == "appointment_cancelled"
+
+
+def test_the_offline_list_form_matches_by_hmac_only():
+    from kiosk.domain.checkin import booked_party, day_match_key, id_match
+
+    key = day_match_key(b"s" * 32, "441621", "2026-11-26")
+    hashed = {**APPT, "match_key": key.hex(),
+              "parties": [{"id_match": id_match(key, p["id_number"]), "military": i == 1}
+                          for i, p in enumerate(APPT["parties"])]}
+    assert checkin_problem(hashed, ["44162119900101123x", " 441621199201011248"], SLOT, 30, 60, False) is None
+    assert checkin_problem(hashed, ["44162119900101123X"], SLOT, 30, 60, False) == "parties_mismatch"
+    assert booked_party(hashed, "441621199201011248")["military"] is True
+    assert booked_party(hashed, "441621199201011249") is None
+    other_day = day_match_key(b"s" * 32, "441621", "2026-11-27")
+    assert id_match(other_day, "441621199201011248") != hashed["parties"][1]["id_match"]
+
+
+@given(st.sampled_from([" ", "\t", "\u3000", "\u00a0", ""]), st.sampled_from(["", "+86", "0086", "+86 ", "86"]),
+       st.booleans())
+def test_phone_spellings_normalise_to_one(space, prefix, fullwidth):
+    from kiosk.domain.checkin import normalise_phone
+
+    digits = "13812345678"
+    shown = digits.translate(str.maketrans("0123456789", "０１２３４５６７８９")) if fullwidth else digits
+    assert normalise_phone(f"{space}{prefix}{shown[:3]}-{shown[3:7]} {shown[7:]}{space}") == digits

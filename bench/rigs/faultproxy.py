@@ -12,10 +12,15 @@ one each, before `mode` applies again):
   reset           close every connection as soon as it is accepted
 Besides, any request holding the bytes `poison` is answered 500 without being forwarded, whatever the mode
 (one request the server keeps failing on while it serves the others).
+
+With `FaultProxy.for_server(running_server)` it speaks mutual TLS on both sides, as the office server does: it
+presents the server's certificate to the kiosk (and requires the kiosk's), and calls the server with a
+certificate of the same caller, so the server still sees who is calling.
 """
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -51,8 +56,10 @@ def _abort(sock: socket.socket) -> None:
 
 
 class FaultProxy:
-    def __init__(self, upstream_port: int, mode: str = "pass", delay_s: float = 0.0):
+    def __init__(self, upstream_port: int, mode: str = "pass", delay_s: float = 0.0, *,
+                 server_context: ssl.SSLContext | None = None, client_context=None):
         self.upstream_port, self.delay_s = upstream_port, delay_s
+        self.server_context, self.client_context = server_context, client_context
         self.mode = mode
         self.script: list[str] = []
         self.poison: bytes | None = None
@@ -62,9 +69,34 @@ class FaultProxy:
         self._stop = threading.Event()
         self.port = 0
 
+    @classmethod
+    def for_server(cls, server, **kw) -> "FaultProxy":
+        """A proxy in front of a bench.rigs.office_server.RunningServer, with mutual TLS on both sides."""
+        from office.pki import identity_of
+
+        pki = server.pki_dir
+        accept = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        accept.load_cert_chain(pki / "server.crt", pki / "server.key")
+        accept.load_verify_locations(pki / "ca.crt")
+        accept.verify_mode = ssl.CERT_REQUIRED
+        contexts: dict = {}
+
+        def client_context(peercert):
+            who = identity_of(peercert)
+            if who is None:
+                return None
+            if who not in contexts:
+                ca, cert, key = server.client_files(who.role, who.name, who.office)
+                ctx = ssl.create_default_context(cafile=ca)
+                ctx.load_cert_chain(cert, key)
+                contexts[who] = ctx
+            return contexts[who]
+
+        return cls(server.port, server_context=accept, client_context=client_context, **kw)
+
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.server_context else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> "FaultProxy":
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -98,7 +130,13 @@ class FaultProxy:
 
     def _serve(self, client: socket.socket) -> None:
         upstream = None
+        upstream_context = None
         try:
+            if self.server_context is not None:
+                client.settimeout(10)
+                client = self.server_context.wrap_socket(client, server_side=True)
+                client.settimeout(None)
+                upstream_context = self.client_context(client.getpeercert())
             cf = client.makefile("rb")
             while not self._stop.is_set():
                 request = _read_message(cf)
@@ -119,6 +157,8 @@ class FaultProxy:
                     return
                 if upstream is None:
                     upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+                    if upstream_context is not None:
+                        upstream = upstream_context.wrap_socket(upstream, server_hostname="127.0.0.1")
                     uf = upstream.makefile("rb")
                 upstream.sendall(request)
                 answer = _read_message(uf)
@@ -131,7 +171,7 @@ class FaultProxy:
                 client.sendall(_500 if mode == "error_after" else answer)
                 if mode == "error_after":
                     return
-        except OSError:
+        except (OSError, ValueError):
             pass
         finally:
             for s in (client, upstream):

@@ -1,0 +1,73 @@
+"""Who may call what: the one table of the office API's endpoints and the roles allowed on each.
+
+A caller's role, name and office come from its client certificate (office/pki.py). An endpoint that is not in
+this table answers 404 to everybody, so a new endpoint is reachable only once its roles are declared here:
+    "POST /v1/identity/verify": Access(("kiosk",)),
+`own_office`: the `{office}` in the path (or `?office=`) must be the caller's office; a bureau certificate issued
+for "all" passes for every office.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from office.pki import ROLES, Identity
+
+ANYONE = ROLES
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: tuple[str, ...]
+    own_office: bool = True
+
+
+ACCESS: dict[str, Access] = {
+    "GET /healthz": Access(ANYONE, own_office=False),
+    "GET /openapi.json": Access(ANYONE, own_office=False),
+    "GET /docs": Access(ANYONE, own_office=False),
+    "GET /v1/offices": Access(ANYONE, own_office=False),
+    "GET /v1/appointments/lookup": Access(("kiosk",)),
+    "GET /v1/offices/{office}/appointments": Access(("kiosk",)),
+    "POST /v1/offices/{office}/checkins": Access(("kiosk",)),
+    "POST /v1/offices/{office}/tickets": Access(("kiosk",)),
+    "POST /v1/offices/{office}/queue/next": Access(("counter",)),
+    "GET /v1/offices/{office}/queue": Access(("counter", "bureau")),
+    "POST /v1/offices/{office}/lockouts/release": Access(("counter",)),
+    # aggregate figures only; a kiosk's maintenance screen exports its own office's
+    "GET /v1/offices/{office}/reports/citywide": Access(("bureau", "kiosk")),
+}
+
+
+def _pattern(template: str) -> re.Pattern:
+    return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$")
+
+
+_ROUTES = [(key.split(" ", 1)[0], key.split(" ", 1)[1], _pattern(key.split(" ", 1)[1]), access)
+           for key, access in ACCESS.items()]
+
+
+def match(method: str, path: str) -> tuple[str, Access | None, dict] | None:
+    """(template, access or None when the path is known but not for this method, path params), or None."""
+    known = None
+    for m, template, pattern, access in _ROUTES:
+        found = pattern.match(path)
+        if found:
+            if m == method or (method == "HEAD" and m == "GET"):
+                return template, access, found.groupdict()
+            known = (template, None, found.groupdict())
+    return known
+
+
+def refusal(who: Identity, access: Access, office: str | None) -> str | None:
+    """The error code refusing this caller, or None when it may go ahead."""
+    if who.role not in access.roles:
+        return "forbidden_role"
+    if access.own_office and office is not None and who.office not in ("all", office):
+        return "forbidden_office"
+    return None
+
+
+def roles_of(method: str, template: str) -> tuple[str, ...]:
+    access = ACCESS.get(f"{method} {template}")
+    return access.roles if access else ()

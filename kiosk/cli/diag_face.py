@@ -1,4 +1,4 @@
-"""kiosk-diag face check IMAGE / face verify A B: the face pipeline on image files (CONTRACTS §2)."""
+"""kiosk-diag face check IMAGE / face verify A B: the face pipeline on image files."""
 from __future__ import annotations
 
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json

@@ -1,4 +1,4 @@
-"""The applicant flow: one declarative state machine (CONTRACTS §4).
+"""The applicant flow: one declarative state machine (drawn in docs/flow.md).
 
 Pure: no Kivy, no devices, no clock. The shell feeds events and carries out the effects; timeouts are events the
 shell schedules from `timer_for`. The applicant's data lives in `Session`, which is replaced by an empty one on

@@ -1,4 +1,4 @@
-"""HTTP client for the office API (CONTRACTS §3) with timeouts, safe retries, typed errors and latency figures.
+"""HTTP client for the office API (docs/api.md) with timeouts, safe retries, typed errors and latency figures.
 
 Retries only where they cannot apply anything twice: GETs, and POSTs that carry an Idempotency-Key (the server
 answers a repeated key with its first answer). requests' own errors never leave this module.

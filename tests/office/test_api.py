@@ -1,4 +1,4 @@
-"""The office API against the real server on loopback (CONTRACTS §3)."""
+"""The office API against the real server on loopback (docs/api.md)."""
 from concurrent.futures import ThreadPoolExecutor
 
 from kiosk.domain.appointment_qr import parse_appointment_qr

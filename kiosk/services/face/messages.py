@@ -1,6 +1,6 @@
 """What the applicant is told for each face or camera problem code, in Chinese and English.
 
-The codes are a contract (CONTRACTS §2); the UI routes texts through its catalogue by code, and this table is
+The codes are a contract (the `kiosk-diag face` JSON output); the UI routes texts through its catalogue by code, and this table is
 the source for it. PRIORITY orders problems so the one to fix first is shown first.
 """
 from __future__ import annotations

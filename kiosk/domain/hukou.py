@@ -49,13 +49,10 @@ def hukou_from_address(address: str) -> Hukou | None:
         return Hukou(None, False, "address")          # another province
     if rest.startswith(GUANGDONG_OTHER_CITIES):
         return Hukou(None, False, "address")          # another city of Guangdong
-    rest, in_heyuan = _strip(rest, HEYUAN_CITY_NAME)
-    county = _county_at_start(rest)
+    county = _county_at_start(_strip(rest, HEYUAN_CITY_NAME)[0])
     if county:
         return Hukou(county, True, "address")         # 广东省河源市紫金县…, 广东省紫金县…, 紫金县…
-    if in_heyuan:
-        return None                                   # 河源市 but no county (e.g. 江东新区): unclear
-    return None
+    return None                                       # 河源市 without a county (e.g. 江东新区), or no place: unclear
 
 
 def hukou_from_id_number(division: str) -> Hukou:

@@ -156,22 +156,23 @@ def _date(value, field_name: str) -> date:
 
 
 def party_from_card(card, military: bool = False) -> Party:
-    """A Party from an ID card record (attributes as `kiosk-diag idcard read` prints them)."""
-    def value(name, default=None):
-        return card.get(name, default) if isinstance(card, dict) else getattr(card, name, default)
+    """A Party from an ID card record (attributes as `kiosk-diag idcard read` prints them); a missing field is
+    empty (a card without a type is a resident card)."""
+    def value(name):
+        return card.get(name) if isinstance(card, dict) else getattr(card, name, None)
 
     birth = value("birth")
     valid_until = value("valid_until")
     if isinstance(valid_until, str) and valid_until != LONG_TERM:
         valid_until = date.fromisoformat(valid_until) if valid_until else None
     return Party(
-        document=value("card_type", "resident_id"),
-        id_number=value("id_number", "") or "",
-        name=value("name", "") or "",
+        document=value("card_type") or "resident_id",
+        id_number=value("id_number") or "",
+        name=value("name") or "",
         sex=value("sex"),
         birth=date.fromisoformat(birth) if isinstance(birth, str) and birth else birth or None,
-        address=value("address", "") or "",
+        address=value("address") or "",
         valid_until=valid_until,
         military=military,
-        nationality=value("nationality", "") or "",
+        nationality=value("nationality") or "",
     )

@@ -103,7 +103,7 @@ def _where(rule: Rule, policy: Policy, parties: list[Party], known_offices: list
     if rule.where == "designated":
         return None, list(rule.offices)
     if rule.where == "application_office":
-        return None, [application.office] if application else []
+        return None, [application.office]          # decide() has checked there is one
     counties = {h.county for h in local}
     if None in counties:
         return None, None

@@ -135,14 +135,14 @@ def party_from_dict(data: dict) -> Party:
         raise ValueError("military must be true or false")
     return Party(
         document=document,
-        id_number=str(data.get("id_number", "") or ""),
-        name=str(data.get("name", "") or ""),
+        id_number=str(data.get("id_number") or ""),
+        name=str(data.get("name") or ""),
         sex=sex,
         birth=_date(data["birth"], "birth") if data.get("birth") else None,
-        address=str(data.get("address", "") or ""),
+        address=str(data.get("address") or ""),
         valid_until=valid_until,
         military=military,
-        nationality=str(data.get("nationality", "") or ""),
+        nationality=str(data.get("nationality") or ""),
     )
 
 

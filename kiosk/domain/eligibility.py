@@ -180,4 +180,4 @@ def decide(policy: Policy, offices: dict, office: str, business: str, day: date,
 def _decision(decision, reasons, where, business, offices, details, party_count) -> Decision:
     known = [offices[c] for c in where if c in offices]
     return Decision(decision, tuple(reasons), tuple(where),
-                    compose_message(decision, business, reasons, known, details, party_count), details)
+                    compose_message(decision, business, reasons, known, details, party_count == 1), details)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from kiosk.domain.dates import LONG_TERM
 from kiosk.domain.hukou import Hukou, hukou_of
-from kiosk.domain.idnumber import InvalidIdNumber, IdNumber, parse_id_number
+from kiosk.domain.idnumber import InvalidIdNumber, IdNumber, normalise, parse_id_number
 
 Document = Literal["resident_id", "foreign_permanent_resident", "hmt_residence_permit", "passport",
                    "hmt_travel_permit"]
@@ -89,8 +89,8 @@ class Party:
 
     def same_person_as(self, other: Party) -> bool:
         """Two reads of one document (the same card presented twice)."""
-        mine = self.id_number.strip().replace(" ", "").upper()
-        return bool(mine) and self.document == other.document and mine == other.id_number.strip().replace(" ", "").upper()
+        mine = normalise(self.id_number)
+        return bool(mine) and self.document == other.document and mine == normalise(other.id_number)
 
     def effective_birth(self) -> date | None:
         if self.birth:

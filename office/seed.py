@@ -125,7 +125,9 @@ def seeded_bookings(office: str, day: date, now: datetime | None = None,
         token = "".join(rng.choice(_B32) for _ in range(16))
         extra: dict = {"label": label}
         if business == "divorce_certificate":
-            extra["divorce_application"] = {"date": (day - timedelta(days=rng.randint(31, 55))).isoformat(),
+            # Applied 45–55 days ago: inside the collection window even when the cooling-off period's last day fell
+            # on a long holiday and moved (up to ~11 days, the Spring Festival with its weekend).
+            extra["divorce_application"] = {"date": (day - timedelta(days=rng.randint(45, 55))).isoformat(),
                                             "office": office}
         if business == "reissue_certificate":
             extra["certificate_lost"] = True

@@ -94,3 +94,37 @@ def test_an_https_backend_needs_the_mutual_tls_files(tmp_path):
     (tmp_path / "k.toml").write_text(text, encoding="utf-8")
     with _pytest.raises(ConfigError, match="mutual TLS"):
         load_kiosk_config(tmp_path / "k.toml")
+
+
+# --- holiday calendars (config/holidays/<year>.toml) ---------------------------------------------------------
+
+def test_shipped_holiday_calendars_name_their_notices():
+    from datetime import date
+
+    from kiosk.config import CONFIG_DIR, check_file, load_rest_days
+
+    rest = load_rest_days()
+    assert rest.notices == {2025: "国办发明电〔2024〕12号", 2026: "国办发明电〔2025〕7号"}
+    assert all(date(2026, 10, d) in rest.holidays for d in range(1, 8))
+    assert date(2026, 10, 10) in rest.working_weekends and date(2026, 9, 20) in rest.working_weekends
+    assert len([d for d in rest.holidays if d.year == 2026]) == 33
+    assert len([d for d in rest.holidays if d.year == 2025]) == 28
+    for path in sorted((CONFIG_DIR / "holidays").glob("*.toml")):
+        assert check_file(path) == "holidays"
+
+
+@pytest.mark.parametrize("change,problem", [
+    (('{ date = 2026-10-10, for = "国庆节" }', '{ date = 2026-10-09, for = "国庆节" }'), "is a weekday"),
+    (('{ date = 2026-10-10, for = "国庆节" }', '{ date = 2026-10-03, for = "国庆节" }'),
+     "both a holiday and a working day"),
+    (('to = 2026-10-07', 'to = 2026-09-30'), "'to' is before 'from'"),
+    (('year = 2026', 'year = 2027'), "a date outside 2027"),
+])
+def test_a_broken_holiday_calendar_is_refused_naming_the_problem(tmp_path, change, problem):
+    from kiosk.config import CONFIG_DIR, ConfigError, load_rest_days
+
+    text = (CONFIG_DIR / "holidays" / "2026.toml").read_text(encoding="utf-8")
+    assert change[0] in text
+    (tmp_path / "2026.toml").write_text(text.replace(change[0], change[1]), encoding="utf-8")
+    with pytest.raises(ConfigError, match=problem):
+        load_rest_days(tmp_path)

@@ -103,7 +103,7 @@ def _where(rule: Rule, policy: Policy, parties: list[Party], known_offices: list
     if rule.where == "designated":
         return None, list(rule.offices)
     if rule.where == "application_office":
-        return None, [application.office] if application else []
+        return None, [application.office]          # decide() has checked there is one
     counties = {h.county for h in local}
     if None in counties:
         return None, None
@@ -180,4 +180,4 @@ def decide(policy: Policy, offices: dict, office: str, business: str, day: date,
 def _decision(decision, reasons, where, business, offices, details, party_count) -> Decision:
     known = [offices[c] for c in where if c in offices]
     return Decision(decision, tuple(reasons), tuple(where),
-                    compose_message(decision, business, reasons, known, details, party_count), details)
+                    compose_message(decision, business, reasons, known, details, party_count == 1), details)

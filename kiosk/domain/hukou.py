@@ -28,10 +28,6 @@ class Hukou:
         return self.source == "address"
 
 
-def _strip(text: str, prefix: str) -> tuple[str, bool]:
-    return (text[len(prefix):], True) if text.startswith(prefix) else (text, False)
-
-
 def _county_at_start(rest: str) -> str | None:
     for name, code in _COUNTY_BY_NAME.items():
         if rest.startswith(name):
@@ -44,18 +40,15 @@ def hukou_from_address(address: str) -> Hukou | None:
     text = "".join(address.split())
     if not text:
         return None
-    rest, in_gd = _strip(text, GUANGDONG)
-    if not in_gd and rest.startswith(PROVINCES):
+    if text.startswith(PROVINCES) and not text.startswith(GUANGDONG):
         return Hukou(None, False, "address")          # another province
+    rest = text.removeprefix(GUANGDONG)
     if rest.startswith(GUANGDONG_OTHER_CITIES):
         return Hukou(None, False, "address")          # another city of Guangdong
-    rest, in_heyuan = _strip(rest, HEYUAN_CITY_NAME)
-    county = _county_at_start(rest)
+    county = _county_at_start(rest.removeprefix(HEYUAN_CITY_NAME))
     if county:
         return Hukou(county, True, "address")         # 广东省河源市紫金县…, 广东省紫金县…, 紫金县…
-    if in_heyuan:
-        return None                                   # 河源市 but no county (e.g. 江东新区): unclear
-    return None
+    return None                                       # 河源市 without a county (e.g. 江东新区), or no place: unclear
 
 
 def hukou_from_id_number(division: str) -> Hukou:

@@ -135,7 +135,7 @@ def encode_text_block(record: IdCardRecord) -> bytes:
         v = values[name]
         values[name] = _LONG_TERM_ON_CARD if v == LONG_TERM else v.replace("-", "")
     values["sex"] = _SEX_CODE.get(record.sex, "9")
-    if record.card_type == "resident_id" and not values["nation_code"]:
+    if not values["nation_code"]:                     # only the resident layout stores it
         values["nation_code"] = _NATION_CODES.get(record.nation, "")
     for name, offset, length in _LAYOUTS[record.card_type]:
         _put(block, offset, length, values[name], name)

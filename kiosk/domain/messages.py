@@ -72,15 +72,15 @@ THIS_OFFICE = {"zh": "本处", "en": "this office"}
 
 
 def compose_message(decision: str, business: str, reasons: list[str], offices: list, details: dict,
-                    party_count: int = 2) -> dict:
+                    one_party: bool = False) -> dict:
     """The zh/en message: a lead sentence, one sentence per reason, and where to go for a redirect. A staff
     decision names this office's counter (`offices` = [this office]), never another office's address."""
     out = {}
     for lang in ("zh", "en"):
-        name = BUSINESSES[business][lang]
-        here = getattr(getattr(offices[0], "name", None), lang, THIS_OFFICE[lang]) if offices else THIS_OFFICE[lang]
-        parts = [DECISION_LEAD[decision][lang].format(business=name if lang == "zh" else name.lower(), office=here)]
-        texts = [(ONE_PARTY_TEXT if party_count == 1 and r in ONE_PARTY_TEXT else REASON_TEXT).get(r) for r in reasons]
+        here = getattr(offices[0].name, lang) if offices else THIS_OFFICE[lang]
+        # Mid-sentence in English; Chinese has no case.
+        parts = [DECISION_LEAD[decision][lang].format(business=BUSINESSES[business][lang].lower(), office=here)]
+        texts = [(ONE_PARTY_TEXT if one_party and r in ONE_PARTY_TEXT else REASON_TEXT).get(r) for r in reasons]
         parts += [t[lang].format(**details) for t in texts if t]
         for office in offices if decision == "redirect" else []:
             if lang == "zh":

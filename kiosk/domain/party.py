@@ -8,7 +8,7 @@ from typing import Literal
 
 from kiosk.domain.dates import LONG_TERM
 from kiosk.domain.hukou import Hukou, hukou_of
-from kiosk.domain.idnumber import InvalidIdNumber, IdNumber, parse_id_number
+from kiosk.domain.idnumber import InvalidIdNumber, IdNumber, normalise, parse_id_number
 
 Document = Literal["resident_id", "foreign_permanent_resident", "hmt_residence_permit", "passport",
                    "hmt_travel_permit"]
@@ -89,8 +89,8 @@ class Party:
 
     def same_person_as(self, other: Party) -> bool:
         """Two reads of one document (the same card presented twice)."""
-        mine = self.id_number.strip().replace(" ", "").upper()
-        return bool(mine) and self.document == other.document and mine == other.id_number.strip().replace(" ", "").upper()
+        mine = normalise(self.id_number)
+        return bool(mine) and self.document == other.document and mine == normalise(other.id_number)
 
     def effective_birth(self) -> date | None:
         if self.birth:
@@ -135,14 +135,14 @@ def party_from_dict(data: dict) -> Party:
         raise ValueError("military must be true or false")
     return Party(
         document=document,
-        id_number=str(data.get("id_number", "") or ""),
-        name=str(data.get("name", "") or ""),
+        id_number=str(data.get("id_number") or ""),
+        name=str(data.get("name") or ""),
         sex=sex,
         birth=_date(data["birth"], "birth") if data.get("birth") else None,
-        address=str(data.get("address", "") or ""),
+        address=str(data.get("address") or ""),
         valid_until=valid_until,
         military=military,
-        nationality=str(data.get("nationality", "") or ""),
+        nationality=str(data.get("nationality") or ""),
     )
 
 
@@ -156,22 +156,23 @@ def _date(value, field_name: str) -> date:
 
 
 def party_from_card(card, military: bool = False) -> Party:
-    """A Party from an ID card record (attributes as `kiosk-diag idcard read` prints them)."""
-    def value(name, default=None):
-        return card.get(name, default) if isinstance(card, dict) else getattr(card, name, default)
+    """A Party from an ID card record (attributes as `kiosk-diag idcard read` prints them); a missing field is
+    empty (a card without a type is a resident card)."""
+    def value(name):
+        return card.get(name) if isinstance(card, dict) else getattr(card, name, None)
 
     birth = value("birth")
     valid_until = value("valid_until")
     if isinstance(valid_until, str) and valid_until != LONG_TERM:
         valid_until = date.fromisoformat(valid_until) if valid_until else None
     return Party(
-        document=value("card_type", "resident_id"),
-        id_number=value("id_number", "") or "",
-        name=value("name", "") or "",
+        document=value("card_type") or "resident_id",
+        id_number=value("id_number") or "",
+        name=value("name") or "",
         sex=value("sex"),
         birth=date.fromisoformat(birth) if isinstance(birth, str) and birth else birth or None,
-        address=value("address", "") or "",
+        address=value("address") or "",
         valid_until=valid_until,
         military=military,
-        nationality=value("nationality", "") or "",
+        nationality=value("nationality") or "",
     )

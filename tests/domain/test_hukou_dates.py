@@ -51,3 +51,26 @@ def test_cooling_off_stages():
     assert c.cooling_off_ends == date(2026, 3, 2) and c.window_opens == date(2026, 3, 3)
     assert [c.stage_on(d) for d in (date(2026, 1, 30), date(2026, 3, 2), date(2026, 3, 3), date(2026, 4, 1),
                                    date(2026, 4, 2))] == ["before", "cooling_off", "window", "window", "expired"]
+
+
+@pytest.mark.parametrize("birth,day,age", [
+    (date(2004, 2, 10), date(2026, 2, 10), 22), (date(2004, 2, 10), date(2026, 2, 9), 21),
+    (date(2000, 1, 29), date(2024, 1, 29), 24), (date(2000, 3, 29), date(2023, 3, 29), 23),
+    (date(2004, 2, 29), date(2026, 2, 28), 21), (date(2004, 2, 29), date(2026, 3, 1), 22),
+    (date(2004, 2, 29), date(2028, 2, 29), 24), (date(2004, 2, 29), date(2028, 2, 28), 23),
+])
+def test_only_a_29_february_birthday_moves_in_common_years(birth, day, age):
+    assert age_on(birth, day) == age
+
+
+def test_an_id_number_with_spaces_inside_is_read():
+    from kiosk.domain.idnumber import parse_id_number
+    assert parse_id_number("1101 0519 4912 3100 2x").number == "11010519491231002X"
+
+
+def test_an_address_naming_heyuan_but_no_county_and_one_naming_nothing_are_unclear():
+    from kiosk.domain.hukou import hukou_from_address
+    assert hukou_from_address("河源市江东新区临江镇") is None
+    assert hukou_from_address("广东省河源市高新区") is None
+    assert hukou_from_address("某某街道") is None
+    assert hukou_from_address(" 广东省 紫金县 ").county == "441621"

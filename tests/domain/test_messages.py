@@ -48,8 +48,8 @@ def test_compose_without_offices_and_with_unknown_reasons():
     m = compose_message("staff", "marriage", ["needs_registrar", "not_a_reason"], [], {})
     assert m == {"zh": "请到本处窗口咨询工作人员。此情况需由工作人员审核。",
                  "en": "Please ask the staff at the counter of this office. A registrar needs to look at this case."}
-    one = compose_message("refuse", "archive_query", ["no_local_hukou"], [], {}, party_count=1)
-    two = compose_message("refuse", "archive_query", ["no_local_hukou"], [], {}, party_count=2)
+    one = compose_message("refuse", "archive_query", ["no_local_hukou"], [], {}, one_party=True)
+    two = compose_message("refuse", "archive_query", ["no_local_hukou"], [], {})
     assert one["zh"].endswith("您没有河源市户籍，请到户籍所在地的婚姻登记处办理。")
     assert two["zh"].endswith("双方均无河源市户籍，请到户籍所在地的婚姻登记处办理。")
 

@@ -200,3 +200,22 @@ def test_output_fields_per_card_type():
     assert {"name_en", "nationality", "card_version", "authority_code"} <= set(fpr) and "nation_code" not in fpr
     hmt = r.record_from_fields(load(CARDS / "hmt_residence_permit.json")).fields_for_output()
     assert {"pass_number", "issue_count"} <= set(hmt) and "photo" not in hmt
+
+
+def test_the_first_character_outside_the_bmp_is_refused_and_the_last_inside_fits():
+    record = r.record_from_fields(BARE)
+    with pytest.raises(r.CardTextError, match="name: a character outside the BMP"):
+        r.encode_text_block(replace(record, name="王\U00010000"))
+
+
+def test_an_overlong_field_names_itself_and_its_room():
+    record = r.record_from_fields(BARE)
+    with pytest.raises(r.CardTextError, match="name: '一{16}' does not fit in 15 characters"):
+        r.encode_text_block(replace(record, name="一" * 16))
+    with pytest.raises(r.CardTextError, match="address: .* does not fit in 35 characters"):
+        r.encode_text_block(replace(record, address="路" * 36))
+
+
+def test_an_unknown_nation_encodes_as_no_code():
+    block = r.encode_text_block(replace(r.record_from_fields({**BARE, "nation": "火星"}), nation_code=""))
+    assert block[32:36] == " ".encode("utf-16-le") * 2

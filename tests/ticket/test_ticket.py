@@ -24,7 +24,7 @@ def test_content_from_office_policy_and_arguments():
     t = make(priority=True)
     assert t.number_text == "A012" and t.number == 12 and t.priority
     assert (t.office_zh, t.office_en) == ("紫金县婚姻登记处", "Zijin County Marriage Registration Office")
-    assert (t.business_zh, t.business_en) == ("结婚登记", "Marriage registration")
+    assert (t.business, t.business_zh, t.business_en) == ("marriage", "结婚登记", "Marriage registration")
     assert t.bring_zh == tuple(POLICY.business["marriage"].bring.zh)
     assert t.bring_en == tuple(POLICY.business["marriage"].bring.en)
     assert t.issued_at == WHEN and t.waiting_ahead == 5 and not t.offline
@@ -67,11 +67,16 @@ def test_number_text_round_trips(n, prefix):
     assert parse_number(format_number(prefix, n), prefix) == n
 
 
-@pytest.mark.parametrize("bad", [dict(business="wedding"), dict(ticket_id="has:colon"), dict(ticket_id=""),
-                                 dict(waiting_ahead=-1), dict(number="B012")])
-def test_bad_arguments_raise(bad):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("bad,message", [
+    (dict(business="wedding"), "unknown business 'wedding'; known: ['marriage', "),
+    (dict(ticket_id="has:colon"), "ticket_id must be 1-48 characters of A-Z a-z 0-9 _ . -"),
+    (dict(ticket_id=""), "ticket_id must be 1-48 characters of A-Z a-z 0-9 _ . -"),
+    (dict(waiting_ahead=-1), "waiting_ahead must not be negative"),
+    (dict(number="B012"), "has prefix B, this business uses 'A'")])
+def test_bad_arguments_raise_saying_what_is_wrong(bad, message):
+    with pytest.raises(ValueError) as e:
         make(**bad)
+    assert message in str(e.value)
 
 
 def test_every_business_builds():

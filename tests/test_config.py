@@ -80,8 +80,8 @@ def test_not_toml_at_all(tmp_path):
 
 
 def test_env_overrides_backend_url(monkeypatch):
-    monkeypatch.setenv("KIOSK_BACKEND_URL", "http://10.0.0.1:9000")
-    assert load_kiosk_config().backend.url == "http://10.0.0.1:9000"
+    monkeypatch.setenv("KIOSK_BACKEND_URL", "http://localhost:9000")
+    assert load_kiosk_config().backend.url == "http://localhost:9000"
 
 
 def test_an_https_backend_needs_the_mutual_tls_files(tmp_path):
@@ -94,3 +94,13 @@ def test_an_https_backend_needs_the_mutual_tls_files(tmp_path):
     (tmp_path / "k.toml").write_text(text, encoding="utf-8")
     with _pytest.raises(ConfigError, match="mutual TLS"):
         load_kiosk_config(tmp_path / "k.toml")
+
+
+def test_plain_http_only_to_loopback(monkeypatch):
+    import pytest as _pytest
+
+    from kiosk.config import ConfigError, load_kiosk_config
+
+    monkeypatch.setenv("KIOSK_BACKEND_URL", "http://10.0.0.1:9000")
+    with _pytest.raises(ConfigError, match="loopback"):
+        load_kiosk_config()

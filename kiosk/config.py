@@ -9,6 +9,7 @@ import tomllib
 from datetime import date, time
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
@@ -87,6 +88,9 @@ class BackendSection(Strict):
             raise ValueError("client_cert and client_key go together")
         if self.url.startswith("https://") and not (self.ca_file and self.client_cert):
             raise ValueError("an https URL needs ca_file, client_cert and client_key (mutual TLS)")
+        host = (urlsplit(self.url).hostname or "").lower()
+        if self.url.startswith("http://") and host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("plain http only on loopback: use https with ca_file, client_cert and client_key")
         return self
 
 

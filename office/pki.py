@@ -38,7 +38,7 @@ class Identity:
     role: str
     name: str
     office: str          # six digits, or "all" (bureau only)
-    serial: str          # hex, upper case, as in revoked.txt
+    serial: str          # hex, upper case, no leading zeros (canonical_serial), as in revoked.txt
 
     def label(self) -> str:
         return f"{self.role}:{self.name}@{self.office}"
@@ -188,9 +188,9 @@ def revoke(directory: Path | str, *, serial: str | None = None, cert: Path | str
     directory = Path(directory)
     if cert is not None:
         serial = f"{x509.load_pem_x509_certificate(Path(cert).read_bytes()).serial_number:X}"
-    serial = (serial or "").strip().upper().removeprefix("0X")
-    if not re.fullmatch(r"[0-9A-F]{1,40}", serial):
+    if not re.fullmatch(r"(0[xX])?[0-9A-Fa-f]{1,42}", (serial or "").strip()):
         raise PkiError("give --serial HEX or --cert FILE")
+    serial = canonical_serial(serial)
     path = directory / "revoked.txt"
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     if serial not in RevocationList.parse(existing):
@@ -233,7 +233,12 @@ def identity_of(peercert: dict | None) -> Identity | None:
         return None
     if not (OFFICE.match(office) or (role == "bureau" and office == "all")):
         return None
-    return Identity(role, name, office, str(peercert.get("serialNumber", "")).upper())
+    return Identity(role, name, office, canonical_serial(str(peercert.get("serialNumber", ""))))
+
+
+def canonical_serial(serial: str) -> str:
+    """Hex, upper case, no leading zeros (OpenSSL pads an odd number of digits with one)."""
+    return serial.strip().upper().removeprefix("0X").lstrip("0") or "0"
 
 
 class RevocationList:
@@ -248,7 +253,7 @@ class RevocationList:
 
     @staticmethod
     def parse(text: str) -> frozenset[str]:
-        return frozenset(line.split("#")[0].strip().upper() for line in text.splitlines()
+        return frozenset(canonical_serial(line.split("#")[0]) for line in text.splitlines()
                          if line.split("#")[0].strip())
 
     def serials(self) -> frozenset[str]:
@@ -269,4 +274,4 @@ class RevocationList:
             return self._serials
 
     def revoked(self, serial: str) -> bool:
-        return serial.upper() in self.serials()
+        return canonical_serial(serial) in self.serials()

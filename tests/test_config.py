@@ -80,8 +80,8 @@ def test_not_toml_at_all(tmp_path):
 
 
 def test_env_overrides_backend_url(monkeypatch):
-    monkeypatch.setenv("KIOSK_BACKEND_URL", "http://10.0.0.1:9000")
-    assert load_kiosk_config().backend.url == "http://10.0.0.1:9000"
+    monkeypatch.setenv("KIOSK_BACKEND_URL", "http://localhost:9000")
+    assert load_kiosk_config().backend.url == "http://localhost:9000"
 
 
 def test_an_https_backend_needs_the_mutual_tls_files(tmp_path):
@@ -128,3 +128,13 @@ def test_a_broken_holiday_calendar_is_refused_naming_the_problem(tmp_path, chang
     (tmp_path / "2026.toml").write_text(text.replace(change[0], change[1]), encoding="utf-8")
     with pytest.raises(ConfigError, match=problem):
         load_rest_days(tmp_path)
+
+
+def test_plain_http_only_to_loopback(monkeypatch):
+    import pytest as _pytest
+
+    from kiosk.config import ConfigError, load_kiosk_config
+
+    monkeypatch.setenv("KIOSK_BACKEND_URL", "http://10.0.0.1:9000")
+    with _pytest.raises(ConfigError, match="loopback"):
+        load_kiosk_config()

@@ -50,10 +50,11 @@ def test_the_server_certificate_is_not_a_client_certificate(server):
     assert r.status_code == 403
 
 
-def test_revoked_certificate_is_refused_while_the_server_runs(server):
-    api = Api(server, name="k-lost")
+@pytest.mark.parametrize("n", range(4))        # serials with an odd number of hex digits too
+def test_revoked_certificate_is_refused_while_the_server_runs(server, n):
+    api = Api(server, name=f"k-lost{n}")
     assert api.get("/healthz").status_code == 200
-    pki.revoke(server.pki_dir, cert=server.pki_dir / "kiosks/k-lost.crt", reason="stolen")
+    pki.revoke(server.pki_dir, cert=server.pki_dir / f"kiosks/k-lost{n}.crt", reason="stolen")
     time.sleep(1.1)                                       # the list is re-read at most once a second
     r = api.get("/healthz")
     assert r.status_code == 403 and r.json()["error"] == "certificate_revoked"
@@ -400,3 +401,4 @@ def test_pki_commands(tmp_path, capsys):
     assert main(["pki", "revoke", "--dir", str(d), "--cert", str(d / "counters/w3.crt")]) == 0
     serial = json.loads(capsys.readouterr().out)["revoked"]
     assert pki.RevocationList(d / "revoked.txt").revoked(serial)
+    assert pki.RevocationList(d / "revoked.txt").revoked("0" + serial.lower())     # as OpenSSL may print it

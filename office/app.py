@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from office import queue, reports
+from office import assistance, queue, reports
 from office.errors import ApiError
 from office.group_commit import GroupCommit
 from office.service import OfficeBackend, fingerprint, stamp
@@ -169,4 +169,5 @@ def create_app(backend: OfficeBackend) -> FastAPI:
         backend.office(office)
         return reports.citywide(backend.store.read(), office, from_, to)
 
+    assistance.install(app, backend, writes)
     return app

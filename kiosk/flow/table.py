@@ -11,16 +11,16 @@ from dataclasses import dataclass, replace
 
 from kiosk.domain.party import party_from_card
 from kiosk.flow.events import (
-    AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
+    AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, CallStaff, Cancel, CardRead, CardRemoved,
     ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, Event, FaceCaptured,
     Finish, Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterStatus, PrintFinished, QrScanned,
-    SetLanguage, SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
+    SetLanguage, SkipFace, StaffCalled, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
 from kiosk.flow.effects import Effect, SessionEnded
 from kiosk.flow.rules import (
     Guard, Action, Choice, is_service, business_offered, booked_here, booked_at_other_office, card_unusable,
     looking_up_by_card, accepted, offline_lookup, consent_given, print_ok, fault_blocks_state, fault_recovered,
-    resuming_face, pin_accepted, with_session, set_language, toggle_large_text, choose_service, choose_business,
+    resuming_face, pin_accepted, not_called_yet, call_pending, call_staff, staff_called, with_session, set_language, toggle_large_text, choose_service, choose_business,
     scan_booking, scan_booking_from_start, lookup_by_phone, find_by_card, store_appointment, booked_elsewhere,
     store_appointment_and_decide, continue_as_walk_in, not_found, remember_card_and_look_up, refuse_card,
     store_card, forget_cards, set_consent, add_face, request_ticket, print_ticket, ticket_refused,
@@ -116,6 +116,9 @@ TRANSITIONS: tuple[T, ...] = (
     T(MAINTENANCE_STATES, Finish, S.ATTRACT),
     T(MAINTENANCE_STATES, Idle, S.ATTRACT),
     T(MAINTENANCE_STATES, Timeout, S.ATTRACT),
+    # call staff: the session stays; the idle timeout is longer while help is on its way (timer_for)
+    T(APPLICANT, CallStaff, STAY, not_called_yet, call_staff),
+    T(APPLICANT, StaffCalled, STAY, call_pending, staff_called),
     # anywhere
     T(NOT_ATTRACT, Cancel, S.ATTRACT),
     T(ANY, SetLanguage, STAY, None, set_language),
@@ -194,12 +197,14 @@ TIMERS = {
 }
 
 
-def timer_for(state: State, seconds: dict[str, float]) -> tuple[type[Event], float] | None:
+def timer_for(state: State, seconds: dict[str, float], assisted: bool = False) -> tuple[type[Event], float] | None:
     """The event the shell schedules on entering `state` (and again after each touch for Idle), and when.
-    `seconds` has idle_s, idle_warning_s, printing_s, done_s, printer_problem_s, maintenance_*_s."""
+    `seconds` has idle_s, idle_warning_s, printing_s, done_s, printer_problem_s, maintenance_*_s and
+    assisted_idle_s (the idle time while staff are on their way: `assisted`, the session called them)."""
     if state in TIMERS:
         key, event = TIMERS[state]
         return event, seconds[key]
     if state in IDLE_STATES:
-        return Idle, seconds["idle_s"]
+        idle = seconds["idle_s"]
+        return Idle, max(idle, seconds.get("assisted_idle_s", idle)) if assisted else idle
     return None

@@ -11,6 +11,7 @@ from kiosk.flow.events import (
     Idle, MaintenanceRequested, PhoneCodeEntered, PinResult, PrinterStatus, PrintFinished, QrScanned, SetLanguage,
     SkipFace, StaffCalled, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
+from kiosk.flow.progress import journey_steps
 from kiosk.flow.effects import CallForAssistance, IssueTicket, LookupAppointment, PrintTicket, SessionEnded
 
 from .domain.cases import CITYWIDE, OFFICES, id_number
@@ -172,6 +173,20 @@ def test_a_call_that_only_reached_the_journal_may_be_repeated():
     assert run([CallStaff()])[1] == []                                    # nobody at the attract screen
 
 
+def test_the_step_bar_follows_the_business_variant():
+    from dataclasses import replace
+
+    flow, _ = run([Start(), ChooseService("booked")])
+    assert journey_steps(flow, ENV) == (("check_in", "read_id", "face", "ticket"), 0)
+    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM), Idle()])
+    assert journey_steps(flow, ENV) == (("choose", "read_id", "face", "ticket"), 1)     # the paused step
+    flow, _ = run([Continue(), CardRead(HER), Continue(), Consent(False)], flow)
+    assert flow.state == S.CONFIRM and journey_steps(flow, ENV) == (("choose", "read_id", "ticket"), 2)
+    no_face = replace(ENV, face_enabled=False)
+    assert journey_steps(run([Start()])[0], no_face)[0] == ("check_in", "read_id", "ticket")
+    assert journey_steps(Flow(), ENV) == ((), -1)
+
+
 def test_card_reader_fault_pauses_and_recovers():
     flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), DeviceFault("idcard", "unplugged")])
     assert flow.state == S.DEVICE_FAULT
@@ -243,6 +258,9 @@ def test_any_path_ends_at_attract_with_nothing_left_and_prints_only_when_accepte
     for e in events:
         flow, fx = step(flow, e, ENV)
         assert timer_for(flow.state, SECONDS, bool(flow.session.assistance)) is not None or flow.state == S.ATTRACT
+        steps, current = journey_steps(flow, ENV)
+        assert (current == -1) == (flow.state in (S.ATTRACT, S.MAINTENANCE, S.MAINTENANCE_LOGIN)) or flow.resume
+        assert current < len(steps) and (not steps or steps[-1] == "ticket")
         assert not any(isinstance(x, CallForAssistance) and (x.screen == "attract" or "maintenance" in x.screen)
                        for x in fx)
         if flow.state == S.PRINTING or any(isinstance(x, IssueTicket) for x in fx):

@@ -58,6 +58,8 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
     maint_dir = Path(tempfile.mkdtemp(prefix="kiosk-maint-shots-"))
     maintenance = sample_maintenance(maint_dir, office.code, env.today)
     app = KioskApp(shell, office=office, maintenance=maintenance)
+    app.screen_diagonal_in = config.kiosk.screen_diagonal_in
+    app.voice_on = config.voice.enabled            # the help row as applicants see it (nothing is spoken here)
     flows = sample_flows(env)
     written: list[Path] = []
     sizes: dict[str, float] = {}

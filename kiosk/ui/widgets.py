@@ -1,11 +1,12 @@
-"""Shared widgets: big buttons, wrapping labels, the header with cancel, the numeric keypad, the card-reader
+"""Shared widgets: big buttons, wrapping labels (CJK line breaking), the header with cancel, the step bar and the
+help row (repeat the prompt, call staff) around every applicant screen, the numeric keypad, the card-reader
 animation, the face preview with its oval guide, and the demo strip. Layout and looks live in widgets.kv."""
 from __future__ import annotations
 
 from kivy.animation import Animation
 from kivy.app import App
 from kivy.graphics.texture import Texture
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.floatlayout import FloatLayout
@@ -27,6 +28,27 @@ class KButton(Button):
 
 class KLabel(Label):
     pass
+
+
+class StepBar(BoxLayout):
+    """签到 → 读取身份证 → 拍照核验 → 取号 (the business's variant), the current step highlighted."""
+    steps = ListProperty([])
+    current = NumericProperty(-1)
+
+    def on_steps(self, *a):
+        self.clear_widgets()
+        for i, key in enumerate(self.steps):
+            self.add_widget(StepChip(key=key, number=i + 1, bar=self))
+
+
+class StepChip(Label):
+    key = StringProperty("")
+    number = NumericProperty(1)
+    bar = ObjectProperty(None)
+
+
+class HelpRow(BoxLayout):
+    """Below every applicant screen: say the prompt again, and call a person."""
 
 
 class Header(BoxLayout):

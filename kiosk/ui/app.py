@@ -53,6 +53,7 @@ class KioskApp(App):
     fs_huge = NumericProperty(220)
     button_h = NumericProperty(120)        # touch targets: never below 15 mm (min_touch_px) nor 48 px
     min_touch_px = NumericProperty(48)     # 15 mm at the configured panel size (kiosk.screen_diagonal_in)
+    help_h = NumericProperty(92)           # the help row's buttons (repeat, call staff)
     backend_online = BooleanProperty(True)
     demo = BooleanProperty(False)
     multilingual = BooleanProperty(True)   # more than one language offered: the attract screen's switch shows
@@ -197,6 +198,7 @@ class KioskApp(App):
         self.fs_body, self.fs_title = 40 * self.u * k, 60 * self.u * k
         self.fs_button, self.fs_huge = 46 * self.u * k, 240 * self.u
         self.button_h = max(48, self.min_touch_px, 120 * self.u * k)
+        self.help_h = max(48, self.min_touch_px * 1.2, 92 * self.u)
 
     def _on_flip(self, *a):
         self.frames += 1

@@ -87,11 +87,13 @@ def text_colours(label) -> list[tuple]:
 
 
 def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
-    """{smallest_touch_px, smallest_touch_mm, min_contrast, problems: [...]} for what `root` shows."""
+    """{smallest_touch_px, smallest_touch_mm, min_contrast, problems: [...], texts: [...]} for what `root`
+    shows (the texts let a test see what is on screen without reading pixels)."""
     from kivy.uix.behaviors import ButtonBehavior
     from kivy.uix.label import Label
 
     problems: list[str] = []
+    texts: list[str] = []
     touch: list[float] = []
     boxes: list[tuple] = []
     worst = 21.0
@@ -113,6 +115,8 @@ def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
                 if min(box[2], b[2]) - max(box[0], b[0]) > 2 and min(box[3], b[3]) - max(box[1], b[1]) > 2:
                     problems.append(f"{_name(w)} overlaps {_name(other)}")
             boxes.append((w, box))
+        if isinstance(w, Label) and _TAG.sub("", w.text).strip():
+            texts.append(_TAG.sub("", w.text))
         if isinstance(w, Label) and not w.disabled and _TAG.sub("", w.text).strip():
             bg = background_of(w, window_colour)
             for fg in text_colours(w):
@@ -122,7 +126,7 @@ def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
                     problems.append(f"{_name(w)}: contrast {ratio:.2f}:1")
     smallest = min(touch) if touch else 0.0
     return {"smallest_touch_px": round(smallest, 1), "smallest_touch_mm": round(smallest / px_per_mm, 1),
-            "min_contrast": round(worst, 2), "problems": problems}
+            "min_contrast": round(worst, 2), "problems": problems, "texts": texts}
 
 
 def _name(widget) -> str:

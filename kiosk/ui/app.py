@@ -140,8 +140,8 @@ class KioskApp(App):
 
     def _warmed_up(self, dt) -> None:
         self.cues.preload()
-        self.voice.preload(self.shell.env.languages)
         self.ready = True
+        self.voice.preload_soon(self.shell.env.languages)       # one per frame: no pause the applicant sees
 
     # --- maintenance, systemd -------------------------------------------------------------------------------
     def _start_watchdog(self) -> None:

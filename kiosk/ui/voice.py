@@ -72,6 +72,32 @@ def audio_file(key: str, lang: str, recorded: Path | str | None = None, cache: P
     return None
 
 
+MIN_S, MAX_S = 0.3, 15.0
+SILENCE_RMS = 100                    # of 32767: below this a prompt file is silence
+
+
+def check_wav(path: Path) -> tuple[float, str]:
+    """(seconds, problem or "") of a prompt file: 16-bit PCM, 0.3–15 s, not silence."""
+    import array
+    import wave
+
+    try:
+        with wave.open(str(path)) as w:
+            if w.getcomptype() != "NONE" or w.getsampwidth() != 2:
+                return 0.0, "not 16-bit PCM"
+            frames, rate = w.getnframes(), w.getframerate()
+            samples = array.array("h", w.readframes(frames))
+    except (OSError, EOFError, wave.Error) as e:
+        return 0.0, f"not a WAV file ({e})"
+    seconds = frames / rate if rate else 0.0
+    if not MIN_S <= seconds <= MAX_S:
+        return round(seconds, 2), f"lasts {seconds:.2f} s (0.3–15 s)"
+    rms = (sum(x * x for x in samples) / len(samples)) ** 0.5 if samples else 0.0
+    if rms < SILENCE_RMS:
+        return round(seconds, 2), "silence"
+    return round(seconds, 2), ""
+
+
 class Voice:
     GAP_S = 0.25                     # between two prompts of one screen
 
@@ -137,6 +163,19 @@ class Voice:
                     return n
                 n += self._load(key, lang) is not None
         return n
+
+    def preload_soon(self, langs=LANGUAGES) -> None:
+        """Load the prompts one per frame (each a few ms on the main thread), the first language first."""
+        from kivy.clock import Clock
+
+        todo = [(key, lang) for lang in langs for key in PROMPTS]
+
+        def one(dt):
+            if not todo or self._silent or not self.enabled:
+                return False
+            key, lang = todo.pop(0)
+            self._load(key, lang)
+        Clock.schedule_interval(one, 0)
 
     def _schedule(self, delay: float) -> None:
         from kivy.clock import Clock

@@ -141,7 +141,8 @@ class KioskApp(App):
     def _warmed_up(self, dt) -> None:
         self.cues.preload()
         self.ready = True
-        self.voice.preload_soon(self.shell.env.languages)       # one per frame: no pause the applicant sees
+        # one per frame, the start language only (the other loads when asked, ~10 ms): no pause anyone sees
+        self.voice.preload_soon(self.shell.env.languages[:1])
 
     # --- maintenance, systemd -------------------------------------------------------------------------------
     def _start_watchdog(self) -> None:

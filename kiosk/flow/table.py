@@ -20,12 +20,12 @@ from kiosk.flow.effects import Effect, SessionEnded
 from kiosk.flow.rules import (
     Guard, Action, Choice, is_service, business_offered, booked_here, booked_at_other_office, card_unusable,
     looking_up_by_card, accepted, offline_lookup, consent_given, print_ok, fault_blocks_state, fault_recovered,
-    resuming_face, pin_accepted, not_called_yet, call_pending, call_staff, staff_called, with_session, set_language, toggle_large_text, choose_service, choose_business,
+    resuming_face, pin_accepted, with_session, set_language, toggle_large_text, choose_service, choose_business,
     scan_booking, scan_booking_from_start, lookup_by_phone, find_by_card, store_appointment, booked_elsewhere,
     store_appointment_and_decide, continue_as_walk_in, not_found, remember_card_and_look_up, refuse_card,
     store_card, forget_cards, set_consent, add_face, request_ticket, print_ticket, ticket_refused,
     note_print_problem, device_down, device_up, backend, printer_status, pin_rejected, AFTER_CARD, AFTER_ACCEPT,
-    AFTER_FACE, BACK_FROM_CARD,
+    AFTER_FACE, BACK_FROM_CARD, not_called_yet, call_pending, call_staff, staff_called,
 )
 from kiosk.flow.state import (  # noqa: F401 (re-exported: the shell and tests import them from here)
     APPLICANT_STATES, IDLE_STATES, MAINTENANCE_STATES, NEEDS, OTHER_BUSINESSES, WALK_IN_BUSINESSES, Flow, FlowEnv,

@@ -187,6 +187,16 @@ def test_the_step_bar_follows_the_business_variant():
     assert journey_steps(Flow(), ENV) == ((), -1)
 
 
+def test_every_applicant_screen_has_its_step_and_its_prompt():
+    from kiosk.flow import APPLICANT_STATES
+    from kiosk.flow.progress import STEP_OF
+    from kiosk.ui.voice import ON_ENTER
+
+    pauses = {S.IDLE_WARNING, S.DEVICE_FAULT}               # they show the step they interrupted
+    assert set(APPLICANT_STATES) - pauses <= set(STEP_OF), "a new screen needs its step (kiosk/flow/progress.py)"
+    assert set(APPLICANT_STATES) <= set(ON_ENTER), "a new screen needs its spoken prompt (kiosk/ui/voice.py)"
+
+
 def test_card_reader_fault_pauses_and_recovers():
     flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), DeviceFault("idcard", "unplugged")])
     assert flow.state == S.DEVICE_FAULT
@@ -259,7 +269,7 @@ def test_any_path_ends_at_attract_with_nothing_left_and_prints_only_when_accepte
         flow, fx = step(flow, e, ENV)
         assert timer_for(flow.state, SECONDS, bool(flow.session.assistance)) is not None or flow.state == S.ATTRACT
         steps, current = journey_steps(flow, ENV)
-        assert (current == -1) == (flow.state in (S.ATTRACT, S.MAINTENANCE, S.MAINTENANCE_LOGIN)) or flow.resume
+        assert (not steps) == (flow.state in (S.ATTRACT, S.MAINTENANCE, S.MAINTENANCE_LOGIN))
         assert current < len(steps) and (not steps or steps[-1] == "ticket")
         assert not any(isinstance(x, CallForAssistance) and (x.screen == "attract" or "maintenance" in x.screen)
                        for x in fx)

@@ -3,7 +3,7 @@ in the business's own variant (walk-ins choose instead of checking in; no photo 
 or the applicant chose the counter). Pure."""
 from __future__ import annotations
 
-from kiosk.flow.state import S, Flow, FlowEnv, State
+from kiosk.flow.state import APPLICANT_STATES, S, Flow, FlowEnv, State
 
 # The step each applicant screen belongs to: 0 first step, 1 ID cards, 2 photo check, 3 ticket.
 STEP_OF: dict[State, int] = {
@@ -16,15 +16,16 @@ STEP_OF: dict[State, int] = {
 
 def journey_steps(flow: Flow, env: FlowEnv) -> tuple[tuple[str, ...], int]:
     """(step keys, index of the current one), or ((), -1) where no step bar belongs (attract, maintenance).
-    A pause (idle warning, device fault) shows the step it interrupted."""
+    A pause (idle warning, device fault) shows the step it interrupted; an applicant screen not (yet) in STEP_OF
+    shows the steps with none highlighted."""
     state = flow.resume if flow.state in (S.IDLE_WARNING, S.DEVICE_FAULT) and flow.resume else flow.state
-    if state not in STEP_OF:
+    if state not in APPLICANT_STATES:
         return (), -1
     s = flow.session
     first = "choose" if s.service in ("walk_in", "other") else "check_in"
     face = env.face_enabled and s.consent is not False
     steps = (first, "read_id") + (("face",) if face else ()) + ("ticket",)
-    index = STEP_OF[state]
+    index = STEP_OF.get(state, -1)
     if not face and index >= 2:
         index = len(steps) - 1
     return steps, index

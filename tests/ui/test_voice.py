@@ -90,3 +90,61 @@ def test_an_office_recording_wins_and_a_bad_one_is_reported(tmp_path):
     done = next(p for p in out["prompts"] if p["key"] == "done")
     assert done["zh"]["source"] == "recorded" and done["zh"]["audio"] == str(recorded / "zh" / "done.wav")
     assert done["en"]["problem"] == "silence" and not out["ok"] and proc.returncode == 1
+
+
+class FakeSound:
+    length = 2.0
+
+    def __init__(self):
+        self.playing, self.volume = False, None
+
+    def play(self):
+        self.playing = True
+
+    def stop(self):
+        self.playing = False
+
+
+def _voice(tmp_path, **kw):
+    from kiosk.ui.voice import Voice
+
+    voice = Voice(cache=tmp_path, **kw)
+    sounds = {}
+    for lang in ("zh", "en"):
+        for key in PROMPTS:
+            path = tmp_path / lang / f"{key}.wav"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"RIFF")
+            sounds[f"{lang}/{key}"] = voice._sounds[path] = FakeSound()
+    return voice, sounds
+
+
+def _run_queue(voice):
+    while voice._next is not None:          # what Kivy's Clock would do, without waiting
+        voice._next.cancel()
+        voice._play_next()
+
+
+def test_a_new_screen_cuts_off_the_old_prompt_and_repeat_says_it_again(tmp_path):
+    voice, sounds = _voice(tmp_path, volume=40)
+    voice.on_flow(_flow(State.READ_ID_1), _flow(State.READ_ID_2), CardRead({}))
+    _run_queue(voice)
+    assert list(voice.spoken) == ["zh/card_read", "zh/read_id_2"] and sounds["zh/read_id_2"].playing
+    assert sounds["zh/read_id_2"].volume == 0.4                     # the technician's volume
+    voice.on_flow(_flow(State.READ_ID_2), _flow(State.ELIGIBILITY, language="en"), CardRead({}))
+    assert not sounds["zh/read_id_2"].playing                       # cut off at once, before the next one starts
+    _run_queue(voice)
+    assert list(voice.spoken)[-2:] == ["en/card_read", "en/eligibility"]
+    voice.repeat()
+    _run_queue(voice)
+    assert list(voice.spoken)[-1] == "en/eligibility"
+    voice.on_flow(_flow(State.ELIGIBILITY), _flow(State.ATTRACT), Continue())
+    assert not sounds["en/eligibility"].playing and voice._next is None    # the attract screen is quiet
+
+
+def test_switched_off_or_at_volume_zero_nothing_is_said(tmp_path):
+    for kw in ({"enabled": False}, {"volume": 0}):
+        voice, sounds = _voice(tmp_path, **kw)
+        voice.on_flow(_flow(State.ATTRACT), _flow(State.SERVICE_MENU), Start())
+        _run_queue(voice)
+        assert list(voice.spoken) == [] and not any(s.playing for s in sounds.values())

@@ -236,7 +236,8 @@ class KioskApp(App):
             self.wipe()
         self.show(new)
         cue = self.cues.on_flow(old, new, event)       # after the screen: a sound never delays what is drawn
-        self.voice.on_flow(old, new, event, delay=0.45 if cue else 0.0)    # after the cue, never over it
+        # after the cue, never over it; and a frame after the screen, so it is drawn first
+        self.voice.on_flow(old, new, event, delay=0.45 if cue else 0.05)
 
     def show(self, flow: Flow) -> None:
         self.lang = flow.session.language

@@ -1,5 +1,6 @@
 """Short audible cues beside the screens, for applicants who do not watch the screen closely: a card or booking
-code read, the ticket printed, and "please look at the screen". The sounds are assets/sounds/*.wav
+code read, the ticket printed, "please look at the screen", and a chime when a call for staff could only be
+journaled (offline), for whoever is near. The sounds are assets/sounds/*.wav
 (scripts/make_sounds.py); the volume is the technician's setting (0–100, 0 = silent).
 
 Played through Kivy's SoundLoader (SDL2 mixer, imported on first use, after kiosk.ui.kivy_env.prepare()) on the

@@ -117,6 +117,8 @@ def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
             boxes.append((w, box))
         if isinstance(w, Label) and _TAG.sub("", w.text).strip():
             texts.append(_TAG.sub("", w.text))
+            if getattr(w, "must_fit", False) and w._label.get_extents(w.text)[0] > w.width - 2 * w.padding_x:
+                problems.append(f"{_name(w)}: cut short")
         if isinstance(w, Label) and not w.disabled and _TAG.sub("", w.text).strip():
             bg = background_of(w, window_colour)
             for fg in text_colours(w):

@@ -261,6 +261,7 @@ class KioskApp(App):
             screen.wipe()
 
     def on_stop(self):
+        self.voice.close()
         self.shell.close()
 
 

@@ -113,6 +113,7 @@ class Voice:
         self._next = None                             # the Clock event that starts the next prompt
         self._silent = False
         self._missing: set[str] = set()
+        self._preloading = None
 
     # --- the flow ----------------------------------------------------------------------------------------------
     def on_flow(self, old, new, event, delay: float = 0.0) -> None:
@@ -172,10 +173,19 @@ class Voice:
 
         def one(dt):
             if not todo or self._silent or not self.enabled:
+                self._preloading = None
                 return False
             key, lang = todo.pop(0)
             self._load(key, lang)
-        Clock.schedule_interval(one, 0)
+        self._preloading = Clock.schedule_interval(one, 0)
+
+    def close(self) -> None:
+        """The app stops: nothing more is loaded or played (the mixer goes away with the window)."""
+        if self._preloading is not None:
+            self._preloading.cancel()
+            self._preloading = None
+        self.stop()
+        self.enabled = False
 
     def _schedule(self, delay: float) -> None:
         from kivy.clock import Clock

@@ -77,6 +77,7 @@ class StepBar(BoxLayout):
 
 
 class StepChip(Label):
+    must_fit = True                         # the accessibility check reports a step name cut short
     key = StringProperty("")
     number = NumericProperty(1)
     bar = ObjectProperty(None)

@@ -245,7 +245,7 @@ class KioskApp(App):
         self.backend_online = flow.status.backend_online
         self.guided = flow.state in APPLICANT_STATES
         steps, self.step = journey_steps(flow, self.shell.env)
-        if list(steps) != self.steps:
+        if steps and list(steps) != self.steps:      # hidden off the applicant screens, kept: no rebuild per touch
             self.steps = list(steps)
         self.assistance = flow.session.assistance
         if self.office is not None:

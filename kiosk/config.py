@@ -40,6 +40,10 @@ class KioskSection(Strict):
     languages: list[Literal["zh", "en"]] = ["zh", "en"]
     idle_timeout_s: int = Field(ge=10, le=600)
     idle_warning_s: int = Field(ge=20, le=120)
+    # While staff called from the kiosk are on their way, the applicant may wait this long without touching.
+    assisted_idle_timeout_s: int = Field(default=300, ge=60, le=1800)
+    # The panel's diagonal: with the window's pixels it gives the DPI the 15 mm touch targets are checked at.
+    screen_diagonal_in: float = Field(default=21.5, ge=7, le=100)
     orientation: Literal["portrait", "landscape"] = "portrait"
     fullscreen: bool = False
     show_cursor: bool = True
@@ -107,6 +111,13 @@ class FaceSection(Strict):
     consecutive_good_frames: int = Field(ge=1, le=60)
 
 
+class VoiceSection(Strict):
+    """Spoken prompts (kiosk/ui/voice.py). The volume is the technician's cue volume."""
+    enabled: bool = True
+    # An office's own recordings, <dir>/<lang>/<prompt key>.wav; they win over the synthesised ones.
+    dir: str = ""
+
+
 class MaintenanceSection(Strict):
     pin_hash: str = ""
     idle_logout_s: int = Field(ge=30, le=3600)
@@ -125,6 +136,7 @@ class KioskConfig(Strict):
     printer: PrinterSection
     face: FaceSection
     maintenance: MaintenanceSection
+    voice: VoiceSection = VoiceSection()
 
     @property
     def state_dir(self) -> Path:

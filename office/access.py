@@ -36,6 +36,10 @@ ACCESS: dict[str, Access] = {
     "POST /v1/offices/{office}/lockouts/release": Access(("counter",)),
     # aggregate figures only; a kiosk's maintenance screen exports its own office's
     "GET /v1/offices/{office}/reports/citywide": Access(("bureau", "kiosk")),
+    # calls for staff (office/assistance.py): kiosks call, counters see and acknowledge
+    "POST /v1/offices/{office}/assistance": Access(("kiosk",)),
+    "GET /v1/offices/{office}/assistance": Access(("counter",)),
+    "POST /v1/offices/{office}/assistance/{call_id}/acknowledge": Access(("counter",)),
 }
 
 

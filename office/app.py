@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from office import access, queue, reports
+from office import access, assistance, queue, reports
 from office.errors import ApiError, trim
 from office.group_commit import GroupCommit
 from office.guard import IDENTITY, Guard
@@ -339,6 +339,7 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None,
         backend.office(office)
         return reports.citywide(backend.store.read(), office, from_, to)
 
+    assistance.install(app, backend, writes)
     _document_roles(app)
     app.add_middleware(Guard, backend=backend, writes=writes, revoked=revoked, hosts=hosts)
     return app

@@ -23,6 +23,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "offline_number_invalid": {"zh": "离线号码不在离线号段内。", "en": "The offline number is outside the offline range."},
     "offline_number_taken": {"zh": "该离线号码已登记。", "en": "This offline number is already recorded."},
     "too_many_attempts": {"zh": "验证码错误次数过多，请稍后再试。", "en": "Too many wrong codes; please try again later."},
+    "call_not_found": {"zh": "没有这个呼叫。", "en": "No such call for staff."},
     "queue_empty": {"zh": "没有等候中的号码。", "en": "Nobody is waiting."},
     "invalid_range": {"zh": "日期范围无效。", "en": "The date range is invalid."},
     "invalid_request": {"zh": "请求格式不正确。", "en": "The request is not valid."},

@@ -5,6 +5,7 @@ carry). Soft sine notes with a short attack and a long decay, so nothing clicks 
   read.wav       a card or booking code was read: two rising notes (E5 → A5)
   ticket.wav     the ticket is printed: a rising arpeggio (C5 E5 G5 C6)
   attention.wav  please look at the screen (idle warning, printer problem, device fault): two falling notes
+  call.wav       a call for staff could not be sent (offline): a three-note chime for whoever is near
 
 Usage: python scripts/make_sounds.py [--out assets/sounds]   (standard library only)
 """
@@ -22,6 +23,7 @@ CUES = {
     "read": [("E5", 0.11), ("A5", 0.2)],
     "ticket": [("C5", 0.1), ("E5", 0.1), ("G5", 0.1), ("C6", 0.35)],
     "attention": [("A4", 0.22), ("E4", 0.35)],
+    "call": [("C6", 0.16), ("G5", 0.16), ("C6", 0.16), ("G5", 0.4)],
 }
 
 

@@ -7,12 +7,13 @@ from hypothesis import given, settings, strategies as st
 from kiosk.domain.appointment_qr import make_appointment_qr
 from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
 from kiosk.flow.events import (
-    AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
+    AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, CallStaff, Cancel, CardRead, CardRemoved,
     ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, FaceCaptured, Finish,
     Idle, MaintenanceRequested, NewDay, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished, QrScanned,
-    SetLanguage, SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
+    SetLanguage, SkipFace, StaffCalled, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
-from kiosk.flow.effects import IssueTicket, LookupAppointment, PrintTicket, SessionEnded
+from kiosk.flow.progress import journey_steps
+from kiosk.flow.effects import CallForAssistance, IssueTicket, LookupAppointment, PrintTicket, SessionEnded
 
 from .domain.cases import CITYWIDE, NATIONAL, OFFICES, POLICIES, REST_DAYS, id_number
 
@@ -156,6 +157,56 @@ def test_idle_warning_resumes_or_wipes():
     assert flow.state == S.ATTRACT and flow.session == Session() and fx[-1].outcome == "timed_out"
 
 
+def test_calling_staff_keeps_the_session_and_lengthens_the_idle_time():
+    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM)])
+    flow, fx = run([CallStaff()], flow)
+    assert fx == [CallForAssistance("read_id_2", "marriage")]          # the screen and business, nobody's data
+    assert flow.state == S.READ_ID_2 and flow.session.assistance == "calling" and flow.session.cards
+    assert run([CallStaff()], flow)[1] == []                              # one call at a time
+    flow, _ = run([StaffCalled(True)], flow)
+    assert flow.session.assistance == "on_the_way"
+    seconds = {**SECONDS, "assisted_idle_s": 300}
+    assert timer_for(flow.state, seconds) == (Idle, 60)
+    assert timer_for(flow.state, seconds, assisted=True) == (Idle, 300)
+    flow, _ = run([Idle()], flow)                                         # the warning still screens the wipe
+    assert flow.state == S.IDLE_WARNING and flow.session.cards
+    assert run([CallStaff()], flow)[1] == []
+    flow, fx = run([Cancel()], flow)
+    assert flow.session.assistance == "" and flow.session.is_empty
+
+
+def test_a_call_that_only_reached_the_journal_may_be_repeated():
+    flow, _ = run([Start(), CallStaff(), StaffCalled(False)])
+    assert flow.session.assistance == "offline"
+    flow, fx = run([Idle(), CallStaff()], flow)
+    assert fx == [CallForAssistance("service_menu", None)]               # from the idle warning: where they were
+    assert run([CallStaff()])[1] == []                                    # nobody at the attract screen
+
+
+def test_the_step_bar_follows_the_business_variant():
+    from dataclasses import replace
+
+    flow, _ = run([Start(), ChooseService("booked")])
+    assert journey_steps(flow, ENV) == (("check_in", "read_id", "face", "ticket"), 0)
+    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM), Idle()])
+    assert journey_steps(flow, ENV) == (("choose", "read_id", "face", "ticket"), 1)     # the paused step
+    flow, _ = run([Continue(), CardRead(HER), Continue(), Consent(False)], flow)
+    assert flow.state == S.CONFIRM and journey_steps(flow, ENV) == (("choose", "read_id", "ticket"), 2)
+    no_face = replace(ENV, face_enabled=False)
+    assert journey_steps(run([Start()])[0], no_face)[0] == ("check_in", "read_id", "ticket")
+    assert journey_steps(Flow(), ENV) == ((), -1)
+
+
+def test_every_applicant_screen_has_its_step_and_its_prompt():
+    from kiosk.flow import APPLICANT_STATES
+    from kiosk.flow.progress import STEP_OF
+    from kiosk.ui.voice import ON_ENTER
+
+    pauses = {S.IDLE_WARNING, S.DEVICE_FAULT}               # they show the step they interrupted
+    assert set(APPLICANT_STATES) - pauses <= set(STEP_OF), "a new screen needs its step (kiosk/flow/progress.py)"
+    assert set(APPLICANT_STATES) <= set(ON_ENTER), "a new screen needs its spoken prompt (kiosk/ui/voice.py)"
+
+
 def test_card_reader_fault_pauses_and_recovers():
     flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), DeviceFault("idcard", "unplugged")])
     assert flow.state == S.DEVICE_FAULT
@@ -213,11 +264,12 @@ EVENTS = st.sampled_from([
     DeviceRecovered("camera"), BackendDown(), BackendUp(), PrinterReport(False, "near_end"), PrinterReport(True),
     SetLanguage("en"), ToggleLargeText(), MaintenanceRequested(), PinResult(True), PinResult(False),
     NewDay(date(2026, 11, 27)),
+    CallStaff(), StaffCalled(True), StaffCalled(False),
 ])
 
 
 SECONDS = {"idle_s": 60, "idle_warning_s": 25, "printing_s": 30, "done_s": 20, "printer_problem_s": 60,
-           "maintenance_login_s": 60, "maintenance_idle_s": 120}
+           "maintenance_login_s": 60, "maintenance_idle_s": 120, "assisted_idle_s": 300}
 
 
 @settings(max_examples=400, deadline=None)
@@ -226,7 +278,12 @@ def test_any_path_ends_at_attract_with_nothing_left_and_prints_only_when_accepte
     flow = Flow()
     for e in events:
         flow, fx = step(flow, e, ENV)
-        assert timer_for(flow.state, SECONDS) is not None or flow.state == S.ATTRACT
+        assert timer_for(flow.state, SECONDS, bool(flow.session.assistance)) is not None or flow.state == S.ATTRACT
+        steps, current = journey_steps(flow, ENV)
+        assert (not steps) == (flow.state in (S.ATTRACT, S.MAINTENANCE, S.MAINTENANCE_LOGIN))
+        assert current < len(steps) and (not steps or steps[-1] == "ticket")
+        assert not any(isinstance(x, CallForAssistance) and (x.screen == "attract" or "maintenance" in x.screen)
+                       for x in fx)
         if flow.state == S.PRINTING or any(isinstance(x, IssueTicket) for x in fx):
             assert flow.session.decision is not None and flow.session.decision.decision == "accept"
         if flow.state == S.ATTRACT:

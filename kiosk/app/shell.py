@@ -38,6 +38,7 @@ class EffectPort(Protocol):
 def timer_seconds(config) -> dict[str, float]:
     """The flow's timer table from the kiosk configuration."""
     return {"idle_s": config.kiosk.idle_timeout_s, "idle_warning_s": config.kiosk.idle_warning_s,
+            "assisted_idle_s": config.kiosk.assisted_idle_timeout_s,
             "printing_s": 30.0, "done_s": 20.0, "printer_problem_s": 60.0, "maintenance_login_s": 60.0,
             "maintenance_idle_s": config.maintenance.idle_logout_s}
 
@@ -67,7 +68,7 @@ class Shell:
         old = self.flow
         new, effects = step(old, event, self.env)
         self.flow = new
-        if new.state != old.state or isinstance(event, Idle):
+        if new.state != old.state or isinstance(event, Idle) or new.session.assistance != old.session.assistance:
             self._arm_timer(new.state)
         for listener in list(self.listeners):
             try:
@@ -147,7 +148,7 @@ class Shell:
         if self._timer is not None:
             self._timer[2].cancel()
             self._timer = None
-        spec = timer_for(state, self.seconds)
+        spec = timer_for(state, self.seconds, assisted=bool(self.flow.session.assistance))
         if spec is None:
             return
         event_type, seconds = spec

@@ -17,6 +17,7 @@ VERBS = {
     "backend": "kiosk.cli.diag_backend",
     "journal": "kiosk.cli.diag_journal",
     "screens": "kiosk.cli.diag_screens",
+    "prompts": "kiosk.cli.diag_prompts",
     "journey": "kiosk.cli.diag_journey",
     "pin": "kiosk.cli.diag_pin",
     "audit": "kiosk.cli.diag_audit",

@@ -46,13 +46,14 @@ def run(args) -> int:
     from kiosk.harness.screenshots import render_screens
 
     try:
-        written, error, sizes = render_screens(config, out, langs, only=args.only.split(",") if args.only else None,
-                                        large_text=args.large_text)
+        written, error, sizes, checks = render_screens(config, out, langs,
+                                                       only=args.only.split(",") if args.only else None,
+                                                       large_text=args.large_text)
     except Exception as e:  # a broken screen: name it instead of dying silently (Kivy's log is off)
-        written, error, sizes = [], e, {}
+        written, error, sizes, checks = [], e, {}, {}
     if args.json:
         emit_json({"ok": error is None, "files": [str(p) for p in written], "error": str(error or "") or None,
-                   "smallest_touch_target_px": sizes})
+                   "smallest_touch_target_px": sizes, "accessibility": checks})
     else:
         for p in written:
             print(p)

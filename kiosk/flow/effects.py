@@ -32,6 +32,14 @@ class PrintTicket(Effect):
 
 
 @dataclass(frozen=True)
+class CallForAssistance(Effect):
+    """Ask the office for a person at this kiosk; answered by StaffCalled. No personal data: the screen and the
+    business only."""
+    screen: str
+    business: str | None = None
+
+
+@dataclass(frozen=True)
 class SessionEnded(Effect):
     """The applicant's data is gone from the machine; the shell wipes screens, buffers and face images.
     `outcome` is what the office counts (no personal data)."""

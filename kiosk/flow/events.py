@@ -180,3 +180,14 @@ class MaintenanceRequested(Event):
 @dataclass(frozen=True)
 class PinResult(Event):
     accepted: bool
+
+
+@dataclass(frozen=True)
+class CallStaff(Event):
+    """The applicant touched 'call staff' (呼叫工作人员)."""
+
+
+@dataclass(frozen=True)
+class StaffCalled(Event):
+    """The assistance call was delivered to the office (online) or only journaled (offline)."""
+    online: bool

@@ -16,7 +16,7 @@ from kiosk.flow.events import (
     AppointmentFound, AppointmentNotFound, CardRead, ChooseBusiness, Consent, DeviceFault, DeviceRecovered, Event,
     PinResult, PrintFinished,
 )
-from kiosk.flow.effects import Effect, IssueTicket, LookupAppointment, PrintTicket
+from kiosk.flow.effects import CallForAssistance, Effect, IssueTicket, LookupAppointment, PrintTicket
 from kiosk.flow.state import State, S, Flow, FlowEnv, NEEDS, WALK_IN_BUSINESSES, OTHER_BUSINESSES
 
 
@@ -77,6 +77,14 @@ def consent_given(f: Flow, e: Consent, env: FlowEnv) -> bool:
 
 def print_ok(f: Flow, e: PrintFinished, env: FlowEnv) -> bool:
     return e.ok
+
+
+def not_called_yet(f: Flow, e: Event, env: FlowEnv) -> bool:
+    return f.session.assistance in ("", "offline")      # offline: the applicant may try again
+
+
+def call_pending(f: Flow, e: Event, env: FlowEnv) -> bool:
+    return f.session.assistance == "calling"
 
 
 def fault_blocks_state(f: Flow, e: DeviceFault, env: FlowEnv) -> bool:
@@ -239,6 +247,16 @@ def printer_status(f, e, env):
 def new_day(f, e, env):
     # Booking codes used yesterday are no replays today (yesterday's bookings are refused as not for today anyway).
     return _status(f, used_tokens=frozenset()), ()
+
+
+def call_staff(f, e, env):
+    """Ask for a person: the screen the applicant is stuck on and the business, nothing personal."""
+    screen = f.resume if f.state in (S.IDLE_WARNING, S.DEVICE_FAULT) and f.resume else f.state
+    return with_session(f, assistance="calling"), (CallForAssistance(screen.value, f.session.business),)
+
+
+def staff_called(f, e, env):
+    return with_session(f, assistance="on_the_way" if e.online else "offline"), ()
 
 
 def pin_rejected(f, e, env):

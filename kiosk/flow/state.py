@@ -60,6 +60,7 @@ class Session:
     faces: tuple = field(default=(), repr=False)
     ticket: dict | None = None
     notice: str = ""                      # a message code for the current screen
+    assistance: str = ""                  # "" | calling | on_the_way | offline (a call for staff was made)
 
     @property
     def is_empty(self) -> bool:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 
 from kiosk.domain.party import party_from_card
 from kiosk.flow.events import (
-    AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, Cancel, CardRead, CardRemoved,
+    AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, CallStaff, Cancel, CardRead, CardRemoved,
     ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, Event, FaceCaptured,
     Finish, Idle, MaintenanceRequested, NewDay, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished, QrScanned,
-    SetLanguage, SkipFace, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
+    SetLanguage, SkipFace, StaffCalled, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
 from kiosk.flow.effects import Effect, SessionEnded
 from kiosk.flow.rules import (
@@ -25,7 +25,7 @@ from kiosk.flow.rules import (
     store_appointment_and_decide, continue_as_walk_in, not_found, remember_card_and_look_up, refuse_card,
     store_card, forget_cards, set_consent, add_face, request_ticket, print_ticket, ticket_refused,
     note_print_problem, device_down, device_up, backend, printer_status, pin_rejected, new_day, AFTER_CARD, AFTER_ACCEPT,
-    AFTER_FACE, BACK_FROM_CARD,
+    AFTER_FACE, BACK_FROM_CARD, not_called_yet, call_pending, call_staff, staff_called,
 )
 from kiosk.flow.state import (  # noqa: F401 (re-exported: the shell and tests import them from here)
     APPLICANT_STATES, IDLE_STATES, MAINTENANCE_STATES, NEEDS, OTHER_BUSINESSES, WALK_IN_BUSINESSES, Flow, FlowEnv,
@@ -116,6 +116,9 @@ TRANSITIONS: tuple[T, ...] = (
     T(MAINTENANCE_STATES, Finish, S.ATTRACT),
     T(MAINTENANCE_STATES, Idle, S.ATTRACT),
     T(MAINTENANCE_STATES, Timeout, S.ATTRACT),
+    # call staff: the session stays; the idle timeout is longer while help is on its way (timer_for)
+    T(APPLICANT, CallStaff, STAY, not_called_yet, call_staff),
+    T(APPLICANT, StaffCalled, STAY, call_pending, staff_called),
     # anywhere
     T(NOT_ATTRACT, Cancel, S.ATTRACT),
     T(ANY, SetLanguage, STAY, None, set_language),
@@ -195,12 +198,14 @@ TIMERS = {
 }
 
 
-def timer_for(state: State, seconds: dict[str, float]) -> tuple[type[Event], float] | None:
+def timer_for(state: State, seconds: dict[str, float], assisted: bool = False) -> tuple[type[Event], float] | None:
     """The event the shell schedules on entering `state` (and again after each touch for Idle), and when.
-    `seconds` has idle_s, idle_warning_s, printing_s, done_s, printer_problem_s, maintenance_*_s."""
+    `seconds` has idle_s, idle_warning_s, printing_s, done_s, printer_problem_s, maintenance_*_s and
+    assisted_idle_s (the idle time while staff are on their way: `assisted`, the session called them)."""
     if state in TIMERS:
         key, event = TIMERS[state]
         return event, seconds[key]
     if state in IDLE_STATES:
-        return Idle, seconds["idle_s"]
+        idle = seconds["idle_s"]
+        return Idle, max(idle, seconds.get("assisted_idle_s", idle)) if assisted else idle
     return None

@@ -87,6 +87,16 @@ class Journey:
             button.dispatch("on_release")
         yield from self.step(f"touch {widget_id}", press, until, **kw)
 
+    def help(self, button_id: str, test, what: str, timeout: float = 15.0):
+        """A button of the help row below every applicant screen (repeat, call staff); waits until `test()`."""
+        button = self.app.root.ids.help.ids[button_id]
+        if button.disabled or button.opacity == 0:
+            raise ScriptFailed(f"'{button_id}' is not offered on {self.state}")
+        self.touches += 1
+        button.dispatch("on_press")
+        button.dispatch("on_release")
+        yield Until(test, timeout, what)
+
     def strip(self, button_id: str, until: str, **kw):
         """A button of the demo strip (as in `kiosk --demo`)."""
         from kiosk.ui.widgets import DemoStrip
@@ -226,6 +236,7 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
         result["counters"] = {k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects")}
         result["effects_s"] = dict(kiosk.runner.timings)
         result["sounds"] = list(app.cues.played)
+        result["spoken"] = list(app.voice.spoken)      # prompts started (SDL's dummy driver: a null sink)
         result["ui_ready"] = app.ready                 # warm-up done and cues loaded, off the first touches' path
         from kiosk.ui.widgets import FacePreview
         result["face_textures_left"] = sum(1 for screen in app.sm.screens for w in screen.walk(restrict=True)

@@ -183,6 +183,34 @@ def idle_timeout(j: Journey):
 
 
 @scenario
+def call_staff(j: Journey):
+    """Help is called on the ID card screen (online), then on the service menu with the network cut: the call
+    waits in the journal, a tone plays, and the office gets it once the network is back."""
+    office = j.shell.env.office
+    yield from j.touch("start", "service_menu")
+    yield from j.touch("walk_in", "choose_business")
+    yield from j.touch("business_marriage", "read_id_1")
+    session = lambda: j.shell.flow.session            # noqa: E731
+    yield from j.help("call_staff", lambda: session().assistance == "on_the_way", "staff on the way")
+    j.expect(j.state == "read_id_1" and session().business == "marriage", "the session was not kept")
+    left = j.shell.time_left()
+    j.expect(left is not None and left > j.shell.seconds["idle_s"], f"idle time not lengthened: {left}")
+    shown = j.app.root.ids.help.ids.assistance.text
+    j.expect(shown == j.app.tr("staff_on_the_way"), f"the applicant sees {shown!r}")
+    j.controls.toggle_network()
+    yield Until(lambda: not j.shell.flow.status.backend_online, 15, "backend seen down")
+    yield from j.cancel()
+    yield from j.touch("start", "service_menu")
+    yield from j.help("call_staff", lambda: session().assistance == "offline", "call journaled")
+    j.expect(j.kiosk.link.backlog() == 1, "the call is not in the journal")
+    j.controls.toggle_network()
+    yield Until(lambda: j.kiosk.link.backlog() == 0, 30, "journal forwarded")
+    calls = j.kiosk.link.client.request("GET", f"/v1/offices/{office}/assistance")["calls"]
+    j.expect([c["screen"] for c in calls] == ["read_id_1", "service_menu"], f"the counter sees {calls}")
+    yield from j.cancel()
+
+
+@scenario
 def card_unplugged(j: Journey):
     a, b = j.people.cards(j.people.booking(_other_office(j)))
     sim = j.kiosk.idcard.sim

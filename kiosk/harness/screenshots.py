@@ -58,9 +58,20 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
     maint_dir = Path(tempfile.mkdtemp(prefix="kiosk-maint-shots-"))
     maintenance = sample_maintenance(maint_dir, office.code, env.today)
     app = KioskApp(shell, office=office, maintenance=maintenance)
+    app.screen_diagonal_in = config.kiosk.screen_diagonal_in
+    app.voice_on = config.voice.enabled            # the help row as applicants see it (nothing is spoken here)
     flows = sample_flows(env)
     written: list[Path] = []
     sizes: dict[str, float] = {}
+    checks: dict[str, dict] = {}
+
+    def measure(name: str, screen) -> None:
+        from kivy.core.window import Window
+
+        from kiosk.harness.accessibility import MIN_TOUCH_MM, check
+
+        sizes[name] = smallest_touch_target(screen)
+        checks[name] = check(app.root, app.min_touch_px, app.min_touch_px / MIN_TOUCH_MM, Window.clearcolor)
 
     def script():
         face = None
@@ -74,6 +85,7 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
                 app.show(flow)
                 screen = app.sm.get_screen(flow.state.value)
                 yield Until(lambda: True)           # on_enter has run (it resets the face screen)
+                yield Until(lambda: True)           # layouts that follow the bars' heights have settled
                 if flow.state.value.startswith("face_"):
                     face = face if face is not None else _sample_face()
                     screen.ids.preview.show_frame(face)
@@ -84,7 +96,7 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
                 path = out / f"{name}.{lang}.png"
                 yield Shot(path)
                 written.append(path)
-                sizes[f"{name}.{lang}"] = smallest_touch_target(screen)
+                measure(f"{name}.{lang}", screen)
             yield from maintenance_pages(lang)
 
     def maintenance_pages(lang):
@@ -103,14 +115,14 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
             path = out / f"{name}.{lang}.png"
             yield Shot(path)
             written.append(path)
-            sizes[f"{name}.{lang}"] = smallest_touch_target(screen)
+            measure(f"{name}.{lang}", screen)
 
     try:
         error = run_headless(app, script())
     finally:
         import shutil
         shutil.rmtree(maint_dir, ignore_errors=True)
-    return written, error, sizes
+    return written, error, sizes, checks
 
 
 def _maintenance_page(screen, name: str):

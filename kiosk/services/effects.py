@@ -11,8 +11,10 @@ from datetime import datetime
 
 from kiosk.domain.ticket import build_ticket
 from kiosk.errors import KioskError
-from kiosk.flow.events import AppointmentFound, AppointmentNotFound, Event, PrintFinished, TicketIssued, TicketRefused
-from kiosk.flow.effects import Effect, IssueTicket, LookupAppointment, PrintTicket, SessionEnded
+from kiosk.flow.events import (
+    AppointmentFound, AppointmentNotFound, Event, PrintFinished, StaffCalled, TicketIssued, TicketRefused,
+)
+from kiosk.flow.effects import CallForAssistance, Effect, IssueTicket, LookupAppointment, PrintTicket, SessionEnded
 from kiosk.services.backend_status import local_now
 from kiosk.services.office_client import BackendRejected, BackendUnavailable
 
@@ -44,8 +46,14 @@ class EffectRunner:
             return self.issue(effect)
         if isinstance(effect, PrintTicket):
             return self.print(effect)
+        if isinstance(effect, CallForAssistance):
+            return self.call_staff(effect)
         if isinstance(effect, SessionEnded):
             self.sessions[effect.outcome] = self.sessions.get(effect.outcome, 0) + 1
+            try:
+                self.link.withdraw_assistance()
+            except KioskError as err:
+                log.warning("assistance calls not withdrawn: %s", type(err).__name__)
             return None
         log.warning("unknown effect %s", type(effect).__name__)
         return None
@@ -67,6 +75,13 @@ class EffectRunner:
             return AppointmentNotFound("offline")
         usable = [a for a in found if a.get("status", "booked") != "cancelled"]
         return AppointmentFound(usable[0]) if usable else AppointmentNotFound("not_found")
+
+    def call_staff(self, e: CallForAssistance) -> Event:
+        try:
+            return StaffCalled(self.link.call_staff(e.screen, e.business))
+        except (BackendRejected, BackendUnavailable, KioskError) as err:
+            log.warning("assistance call not journaled: %s", type(err).__name__)
+            return StaffCalled(False)
 
     def issue(self, e: IssueTicket) -> Event:
         if not e.appointment_id and self.walk_in_exhausted is not None and self.walk_in_exhausted():

@@ -178,6 +178,23 @@ class OfficeLink:
         return TicketOutcome(t["number"], business, bool(t.get("offline")), t["priority"], t["issued_at"],
                              t["waiting_ahead"], t["ticket_id"])
 
+    # -- assistance ----------------------------------------------------------------------------------------------
+    def call_staff(self, screen: str, business: str | None) -> bool:
+        """Ask the office for a person at this kiosk: journaled first (sent exactly once, also after an outage),
+        then sent. True when the office has the call; False when it waits in the journal."""
+        body = {"kiosk_id": self.client.kiosk_id, "screen": screen, "business": business,
+                "called_at": self._stamp()}
+        entry = self.journal.append("assistance", self.office.code, self._path("assistance"), body)
+        if not self._online():
+            self.forwarder.wake()
+            return False
+        settled = self._await(entry)
+        return settled is not None and settled.status == "acked"
+
+    def withdraw_assistance(self) -> int:
+        """The applicant has gone: calls still waiting in the journal are not sent (staff would come to no one)."""
+        return sum(self.journal.supersede(e.key) for e in self.journal.pending(limit=1000) if e.kind == "assistance")
+
     # -- maintenance -------------------------------------------------------------------------------------------
     def backlog(self) -> int:
         return self.journal.backlog()

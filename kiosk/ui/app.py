@@ -14,14 +14,16 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.flow import MAINTENANCE_STATES, Flow, State
-from kiosk.flow.events import Event, Finish, Idle, MaintenanceRequested, SetLanguage
+from kiosk.flow import APPLICANT_STATES, MAINTENANCE_STATES, Flow, State
+from kiosk.flow.events import CallStaff, Event, Finish, Idle, MaintenanceRequested, SetLanguage
+from kiosk.flow.progress import journey_steps
 from kiosk.ui import fonts
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.sounds import Cues
+from kiosk.ui.voice import Voice
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent / "kv"
@@ -46,12 +48,19 @@ class KioskApp(App):
     fs_title = NumericProperty(60)
     fs_button = NumericProperty(44)
     fs_huge = NumericProperty(220)
-    button_h = NumericProperty(120)        # touch targets: never below 48 px
+    button_h = NumericProperty(120)        # touch targets: never below 15 mm (min_touch_px) nor 48 px
+    min_touch_px = NumericProperty(48)     # 15 mm at the configured panel size (kiosk.screen_diagonal_in)
+    help_h = NumericProperty(92)           # the help row's buttons (repeat, call staff)
     backend_online = BooleanProperty(True)
     demo = BooleanProperty(False)
     multilingual = BooleanProperty(True)   # more than one language offered: the attract screen's switch shows
     office_name = StringProperty("")
     shell = ObjectProperty(None, allownone=True)
+    guided = BooleanProperty(False)        # an applicant screen: the step bar and the help row show
+    steps = ListProperty([])               # the step bar's step keys (kiosk.flow.progress)
+    step = NumericProperty(-1)             # the current one
+    assistance = StringProperty("")        # the session's call for staff: "" | calling | on_the_way | offline
+    voice_on = BooleanProperty(False)      # spoken prompts on: the "repeat" button shows
 
     def __init__(self, shell, kiosk=None, demo_controls=None, office=None, maintenance=None, notifier=None,
                  entry_key: str = "f12", **kw):
@@ -67,6 +76,11 @@ class KioskApp(App):
         self.flip_callbacks: list = []
         self.ready = False                      # warmed up: fonts, pinyin and cues loaded
         self.cues = Cues()
+        config = getattr(kiosk, "config", None)
+        self.voice = Voice(enabled=config.voice.enabled, recorded=_expand(config.voice.dir)) if config is not None \
+            else Voice(enabled=False)
+        self.voice_on = self.voice.enabled
+        self.screen_diagonal_in = config.kiosk.screen_diagonal_in if config is not None else 21.5
         self.sm: ScreenManager | None = None
         self.title = "婚姻登记自助服务"
 
@@ -125,6 +139,8 @@ class KioskApp(App):
     def _warmed_up(self, dt) -> None:
         self.cues.preload()
         self.ready = True
+        # one per frame, the start language only (the other loads when asked, ~10 ms): no pause anyone sees
+        self.voice.preload_soon(self.shell.env.languages[:1])
 
     # --- maintenance, systemd -------------------------------------------------------------------------------
     def _start_watchdog(self) -> None:
@@ -155,7 +171,7 @@ class KioskApp(App):
             return
         volume = m.settings.get("volume")
         if volume is not None:
-            self.cues.volume = int(volume)
+            self.cues.volume = self.voice.volume = int(volume)
         idle = m.settings.get("idle_timeout_s")
         if idle:
             self.shell.seconds["idle_s"] = float(idle)
@@ -170,6 +186,7 @@ class KioskApp(App):
         w, h = size
         self.portrait = h >= w
         self.u = min(w, h) / 1080.0
+        self.min_touch_px = touch_px(15.0, size, self.screen_diagonal_in)
         self._sizes()
 
     def on_large_text(self, *a):
@@ -179,7 +196,8 @@ class KioskApp(App):
         k = 1.3 if self.large_text else 1.0
         self.fs_body, self.fs_title = 40 * self.u * k, 60 * self.u * k
         self.fs_button, self.fs_huge = 46 * self.u * k, 240 * self.u
-        self.button_h = max(48, 120 * self.u * k)
+        self.button_h = max(48, self.min_touch_px, 120 * self.u * k)
+        self.help_h = max(48, self.min_touch_px * 1.2, 92 * self.u)
 
     def _on_flip(self, *a):
         self.frames += 1
@@ -202,18 +220,32 @@ class KioskApp(App):
             self.shell.touched()
         self.shell.post(event)
 
+    def call_staff(self) -> None:
+        self.post(CallStaff())
+
+    def repeat_prompt(self) -> None:
+        self.shell.touched()
+        self.voice.repeat()
+
     def on_flow(self, old: Flow, new: Flow, event: Event) -> None:
         if old.state == State.MAINTENANCE and new.state not in MAINTENANCE_STATES and self.maintenance is not None:
             self.maintenance.auth.logout("idle" if isinstance(event, Idle) else "technician")
         if old.session is not new.session and new.session.is_empty and not old.session.is_empty:
             self.wipe()
         self.show(new)
-        self.cues.on_flow(old, new, event)       # after the screen: a sound never delays what is drawn
+        cue = self.cues.on_flow(old, new, event)       # after the screen: a sound never delays what is drawn
+        # after the cue, never over it; and a frame after the screen, so it is drawn first
+        self.voice.on_flow(old, new, event, delay=0.45 if cue else 0.05)
 
     def show(self, flow: Flow) -> None:
         self.lang = flow.session.language
         self.large_text = flow.session.large_text
         self.backend_online = flow.status.backend_online
+        self.guided = flow.state in APPLICANT_STATES
+        steps, self.step = journey_steps(flow, self.shell.env)
+        if steps and list(steps) != self.steps:      # hidden off the applicant screens, kept: no rebuild per touch
+            self.steps = list(steps)
+        self.assistance = flow.session.assistance
         if self.office is not None:
             self.office_name = self.pick(self.office.name.model_dump())
         screen = self.sm.get_screen(flow.state.value)
@@ -227,7 +259,20 @@ class KioskApp(App):
             screen.wipe()
 
     def on_stop(self):
+        self.voice.close()
         self.shell.close()
+
+
+def touch_px(mm: float, size: tuple[int, int], diagonal_in: float) -> float:
+    """Pixels in `mm` on a panel of `diagonal_in` inches showing `size` pixels (square pixels)."""
+    w, h = size
+    return mm / 25.4 * (w * w + h * h) ** 0.5 / diagonal_in
+
+
+def _expand(path: str) -> str | None:
+    import os
+
+    return os.path.expandvars(os.path.expanduser(path)) if path else None
 
 
 def _load_for_first_card() -> None:

@@ -1,5 +1,6 @@
 """Short audible cues beside the screens, for applicants who do not watch the screen closely: a card or booking
-code read, the ticket printed, and "please look at the screen". The sounds are assets/sounds/*.wav
+code read, the ticket printed, "please look at the screen", and a chime when a call for staff could only be
+journaled (offline), for whoever is near. The sounds are assets/sounds/*.wav
 (scripts/make_sounds.py); the volume is the technician's setting (0–100, 0 = silent).
 
 Played through Kivy's SoundLoader (SDL2 mixer, imported on first use, after kiosk.ui.kivy_env.prepare()) on the
@@ -26,8 +27,11 @@ ON_ENTER = {                                        # cues that belong to a scre
 }
 
 
-def cue_for(old_state: State, new_state: State, event: Event) -> str | None:
-    """The cue for one step of the flow, or None (pure: the table above, and reads that moved the flow on)."""
+def cue_for(old_state: State, new_state: State, event: Event, assistance: tuple[str, str] = ("", "")) -> str | None:
+    """The cue for one step of the flow, or None (pure: the table above, reads that moved the flow on, and a
+    call for staff that only reached the journal: `assistance` is the session's (old, new) call state)."""
+    if assistance[1] == "offline" and assistance[0] != "offline":
+        return "call"
     if new_state == old_state:
         return None
     if new_state in ON_ENTER:
@@ -55,24 +59,29 @@ class Cues:
             except Exception as e:
                 self._give_up(f"{type(e).__name__}: {e}")
 
-    def on_flow(self, old, new, event) -> None:
-        name = cue_for(old.state, new.state, event)
-        if name:
-            self.play(name)
+    def on_flow(self, old, new, event) -> str | None:
+        """Play the step's cue; returns its name (the voice waits for it)."""
+        assistance = (getattr(old, "session", None), getattr(new, "session", None))
+        name = cue_for(old.state, new.state, event, tuple(getattr(s, "assistance", "") for s in assistance))
+        if name and self.play(name):
+            return name
+        return None
 
-    def play(self, name: str) -> None:
+    def play(self, name: str) -> bool:
         if self._silent or self.volume <= 0:
-            return
+            return False
         try:
             sound = self._load(name)
             if sound is None:
-                return
+                return False
             sound.stop()
             sound.volume = min(100, self.volume) / 100
             sound.play()
             self.played.append(name)
+            return True
         except Exception as e:      # an audio backend failing must never touch the applicant's journey
             self._give_up(f"{type(e).__name__}: {e}")
+            return False
 
     def _load(self, name: str):
         if name not in self._sounds:

@@ -1,11 +1,13 @@
-"""Shared widgets: big buttons, wrapping labels, the header with cancel, the numeric keypad, the card-reader
+"""Shared widgets: big buttons, wrapping labels (CJK line breaking), the header with cancel, the step bar and the
+help row (repeat the prompt, call staff) around every applicant screen, the numeric keypad, the card-reader
 animation, the face preview with its oval guide, and the demo strip. Layout and looks live in widgets.kv."""
 from __future__ import annotations
 
 from kivy.animation import Animation
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.graphics.texture import Texture
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.floatlayout import FloatLayout
@@ -14,19 +16,75 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk.flow.events import Cancel
+from kiosk.ui.linebreak import break_lines, has_cjk
 
 
 class Root(BoxLayout):
     pass
 
 
-class KButton(Button):
+class CjkWrap:
+    """For a label that wraps (text_size width set): Chinese text is cut into lines by kiosk.ui.linebreak, so no
+    line starts with ，。、：；！？）」』 or ends with （「『; Kivy then only draws the lines. The text as given stays
+    in `_source`; what is shown is the same text with line breaks."""
+    _source = ""
+    _shown: str | None = None
+
+    def __init__(self, **kw):
+        self._wrap_later = Clock.create_trigger(self._wrap, -1)
+        super().__init__(**kw)
+        self.fbind("width", self._wrap_later)
+        self.fbind("text_size", self._wrap_later)
+        self.fbind("font_size", self._wrap_later)
+        self.fbind("bold", self._wrap_later)
+
+    def on_text(self, *a):
+        if self.text != self._shown:
+            self._source, self._shown = self.text, None
+            self._wrap_later()
+
+    def _wrap(self, *a):
+        source, box = self._source, self.text_size[0]
+        if not box or box <= 0 or not has_cjk(source) or "[size=" in source:   # sized runs: Kivy measures them
+            return
+        room = box - 2 * self.padding_x - 1
+        measure = self._label.get_extents
+        wrapped = "\n".join(break_lines(source, lambda s: measure(s)[0], room))
+        if wrapped != self.text:
+            self._shown = wrapped
+            self.text = wrapped
+
+
+class KButton(CjkWrap, Button):
     role = StringProperty("secondary")      # primary | secondary | danger | choice
     sub = StringProperty("")                # a smaller second line
+    size_h = NumericProperty(0)             # a height other than app.button_h (set it, not `height`, in kv)
 
 
-class KLabel(Label):
+class KLabel(CjkWrap, Label):
     pass
+
+
+class StepBar(BoxLayout):
+    """签到 → 读取身份证 → 拍照核验 → 取号 (the business's variant), the current step highlighted."""
+    steps = ListProperty([])
+    current = NumericProperty(-1)
+
+    def on_steps(self, *a):
+        self.clear_widgets()
+        for i, key in enumerate(self.steps):
+            self.add_widget(StepChip(key=key, number=i + 1, bar=self))
+
+
+class StepChip(Label):
+    must_fit = True                         # the accessibility check reports a step name cut short
+    key = StringProperty("")
+    number = NumericProperty(1)
+    bar = ObjectProperty(None)
+
+
+class HelpRow(BoxLayout):
+    """Below every applicant screen: say the prompt again, and call a person."""
 
 
 class Header(BoxLayout):

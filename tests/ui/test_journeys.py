@@ -15,6 +15,7 @@ EXPECTED_END = {
     "backend-down": ["confirm", "printing", "done", "attract"],
     "idle-timeout": ["choose_business", "idle_warning", "attract"],
     "card-unplugged": ["read_id_1", "device_fault", "read_id_1", "read_id_2", "attract"],
+    "call-staff": ["read_id_1", "attract", "service_menu", "attract"],
     "demo-strip": ["read_id_1", "read_id_2", "eligibility", "consent", "face_1", "face_2", "confirm", "printing",
                    "done", "attract"],
     "demo-technician": ["attract", "maintenance_login", "maintenance", "attract"],
@@ -70,6 +71,23 @@ def test_cues_sound_with_the_screens(results):
     assert booked["ui_ready"]                                         # the cues were loaded after the warm-up
     assert printer_out["sounds"][-1] == "attention" and "ticket" not in printer_out["sounds"]
     assert idle["sounds"] == ["attention"]
+
+
+def test_prompts_are_spoken_with_the_screens(results):
+    booked = json.loads(results["booked-couple"].stdout)
+    spoken = booked["spoken"]                  # started through SDL's dummy audio driver (a null sink)
+    for prompt in ("zh/appointment", "zh/read_id_1", "zh/card_read", "zh/face_1", "zh/photo_taken"):
+        assert prompt in spoken, spoken
+    assert spoken.index("zh/read_id_1") < spoken.index("zh/card_read") < spoken.index("zh/face_1")
+
+
+def test_calling_staff_online_and_offline(results):
+    # the scenario checks the session is kept, the idle time lengthened, "staff on the way" shown, and that the
+    # office's counter list has both calls once the journaled one was forwarded
+    out = json.loads(results["call-staff"].stdout)
+    assert out["ok"], out
+    assert out["sounds"] == ["call"]                               # the offline call's tone, and only that
+    assert "zh/staff_on_the_way" in out["spoken"] and out["spoken"][-1] == "zh/staff_offline"
 
 
 def test_offline_ticket_when_backend_down(results):

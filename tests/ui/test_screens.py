@@ -18,11 +18,45 @@ def test_every_screen_in_both_languages(tmp_path):
             assert f"{screen}.{lang}.png" in names
     small = {k: v for k, v in out["smallest_touch_target_px"].items() if v and v < 48}
     assert not small, small
+    _accessible(out)
     for png in tmp_path.glob("*.png"):
         with Image.open(png) as im:
             assert im.size == (1080, 1920)
             stat = ImageStat.Stat(im.convert("L"))
             assert stat.stddev[0] > 10, f"{png.name} looks blank"
+
+
+def _accessible(out):
+    """Every screen: buttons ≥ 15 mm at the configured panel size, text contrast ≥ 4.5:1, no button over another."""
+    checks = out["accessibility"]
+    assert checks and len(checks) == len(out["files"])
+    problems = {name: c["problems"] for name, c in checks.items() if c["problems"]}
+    assert not problems, problems
+    assert min(c["smallest_touch_mm"] for c in checks.values()) >= 15
+    assert min(c["min_contrast"] for c in checks.values()) >= 4.5
+
+
+def test_large_text_mode_is_as_accessible(tmp_path):
+    proc = run_cli(["-m", "kiosk.cli.diag", "screens", "--out", str(tmp_path), "--lang", "zh,en", "--large-text",
+                    "--json"])
+    out = json.loads(proc.stdout)
+    assert out["ok"], (out.get("error"), proc.stderr[-2000:])
+    _accessible(out)
+
+
+def test_every_applicant_screen_shows_the_step_bar_and_the_help_row(tmp_path):
+    from kiosk.ui.i18n import tr
+
+    proc = run_cli(["-m", "kiosk.cli.diag", "screens", "--out", str(tmp_path), "--lang", "zh", "--json",
+                    "--only", "service_menu,read_id_1,consent,done,attract"])
+    out = json.loads(proc.stdout)
+    assert out["ok"], proc.stderr[-2000:]
+    for name, check in out["accessibility"].items():
+        texts = check["texts"]
+        applicant = not name.startswith("attract")
+        assert (tr("call_staff", "zh") in texts) == applicant, (name, texts)
+        assert (tr("repeat", "zh") in texts) == applicant
+        assert (f"1  {tr('step_check_in', 'zh')}" in texts) == applicant
 
 
 def test_landscape(tmp_path):

@@ -24,8 +24,15 @@ def test_cue_for_each_step(old, new, event, cue):
     assert cue_for(old, new, event) == cue
 
 
+def test_a_call_for_staff_that_only_reached_the_journal_chimes_once():
+    step = (State.READ_ID_1, State.READ_ID_1, Start())
+    assert cue_for(*step, assistance=("calling", "offline")) == "call"
+    assert cue_for(*step, assistance=("offline", "offline")) is None
+    assert cue_for(*step, assistance=("calling", "on_the_way")) is None     # online: the voice says it
+
+
 def test_the_cue_files_are_short_and_present():
-    for name in ("read", "ticket", "attention"):
+    for name in ("read", "ticket", "attention", "call"):
         with wave.open(str(SOUNDS / f"{name}.wav")) as w:
             assert 0.1 < w.getnframes() / w.getframerate() < 1.0
 

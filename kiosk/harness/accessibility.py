@@ -1,0 +1,146 @@
+"""Checks a rendered screen from its widget tree: every button the applicant can touch is at least 15 mm on the
+configured panel, and every text has a contrast of at least 4.5:1 (WCAG AA) against what is painted behind it.
+
+The background of a text is found by walking up the tree to the first widget that paints a filled colour over
+its area (a flat button, a canvas.before rectangle), blending colours that are not opaque, down to the window's
+clear colour. Disabled controls are exempt (as in WCAG). Used by `kiosk-diag screens` and its test.
+"""
+from __future__ import annotations
+
+import re
+
+MIN_CONTRAST = 4.5
+MIN_TOUCH_MM = 15.0
+_MARKUP_COLOR = re.compile(r"\[color=#?([0-9a-fA-F]{6})\]")
+_TAG = re.compile(r"\[/?[a-z]+(=[^\]]*)?\]")
+
+
+def luminance(rgb) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(float(c)) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(fg, bg) -> float:
+    """WCAG contrast ratio of two opaque colours (0–1 channels)."""
+    a, b = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def blend(top, below) -> tuple[float, float, float]:
+    alpha = top[3] if len(top) > 3 else 1.0
+    return tuple(alpha * t + (1 - alpha) * b for t, b in zip(top[:3], below[:3]))
+
+
+def _visible(widget) -> bool:
+    w = widget
+    while w is not None and w is not w.parent:
+        if getattr(w, "opacity", 1) <= 0.01 or getattr(w, "height", 1) <= 0 or getattr(w, "width", 1) <= 0:
+            return False
+        w = w.parent
+    return True
+
+
+def _own_fill(widget):
+    """The colour a widget paints over its whole area behind its children/text, or None."""
+    from kivy.graphics import Color, Rectangle, RoundedRectangle
+    from kivy.uix.button import Button
+
+    if isinstance(widget, Button):
+        if widget.background_normal == "":
+            return tuple(widget.background_color)
+        return (0.35, 0.35, 0.35, 1.0)                 # Kivy's default button image: mid grey
+    fill, colour = None, None
+    for instruction in widget.canvas.before.children if widget.canvas.before else ():
+        if isinstance(instruction, Color):
+            colour = tuple(instruction.rgba)
+        elif isinstance(instruction, (Rectangle, RoundedRectangle)) and colour is not None:
+            w, h = instruction.size
+            if w >= widget.width * 0.9 and h >= widget.height * 0.9 and colour[3] > 0:
+                fill = colour
+    return fill
+
+
+def background_of(widget, window_colour) -> tuple[float, float, float]:
+    fills = []
+    w = widget
+    while w is not None and w is not w.parent:
+        fill = _own_fill(w)
+        if fill is not None:
+            fills.append(fill)
+            if fill[3] >= 0.999:
+                break
+        w = w.parent
+    colour = tuple(window_colour[:3])
+    for fill in reversed(fills):
+        colour = blend(fill, colour)
+    return colour
+
+
+def text_colours(label) -> list[tuple]:
+    colours = [tuple(label.color)]
+    if getattr(label, "markup", False):
+        colours += [tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)) + (1.0,)
+                    for h in _MARKUP_COLOR.findall(label.text)]
+    return colours
+
+
+def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
+    """{smallest_touch_px, smallest_touch_mm, min_contrast, problems: [...], texts: [...]} for what `root`
+    shows (the texts let a test see what is on screen without reading pixels)."""
+    from kivy.uix.behaviors import ButtonBehavior
+    from kivy.uix.label import Label
+
+    problems: list[str] = []
+    texts: list[str] = []
+    touch: list[float] = []
+    boxes: list[tuple] = []
+    worst = 21.0
+    window = root.get_root_window()
+    for w in root.walk(restrict=True):
+        if not _visible(w) or not w.get_root_window():
+            continue
+        if isinstance(w, ButtonBehavior) and not w.disabled:
+            side = min(w.width, w.height)
+            touch.append(side)
+            if side + 0.5 < min_touch_px:
+                problems.append(f"{_name(w)}: {side / px_per_mm:.1f} mm touch target")
+            x, y = w.to_window(*w.pos)
+            box = (x, y, x + w.width, y + w.height)
+            if window is not None and (box[0] < -1 or box[1] < -1 or box[2] > window.width + 1
+                                       or box[3] > window.height + 1):
+                problems.append(f"{_name(w)}: off the screen")
+            for other, b in boxes:       # a layout that overflows puts one button over another
+                if min(box[2], b[2]) - max(box[0], b[0]) > 2 and min(box[3], b[3]) - max(box[1], b[1]) > 2:
+                    problems.append(f"{_name(w)} overlaps {_name(other)}")
+            boxes.append((w, box))
+        if isinstance(w, Label) and _TAG.sub("", w.text).strip():
+            texts.append(_TAG.sub("", w.text))
+            if getattr(w, "must_fit", False) and w._label.get_extents(w.text)[0] > w.width - 2 * w.padding_x:
+                problems.append(f"{_name(w)}: cut short")
+        if isinstance(w, Label) and not w.disabled and _TAG.sub("", w.text).strip():
+            bg = background_of(w, window_colour)
+            for fg in text_colours(w):
+                ratio = contrast(blend(fg, bg), bg)
+                worst = min(worst, ratio)
+                if ratio < MIN_CONTRAST:
+                    problems.append(f"{_name(w)}: contrast {ratio:.2f}:1")
+    smallest = min(touch) if touch else 0.0
+    return {"smallest_touch_px": round(smallest, 1), "smallest_touch_mm": round(smallest / px_per_mm, 1),
+            "min_contrast": round(worst, 2), "problems": problems, "texts": texts}
+
+
+def _name(widget) -> str:
+    ids = getattr(widget, "parent", None) and {id(v): k for k, v in _ids_around(widget).items()}
+    label = ids.get(id(widget)) if ids else None
+    text = _TAG.sub("", getattr(widget, "text", "")).strip().replace("\n", " ")[:24]
+    return f"{type(widget).__name__}{'#' + label if label else ''} '{text}'"
+
+
+def _ids_around(widget) -> dict:
+    w, found = widget, {}
+    while w is not None and w is not w.parent:
+        found.update({k: v.__self__ if hasattr(v, "__self__") else v for k, v in getattr(w, "ids", {}).items()})
+        w = w.parent
+    return found

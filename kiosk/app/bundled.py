@@ -60,6 +60,9 @@ def demo_config(config: KioskConfig, ticket_pngs: bool = True) -> KioskConfig:
     """Simulators for every device (printed tickets rendered to PNGs in <state_dir>/tickets), the bundled server
     and the demo strip."""
     devices = dict(SIM_DEVICES)
+    if not config.devices.wlt_library:   # the stand-in decoder for the card simulator's photos (built if missing)
+        from drivers.standin import build_or_empty
+        devices["wlt_library"] = build_or_empty("wlt")
     if ticket_pngs:
         devices["printer"] = f"sim://printer?out={config.state_dir / 'tickets'}"
     return config.model_copy(update={

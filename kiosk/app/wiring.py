@@ -35,6 +35,12 @@ class Kiosk:
     face_engine: object | None = None
     face_engine_error: str = ""
     camera_options: dict = field(default_factory=dict)
+    verifier: object | None = None            # kiosk.services.identity.FaceVerifier (face vs the reference)
+    fingerprint: object | None = None         # kiosk.services.identity.fingerprint.CardFingerprints, or None
+    # Simulated camera only (demo, journeys): card holder (ID number) → the photo shown when they are photographed;
+    # holders in sim_still hold a still photo up to the camera instead of moving.
+    sim_faces: dict = field(default_factory=dict)
+    sim_still: set = field(default_factory=set)
     _sink: Sink | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list = field(default_factory=list)
@@ -154,6 +160,17 @@ class Kiosk:
             return ev.PrinterStatus(False, "not_responding")
         return ev.PrinterStatus(s.clean, "" if s.clean else s.state)
 
+    # --- the camera, per party -----------------------------------------------------------------------------------
+    def open_camera(self, holder: str = "", follow=None):
+        """Open the configured camera (call from the capture thread). A simulated camera shows the demo face of the
+        card `holder` (ID number), animated unless told to hold still, following the screen's instruction."""
+        from drivers.registry import create, scheme_of
+
+        options = dict(self.camera_options)
+        if scheme_of(self.camera_url) == "sim" and holder in self.sim_faces:
+            options.update(person=str(self.sim_faces[holder]), animate=holder not in self.sim_still, follow=follow)
+        return create("camera", self.camera_url, **options)
+
     # --- demo: cut the network ---------------------------------------------------------------------------------
     @property
     def network_cut(self) -> bool:
@@ -201,9 +218,11 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
             from kiosk.config import ConfigError
             raise ConfigError("config", "kiosk.offline_share", f"{business}: {e}") from None
     policy = load_policy(config.kiosk.policy)
-    env = FlowEnv(policy, offices, office.code, clock().date(), config.face.enabled, tuple(config.kiosk.languages))
+    env = FlowEnv(policy, offices, office.code, clock().date(), config.face.enabled, tuple(config.kiosk.languages),
+                  face_attempts=config.face.attempts)
     d = config.devices
-    idcard = _create("idcard", d.idcard, **({"wlt_library": d.wlt_library} if d.wlt_library else {}))
+    # The card's photo bytes stay raw in the record; the identity service decodes them (devices.wlt_library).
+    idcard = _create("idcard", d.idcard, **({"read_fingerprints": True} if d.fingerprint not in ("", "none") else {}))
     scanner = _create("scanner", d.scanner)
     printer = _create("printer", d.printer, paper_width_mm=config.printer.paper_width_mm,
                       native_qr=config.printer.native_qr, max_job_age_s=config.printer.max_job_age_s)
@@ -211,6 +230,8 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
     link = OfficeLink.from_config(config, office, on_change=lambda up, reason: holder["kiosk"].backend_changed(up, reason),
                                   clock=clock)
     runner = EffectRunner(link, printer, office, policy, clock)
-    kiosk = Kiosk(config, env, office, idcard, scanner, printer, d.camera, link, runner)
+    from kiosk.services.identity import FaceVerifier, reference_from_config
+    verifier = FaceVerifier(reference_from_config(config, link.client), config.face.match_threshold)
+    kiosk = Kiosk(config, env, office, idcard, scanner, printer, d.camera, link, runner, verifier=verifier)
     holder["kiosk"] = kiosk
     return kiosk

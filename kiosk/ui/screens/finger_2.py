@@ -1,0 +1,5 @@
+from kiosk.ui.screens.finger import FingerScreen
+
+
+class Finger2Screen(FingerScreen):
+    pass

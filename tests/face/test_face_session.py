@@ -7,11 +7,12 @@ from kiosk.config import load_kiosk_config
 from kiosk.services.face.pipeline import PartyCapture
 from kiosk.services.face.session import FaceSession
 
-from .face_variants import FACES
+from face_variants import FACES
 
 
 def _run(engine, camera, *, liveness, verify=None, timeout=40):
     done, codes, out = threading.Event(), [], []
+    camera.follow = lambda: codes[-1] if codes else None     # the simulated person does what the screen says
 
     def on_done(result):
         out.append(result)

@@ -17,6 +17,9 @@ EXPECTED_END = {
     "card-unplugged": ["read_id_1", "device_fault", "read_id_1", "read_id_2", "attract"],
     "demo-strip": ["read_id_1", "read_id_2", "eligibility", "consent", "face_1", "face_2", "confirm", "printing",
                    "done", "attract"],
+    "face-mismatch": ["face_1", "face_2", "confirm", "printing", "done", "attract"],
+    "same-face-twice": ["face_1", "face_2", "confirm", "printing", "done", "attract"],
+    "photo-attack": ["face_1", "face_2", "confirm", "printing", "done", "attract"],
 }
 KEYS = {"scenario", "states", "ticket", "touches", "machine_time_s", "ok"}
 
@@ -78,3 +81,22 @@ def test_maintenance_counters_count_the_journeys_tickets(results):
     assert walk_in["counters"]["tickets_total"] == 1 and walk_in["counters"]["checkins_total"] == 0
     assert walk_in["counters"]["tickets"] == {walk_in["ticket"]["business"]: 1}
     assert booked["counters"]["tickets_total"] == 1 and booked["counters"]["checkins_total"] == 1
+
+
+def _verified_by(name, results):
+    return [v["verified_by"] for v in json.loads(results[name].stdout)["verification"]]
+
+
+def test_each_face_is_compared_with_the_card_photo(results):
+    booked = json.loads(results["booked-couple"].stdout)["verification"]
+    assert [v["verified_by"] for v in booked] == ["face", "face"]
+    assert all(v["result"] == "match" and v["score"] >= 0.363 and 1 <= v["attempts"] <= 3 for v in booked)
+    assert _verified_by("walk-in", results) == ["staff", "staff"]          # declined: the counter checks
+
+
+def test_someone_elses_face_never_ends_verified_by_face(results):
+    mismatch = json.loads(results["face-mismatch"].stdout)["verification"]
+    assert mismatch[0]["verified_by"] == "staff" and mismatch[0]["result"] == "no_match"
+    assert mismatch[0]["attempts"] == 3
+    assert _verified_by("same-face-twice", results)[1] == "staff"
+    assert _verified_by("photo-attack", results)[0] == "staff"

@@ -34,6 +34,8 @@ class FingerScreen(KioskScreen):
     def _start(self, card):
         self._cancel()
         kiosk = getattr(self.app, "kiosk", None)
+        if kiosk is None:                  # screenshots: no devices
+            return
         fingerprint = getattr(kiosk, "fingerprint", None)
         if fingerprint is None:
             self.app.shell.post(FingerChecked("unavailable"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from kiosk.flow import events as ev
@@ -41,6 +41,7 @@ class Kiosk:
     # holders in sim_still hold a still photo up to the camera instead of moving.
     sim_faces: dict = field(default_factory=dict)
     sim_still: set = field(default_factory=set)
+    sim_fingers: dict = field(default_factory=dict)   # card holder → the finger they lay on a simulated sensor
     _sink: Sink | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list = field(default_factory=list)
@@ -81,6 +82,8 @@ class Kiosk:
             self.link.stop()
         except Exception:
             log.exception("stopping the office link failed")
+        if self.fingerprint is not None:
+            self.fingerprint.close()
 
     def _spawn(self, target, *args) -> None:
         t = threading.Thread(target=target, args=args, daemon=True, name=target.__name__.strip("_"))
@@ -171,6 +174,23 @@ class Kiosk:
             options.update(person=str(self.sim_faces[holder]), animate=holder not in self.sim_still, follow=follow)
         return create("camera", self.camera_url, **options)
 
+    def check_finger(self, card, stop=None):
+        """Compare a finger on the sensor with `card`'s templates (blocking: call from a worker)."""
+        from drivers.fingerprint.port import FingerprintResult
+
+        if self.fingerprint is None:
+            return FingerprintResult("unavailable", reason="no fingerprint device")
+        templates = (card.get("fingerprints") if isinstance(card, dict) else getattr(card, "fingerprints", b"")) or b""
+        holder = str((card.get("id_number") if isinstance(card, dict) else getattr(card, "id_number", "")) or "")
+        sim = getattr(self.fingerprint.sensor, "sim", None)
+        if sim is not None and holder in self.sim_fingers:
+            sim.put_finger(self.sim_fingers[holder])        # the simulated applicant lays their finger down
+        try:
+            return self.fingerprint.check(bytes(templates), stop)
+        finally:
+            if sim is not None:
+                sim.put_finger(None)
+
     # --- demo: cut the network ---------------------------------------------------------------------------------
     @property
     def network_cut(self) -> bool:
@@ -231,7 +251,11 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
                                   clock=clock)
     runner = EffectRunner(link, printer, office, policy, clock)
     from kiosk.services.identity import FaceVerifier, reference_from_config
+    from kiosk.services.identity.fingerprint import card_fingerprints_from_config
     verifier = FaceVerifier(reference_from_config(config, link.client), config.face.match_threshold)
-    kiosk = Kiosk(config, env, office, idcard, scanner, printer, d.camera, link, runner, verifier=verifier)
+    fingerprint = card_fingerprints_from_config(config)
+    env = replace(env, fingerprint=fingerprint is not None)
+    kiosk = Kiosk(config, env, office, idcard, scanner, printer, d.camera, link, runner, verifier=verifier,
+                  fingerprint=fingerprint)
     holder["kiosk"] = kiosk
     return kiosk

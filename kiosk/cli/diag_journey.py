@@ -7,7 +7,7 @@ import argparse
 HELP = "run a scripted applicant journey headless (simulators + office server) and report it"
 NAMES = ("booked-couple", "walk-in", "wrong-office-redirect", "hukou-office-only", "printer-out", "backend-down",
          "idle-timeout", "card-unplugged", "privacy", "demo-strip", "face-mismatch", "same-face-twice",
-         "photo-attack")
+         "photo-attack", "fingerprint-fallback")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

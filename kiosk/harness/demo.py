@@ -90,6 +90,10 @@ class DemoControls:
                 from drivers.idcard.sim_photo import photo_base64
                 card = dict(card, photo_base64=photo_base64(photo))
             holder = str(card.get("id_number", ""))
+            if holder and card.get("fingerprint_templates"):
+                from drivers.idcard.sim_core import FINGERS
+                finger = (card.get("fingerprint_fingers") or FINGERS)[0]
+                self.kiosk.sim_fingers[holder] = card.get("finger_on_sensor") or f"{holder}:{finger}"
             face = self.faces.get(party)
             if holder and face is not None:
                 self.kiosk.sim_faces[holder] = face

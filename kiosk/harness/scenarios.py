@@ -117,6 +117,25 @@ def same_face_twice(j: Journey):
 
 
 @scenario
+def fingerprint_fallback(j: Journey):
+    """Party 1's face does not match (someone else's photo on the card); the card holds fingerprints, the right
+    finger goes on the sensor: verified by fingerprint. Party 2 by face."""
+    j.id_photo(1, _face("astronaut.png"))
+    b = j.people.booking(j.shell.env.office, fresh=True)
+    a, c = j.people.cards(b)
+    yield from j.qr(b["qr"], "read_id_1")
+    yield from j.card(dict(a, fingerprint_templates=2), "read_id_2")
+    yield from j.card(c, "eligibility")
+    yield from j.touch("go_on", "consent")
+    yield from j.touch("yes", "face_1")
+    yield from j.wait("finger_1", timeout=FACE_WAIT_S)
+    yield from j.wait("face_2", timeout=30)
+    yield from j.wait("confirm", timeout=FACE_WAIT_S)
+    j.expect([v["verified_by"] for v in j.verification] == ["fingerprint", "face"], f"verification {j.verification}")
+    yield from _ticket_and_finish(j)
+
+
+@scenario
 def photo_attack(j: Journey):
     """A still photo of the right person held up to the camera fails the liveness challenge every time."""
     j.face(1, _face("grace_hopper.jpg"), still=True)

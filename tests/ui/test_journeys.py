@@ -20,6 +20,7 @@ EXPECTED_END = {
     "face-mismatch": ["face_1", "face_2", "confirm", "printing", "done", "attract"],
     "same-face-twice": ["face_1", "face_2", "confirm", "printing", "done", "attract"],
     "photo-attack": ["face_1", "face_2", "confirm", "printing", "done", "attract"],
+    "fingerprint-fallback": ["face_1", "finger_1", "face_2", "confirm", "printing", "done", "attract"],
 }
 KEYS = {"scenario", "states", "ticket", "touches", "machine_time_s", "ok"}
 
@@ -100,3 +101,5 @@ def test_someone_elses_face_never_ends_verified_by_face(results):
     assert mismatch[0]["attempts"] == 3
     assert _verified_by("same-face-twice", results)[1] == "staff"
     assert _verified_by("photo-attack", results)[0] == "staff"
+    finger = json.loads(results["fingerprint-fallback"].stdout)["verification"]
+    assert finger[0]["verified_by"] == "fingerprint" and finger[0]["score"] >= 60

@@ -36,16 +36,11 @@ class FingerScreen(KioskScreen):
         kiosk = getattr(self.app, "kiosk", None)
         if kiosk is None:                  # screenshots: no devices
             return
-        fingerprint = getattr(kiosk, "fingerprint", None)
-        if fingerprint is None:
-            self.app.shell.post(FingerChecked("unavailable"))
-            return
         stop = self._stop = threading.Event()
-        templates = (card.get("fingerprints") if isinstance(card, dict) else getattr(card, "fingerprints", b"")) or b""
         shell = self.app.shell
 
         def work():
-            result = fingerprint.check(bytes(templates), stop)
+            result = kiosk.check_finger(card, stop)
             if not stop.is_set():
                 shell.post_threadsafe(FingerChecked(result.outcome, result.score))
         threading.Thread(target=work, name="fingerprint", daemon=True).start()

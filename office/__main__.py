@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         sys.stderr.write(f"kiosk-office-server: {e}\n")
         return 2
+    import threading
+    # The identity service's face models load while the server starts answering (not in each test's server).
+    threading.Thread(target=app.state.identity.warm_up, name="identity-warm-up", daemon=True).start()
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     return 0
 

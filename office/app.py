@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import Literal, Optional
 
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,7 +13,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from office import queue, reports
 from office.errors import ApiError
 from office.group_commit import GroupCommit
-from office.service import OfficeBackend, fingerprint, stamp
+from office.identity import IdentityService
+from office.service import OfficeBackend, fingerprint, normalise_id, stamp
 
 KEY_HEADER = Header(default=None, alias="Idempotency-Key",
                     description="Required on every POST. Same key + same body → the first answer; else 409.")
@@ -23,8 +24,14 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+VerifiedBy = Literal["face", "fingerprint", "staff"]
+
+
 class PartyPresent(_Body):
     id_number: str = Field(min_length=1, max_length=32)
+    verified_by: Optional[VerifiedBy] = Field(
+        default=None, description="How the kiosk verified this person; staff: the registrar checks (身份待人工核验)")
+    score: Optional[float] = Field(default=None, ge=-1, le=100, description="of the deciding comparison")
 
 
 class CheckinRequest(_Body):
@@ -38,6 +45,8 @@ class CheckinRequest(_Body):
 class WalkInParty(_Body):
     id_number: str = Field(min_length=1, max_length=32)
     address: str = Field(default="", max_length=200)
+    verified_by: Optional[VerifiedBy] = None
+    score: Optional[float] = Field(default=None, ge=-1, le=100)
 
 
 class OfflineTicket(_Body):
@@ -76,6 +85,16 @@ class ErrorBody(BaseModel):
 
 def _errors(*codes: int) -> dict:
     return {c: {"model": ErrorBody} for c in (400, 422, *codes)}
+
+
+class IdentityVerifyRequest(_Body):
+    id_number: str = Field(min_length=1, max_length=32)
+    photo_jpeg: str = Field(min_length=16, max_length=400_000, description="the live face crop, JPEG, base64")
+
+
+class IdentityVerifyResponse(BaseModel):
+    result: Literal["match", "no_match", "unavailable"]
+    score: Optional[float] = None
 
 
 class CallRequest(_Body):
@@ -163,6 +182,23 @@ def create_app(backend: OfficeBackend) -> FastAPI:
     @app.get("/v1/offices/{office}/queue")
     def queue_state(office: str):
         return queue.queue_state(backend, office)
+
+    # --- identity verification (role: kiosk) -------------------------------------------------------------------
+    identity = app.state.identity = IdentityService(backend.store)     # models load on first use (warm_up)
+
+    @app.post("/v1/identity/verify", response_model=IdentityVerifyResponse, responses=_errors(), tags=["kiosk"])
+    def identity_verify(body: IdentityVerifyRequest):
+        """A kiosk asks whether the live face belongs to this ID number. Role: kiosk. Nothing is stored; the
+        answer holds only the outcome and the score."""
+        import base64
+        import binascii
+
+        try:
+            jpeg = base64.b64decode(body.photo_jpeg, validate=True)
+        except (binascii.Error, ValueError):
+            raise ApiError(422, "invalid_request", detail="photo_jpeg is not base64") from None
+        answer = identity.verify(normalise_id(body.id_number), jpeg)
+        return {"result": answer["result"], "score": answer["score"]}
 
     @app.get("/v1/offices/{office}/reports/citywide", responses=_errors(404))
     def citywide(office: str, from_: str = Query(alias="from"), to: str = Query()):

@@ -75,9 +75,9 @@ class EffectRunner:
             return TicketRefused("quota_exhausted")
         try:
             if e.appointment_id:
-                self.link.check_in({"appointment_id": e.appointment_id}, list(e.id_numbers))
+                self.link.check_in({"appointment_id": e.appointment_id}, list(e.id_numbers), e.verification)
             parties = None if e.appointment_id else [{"id_number": n} for n in e.id_numbers]
-            t = self.link.issue_ticket(e.business, e.appointment_id, parties)
+            t = self.link.issue_ticket(e.business, e.appointment_id, parties, e.verification)
         except BackendRejected as err:
             return TicketRefused(err.code)
         except (BackendUnavailable, KioskError) as err:

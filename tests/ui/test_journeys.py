@@ -23,6 +23,8 @@ EXPECTED_END = {
     "fingerprint-fallback": ["face_1", "finger_1", "face_2", "confirm", "printing", "done", "attract"],
 }
 KEYS = {"scenario", "states", "ticket", "touches", "machine_time_s", "ok"}
+# Fifteen journeys, two at a time, several with up to three face captures and their liveness challenges.
+pytestmark = pytest.mark.timeout(1800)
 
 
 @pytest.fixture(scope="module")

@@ -234,7 +234,8 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
             result["error"] = str(error)
         result["steps"] = journey.steps
         snap = maintenance.counters.snapshot()        # what the maintenance screen and the metrics count
-        result["counters"] = {k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects")}
+        result["counters"] = {k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects",
+                                                   "verified_by")}
         result["effects_s"] = dict(kiosk.runner.timings)
         result["sounds"] = list(app.cues.played)
         result["ui_ready"] = app.ready                 # warm-up done and cues loaded, off the first touches' path

@@ -26,6 +26,7 @@ METRIC_NAMES = (
     "kiosk_info", "kiosk_device_up", "kiosk_device_faults_total", "kiosk_printer_paper_state",
     "kiosk_printer_cover_open", "kiosk_tickets_total", "kiosk_checkins_total", "kiosk_redirects_total",
     "kiosk_sessions_total", "kiosk_tickets_today", "kiosk_print_failures_total", "kiosk_journal_backlog",
+    "kiosk_identity_verified_total",
     "kiosk_camera_fps", "kiosk_face_pipeline_fps", "kiosk_backend_latency_seconds", "kiosk_backend_up",
     "kiosk_paper_tickets_left_estimate", "kiosk_maintenance_logged_in",
 )
@@ -127,6 +128,11 @@ class KioskCollector:
         for outcome, n in sorted(life["sessions"].items()):
             sessions.add_metric([*base, outcome], n)
         yield sessions
+        verified = self._family(CounterMetricFamily, "kiosk_identity_verified",
+                                "Parties whose identity was verified, by how (face, fingerprint, staff).", ("by",))
+        for how in ("face", "fingerprint", "staff"):
+            verified.add_metric([*base, how], life["verified_by"].get(how, 0))
+        yield verified
         failures = self._family(CounterMetricFamily, "kiosk_print_failures", "Failed prints, by problem.",
                                 ("problem",))
         for problem, n in sorted(life["print_failures"].items()):

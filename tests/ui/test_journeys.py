@@ -31,7 +31,7 @@ pytestmark = pytest.mark.timeout(1800)
 def results():
     # Two at a time: each is its own process with its own office server; the machine has two cores.
     def one(name):
-        proc = run_cli(["-m", "kiosk.cli.diag", "journey", name, "--json"])
+        proc = run_cli(["-m", "kiosk.cli.diag", "journey", name, "--json"], timeout=600)
         return name, proc
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(pool.map(one, EXPECTED_END))

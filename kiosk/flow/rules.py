@@ -12,7 +12,7 @@ from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
 from kiosk.domain.verification import PartyCheck, needs_staff
 from kiosk.flow.events import (
-    AppointmentFound, AppointmentNotFound, CardRead, ChooseBusiness, Consent, DeviceFault, DeviceRecovered, Event,
+    AppointmentFound, AppointmentNotFound, CardRead, ChooseBusiness, DeviceFault, DeviceRecovered, Event,
     FaceCaptured, FingerChecked, PinResult, PrintFinished,
 )
 from kiosk.flow.effects import Effect, IssueTicket, LookupAppointment, PrintTicket
@@ -70,10 +70,6 @@ def accepted(f: Flow, e: Event, env: FlowEnv) -> bool:
 
 def offline_lookup(f: Flow, e: AppointmentNotFound, env: FlowEnv) -> bool:
     return e.reason == "offline"
-
-
-def consent_given(f: Flow, e: Consent, env: FlowEnv) -> bool:
-    return e.given
 
 
 def print_ok(f: Flow, e: PrintFinished, env: FlowEnv) -> bool:

@@ -19,7 +19,7 @@ from kiosk.flow.events import (
 from kiosk.flow.effects import Effect, SessionEnded
 from kiosk.flow.rules import (
     Guard, Action, Choice, is_service, business_offered, booked_here, booked_at_other_office, card_unusable,
-    looking_up_by_card, accepted, offline_lookup, consent_given, print_ok, fault_blocks_state, fault_recovered,
+    looking_up_by_card, accepted, offline_lookup, print_ok, fault_blocks_state, fault_recovered,
     resuming_face, pin_accepted, with_session, set_language, toggle_large_text, choose_service, choose_business,
     scan_booking, scan_booking_from_start, lookup_by_phone, find_by_card, store_appointment, booked_elsewhere,
     store_appointment_and_decide, continue_as_walk_in, not_found, remember_card_and_look_up, refuse_card,

@@ -70,6 +70,9 @@ def run(args) -> int:
     else:
         print(f"{result['scenario']}: {'ok' if result['ok'] else 'FAILED'}  {' → '.join(result['states'])}")
         print(f"  ticket {result['ticket']}  touches {result['touches']}  machine {result['machine_time_s']} s")
+        for v in result.get("verification") or []:
+            print(f"  party {v['party']}: verified by {v['verified_by']} ({v['result']}, score {v['score']}, "
+                  f"{v['attempts']} tries)")
         if result.get("error"):
             print(f"  error: {result['error']}")
     return EXIT_OK if result["ok"] else EXIT_FAILED

@@ -88,7 +88,7 @@ def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: di
         from kiosk.harness.demo import DemoControls
 
         controls = DemoControls(kiosk)
-        controls.party_of = lambda: len(shell.flow.session.cards) + 1
+        shell.observers.append(controls.observe)
     notifier = Notifier()
     app = KioskApp(shell, kiosk, controls, maintenance=m, notifier=notifier, entry_key=config.maintenance.entry_key)
     app.apply_settings()

@@ -31,7 +31,7 @@ class DemoControls:
         self.id_photos = {party: demo_face(name) for party, name in DEMO_FACES.items()}
         self.faces = dict(self.id_photos)
         self.still: set[int] = set()
-        self.party_of = lambda: 1            # set by the assembly: which party the next card belongs to
+        self._holders: list[str] = []        # ID numbers presented this session, in order: party 1, party 2
 
     # --- the strip ---------------------------------------------------------------------------------------------
     def show_qr(self) -> None:
@@ -69,7 +69,7 @@ class DemoControls:
         self.id_photos = {party: demo_face(name) for party, name in DEMO_FACES.items()}
         self.faces = dict(self.id_photos)
         self.still: set[int] = set()
-        self.party_of = lambda: 1            # set by the assembly: which party the next card belongs to
+        self._holders: list[str] = []        # ID numbers presented this session, in order: party 1, party 2
         if self.kiosk.network_cut:
             self.kiosk.cut_network(False)
         if idcard is not None:
@@ -83,13 +83,15 @@ class DemoControls:
         sim = self._sim("idcard")
         if sim is None:
             return
-        party = party or self.party_of()
         if isinstance(card, dict):
+            holder = str(card.get("id_number", ""))
+            if holder and holder not in self._holders:
+                self._holders.append(holder)
+            party = party or (self._holders.index(holder) + 1 if holder in self._holders else 1)
             photo = self.id_photos.get(party)
             if photo is not None and not card.get("photo_base64"):
                 from drivers.idcard.sim_photo import photo_base64
                 card = dict(card, photo_base64=photo_base64(photo))
-            holder = str(card.get("id_number", ""))
             if holder and card.get("fingerprint_templates"):
                 from drivers.idcard.sim_core import FINGERS
                 finger = (card.get("fingerprint_fingers") or FINGERS)[0]
@@ -99,6 +101,15 @@ class DemoControls:
                 self.kiosk.sim_faces[holder] = face
                 (self.kiosk.sim_still.add if party in self.still else self.kiosk.sim_still.discard)(holder)
         _in_background(lambda: (sim.remove(), sim.present(card)))
+
+    def observe(self, item) -> None:
+        """The shell's observer: a new session starts counting parties again."""
+        from kiosk.flow.effects import SessionEnded
+
+        if isinstance(item, SessionEnded):      # and the simulators forget who the applicants were
+            self._holders = []
+            for holders in (self.kiosk.sim_faces, self.kiosk.sim_fingers, self.kiosk.sim_still):
+                holders.clear()
 
     def set_face(self, party: int, image, still: bool = False) -> None:
         """The simulated camera shows `image` when `party`'s card holder is photographed (still: a photo held up)."""

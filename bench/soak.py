@@ -134,7 +134,7 @@ class Soak:
         import threading
 
         from drivers.registry import create
-        from kiosk.ui.face_session import FaceSession
+        from kiosk.services.face.session import FaceSession
 
         r = self.rig
         k = r.kiosk

@@ -70,6 +70,7 @@ class DevicesSection(Strict):
     camera: str
     fingerprint: str = "none"
     wlt_library: str = ""
+    fingerprint_matcher: str = ""     # the reader vendor's matcher library (FP_Match), for card templates
 
 
 class BackendSection(Strict):
@@ -107,8 +108,12 @@ class PrinterSection(Strict):
 class FaceSection(Strict):
     enabled: bool = True
     match_threshold: float = Field(ge=0, le=1)
-    liveness: bool = False
+    liveness: bool = True
     consecutive_good_frames: int = Field(ge=1, le=60)
+    # The reference the live face is compared with: the card's photo (WLT, decoded by devices.wlt_library), the
+    # office's identity service (POST /v1/identity/verify), or none (photos taken, not compared).
+    reference: Literal["card", "office", "none"] = "card"
+    attempts: int = Field(default=3, ge=1, le=10)      # captures per party before the fallback
 
 
 class VoiceSection(Strict):

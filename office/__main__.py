@@ -194,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OfficeFileError, pki.PkiError) as e:
         sys.stderr.write(f"kiosk-office-server: {e}\n")
         return 2
+    import threading
+
+    # The identity service's face models load while the server starts answering (not in each test's server).
+    threading.Thread(target=app.state.identity.warm_up, name="identity-warm-up", daemon=True).start()
     uvicorn.Server(config).run()
     return 0
 

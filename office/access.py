@@ -20,6 +20,7 @@ ANYONE = ROLES
 class Access:
     roles: tuple[str, ...]
     own_office: bool = True
+    max_body: int | None = None       # bytes; None: the server's default (office/guard.py MAX_BODY)
 
 
 ACCESS: dict[str, Access] = {
@@ -36,6 +37,9 @@ ACCESS: dict[str, Access] = {
     "POST /v1/offices/{office}/lockouts/release": Access(("counter",)),
     # aggregate figures only; a kiosk's maintenance screen exports its own office's
     "GET /v1/offices/{office}/reports/citywide": Access(("bureau", "kiosk")),
+    # the office's identity service compares a live face with the registered photo (office/identity.py)
+    # (a face crop as base64 JPEG: at most 400,000 characters, so a bigger body limit than the other calls)
+    "POST /v1/identity/verify": Access(("kiosk",), own_office=False, max_body=512 * 1024),
     # calls for staff (office/assistance.py): kiosks call, counters see and acknowledge
     "POST /v1/offices/{office}/assistance": Access(("kiosk",)),
     "GET /v1/offices/{office}/assistance": Access(("counter",)),

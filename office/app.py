@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from email.utils import formatdate
-from typing import Optional
+from typing import Literal, Optional
 
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +22,8 @@ from office.group_commit import GroupCommit
 from office.guard import IDENTITY, Guard
 from office.pki import Identity, RevocationList
 from office.service import OfficeBackend, fingerprint, stamp
+from office.identity import IdentityService
+from office.service import normalise_id
 
 KEY_HEADER = Header(default=None, alias="Idempotency-Key",
                     description="Required on every POST by kiosks (1–200 characters). Same key + same body → the "
@@ -61,8 +63,14 @@ def _capped(value):
     return value
 
 
+VerifiedBy = Literal["face", "fingerprint", "staff"]
+
+
 class PartyPresent(_Body):
     id_number: str = Field(min_length=1, max_length=32)
+    verified_by: Optional[VerifiedBy] = Field(
+        default=None, description="How the kiosk verified this person; staff: the registrar checks (身份待人工核验)")
+    score: Optional[float] = Field(default=None, ge=-1, le=100, description="of the deciding comparison")
 
 
 class CheckinRequest(_Body):
@@ -80,6 +88,8 @@ class CheckinRequest(_Body):
 class WalkInParty(_Body):
     id_number: str = Field(min_length=1, max_length=32)
     address: str = Field(default="", max_length=200)
+    verified_by: Optional[VerifiedBy] = None
+    score: Optional[float] = Field(default=None, ge=-1, le=100)
 
 
 class OfflineTicket(_Body):
@@ -152,6 +162,16 @@ def _errors(method: str, **codes: list[str]) -> dict:
             merged.setdefault(status, set()).update(more)
     return {s: {"model": ErrorBody, "description": "error codes: " + ", ".join(sorted(c))}
             for s, c in sorted(merged.items())}
+
+
+class IdentityVerifyRequest(_Body):
+    id_number: str = Field(min_length=1, max_length=32)
+    photo_jpeg: str = Field(min_length=16, max_length=400_000, description="the live face crop, JPEG, base64")
+
+
+class IdentityVerifyResponse(BaseModel):
+    result: Literal["match", "no_match", "unavailable"]
+    score: Optional[float] = None
 
 
 def _json(status: int, body: dict, replayed: bool = False) -> JSONResponse:
@@ -332,6 +352,23 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None,
         """Waiting per business and walk-in quota left."""
         return queue.queue_state(backend, office)
 
+    # --- identity verification (role: kiosk) -------------------------------------------------------------------
+    identity = app.state.identity = IdentityService(backend.store)     # models load on first use (warm_up)
+
+    @app.post("/v1/identity/verify", response_model=IdentityVerifyResponse, responses=_errors("POST", _422=["invalid_request"]), tags=["kiosk"])
+    def identity_verify(body: IdentityVerifyRequest):
+        """A kiosk asks whether the live face belongs to this ID number. Role: kiosk. Nothing is stored; the
+        answer holds only the outcome and the score."""
+        import base64
+        import binascii
+
+        try:
+            jpeg = base64.b64decode(body.photo_jpeg, validate=True)
+        except (binascii.Error, ValueError):
+            raise ApiError(422, "invalid_request", detail="photo_jpeg is not base64") from None
+        answer = identity.verify(normalise_id(body.id_number), jpeg)
+        return {"result": answer["result"], "score": answer["score"]}
+
     @app.get("/v1/offices/{office}/reports/citywide",
              responses=_errors("GET", _400=["invalid_range"], _404=["unknown_office"]))
     def citywide(office: str, from_: str = Query(alias="from", max_length=10), to: str = Query(max_length=10)):
@@ -339,7 +376,7 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None,
         backend.office(office)
         return reports.citywide(backend.store.read(), office, from_, to)
 
-    assistance.install(app, backend, writes)
+    assistance.install(app, backend, writes, _errors)
     _document_roles(app)
     app.add_middleware(Guard, backend=backend, writes=writes, revoked=revoked, hosts=hosts)
     return app

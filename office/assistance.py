@@ -51,8 +51,9 @@ def _call(row) -> dict:
                                 "status", "acknowledged_at", "counter")}
 
 
-def install(app: FastAPI, backend, writes) -> None:
-    """Add the assistance endpoints to the office API (and their table to the store)."""
+def install(app: FastAPI, backend, writes, errors) -> None:
+    """Add the assistance endpoints to the office API (and their table to the store); `errors(method, _404=[…])`
+    documents the statuses each answers."""
     backend.store.connection().executescript(SCHEMA)
     key_header = Header(default=None, alias="Idempotency-Key")
 
@@ -80,7 +81,7 @@ def install(app: FastAPI, backend, writes) -> None:
             row = conn.execute("SELECT * FROM assistance_calls WHERE call_id=?", (call_id,)).fetchone()
         return 200, _call(row)
 
-    @app.post(PATH, status_code=201)
+    @app.post(PATH, status_code=201, responses=errors("POST", _404=["unknown_office"]))
     async def call_staff(office: str, body: AssistanceCall, request: Request,
                          idempotency_key: Optional[str] = key_header):
         """A kiosk asks for a person (journaled on the kiosk, so it may arrive late and more than once: once per
@@ -92,7 +93,7 @@ def install(app: FastAPI, backend, writes) -> None:
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
         return _json(*await writes.run(idempotency_key, print_, lambda c: record(c, office, data)))
 
-    @app.get(PATH)
+    @app.get(PATH, responses=errors("GET", _404=["unknown_office"]))
     def open_calls(office: str):
         """The office's open calls, oldest first (for the counters)."""
         backend.office(office)
@@ -101,7 +102,7 @@ def install(app: FastAPI, backend, writes) -> None:
             (office, OPEN_LIST_LIMIT)).fetchall()
         return {"office": office, "calls": [_call(r) for r in rows]}
 
-    @app.post(ACK)
+    @app.post(ACK, responses=errors("POST", _404=["unknown_office", "call_not_found"]))
     async def acknowledge_call(office: str, call_id: int, request: Request, body: Optional[Acknowledge] = None,
                                idempotency_key: Optional[str] = key_header):
         """A counter is on its way; acknowledging twice answers the same."""

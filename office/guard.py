@@ -78,9 +78,10 @@ class Guard:
         media = headers.get("content-type", "").split(";")[0].strip().lower()
         if media != "application/json":
             raise ApiError(415, "unsupported_media_type")
+        limit = rule.max_body or self.max_body
         try:
-            if int(headers.get("content-length", "0")) > self.max_body:
-                raise ApiError(413, "body_too_large", limit=self.max_body)
+            if int(headers.get("content-length", "0")) > limit:
+                raise ApiError(413, "body_too_large", limit=limit)
         except ValueError:
             raise ApiError(400, "invalid_request", detail="Content-Length") from None
         body = bytearray()
@@ -89,8 +90,8 @@ class Guard:
             if message["type"] == "http.disconnect":
                 return None
             body += message.get("body", b"")
-            if len(body) > self.max_body:
-                raise ApiError(413, "body_too_large", limit=self.max_body)
+            if len(body) > limit:
+                raise ApiError(413, "body_too_large", limit=limit)
             if not message.get("more_body"):
                 break
         replayed = False

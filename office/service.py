@@ -41,6 +41,10 @@ def check_key(key: str | None) -> None:
         raise ApiError(400, "idempotency_key_invalid")
 
 
+def _verified_by(parties) -> dict[str, str]:
+    return {normalise_id(p["id_number"]): p.get("verified_by") or "" for p in parties if p.get("id_number")}
+
+
 def stamp(when: datetime) -> str:
     return when.astimezone(CHINA).isoformat(timespec="milliseconds")
 
@@ -278,13 +282,16 @@ class OfficeBackend:
                 return
         raise ApiError(422, "bad_time", detail="outside the office's opening hours")
 
-    def _add_case(self, conn, office: str, day: str, business: str, source: str, ref: str, parties) -> None:
+    def _add_case(self, conn, office: str, day: str, business: str, source: str, ref: str, parties,
+                  verified: dict | None = None) -> None:
+        """`verified`: ID number → how the kiosk verified that person (face | fingerprint | staff), if it said."""
+        verified = verified if verified is not None else _verified_by(parties)
         cur = conn.execute("INSERT OR IGNORE INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
                            (office, day, business, source, ref))
         if cur.rowcount:
-            conn.executemany("INSERT INTO case_applicants (case_id, home_county) VALUES (?,?)",
-                             [(cur.lastrowid, home_county(p.get("address", ""), normalise_id(p["id_number"])))
-                              for p in parties])
+            conn.executemany("INSERT INTO case_applicants (case_id, home_county, verified_by) VALUES (?,?,?)",
+                             [(cur.lastrowid, home_county(p.get("address", ""), normalise_id(p["id_number"])),
+                               verified.get(normalise_id(p["id_number"]), "")) for p in parties])
 
     def checkin(self, conn, office: str, body: dict) -> tuple[int, dict]:
         oc = self.office(office)
@@ -306,7 +313,7 @@ class OfficeBackend:
         conn.execute("INSERT INTO checkins (appointment_id, office, day, kiosk_id, checked_in_at) VALUES (?,?,?,?,?)",
                      (appt["appointment_id"], office, appt["date"], body["kiosk_id"], stamp(when)))
         self._add_case(conn, office, appt["date"], appt["business"], "appointment", appt["appointment_id"],
-                       appt["parties"])
+                       appt["parties"], _verified_by(body["parties"]))
         return 201, {"appointment_id": appt["appointment_id"], "office": office, "business": appt["business"],
                      "slot": appt["slot"], "status": "checked_in", "checked_in_at": stamp(when),
                      "kiosk_id": body["kiosk_id"]}

@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS cases (
   case_id INTEGER PRIMARY KEY, office TEXT NOT NULL, day TEXT NOT NULL, business TEXT NOT NULL,
   source TEXT NOT NULL, ref TEXT NOT NULL UNIQUE);
 CREATE INDEX IF NOT EXISTS cases_office_day ON cases(office, day);
-CREATE TABLE IF NOT EXISTS case_applicants (case_id INTEGER NOT NULL, home_county TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS case_applicants (case_id INTEGER NOT NULL, home_county TEXT NOT NULL,
+  verified_by TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS idempotency (
   key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,
   created_at TEXT NOT NULL);
@@ -73,7 +74,11 @@ class Store:
         return conn
 
     def create(self) -> None:
-        self.connection().executescript(SCHEMA)
+        conn = self.connection()
+        conn.executescript(SCHEMA)
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(case_applicants)")}
+        if "verified_by" not in columns:          # a database made before identity verification was recorded
+            conn.execute("ALTER TABLE case_applicants ADD COLUMN verified_by TEXT NOT NULL DEFAULT ''")
         with self.write() as conn:          # the server's secret: keys the offline bookings list (HMAC)
             conn.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES ('bookings', ?)", (os.urandom(32),))
 

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgles2 libmtdev1 espeak-ng)
+# gcc + libc6-dev build the stand-in vendor libraries (WLT photo decoder, fingerprint matcher) from drivers/standin.
+APT_PACKAGES=(libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgles2 libmtdev1 espeak-ng gcc libc6-dev)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do
@@ -31,5 +32,7 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+# The stand-in WLT decoder and fingerprint matcher (same C signatures as the vendors'; simulator formats only).
+.venv/bin/python -m drivers.standin
 # The spoken prompts, synthesised offline with espeak-ng into assets/voice (only what changed is redone).
 .venv/bin/python scripts/make_voice.py

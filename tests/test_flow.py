@@ -1,16 +1,19 @@
 """The applicant flow machine: journeys, and properties over any sequence of events."""
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from kiosk.domain.appointment_qr import make_appointment_qr
+from kiosk.domain.verification import PartyCheck
 from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
 from kiosk.flow.events import (
     AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, CallStaff, Cancel, CardRead, CardRemoved,
     ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, FaceCaptured, Finish,
     Idle, MaintenanceRequested, NewDay, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished, QrScanned,
-    SetLanguage, SkipFace, StaffCalled, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
+    FingerChecked, SetLanguage, SkipFace, SkipFinger, StaffCalled, Start, TicketIssued, TicketRefused, Timeout,
+    ToggleLargeText, UseIdCard,
 )
 from kiosk.flow.progress import journey_steps
 from kiosk.flow.effects import CallForAssistance, IssueTicket, LookupAppointment, PrintTicket, SessionEnded
@@ -31,6 +34,14 @@ BOOKING = {"appointment_id": "ap-1", "office": "441621", "business": "marriage",
            "parties": [{"id_number": HIM["id_number"]}, {"id_number": HER["id_number"]}]}
 
 
+@dataclass
+class Face:
+    """What the face session hands the flow: the comparison's verdict (the photo itself does not matter here)."""
+    verdict: str
+    score: float | None = None
+    reason: str = ""
+
+
 def run(events, flow=Flow(), env=ENV):
     effects = []
     for e in events:
@@ -46,15 +57,18 @@ def test_booked_couple_walks_to_a_printed_ticket():
     assert flow.state == S.READ_ID_2
     flow, _ = run([CardRead(HER)], flow)
     assert flow.state == S.ELIGIBILITY and flow.session.decision.decision == "accept"
-    flow, fx = run([Continue(), Consent(True), FaceCaptured("face1"), FaceCaptured("face2"), Confirm()], flow)
+    flow, fx = run([Continue(), Consent(True), FaceCaptured(Face("match", 0.8)), FaceCaptured(Face("match", 0.7)),
+                    Confirm()], flow)
     assert flow.state == S.PRINTING
-    assert fx == [IssueTicket("marriage", "ap-1", (HIM["id_number"], HER["id_number"]))]
+    checks = (PartyCheck(1, "face", "match", 0.8, 1), PartyCheck(2, "face", "match", 0.7, 1))
+    assert fx == [IssueTicket("marriage", "ap-1", (HIM["id_number"], HER["id_number"]), checks)]
     ticket = {"ticket_id": "t1", "number": "A001"}
     flow, fx = run([TicketIssued(ticket)], flow)
     assert isinstance(fx[0], PrintTicket) and fx[0].ticket == ticket
     flow, fx = run([PrintFinished(True), Finish()], flow)
     assert flow.state == S.ATTRACT and flow.session == Session()
-    assert fx == [SessionEnded("ticket", "marriage", "accept", ("local_hukou",), ("441621", "outside"))]
+    assert fx == [SessionEnded("ticket", "marriage", "accept", ("local_hukou",), ("441621", "outside"),
+                                ("face", "face"))]
 
 
 def test_qr_at_the_attract_screen_starts_a_booked_session():
@@ -218,7 +232,9 @@ def test_entering_a_state_whose_device_is_down_shows_the_fault():
     flow, _ = run([DeviceFault("camera"), Start(), ChooseService("walk_in"), ChooseBusiness("marriage"),
                    CardRead(HIM), CardRead(HER), Continue(), Consent(True)])
     assert flow.state == S.DEVICE_FAULT and flow.resume == S.FACE_1
-    assert run([SkipFace()], flow)[0].state == S.CONFIRM
+    flow, _ = run([SkipFace()], flow)
+    assert flow.state == S.CONFIRM
+    assert [c.verified_by for c in flow.session.verification] == ["staff", "staff"]
 
 
 def test_language_and_large_text_reset_after_the_session():
@@ -258,7 +274,9 @@ EVENTS = st.sampled_from([
     UseIdCard(), AppointmentFound(BOOKING), AppointmentFound(dict(BOOKING, office="441602")),
     AppointmentNotFound("not_found"), AppointmentNotFound("offline"), CardRead(HIM), CardRead(HER),
     CardRead(OUTSIDER), CardRead({"card_type": "resident_id"}), CardRemoved(), Consent(True), Consent(False),
-    FaceCaptured("f"), SkipFace(), Continue(), Back(), Confirm(), Finish(), Idle(), Timeout(),
+    FaceCaptured(Face("match", 0.8)), FaceCaptured(Face("no_match", 0.1)), FaceCaptured(Face("unavailable")),
+    FaceCaptured(None), FingerChecked("match", 96), FingerChecked("no_match", 8), FingerChecked("no_finger"),
+    SkipFinger(), DeviceFault("fingerprint"), SkipFace(), Continue(), Back(), Confirm(), Finish(), Idle(), Timeout(),
     TicketIssued({"number": "A001"}), TicketRefused("quota_exhausted"), PrintFinished(True),
     PrintFinished(False, "paper_out"), DeviceFault("idcard"), DeviceFault("camera"), DeviceRecovered("idcard"),
     DeviceRecovered("camera"), BackendDown(), BackendUp(), PrinterReport(False, "near_end"), PrinterReport(True),
@@ -273,13 +291,16 @@ SECONDS = {"idle_s": 60, "idle_warning_s": 25, "printing_s": 30, "done_s": 20, "
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(EVENTS, max_size=40), st.sampled_from([Cancel(), Timeout()]))
-def test_any_path_ends_at_attract_with_nothing_left_and_prints_only_when_accepted(events, ending):
+@given(st.lists(EVENTS, max_size=40), st.sampled_from([Cancel(), Timeout()]), st.booleans())
+def test_any_path_ends_at_attract_with_nothing_left_and_prints_only_when_accepted(events, ending, fingerprint):
     flow = Flow()
+    env = replace(ENV, fingerprint=fingerprint)
     for e in events:
-        flow, fx = step(flow, e, ENV)
+        flow, fx = step(flow, e, env)
+        if any(isinstance(x, IssueTicket) for x in fx):   # every party ends verified one way or another
+            assert [c.party for c in flow.session.verification] == list(range(1, len(flow.session.cards) + 1))
         assert timer_for(flow.state, SECONDS, bool(flow.session.assistance)) is not None or flow.state == S.ATTRACT
-        steps, current = journey_steps(flow, ENV)
+        steps, current = journey_steps(flow, env)
         assert (not steps) == (flow.state in (S.ATTRACT, S.MAINTENANCE, S.MAINTENANCE_LOGIN))
         assert current < len(steps) and (not steps or steps[-1] == "ticket")
         assert not any(isinstance(x, CallForAssistance) and (x.screen == "attract" or "maintenance" in x.screen)
@@ -291,7 +312,7 @@ def test_any_path_ends_at_attract_with_nothing_left_and_prints_only_when_accepte
     for _ in range(3):   # cancel; or let the shell's timers run out (idle → warning → timeout)
         timer = timer_for(flow.state, SECONDS)
         event = ending if isinstance(ending, Cancel) else timer[0]() if timer else ending
-        flow, _ = step(flow, event, ENV)
+        flow, _ = step(flow, event, env)
     assert flow.state == S.ATTRACT
     assert flow.session.cards == () and flow.session.faces == () and flow.session.appointment is None
     assert flow.session.decision is None and flow.session.ticket is None
@@ -303,3 +324,63 @@ def test_flow_picture_in_docs_is_current():
     from kiosk.flow.diagram import mermaid
     committed = (Path(__file__).resolve().parent.parent / "docs" / "flow.md").read_text(encoding="utf-8")
     assert committed == mermaid(), "docs/flow.md is stale: run `python -m kiosk.flow.diagram > docs/flow.md`"
+
+
+# --- identity verification, party by party ----------------------------------------------------------------
+
+FP = b"\x01" * 1024                     # two 512-byte templates read with 30 10
+ENV_FP = replace(ENV, fingerprint=True)
+
+
+def _to_consent(env=ENV, him=HIM, her=HER):
+    return run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(him), CardRead(her),
+                Continue()], env=env)[0]
+
+
+def _checks(flow):
+    return [(c.verified_by, c.result, c.attempts) for c in flow.session.verification]
+
+
+def test_no_match_retakes_up_to_the_limit_then_the_counter():
+    flow = run([Consent(True)], _to_consent())[0]
+    flow, _ = run([FaceCaptured(Face("no_match", 0.1))], flow)
+    assert (flow.state, flow.session.notice, flow.session.attempts) == (S.FACE_1, "verify_no_match", 1)
+    flow, _ = run([FaceCaptured(Face("no_match", 0.12)), FaceCaptured(Face("no_match", 0.11))], flow)
+    assert flow.state == S.FACE_2 and _checks(flow) == [("staff", "no_match", 3)]
+    flow, _ = run([FaceCaptured(Face("match", 0.7))], flow)
+    assert flow.state == S.CONFIRM and _checks(flow) == [("staff", "no_match", 3), ("face", "match", 1)]
+    flow, fx = run([Confirm(), TicketIssued({"number": "A001"})], flow)
+    assert [x.staff_check for x in fx if isinstance(x, PrintTicket)] == [True]
+
+
+def test_unavailable_reference_goes_to_the_fallback_at_once():
+    flow = run([Consent(True), FaceCaptured(Face("unavailable"))], _to_consent())[0]
+    assert flow.state == S.FACE_2 and _checks(flow) == [("staff", "unavailable", 1)]
+
+
+def test_same_face_for_party_two_is_a_no_match_with_its_own_notice():
+    flow = run([Consent(True), FaceCaptured(Face("match", 0.8)), FaceCaptured(Face("no_match", 0.9, "same_face"))],
+               _to_consent())[0]
+    assert (flow.state, flow.session.notice) == (S.FACE_2, "verify_same_face")
+
+
+def test_fingerprint_fallback_when_the_card_holds_templates():
+    him, her = dict(HIM, fingerprints=FP), dict(HER)
+    flow = run([Consent(True)] + [FaceCaptured(Face("no_match", 0.1))] * 3, _to_consent(ENV_FP, him, her), ENV_FP)[0]
+    assert flow.state == S.FINGER_1 and flow.session.verification == ()
+    flow, _ = run([FingerChecked("no_finger"), FingerChecked("match", 96)], flow, ENV_FP)
+    assert flow.state == S.FACE_2 and _checks(flow) == [("fingerprint", "match", 2)]
+    flow, _ = run([SkipFace()], flow, ENV_FP)     # no templates on her card: straight to the counter
+    assert flow.state == S.CONFIRM and _checks(flow)[1] == ("staff", "skipped", 0)
+
+
+def test_declined_consent_uses_the_fingerprint_else_the_counter():
+    him = dict(HIM, fingerprints=FP)
+    flow = run([Consent(False)], _to_consent(ENV_FP, him, dict(HER, fingerprints=FP)), ENV_FP)[0]
+    assert flow.state == S.FINGER_1
+    flow, _ = run([FingerChecked("no_match", 8)] * 3, flow, ENV_FP)
+    assert flow.state == S.FINGER_2 and _checks(flow) == [("staff", "no_match", 3)]
+    flow, _ = run([SkipFinger()], flow, ENV_FP)
+    assert flow.state == S.CONFIRM
+    flow = run([Consent(False)], _to_consent())[0]
+    assert flow.state == S.CONFIRM and _checks(flow) == [("staff", "declined", 0)] * 2

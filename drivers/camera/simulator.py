@@ -6,6 +6,11 @@ still (good frames, so auto-capture fires), leaving; then the next person. A lit
 frozen-frame check honest. Fault modes for tests and demos:
   black   – a covered lens (black frames)        frozen – the same frame forever
   absent  – open() fails (no camera)             unplug – frames stop after `unplug_after` reads
+With `person=IMAGE` the camera shows that one person (any photo with a face): they step up, hold still, and then,
+unless `animate=False` (a still photo held to the camera), do what the screen asks (`follow` returns the
+instruction shown: blink, turn_left, turn_right), again and again, or without `follow` blink and turn in turn.
+A flat photo cannot really turn, so a turn is drawn a few ways in turn (the middle of the face pushed sideways,
+with or without a perspective squeeze), as different people turn differently.
 """
 from __future__ import annotations
 
@@ -31,19 +36,31 @@ SCRIPT = [
 ]
 LOOP_S = SCRIPT[-1][1]
 MODES = ("people", "black", "frozen", "absent", "unplug")
+# One person: (start s, end s, scale from, scale to, x from, x to), then holds still from HOLD_S on.
+PERSON_SCRIPT = [(0.0, 0.5, 0.5, 0.5, 0.3, 0.4), (0.5, 1.2, 0.5, 0.95, 0.4, 0.5)]
+HOLD_S = 1.2
+# While holding still (seconds after HOLD_S, repeating): (start, end, gesture); neutral otherwise.
+GESTURES = [(1.0, 1.35, "blink"), (2.0, 2.9, "turn_left"), (3.5, 4.4, "turn_right")]
+GESTURE_CYCLE_S = 5.0
+FOLLOW_CYCLE_S, FOLLOW_REST_S = 1.5, 0.6      # doing what the screen says: rest, then the gesture
+KNOWN_GESTURES = ("blink", "turn_left", "turn_right")
 
 
 class SimulatedCamera:
     def __init__(self, *, mode: str = "people", width: int = 640, height: int = 480, fps: float = 15.0,
                  photos: dict[str, tuple[int, int, int, int]] | None = None, photo_dir: Path | str = FIXTURES,
-                 unplug_after: int = 30, realtime: bool = True, sleep=time.sleep, clock=time.monotonic):
+                 unplug_after: int = 30, realtime: bool = True, sleep=time.sleep, clock=time.monotonic,
+                 person: str | None = None, animate: bool = True, follow=None):
         if mode not in MODES:
             raise ValueError(f"unknown sim camera mode {mode!r}; known: {MODES}")
         self.mode, self.width, self.height, self.fps = mode, width, height, fps
         self.photos = photos if photos is not None else PEOPLE
         self.photo_dir, self.unplug_after, self.realtime = Path(photo_dir), unplug_after, realtime
         self._sleep, self._clock = sleep, clock
-        self.name = f"sim:{mode}"
+        self.person, self.animate, self.follow = person, animate, follow
+        self.name = f"sim:{mode}" if person is None else "sim:person"
+        self._actor: _Actor | None = None
+        self._asked: tuple[str | None, float | None] = (None, None)
         self._people: list[np.ndarray] = []
         self._room: np.ndarray | None = None
         self._noise: list[np.ndarray] = []
@@ -56,8 +73,11 @@ class SimulatedCamera:
         import cv2
 
         self._people = []
-        for name, (x0, y0, x1, y1) in self.photos.items():
-            self._people.append(decode_image(self.photo_dir / name)[y0:y1, x0:x1].copy())
+        if self.person is not None:
+            self._actor = _Actor(decode_image(Path(self.person)))
+        else:
+            for name, (x0, y0, x1, y1) in self.photos.items():
+                self._people.append(decode_image(self.photo_dir / name)[y0:y1, x0:x1].copy())
         ramp = np.linspace(150, 190, self.width, dtype=np.float32)
         self._room = cv2.cvtColor(np.tile(ramp, (self.height, 1)).astype(np.uint8), cv2.COLOR_GRAY2BGR)
         rng = np.random.default_rng(7)
@@ -89,6 +109,8 @@ class SimulatedCamera:
         import cv2
 
         frame = self._room.copy()
+        if self._actor is not None:
+            return self._render_actor(frame, t)
         if not self._people:
             return frame
         person = self._people[int(t // LOOP_S) % len(self._people)]
@@ -110,12 +132,150 @@ class SimulatedCamera:
             frame[top:top + side, a:b] = patch[:, a - left:b - left]
         return frame
 
+    def _render_actor(self, frame: np.ndarray, t: float) -> np.ndarray:
+        scale, cx, gesture, k = 0.95, 0.5, None, 0.0
+        for start, end, s0, s1, x0, x1 in PERSON_SCRIPT:
+            if start <= t < end:
+                k = (t - start) / (end - start)
+                scale, cx = s0 + (s1 - s0) * k, x0 + (x1 - x0) * k
+                break
+        else:
+            variant = 0
+            asked = self.follow() if self.follow is not None else None
+            if not self.animate:
+                pass
+            elif asked in KNOWN_GESTURES:
+                if self._asked != (asked, self._asked[1]) or self._asked[1] is None:
+                    self._asked = (asked, t)        # reads the instruction, then starts after a moment
+                n, local = divmod(t - self._asked[1], FOLLOW_CYCLE_S)
+                if local >= FOLLOW_REST_S:
+                    gesture, k, variant = asked, (local - FOLLOW_REST_S) / (FOLLOW_CYCLE_S - FOLLOW_REST_S), int(n)
+            elif self.follow is None:
+                n, local = divmod(t - HOLD_S, GESTURE_CYCLE_S)
+                for start, end, name in GESTURES:
+                    if start <= local < end:
+                        gesture, k, variant = name, (local - start) / (end - start), int(n)
+            return _paste(frame, self._actor.pose(gesture, k, variant), scale, cx)
+        return _paste(frame, self._actor.pose(None, 0.0), scale, cx)
+
     def close(self) -> None:
-        self._room, self._people, self._noise = None, [], []
+        self._room, self._people, self._noise, self._actor = None, [], [], None
+
+
+def _paste(frame: np.ndarray, person: np.ndarray, scale: float, cx: float) -> np.ndarray:
+    import cv2
+
+    h, w = frame.shape[:2]
+    side = int(scale * h)
+    if side < 8:
+        return frame
+    patch = cv2.resize(person, (side, side), interpolation=cv2.INTER_AREA)
+    left, top = int(cx * w) - side // 2, h - side
+    a, b = max(left, 0), min(left + side, w)
+    if a < b:
+        frame[top:top + side, a:b] = patch[:, a - left:b - left]
+    return frame
+
+
+def _perspective(image: np.ndarray, strength: float, sign: int) -> np.ndarray:
+    """One side of the picture recedes (sign +1: the image's right side, −1: the left)."""
+    import cv2
+
+    work = image if sign > 0 else image[:, ::-1]
+    h, w = work.shape[:2]
+    d = strength * h / 2
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[0, 0], [w * (1 - strength / 2), d], [w * (1 - strength / 2), h - d], [0, h]])
+    out = cv2.warpPerspective(np.ascontiguousarray(work), cv2.getPerspectiveTransform(src, dst), (w, h),
+                              borderMode=cv2.BORDER_REPLICATE)
+    return out if sign > 0 else np.ascontiguousarray(out[:, ::-1])
+
+
+def _find_eyes(image: np.ndarray, box) -> list[tuple[float, float]] | None:
+    """Both eye centres (image-left first) in the upper half of the face box, or None."""
+    import cv2
+
+    fx, fy, fw, fh = (int(v) for v in box)
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[max(fy, 0):fy + fh // 2 + fh // 10, max(fx, 0):fx + fw]
+    if grey.size == 0:
+        return None
+    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_eye.xml")
+    found = cascade.detectMultiScale(grey, 1.05, 4, minSize=(max(8, fw // 10),) * 2, maxSize=(fw // 3,) * 2)
+    if len(found) < 2:
+        return None
+    two = sorted(sorted(found, key=lambda e: -e[2])[:2], key=lambda e: e[0])
+    eyes = [(max(fx, 0) + ex + ew / 2, max(fy, 0) + ey + eh / 2) for ex, ey, ew, eh in two]
+    if abs(eyes[1][0] - eyes[0][0]) < fw * 0.2:
+        return None
+    return eyes
+
+
+class _Actor:
+    """A photo of a person made to move a little: eyes closed for a blink, the middle of the face pushed
+    sideways (more than the eyes, as a nose moves when a real head turns) for a turn."""
+
+    SIDE = 320
+
+    def __init__(self, image: np.ndarray):
+        import cv2
+
+        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+        faces = cascade.detectMultiScale(grey, 1.1, 5, minSize=(max(24, min(grey.shape) // 10),) * 2)
+        ih, iw = grey.shape
+        if len(faces):
+            x, y, fw, fh = max(faces, key=lambda f: f[2] * f[3])
+        else:
+            fw = fh = int(min(iw, ih) * 0.4)
+            x, y = (iw - fw) // 2, (ih - fh) // 3
+        # A head-and-shoulders square around the face, as the kiosk's camera frames a person.
+        side = int(fw * 2.4)
+        x0, y0 = int(x + fw / 2 - side / 2), int(y + fh * 0.45 - side * 0.42)
+        pad = side
+        padded = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+        crop = padded[y0 + pad:y0 + pad + side, x0 + pad:x0 + pad + side]
+        self.base = cv2.resize(crop, (self.SIDE, self.SIDE), interpolation=cv2.INTER_AREA)
+        k = self.SIDE / side
+        fx, fy, fw, fh = (x - x0) * k, (y - y0) * k, fw * k, fh * k
+        self.eyes = _find_eyes(self.base, (fx, fy, fw, fh)) or [(fx + 0.3 * fw, fy + 0.4 * fh),
+                                                                (fx + 0.7 * fw, fy + 0.4 * fh)]
+        (ax, ay), (bx, by) = self.eyes
+        dist = float(np.hypot(bx - ax, by - ay))
+        self.nose = ((ax + bx) / 2, (ay + by) / 2 + 0.6 * dist)
+        fw, fh = dist / 0.4, dist / 0.4
+        self.fw, self.fh = fw, fh
+        yy, xx = np.mgrid[0:self.SIDE, 0:self.SIDE].astype(np.float32)
+        self._xx, self._yy = xx, yy
+        bump = np.exp(-(((xx - self.nose[0]) / (0.16 * fw)) ** 2 + ((yy - self.nose[1]) / (0.3 * fh)) ** 2) / 2)
+        self._bump = bump.astype(np.float32)
+        r = 0.13 * fw
+        mask = np.zeros((self.SIDE, self.SIDE), np.float32)
+        for ex, ey in self.eyes:
+            mask = np.maximum(mask, np.exp(-(((xx - ex) / r) ** 2 + ((yy - ey) / (0.8 * r)) ** 2) ** 2))
+        self._eye_mask = mask[:, :, None]
+        lids = cv2.GaussianBlur(self.base, (0, 0), r / 2)
+        lids = cv2.addWeighted(lids, 0.6, np.full_like(lids, lids[int(self.nose[1]), int(self.nose[0])]), 0.4, 0)
+        self._closed = (self.base * (1 - self._eye_mask) + lids * self._eye_mask).astype(np.uint8)
+
+    def pose(self, gesture: str | None, k: float, variant: int = 0) -> np.ndarray:
+        import cv2
+
+        if gesture == "blink":
+            return self._closed
+        if gesture in ("turn_left", "turn_right"):
+            # ramp out, hold, ramp back; the applicant's left is the image's right (the nose moves right)
+            ramp = min(1.0, k / 0.3, (1 - k) / 0.3)
+            sign = 1 if gesture == "turn_left" else -1
+            shift = sign * ramp * 0.45 * self.fw
+            map_x = (self._xx - shift * self._bump).astype(np.float32)
+            turned = cv2.remap(self.base, map_x, self._yy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            squeeze = (0.0, 0.45, 0.3)[variant % 3] * ramp
+            return _perspective(turned, squeeze, sign) if squeeze else turned
+        return self.base
 
 
 def factory(url: str, **options) -> SimulatedCamera:
-    """sim://camera or sim://camera/<mode>; options as keyword arguments (mode, fps, width, height, …)."""
+    """sim://camera or sim://camera/<mode>; options as keyword arguments (mode, fps, width, height, person, …)."""
     rest = url.split("://", 1)[-1].strip("/")
     parts = rest.split("/")
     if len(parts) > 1 and parts[1]:

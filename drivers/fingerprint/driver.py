@@ -57,12 +57,15 @@ class R30xSensor:
             deadline = time.monotonic() + self.answer_timeout_s
             while time.monotonic() < deadline:
                 self._buf += ser.read(max(1, ser.in_waiting))
-                for item in codec.split_stream(self._buf):
+                items = codec.split_stream(self._buf)
+                for i, item in enumerate(items):
                     if isinstance(item, codec.PacketError):
                         self.bad_packets += 1
                         continue
                     packet = codec.parse_packet(item)
                     if packet.pid == codec.PID_ACK and packet.payload:
+                        # data packets that came with the ack (UpChar) stay for the caller to read
+                        self._buf[:0] = b"".join(x for x in items[i + 1:] if isinstance(x, bytes))
                         return packet
         except port_errors() as e:
             self._close_port()
@@ -92,6 +95,48 @@ class R30xSensor:
 
     def verify_against_card(self, card_templates: bytes, timeout_s: float = 10.0) -> FingerprintResult:
         return FingerprintResult("unavailable", reason="ID card templates need the reader vendor's SDK")
+
+    def capture_feature(self, timeout_s: float = 10.0, stop=None) -> bytes | None:
+        """Wait for a finger (None if none came within timeout_s or `stop` was set), extract it into buffer 1
+        and upload it (UpChar): the 512-byte character file, for the vendor matcher to compare with the card."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            code = self.command(codec.GET_IMAGE).payload[0]
+            if code == codec.ACK_OK:
+                break
+            if code != codec.ACK_NO_FINGER:
+                raise DeviceError("fingerprint", f"get image: {codec.ACK_TEXT.get(code, hex(code))}")
+            if time.monotonic() >= deadline or (stop is not None and stop.is_set()):
+                return None
+            time.sleep(0.05)
+        code = self.command(codec.GEN_CHAR, b"\x01").payload[0]
+        if code != codec.ACK_OK:
+            raise DeviceError("fingerprint", f"extract: {codec.ACK_TEXT.get(code, hex(code))}")
+        return self._upload(b"\x01")
+
+    def _upload(self, buffer_id: bytes) -> bytes:
+        ack = self.command(codec.UP_CHAR, buffer_id)
+        if ack.payload[0] != codec.ACK_OK:
+            raise DeviceError("fingerprint", f"upload: {codec.ACK_TEXT.get(ack.payload[0], hex(ack.payload[0]))}")
+        data = bytearray()
+        ser = self._open()
+        deadline = time.monotonic() + self.answer_timeout_s
+        try:
+            while time.monotonic() < deadline:
+                for item in codec.split_stream(self._buf):
+                    if isinstance(item, codec.PacketError):
+                        self.bad_packets += 1
+                        raise DeviceError("fingerprint", "damaged data packet during upload")
+                    packet = codec.parse_packet(item)
+                    if packet.pid in (codec.PID_DATA, codec.PID_END):
+                        data += packet.payload
+                        if packet.pid == codec.PID_END:
+                            return bytes(data[:codec.CHAR_FILE_SIZE])
+                self._buf += ser.read(max(1, ser.in_waiting))
+        except port_errors() as e:
+            self._close_port()
+            raise DeviceNotFound("fingerprint", f"port vanished: {e}") from None
+        raise DeviceTimeout("fingerprint", "character file upload did not finish")
 
 
 def factory(url: str, baudrate: int = 57600, **options) -> R30xSensor:

@@ -1,8 +1,10 @@
 """An R30x/AS608 sensor on a pseudo-terminal, and the in-process `sim://fingerprint` adapter.
 
-State: a finger on the glass (an id) or none, and the sensor's library {page: finger id}. Answers GetImage
-(00 / 02 no finger), GenChar (00 / 15 no image), Search (00 page score / 09 not found), VfyPwd (00 / 13);
-a packet with a bad checksum gets ack 01; anything else ack 01 too.
+State: a finger on the glass (an id, e.g. "441622…:right_index") or none, and the sensor's library {page: finger
+id}. Answers GetImage (00 / 02 no finger), GenChar (00 / 15 no image), Search (00 page score / 09 not found),
+UpChar (00, then the character file in 128-byte data packets, the last with PID 08; 15 without a feature), VfyPwd
+(00 / 13); a packet with a bad checksum gets ack 01; anything else ack 01 too. The character file is the
+simulators' record of the finger (drivers.idcard.sim_core.finger_record), which the stand-in matcher compares.
 """
 from __future__ import annotations
 
@@ -36,7 +38,10 @@ class FingerprintSimulator(PtyDevice):
                 continue
             packet = codec.parse_packet(item)
             if packet.pid == codec.PID_COMMAND and packet.payload:
-                self.send(codec.build_ack(*self.answer(packet.payload[0], packet.payload[1:]), packet.address))
+                code, data = self.answer(packet.payload[0], packet.payload[1:])
+                self.send(codec.build_ack(code, data, packet.address))
+                if packet.payload[0] == codec.UP_CHAR and code == codec.ACK_OK:
+                    self.send(self._char_file_packets(packet.address))
 
     def answer(self, instruction: int, params: bytes) -> tuple[int, bytes]:
         if instruction == codec.GET_IMAGE:
@@ -50,10 +55,23 @@ class FingerprintSimulator(PtyDevice):
             if page is None:
                 return codec.ACK_NOT_FOUND, bytes(4)
             return codec.ACK_OK, page.to_bytes(2, "big") + (180).to_bytes(2, "big")
+        if instruction == codec.UP_CHAR:
+            return (codec.ACK_OK if self._char else codec.ACK_NO_IMAGE), b""
         if instruction == codec.VERIFY_PASSWORD:
             ok = params[:4] == self.password.to_bytes(4, "big")
             return (codec.ACK_OK if ok else 0x13), b""
         return codec.ACK_PACKET_ERROR, b""
+
+
+    def _char_file_packets(self, address: int) -> bytes:
+        from drivers.idcard.sim_core import finger_record
+
+        holder, _, finger = (self._char or "").rpartition(":")
+        data = finger_record(holder, finger)
+        size = codec.DATA_PACKET_SIZE
+        chunks = [data[i:i + size] for i in range(0, len(data), size)]
+        return b"".join(codec.build_packet(codec.PID_END if i == len(chunks) - 1 else codec.PID_DATA, c, address)
+                        for i, c in enumerate(chunks))
 
 
 class SimulatedFingerprint(R30xSensor):

@@ -45,6 +45,8 @@ class WltLibraryDecoder:
         return self._fn
 
     def decode(self, wlt: bytes) -> bytes:
+        if len(wlt) > 1024:     # a card's photo block is 1024 bytes: anything longer is not one
+            raise DeviceError("idcard", f"WLT photo is {len(wlt)} bytes, expected 1024")
         fn = self._load()
         src, dst = ctypes.create_string_buffer(bytes(wlt), 1024), ctypes.create_string_buffer(BMP_SIZE)
         rc = fn(src, dst, 0)

@@ -34,6 +34,16 @@ class SimCard:
         return encode_text_block(self.record)
 
 
+FINGERS = ("right_index", "left_index")
+
+
+def finger_record(holder: str, finger: str) -> bytes:
+    """The simulators' 512-byte stand-in for a fingerprint template or a sensor's character file: "SFPT", then
+    whose finger it is (60 bytes), then filler. Real templates are the vendor's and are never made here."""
+    name = f"{holder}:{finger}".encode("ascii", "replace")[:60]
+    return (b"SFPT" + name.ljust(60, b"\0") + _filler("fp" + holder + finger, TEMPLATE_SIZE))[:TEMPLATE_SIZE]
+
+
 def _filler(seed: str, size: int) -> bytes:
     out = b""
     while len(out) < size:
@@ -43,12 +53,16 @@ def _filler(seed: str, size: int) -> bytes:
 
 def card_from_fixture(data: dict | str | Path) -> SimCard:
     """A card from fixture JSON (the `kiosk-diag idcard read --reveal` fields, plus optional `photo_base64`,
-    `fingerprint_templates` (0–2) and `appended_address`). Without a photo, 1024 deterministic bytes stand in."""
+    `fingerprint_templates` (0–2), `fingerprint_fingers` (which fingers, default right then left index) and
+    `appended_address`). Without a photo, 1024 deterministic bytes stand in (no decoder can read them). Templates
+    are simulator records (see `finger_record`) that the stand-in matcher library understands."""
     if not isinstance(data, dict):
         data = json.loads(Path(data).read_text(encoding="utf-8"))
     seed = str(data.get("id_number", ""))
     photo = base64.b64decode(data["photo_base64"]) if data.get("photo_base64") else _filler("photo" + seed, PHOTO_SIZE)
-    fingerprints = _filler("fp" + seed, TEMPLATE_SIZE * int(data.get("fingerprint_templates", 0)))
+    count = max(0, min(2, int(data.get("fingerprint_templates", 0) or 0)))
+    fingers = list(data.get("fingerprint_fingers") or FINGERS)[:count]
+    fingerprints = b"".join(finger_record(seed, f) for f in fingers)
     card = SimCard(record_from_fields(data, photo, fingerprints), str(data.get("appended_address", "")))
     card.text  # noqa: B018 — refuse a card that cannot be encoded now, not on the simulator thread later
     return card

@@ -88,6 +88,8 @@ def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: di
     m = wiring.wire(kiosk, shell, today=lambda: now().date(), names=names or KnownNames(), recent=recent,
                     restart=ask_restart)
     controls = demo_controls(kiosk) if demo_controls is not None and config.kiosk.demo_controls else None
+    if controls is not None and hasattr(controls, "observe"):
+        shell.observers.append(controls.observe)
     notifier = Notifier()
     app = KioskApp(shell, kiosk, controls, maintenance=m, notifier=notifier, entry_key=config.maintenance.entry_key)
     app.apply_settings()

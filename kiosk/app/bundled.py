@@ -12,7 +12,7 @@ from pathlib import Path
 from kiosk.config import KioskConfig
 
 SIM_DEVICES = {"idcard": "sim://idcard", "scanner": "sim://scanner", "printer": "sim://printer",
-               "camera": "sim://camera"}
+               "camera": "sim://camera", "fingerprint": "sim://fingerprint"}
 
 
 def free_port() -> int:
@@ -88,6 +88,12 @@ def demo_config(config: KioskConfig, ticket_pngs: bool = True, demo_pin: str | N
     and the demo strip. With `demo_pin`, that PIN (this run's, from pin.new_demo_pin) opens the technician side
     instead of the configured one; it exists only in this in-memory copy of the configuration."""
     devices = dict(SIM_DEVICES)
+    if not config.devices.wlt_library:   # the stand-in decoder for the card simulator's photos (built if missing)
+        from drivers.standin import build_or_empty
+        devices["wlt_library"] = build_or_empty("wlt")
+    if not config.devices.fingerprint_matcher:   # and the stand-in matcher for its fingerprint records
+        from drivers.standin import build_or_empty
+        devices["fingerprint_matcher"] = build_or_empty("fp_matcher")
     if ticket_pngs:
         devices["printer"] = f"sim://printer?out={tickets_dir(config)}"
     maintenance = {"metrics_bind": "127.0.0.1:0"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from kiosk.config import KioskConfig, load_offices, load_policies, load_policy, load_rest_days
@@ -56,6 +56,13 @@ class Kiosk:
     face_engine_error: str = ""
     clock_check: object | None = None     # kiosk.services.clock_check.ClockCheck: the time the kiosk states
     camera_options: dict = field(default_factory=dict)
+    verifier: object | None = None            # kiosk.services.identity.FaceVerifier (face vs the reference)
+    fingerprint: object | None = None         # kiosk.services.identity.fingerprint.CardFingerprints, or None
+    # Simulated camera only (demo, journeys): card holder (ID number) → the photo shown when they are photographed;
+    # holders in sim_still hold a still photo up to the camera instead of moving.
+    sim_faces: dict = field(default_factory=dict)
+    sim_still: set = field(default_factory=set)
+    sim_fingers: dict = field(default_factory=dict)   # card holder → the finger they lay on a simulated sensor
     _sink: Sink | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list = field(default_factory=list)
@@ -97,6 +104,8 @@ class Kiosk:
             self.link.stop()
         except Exception:
             log.exception("stopping the office link failed")
+        if self.fingerprint is not None:
+            self.fingerprint.close()
 
     def _spawn(self, target, *args) -> None:
         t = threading.Thread(target=target, args=args, daemon=True, name=target.__name__.strip("_"))
@@ -182,6 +191,34 @@ class Kiosk:
             return ev.PrinterReport(False, "not_responding")
         return ev.PrinterReport(s.clean, "" if s.clean else s.state)
 
+    # --- the camera, per party -----------------------------------------------------------------------------------
+    def open_camera(self, holder: str = "", follow=None):
+        """Open the configured camera (call from the capture thread). A simulated camera shows the demo face of the
+        card `holder` (ID number), animated unless told to hold still, following the screen's instruction."""
+        from drivers.registry import create, scheme_of
+
+        options = dict(self.camera_options)
+        if scheme_of(self.camera_url) == "sim" and holder in self.sim_faces:
+            options.update(person=str(self.sim_faces[holder]), animate=holder not in self.sim_still, follow=follow)
+        return create("camera", self.camera_url, **options)
+
+    def check_finger(self, card, stop=None):
+        """Compare a finger on the sensor with `card`'s templates (blocking: call from a worker)."""
+        from drivers.fingerprint.port import FingerprintResult
+
+        if self.fingerprint is None:
+            return FingerprintResult("unavailable", reason="no fingerprint device")
+        templates = (card.get("fingerprints") if isinstance(card, dict) else getattr(card, "fingerprints", b"")) or b""
+        holder = str((card.get("id_number") if isinstance(card, dict) else getattr(card, "id_number", "")) or "")
+        sim = getattr(self.fingerprint.sensor, "sim", None)
+        if sim is not None and holder in self.sim_fingers:
+            sim.put_finger(self.sim_fingers[holder])        # the simulated applicant lays their finger down
+        try:
+            return self.fingerprint.check(bytes(templates), stop)
+        finally:
+            if sim is not None:
+                sim.put_finger(None)
+
     # --- demo: cut the network ---------------------------------------------------------------------------------
     @property
     def network_cut(self) -> bool:
@@ -235,9 +272,10 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
     policy = load_policy(config.kiosk.policy, on=today)
     policies = load_policies() if config.kiosk.policy == "auto" else ()   # the flow picks by the day it decides on
     env = FlowEnv(policy, offices, office.code, today, config.face.enabled, tuple(config.kiosk.languages),
-                  policies, load_rest_days())
+                  policies, load_rest_days(), face_attempts=config.face.attempts)
     d = config.devices
-    idcard = _create("idcard", d.idcard, **({"wlt_library": d.wlt_library} if d.wlt_library else {}))
+    # The card's photo bytes stay raw in the record; the identity service decodes them (devices.wlt_library).
+    idcard = _create("idcard", d.idcard, **({"read_fingerprints": True} if d.fingerprint not in ("", "none") else {}))
     scanner = _create("scanner", d.scanner)
     printer = _create("printer", d.printer, paper_width_mm=config.printer.paper_width_mm,
                       native_qr=config.printer.native_qr, max_job_age_s=config.printer.max_job_age_s)
@@ -246,6 +284,12 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
                                   clock=clock)
     link.client.on_date = check.observe_date
     runner = EffectRunner(link, printer, office, policy, clock)
-    kiosk = Kiosk(config, env, office, idcard, scanner, printer, d.camera, link, runner, clock_check=check)
+    from kiosk.services.identity import FaceVerifier, reference_from_config
+    from kiosk.services.identity.fingerprint import card_fingerprints_from_config
+    verifier = FaceVerifier(reference_from_config(config, link.client), config.face.match_threshold)
+    fingerprint = card_fingerprints_from_config(config)
+    env = replace(env, fingerprint=fingerprint is not None)
+    kiosk = Kiosk(config, env, office, idcard, scanner, printer, d.camera, link, runner, clock_check=check, verifier=verifier,
+                  fingerprint=fingerprint)
     holder["kiosk"] = kiosk
     return kiosk

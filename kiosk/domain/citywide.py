@@ -39,6 +39,7 @@ def compute(records: Iterable[dict], office: str, start: str | date, end: str | 
              "cross_county_cases": 0}
     per_day = {d: {**blank, "by_business": Counter()} for d in days}
     by_county = Counter({c: 0 for c in (*HEYUAN_COUNTIES, *OTHER_PLACES)})
+    verified = Counter({k: 0 for k in ("face", "fingerprint", "staff")})
     for rec in records:
         row = per_day.get(rec["day"])
         if row is None:
@@ -50,6 +51,7 @@ def compute(records: Iterable[dict], office: str, start: str | date, end: str | 
         row["from_other_counties"] += sum(1 for c in counties if c in HEYUAN_COUNTIES and c != office)
         row["cross_county_cases"] += office not in counties
         by_county.update(counties)
+        verified.update(v for v in rec.get("verified_by", ()) if v in verified)
     by_day = [{"date": d, "cases": r["cases"], "by_business": {b: r["by_business"][b] for b in BUSINESSES},
                "applicants": r["applicants"], "from_other_counties": r["from_other_counties"],
                "cross_county_cases": r["cross_county_cases"]} for d, r in per_day.items()]
@@ -60,4 +62,12 @@ def compute(records: Iterable[dict], office: str, start: str | date, end: str | 
             "by_business": {b: sum(r["by_business"][b] for r in by_day) for b in BUSINESSES},
             "applicants": applicants, "by_home_county": dict(by_county), "from_other_counties": other,
             "share_from_other_counties": round(other / applicants, 4) if applicants else 0.0,
-            "cross_county_cases": sum(r["cross_county_cases"] for r in by_day), "by_day": by_day}
+            "cross_county_cases": sum(r["cross_county_cases"] for r in by_day),
+            # identity verification at the kiosk: applicants verified by face, fingerprint, or left to staff
+            "verified_by": dict(verified), "share_verified_by_machine": _machine_share(verified),
+            "by_day": by_day}
+
+
+def _machine_share(verified: Counter) -> float:
+    told = sum(verified.values())
+    return round((verified["face"] + verified["fingerprint"]) / told, 4) if told else 0.0

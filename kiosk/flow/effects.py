@@ -22,6 +22,7 @@ class IssueTicket(Effect):
     business: str
     appointment_id: str | None
     id_numbers: tuple[str, ...] = field(repr=False)
+    verification: tuple = ()               # PartyCheck per party (verified_by, result, score, attempts)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class PrintTicket(Effect):
     ticket: dict
     business: str
     parties: tuple = field(repr=False)     # the card records, for masked names on the ticket
+    staff_check: bool = False              # someone's identity is to be checked at the counter (身份待人工核验)
 
 
 @dataclass(frozen=True)
@@ -48,4 +50,5 @@ class SessionEnded(Effect):
     decision: str | None = None
     reasons: tuple[str, ...] = ()
     hukou_counties: tuple[str, ...] = ()
+    verified_by: tuple[str, ...] = ()      # per party: face | fingerprint | staff
 

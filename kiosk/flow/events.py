@@ -79,7 +79,19 @@ class Consent(Event):
 
 @dataclass(frozen=True)
 class FaceCaptured(Event):
-    result: Any = field(repr=False)   # the face pipeline's per-party result (has wipe())
+    result: Any = field(repr=False)   # the face pipeline's per-party result (has wipe(), verdict, score)
+
+
+@dataclass(frozen=True)
+class FingerChecked(Event):
+    """A finger on the sensor compared with the card's templates (in a worker)."""
+    outcome: str                      # match | no_match | no_finger | unavailable
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class SkipFinger(Event):
+    """The applicant prefers the counter to the fingerprint sensor."""
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,15 @@ from kiosk.domain.eligibility import CaseError, Decision, DivorceApplication, de
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
 from kiosk.domain.policy import in_force
+from kiosk.domain.verification import PartyCheck, needs_staff
 from kiosk.flow.events import (
-    AppointmentFound, AppointmentNotFound, CardRead, ChooseBusiness, Consent, DeviceFault, DeviceRecovered, Event,
-    PinResult, PrintFinished,
+    AppointmentFound, AppointmentNotFound, CardRead, ChooseBusiness, DeviceFault, DeviceRecovered, Event,
+    FaceCaptured, FingerChecked, PinResult, PrintFinished,
 )
 from kiosk.flow.effects import CallForAssistance, Effect, IssueTicket, LookupAppointment, PrintTicket
-from kiosk.flow.state import State, S, Flow, FlowEnv, NEEDS, WALK_IN_BUSINESSES, OTHER_BUSINESSES
+from kiosk.flow.state import (
+    FACE_STATES, FINGER_STATES, State, S, Flow, FlowEnv, NEEDS, WALK_IN_BUSINESSES, OTHER_BUSINESSES,
+)
 
 
 Guard = Callable[[Flow, Event, FlowEnv], bool]
@@ -71,10 +74,6 @@ def offline_lookup(f: Flow, e: AppointmentNotFound, env: FlowEnv) -> bool:
     return e.reason == "offline"
 
 
-def consent_given(f: Flow, e: Consent, env: FlowEnv) -> bool:
-    return e.given
-
-
 def print_ok(f: Flow, e: PrintFinished, env: FlowEnv) -> bool:
     return e.ok
 
@@ -96,7 +95,27 @@ def fault_recovered(f: Flow, e: DeviceRecovered, env: FlowEnv) -> bool:
 
 
 def resuming_face(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.resume in (S.FACE_1, S.FACE_2)
+    return f.resume in FACE_STATES
+
+
+def resuming_finger(f: Flow, e: Event, env: FlowEnv) -> bool:
+    return f.resume in FINGER_STATES
+
+
+def face_matched(f: Flow, e: FaceCaptured, env: FlowEnv) -> bool:
+    return face_verdict(e.result)[0] == "match"
+
+
+def face_retake_left(f: Flow, e: FaceCaptured, env: FlowEnv) -> bool:
+    return face_verdict(e.result)[0] == "no_match" and f.session.attempts + 1 < env.face_attempts
+
+
+def finger_matched(f: Flow, e: FingerChecked, env: FlowEnv) -> bool:
+    return e.outcome == "match"
+
+
+def finger_retry_left(f: Flow, e: FingerChecked, env: FlowEnv) -> bool:
+    return e.outcome in ("no_match", "no_finger") and f.session.attempts + 1 < env.finger_attempts
 
 
 def pin_accepted(f: Flow, e: PinResult, env: FlowEnv) -> bool:
@@ -200,21 +219,129 @@ def forget_cards(f, e, env):
 
 
 def set_consent(f, e, env):
-    return with_session(f, consent=e.given), ()
+    return settle(with_session(f, consent=e.given), env), ()
 
 
-def add_face(f, e, env):
-    return with_session(f, faces=f.session.faces + (e.result,)), ()
+def begin_verification(f, e, env):
+    """Eligibility accepted without face capture configured: the fingerprint or the counter, party by party."""
+    return (f if env.face_enabled else settle(f, env)), ()
+
+
+# --- identity verification, party by party (kiosk/domain/verification.py) -------------------------------------
+
+def face_verdict(result) -> tuple[str, float | None, str]:
+    """(match | no_match | unavailable, score, reason) of a face result; liveness failed counts as no match."""
+    if result is None:
+        return "unavailable", None, "no_photo"
+    verdict = getattr(result, "verdict", "unavailable")
+    return (verdict if verdict in ("match", "no_match") else "unavailable",
+            getattr(result, "score", None), getattr(result, "reason", ""))
+
+
+def face_verified(f, e, env):
+    _, score, _ = face_verdict(e.result)
+    f = with_session(f, faces=f.session.faces + (e.result,), notice="")
+    return settle(_record(f, "face", "match", score, f.session.attempts + 1), env), ()
+
+
+def face_retake(f, e, env):
+    _, _, reason = face_verdict(e.result)
+    notice = "verify_" + (reason if reason in ("same_face", "liveness_failed") else "no_match")
+    faces = f.session.faces + ((e.result,) if e.result is not None else ())
+    return with_session(f, faces=faces, attempts=f.session.attempts + 1, notice=notice), ()
+
+
+def face_failed(f, e, env):
+    result, score, _ = face_verdict(e.result)
+    faces = f.session.faces + ((e.result,) if e.result is not None else ())
+    f = with_session(f, faces=faces)
+    return _fallback(f, env, result, score, f.session.attempts + (1 if e.result is not None else 0)), ()
+
+
+def skip_face(f, e, env):
+    return _fallback(f, env, "skipped", None, f.session.attempts), ()
+
+
+def skip_faces_camera_down(f, e, env):
+    """From the camera's fault screen: no face for anyone left (the camera is down), fingerprint or counter."""
+    f = with_session(f, consent=None)
+    return _fallback(f, env, "unavailable", None, f.session.attempts), ()
+
+
+def finger_verified(f, e, env):
+    f = _record(f, "fingerprint", "match", e.score, f.session.attempts + 1)
+    return settle(with_session(f, notice=""), env), ()
+
+
+def finger_retry(f, e, env):
+    return with_session(f, attempts=f.session.attempts + 1, notice=f"finger_{e.outcome}"), ()
+
+
+def finger_failed(f, e, env):
+    result = e.outcome if isinstance(e, FingerChecked) and e.outcome != "no_finger" else "no_match"
+    return _to_staff(f, env, result, e.score if isinstance(e, FingerChecked) else None,
+                     f.session.attempts + (1 if isinstance(e, FingerChecked) else 0)), ()
+
+
+def skip_finger(f, e, env):
+    return _to_staff(f, env, "skipped", None, f.session.attempts), ()
+
+
+def _fallback(f: Flow, env: FlowEnv, result: str, score, attempts: int) -> Flow:
+    """The face path ended without a match: the fingerprint if this card holds templates, else the counter."""
+    if _finger_possible(f, env):
+        return with_session(f, face_outcome=(result, score, attempts), attempts=0, notice="")
+    return settle(_record(with_session(f, notice="verify_staff"), "staff", result, score, attempts), env)
+
+
+def _to_staff(f: Flow, env: FlowEnv, result: str, score, attempts: int) -> Flow:
+    face = f.session.face_outcome
+    if face and result == "skipped" and not attempts:     # nothing tried on the sensor: the face outcome stands
+        result, score, attempts = face
+    return settle(_record(with_session(f, notice="verify_staff"), "staff", result, score, attempts), env)
+
+
+def _record(f: Flow, verified_by: str, result: str, score, attempts: int) -> Flow:
+    check = PartyCheck(len(f.session.verification) + 1, verified_by, result,
+                       None if score is None else round(float(score), 4), attempts)
+    return with_session(f, verification=f.session.verification + (check,), attempts=0, face_outcome=())
+
+
+def settle(f: Flow, env: FlowEnv) -> Flow:
+    """Parties that can be verified neither by face (no consent or face capture off) nor by fingerprint go to
+    the counter at once; stops at the next party who has a way to try."""
+    s = f.session
+    while len(s.verification) < len(s.cards) and not _face_path(f, env) and not _finger_possible(f, env):
+        f = _record(f, "staff", "declined" if env.face_enabled and s.consent is False else "unavailable", None, 0)
+        s = f.session
+    return f
+
+
+def _face_path(f: Flow, env: FlowEnv) -> bool:
+    return env.face_enabled and bool(f.session.consent) and not f.session.face_outcome
+
+
+def _finger_possible(f: Flow, env: FlowEnv) -> bool:
+    s = f.session
+    k = len(s.verification)
+    return env.fingerprint and k < len(s.cards) and has_templates(s.cards[k])
+
+
+def has_templates(card) -> bool:
+    data = card.get("fingerprints") if isinstance(card, dict) else getattr(card, "fingerprints", b"")
+    return len(data or b"") >= 512
 
 
 def request_ticket(f, e, env):
     s = f.session
     appointment_id = s.appointment.get("appointment_id") if s.appointment else None
-    return with_session(f, notice=""), (IssueTicket(s.business, appointment_id, tuple(_card_id(c) for c in s.cards)),)
+    return with_session(f, notice=""), (IssueTicket(s.business, appointment_id, tuple(_card_id(c) for c in s.cards),
+                                                    s.verification),)
 
 
 def print_ticket(f, e, env):
-    return with_session(f, ticket=e.ticket), (PrintTicket(e.ticket, f.session.business, f.session.cards),)
+    s = f.session
+    return with_session(f, ticket=e.ticket), (PrintTicket(e.ticket, s.business, s.cards, needs_staff(s.verification)),)
 
 
 def ticket_refused(f, e, env):
@@ -272,11 +399,19 @@ def _after_card(f: Flow, env: FlowEnv) -> State:
 
 
 def _after_accept(f: Flow, env: FlowEnv) -> State:
-    return S.CONSENT if env.face_enabled else S.CONFIRM
+    if env.face_enabled:
+        return S.CONSENT
+    return _next_party(f, env)
 
 
-def _after_face(f: Flow, env: FlowEnv) -> State:
-    return S.FACE_2 if len(f.session.faces) < len(f.session.cards) else S.CONFIRM
+def _next_party(f: Flow, env: FlowEnv) -> State:
+    s = f.session
+    k = len(s.verification)
+    if k >= len(s.cards):
+        return S.CONFIRM
+    if _face_path(f, env):
+        return FACE_STATES[min(k, 1)]
+    return FINGER_STATES[min(k, 1)]     # settle() left this party only if the fingerprint is possible
 
 
 def _back_from_card(f: Flow, env: FlowEnv) -> State:
@@ -284,8 +419,9 @@ def _back_from_card(f: Flow, env: FlowEnv) -> State:
 
 
 AFTER_CARD = Choice(_after_card, "all parties read?", (S.READ_ID_1, S.READ_ID_2, S.ELIGIBILITY))
-AFTER_ACCEPT = Choice(_after_accept, "face capture on?", (S.CONSENT, S.CONFIRM))
-AFTER_FACE = Choice(_after_face, "another party?", (S.FACE_2, S.CONFIRM))
+AFTER_ACCEPT = Choice(_after_accept, "face capture on?", (S.CONSENT, S.FINGER_1, S.CONFIRM))
+NEXT_PARTY = Choice(_next_party, "who is verified next, how?", (S.FACE_1, S.FACE_2, S.FINGER_1, S.FINGER_2,
+                                                                 S.CONFIRM))
 BACK_FROM_CARD = Choice(_back_from_card, "booked?", (S.APPOINTMENT, S.CHOOSE_BUSINESS))
 
 

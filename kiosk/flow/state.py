@@ -23,6 +23,8 @@ class State(StrEnum):
     CONSENT = "consent"
     FACE_1 = "face_1"
     FACE_2 = "face_2"
+    FINGER_1 = "finger_1"
+    FINGER_2 = "finger_2"
     CONFIRM = "confirm"
     PRINTING = "printing"
     DONE = "done"
@@ -40,7 +42,10 @@ APPLICANT_STATES = frozenset(State) - MAINTENANCE_STATES - {S.ATTRACT}
 # States in which the applicant is expected to act, so silence means they may have walked away.
 IDLE_STATES = APPLICANT_STATES - {S.IDLE_WARNING, S.PRINTING, S.DONE, S.PRINTER_PROBLEM}
 # Devices a state cannot work without: a fault there shows the device-fault screen until it recovers.
-NEEDS = {S.READ_ID_1: "idcard", S.READ_ID_2: "idcard", S.FACE_1: "camera", S.FACE_2: "camera"}
+NEEDS = {S.READ_ID_1: "idcard", S.READ_ID_2: "idcard", S.FACE_1: "camera", S.FACE_2: "camera",
+         S.FINGER_1: "fingerprint", S.FINGER_2: "fingerprint"}
+FACE_STATES = (S.FACE_1, S.FACE_2)
+FINGER_STATES = (S.FINGER_1, S.FINGER_2)
 WALK_IN_BUSINESSES = ("marriage", "divorce_application", "divorce_certificate")
 OTHER_BUSINESSES = ("reissue_certificate", "archive_query", "record_certificate")
 
@@ -57,7 +62,10 @@ class Session:
     cards: tuple = field(default=(), repr=False)
     decision: Decision | None = None
     consent: bool | None = None
-    faces: tuple = field(default=(), repr=False)
+    faces: tuple = field(default=(), repr=False)   # every face result taken (wiped at session end)
+    verification: tuple = ()              # PartyCheck per party verified so far (kiosk/domain/verification.py)
+    attempts: int = 0                     # tries of the current party on the current path (face or finger)
+    face_outcome: tuple = ()              # (result, score, attempts) of the current party's face path, if any
     ticket: dict | None = None
     notice: str = ""                      # a message code for the current screen
     assistance: str = ""                  # "" | calling | on_the_way | offline (a call for staff was made)
@@ -100,3 +108,6 @@ class FlowEnv:
     languages: tuple[str, ...] = ("zh", "en")    # offered on the attract screen; the first is where it starts
     policies: tuple = ()                          # all policies: the one in force on `today` decides (policy="auto")
     rest_days: RestDays = RestDays()              # holiday calendar for the divorce deadlines (weekends only if none)
+    face_attempts: int = 3                # captures per party before the fallback (face.attempts)
+    fingerprint: bool = False             # a fingerprint sensor and matcher are configured
+    finger_attempts: int = 3

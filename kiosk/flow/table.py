@@ -13,19 +13,23 @@ from kiosk.domain.party import party_from_card
 from kiosk.flow.events import (
     AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, CallStaff, Cancel, CardRead, CardRemoved,
     ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, Event, FaceCaptured,
-    Finish, Idle, MaintenanceRequested, NewDay, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished, QrScanned,
-    SetLanguage, SkipFace, StaffCalled, Start, TicketIssued, TicketRefused, Timeout, ToggleLargeText, UseIdCard,
+    FingerChecked, Finish, Idle, MaintenanceRequested, NewDay, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished,
+    QrScanned, SetLanguage, SkipFace, SkipFinger, StaffCalled, Start, TicketIssued, TicketRefused, Timeout,
+    ToggleLargeText, UseIdCard,
 )
 from kiosk.flow.effects import Effect, SessionEnded
 from kiosk.flow.rules import (
     Guard, Action, Choice, is_service, business_offered, booked_here, booked_at_other_office, card_unusable,
-    looking_up_by_card, accepted, offline_lookup, consent_given, print_ok, fault_blocks_state, fault_recovered,
+    looking_up_by_card, accepted, offline_lookup, print_ok, fault_blocks_state, fault_recovered,
     resuming_face, pin_accepted, with_session, set_language, toggle_large_text, choose_service, choose_business,
     scan_booking, scan_booking_from_start, lookup_by_phone, find_by_card, store_appointment, booked_elsewhere,
     store_appointment_and_decide, continue_as_walk_in, not_found, remember_card_and_look_up, refuse_card,
-    store_card, forget_cards, set_consent, add_face, request_ticket, print_ticket, ticket_refused,
+    store_card, forget_cards, set_consent, request_ticket, print_ticket, ticket_refused, begin_verification,
+    face_matched, face_retake_left, face_verified, face_retake, face_failed, skip_face, finger_matched,
+    finger_retry_left, finger_verified, finger_retry, finger_failed, skip_finger, resuming_finger,
+    skip_faces_camera_down,
     note_print_problem, device_down, device_up, backend, printer_status, pin_rejected, new_day, AFTER_CARD, AFTER_ACCEPT,
-    AFTER_FACE, BACK_FROM_CARD, not_called_yet, call_pending, call_staff, staff_called,
+    NEXT_PARTY, BACK_FROM_CARD, not_called_yet, call_pending, call_staff, staff_called,
 )
 from kiosk.flow.state import (  # noqa: F401 (re-exported: the shell and tests import them from here)
     APPLICANT_STATES, IDLE_STATES, MAINTENANCE_STATES, NEEDS, OTHER_BUSINESSES, WALK_IN_BUSINESSES, Flow, FlowEnv,
@@ -86,13 +90,19 @@ TRANSITIONS: tuple[T, ...] = (
     T(_in(S.READ_ID_1), Back, BACK_FROM_CARD, None, forget_cards),
     T(_in(S.READ_ID_2), Back, S.READ_ID_1, None, forget_cards),
     # eligibility outcome
-    T(_in(S.ELIGIBILITY), Continue, AFTER_ACCEPT, accepted),
+    T(_in(S.ELIGIBILITY), Continue, AFTER_ACCEPT, accepted, begin_verification),
     T(_in(S.ELIGIBILITY), Finish, S.ATTRACT),
-    # faces, after separate consent; declining goes to the counter without face capture
-    T(_in(S.CONSENT), Consent, S.FACE_1, consent_given, set_consent),
-    T(_in(S.CONSENT), Consent, S.CONFIRM, None, set_consent),
-    T(_in(S.FACE_1, S.FACE_2), FaceCaptured, AFTER_FACE, None, add_face),
-    T(_in(S.FACE_1, S.FACE_2), SkipFace, S.CONFIRM),
+    # identity, party by party, after separate consent: face vs the reference photo (retake up to face.attempts),
+    # then the card's fingerprints if it holds any, else the registrar checks at the counter (verified_by staff)
+    T(_in(S.CONSENT), Consent, NEXT_PARTY, None, set_consent),
+    T(_in(S.FACE_1, S.FACE_2), FaceCaptured, NEXT_PARTY, face_matched, face_verified),
+    T(_in(S.FACE_1, S.FACE_2), FaceCaptured, STAY, face_retake_left, face_retake),
+    T(_in(S.FACE_1, S.FACE_2), FaceCaptured, NEXT_PARTY, None, face_failed),
+    T(_in(S.FACE_1, S.FACE_2), SkipFace, NEXT_PARTY, None, skip_face),
+    T(_in(S.FINGER_1, S.FINGER_2), FingerChecked, NEXT_PARTY, finger_matched, finger_verified),
+    T(_in(S.FINGER_1, S.FINGER_2), FingerChecked, STAY, finger_retry_left, finger_retry),
+    T(_in(S.FINGER_1, S.FINGER_2), FingerChecked, NEXT_PARTY, None, finger_failed),
+    T(_in(S.FINGER_1, S.FINGER_2), SkipFinger, NEXT_PARTY, None, skip_finger),
     # ticket: only an accepted case reaches printing
     T(_in(S.CONFIRM), Confirm, S.PRINTING, accepted, request_ticket),
     T(_in(S.PRINTING), TicketIssued, STAY, None, print_ticket),
@@ -107,7 +117,8 @@ TRANSITIONS: tuple[T, ...] = (
     T(_in(S.IDLE_WARNING), Timeout, S.ATTRACT),
     T(IDLE_STATES, Idle, S.IDLE_WARNING),
     T(_in(S.DEVICE_FAULT), DeviceRecovered, RESUME, fault_recovered, device_up),
-    T(_in(S.DEVICE_FAULT), SkipFace, S.CONFIRM, resuming_face),
+    T(_in(S.DEVICE_FAULT), SkipFace, NEXT_PARTY, resuming_face, skip_faces_camera_down),
+    T(_in(S.DEVICE_FAULT), SkipFinger, NEXT_PARTY, resuming_finger, skip_finger),
     T(APPLICANT, DeviceFault, S.DEVICE_FAULT, fault_blocks_state, device_down),
     # maintenance (the applicant flow is suspended meanwhile)
     T(_in(S.MAINTENANCE_LOGIN), PinResult, S.MAINTENANCE, pin_accepted),
@@ -184,7 +195,8 @@ def _end_session(flow: Flow, old: State, event: Event, env: FlowEnv) -> tuple[Fl
         outcome = "cancelled"
     counties = tuple(h.county or "outside" for h in (party_from_card(c).hukou() for c in s.cards) if h)
     ended = SessionEnded(outcome, s.business, s.decision.decision if s.decision else None,
-                         s.decision.reasons if s.decision else (), counties)
+                         s.decision.reasons if s.decision else (), counties,
+                         tuple(c.verified_by for c in s.verification))
     return replace(flow, session=Session(language=env.languages[0]), resume=None), ended
 
 

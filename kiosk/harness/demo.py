@@ -7,6 +7,15 @@ import threading
 from kiosk.services.backend_status import local_now
 
 
+# Who the demo's two applicants are (public-domain fixture photos): on their cards and in front of the camera.
+DEMO_FACES = {1: "grace_hopper.jpg", 2: "astronaut.png"}
+
+
+def demo_face(name: str):
+    from drivers.camera.simulator import FIXTURES
+    return FIXTURES / name
+
+
 class DemoControls:
     def __init__(self, kiosk, booking_index: int = 0, demo_pin: str | None = None):
         from office.seed import card_fields, seeded_bookings
@@ -19,16 +28,21 @@ class DemoControls:
         self.booking = bookings[booking_index]
         self.cards = [card_fields(p, now.date()) for p in self.booking["parties"]]
         self._paper_out = False
+        # party → image: the photo on that party's simulated card, and the face the simulated camera shows
+        self.id_photos = {party: demo_face(name) for party, name in DEMO_FACES.items()}
+        self.faces = dict(self.id_photos)
+        self.still: set[int] = set()
+        self._holders: list[str] = []        # ID numbers presented this session, in order: party 1, party 2
 
     # --- the strip ---------------------------------------------------------------------------------------------
     def show_qr(self) -> None:
         self.scan(self.booking["qr"])
 
     def card_1(self) -> None:
-        self.present(self.cards[0])
+        self.present(self.cards[0], party=1)
 
     def card_2(self) -> None:
-        self.present(self.cards[-1])
+        self.present(self.cards[-1], party=len(self.cards))
 
     def remove_card(self) -> None:
         sim = self._sim("idcard")
@@ -52,17 +66,59 @@ class DemoControls:
         if self._paper_out and printer is not None:
             printer.load_paper()
         self._paper_out = False
+        # party → image: the photo on that party's simulated card, and the face the simulated camera shows
+        self.id_photos = {party: demo_face(name) for party, name in DEMO_FACES.items()}
+        self.faces = dict(self.id_photos)
+        self.still: set[int] = set()
+        self._holders: list[str] = []        # ID numbers presented this session, in order: party 1, party 2
         if self.kiosk.network_cut:
             self.kiosk.cut_network(False)
         if idcard is not None:
             idcard.remove()
 
     # --- for scripted journeys too -------------------------------------------------------------------------------
-    def present(self, card) -> None:
-        """Put a card (fixture dict or path) on the reader, replacing whatever lies there."""
+    def present(self, card, party: int | None = None) -> None:
+        """Put a card (fixture dict or path) on the reader, replacing whatever lies there. A card without a photo
+        gets the photo of `party` (default: the party it will be read for) through the simulator's WLT encoding,
+        and the simulated camera will show that party's face (self.faces) when its holder is photographed."""
         sim = self._sim("idcard")
-        if sim is not None:
-            _in_background(lambda: (sim.remove(), sim.present(card)))
+        if sim is None:
+            return
+        if isinstance(card, dict):
+            holder = str(card.get("id_number", ""))
+            if holder and holder not in self._holders:
+                self._holders.append(holder)
+            party = party or (self._holders.index(holder) + 1 if holder in self._holders else 1)
+            photo = self.id_photos.get(party)
+            if photo is not None and not card.get("photo_base64"):
+                from drivers.idcard.sim_photo import photo_base64
+                card = dict(card, photo_base64=photo_base64(photo))
+            if holder and card.get("fingerprint_templates"):
+                from drivers.idcard.sim_core import FINGERS
+                finger = (card.get("fingerprint_fingers") or FINGERS)[0]
+                self.kiosk.sim_fingers[holder] = card.get("finger_on_sensor") or f"{holder}:{finger}"
+            face = self.faces.get(party)
+            if holder and face is not None:
+                self.kiosk.sim_faces[holder] = face
+                (self.kiosk.sim_still.add if party in self.still else self.kiosk.sim_still.discard)(holder)
+        _in_background(lambda: (sim.remove(), sim.present(card)))
+
+    def observe(self, item) -> None:
+        """The shell's observer: a new session starts counting parties again."""
+        from kiosk.flow.effects import SessionEnded
+
+        if isinstance(item, SessionEnded):      # and the simulators forget who the applicants were
+            self._holders = []
+            for holders in (self.kiosk.sim_faces, self.kiosk.sim_fingers, self.kiosk.sim_still):
+                holders.clear()
+
+    def set_face(self, party: int, image, still: bool = False) -> None:
+        """The simulated camera shows `image` when `party`'s card holder is photographed (still: a photo held up)."""
+        self.faces[party] = image
+        (self.still.add if still else self.still.discard)(party)
+
+    def set_id_photo(self, party: int, image) -> None:
+        self.id_photos[party] = image
 
     def scan(self, payload: str) -> None:
         sim = self._sim("scanner")

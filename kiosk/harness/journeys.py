@@ -31,11 +31,23 @@ class Journey:
         self.privacy_files: list[str] = []
         self.shots_dir: Path | None = None          # a screenshot after every step (--shots DIR)
         self.control_hits: int | None = None
+        self.id_photos: dict = {}
+        self.faces: dict = {}
         self.people = None                          # who comes to the kiosk (kiosk.harness.scenarios.TodaysPeople)
         self.demo_pin: str | None = None            # this run's technician PIN, as `kiosk --demo` has one
         self.maintenance = None                     # the maintenance core (audit log, pages' data)
         self.notes: dict = {}                       # what a scenario found, for the result
+        self.verification: list[dict] = []          # per party: verified_by, result, score, attempts
         shell.listeners.append(self._seen)
+
+    def id_photo(self, party: int, image) -> None:
+        """The scenario's own choice of card photo, unless the technician gave one (--id-photo)."""
+        if party not in self.id_photos:
+            self.controls.set_id_photo(party, image)
+
+    def face(self, party: int, image, still: bool = False) -> None:
+        if party not in self.faces:
+            self.controls.set_face(party, image, still)
 
     def close(self) -> None:
         self.shell.listeners.remove(self._seen)
@@ -46,6 +58,8 @@ class Journey:
         if new.state in (State.DONE, State.PRINTER_PROBLEM) and new.session.ticket:
             t = new.session.ticket
             self.ticket = {k: t.get(k) for k in ("number", "business", "offline", "waiting_ahead", "priority")}
+        if new.session.verification and new.session.verification != old.session.verification:
+            self.verification = [c.as_dict() for c in new.session.verification]
         if new.session.decision is not None:
             self.decision, self.reasons = new.session.decision.decision, tuple(new.session.decision.reasons)
 
@@ -184,7 +198,9 @@ def _needles(files) -> list[str]:
 
 
 def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float = 60.0,
-                shots_dir: Path | None = None) -> dict:
+                shots_dir: Path | None = None, id_photos: dict | None = None, faces: dict | None = None) -> dict:
+    """`id_photos` / `faces`: party (1, 2) → image file: the photo on that party's simulated card, and the face
+    the simulated camera shows when that party is photographed (instead of the scenario's own)."""
     """One scenario in this process (one Kivy app per process). Starts and stops the office server."""
     from kiosk.app.assemble import assemble
     from kiosk.app.bundled import demo_config, start_bundled_server, stop_bundled_server, with_backend
@@ -214,26 +230,33 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
         journey.demo_pin, journey.maintenance = demo_pin, maintenance
         journey.privacy_files = list(privacy_files)
         journey.shots_dir = shots_dir
+        journey.id_photos, journey.faces = dict(id_photos or {}), dict(faces or {})
         assembly.start(probe_s=1.0)
 
         def script():
             yield Until(lambda: app.sm is not None and app.frames > 0, 20, "first frame")
             yield Until(lambda: kiosk.face_engine is not None or kiosk.face_engine_error or not config.face.enabled,
                         20, "face engine")
+            for party, image in journey.id_photos.items():      # the technician's images win over the scenario's
+                controls.set_id_photo(party, image)
+            for party, image in journey.faces.items():
+                controls.set_face(party, image)
             yield from SCENARIOS[name](journey)
 
         error = run_headless(app, script())
         result.update(states=journey.states, ticket=journey.ticket, touches=journey.touches,
                       machine_time_s=round(journey.machine_s, 3), ok=error is None,
                       device_time_s=round(journey.device_s, 3),
-                      kiosk_time_s=round(journey.machine_s - journey.device_s, 3))
+                      kiosk_time_s=round(journey.machine_s - journey.device_s, 3),
+                      verification=journey.verification)
         if error is not None:
             result["error"] = str(error)
         result["steps"] = journey.steps
         if journey.notes:
             result["notes"] = journey.notes
         snap = maintenance.counters.snapshot()        # what the maintenance screen and the metrics count
-        result["counters"] = {k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects")}
+        result["counters"] = {k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects",
+                                                   "verified_by")}
         result["effects_s"] = dict(kiosk.runner.timings)
         result["sounds"] = list(app.cues.played)
         result["spoken"] = list(app.voice.spoken)      # prompts started (SDL's dummy driver: a null sink)

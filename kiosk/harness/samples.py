@@ -7,6 +7,7 @@ from pathlib import Path
 from kiosk.domain.eligibility import Decision
 from kiosk.domain.idnumber import check_character
 from kiosk.domain.messages import compose_message
+from kiosk.domain.verification import PartyCheck
 from kiosk.flow import Flow, FlowEnv, Session, State, Status
 from kiosk.flow.rules import with_decision
 
@@ -38,7 +39,8 @@ def sample_faces() -> tuple:
 
     faces = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "faces"
     photos = [cv2.imread(str(faces / name)) for name in ("grace_hopper.jpg", "astronaut.png")]
-    return tuple(PartyFaceResult(photo=p, match="same_person", match_score=0.8) for p in photos if p is not None)
+    return tuple(PartyFaceResult(photo=p, match="same_person", match_score=0.8, party=i + 1, verdict="match",
+                                 score=0.8) for i, p in enumerate(photos) if p is not None)
 
 
 def sample_flows(env: FlowEnv) -> dict[str, Flow]:
@@ -75,8 +77,14 @@ def sample_flows(env: FlowEnv) -> dict[str, Flow]:
         "consent": Flow(State.CONSENT, decided),
         "face_1": Flow(State.FACE_1, decided),
         "face_2": Flow(State.FACE_2, decided),
-        "confirm": Flow(State.CONFIRM, replace(decided, consent=False)),
-        "confirm_photos": Flow(State.CONFIRM, replace(decided, consent=True, faces=sample_faces())),
+        "face_retake": Flow(State.FACE_1, replace(decided, consent=True, attempts=1, notice="verify_no_match")),
+        "finger_1": Flow(State.FINGER_1, replace(decided, consent=True)),
+        "finger_2": Flow(State.FINGER_2, replace(decided, consent=True, notice="finger_no_match", attempts=1,
+                                                 verification=(PartyCheck(1, "face", "match", 0.71, 1),))),
+        "confirm": Flow(State.CONFIRM, replace(decided, consent=False, verification=(
+            PartyCheck(1, "staff", "declined"), PartyCheck(2, "staff", "declined")))),
+        "confirm_photos": Flow(State.CONFIRM, replace(decided, consent=True, faces=sample_faces(), verification=(
+            PartyCheck(1, "face", "match", 0.71, 1), PartyCheck(2, "fingerprint", "match", 96, 1)))),
         "printing": Flow(State.PRINTING, decided),
         "done": Flow(State.DONE, replace(decided, ticket=ticket)),
         "idle_warning": Flow(State.IDLE_WARNING, decided, resume=State.CONFIRM),

@@ -22,7 +22,7 @@ TICKET_MM = 110            # paper per ticket (80 mm printer, QR + text); only f
 ROLL_MM = 80_000           # a standard 80 m kiosk roll
 
 KINDS = ("sessions", "tickets", "checkins", "redirects", "refusals", "reasons", "counties", "print_failures",
-         "offline_tickets")
+         "offline_tickets", "verified_by")
 
 
 def _blank() -> dict[str, Counter]:
@@ -94,6 +94,8 @@ class DailyCounters:
                 self._add("reasons", reason)
             for county in item.hukou_counties:
                 self._add("counties", county)
+            for how in item.verified_by:                 # face | fingerprint | staff, per party
+                self._add("verified_by", how)
         elif isinstance(item, fx.IssueTicket):
             self._pending = item        # answered by TicketIssued / TicketRefused
             return False
@@ -140,8 +142,16 @@ class DailyCounters:
                     "redirects_by_business": dict(t["redirects"]), "refusals": sum(t["refusals"].values()),
                     "reasons": dict(t["reasons"]), "counties": dict(t["counties"]),
                     "print_failures": dict(t["print_failures"]), "offline_tickets": sum(t["offline_tickets"].values()),
+                    "verified_by": {k: t["verified_by"].get(k, 0) for k in ("face", "fingerprint", "staff")},
+                    "verified_by_machine_share": _machine_share(t["verified_by"]),
                     "paper": self.paper()}
 
     def lifetime_counts(self) -> dict[str, dict[str, int]]:
         with self._lock:
             return {k: dict(v) for k, v in self.lifetime.items()}
+
+
+def _machine_share(verified: Counter) -> float | None:
+    """Share of parties verified by face or fingerprint (None before anyone was verified today)."""
+    total = sum(verified.values())
+    return round((verified["face"] + verified["fingerprint"]) / total, 4) if total else None

@@ -31,6 +31,7 @@ METRIC_NAMES = (
     "kiosk_printer_cover_open", "kiosk_tickets_total", "kiosk_checkins_total", "kiosk_redirects_total",
     "kiosk_sessions_total", "kiosk_tickets_today", "kiosk_print_failures_total", "kiosk_journal_backlog",
     "kiosk_journal_parked", "kiosk_clock_synchronised", "kiosk_clock_offset_seconds", "kiosk_clock_adjusted",
+    "kiosk_identity_verified_total",
     "kiosk_camera_fps", "kiosk_face_pipeline_fps", "kiosk_backend_latency_seconds", "kiosk_backend_up",
     "kiosk_paper_tickets_left_estimate", "kiosk_maintenance_logged_in",
 )
@@ -155,6 +156,11 @@ class KioskCollector:
         for outcome, n in sorted(life["sessions"].items()):
             sessions.add_metric([*base, outcome], n)
         yield sessions
+        verified = self._family(CounterMetricFamily, "kiosk_identity_verified",
+                                "Parties whose identity was verified, by how (face, fingerprint, staff).", ("by",))
+        for how in ("face", "fingerprint", "staff"):
+            verified.add_metric([*base, how], life["verified_by"].get(how, 0))
+        yield verified
         failures = self._family(CounterMetricFamily, "kiosk_print_failures", "Failed prints, by problem.",
                                 ("problem",))
         for problem, n in sorted(life["print_failures"].items()):

@@ -33,6 +33,9 @@ T = {
     "checkins": ("预约签到", "Check-ins"), "redirects": ("引导至他处", "Redirected"),
     "refusals": ("不予受理", "Refused"), "offline_tickets": ("离线号", "Offline tickets"),
     "paper_left": ("剩余纸张(估)", "Paper left (est.)"), "tickets_unit": ("张", "tickets"),
+    "verified_machine": ("机器核验身份占比", "Identity verified by machine"),
+    "verified_face": ("人脸核验", "by face"), "verified_fingerprint": ("指纹核验", "by fingerprint"),
+    "verified_staff": ("待人工核验", "left to staff"),
     "locked": ("错误次数过多，请 {s} 秒后再试", "Too many wrong PINs; try again in {s} s"),
     "wrong_pin": ("PIN 错误（还可尝试 {n} 次）", "Wrong PIN ({n} tries left before a lockout)"),
     "disabled": ("未设置维护 PIN", "No maintenance PIN is set"),
@@ -123,6 +126,11 @@ def counter_rows(snapshot: dict, lang: str) -> list[dict]:
              _row(tr("redirects", lang), snapshot["redirects"]),
              _row(tr("refusals", lang), snapshot["refusals"]),
              _row(tr("offline_tickets", lang), snapshot["offline_tickets"], "warn" if snapshot["offline_tickets"] else "ok")]
+    verified, share = snapshot.get("verified_by", {}), snapshot.get("verified_by_machine_share")
+    rows.append(_row(tr("verified_machine", lang), "–" if share is None else f"{share:.0%}",
+                     "warn" if share is not None and share < 0.5 else "ok"))
+    for how in ("face", "fingerprint", "staff"):
+        rows.append(_row("  " + tr(f"verified_{how}", lang), verified.get(how, 0)))
     left = snapshot["paper"]["tickets_left_estimate"]
     rows.append(_row(tr("paper_left", lang), f"{left} {tr('tickets_unit', lang)}", "warn" if left < 50 else "ok"))
     for county, n in sorted(snapshot["counties"].items(), key=lambda kv: -kv[1]):

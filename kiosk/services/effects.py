@@ -20,6 +20,8 @@ from kiosk.services.office_client import BackendRejected, BackendUnavailable
 
 log = logging.getLogger(__name__)
 # Server error codes → AppointmentNotFound reasons the screens know.
+# On the ticket when someone's identity was not verified by the machine: the registrar checks it.
+STAFF_CHECK_NOTE = {"note_zh": "身份待人工核验", "note_en": "Identity to be checked at the counter"}
 _NOT_FOUND = {"appointment_not_found": "not_found", "not_today": "not_today", "too_many_attempts": "too_many_attempts"}
 
 
@@ -88,9 +90,9 @@ class EffectRunner:
             return TicketRefused("quota_exhausted")
         try:
             if e.appointment_id:
-                self.link.check_in({"appointment_id": e.appointment_id}, list(e.id_numbers))
+                self.link.check_in({"appointment_id": e.appointment_id}, list(e.id_numbers), e.verification)
             parties = None if e.appointment_id else [{"id_number": n} for n in e.id_numbers]
-            t = self.link.issue_ticket(e.business, e.appointment_id, parties)
+            t = self.link.issue_ticket(e.business, e.appointment_id, parties, e.verification)
         except BackendRejected as err:
             return TicketRefused(err.code)
         except (BackendUnavailable, KioskError) as err:
@@ -112,7 +114,8 @@ class EffectRunner:
         parties = [(_field(c, "name"), _field(c, "id_number")) for c in e.parties]
         ticket = build_ticket(office=self.office, policy=self.policy, business=e.business, number=t["number"],
                               ticket_id=ticket_id, issued_at=issued_at, waiting_ahead=t.get("waiting_ahead"),
-                              priority=t.get("priority") == "booked", parties=parties, offline=t.get("offline"))
+                              priority=t.get("priority") == "booked", parties=parties, offline=t.get("offline"),
+                              **(STAFF_CHECK_NOTE if e.staff_check else {}))
         del parties
         try:
             result = self.printer.print_ticket(PrintJob(ticket, time.monotonic(), ticket_id))

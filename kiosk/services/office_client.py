@@ -209,6 +209,11 @@ class OfficeClient:
         body = {"business": business, "appointment_id": appointment_id, "kiosk_id": self.kiosk_id, **extra}
         return self.request("POST", f"/v1/offices/{office}/tickets", body=body, key=key or new_key())
 
+    def verify_identity(self, id_number: str, photo_jpeg_base64: str) -> dict:
+        """The office's identity service: {"result": match | no_match | unavailable, "score"}."""
+        return self.request("POST", "/v1/identity/verify", body={"id_number": id_number,
+                                                                  "photo_jpeg": photo_jpeg_base64}, key=new_key())
+
     def citywide_report(self, office: str, start: str, end: str) -> dict:
         return self.request("GET", f"/v1/offices/{office}/reports/citywide", params={"from": start, "to": end})
 

@@ -100,10 +100,12 @@ class OfficeLink:
             return found, "cache"
 
     # -- check-in ----------------------------------------------------------------------------------------------
-    def check_in(self, appointment: dict, id_numbers: list[str]) -> CheckinOutcome:
+    def check_in(self, appointment: dict, id_numbers: list[str], verification=()) -> CheckinOutcome:
+        """`verification`: PartyCheck per party, in the order of id_numbers (how each was verified, and the score)."""
         at = self._stamp()
         body = {"appointment_id": appointment["appointment_id"], "kiosk_id": self.client.kiosk_id,
-                "parties": [{"id_number": n} for n in id_numbers], "checked_in_at": at}
+                "parties": [{"id_number": n, **_verified(verification, i)} for i, n in enumerate(id_numbers)],
+                "checked_in_at": at}
         online = self._online()
         if not online:
             self._check_offline(appointment, id_numbers)
@@ -143,10 +145,11 @@ class OfficeLink:
 
     # -- tickets -----------------------------------------------------------------------------------------------
     def issue_ticket(self, business: str, appointment_id: str | None = None,
-                     parties: list[dict] | None = None) -> TicketOutcome:
+                     parties: list[dict] | None = None, verification=()) -> TicketOutcome:
         body = {"business": business, "appointment_id": appointment_id, "kiosk_id": self.client.kiosk_id}
         if parties and not appointment_id:
-            body["parties"] = [{"id_number": p["id_number"], "address": p.get("address", "")} for p in parties]
+            body["parties"] = [{"id_number": p["id_number"], "address": p.get("address", ""), **_verified(verification, i)}
+                               for i, p in enumerate(parties)]
         supersedes = None
         day = self.clock().date().isoformat()
         if self._online():
@@ -203,3 +206,14 @@ class OfficeLink:
         return {"backend": self.status.snapshot(), "latency": self.client.latency.snapshot(),
                 "journal": self.journal.status(), "bookings_cached_at": self.cache.fetched_at(),
                 "url": self.client.base_url}
+
+
+def _verified(verification, index: int) -> dict:
+    """verified_by and score of party `index` for the office (nothing when the kiosk did not verify)."""
+    check = next((c for c in verification if c.party == index + 1), None)
+    if check is None:
+        return {}
+    out = {"verified_by": check.verified_by}
+    if check.score is not None:
+        out["score"] = check.score
+    return out

@@ -16,6 +16,7 @@ from kiosk.ui.screens.device_fault import DeviceFaultScreen
 from kiosk.ui.screens.done import DoneScreen, PrintingScreen
 from kiosk.ui.screens.eligibility import EligibilityScreen
 from kiosk.ui.screens.face import Face1Screen, Face2Screen
+from kiosk.ui.screens.finger import Finger1Screen, Finger2Screen
 from kiosk.ui.screens.guide import GuideScreen
 from kiosk.ui.screens.idle_warning import IdleWarningScreen
 from kiosk.ui.screens.maintenance import MaintenanceScreen
@@ -37,6 +38,8 @@ SCREENS: dict[State, tuple[type, str]] = {
     S.CONSENT: (ConsentScreen, "consent.kv"),
     S.FACE_1: (Face1Screen, "face_1.kv"),
     S.FACE_2: (Face2Screen, "face_2.kv"),
+    S.FINGER_1: (Finger1Screen, "finger_1.kv"),
+    S.FINGER_2: (Finger2Screen, "finger_2.kv"),
     S.CONFIRM: (ConfirmScreen, "confirm.kv"),
     S.PRINTING: (PrintingScreen, "printing.kv"),
     S.DONE: (DoneScreen, "done.kv"),

@@ -31,6 +31,8 @@ ON_ENTER: dict[State, tuple[str, ...]] = {
     S.CONSENT: ("consent",),
     S.FACE_1: ("face_1",),
     S.FACE_2: ("face_2",),
+    S.FINGER_1: ("finger_1",),
+    S.FINGER_2: ("finger_2",),
     S.CONFIRM: ("confirm",),
     S.PRINTING: ("printing",),
     S.DONE: ("done", "take_card"),

@@ -114,3 +114,33 @@ def test_sim_cli_prints_a_pty():
         p.stdin.write("quit\n")
         p.stdin.flush()
         p.wait(timeout=5)
+
+
+def test_card_templates_against_the_uploaded_character_file(sim):
+    """UpChar over the pty (the character file in data packets), compared with the card's templates by the
+    stand-in matcher through the ctypes port."""
+    from drivers.fingerprint.matcher import CardTemplateMatcher
+    from drivers.idcard.sim_core import card_from_fixture
+    from drivers.standin import build
+    from kiosk.services.identity.fingerprint import CardFingerprints
+
+    card = card_from_fixture({"name": "李珺", "sex": "female", "birth": "1996-08-20",
+                              "id_number": "441622199608200022", "fingerprint_templates": 2})
+    templates = card.record.fingerprints
+    assert len(templates) == 1024
+    sensor = R30xSensor(sim.path, answer_timeout_s=0.5)
+    check = CardFingerprints(sensor, CardTemplateMatcher(str(build("fp_matcher"))), timeout_s=0.3)
+    try:
+        assert check.check(templates).outcome == "no_finger"
+        sim.put_finger("441622199608200022:left_index")
+        feature = sensor.capture_feature(1)
+        assert len(feature) == codec.CHAR_FILE_SIZE and feature[:4] == b"SFPT"
+        result = check.check(templates)
+        assert (result.outcome, result.score) == ("match", 96)
+        sim.put_finger("110101199001011234:left_index")           # someone else's finger
+        assert check.check(templates).outcome == "no_match"
+        assert check.check(b"").outcome == "unavailable"           # a card without templates
+    finally:
+        sensor.close()
+    missing = CardFingerprints(sensor, CardTemplateMatcher("/nonexistent/libfp.so"))
+    assert missing.check(templates).outcome == "unavailable" and "not found" in missing.matcher.reason

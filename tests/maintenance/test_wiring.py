@@ -23,13 +23,13 @@ class FakeLink:
     def __init__(self):
         self.issued = 0
 
-    def issue_ticket(self, business, appointment_id=None, parties=None):
+    def issue_ticket(self, business, appointment_id=None, parties=None, verification=()):
         self.issued += 1
         return SimpleNamespace(number=f"A{self.issued:03d}", business=business, offline=False,
                                priority="booked" if appointment_id else "walk_in", issued_at=None,
                                waiting_ahead=0, ticket_id=f"T{self.issued}")
 
-    def check_in(self, appointment, id_numbers):
+    def check_in(self, appointment, id_numbers, verification=()):
         return None
 
 

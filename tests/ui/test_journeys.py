@@ -19,15 +19,21 @@ EXPECTED_END = {
     "demo-strip": ["read_id_1", "read_id_2", "eligibility", "consent", "face_1", "face_2", "confirm", "printing",
                    "done", "attract"],
     "demo-technician": ["attract", "maintenance_login", "maintenance", "attract"],
+    "face-mismatch": ["face_1", "face_2", "confirm", "printing", "done", "attract"],
+    "same-face-twice": ["face_1", "face_2", "confirm", "printing", "done", "attract"],
+    "photo-attack": ["face_1", "face_2", "confirm", "printing", "done", "attract"],
+    "fingerprint-fallback": ["face_1", "finger_1", "face_2", "confirm", "printing", "done", "attract"],
 }
 KEYS = {"scenario", "states", "ticket", "touches", "machine_time_s", "ok"}
+# Fifteen journeys, two at a time, several with up to three face captures and their liveness challenges.
+pytestmark = pytest.mark.timeout(1800)
 
 
 @pytest.fixture(scope="module")
 def results():
     # Two at a time: each is its own process with its own office server; the machine has two cores.
     def one(name):
-        proc = run_cli(["-m", "kiosk.cli.diag", "journey", name, "--json"])
+        proc = run_cli(["-m", "kiosk.cli.diag", "journey", name, "--json"], timeout=600)
         return name, proc
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(pool.map(one, EXPECTED_END))
@@ -106,3 +112,24 @@ def test_maintenance_counters_count_the_journeys_tickets(results):
     assert walk_in["counters"]["tickets_total"] == 1 and walk_in["counters"]["checkins_total"] == 0
     assert walk_in["counters"]["tickets"] == {walk_in["ticket"]["business"]: 1}
     assert booked["counters"]["tickets_total"] == 1 and booked["counters"]["checkins_total"] == 1
+
+
+def _verified_by(name, results):
+    return [v["verified_by"] for v in json.loads(results[name].stdout)["verification"]]
+
+
+def test_each_face_is_compared_with_the_card_photo(results):
+    booked = json.loads(results["booked-couple"].stdout)["verification"]
+    assert [v["verified_by"] for v in booked] == ["face", "face"]
+    assert all(v["result"] == "match" and v["score"] >= 0.363 and 1 <= v["attempts"] <= 3 for v in booked)
+    assert _verified_by("walk-in", results) == ["staff", "staff"]          # declined: the counter checks
+
+
+def test_someone_elses_face_never_ends_verified_by_face(results):
+    mismatch = json.loads(results["face-mismatch"].stdout)["verification"]
+    assert mismatch[0]["verified_by"] == "staff" and mismatch[0]["result"] == "no_match"
+    assert mismatch[0]["attempts"] == 3
+    assert _verified_by("same-face-twice", results)[1] == "staff"
+    assert _verified_by("photo-attack", results)[0] == "staff"
+    finger = json.loads(results["fingerprint-fallback"].stdout)["verification"]
+    assert finger[0]["verified_by"] == "fingerprint" and finger[0]["score"] >= 60

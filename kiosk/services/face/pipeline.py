@@ -97,11 +97,18 @@ class PartyFaceResult:
     match: str = "not_available"                    # same_person | different | not_available
     liveness: str = "not_required"                  # passed | failed | not_required | not_available
     mode: str = FULL
+    party: int = 0                                  # 1 or 2 (set by the face session)
+    face: Face | None = None                        # where the face is in `photo` (landmarks for the embedding)
+    embedding: np.ndarray | None = None             # of the live face, for "not the same face as party 1"
+    verdict: str = "unavailable"                    # match | no_match | unavailable (kiosk.services.identity)
+    score: float | None = None
+    reason: str = ""
 
     def wipe(self) -> None:
-        if self.photo is not None:
-            self.photo.fill(0)
-        self.photo, self.quality, self.match_score = None, {}, None
+        for array in (self.photo, self.embedding):
+            if array is not None:
+                array.fill(0)
+        self.photo, self.quality, self.match_score, self.embedding, self.face = None, {}, None, None, None
 
     def sealed_photo(self, key: bytes) -> bytes:
         """The photo as a Fernet token of JPEG bytes: the only form in which it may leave memory (after the
@@ -122,7 +129,7 @@ class PartyFaceResult:
     def summary(self) -> dict:
         """Loggable and displayable: outcomes only, no image, no embedding."""
         return {"captured": self.photo is not None, "match": self.match, "liveness": self.liveness,
-                "mode": self.mode}
+                "mode": self.mode, "verdict": self.verdict, "score": self.score, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -180,6 +187,7 @@ class PartyCapture:
 
     def _take(self, frame: np.ndarray, report: QualityReport) -> None:
         self.result.photo = frame.copy()
+        self.result.face = report.face
         self.result.quality = dict(report.scores)
         if self._id_embedding is not None:
             live = self.engine.embedding(frame, report.face)

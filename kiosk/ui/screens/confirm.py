@@ -8,7 +8,7 @@ from kiosk.domain.business import BUSINESSES
 from kiosk.flow.events import Confirm
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.people import people_lines
+from kiosk.ui.screens.people import people_lines, short_name
 
 
 class ConfirmScreen(KioskScreen):
@@ -18,10 +18,10 @@ class ConfirmScreen(KioskScreen):
     def update(self, flow):
         s, lang = flow.session, flow.session.language
         business = BUSINESSES.get(s.business or "", {}).get(lang, "")
-        faces = "confirm_faces_done" if s.faces and len(s.faces) >= len(s.cards) else "confirm_faces_counter"
         self.summary = "\n\n".join([tr("confirm_business", lang, business=business), people_lines(s.cards, lang),
-                                    tr(faces, lang)])
-        photos = [f.photo for f in s.faces if getattr(f, "photo", None) is not None]
+                                    verification_lines(s, lang)])
+        latest = {getattr(f, "party", i): f for i, f in enumerate(s.faces)}     # the last photo of each party
+        photos = [f.photo for _, f in sorted(latest.items()) if getattr(f, "photo", None) is not None]
         for i, widget in enumerate((self.ids.photo_1, self.ids.photo_2)):
             if i < len(photos):
                 widget.show_frame(photos[i])
@@ -37,3 +37,13 @@ class ConfirmScreen(KioskScreen):
         self.ids.photo_1.clear()            # blanks the texture too: no face left in GPU memory
         self.ids.photo_2.clear()
         self.photos = 0
+
+
+def verification_lines(session, lang: str) -> str:
+    """How each party's identity was verified (face, fingerprint, or at the counter), by masked name."""
+    lines = []
+    for check in session.verification:
+        card = session.cards[check.party - 1] if check.party <= len(session.cards) else None
+        name = short_name(card, check.party, lang)
+        lines.append(tr(f"confirm_verified_{check.verified_by}", lang, name=name))
+    return "\n".join(lines)

@@ -1,5 +1,7 @@
-"""Shared by the two face screens: live preview with the oval guide, hints from the quality checks, a
-progress countdown while the applicant holds still, retake, and skip (staff check at the counter)."""
+"""Shared by the two face screens: live preview with the oval guide, hints from the quality checks and the liveness
+challenge, a progress countdown while the applicant holds still, then the comparison with the reference photo
+(in the face session's worker) whose outcome comes back to the flow as FaceCaptured. Retake, and skip (the
+fingerprint or the registrar at the counter instead)."""
 from __future__ import annotations
 
 import math
@@ -17,21 +19,39 @@ class FaceScreen(KioskScreen):
     hint = StringProperty("starting")           # guidance code (face_<code> in the catalog)
     progress = NumericProperty(0.0)
     countdown = NumericProperty(0)
+    attempt = NumericProperty(0)                # retakes so far (the flow's count), shown after a no-match
+    session = None
 
     def on_enter(self, *a):
+        self._start()
+
+    def update(self, flow):
+        attempts = flow.session.attempts if flow.state.value == self.name else 0
+        if attempts != self.attempt:
+            self.attempt = attempts
+            if attempts and self.manager is not None and self.manager.current == self.name:
+                self._start()                   # the flow asked for a retake (no match): a fresh capture
+
+    def _start(self):
+        self._stop_session()
         app = self.app
         kiosk = getattr(app, "kiosk", None)
         self.hint, self.progress = "starting", 0.0
         if kiosk is None:
             return
-        from drivers.registry import create
-        from kiosk.ui.face_session import FaceSession
+        from kiosk.services.face.session import FaceSession
 
-        url, options = kiosk.camera_url, getattr(kiosk, "camera_options", {})
+        party = int(self.party_no)
+        flow = app.shell.flow
+        cards = flow.session.cards
+        card = cards[party - 1] if len(cards) >= party else None
+        earlier = tuple(r for r in flow.session.faces if getattr(r, "party", 0) not in (0, party))
+        verifier, config = kiosk.verifier, kiosk.config.face
         self._done = False
         self.session = FaceSession(
-            lambda: create("camera", url, **options), lambda: kiosk.face_engine,
-            needed=kiosk.config.face.consecutive_good_frames,
+            lambda: kiosk.open_camera(_holder(card), follow=lambda: self.hint), lambda: kiosk.face_engine,
+            needed=config.consecutive_good_frames, liveness=config.liveness, party=party,
+            verify=(lambda engine, result: verifier.verify(engine, card, result, earlier)) if verifier else None,
             on_progress=lambda code, p: Clock.schedule_once(lambda dt: self._progress(code, p)),
             on_frame=lambda frame: Clock.schedule_once(lambda dt: self._frame(frame)),
             on_done=lambda result: Clock.schedule_once(lambda dt: self._captured(result)),
@@ -40,7 +60,7 @@ class FaceScreen(KioskScreen):
         self.session.start()
 
     def _progress(self, code, p):
-        if self.manager is None or self.manager.current != self.name:
+        if self.manager is None or self.manager.current != self.name or self.session is None:
             return
         self.hint = code
         self.progress = p
@@ -50,7 +70,7 @@ class FaceScreen(KioskScreen):
     def _frame(self, frame):
         if self.manager is not None and self.manager.current == self.name:
             self.ids.preview.show_frame(frame)
-            self.ids.preview.good = self.hint == "ok"
+            self.ids.preview.good = self.hint in ("ok", "blink", "turn_left", "turn_right", "comparing")
 
     def _captured(self, result):
         if self._done or self.manager is None or self.manager.current != self.name:
@@ -60,17 +80,19 @@ class FaceScreen(KioskScreen):
         self._done = True
         self.app.post(FaceCaptured(result), touch=False)
 
-    def on_leave(self, *a):
-        session = getattr(self, "session", None)
+    def _stop_session(self):
+        session, self.session = self.session, None
         if session is not None:
-            self.session = None
             # Joining the camera and pipeline threads takes a frame or two: never on the main thread.
             threading.Thread(target=session.stop, daemon=True).start()
+
+    def on_leave(self, *a):
+        self._stop_session()
         self.clear()
 
     def retake(self):
         self.app.touches += 1
-        if getattr(self, "session", None) is not None:
+        if self.session is not None:
             self.session.restart_capture()
 
     def skip(self):
@@ -78,7 +100,13 @@ class FaceScreen(KioskScreen):
 
     def clear(self):
         self.ids.preview.clear()
-        self.hint, self.progress, self.countdown = "starting", 0.0, 0
+        self.hint, self.progress, self.countdown, self.attempt = "starting", 0.0, 0, 0
+
+
+def _holder(card) -> str:
+    if card is None:
+        return ""
+    return str((card.get("id_number") if isinstance(card, dict) else getattr(card, "id_number", "")) or "")
 
 
 class Face1Screen(FaceScreen):

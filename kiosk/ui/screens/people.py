@@ -20,3 +20,9 @@ def person_line(card, n: int, lang: str) -> str:
 
 def people_lines(cards, lang: str) -> str:
     return "\n".join(person_line(c, i + 1, lang) for i, c in enumerate(cards))
+
+
+def short_name(card, n: int, lang: str) -> str:
+    """The masked name (markup for rare characters), or 'party n' when there is none."""
+    name = mask_name(_get(card, "name")) if card is not None else ""
+    return fonts.markup(name) if name else tr("party_label", lang, n=n)

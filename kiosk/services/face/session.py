@@ -1,9 +1,12 @@
-"""One party's face capture, off the main thread: the camera's capture thread plus a worker that feeds frames
-to the face pipeline. Results and preview frames go to callbacks the caller makes main-thread safe.
-Frames stay in memory; the preview is a small copy, and everything is dropped on stop()."""
+"""One party's face step, off the UI thread: the camera's capture thread plus a worker that feeds frames to the
+face pipeline (quality gate → auto-capture → liveness challenge), then verifies the capture (`verify`, e.g.
+kiosk.services.identity.FaceVerifier) in the same worker. Results and preview frames go to callbacks the caller
+makes main-thread safe. Frames stay in memory; the preview is a small copy, and everything is dropped on stop().
+"""
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from typing import Callable
@@ -17,21 +20,26 @@ class FaceSession:
     def __init__(self, open_source: Callable, engine: Callable[[], object | None], *, needed: int = 5,
                  on_progress: Callable[[str, float], None], on_frame: Callable[[object], None],
                  on_done: Callable[[object], None], on_fault: Callable[[str, bool], None],
-                 capture_only_after_s: float = 3.0):
+                 capture_only_after_s: float = 3.0, liveness: bool = False, party: int = 1,
+                 verify: Callable[[object, object], object] | None = None, liveness_timeout_s: float = 8.0):
         self.open_source, self.engine, self.needed = open_source, engine, needed
         self.on_progress, self.on_frame, self.on_done, self.on_fault = on_progress, on_frame, on_done, on_fault
         self.capture_only_after_s = capture_only_after_s
+        self.liveness, self.party, self.verify = liveness, party, verify
+        self.liveness_timeout_s = liveness_timeout_s
         self._stop = threading.Event()
         self._capture = None
         self._worker: threading.Thread | None = None
+        self._restart = False
 
-    def start(self) -> None:
+    def start(self) -> "FaceSession":
         from drivers.camera.capture import CaptureThread
 
         self._stop.clear()
         self._capture = CaptureThread(self.open_source, on_event=self._camera_event).start()
         self._worker = threading.Thread(target=self._run, name="face-session", daemon=True)
         self._worker.start()
+        return self
 
     def stop(self) -> None:
         self._stop.set()
@@ -41,6 +49,10 @@ class FaceSession:
         if self._worker is not None and self._worker is not threading.current_thread():
             self._worker.join(timeout=2)
         self._worker = None
+
+    @property
+    def running(self) -> bool:
+        return self._worker is not None and self._worker.is_alive()
 
     def restart_capture(self) -> None:
         """Retake: forget the good frames so far."""
@@ -65,13 +77,23 @@ class FaceSession:
             self._stop.wait(0.05)
         return None
 
+    def _party_capture(self, engine):
+        from kiosk.services.face.liveness import LivenessChallenge
+        from kiosk.services.face.pipeline import PartyCapture
+
+        # A fresh random challenge per capture: a recording of an earlier one does not help.
+        challenge = LivenessChallenge(secrets.randbits(32), step_timeout_s=self.liveness_timeout_s) \
+            if self.liveness else None
+        return PartyCapture(engine, consecutive_good_frames=self.needed, liveness=challenge)
+
     def _loop(self) -> None:
         import cv2
 
-        from kiosk.services.face.pipeline import CAPTURE_ONLY, PartyCapture
+        from drivers.camera.frames import FrameFormatError
+        from kiosk.services.face.pipeline import CAPTURE_ONLY, Progress
 
         engine = self._engine()
-        capture = PartyCapture(engine, consecutive_good_frames=self.needed) if engine is not None else None
+        capture = self._party_capture(engine) if engine is not None else None
         self._restart = False
         seq, shown, started = 0, 0.0, time.monotonic()
         while not self._stop.is_set():
@@ -85,17 +107,27 @@ class FaceSession:
                 shown = now
                 self.on_frame(cv2.resize(frame.image, PREVIEW_SIZE, interpolation=cv2.INTER_AREA))
             if self._restart and engine is not None:
-                capture, self._restart, started = PartyCapture(engine, consecutive_good_frames=self.needed), False, now
+                capture, self._restart, started = self._party_capture(engine), False, now
             if capture is None or engine.mode == CAPTURE_ONLY:
                 left = self.capture_only_after_s - (now - started)
                 self.on_progress("models_unavailable", max(0.0, left))
                 if left <= 0:
-                    result = capture.capture_now(frame.image) if capture else None
-                    self.on_done(result)
+                    self._finish(engine, capture.capture_now(frame.image) if capture else None)
                     return
                 continue
-            progress = capture.feed(frame.image, frame.t)
+            try:
+                progress = capture.feed(frame.image, frame.t)
+            except FrameFormatError:
+                progress = Progress("bad_frame", [], 0, False)
             self.on_progress(progress.code, progress.good_streak / max(1, self.needed))
             if progress.done:
-                self.on_done(capture.result)
+                self._finish(engine, capture.result)
                 return
+
+    def _finish(self, engine, result) -> None:
+        if result is not None:
+            result.party = self.party
+            if self.verify is not None and not self._stop.is_set():
+                self.on_progress("comparing", 1.0)
+                self.verify(engine, result)
+        self.on_done(result)

@@ -1,0 +1,38 @@
+"""How each party's identity was verified at the kiosk: pure data the flow records and the office receives.
+
+verified_by: face (live face matched the reference photo), fingerprint (a finger matched the card's
+templates) or staff (the registrar checks the person against the ID card at the counter: 身份待人工核验).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VERIFIED_BY = ("face", "fingerprint", "staff")
+# What the face or fingerprint path ended with (for the technician and the office's statistics).
+RESULTS = ("match", "no_match", "unavailable", "declined", "skipped")
+
+
+@dataclass(frozen=True)
+class PartyCheck:
+    party: int                       # 1 or 2, in the order the cards were read
+    verified_by: str                 # face | fingerprint | staff
+    result: str                      # match | no_match | unavailable | declined | skipped
+    score: float | None = None       # of the deciding comparison (face: cosine; fingerprint: 0..100)
+    attempts: int = 0                # face captures or finger placements tried
+
+    def as_dict(self) -> dict:
+        return {"party": self.party, "verified_by": self.verified_by, "result": self.result,
+                "score": self.score, "attempts": self.attempts}
+
+
+def needs_staff(checks) -> bool:
+    """At least one party is to be checked by the registrar at the counter."""
+    return any(c.verified_by == "staff" for c in checks)
+
+
+def machine_share(checks) -> float | None:
+    """Share of parties verified by the machine (face or fingerprint); None when there were none."""
+    checks = list(checks)
+    if not checks:
+        return None
+    return sum(1 for c in checks if c.verified_by != "staff") / len(checks)

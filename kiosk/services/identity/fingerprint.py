@@ -1,0 +1,55 @@
+"""Fingerprint against the ID card (the fallback when the face path ends without a match): the R30x sensor
+captures and uploads the finger's character file; the vendor matcher (ctypes) compares it with the card's
+templates. Runs in a worker; answers a FingerprintResult and never raises."""
+from __future__ import annotations
+
+import logging
+
+from drivers.fingerprint.port import FingerprintResult
+from kiosk.errors import KioskError
+
+log = logging.getLogger(__name__)
+
+
+class CardFingerprints:
+    def __init__(self, sensor, matcher, threshold: int = 60, timeout_s: float = 10.0):
+        self.sensor, self.matcher, self.threshold, self.timeout_s = sensor, matcher, threshold, timeout_s
+
+    @property
+    def available(self) -> bool:
+        return self.sensor is not None and self.matcher.available
+
+    def check(self, card_templates: bytes, stop=None) -> FingerprintResult:
+        if not card_templates:
+            return FingerprintResult("unavailable", reason="the card holds no fingerprints")
+        if not self.available:
+            return FingerprintResult("unavailable", reason=self.matcher.reason or "no sensor")
+        try:
+            feature = self.sensor.capture_feature(self.timeout_s, stop)
+            if feature is None:
+                return FingerprintResult("no_finger")
+            score = self.matcher.best_score(card_templates, feature)
+        except KioskError as e:
+            log.warning("fingerprint check: %s", type(e).__name__)
+            return FingerprintResult("unavailable", reason=type(e).__name__)
+        return FingerprintResult("match" if score >= self.threshold else "no_match", score=score)
+
+    def close(self) -> None:
+        try:
+            self.sensor.close()
+        except Exception:
+            pass
+
+
+def card_fingerprints_from_config(config):
+    """devices.fingerprint (an R30x sensor URL, or sim://fingerprint) plus devices.fingerprint_matcher, or None."""
+    d = config.devices
+    if d.fingerprint.strip() in ("", "none") or not d.fingerprint_matcher:
+        return None
+    from drivers.fingerprint.matcher import CardTemplateMatcher
+    from drivers.registry import create
+
+    sensor = create("fingerprint", d.fingerprint)
+    if not hasattr(sensor, "capture_feature"):
+        return None
+    return CardFingerprints(sensor, CardTemplateMatcher(d.fingerprint_matcher))

@@ -1,0 +1,97 @@
+"""The office's identity service, as the reference server implements it: compares a live face crop sent by a
+kiosk with the reference photo the office holds for that ID number (a real office relays to the police photo
+comparison used at its counter). Answers match / no_match / unavailable and a score; keeps no photo it is sent.
+
+The reference server holds a photo for each seeded booking party (the public-domain test portraits, party 1 and
+party 2 as the kiosk demo's applicants). Faces are compared with the same open models as the kiosk (YuNet to
+find and align the face, SFace for the embedding, cosine similarity against the same threshold).
+"""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = ROOT / "assets" / "models"
+DETECTOR = "face_detection_yunet_2023mar_int8bq.onnx"
+RECOGNISER = "face_recognition_sface_2021dec_int8bq.onnx"
+FACES = ROOT / "tests" / "fixtures" / "faces"
+# Seeded booking party (1, 2) → the reference photo the office holds for them.
+SEEDED_REFERENCES = {1: "grace_hopper.jpg", 2: "astronaut.png"}
+THRESHOLD = 0.363
+MAX_JPEG_BYTES = 300_000
+
+
+class IdentityService:
+    def __init__(self, store, references: dict[int, str] | None = None, photo_dir: Path = FACES,
+                 model_dir: Path = MODELS, threshold: float = THRESHOLD):
+        self.store, self.photo_dir, self.model_dir, self.threshold = store, Path(photo_dir), Path(model_dir), threshold
+        self.references = SEEDED_REFERENCES if references is None else references
+        self._lock = threading.Lock()          # the OpenCV nets are not thread-safe
+        self._nets = None
+        self._reference = lru_cache(maxsize=256)(self._reference_embedding)
+
+    def warm_up(self) -> None:
+        """Load the models and the references (a few hundred ms): call from a thread at start, not per request."""
+        try:
+            with self._lock:
+                self._load()
+                for name in self.references.values():
+                    self._reference(name)
+        except Exception:   # a missing model makes verify answer `unavailable`, it must not stop the server
+            pass
+
+    def verify(self, id_number: str, jpeg: bytes) -> dict:
+        import cv2
+
+        row = self.store.read().execute("SELECT seq FROM parties WHERE id_number=? LIMIT 1", (id_number,)).fetchone()
+        name = self.references.get(row["seq"] + 1) if row is not None else None    # seq counts from 0
+        if name is None:
+            return {"result": "unavailable", "score": None, "reason": "no_reference"}
+        live_image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+        if live_image is None:
+            return {"result": "unavailable", "score": None, "reason": "not_an_image"}
+        try:
+            with self._lock:
+                live = self._embedding(live_image)
+                live_image.fill(0)
+                reference = self._reference(name)
+        except cv2.error:
+            return {"result": "unavailable", "score": None, "reason": "models_unavailable"}
+        if live is None or reference is None:
+            return {"result": "unavailable", "score": None, "reason": "no_face"}
+        score = round(float(live @ reference / (np.linalg.norm(live) * np.linalg.norm(reference) or 1.0)), 4)
+        live.fill(0)
+        return {"result": "match" if score >= self.threshold else "no_match", "score": score}
+
+    def _reference_embedding(self, name: str):
+        import cv2
+
+        image = cv2.imread(str(self.photo_dir / name), cv2.IMREAD_COLOR)
+        return None if image is None else self._embedding(image)
+
+    def _embedding(self, image: np.ndarray):
+        import cv2
+
+        detector, recogniser = self._load()
+        if min(image.shape[:2]) < 128:
+            scale = 128 / min(image.shape[:2])
+            image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        detector.setInputSize((image.shape[1], image.shape[0]))
+        _, faces = detector.detect(image)
+        if faces is None or not len(faces):
+            return None
+        face = max(faces, key=lambda f: f[2] * f[3])
+        return recogniser.feature(recogniser.alignCrop(image, face)).reshape(-1).astype(np.float64).copy()
+
+    def _load(self):
+        import cv2
+
+        if self._nets is None:
+            detector = cv2.FaceDetectorYN.create(str(self.model_dir / DETECTOR), "", (320, 320), 0.6)
+            recogniser = cv2.FaceRecognizerSF.create(str(self.model_dir / RECOGNISER), "")
+            self._nets = (detector, recogniser)
+        return self._nets

@@ -1,0 +1,55 @@
+"""The one face session (kiosk/services/face/session.py): guidance, capture, liveness and verification in its
+worker, on the simulated camera playing a person who does what the challenge asks, or a still photo."""
+import threading
+
+from drivers.camera.simulator import SimulatedCamera
+from kiosk.config import load_kiosk_config
+from kiosk.services.face.pipeline import PartyCapture
+from kiosk.services.face.session import FaceSession
+
+from face_variants import FACES
+
+
+def _run(engine, camera, *, liveness, verify=None, timeout=40):
+    done, codes, out = threading.Event(), [], []
+    camera.follow = lambda: codes[-1] if codes else None     # the simulated person does what the screen says
+
+    def on_done(result):
+        out.append(result)
+        done.set()
+    session = FaceSession(lambda: camera, lambda: engine, needed=3, liveness=liveness, verify=verify, party=2,
+                          on_progress=lambda code, p: codes.append(code), on_frame=lambda f: None,
+                          on_done=on_done, on_fault=lambda code, fault: None).start()
+    try:
+        assert done.wait(timeout), codes[-5:]
+    finally:
+        session.stop()
+    return out[0], codes
+
+
+def test_session_guides_then_captures_from_the_live_camera(engine):
+    result, codes = _run(engine, SimulatedCamera(fps=40, realtime=False), liveness=False)
+    assert codes[0] == "no_face" and codes[-1] == "captured"
+    assert result.photo is not None and result.party == 2 and result.face is not None
+
+
+def test_a_live_person_passes_the_challenge_and_is_verified_in_the_worker(engine):
+    seen = []
+    camera = SimulatedCamera(fps=30, person=str(FACES / "grace_hopper.jpg"))
+    result, codes = _run(engine, camera, liveness=True, verify=lambda e, r: seen.append(threading.current_thread()))
+    assert result.liveness == "passed", codes[-5:]
+    assert set(codes) & {"blink", "turn_left", "turn_right"} and "comparing" in codes
+    assert seen and seen[0] is not threading.main_thread()
+
+
+def test_a_still_photo_fails_the_challenge(engine):
+    camera = SimulatedCamera(fps=30, person=str(FACES / "grace_hopper.jpg"), animate=False)
+    session_result, codes = _run(engine, camera, liveness=True)
+    assert session_result.liveness == "failed"
+
+
+def test_liveness_switch_from_config(engine):
+    config = load_kiosk_config().face
+    assert config.liveness        # on by default
+    party = PartyCapture.for_config(engine, config, id_photo=None, seed=5)
+    assert party.liveness is not None and party.result.liveness == "pending"

@@ -12,11 +12,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from kiosk import resources
 from kiosk.domain.business import check_business_keys
 from kiosk.domain.policy import Policy
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = REPO_ROOT / "config"
+# The shipped config tree (kiosk/resources/config): default.toml, offices/, policies/, and any further folder.
+CONFIG_DIR = resources.config_path()
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
 
 

@@ -29,7 +29,7 @@ def start_bundled_server(state_dir: Path, timeout_s: float = 20.0) -> tuple[subp
     db_dir = Path(tempfile.mkdtemp(prefix="office-demo-", dir=state_dir))
     proc = subprocess.Popen([sys.executable, "-m", "office", "--host", "127.0.0.1", "--port", str(port),
                              "--db", str(db_dir / "office.sqlite"), "--seed", "demo"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(Path(__file__).parents[2]))
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(db_dir))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

@@ -14,7 +14,7 @@ def configure(parser):
                        ("replay", "send pending entries to the office server now; exit 1 if some remain")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--state-dir", help="kiosk state directory (default: kiosk.state_dir of the configuration)")
-        p.add_argument("--config", help="kiosk configuration file (default: config/default.toml)")
+        p.add_argument("--config", help="kiosk configuration file (default: kiosk/resources/config/default.toml)")
         p.add_argument("--json", action="store_true")
         if name == "replay":
             p.add_argument("--url", help="server URL (default: backend.url of the configuration)")

@@ -6,6 +6,7 @@ The App holds the properties the .kv files bind to (language, text sizes, banner
 from __future__ import annotations
 
 import importlib
+import importlib.resources
 import logging
 import threading
 from dataclasses import replace
@@ -25,7 +26,7 @@ from kiosk.ui.i18n import pick, tr
 from kiosk.ui.sounds import Cues
 
 log = logging.getLogger(__name__)
-KV_DIR = Path(__file__).resolve().parent / "kv"
+KV_DIR = Path(str(importlib.resources.files("kiosk.ui") / "kv"))   # package data: kiosk/ui/kv/*.kv
 # State → "module:Class" (one Screen class and one .kv file per state).
 SCREENS = {s: f"kiosk.ui.screens.{s.value}:{''.join(p.title() for p in s.value.split('_'))}Screen" for s in State}
 

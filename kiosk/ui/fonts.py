@@ -3,9 +3,9 @@ characters (Kivy does no per-character fallback, so names are marked up with [fo
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from kiosk import resources
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+FONT_DIR = resources.path("fonts")
 REGULAR = FONT_DIR / "NotoSansSC-Kiosk.otf"
 BOLD = FONT_DIR / "NotoSansSC-Kiosk-Bold.otf"
 FALLBACK = FONT_DIR / "NotoSansSC-Fallback.otf"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import REPO_ROOT
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 UNIT = REPO_ROOT / "kiosk.service"
 ANALYZE = shutil.which("systemd-analyze")

@@ -50,7 +50,7 @@ def stop_bundled_server(proc: subprocess.Popen, db_dir: Path) -> None:
     if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(5)
+            proc.wait(1.5)
         except subprocess.TimeoutExpired:
             proc.kill()
     shutil.rmtree(db_dir, ignore_errors=True)

@@ -72,7 +72,8 @@ class Kiosk:
             except Exception:
                 log.exception("closing the printer failed")
         try:
-            self.link.stop()
+            self.link.stop(timeout=1.0)     # a shutdown must end within systemd's patience (3 s in all)
+            self.link.journal.close()       # every entry is already committed (synchronous=FULL)
         except Exception:
             log.exception("stopping the office link failed")
 

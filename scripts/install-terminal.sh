@@ -52,16 +52,18 @@ die() { echo "install-terminal: $2" >&2; exit "$1"; }
 [ -n "$BUNDLE" ] || [ "$ROLLBACK" = 1 ] || die 2 "usage: install-terminal.sh [options] BUNDLE | --rollback"
 
 # --- the service: restart, then wait for READY and a quiet settle time ----------------------------------------
-prop() { { systemctl show "$UNIT" -p "$1" 2>/dev/null || true; } | sed -n "s/^$1=//p"; }
+STATE=""
+query() { STATE=$(systemctl show "$UNIT" -p ActiveState -p SubState -p NRestarts 2>/dev/null || true); }
+prop() { sed -n "s/^$1=//p" <<<"$STATE"; }
 
 start_and_wait() {   # 0: READY and stayed up; 1: no READY in time, or a crash loop (reason in $WHY)
   local last restarts=0 n state sub deadline ready=0
-  last=$(prop NRestarts); last=${last:-0}
+  query; last=$(prop NRestarts); last=${last:-0}
   systemctl restart --no-block "$UNIT"
   deadline=$((SECONDS + READY_TIMEOUT))
   while :; do
     sleep 0.5
-    n=$(prop NRestarts); n=${n:-0}; state=$(prop ActiveState); sub=$(prop SubState)
+    query; n=$(prop NRestarts); n=${n:-0}; state=$(prop ActiveState); sub=$(prop SubState)
     if [ "$n" -gt "$last" ]; then restarts=$((restarts + n - last)); fi
     last=$n
     if [ "$restarts" -ge "$MAX_RESTARTS" ]; then WHY="crash loop ($restarts restarts)"; return 1; fi

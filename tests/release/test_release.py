@@ -217,8 +217,10 @@ def test_the_installed_wheel_works_from_another_directory(terminal, tmp_path):
     run("ticket", "--number", "A012", "--business", "marriage", "--office", "441621", "--out",
         str(tmp_path / "t.bin"), "--png", str(tmp_path / "t.png"))
     assert (tmp_path / "t.bin").stat().st_size > 500 and (tmp_path / "t.png").stat().st_size > 1000
-    run("screens", "--out", str(tmp_path / "screens"), "--lang", "zh")
-    assert len(list((tmp_path / "screens").glob("*.png"))) >= 20
+    # a few screens (every one takes minutes on a busy 2-core machine; tests/ui renders them all): the fonts,
+    # the catalogs, the .kv files and the demo's sample photos all come from the installed package
+    run("screens", "--out", str(tmp_path / "screens"), "--lang", "zh,en", "--only", "attract,confirm_photos")
+    assert len(list((tmp_path / "screens").glob("*.png"))) == 4
     journey = json.loads(run("journey", "booked-couple", "--json"))
     assert journey["ok"], journey
 
@@ -268,7 +270,10 @@ def test_bad_signature_changed_or_extra_files_are_refused(keys, terminal, tmp_pa
     assert terminal.current() == "0.1.1" and terminal.state()["ActiveState"] == "active"
 
 
-def test_operator_rollback_goes_back_to_the_previous_release(terminal):
-    r = terminal.install("--ready-timeout", "240", "--rollback")
-    assert r.returncode == 0, r.stdout + r.stderr + (terminal.systemd / "kiosk.log").read_text()[-3000:]
-    assert terminal.current() == "0.1.0" and terminal.state()["ActiveState"] == "active"
+def test_operator_rollback_goes_back_to_the_previous_release(keys, terminal, tmp_path):
+    r = terminal.install("--ready-timeout", "60", str(stand_in_bundle(keys, tmp_path, "0.1.6", "ready")))
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = terminal.install("--ready-timeout", "60", "--rollback")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert terminal.current() == "0.1.1" and terminal.state()["ActiveState"] == "active"
+    assert Path(os.readlink(terminal.prefix / "previous")).name == "0.1.6"

@@ -96,7 +96,11 @@ def main() -> int:
                 # Unhinted: rare characters only, and it keeps the three files under ~10 MB together.
                 subset(face_path, args.out / "NotoSansSC-Fallback.otf", rare & have, hinting=False)
                 write_ofl(face, args.out / "OFL.txt")
+    sys.path.insert(0, str(REPO))
+    from kiosk.resources import write_font_coverage
+
     for p in sorted(args.out.glob("*.otf")):
+        write_font_coverage(p)      # the .cmap sidecar the kiosk reads at start instead of parsing the font
         print(f"{p.name}: {p.stat().st_size / 1e6:.2f} MB, {len(TTFont(str(p)).getBestCmap())} characters")
     return 0
 

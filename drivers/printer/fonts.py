@@ -32,12 +32,7 @@ def cell_width(ch: str) -> int:
 
 @lru_cache(maxsize=None)
 def coverage(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-    font = TTFont(str(path), lazy=True)
-    try:
-        return frozenset(font.getBestCmap())
-    finally:
-        font.close()
+    return resources.font_coverage(path)
 
 
 @lru_cache(maxsize=None)

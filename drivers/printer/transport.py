@@ -5,7 +5,9 @@ Foreign errors (serial, socket, USB, escpos) become DeviceNotFound at this edge.
 """
 from __future__ import annotations
 
+import os
 import socket
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +16,18 @@ from kiosk.errors import DeviceNotFound, DeviceTimeout
 DEVICE = "printer"
 WRITE_TIMEOUT_S = 10.0      # a printer that stops taking bytes (flow control while stopped) is a timeout
 
+
+def keep_escpos_capabilities() -> None:
+    """python-escpos parses its printer-capabilities YAML (≈ 0.5 s of CPU) on every import unless it is told
+    where to keep the parsed copy: keep it in this user's cache (the kiosk's state dir on a terminal)."""
+    if "ESCPOS_CAPABILITIES_PICKLE_DIR" in os.environ:
+        return
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "heyuan-kiosk" / "escpos"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
 
 class Transport:
     can_read = True
@@ -25,6 +39,7 @@ class Transport:
     # subclasses: _make() → an escpos printer object, opened; _read(n, timeout); _discard()
     def open(self) -> None:
         if self._printer is None:
+            keep_escpos_capabilities()
             try:
                 self._printer = self._make()
             except DeviceNotFound:

@@ -35,6 +35,9 @@ class Kiosk:
     face_engine: object | None = None
     face_engine_error: str = ""
     camera_options: dict = field(default_factory=dict)
+    # Set by the UI once its first screen is up and warmed: the face models load after it (the face screens
+    # wait for them), so a (re)start draws its first screen sooner.
+    ui_ready: threading.Event = field(default_factory=threading.Event)
     _sink: Sink | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list = field(default_factory=list)
@@ -137,6 +140,9 @@ class Kiosk:
 
     def _load_face_engine(self) -> None:
         if not self.config.face.enabled:
+            return
+        self.ui_ready.wait(START_QUIET_S)
+        if self._stop.is_set():
             return
         try:
             from kiosk.services.face.pipeline import FaceEngine

@@ -31,6 +31,22 @@ KV_DIR = Path(str(importlib.resources.files("kiosk.ui") / "kv"))   # package dat
 SCREENS = {s: f"kiosk.ui.screens.{s.value}:{''.join(p.title() for p in s.value.split('_'))}Screen" for s in State}
 
 
+def _make_screen(name: str):
+    module, cls = SCREENS[State(name)].split(":")
+    Builder.load_file(str(KV_DIR / f"{name}.kv"))
+    return getattr(importlib.import_module(module), cls)(name=name)
+
+
+class Screens(ScreenManager):
+    """A ScreenManager that builds a flow state's screen the first time it is asked for."""
+    make = None
+
+    def get_screen(self, name):
+        if not self.has_screen(name) and self.make is not None and name in {s.value for s in SCREENS}:
+            self.add_widget(self.make(name))
+        return super().get_screen(name)
+
+
 class ClockScheduler:
     """The shell's scheduler on Kivy's Clock (schedule_once is safe to call from any thread)."""
 
@@ -99,11 +115,10 @@ class KioskApp(App):
         Window.bind(on_flip=self._on_flip, size=self._on_size)
         Window.bind(on_touch_down=self._on_any_touch, on_key_down=self._on_key)
         Builder.load_file(str(KV_DIR / "widgets.kv"))
-        self.sm = ScreenManager(transition=NoTransition())
-        for state, target in SCREENS.items():
-            Builder.load_file(str(KV_DIR / f"{state.value}.kv"))
-            module, cls = target.split(":")
-            self.sm.add_widget(getattr(importlib.import_module(module), cls)(name=state.value))
+        # Only the first screen is built before the first frame; the others follow one a frame once the warm-up is
+        # done (in the order an applicant meets them), or at once when the flow needs one sooner (quicker start).
+        self.sm = Screens(transition=NoTransition())
+        self.sm.make = _make_screen
         from kiosk.ui.widgets import Root
         root = Root()
         root.ids.body.add_widget(self.sm)
@@ -119,6 +134,12 @@ class KioskApp(App):
         self._start_watchdog()
         return root
 
+    def _build_next_screen(self, dt) -> None:
+        missing = [s for s in SCREENS if not self.sm.has_screen(s.value)]
+        if missing:
+            self.sm.get_screen(missing[0].value)
+            Clock.schedule_once(self._build_next_screen, 0)
+
     def _warm_up(self) -> None:
         """In a worker, started with the first screen. It holds the GIL in long stretches (pypinyin's tables), so
         touches answer slowly until it is done; then the cues load on the main thread and `ready` is set."""
@@ -128,6 +149,9 @@ class KioskApp(App):
     def _warmed_up(self, dt) -> None:
         self.cues.preload()
         self.ready = True
+        if self.kiosk is not None and hasattr(self.kiosk, "ui_ready"):
+            self.kiosk.ui_ready.set()
+        Clock.schedule_once(self._build_next_screen, 0)   # the other screens, one a frame, after the warm-up
 
     # --- maintenance, systemd -------------------------------------------------------------------------------
     def _start_watchdog(self) -> None:

@@ -101,6 +101,12 @@ fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 if [ -f "$BUNDLE" ]; then
+  # only plain files and folders, below the top folder: no links, devices, absolute or .. paths
+  listing=$(tar -tvf "$BUNDLE" 2>/dev/null) && names=$(tar -tf "$BUNDLE" 2>/dev/null) \
+    || die 3 "refused: $BUNDLE is not a tar archive"
+  if grep -qv '^[-d]' <<<"$listing" || grep -qE '(^/|(^|/)\.\.(/|$))' <<<"$names"; then
+    die 3 "refused: $BUNDLE holds links, special files or paths outside its folder"
+  fi
   tar -xf "$BUNDLE" -C "$WORK" --no-same-owner --no-same-permissions
   B=$(find "$WORK" -mindepth 1 -maxdepth 1 -type d | head -1)
 else
@@ -193,7 +199,6 @@ if [ "$SYSTEM" = 1 ]; then
     udevadm trigger --action=change --subsystem-match=tty --subsystem-match=usbmisc --subsystem-match=usb \
       --subsystem-match=video4linux --subsystem-match=input || true
   fi
-  systemd-analyze verify "/etc/systemd/system/$UNIT"
 fi
 systemctl daemon-reload
 if [ "$ENABLE" = 1 ]; then
@@ -203,6 +208,10 @@ fi
 
 # --- switch, restart, and roll back by itself ---------------------------------------------------------------------
 switch_to "$VERSION"
+if [ "$SYSTEM" = 1 ] && ! systemd-analyze verify "/etc/systemd/system/$UNIT"; then   # needs current/ in place
+  [ -n "$CURRENT" ] && switch_to "$CURRENT"
+  touch "$REL/.failed"; die 1 "kiosk.service of $VERSION does not verify (switched back; see above)"
+fi
 step "current → $VERSION${CURRENT:+ (was $CURRENT)}; restarting $UNIT"
 if start_and_wait; then
   [ -n "$CURRENT" ] && [ "$CURRENT" != "$VERSION" ] && ln -sfn "releases/$CURRENT" "$PREFIX/previous"

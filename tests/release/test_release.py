@@ -2,8 +2,8 @@
 scripts/make-release.sh builds a signed bundle (the real wheel, every locked dependency); install-terminal.sh
 installs it offline and the installed kiosk reaches READY; the installed wheel's tools work from another
 directory with no checkout on the path; an upgrade; a crash-looping release and one that never gets READY are
-rolled back by the installer itself; a bundle with a bad signature, a changed file or an extra file is refused;
-the operator's --rollback.
+rolled back by the installer itself; a bundle with a bad signature, a changed file, an extra file or a link is
+refused; the operator's --rollback.
 
 The upgrades use tiny stand-in wheels (same project name, another version) so the cycle stays fast; the first
 install is the real release. Ordered: each test continues from the terminal the one before left."""
@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -265,6 +266,13 @@ def test_bad_signature_changed_or_extra_files_are_refused(keys, terminal, tmp_pa
     shutil.copy(next((good / "wheelhouse").glob("*.whl")), extra / "wheelhouse" / "evil-1.0-py3-none-any.whl")
     r = terminal.install(str(extra))
     assert r.returncode == 3 and "does not list" in r.stderr, r.stdout + r.stderr
+    linked = tmp_path / "linked"
+    shutil.copytree(good, linked / good.name)
+    (linked / good.name / "wheelhouse" / "etc").symlink_to("/etc")
+    with tarfile.open(tmp_path / "linked.tar", "w") as tar:
+        tar.add(linked / good.name, arcname=good.name)
+    r = terminal.install(str(tmp_path / "linked.tar"))
+    assert r.returncode == 3 and "links" in r.stderr, r.stdout + r.stderr
     assert not (terminal.prefix / "releases" / "0.1.4").exists()
     assert not (terminal.prefix / "releases" / "0.1.5").exists()
     assert terminal.current() == "0.1.1" and terminal.state()["ActiveState"] == "active"

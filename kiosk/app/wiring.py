@@ -42,6 +42,7 @@ class Kiosk:
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list = field(default_factory=list)
     _offline_url: str = ""
+    _face_loader: threading.Thread | None = None
 
     # --- lifecycle --------------------------------------------------------------------------------------------
     def start(self, sink: Sink, probe_s: float = 5.0) -> None:
@@ -58,11 +59,15 @@ class Kiosk:
         self.link.start()
         self._spawn(self._probe_backend, probe_s)
         self._spawn(self._probe_printer, 15.0)
-        self._spawn(self._load_face_engine)
+        self._face_loader = self._spawn(self._load_face_engine)
         self._spawn(self._warm_up_ticket_fonts)
 
     def stop(self) -> None:
         self._stop.set()
+        self.ui_ready.set()         # a face-model loader still waiting gives up now
+        if self._face_loader is not None:
+            # OpenCV aborts the process if it exits while a thread is inside a model load (≈ 0.3 s)
+            self._face_loader.join(1.0)
         for device in (self.idcard, self.scanner):
             if device is not None:
                 try:
@@ -80,10 +85,11 @@ class Kiosk:
         except Exception:
             log.exception("stopping the office link failed")
 
-    def _spawn(self, target, *args) -> None:
+    def _spawn(self, target, *args) -> threading.Thread:
         t = threading.Thread(target=target, args=args, daemon=True, name=target.__name__.strip("_"))
         t.start()
         self._threads.append(t)
+        return t
 
     # --- device events → flow events ----------------------------------------------------------------------------
     def _device_listener(self, name: str):

@@ -13,14 +13,15 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from kiosk import resources
 from kiosk.domain.business import check_business_keys
 from kiosk.domain.dates import RestDays
 from kiosk.domain.offices import (AppointmentWindow, OfficeConfig, Strict, Text, TicketRange,  # noqa: F401
                                   validation_problem)
 from kiosk.domain.policy import Policy, PolicyNotInForce, in_force
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = REPO_ROOT / "config"
+# The shipped config tree (kiosk/resources/config): default.toml, offices/, policies/, and any further folder.
+CONFIG_DIR = resources.config_path()
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
 
 

@@ -8,17 +8,19 @@ find and align the face, SFace for the embedding, cosine similarity against the 
 """
 from __future__ import annotations
 
+import importlib.resources
 import threading
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-MODELS = ROOT / "assets" / "models"
+# The kiosk's shipped face models and demo photos (package data of kiosk.resources; no kiosk code is imported).
+RESOURCES = Path(str(importlib.resources.files("kiosk.resources")))
+MODELS = RESOURCES / "models"
 DETECTOR = "face_detection_yunet_2023mar_int8bq.onnx"
 RECOGNISER = "face_recognition_sface_2021dec_int8bq.onnx"
-FACES = ROOT / "tests" / "fixtures" / "faces"
+FACES = RESOURCES / "samples" / "faces"
 # Seeded booking party (1, 2) → the reference photo the office holds for them.
 SEEDED_REFERENCES = {1: "grace_hopper.jpg", 2: "astronaut.png"}
 THRESHOLD = 0.363

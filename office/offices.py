@@ -1,6 +1,7 @@
 """The offices the server serves: config/offices/<code>.toml, validated by the shared model."""
 from __future__ import annotations
 
+import importlib.resources
 import tomllib
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from pydantic import ValidationError
 
 from kiosk.domain.offices import OfficeConfig, validation_problem
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "config" / "offices"
+DEFAULT_DIR = Path(str(importlib.resources.files("kiosk.resources"))) / "config" / "offices"   # package data
 
 
 class OfficeFileError(Exception):

@@ -3,9 +3,12 @@ devices and services (`wiring.bootstrap`), the shell around the flow, the mainte
 metrics, sd_notify and memory trimming. Nothing starts until `Assembly.start`."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Callable
 from kiosk.config import KioskConfig
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,11 +40,25 @@ class Assembly:
         self.shell.watch_day()
         self.figures.start()
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
+        """SIGTERM/SIGINT (from a signal handler, on the main thread): tell systemd, then end Kivy's loop from
+        the Clock (App.stop must not run inside the frame the signal interrupted); `stop` follows app.run."""
+        from kivy.clock import Clock
+
+        self.notifier.stopping()
+        Clock.schedule_once(lambda dt: self.app.stop(), 0)
+
+    def stop(self, drain_s: float = 1.2) -> None:
+        """Let a ticket already printing (or a check-in being sent) finish for up to `drain_s`, then close the
+        devices, the office link and the journal."""
         if self._stopped:
             return
         self._stopped = True
         self.notifier.stopping()
+        if self.shell.drain(drain_s):
+            for effect in self.shell.running_effects():
+                # the printer is closed under it: the job ends failed, as a paper-out would (counted, logged)
+                log.warning("shutdown_interrupted", extra={"effect": type(effect).__name__})
         if self.figures is not None:
             self.figures.stop()
         if self.metrics is not None:

@@ -34,7 +34,7 @@ def start_bundled_server(state_dir: Path, timeout_s: float = 20.0, kiosk_id: str
     proc = subprocess.Popen([sys.executable, "-m", "office", "--host", "127.0.0.1", "--port", str(port),
                              "--db", str(db_dir / "office.sqlite"), "--seed", "demo", "--tls-dir", str(pki),
                              "--demo-kiosk", f"{kiosk_id}@{office}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(Path(__file__).parents[2]))
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(db_dir))
     url = f"https://127.0.0.1:{port}"
     _BUNDLED[url] = (pki, kiosk_id)
     deadline = time.monotonic() + timeout_s
@@ -72,7 +72,7 @@ def stop_bundled_server(proc: subprocess.Popen, db_dir: Path) -> None:
     if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(5)
+            proc.wait(1.5)
         except subprocess.TimeoutExpired:
             proc.kill()
     shutil.rmtree(db_dir, ignore_errors=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import replace
 from datetime import date
 from typing import Callable, Protocol
@@ -54,6 +54,7 @@ class Shell:
         self.observers: list[Callable[[object], None]] = []
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effect")
         self._pending = 0
+        self._futures: dict = {}            # running or queued effect → its Effect (for a clean shutdown)
         self._lock = threading.Lock()
         self._timer: tuple[type, float, Handle] | None = None
         self._day_watch: Handle | None = None
@@ -125,7 +126,13 @@ class Shell:
         self._observe(effect)
         with self._lock:
             self._pending += 1
-        self._pool.submit(self._run_effect, effect)
+            future = self._pool.submit(self._run_effect, effect)
+            self._futures[future] = effect
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future) -> None:
+        with self._lock:
+            self._futures.pop(future, None)
 
     def _run_effect(self, effect: Effect) -> None:
         try:
@@ -171,6 +178,18 @@ class Shell:
             self._fire(event_type)
             return True
         return False
+
+    def drain(self, timeout: float) -> int:
+        """Wait up to `timeout` s for effects already running (a ticket printing, a check-in being sent);
+        returns how many are still running. Their results are not delivered: the UI loop has stopped."""
+        with self._lock:
+            running = [f for f in self._futures if not f.done()]
+        _, not_done = wait(running, timeout=timeout)
+        return len(not_done)
+
+    def running_effects(self) -> list[Effect]:
+        with self._lock:
+            return [e for f, e in self._futures.items() if f.running()]
 
     def close(self) -> None:
         if self._timer is not None:

@@ -63,10 +63,14 @@ class Kiosk:
     sim_faces: dict = field(default_factory=dict)
     sim_still: set = field(default_factory=set)
     sim_fingers: dict = field(default_factory=dict)   # card holder → the finger they lay on a simulated sensor
+    # Set by the UI once its first screen is up and warmed: the face models load after it (the face screens
+    # wait for them), so a (re)start draws its first screen sooner.
+    ui_ready: threading.Event = field(default_factory=threading.Event)
     _sink: Sink | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list = field(default_factory=list)
     _offline_url: str = ""
+    _face_loader: threading.Thread | None = None
 
     # --- lifecycle --------------------------------------------------------------------------------------------
     def start(self, sink: Sink, probe_s: float = 5.0) -> None:
@@ -84,11 +88,15 @@ class Kiosk:
         self._spawn(self._probe_backend, probe_s)
         self._spawn(self._probe_clock, 300.0)
         self._spawn(self._probe_printer, 15.0)
-        self._spawn(self._load_face_engine)
+        self._face_loader = self._spawn(self._load_face_engine)
         self._spawn(self._warm_up_ticket_fonts)
 
     def stop(self) -> None:
         self._stop.set()
+        self.ui_ready.set()         # a face-model loader still waiting gives up now
+        if self._face_loader is not None:
+            # OpenCV aborts the process if it exits while a thread is inside a model load (≈ 0.3 s)
+            self._face_loader.join(1.0)
         for device in (self.idcard, self.scanner):
             if device is not None:
                 try:
@@ -101,16 +109,18 @@ class Kiosk:
             except Exception:
                 log.exception("closing the printer failed")
         try:
-            self.link.stop()
+            self.link.stop(timeout=1.0)     # a shutdown must end within systemd's patience (3 s in all)
+            self.link.journal.close()       # every entry is already committed (synchronous=FULL)
         except Exception:
             log.exception("stopping the office link failed")
         if self.fingerprint is not None:
             self.fingerprint.close()
 
-    def _spawn(self, target, *args) -> None:
+    def _spawn(self, target, *args) -> threading.Thread:
         t = threading.Thread(target=target, args=args, daemon=True, name=target.__name__.strip("_"))
         t.start()
         self._threads.append(t)
+        return t
 
     # --- device events → flow events ----------------------------------------------------------------------------
     def _device_listener(self, name: str):
@@ -173,6 +183,9 @@ class Kiosk:
 
     def _load_face_engine(self) -> None:
         if not self.config.face.enabled:
+            return
+        self.ui_ready.wait(START_QUIET_S)
+        if self._stop.is_set():
             return
         try:
             from kiosk.services.face.pipeline import FaceEngine

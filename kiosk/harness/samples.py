@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
+from kiosk import resources
 from kiosk.domain.eligibility import Decision
 from kiosk.domain.idnumber import check_character
 from kiosk.domain.messages import compose_message
@@ -37,7 +37,7 @@ def sample_faces() -> tuple:
 
     from kiosk.services.face.pipeline import PartyFaceResult
 
-    faces = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "faces"
+    faces = resources.path("samples", "faces")
     photos = [cv2.imread(str(faces / name)) for name in ("grace_hopper.jpg", "astronaut.png")]
     return tuple(PartyFaceResult(photo=p, match="same_person", match_score=0.8, party=i + 1, verdict="match",
                                  score=0.8) for i, p in enumerate(photos) if p is not None)

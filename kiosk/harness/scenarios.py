@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from kiosk import resources
 from kiosk.harness.headless import Until
 from kiosk.harness.journeys import Journey
 
@@ -302,11 +303,10 @@ def card_unplugged(j: Journey):
 def privacy(j: Journey):
     """A certificate reissue for a local applicant read from a card fixture file (only its path passes through
     here), through to a printed ticket; then the card is taken away."""
-    fixtures = Path(__file__).resolve().parents[2] / "tests" / "ui" / "fixtures"
     yield from j.touch("start", "service_menu")
     yield from j.touch("other", "choose_business")
     yield from j.touch("business_reissue_certificate", "read_id_1")
-    yield from j.card(str(fixtures / "privacy_card.json"), "eligibility")
+    yield from j.card(str(resources.path("samples", "cards", "privacy_card.json")), "eligibility")
     j.privacy_control()
     accepted = j.decision == "accept"
     yield from j.touch("go_on", "consent" if accepted else "attract")

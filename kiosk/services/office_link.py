@@ -69,8 +69,8 @@ class OfficeLink:
     def start(self) -> None:
         self.forwarder.start()
 
-    def stop(self) -> None:
-        self.forwarder.stop()
+    def stop(self, timeout: float = 10.0) -> None:
+        self.forwarder.stop(timeout)
         self.client.close()
 
     def _stamp(self) -> str:

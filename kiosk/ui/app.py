@@ -5,6 +5,7 @@ The App holds the properties the .kv files bind to (language, text sizes, banner
 """
 from __future__ import annotations
 
+import importlib.resources
 import logging
 import threading
 from dataclasses import replace
@@ -26,7 +27,26 @@ from kiosk.ui.sounds import Cues
 from kiosk.ui.voice import Voice
 
 log = logging.getLogger(__name__)
-KV_DIR = Path(__file__).resolve().parent / "kv"
+KV_DIR = Path(str(importlib.resources.files("kiosk.ui") / "kv"))   # package data: kiosk/ui/kv/*.kv
+
+
+def _make_screen(name: str):
+    """A flow state's Screen (kiosk/ui/registry.py), its kv loaded first."""
+    from kiosk.ui.registry import SCREENS
+
+    screen_class, kv = SCREENS[State(name)]
+    Builder.load_file(str(KV_DIR / kv))
+    return screen_class(name=name)
+
+
+class Screens(ScreenManager):
+    """A ScreenManager that builds a flow state's screen the first time it is asked for."""
+    make = None
+
+    def get_screen(self, name):
+        if not self.has_screen(name) and self.make is not None and name in {s.value for s in State}:
+            self.add_widget(self.make(name))
+        return super().get_screen(name)
 
 
 class ClockScheduler:
@@ -109,12 +129,10 @@ class KioskApp(App):
         Window.bind(on_flip=self._on_flip, size=self._on_size)
         Window.bind(on_touch_down=self._on_any_touch, on_key_down=self._on_key)
         Builder.load_file(str(KV_DIR / "widgets.kv"))
-        self.sm = ScreenManager(transition=NoTransition())
-        from kiosk.ui.registry import SCREENS
-
-        for state, (screen_class, kv) in SCREENS.items():
-            Builder.load_file(str(KV_DIR / kv))
-            self.sm.add_widget(screen_class(name=state.value))
+        # Only the first screen is built before the first frame; the others follow one a frame once the warm-up is
+        # done (in the order an applicant meets them), or at once when the flow needs one sooner (quicker start).
+        self.sm = Screens(transition=NoTransition())
+        self.sm.make = _make_screen
         from kiosk.ui.widgets import Root
         root = Root()
         root.ids.body.add_widget(self.sm)
@@ -130,6 +148,12 @@ class KioskApp(App):
         self._start_watchdog()
         return root
 
+    def _build_next_screen(self, dt) -> None:
+        missing = [s for s in State if not self.sm.has_screen(s.value)]
+        if missing:
+            self.sm.get_screen(missing[0].value)
+            Clock.schedule_once(self._build_next_screen, 0)
+
     def _warm_up(self) -> None:
         """In a worker, started with the first screen. It holds the GIL in long stretches (pypinyin's tables), so
         touches answer slowly until it is done; then the cues load on the main thread and `ready` is set."""
@@ -141,6 +165,9 @@ class KioskApp(App):
         self.ready = True
         # one per frame, the start language only (the other loads when asked, ~10 ms): no pause anyone sees
         self.voice.preload_soon(self.shell.env.languages[:1])
+        if self.kiosk is not None and hasattr(self.kiosk, "ui_ready"):
+            self.kiosk.ui_ready.set()
+        Clock.schedule_once(self._build_next_screen, 0)   # the other screens, one a frame, after the warm-up
 
     # --- maintenance, systemd -------------------------------------------------------------------------------
     def _start_watchdog(self) -> None:

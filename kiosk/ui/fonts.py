@@ -3,13 +3,13 @@ characters (Kivy does no per-character fallback, so names are marked up with [fo
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from kiosk import resources
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+FONT_DIR = resources.path("fonts")
 REGULAR = FONT_DIR / "NotoSansSC-Kiosk.otf"
 BOLD = FONT_DIR / "NotoSansSC-Kiosk-Bold.otf"
 FALLBACK = FONT_DIR / "NotoSansSC-Fallback.otf"
-_cmap: set[int] | None = None
+_cmap: frozenset[int] | None = None
 _lock = threading.Lock()
 
 
@@ -19,14 +19,12 @@ def register_default() -> None:
     LabelBase.register(DEFAULT_FONT, str(REGULAR), fn_bold=str(BOLD))
 
 
-def covered() -> set[int]:
-    """Code points the regular face has (loaded once, ~0.1 s; warm it in a worker at start)."""
+def covered() -> frozenset[int]:
+    """Code points the regular face has (loaded once from the shipped .cmap sidecar)."""
     global _cmap
     with _lock:
         if _cmap is None:
-            from fontTools.ttLib import TTFont
-
-            _cmap = set(TTFont(str(REGULAR), lazy=True).getBestCmap())
+            _cmap = resources.font_coverage(REGULAR)
         return _cmap
 
 

@@ -1,4 +1,4 @@
-"""Screen texts from the gettext catalogs in assets/locale/<lang>/LC_MESSAGES/kiosk.po (zh first, en second).
+"""Screen texts from the gettext catalogs in kiosk/resources/locale/<lang>/LC_MESSAGES/kiosk.po (zh first, en second).
 
 msgids are stable keys (`attract_start`), so a missing translation shows up as the key, never as the other
 language by accident. The .po files are read directly (no compile step): they are small and loaded once.
@@ -10,7 +10,9 @@ import ast
 from functools import lru_cache
 from pathlib import Path
 
-LOCALE_DIR = Path(__file__).resolve().parents[2] / "assets" / "locale"
+from kiosk import resources
+
+LOCALE_DIR = resources.path("locale")
 LANGUAGES = ("zh", "en")
 DOMAIN = "kiosk"
 

@@ -7,13 +7,16 @@ from drivers.camera.file_source import ImageSequenceSource, decode_image
 from drivers.camera.frames import FrameFormatError
 from drivers.camera.opencv_source import OpenCVSource
 from drivers.camera.simulator import SimulatedCamera
+from kiosk import resources
 from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout
+
+FACES = resources.path("samples", "faces")
 
 
 @pytest.mark.parametrize("url,kind", [
     ("0", OpenCVSource), ("/dev/video0", OpenCVSource), ("rtsp://127.0.0.1:8554/cam", OpenCVSource),
     ("sim://camera", SimulatedCamera), ("sim://camera/black", SimulatedCamera),
-    ("tests/fixtures/faces/astronaut.png", ImageSequenceSource), ("tests/fixtures/faces", ImageSequenceSource),
+    (str(FACES / "astronaut.png"), ImageSequenceSource), (str(FACES), ImageSequenceSource),
     ("clip.avi", OpenCVSource),
 ])
 def test_registry_picks_the_adapter(url, kind):

@@ -1,12 +1,12 @@
 """Real fixture photos and the variants the quality checks must recognise, derived in memory."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import cv2
 import numpy as np
 
-FACES = Path(__file__).resolve().parents[1] / "fixtures" / "faces"
+from kiosk import resources
+
+FACES = resources.path("samples", "faces")
 
 
 def load(name: str) -> np.ndarray:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import REPO_ROOT
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 UNIT = REPO_ROOT / "kiosk.service"
 ANALYZE = shutil.which("systemd-analyze")
@@ -45,7 +45,7 @@ def test_unit_has_the_required_settings():
     assert set(o["SupplementaryGroups"][0].split()) >= {"dialout", "video", "lp"}
     assert int(o["WatchdogSec"][0]) > 0
     assert "@system-service" in o["SystemCallFilter"]
-    assert o["ExecStart"] == ["/usr/bin/cage -- /opt/heyuan-kiosk/.venv/bin/kiosk --config /etc/heyuan-kiosk/kiosk.toml"]
+    assert o["ExecStart"] == ["/usr/bin/cage -- /opt/heyuan-kiosk/current/venv/bin/kiosk --config /etc/heyuan-kiosk/kiosk.toml"]
     # These would break the kiosk (see the comments in the unit).
     for forbidden in ("PrivateDevices", "MemoryDenyWriteExecute", "DevicePolicy", "ProcSubset"):
         assert forbidden not in o

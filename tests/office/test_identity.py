@@ -5,7 +5,9 @@ from pathlib import Path
 
 import cv2
 
-FACES = Path(__file__).resolve().parents[1] / "fixtures" / "faces"
+from kiosk import resources
+
+FACES = resources.path("samples", "faces")
 
 
 def _jpeg(name, box):

@@ -30,3 +30,13 @@ def test_everything_printed_natively_is_in_the_main_font_and_rare_names_fall_bac
 
 def test_total_size_under_ten_megabytes():
     assert sum(p.stat().st_size for p in FONT_DIR.glob("*.otf")) < 10_000_000
+
+
+def test_shipped_coverage_sidecars_match_the_fonts():
+    """The kiosk reads each font's .cmap sidecar at start instead of parsing the font: it must be current
+    (regenerate with scripts/make_fonts.py)."""
+    from kiosk.resources import _parse_coverage, font_coverage
+
+    for path in (REGULAR, BOLD, FALLBACK):
+        assert path.with_name(path.name + ".cmap").is_file(), path
+        assert font_coverage(path) == _parse_coverage(path), path

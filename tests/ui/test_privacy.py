@@ -1,9 +1,10 @@
 """After a session ends no name or ID number remains in any widget property or gc-reachable string."""
 import json
 
-from tests.ui.conftest import REPO, run_cli
+from kiosk import resources
+from tests.ui.conftest import run_cli
 
-CARD = REPO / "tests" / "ui" / "fixtures" / "privacy_card.json"
+CARD = resources.path("samples", "cards", "privacy_card.json")
 
 
 def test_nothing_personal_left_after_the_session():

@@ -115,7 +115,7 @@ def hukou_office_only(j: Journey):
     person = j.people.cards(j.people.booking(_other_office(j)))[0]   # hukou in another county
     yield from j.touch("start", "service_menu")
     yield from j.touch("other", "choose_business")
-    yield from j.touch("business_reissue_certificate", "read_id_1")
+    yield from j.touch("business_archive_query", "read_id_1")     # re-issue is any office since 2025-05-10
     yield from j.card(person, "eligibility")
     j.expect(j.decision == "redirect" and "hukou_office_only" in j.reasons, f"decision {j.decision} {j.reasons}")
     yield from j.touch("go_on", "attract")

@@ -125,10 +125,10 @@ def seeded_bookings(office: str, day: date, now: datetime | None = None,
         token = "".join(rng.choice(_B32) for _ in range(16))
         extra: dict = {"label": label}
         if business == "divorce_certificate":
-            # Applied 45–55 days ago: inside the collection window even when the cooling-off period's last day fell
-            # on a long holiday and moved (up to ~11 days, the Spring Festival with its weekend).
-            extra["divorce_application"] = {"date": (day - timedelta(days=rng.randint(45, 55))).isoformat(),
-                                            "office": office}
+            # Applied 41–59 days ago: inside the window to collect the certificate even when the cooling-off's
+            # 30th day fell in a long holiday and moved (by up to 9 days, Civil Code art. 203).
+            ago = 41 + (rng.randint(31, 55) - 31) * 18 // 24
+            extra["divorce_application"] = {"date": (day - timedelta(days=ago)).isoformat(), "office": office}
         if business == "reissue_certificate":
             extra["certificate_lost"] = True
         bookings.append({

@@ -219,3 +219,13 @@ def test_an_overlong_field_names_itself_and_its_room():
 def test_an_unknown_nation_encodes_as_no_code():
     block = r.encode_text_block(replace(r.record_from_fields({**BARE, "nation": "火星"}), nation_code=""))
     assert block[32:36] == " ".encode("utf-16-le") * 2
+
+
+def test_photo_and_fingerprints_are_kept_only_when_read_and_a_missing_number_is_empty():
+    block = r.encode_text_block(r.record_from_fields(BARE))
+    assert (r.decode_text_block(block).photo, r.decode_text_block(block).fingerprints) == (b"", b"")
+    assert r.decode_text_block(block, b"P", b"F").fingerprints == b"F"
+    assert r.record_from_fields({"name": "王五"}).id_number == ""
+    with pytest.raises(r.CardTextError) as e:
+        r.decode_text_block(b" " * 255)
+    assert str(e.value) == "text block is 255 bytes, not 256"

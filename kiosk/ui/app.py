@@ -269,9 +269,11 @@ class KioskApp(App):
         self.large_text = flow.session.large_text
         self.backend_online = flow.status.backend_online
         self.guided = flow.state in APPLICANT_STATES
-        steps, self.step = journey_steps(flow, self.shell.env)
-        if steps and list(steps) != self.steps:      # hidden off the applicant screens, kept: no rebuild per touch
-            self.steps = list(steps)
+        steps, step = journey_steps(flow, self.shell.env)
+        if steps:                                    # hidden off the applicant screens, kept: no redraw per touch
+            self.step = step
+            if list(steps) != self.steps:
+                self.steps = list(steps)
         self.assistance = flow.session.assistance
         if self.office is not None:
             self.office_name = self.pick(self.office.name.model_dump())

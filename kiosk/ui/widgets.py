@@ -84,7 +84,11 @@ class StepChip(Label):
 
 
 class HelpRow(BoxLayout):
-    """Below every applicant screen: say the prompt again, and call a person."""
+    """Below every applicant screen: say the prompt again, and call a person. Hidden elsewhere (height 0), where
+    it takes no touch (rather than disabling its buttons, which would redraw them on every screen change)."""
+
+    def on_touch_down(self, touch):
+        return super().on_touch_down(touch) if App.get_running_app().guided else False
 
 
 class Header(BoxLayout):

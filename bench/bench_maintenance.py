@@ -20,7 +20,7 @@ def _timed(fn, repeat: int = 1) -> float:
 
 def main() -> dict:
     from kiosk.flow import events as ev
-from kiosk.flow import effects as fx
+    from kiosk.flow import effects as fx
     from kiosk.maintenance.audit import AuditLog
     from kiosk.maintenance.chart import render_chart
     from kiosk.maintenance.counters import DailyCounters

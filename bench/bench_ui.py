@@ -57,7 +57,7 @@ def child(url: str, touches: int, pki: str = "") -> None:
     config = with_backend(config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"state_dir": state})}),
                           url)
     assembly = assemble(config)
-    app, kiosk, shell = assembly.app, assembly.kiosk, assembly.shell
+    app, shell = assembly.app, assembly.shell
     assembly.start()
     out: dict = {"touch_ms": []}
 

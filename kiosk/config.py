@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from kiosk import resources
-from kiosk.domain.business import check_business_keys
 from kiosk.domain.dates import RestDays
 from kiosk.domain.offices import (AppointmentWindow, OfficeConfig, Strict, Text, TicketRange,  # noqa: F401
                                   validation_problem)

@@ -2,7 +2,6 @@
 `python -m office.apidoc > docs/api.md`. A test fails when the committed page differs from the server."""
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 

@@ -5,9 +5,7 @@ Foreign errors (serial, socket, USB, escpos) become DeviceNotFound at this edge.
 """
 from __future__ import annotations
 
-import os
 import socket
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 

@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 
 import face_variants as v
 from conftest import GRACE_BOX

@@ -1,7 +1,6 @@
 """POST /v1/identity/verify on the real server (loopback): the office's identity service compares a live face
 crop with the reference photo it holds for a seeded party; verification outcomes reach the 全城通办 report."""
 import base64
-from pathlib import Path
 
 import cv2
 

@@ -79,3 +79,24 @@ def test_eye_openness_falls_when_the_eyes_are_covered(engine):
     for x, y in face.landmarks[:2].astype(int):
         closed[y - r:y + r, x - r:x + r] = skin  # lids down: an even patch of skin over each eye
     assert eye_openness(closed, face.landmarks) < 0.5 * open_value
+
+
+def test_a_photo_carried_towards_the_camera_is_no_blink():
+    """A still photo brought closer changes the eye measure as a blink would: the face must hold still while the
+    gesture is judged (a photo held to the camera used to pass this way)."""
+    c = challenge_of("blink")
+    for i, (scale, openness) in enumerate([(1.0, 0.24), (1.0, 0.24), (1.0, 0.24), (1.1, 0.19), (1.25, 0.15),
+                                            (1.4, 0.21), (1.5, 0.24), (1.6, 0.15), (1.7, 0.25)]):
+        assert c.feed(Observation(i * 0.1, landmarks() * scale, openness)) == PENDING
+    # the same closing and opening with the face in place is a blink
+    steady = challenge_of("blink")
+    assert run(steady, [0.24, 0.24, 0.24, 0.15, 0.24], "blink") == PASSED
+
+
+def test_a_photo_moved_up_and_down_is_no_turn():
+    c = challenge_of("turn_left")
+    shifts = [0, 0, 0, 40, 80, 40, 0]
+    for i, dy in enumerate(shifts):
+        lm = landmarks(0.3 if i in (4, 5) else 0.0) + np.array([0, dy], np.float32)
+        c.feed(Observation(i * 0.1, lm, None))
+    assert c.status == PENDING

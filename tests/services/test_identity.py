@@ -77,12 +77,14 @@ def test_without_a_usable_reference_the_answer_is_unavailable(engine, tmp_path):
 def test_the_office_identity_service_on_loopback(engine, tmp_path):
     from office.clock import ManualClock
     from office.seed import seeded_bookings
-    from office.testing import serve_in_thread
+    from bench.rigs.office_server import serve_in_thread
 
     clock = ManualClock(datetime(2026, 11, 26, 10, 5))
     with serve_in_thread(tmp_path / "office.db", clock) as server:
         party_1 = seeded_bookings("441621", clock().date(), clock())[0]["parties"][0]
-        client = OfficeClient(server.url, kiosk_id="k1", read_timeout_s=60, retries=0)
+        ca, cert, key = server.client_files("kiosk", "k1", "441621")
+        client = OfficeClient(server.url, kiosk_id="k1", read_timeout_s=60, retries=0, ca_file=ca, client_cert=cert,
+                              client_key=key)
         verifier = FaceVerifier(OfficeService(client), 0.363)
         card = {"id_number": party_1["id_number"], "photo": b""}
         assert verifier.verify(engine, card, _captured(engine, GRACE)).result == "match"

@@ -53,19 +53,37 @@ class LivenessChallenge:
 
     def __init__(self, seed: int, *, kinds=KINDS, steps: int = 1, step_timeout_s: float = 8.0,
                  turn_yaw: float = 0.2, back_yaw: float = 0.1, closed_ratio: float = 0.65,
-                 open_ratio: float = 0.85, mirrored: bool = False):
+                 open_ratio: float = 0.85, mirrored: bool = False, steady: float = 0.12):
         rng = random.Random(seed)
         self.challenges = [rng.choice(list(kinds)) for _ in range(steps)]
         self.step_timeout_s, self.turn_yaw, self.back_yaw = step_timeout_s, turn_yaw, back_yaw
         self.closed_ratio, self.open_ratio, self.mirrored = closed_ratio, open_ratio, mirrored
+        self.steady = steady     # how far (a share of the face's height) the face may move or grow mid-gesture
         self.status = PENDING
         self._step = 0
         self._reset_step()
 
     def _reset_step(self) -> None:
         self._started: float | None = None
+        self._settle()
+
+    def _settle(self) -> None:
         self._baseline: list[float] = []    # yaw or openness while settling
+        self._placed: list[tuple[float, float, float]] = []   # the face's height and centre while settling
         self._phase = "settle"              # settle → act → back
+
+    def _moved(self, landmarks: np.ndarray, kind: str) -> bool:
+        """Did the face move or change size since it settled? A photo carried towards the camera or waved about
+        changes the measures a gesture is judged by; a head that turns or blinks stays in place."""
+        eyes, mouth = (landmarks[0] + landmarks[1]) / 2, (landmarks[3] + landmarks[4]) / 2
+        height = float(abs(mouth[1] - eyes[1])) or 1.0
+        cx, cy = (float(v) for v in landmarks.mean(axis=0))
+        if self._phase == "settle":
+            self._placed.append((height, cx, cy))
+            return False
+        h0, x0, y0 = (float(np.median([p[i] for p in self._placed])) for i in range(3))
+        sideways = abs(cx - x0) > 2 * self.steady * h0 if kind == "blink" else False   # a turn moves the centre
+        return abs(height - h0) > self.steady * h0 or abs(cy - y0) > 2 * self.steady * h0 or sideways
 
     @property
     def current(self) -> str | None:
@@ -85,6 +103,9 @@ class LivenessChallenge:
         kind = self.current
         value = obs.eye_openness if kind == "blink" else head_pose(obs.landmarks)["yaw"] * (-1 if self.mirrored else 1)
         if value is None:
+            return self.status
+        if self._moved(obs.landmarks, kind):
+            self._settle()          # judge the gesture afresh once the face holds still (the clock keeps running)
             return self.status
         if self._phase == "settle":
             self._baseline.append(value)

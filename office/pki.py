@@ -109,7 +109,7 @@ def _build(subject, issuer_name, issuer_key, public_key, days: int, *, ca: bool 
         usage = ExtendedKeyUsageOID.CLIENT_AUTH if client else ExtendedKeyUsageOID.SERVER_AUTH
         b = b.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
     if server_names:
-        names = []
+        names: list[x509.GeneralName] = []
         for n in server_names:
             try:
                 names.append(x509.IPAddress(ipaddress.ip_address(n)))
@@ -190,7 +190,7 @@ def revoke(directory: Path | str, *, serial: str | None = None, cert: Path | str
         serial = f"{x509.load_pem_x509_certificate(Path(cert).read_bytes()).serial_number:X}"
     if not re.fullmatch(r"(0[xX])?[0-9A-Fa-f]{1,42}", (serial or "").strip()):
         raise PkiError("give --serial HEX or --cert FILE")
-    serial = canonical_serial(serial)
+    serial = canonical_serial(serial or "")     # not None: checked just above
     path = directory / "revoked.txt"
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     if serial not in RevocationList.parse(existing):

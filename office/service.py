@@ -9,12 +9,13 @@ import hashlib
 import json
 import time
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from kiosk.domain.checkin import checkin_problem, day_match_key, id_match, normalise_id, normalise_phone
 from kiosk.domain.hukou import hukou_of
 from kiosk.domain.checkin import CLOCK_TOLERANCE
 from kiosk.domain.masking import mask_name
-from kiosk.domain.offices import OfficeConfig
+from kiosk.domain.offices import OfficeConfig, Weekday
 from office import audit
 from office.clock import CHINA, Clock
 from office.errors import ApiError
@@ -28,7 +29,7 @@ KIOSK_PHONE_ATTEMPTS = 20                # wrong phone+code tries from one kiosk
 KIOSK_MISSES = 60                        # lookups that found nothing (any kind) from one kiosk → its lookups locked
 OFFLINE_MARGIN = timedelta(hours=1)      # offline tickets: opening hours ± this
 BOOKINGS_CUTOFF_HOUR = 17                # after this hour the offline list may also be fetched for tomorrow
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def fingerprint(method: str, path: str, body: dict) -> str:
@@ -74,7 +75,7 @@ class OfficeBackend:
         return self.clock().astimezone(CHINA).date().isoformat()
 
     # -- idempotency -------------------------------------------------------------------------------------------
-    def idempotent_batch(self, requests: list[tuple[str | None, str, object]]) -> list:
+    def idempotent_batch(self, requests: list[tuple[Any, ...]]) -> list:
         """Run each request's `work(conn)` once per Idempotency-Key, all in one transaction (group commit: one
         fsync for all). Each outcome is (status, body, replayed), or the exception of a request that failed: each
         runs in a savepoint of its own, so it is undone alone. Without a key (a client that never resends, e.g. a

@@ -16,4 +16,4 @@ class IdentifyingProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self.scope[IDENTITY] = self._identity
+        self.scope[IDENTITY] = self._identity   # type: ignore[literal-required]  # our key in the ASGI scope

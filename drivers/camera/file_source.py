@@ -28,7 +28,7 @@ def decode_image(path: Path | str) -> np.ndarray:
     if image is None:
         raise FrameFormatError(f"{path}: corrupt or not an image")
     if image.dtype == np.uint16:  # 16-bit PNG/TIFF: keep the top 8 bits
-        image = (image >> 8).astype(np.uint8)
+        image = (image >> 8).astype(np.uint8)  # type: ignore[operator]  # an integer array here
     return as_bgr(image)
 
 

@@ -1,6 +1,8 @@
 """A real camera (or video file / image sequence / IP stream) through OpenCV's VideoCapture."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout
@@ -20,7 +22,7 @@ class OpenCVSource:
         self.target, self.width, self.height, self.fps, self.loop = target, width, height, fps, loop
         self.api = api
         self.name = f"opencv:{target}"
-        self._cap = None
+        self._cap: Any = None                # cv2.VideoCapture once opened
 
     def open(self) -> None:
         import cv2

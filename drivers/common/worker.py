@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class DeviceThread:
             self._thread = None
 
 
-def deliver(on_event: Callable[[object], None], event: object) -> None:
+def deliver(on_event: Callable[[Any], None], event: object) -> None:
     """Hand an event to the listener; a failing listener (a UI bug) must not stop the device thread."""
     try:
         on_event(event)

@@ -65,7 +65,7 @@ def parse_packet(frame: bytes) -> Packet:
     return Packet(frame[6], frame[9:-2], int.from_bytes(frame[2:6], "big"))
 
 
-def packet_size(header: bytes) -> int:
+def packet_size(header: bytes | bytearray) -> int:
     length = int.from_bytes(header[7:9], "big")
     if length < 2 or length > MAX_LEN:
         raise PacketError(f"LEN {length} out of range")

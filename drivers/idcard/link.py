@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from drivers.common.port_errors import port_errors
 from drivers.idcard import codec
@@ -39,7 +40,7 @@ class SamLink:
     def __init__(self, url: str, baudrate: int = 115200, retries: int = 2, answer_timeout_s: float = 0.5):
         self.url, self.baudrate, self.retries, self.answer_timeout_s = url, baudrate, retries, answer_timeout_s
         self.stats = LinkStats()
-        self._ser = None
+        self._ser: Any = None                # the open pyserial port (or a simulator's), once opened
         self._deframer = codec.Deframer()
 
     @property

@@ -13,6 +13,7 @@ import json
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from drivers.idcard import codec
 from kiosk.domain.idcard_record import IdCardRecord, encode_text_block, record_from_fields
@@ -56,14 +57,13 @@ def card_from_fixture(data: dict | str | Path) -> SimCard:
     `fingerprint_templates` (0–2), `fingerprint_fingers` (which fingers, default right then left index) and
     `appended_address`). Without a photo, 1024 deterministic bytes stand in (no decoder can read them). Templates
     are simulator records (see `finger_record`) that the stand-in matcher library understands."""
-    if not isinstance(data, dict):
-        data = json.loads(Path(data).read_text(encoding="utf-8"))
-    seed = str(data.get("id_number", ""))
-    photo = base64.b64decode(data["photo_base64"]) if data.get("photo_base64") else _filler("photo" + seed, PHOTO_SIZE)
-    count = max(0, min(2, int(data.get("fingerprint_templates", 0) or 0)))
-    fingers = list(data.get("fingerprint_fingers") or FINGERS)[:count]
+    fields: dict[str, Any] = data if isinstance(data, dict) else json.loads(Path(data).read_text(encoding="utf-8"))
+    seed = str(fields.get("id_number", ""))
+    photo = base64.b64decode(fields["photo_base64"]) if fields.get("photo_base64") else _filler("photo" + seed, PHOTO_SIZE)
+    count = max(0, min(2, int(fields.get("fingerprint_templates", 0) or 0)))
+    fingers = list(fields.get("fingerprint_fingers") or FINGERS)[:count]
     fingerprints = b"".join(finger_record(seed, f) for f in fingers)
-    card = SimCard(record_from_fields(data, photo, fingerprints), str(data.get("appended_address", "")))
+    card = SimCard(record_from_fields(fields, photo, fingerprints), str(fields.get("appended_address", "")))
     card.text  # noqa: B018 — refuse a card that cannot be encoded now, not on the simulator thread later
     return card
 
@@ -120,7 +120,7 @@ class SamSimulator:
     # --- bytes in, replies out -------------------------------------------------------------------------------
     def receive(self, data: bytes) -> list[tuple[tuple[int, int] | None, bytes]]:
         """Feed bytes from the host; returns (command, reply bytes) for each complete request."""
-        out = []
+        out: list[tuple[tuple[int, int] | None, bytes]] = []
         for item in self._rx.feed(data):
             if isinstance(item, codec.ChecksumError):
                 out.append((None, codec.build_reply(0x10)))

@@ -37,7 +37,8 @@ def portrait(image: np.ndarray) -> np.ndarray:
     import cv2
 
     grey = cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+    cascade = cv2.CascadeClassifier(cv2.data.haarcascades  # type: ignore[attr-defined]
+                                    + "haarcascade_frontalface_default.xml")
     faces = cascade.detectMultiScale(grey, 1.1, 5, minSize=(max(24, min(grey.shape) // 10),) * 2)
     h, w = grey.shape
     if len(faces):

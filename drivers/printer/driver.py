@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from drivers.printer import status as st
 from drivers.printer.port import PrinterStatus, PrintJob, PrintResult
@@ -196,7 +196,7 @@ def _driver_options(options: dict) -> dict:
     return {k: v for k, v in options.items() if k in _OPTIONS}
 
 
-URL_OPTIONS = {"confirm": lambda v: v not in ("0", "false", "no"), "settle_s": float}
+URL_OPTIONS: dict[str, Callable[[str], Any]] = {"confirm": lambda v: v not in ("0", "false", "no"), "settle_s": float}
 
 
 def split_url_options(url: str) -> tuple[str, dict]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 from functools import lru_cache
+from typing import cast
 
 from drivers.printer.escpos_cache import prepare
 
@@ -36,12 +37,12 @@ PAPER = {80: (72, 576, 48), 58: (48, 384, 32)}
 
 
 @lru_cache(maxsize=None)
-def _profile_class(paper_mm: int) -> type:
+def _profile_class(paper_mm: int) -> type[Profile]:
     mm, dots, _ = PAPER[paper_mm]
     data = copy.deepcopy(Profile.profile_data)
     data["name"] = f"Kiosk {paper_mm} mm"
     data["media"] = {"dpi": 203, "width": {"mm": mm, "pixels": dots}}
-    return type(f"Kiosk{paper_mm}mmProfile", (Profile,), {"profile_data": data})
+    return cast("type[Profile]", type(f"Kiosk{paper_mm}mmProfile", (Profile,), {"profile_data": data}))
 
 
 def profile(paper_mm: int) -> Profile:

@@ -64,17 +64,17 @@ def glyph_cell(ch: str, bold: bool = False, scale: int = 1, smooth: bool = False
     """
     if scale > 1 and not smooth:
         base = glyph_cell(ch, bold, 1, False)
-        return base.resize((base.width * scale, base.height * scale), Image.NEAREST)
+        return base.resize((base.width * scale, base.height * scale), Image.Resampling.NEAREST)
     w, h = cell_width(ch) * scale, CELL_H * scale
     px = round(22 * scale)
     with _DRAW:
         font = pil_font(font_for(ch, bold), px)
-        right = font.getbbox(ch)[2]
+        right = int(font.getbbox(ch)[2])         # whole pixels
         adv = max(int(font.getlength(ch)), right, 1)
         canvas = Image.new("L", (max(adv, w), h), 255)
         # Baseline about 84% down the cell, where CJK printer fonts sit.
         ImageDraw.Draw(canvas).text(((canvas.width - adv) // 2, round(h * 0.84)), ch, font=font, fill=0,
                                     anchor="ls")
     if canvas.width > w:    # wide Latin glyphs are condensed into the 12-dot cell
-        canvas = canvas.resize((w, h), Image.LANCZOS)
+        canvas = canvas.resize((w, h), Image.Resampling.LANCZOS)
     return canvas.point(lambda v: 0 if v < 128 else 255)

@@ -7,6 +7,8 @@ Text: in Chinese mode (FS &) bytes are GB18030; outside it, bytes ≥ 0x80 print
 """
 from __future__ import annotations
 
+from typing import Any
+
 MAX_RASTER_BYTES = 1 << 20      # a bigger GS v 0 header is garbage, not an image
 _PARAMS = {(0x1B, 0x40): 0, (0x1B, 0x61): 1, (0x1B, 0x45): 1, (0x1B, 0x64): 1, (0x1B, 0x21): 1,
            (0x1D, 0x21): 1, (0x1C, 0x26): 0, (0x1C, 0x2E): 0, (0x10, 0x04): 1, (0x10, 0x05): 1, (0x1D, 0x72): 1,
@@ -89,7 +91,7 @@ class Interpreter:
         n = _PARAMS[key]
         if len(b) < 2 + n:
             return 0
-        arg = b[2] if n else None
+        arg: Any = b[2] if n else None            # None only for the commands that take no argument
         if key == (0x1B, 0x40):
             self.chinese = False
             out.append(("init",))

@@ -45,7 +45,7 @@ def qr_image(data: str, module: int, ec: str = "M", border: int = 0, max_width: 
         module = max(1, min(module, max_width // n))
     img = Image.new("L", (n, n), 255)
     img.putdata([0 if cell else 255 for row in matrix for cell in row])
-    return img.resize((n * module, n * module), Image.NEAREST)
+    return img.resize((n * module, n * module), Image.Resampling.NEAREST)
 
 
 @lru_cache(maxsize=512)

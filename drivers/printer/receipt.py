@@ -41,7 +41,7 @@ class Receipt:
         for ch, w, h, bold in runs:
             cell = glyph_cell(ch, bold)
             if (w, h) != (1, 1):
-                cell = cell.resize((cell.width * w, cell.height * h), Image.NEAREST)
+                cell = cell.resize((cell.width * w, cell.height * h), Image.Resampling.NEAREST)
             cells.append(cell)
         width = sum(c.width for c in cells)
         line = Image.new("L", (max(width, 1), height + LINE_GAP), 255)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 from drivers.printer import status as st
 from drivers.printer.interpreter import Interpreter
@@ -58,7 +59,7 @@ class PrinterSim:
         self._held: list[tuple] = []         # commands received while stopped, in order
         self._held_bytes = 0
         self._outbox = bytearray()           # answers produced off the wire (GS r 1 on recovery)
-        self.on_reply = None                 # callable(bytes): the transport wrapper sends them at once
+        self.on_reply: Callable[[bytes], object] | None = None   # the transport wrapper sends them at once
         self._lock = threading.RLock()
         self._parser = Interpreter()
         self._reset_modes()
@@ -141,7 +142,7 @@ class PrinterSim:
 
     def _reset_modes(self) -> None:
         self.align, self.bold, self.size = "left", False, (1, 1)
-        self.qr = {"data": "", "module": 3, "ec": "M"}
+        self.qr: dict[str, Any] = {"data": "", "module": 3, "ec": "M"}
         self._runs: list[tuple[str, int, int, bool]] = []
         self._line_align: str | None = None
 

@@ -67,6 +67,7 @@ class TcpPrinter:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                assert self._server is not None     # bound by start() before this thread runs
                 conn, _ = self._server.accept()
             except (socket.timeout, OSError):
                 continue

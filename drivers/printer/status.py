@@ -9,6 +9,8 @@ differs.)
 """
 from __future__ import annotations
 
+from typing import cast
+
 from drivers.printer.port import PrinterStatus
 
 FIXED_MASK, FIXED_VALUE = 0x93, 0x12
@@ -20,12 +22,12 @@ def valid(byte: int) -> bool:
 
 def decode(answers: dict[int, int | None]) -> PrinterStatus:
     """answers: n → the byte received for DLE EOT n, or None when nothing came back in time."""
-    raw = bytes(answers[n] for n in (1, 2, 3, 4) if answers.get(n) is not None)
+    raw = bytes(cast(int, answers[n]) for n in (1, 2, 3, 4) if answers.get(n) is not None)
     if answers.get(1) is None:
         return PrinterStatus("not_responding", raw=raw)
     if any(answers.get(n) is None for n in (2, 3, 4)):
         return PrinterStatus("not_responding", raw=raw)
-    b1, b2, b3, b4 = (answers[n] for n in (1, 2, 3, 4))
+    b1, b2, b3, b4 = (cast(int, answers[n]) for n in (1, 2, 3, 4))   # all answered: checked above
     if not all(valid(b) for b in (b1, b2, b3, b4)):
         return PrinterStatus("garbage", raw=raw)
     fields = dict(

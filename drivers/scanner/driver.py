@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import queue
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from drivers.scanner.codec import LineSplitter
 from drivers.scanner.port import Scan, ScannerEvent, ScannerFault, ScannerRecovered
@@ -23,7 +23,7 @@ class SerialScanner:
                  backoff_s: tuple[float, float] = (0.25, 5.0)):
         self.url, self.baudrate, self.idle_flush_s, self.backoff_s = url, baudrate, idle_flush_s, backoff_s
         self.reconnects = 0
-        self._ser = None
+        self._ser: Any = None                # the open pyserial port, once opened
         self._worker = DeviceThread("scanner")
         self._stop = self._worker.stopping
 
@@ -89,7 +89,8 @@ class SerialScanner:
 def listen(scanner, count: int, timeout_s: float) -> tuple[list[str], list[str]]:
     """Start the scanner, collect up to `count` payloads within timeout_s; returns (payloads, fault reasons)."""
     events: queue.Queue = queue.Queue()
-    payloads, faults = [], []
+    payloads: list[str] = []
+    faults: list[str] = []
     deadline = time.monotonic() + timeout_s
     scanner.start(events.put)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 from drivers.scanner.port import Scan, ScannerEvent, ScannerFault
 from kiosk.errors import DeviceNotFound
@@ -52,7 +52,7 @@ class KeyWedgeDecoder:
 class EvdevScanner:
     def __init__(self, device_path: str):
         self.device_path = device_path
-        self._device = None
+        self._device: Any = None             # evdev.InputDevice once started (evdev is imported then)
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from kiosk.config import KioskConfig
+
+if TYPE_CHECKING:
+    from kiosk.app.shell import Shell
+    from kiosk.app.wiring import Kiosk
+    from kiosk.maintenance.core import Maintenance
+    from kiosk.maintenance.metrics import MetricsServer
+    from kiosk.maintenance.sdnotify import Notifier
+    from kiosk.maintenance.wiring import LinkFigures
+    from kiosk.ui.app import KioskApp
 
 log = logging.getLogger(__name__)
 
@@ -14,14 +23,14 @@ log = logging.getLogger(__name__)
 @dataclass
 class Assembly:
     config: KioskConfig
-    kiosk: object
-    shell: object
-    app: object
-    maintenance: object
-    notifier: object
+    kiosk: Kiosk
+    shell: Shell
+    app: KioskApp
+    maintenance: Maintenance
+    notifier: Notifier
     controls: object | None = None
-    metrics: object | None = None
-    figures: object | None = None
+    metrics: MetricsServer | None = None
+    figures: LinkFigures | None = None
     restart_asked: bool = False
     _stopped: bool = field(default=False, repr=False)
 
@@ -91,6 +100,7 @@ def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: di
     kiosk = bootstrap(config)
     if camera_options:
         kiosk.camera_options = camera_options
+    assert kiosk.clock_check is not None     # bootstrap sets it
     now = kiosk.clock_check.now          # the kiosk's clock, server-adjusted when it is off
     shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config), today=lambda: now().date())
     give_back_after_sessions(shell)

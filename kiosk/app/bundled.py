@@ -40,7 +40,8 @@ def start_bundled_server(state_dir: Path, timeout_s: float = 20.0, kiosk_id: str
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"office server exited: {proc.stderr.read().decode(errors='replace')[-500:]}")
+            err = proc.stderr.read() if proc.stderr is not None else b""     # a pipe: see Popen above
+            raise RuntimeError(f"office server exited: {err.decode(errors='replace')[-500:]}")
         try:
             tls = bundled_tls(url)
             if tls and requests.get(url + "/healthz", timeout=0.5, verify=tls["ca_file"],

@@ -8,12 +8,24 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from kiosk.config import KioskConfig, load_offices, load_policies, load_policy, load_rest_days
 from kiosk.flow import events as ev
 from kiosk.flow import FlowEnv
 from kiosk.services.backend_status import local_now
+
+if TYPE_CHECKING:
+    from drivers.idcard.port import IdCardReader
+    from drivers.printer.port import PrinterPort
+    from drivers.scanner.port import Scanner
+    from kiosk.domain.offices import OfficeConfig
+    from kiosk.services.clock_check import ClockCheck
+    from kiosk.services.effects import EffectRunner
+    from kiosk.services.face.pipeline import FaceEngine
+    from kiosk.services.identity import FaceVerifier
+    from kiosk.services.identity.fingerprint import CardFingerprints
+    from kiosk.services.office_link import OfficeLink
 
 log = logging.getLogger(__name__)
 Sink = Callable[[ev.Event], None]
@@ -45,19 +57,19 @@ def device_event_table() -> dict[type, Callable[[str, object], ev.Event]]:
 class Kiosk:
     config: KioskConfig
     env: FlowEnv
-    office: object
-    idcard: object | None
-    scanner: object | None
-    printer: object | None
+    office: OfficeConfig
+    idcard: IdCardReader | None
+    scanner: Scanner | None
+    printer: PrinterPort | None
     camera_url: str
-    link: object
-    runner: object
-    face_engine: object | None = None
+    link: OfficeLink
+    runner: EffectRunner
+    face_engine: FaceEngine | None = None
     face_engine_error: str = ""
-    clock_check: object | None = None     # kiosk.services.clock_check.ClockCheck: the time the kiosk states
+    clock_check: ClockCheck | None = None     # the time the kiosk states
     camera_options: dict = field(default_factory=dict)
-    verifier: object | None = None            # kiosk.services.identity.FaceVerifier (face vs the reference)
-    fingerprint: object | None = None         # kiosk.services.identity.fingerprint.CardFingerprints, or None
+    verifier: FaceVerifier | None = None      # face vs the reference
+    fingerprint: CardFingerprints | None = None
     # Simulated camera only (demo, journeys): card holder (ID number) → the photo shown when they are photographed;
     # holders in sim_still hold a still photo up to the camera instead of moving.
     sim_faces: dict = field(default_factory=dict)
@@ -194,7 +206,7 @@ class Kiosk:
             self.face_engine_error = str(e) or type(e).__name__
             log.warning("face engine unavailable: %s", e)
 
-    def printer_status(self) -> ev.PrinterReport | None:
+    def printer_status(self) -> ev.PrinterReport:
         """Ask the printer (blocking; call from a worker)."""
         if self.printer is None:
             return ev.PrinterReport(False, "not_responding")
@@ -253,7 +265,7 @@ class Kiosk:
             pass
 
 
-def _create(kind: str, url: str, **options):
+def _create(kind: str, url: str, **options: Any) -> Any:
     from drivers.registry import create
 
     if url.strip() in ("", "none"):

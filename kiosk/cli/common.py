@@ -52,12 +52,12 @@ def run_verb_table(prog: str, description: str, table: dict[str, str], argv: lis
         modules[verb] = module
         module.configure(sub.add_parser(verb, help=module.HELP, description=module.HELP))
     args = parser.parse_args(argv)
-    module = modules.get(args.verb)
-    if module is None:
+    chosen = modules.get(args.verb)
+    if chosen is None:
         sys.stderr.write(f"{prog} {args.verb}: not available in this build\n")
         return EXIT_FAILED
     try:
-        return module.run(args)
+        return chosen.run(args)
     except UsageError as e:
         sys.stderr.write(f"{prog} {args.verb}: {e}\n")
         return EXIT_USAGE

@@ -1,6 +1,8 @@
 """kiosk-diag camera snapshot / fps: is the camera there, what does it see, how fast does it deliver?"""
 from __future__ import annotations
 
+from typing import Any
+
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
 
 HELP = ("camera: `camera snapshot --out FILE` saves one frame (a technician's file: delete it after use, it may "
@@ -49,7 +51,7 @@ def _start(url: str, args):
         raise UsageError(str(e)) from None
     except (TypeError, ValueError) as e:
         raise UsageError(f"{url}: {e}") from None
-    events = []
+    events: list[Any] = []
     capture = CaptureThread(lambda: registry.create("camera", url, **options), on_event=events.append).start()
     return capture, events
 

@@ -3,6 +3,7 @@ entries parked for a technician (retried or discarded on the audit log, as from 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
 
@@ -84,6 +85,7 @@ def run(args) -> int:
     from kiosk.services.journal import Journal, JournalError
 
     state = _state_dir(args)
+    result: dict[str, Any]
     if not (state / Journal.FILE).exists():
         result = {"ok": args.action in ("status", "parked", "replay"), "exists": False,
                   "path": str(state / Journal.FILE), "backlog": 0, "parked": []}
@@ -116,8 +118,9 @@ def run(args) -> int:
     if args.json:
         emit_json(result)
     elif args.action == "parked":
-        for e in result["parked"]:
-            print(f"{e['key'][:12]}  {e['created_at'][:19]}  {e['kind']:8} {e['offline_number'] or '':6} {e['reason']}")
+        for entry in result["parked"]:
+            print(f"{entry['key'][:12]}  {entry['created_at'][:19]}  {entry['kind']:8} "
+                  f"{entry['offline_number'] or '':6} {entry['reason']}")
         print(f"{len(result['parked'])} parked, backlog {result['backlog']}")
     elif args.action in ("retry", "discard"):
         print(result.get("error") or f"{args.action}: {len(result['done'])} entr{'y' if len(result['done']) == 1 else 'ies'}")

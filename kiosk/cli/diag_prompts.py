@@ -2,6 +2,8 @@
 (the office's recording from voice.dir, else the synthesised one), checked: 16-bit PCM, 0.3–15 s, not silence."""
 from __future__ import annotations
 
+from typing import Any
+
 HELP = "list the spoken prompts: texts, audio files used and whether each file is fit to play"
 
 
@@ -25,7 +27,7 @@ def run(args) -> int:
     recorded = os.path.expandvars(os.path.expanduser(config.voice.dir)) if config.voice.dir else None
     prompts, ok = [], True
     for key in PROMPTS:
-        row = {"key": key, "msgid": msgid(key)}
+        row: dict[str, Any] = {"key": key, "msgid": msgid(key)}
         for lang in LANGUAGES:
             path = audio_file(key, lang, recorded)
             seconds, problem = check_wav(path) if path else (0.0, "no audio file (run scripts/make_voice.py)")

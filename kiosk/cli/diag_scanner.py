@@ -6,6 +6,8 @@ listen is `replayed`). Exit 1 when fewer than --count codes arrived before --tim
 """
 from __future__ import annotations
 
+from typing import Any
+
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
 
 HELP = "QR scanner: `scanner listen --port URL [--count N] [--timeout S] --json` prints classified scans"
@@ -46,6 +48,7 @@ def run(args) -> int:
     if scheme not in ("serial", "file", "evdev", "sim"):
         raise UsageError(f"--port {args.port}: not a serial port, pyserial URL, evdev:// device or sim://scanner")
     options = {} if scheme == "evdev" else {"baudrate": args.baud}
+    result: dict[str, Any]
     try:
         scanner = registry.create("scanner", args.port, **options)
         payloads, faults = listen(scanner, args.count, args.timeout)

@@ -1,4 +1,5 @@
 """The registration businesses an office handles, with their names in both languages."""
+from collections.abc import Iterable
 
 BUSINESSES: dict[str, dict[str, str]] = {
     "marriage": {"zh": "结婚登记", "en": "Marriage registration"},
@@ -14,7 +15,7 @@ def business_name(business: str, lang: str) -> str:
     return BUSINESSES[business][lang]
 
 
-def check_business_keys(keys, what: str) -> None:
+def check_business_keys(keys: Iterable[str], what: str) -> None:
     """Config tables keyed by business must name every business, and only known ones."""
     unknown = set(keys) - set(BUSINESSES)
     if unknown:

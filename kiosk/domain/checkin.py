@@ -13,6 +13,7 @@ import hmac
 import re
 import unicodedata
 from datetime import datetime, timedelta
+from typing import Any
 
 # How far a kiosk's stated time (check-in, offline ticket) may run ahead of the office server's clock before the
 # server refuses it as `bad_time`; the kiosk corrects its stamps well before that (kiosk.services.clock_check).
@@ -34,7 +35,7 @@ def normalise_id(number: str) -> str:
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", number or "")).upper()
 
 
-def checkin_problem(appointment: dict, present_ids: list[str], when: datetime, minutes_before: int,
+def checkin_problem(appointment: dict[str, Any], present_ids: list[str], when: datetime, minutes_before: int,
                     minutes_after: int, already_checked_in: bool) -> str | None:
     """The first rule the check-in breaks (a code of MESSAGES), or None when it may go ahead.
 
@@ -57,25 +58,25 @@ def checkin_problem(appointment: dict, present_ids: list[str], when: datetime, m
     return None
 
 
-def _match_key(appointment: dict) -> bytes | None:
+def _match_key(appointment: dict[str, Any]) -> bytes | None:
     key = appointment.get("match_key")
     return bytes.fromhex(key) if key else None
 
 
-def booked_keys(appointment: dict) -> list[str]:
+def booked_keys(appointment: dict[str, Any]) -> list[str]:
     """The booked parties as comparable keys: ID numbers, or their HMACs in a list that carries a match key."""
     if _match_key(appointment) is not None:
         return [p.get("id_match", "") for p in appointment.get("parties", [])]
     return [normalise_id(p.get("id_number", "")) for p in appointment.get("parties", [])]
 
 
-def party_key(appointment: dict, id_number: str) -> str:
+def party_key(appointment: dict[str, Any], id_number: str) -> str:
     """An ID number read at the kiosk, in the form `booked_keys` gives for this appointment."""
     key = _match_key(appointment)
     return id_match(key, id_number) if key is not None else normalise_id(id_number)
 
 
-def booked_party(appointment: dict, id_number: str) -> dict | None:
+def booked_party(appointment: dict[str, Any], id_number: str) -> dict[str, Any] | None:
     """The booked party with this ID number, or None."""
     wanted = party_key(appointment, id_number)
     return next((p for p, k in zip(appointment.get("parties", []), booked_keys(appointment)) if k == wanted), None)

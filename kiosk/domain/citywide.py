@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
-from typing import Iterable
+from typing import Any, Iterable
 
 from kiosk.domain.business import BUSINESSES
 from kiosk.domain.divisions import HEYUAN_COUNTIES
@@ -33,9 +33,9 @@ def days_between(start: str | date, end: str | date) -> list[str]:
     return [(a + timedelta(days=i)).isoformat() for i in range((b - a).days + 1)]
 
 
-def compute(records: Iterable[dict], office: str, start: str | date, end: str | date) -> dict:
+def compute(records: Iterable[dict[str, Any]], office: str, start: str | date, end: str | date) -> dict[str, Any]:
     days = days_between(start, end)
-    blank = {"cases": 0, "by_business": Counter(), "applicants": 0, "from_other_counties": 0,
+    blank: dict[str, Any] = {"cases": 0, "by_business": Counter(), "applicants": 0, "from_other_counties": 0,
              "cross_county_cases": 0}
     per_day = {d: {**blank, "by_business": Counter()} for d in days}
     by_county = Counter({c: 0 for c in (*HEYUAN_COUNTIES, *OTHER_PLACES)})
@@ -52,7 +52,7 @@ def compute(records: Iterable[dict], office: str, start: str | date, end: str | 
         row["cross_county_cases"] += office not in counties
         by_county.update(counties)
         verified.update(v for v in rec.get("verified_by", ()) if v in verified)
-    by_day = [{"date": d, "cases": r["cases"], "by_business": {b: r["by_business"][b] for b in BUSINESSES},
+    by_day: list[dict[str, Any]] = [{"date": d, "cases": r["cases"], "by_business": {b: r["by_business"][b] for b in BUSINESSES},
                "applicants": r["applicants"], "from_other_counties": r["from_other_counties"],
                "cross_county_cases": r["cross_county_cases"]} for d, r in per_day.items()]
     applicants = sum(r["applicants"] for r in by_day)
@@ -68,6 +68,6 @@ def compute(records: Iterable[dict], office: str, start: str | date, end: str | 
             "by_day": by_day}
 
 
-def _machine_share(verified: Counter) -> float:
+def _machine_share(verified: Counter[str]) -> float:
     told = sum(verified.values())
     return round((verified["face"] + verified["fingerprint"]) / told, 4) if told else 0.0

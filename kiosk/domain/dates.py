@@ -2,8 +2,10 @@
 passed in."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta, timezone
+from typing import cast
 
 CHINA = timezone(timedelta(hours=8), "CST")   # offices are in China: UTC+8, no daylight saving
 LONG_TERM = "long_term"  # 长期: the card does not expire
@@ -33,7 +35,7 @@ def card_valid_on(valid_until: date | str, day: date) -> bool:
     """A card is valid through its `valid until` day; 长期 never expires."""
     if valid_until == LONG_TERM:
         return True
-    return day <= valid_until
+    return day <= cast(date, valid_until)   # any other text was rejected when the card was read
 
 
 # 民法典 第一千二百六十条 "本法自2021年1月1日起施行。" — the cooling-off period (art. 1077) applies to divorce
@@ -62,7 +64,7 @@ class RestDays:
             day += timedelta(days=1)
         return day
 
-    def note(self, years) -> str:
+    def note(self, years: Iterable[int]) -> str:
         """Which calendar decided the rest days of these years (shown in a decision's details)."""
         parts = []
         for year in sorted(set(years)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from kiosk.domain.dates import COOLING_OFF_SINCE, CoolingOff, RestDays, age_on, card_valid_on
 from kiosk.domain.messages import compose_message
@@ -27,10 +28,10 @@ class Decision:
     decision: str                      # accept | redirect | staff | refuse
     reasons: tuple[str, ...]
     offices: tuple[str, ...]
-    message: dict = field(default_factory=dict)
-    details: dict = field(default_factory=dict)
+    message: dict[str, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"decision": self.decision, "reasons": list(self.reasons), "offices": list(self.offices),
                 "message": self.message, "details": self.details}
 
@@ -73,7 +74,7 @@ def _refusals(policy: Policy, legal_age: bool, parties: list[Party], day: date) 
     if legal_age:
         for p in parties:
             birth, sex = p.effective_birth(), p.effective_sex()
-            if birth and sex and age_on(birth, day) < policy.legal_age[sex]:
+            if birth and sex and age_on(birth, day) < policy.legal_age[sex]:  # type: ignore[index]  # sex is "male" or "female"
                 reasons.append("underage")
                 break
     return reasons
@@ -103,11 +104,12 @@ def _where(rule: Rule, policy: Policy, parties: list[Party], known_offices: list
     if rule.where == "designated":
         return None, list(rule.offices)
     if rule.where == "application_office":
-        return None, [application.office]          # decide() has checked there is one
+        assert application is not None             # decide() has checked there is one
+        return None, [application.office]
     counties = {h.county for h in local}
     if None in counties:
         return None, None
-    return None, sorted(counties)
+    return None, sorted(c for c in counties if c is not None)
 
 
 def _basis(rule: Rule) -> str:
@@ -116,7 +118,7 @@ def _basis(rule: Rule) -> str:
             "application_office": "application_office"}[rule.where]
 
 
-def decide(policy: Policy, offices: dict, office: str, business: str, day: date, parties: list[Party],
+def decide(policy: Policy, offices: dict[str, Any], office: str, business: str, day: date, parties: list[Party],
            application: DivorceApplication | None = None, rest_days: RestDays | None = None) -> Decision:
     """`offices` maps code → office info (.name.zh/.en, .address.zh/.en, .phone) for every office known.
     `policy` must be in force on `day`; `rest_days` is the holiday calendar (None: weekends only)."""
@@ -131,7 +133,7 @@ def decide(policy: Policy, offices: dict, office: str, business: str, day: date,
     if not parties:
         raise CaseError("at least one party is needed")
     rule = policy.business[business]
-    details: dict = {}
+    details: dict[str, Any] = {}
     reasons = _who(rule, parties)
     if "party_count" in reasons:
         details["parties_allowed"] = "–".join(str(n) for n in sorted({rule.min_parties, rule.max_parties}))
@@ -157,7 +159,7 @@ def decide(policy: Policy, offices: dict, office: str, business: str, day: date,
     if reasons:
         return _decision("refuse", reasons, [], business, offices, details, len(parties))
 
-    outcomes = []
+    outcomes: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
     for trust in (True, False):
         failed, eligible = _where(applicable, policy, parties, sorted(offices), trust, application)
         if failed:
@@ -177,7 +179,8 @@ def decide(policy: Policy, offices: dict, office: str, business: str, day: date,
     return _decision(decision, list(why), list(where), business, offices, details, len(parties))
 
 
-def _decision(decision, reasons, where, business, offices, details, party_count) -> Decision:
+def _decision(decision: str, reasons: list[str], where: list[str], business: str, offices: dict[str, Any],
+              details: dict[str, Any], party_count: int) -> Decision:
     known = [offices[c] for c in where if c in offices]
     return Decision(decision, tuple(reasons), tuple(where),
                     compose_message(decision, business, reasons, known, details, party_count == 1), details)

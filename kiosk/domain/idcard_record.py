@@ -9,7 +9,7 @@ UCS-2 carries only the Basic Multilingual Plane: rare name characters such as ä¶
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from typing import Literal
+from typing import Any, Literal
 
 CardType = Literal["resident_id", "foreign_permanent_resident", "hmt_residence_permit"]
 TEXT_BLOCK_SIZE = 256
@@ -144,7 +144,7 @@ def encode_text_block(record: IdCardRecord) -> bytes:
     return bytes(block)
 
 
-def record_from_fields(data: dict, photo: bytes = b"", fingerprints: bytes = b"") -> IdCardRecord:
+def record_from_fields(data: dict[str, Any], photo: bytes = b"", fingerprints: bytes = b"") -> IdCardRecord:
     """A record from output-style fields (a card fixture or `kiosk-diag idcard read --reveal` JSON)."""
     names = {f.name for f in fields(IdCardRecord)} - {"photo", "fingerprints"}
     known = {k: str(v) for k, v in data.items() if k in names}
@@ -152,7 +152,7 @@ def record_from_fields(data: dict, photo: bytes = b"", fingerprints: bytes = b""
     known["card_type"] = str(data.get("card_type") or data.get("document") or "resident_id")
     if known["card_type"] not in _LAYOUTS:
         raise CardTextError(f"card_type must be one of {sorted(_LAYOUTS)}")
-    record = IdCardRecord(**{"name": "", "sex": "unknown", "birth": "", "id_number": "", **known})
+    record = IdCardRecord(**{"name": "", "sex": "unknown", "birth": "", "id_number": "", **known})  # type: ignore[arg-type]
     if record.card_type == "resident_id" and record.nation and not record.nation_code:
         record = replace(record, nation_code=_NATION_CODES.get(record.nation, ""))
     return replace(record, photo=photo, fingerprints=fingerprints)

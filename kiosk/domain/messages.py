@@ -1,6 +1,9 @@
 """What the applicant is told about an eligibility decision, in Chinese and English."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from kiosk.domain.business import BUSINESSES
 
 # One sentence per reason code; {placeholders} are filled from the decision's details.
@@ -71,11 +74,11 @@ ONE_PARTY_TEXT: dict[str, dict[str, str]] = {
 THIS_OFFICE = {"zh": "本处", "en": "this office"}
 
 
-def compose_message(decision: str, business: str, reasons: list[str], offices: list, details: dict,
-                    one_party: bool = False) -> dict:
+def compose_message(decision: str, business: str, reasons: list[str], offices: Sequence[Any],
+                    details: dict[str, Any], one_party: bool = False) -> dict[str, str]:
     """The zh/en message: a lead sentence, one sentence per reason, and where to go for a redirect. A staff
     decision names this office's counter (`offices` = [this office]), never another office's address."""
-    out = {}
+    out: dict[str, str] = {}
     for lang in ("zh", "en"):
         here = getattr(offices[0].name, lang) if offices else THIS_OFFICE[lang]
         # Mid-sentence in English; Chinese has no case.

@@ -30,7 +30,7 @@ class TicketRange(Strict):
     offline_last: int = Field(ge=0)
 
     @model_validator(mode="after")
-    def _ordered(self):
+    def _ordered(self) -> TicketRange:
         if not (self.first <= self.last):
             raise ValueError("first must not exceed last")
         if not (self.offline_first <= self.offline_last):
@@ -61,7 +61,7 @@ class OfficeConfig(Strict):
 
     @field_validator("opening_hours")
     @classmethod
-    def _hours(cls, value):
+    def _hours(cls, value: dict[Weekday, list[str]]) -> dict[Weekday, list[str]]:
         for day, spans in value.items():
             for span in spans:
                 try:
@@ -74,7 +74,7 @@ class OfficeConfig(Strict):
 
     @field_validator("tickets")
     @classmethod
-    def _businesses(cls, value):
+    def _businesses(cls, value: dict[str, TicketRange]) -> dict[str, TicketRange]:
         check_business_keys(value, "ticket range")
         return value
 

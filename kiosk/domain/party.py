@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from kiosk.domain.dates import LONG_TERM
 from kiosk.domain.hukou import Hukou, hukou_of
@@ -112,7 +112,7 @@ class Party:
         return hukou_of(self.address, parsed.division if parsed else None)
 
 
-def party_from_dict(data: dict) -> Party:
+def party_from_dict(data: dict[str, Any]) -> Party:
     """Build a Party from JSON-like data (as `kiosk-diag check` reads it); raises ValueError naming the field."""
     if not isinstance(data, dict):
         raise ValueError("each party must be an object")
@@ -146,7 +146,7 @@ def party_from_dict(data: dict) -> Party:
     )
 
 
-def _date(value, field_name: str) -> date:
+def _date(value: object, field_name: str) -> date:
     try:
         if not isinstance(value, str) or len(value) != 10:
             raise ValueError
@@ -155,10 +155,10 @@ def _date(value, field_name: str) -> date:
         raise ValueError(f"{field_name} '{value}' is not a real date (YYYY-MM-DD)") from None
 
 
-def party_from_card(card, military: bool = False) -> Party:
+def party_from_card(card: Any, military: bool = False) -> Party:
     """A Party from an ID card record (attributes as `kiosk-diag idcard read` prints them); a missing field is
     empty (a card without a type is a resident card)."""
-    def value(name):
+    def value(name: str) -> Any:
         return card.get(name) if isinstance(card, dict) else getattr(card, name, None)
 
     birth = value("birth")

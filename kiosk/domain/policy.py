@@ -6,6 +6,7 @@ picks the one in force on a case's date.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Literal
 
@@ -42,7 +43,7 @@ class Documents(_Model):
     en: list[str]
 
     @model_validator(mode="after")
-    def _same_length(self):
+    def _same_length(self) -> Documents:
         if len(self.zh) != len(self.en):
             raise ValueError("zh and en lists must have the same number of items")
         return self
@@ -55,7 +56,7 @@ class Rule(_Model):
     reason: str = "other_office"
 
     @model_validator(mode="after")
-    def _designated_has_offices(self):
+    def _designated_has_offices(self) -> Rule:
         if self.where == "designated" and not self.offices:
             raise ValueError("where = 'designated' needs a non-empty 'offices' list")
         return self
@@ -74,7 +75,7 @@ class BusinessRule(Rule):
 
     @field_validator("parties")
     @classmethod
-    def _party_span(cls, value):
+    def _party_span(cls, value: tuple[int, int]) -> tuple[int, int]:
         if not 1 <= value[0] <= value[1] <= 2:
             raise ValueError("parties = [fewest, most] with 1 ≤ fewest ≤ most ≤ 2")
         return value
@@ -101,12 +102,12 @@ class Policy(_Model):
 
     @field_validator("business")
     @classmethod
-    def _known_businesses(cls, value):
+    def _known_businesses(cls, value: dict[str, BusinessRule]) -> dict[str, BusinessRule]:
         check_business_keys(value, "rule")
         return value
 
     @model_validator(mode="after")
-    def _span(self):
+    def _span(self) -> Policy:
         if self.effective_until is not None and self.effective_until < self.effective_from:
             raise ValueError("effective_until is before effective_from")
         return self
@@ -129,7 +130,7 @@ class PolicyNotInForce(ValueError):
     """No policy (or not the one named) is in force on the case's date."""
 
 
-def in_force(policies, day: date) -> Policy:
+def in_force(policies: Collection[Policy], day: date) -> Policy:
     """The one policy in force on `day` (spans are checked not to overlap when the files are loaded)."""
     for policy in policies:
         if policy.in_force_on(day):

@@ -103,7 +103,7 @@ def offline_share(ticket_range: Any, share: str) -> tuple[int, int]:
 
 def is_offline_number(ticket_range: Any, number: int) -> bool:
     """True when the number comes from the kiosk's own offline range (TicketRange in kiosk.config)."""
-    return ticket_range.offline_first <= number <= ticket_range.offline_last
+    return bool(ticket_range.offline_first <= number <= ticket_range.offline_last)
 
 
 def build_ticket(*, office: Any, policy: Any, business: str, number: str | int, ticket_id: str,

@@ -5,7 +5,9 @@ templates) or staff (the registrar checks the person against the ID card at the 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 VERIFIED_BY = ("face", "fingerprint", "staff")
 # What the face or fingerprint path ended with (for the technician and the office's statistics).
@@ -20,17 +22,17 @@ class PartyCheck:
     score: float | None = None       # of the deciding comparison (face: cosine; fingerprint: 0..100)
     attempts: int = 0                # face captures or finger placements tried
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"party": self.party, "verified_by": self.verified_by, "result": self.result,
                 "score": self.score, "attempts": self.attempts}
 
 
-def needs_staff(checks) -> bool:
+def needs_staff(checks: Iterable[PartyCheck]) -> bool:
     """At least one party is to be checked by the registrar at the counter."""
     return any(c.verified_by == "staff" for c in checks)
 
 
-def machine_share(checks) -> float | None:
+def machine_share(checks: Iterable[PartyCheck]) -> float | None:
     """Share of parties verified by the machine (face or fingerprint); None when there were none."""
     checks = list(checks)
     if not checks:

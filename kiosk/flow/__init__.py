@@ -5,7 +5,8 @@ from kiosk.flow.state import (
     APPLICANT_STATES, IDLE_STATES, MAINTENANCE_STATES, NEEDS, OTHER_BUSINESSES, WALK_IN_BUSINESSES, Flow, FlowEnv,
     S, Session, State, Status,
 )
-from kiosk.flow.table import ANY, APPLICANT, NOT_ATTRACT, RESUME, STAY, TRANSITIONS, Choice, step, timer_for
+from kiosk.flow.rules import Choice
+from kiosk.flow.table import ANY, APPLICANT, NOT_ATTRACT, RESUME, STAY, TRANSITIONS, step, timer_for
 
 __all__ = [
     "ANY", "APPLICANT", "APPLICANT_STATES", "IDLE_STATES", "MAINTENANCE_STATES", "NEEDS", "NOT_ATTRACT",

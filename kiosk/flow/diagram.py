@@ -2,14 +2,17 @@
 A test fails when the committed picture differs from the machine."""
 from __future__ import annotations
 
+from typing import cast
+
 from kiosk.flow import ANY, APPLICANT, IDLE_STATES, NOT_ATTRACT, RESUME, STAY, TRANSITIONS, Choice, State
+from kiosk.flow.table import T
 
 _GROUPS = {ANY: "any state", APPLICANT: "any applicant state", IDLE_STATES: "any state waiting for the applicant",
            NOT_ATTRACT: "any state but attract"}
 
 
-def _label(t) -> str:
-    label = t.event.__name__
+def _label(t: T) -> str:
+    label: str = t.event.__name__
     if t.guard is not None:
         name = getattr(t.guard, "__name__", "guard")
         label += f" [{'guard' if name == '<lambda>' else name}]"
@@ -31,7 +34,7 @@ def mermaid() -> str:
             if isinstance(t.target, Choice):
                 lines.append(f"    {source.value} --> {_choice_id(t.target)}: {_label(t)}")
                 continue
-            target = "resume" if t.target == RESUME else t.target.value
+            target = "resume" if t.target == RESUME else cast(State, t.target).value
             lines.append(f"    {source.value} --> {target.replace('resume', 'resume_previous')}: {_label(t)}")
     for choice in sorted({t.target for t in TRANSITIONS if isinstance(t.target, Choice)}, key=_choice_id):
         lines.append(f"    state {_choice_id(choice)} <<choice>>")

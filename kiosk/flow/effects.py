@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.domain.verification import PartyCheck
 
 
 class Effect:
@@ -22,14 +25,14 @@ class IssueTicket(Effect):
     business: str
     appointment_id: str | None
     id_numbers: tuple[str, ...] = field(repr=False)
-    verification: tuple = ()               # PartyCheck per party (verified_by, result, score, attempts)
+    verification: tuple[PartyCheck, ...] = ()               # PartyCheck per party (verified_by, result, score, attempts)
 
 
 @dataclass(frozen=True)
 class PrintTicket(Effect):
-    ticket: dict
+    ticket: dict[str, Any]
     business: str
-    parties: tuple = field(repr=False)     # the card records, for masked names on the ticket
+    parties: tuple[Any, ...] = field(repr=False)     # the card records, for masked names on the ticket
     staff_check: bool = False              # someone's identity is to be checked at the counter (身份待人工核验)
 
 

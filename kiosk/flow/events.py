@@ -54,7 +54,7 @@ class UseIdCard(Event):
 
 @dataclass(frozen=True)
 class AppointmentFound(Event):
-    appointment: dict = field(repr=False)   # appointment_id, office, business, parties[{id_number}], …
+    appointment: dict[str, Any] = field(repr=False)   # appointment_id, office, business, parties[{id_number}], …
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ class Timeout(Event):
 
 @dataclass(frozen=True)
 class TicketIssued(Event):
-    ticket: dict                      # ticket_id, number, priority, waiting_ahead, issued_at, offline
+    ticket: dict[str, Any]                      # ticket_id, number, priority, waiting_ahead, issued_at, offline
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Callable
+from typing import Any, Callable, cast
 
 from kiosk.domain.appointment_qr import parse_appointment_qr
 from kiosk.domain.checkin import booked_keys, booked_party
@@ -14,8 +14,10 @@ from kiosk.domain.party import party_from_card
 from kiosk.domain.policy import in_force
 from kiosk.domain.verification import PartyCheck, needs_staff
 from kiosk.flow.events import (
-    AppointmentFound, AppointmentNotFound, CardRead, ChooseBusiness, DeviceFault, DeviceRecovered, Event,
-    FaceCaptured, FingerChecked, PinResult, PrintFinished,
+    AppointmentFound, AppointmentNotFound, Back, CallStaff, CardRead, ChooseBusiness, ChooseService, Confirm, Consent,
+    Continue, DeviceFault, DeviceRecovered, Event, FaceCaptured, FingerChecked, NewDay, PhoneCodeEntered, PinResult,
+    PrinterReport, PrintFinished, QrScanned, SetLanguage, SkipFace, SkipFinger, StaffCalled, TicketIssued,
+    TicketRefused, Timeout, ToggleLargeText, UseIdCard,
 )
 from kiosk.flow.effects import CallForAssistance, Effect, IssueTicket, LookupAppointment, PrintTicket
 from kiosk.flow.state import (
@@ -23,8 +25,9 @@ from kiosk.flow.state import (
 )
 
 
-Guard = Callable[[Flow, Event, FlowEnv], bool]
-Action = Callable[[Flow, Event, FlowEnv], "tuple[Flow, tuple[Effect, ...]]"]
+# The event is typed Any: the table matches the event's type before it calls a guard or an action.
+Guard = Callable[[Flow, Any, FlowEnv], bool]
+Action = Callable[[Flow, Any, FlowEnv], "tuple[Flow, tuple[Effect, ...]]"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class Choice:
 # --- guards (no side effects) ------------------------------------------------------------------------------------
 
 def is_service(name: str) -> Guard:
-    def guard(f, e, env):
+    def guard(f: Flow, e: ChooseService, env: FlowEnv) -> bool:
         return e.service == name
     guard.__name__ = f"service_is_{name}"
     return guard
@@ -124,50 +127,50 @@ def pin_accepted(f: Flow, e: PinResult, env: FlowEnv) -> bool:
 
 # --- actions (pure: return a new flow and effects) -----------------------------------------------------------------
 
-def with_session(f: Flow, **changes) -> Flow:
+def with_session(f: Flow, **changes: Any) -> Flow:
     return replace(f, session=replace(f.session, **changes))
 
 
-def _status(f: Flow, **changes) -> Flow:
+def _status(f: Flow, **changes: Any) -> Flow:
     return replace(f, status=replace(f.status, **changes))
 
 
-def set_language(f, e, env):
+def set_language(f: Flow, e: SetLanguage, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, language=e.language if e.language in env.languages else env.languages[0]), ()
 
 
-def toggle_large_text(f, e, env):
+def toggle_large_text(f: Flow, e: ToggleLargeText, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, large_text=not f.session.large_text), ()
 
 
-def choose_service(f, e, env):
+def choose_service(f: Flow, e: ChooseService, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, service=e.service, notice=""), ()
 
 
-def choose_business(f, e, env):
+def choose_business(f: Flow, e: ChooseBusiness, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, business=e.business, notice=""), ()
 
 
-def scan_booking(f, e, env):
+def scan_booking(f: Flow, e: QrScanned, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     outcome = parse_appointment_qr(e.payload, f.status.used_tokens)
     if outcome.kind != "appointment":
         return with_session(f, notice=f"qr_{outcome.kind}"), ()
     return with_session(f, notice="looking_up"), (LookupAppointment(token=outcome.token),)
 
 
-def scan_booking_from_start(f, e, env):
+def scan_booking_from_start(f: Flow, e: QrScanned, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return scan_booking(with_session(f, service="booked"), e, env)
 
 
-def lookup_by_phone(f, e, env):
+def lookup_by_phone(f: Flow, e: PhoneCodeEntered, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, notice="looking_up"), (LookupAppointment(phone=e.phone, code=e.code),)
 
 
-def find_by_card(f, e, env):
+def find_by_card(f: Flow, e: UseIdCard, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, find_by_card=True, notice=""), ()
 
 
-def store_appointment(f, e, env):
+def store_appointment(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     appt = e.appointment
     f = with_session(f, appointment=appt, business=appt.get("business"), notice="")
     if token := appt.get("token"):
@@ -175,7 +178,7 @@ def store_appointment(f, e, env):
     return f, ()
 
 
-def booked_elsewhere(f, e, env):
+def booked_elsewhere(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     f, _ = store_appointment(f, e, env)
     office, business = e.appointment.get("office", ""), e.appointment.get("business", "marriage")
     known = [env.offices[office]] if office in env.offices else []
@@ -184,52 +187,52 @@ def booked_elsewhere(f, e, env):
     return with_session(f, decision=decision), ()
 
 
-def store_appointment_and_decide(f, e, env):
+def store_appointment_and_decide(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return decide_if_complete(store_appointment(f, e, env)[0], e, env)
 
 
-def continue_as_walk_in(f, e, env):
+def continue_as_walk_in(f: Flow, e: Continue, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, service="walk_in", notice="", cards=()), ()
 
 
-def not_found(f, e, env):
+def not_found(f: Flow, e: AppointmentNotFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, notice=f"booking_{e.reason}", cards=(), find_by_card=f.session.find_by_card), ()
 
 
-def remember_card_and_look_up(f, e, env):
+def remember_card_and_look_up(f: Flow, e: CardRead, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     f = with_session(f, cards=(e.card,), notice="looking_up")
     return f, (LookupAppointment(id_number=_card_id(e.card)),)
 
 
-def refuse_card(f, e, env):
+def refuse_card(f: Flow, e: CardRead, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, notice=_card_notice(f, e.card)), ()
 
 
-def store_card(f, e, env):
+def store_card(f: Flow, e: CardRead, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     f = with_session(f, cards=f.session.cards + (e.card,), notice="")
     return (with_decision(f, env), ()) if len(f.session.cards) >= _parties_needed(f, env) else (f, ())
 
 
-def decide_if_complete(f, e, env):
+def decide_if_complete(f: Flow, e: Event, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return (with_decision(f, env) if len(f.session.cards) >= _parties_needed(f, env) else f), ()
 
 
-def forget_cards(f, e, env):
+def forget_cards(f: Flow, e: Back, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, cards=(), decision=None, notice=""), ()
 
 
-def set_consent(f, e, env):
+def set_consent(f: Flow, e: Consent, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return settle(with_session(f, consent=e.given), env), ()
 
 
-def begin_verification(f, e, env):
+def begin_verification(f: Flow, e: Continue, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     """Eligibility accepted without face capture configured: the fingerprint or the counter, party by party."""
     return (f if env.face_enabled else settle(f, env)), ()
 
 
 # --- identity verification, party by party (kiosk/domain/verification.py) -------------------------------------
 
-def face_verdict(result) -> tuple[str, float | None, str]:
+def face_verdict(result: Any) -> tuple[str, float | None, str]:
     """(match | no_match | unavailable, score, reason) of a face result; liveness failed counts as no match."""
     if result is None:
         return "unavailable", None, "no_photo"
@@ -238,70 +241,70 @@ def face_verdict(result) -> tuple[str, float | None, str]:
             getattr(result, "score", None), getattr(result, "reason", ""))
 
 
-def face_verified(f, e, env):
+def face_verified(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     _, score, _ = face_verdict(e.result)
     f = with_session(f, faces=f.session.faces + (e.result,), notice="")
     return settle(_record(f, "face", "match", score, f.session.attempts + 1), env), ()
 
 
-def face_retake(f, e, env):
+def face_retake(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     _, _, reason = face_verdict(e.result)
     notice = "verify_" + (reason if reason in ("same_face", "liveness_failed") else "no_match")
     faces = f.session.faces + ((e.result,) if e.result is not None else ())
     return with_session(f, faces=faces, attempts=f.session.attempts + 1, notice=notice), ()
 
 
-def face_failed(f, e, env):
+def face_failed(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     result, score, _ = face_verdict(e.result)
     faces = f.session.faces + ((e.result,) if e.result is not None else ())
     f = with_session(f, faces=faces)
     return _fallback(f, env, result, score, f.session.attempts + (1 if e.result is not None else 0)), ()
 
 
-def skip_face(f, e, env):
+def skip_face(f: Flow, e: SkipFace, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return _fallback(f, env, "skipped", None, f.session.attempts), ()
 
 
-def skip_faces_camera_down(f, e, env):
+def skip_faces_camera_down(f: Flow, e: SkipFace, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     """From the camera's fault screen: no face for anyone left (the camera is down), fingerprint or counter."""
     f = with_session(f, consent=None)
     return _fallback(f, env, "unavailable", None, f.session.attempts), ()
 
 
-def finger_verified(f, e, env):
+def finger_verified(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     f = _record(f, "fingerprint", "match", e.score, f.session.attempts + 1)
     return settle(with_session(f, notice=""), env), ()
 
 
-def finger_retry(f, e, env):
+def finger_retry(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, attempts=f.session.attempts + 1, notice=f"finger_{e.outcome}"), ()
 
 
-def finger_failed(f, e, env):
+def finger_failed(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     result = e.outcome if isinstance(e, FingerChecked) and e.outcome != "no_finger" else "no_match"
     return _to_staff(f, env, result, e.score if isinstance(e, FingerChecked) else None,
                      f.session.attempts + (1 if isinstance(e, FingerChecked) else 0)), ()
 
 
-def skip_finger(f, e, env):
+def skip_finger(f: Flow, e: SkipFinger, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return _to_staff(f, env, "skipped", None, f.session.attempts), ()
 
 
-def _fallback(f: Flow, env: FlowEnv, result: str, score, attempts: int) -> Flow:
+def _fallback(f: Flow, env: FlowEnv, result: str, score: float | None, attempts: int) -> Flow:
     """The face path ended without a match: the fingerprint if this card holds templates, else the counter."""
     if _finger_possible(f, env):
         return with_session(f, face_outcome=(result, score, attempts), attempts=0, notice="")
     return settle(_record(with_session(f, notice="verify_staff"), "staff", result, score, attempts), env)
 
 
-def _to_staff(f: Flow, env: FlowEnv, result: str, score, attempts: int) -> Flow:
+def _to_staff(f: Flow, env: FlowEnv, result: str, score: float | None, attempts: int) -> Flow:
     face = f.session.face_outcome
     if face and result == "skipped" and not attempts:     # nothing tried on the sensor: the face outcome stands
         result, score, attempts = face
     return settle(_record(with_session(f, notice="verify_staff"), "staff", result, score, attempts), env)
 
 
-def _record(f: Flow, verified_by: str, result: str, score, attempts: int) -> Flow:
+def _record(f: Flow, verified_by: str, result: str, score: float | None, attempts: int) -> Flow:
     check = PartyCheck(len(f.session.verification) + 1, verified_by, result,
                        None if score is None else round(float(score), 4), attempts)
     return with_session(f, verification=f.session.verification + (check,), attempts=0, face_outcome=())
@@ -327,39 +330,39 @@ def _finger_possible(f: Flow, env: FlowEnv) -> bool:
     return env.fingerprint and k < len(s.cards) and has_templates(s.cards[k])
 
 
-def has_templates(card) -> bool:
+def has_templates(card: Any) -> bool:
     data = card.get("fingerprints") if isinstance(card, dict) else getattr(card, "fingerprints", b"")
     return len(data or b"") >= 512
 
 
-def request_ticket(f, e, env):
+def request_ticket(f: Flow, e: Confirm, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     s = f.session
     appointment_id = s.appointment.get("appointment_id") if s.appointment else None
-    return with_session(f, notice=""), (IssueTicket(s.business, appointment_id, tuple(_card_id(c) for c in s.cards),
+    return with_session(f, notice=""), (IssueTicket(cast(str, s.business), appointment_id, tuple(_card_id(c) for c in s.cards),
                                                     s.verification),)
 
 
-def print_ticket(f, e, env):
+def print_ticket(f: Flow, e: TicketIssued, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     s = f.session
-    return with_session(f, ticket=e.ticket), (PrintTicket(e.ticket, s.business, s.cards, needs_staff(s.verification)),)
+    return with_session(f, ticket=e.ticket), (PrintTicket(e.ticket, cast(str, s.business), s.cards, needs_staff(s.verification)),)
 
 
-def ticket_refused(f, e, env):
+def ticket_refused(f: Flow, e: TicketRefused, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     decision = Decision("staff", (e.reason,), (env.office,),
-                        compose_message("staff", f.session.business, [e.reason], [env.offices[env.office]], {}))
+                        compose_message("staff", cast(str, f.session.business), [e.reason], [env.offices[env.office]], {}))
     return with_session(f, decision=decision), ()
 
 
-def note_print_problem(f, e, env):
+def note_print_problem(f: Flow, e: PrintFinished | Timeout, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     problem = getattr(e, "problem", "") or "not_responding"
     return _status(with_session(f, notice=f"printer_{problem}"), printer_ok=False, printer_problem=problem), ()
 
 
-def device_down(f, e, env):
+def device_down(f: Flow, e: DeviceFault, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return _status(f, devices_down=f.status.devices_down | {e.device}), ()
 
 
-def device_up(f, e, env):
+def device_up(f: Flow, e: DeviceRecovered, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return _status(f, devices_down=f.status.devices_down - {e.device}), ()
 
 
@@ -367,26 +370,26 @@ def backend(online: bool) -> Action:
     return lambda f, e, env: (_status(f, backend_online=online), ())
 
 
-def printer_status(f, e, env):
+def printer_status(f: Flow, e: PrinterReport, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return _status(f, printer_ok=e.ok, printer_problem="" if e.ok else e.problem), ()
 
 
-def new_day(f, e, env):
+def new_day(f: Flow, e: NewDay, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     # Booking codes used yesterday are no replays today (yesterday's bookings are refused as not for today anyway).
     return _status(f, used_tokens=frozenset()), ()
 
 
-def call_staff(f, e, env):
+def call_staff(f: Flow, e: CallStaff, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     """Ask for a person: the screen the applicant is stuck on and the business, nothing personal."""
     screen = f.resume if f.state in (S.IDLE_WARNING, S.DEVICE_FAULT) and f.resume else f.state
     return with_session(f, assistance="calling"), (CallForAssistance(screen.value, f.session.business),)
 
 
-def staff_called(f, e, env):
+def staff_called(f: Flow, e: StaffCalled, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, assistance="on_the_way" if e.online else "offline"), ()
 
 
-def pin_rejected(f, e, env):
+def pin_rejected(f: Flow, e: PinResult, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     return with_session(f, notice="pin_rejected"), ()
 
 
@@ -427,7 +430,7 @@ BACK_FROM_CARD = Choice(_back_from_card, "booked?", (S.APPOINTMENT, S.CHOOSE_BUS
 
 # --- helpers ---------------------------------------------------------------------------------------------------
 
-def _card_id(card) -> str:
+def _card_id(card: Any) -> str:
     return (card.get("id_number") if isinstance(card, dict) else getattr(card, "id_number", "")) or ""
 
 
@@ -436,7 +439,7 @@ def _parties_needed(f: Flow, env: FlowEnv) -> int:
     return env.policy.business[business].min_parties if business in env.policy.business else 1
 
 
-def _card_notice(f: Flow, card) -> str:
+def _card_notice(f: Flow, card: Any) -> str:
     """Why this card cannot be used now, as a message code, or ''."""
     number = _card_id(card)
     if not number:
@@ -451,6 +454,7 @@ def _card_notice(f: Flow, card) -> str:
 
 def with_decision(f: Flow, env: FlowEnv) -> Flow:
     s = f.session
+    business = cast(str, s.business)   # chosen before any card is read
     appt = s.appointment or {}
     parties = [party_from_card(c, military=bool((booked_party(appt, _card_id(c)) or {}).get("military")))
                for c in s.cards]
@@ -459,8 +463,8 @@ def with_decision(f: Flow, env: FlowEnv) -> Flow:
         application = DivorceApplication(date.fromisoformat(app["date"]), app.get("office", env.office))
     try:
         policy = in_force(env.policies, env.today) if env.policies else env.policy   # policy = "auto"
-        decision = decide(policy, env.offices, env.office, s.business, env.today, parties, application, env.rest_days)
+        decision = decide(policy, env.offices, env.office, business, env.today, parties, application, env.rest_days)
     except (CaseError, ValueError):
         decision = Decision("staff", ("needs_registrar",), (env.office,),
-                            compose_message("staff", s.business, ["needs_registrar"], [env.offices[env.office]], {}))
+                            compose_message("staff", business, ["needs_registrar"], [env.offices[env.office]], {}))
     return with_session(f, decision=decision)

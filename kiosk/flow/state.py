@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from kiosk.domain.eligibility import Decision
 from kiosk.domain.dates import RestDays
 from kiosk.domain.policy import Policy
+from kiosk.domain.verification import PartyCheck
 
 
 class State(StrEnum):
@@ -57,16 +59,16 @@ class Session:
     large_text: bool = False
     service: str | None = None            # booked | walk_in | other
     business: str | None = None
-    appointment: dict | None = field(default=None, repr=False)
+    appointment: dict[str, Any] | None = field(default=None, repr=False)
     find_by_card: bool = False
-    cards: tuple = field(default=(), repr=False)
+    cards: tuple[Any, ...] = field(default=(), repr=False)
     decision: Decision | None = None
     consent: bool | None = None
-    faces: tuple = field(default=(), repr=False)   # every face result taken (wiped at session end)
-    verification: tuple = ()              # PartyCheck per party verified so far (kiosk/domain/verification.py)
+    faces: tuple[Any, ...] = field(default=(), repr=False)   # every face result taken (wiped at session end)
+    verification: tuple[PartyCheck, ...] = ()              # PartyCheck per party verified so far (kiosk/domain/verification.py)
     attempts: int = 0                     # tries of the current party on the current path (face or finger)
-    face_outcome: tuple = ()              # (result, score, attempts) of the current party's face path, if any
-    ticket: dict | None = None
+    face_outcome: tuple[Any, ...] = ()              # (result, score, attempts) of the current party's face path, if any
+    ticket: dict[str, Any] | None = None
     notice: str = ""                      # a message code for the current screen
     assistance: str = ""                  # "" | calling | on_the_way | offline (a call for staff was made)
 
@@ -101,12 +103,12 @@ class Flow:
 class FlowEnv:
     """What the rules need, given by the shell: the policy, the offices, this office and today."""
     policy: Policy
-    offices: dict
+    offices: dict[str, Any]
     office: str
     today: date
     face_enabled: bool = True
     languages: tuple[str, ...] = ("zh", "en")    # offered on the attract screen; the first is where it starts
-    policies: tuple = ()                          # all policies: the one in force on `today` decides (policy="auto")
+    policies: tuple[Policy, ...] = ()                          # all policies: the one in force on `today` decides (policy="auto")
     rest_days: RestDays = RestDays()              # holiday calendar for the divorce deadlines (weekends only if none)
     face_attempts: int = 3                # captures per party before the fallback (face.attempts)
     fingerprint: bool = False             # a fingerprint sensor and matcher are configured

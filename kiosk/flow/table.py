@@ -8,6 +8,7 @@ States and data: kiosk/flow/state.py; guards, actions and choices: kiosk/flow/ru
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import cast
 
 from kiosk.domain.party import party_from_card
 from kiosk.flow.events import (
@@ -43,14 +44,14 @@ RESUME = "resume"    # target: go back to Flow.resume
 
 @dataclass(frozen=True)
 class T:
-    source: frozenset
+    source: frozenset[State]
     event: type
     target: State | Choice | str
     guard: Guard | None = None
     action: Action | None = None
 
 
-def _in(*states) -> frozenset:
+def _in(*states: State) -> frozenset[State]:
     return frozenset(states)
 
 
@@ -159,12 +160,12 @@ def step(flow: Flow, event: Event, env: FlowEnv) -> tuple[Flow, tuple[Effect, ..
         target = t.target.pick(new, env)
         assert target in t.target.outcomes, (t.target.name, target)
     else:
-        target = t.target
+        target = cast(State, t.target)          # STAY and RESUME are handled above
     return _enter(new, flow.state, target, event, effects, env)
 
 
-def _enter(flow: Flow, old: State, target: State, event: Event, effects: tuple,
-           env: FlowEnv) -> tuple[Flow, tuple]:
+def _enter(flow: Flow, old: State, target: State, event: Event, effects: tuple[Effect, ...],
+           env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     resume = flow.resume
     if target in (S.IDLE_WARNING, S.DEVICE_FAULT) and old not in (S.IDLE_WARNING, S.DEVICE_FAULT):
         resume = old

@@ -69,8 +69,8 @@ class DemoControls:
         # party → image: the photo on that party's simulated card, and the face the simulated camera shows
         self.id_photos = {party: demo_face(name) for party, name in DEMO_FACES.items()}
         self.faces = dict(self.id_photos)
-        self.still: set[int] = set()
-        self._holders: list[str] = []        # ID numbers presented this session, in order: party 1, party 2
+        self.still = set()
+        self._holders = []                   # ID numbers presented this session, in order: party 1, party 2
         if self.kiosk.network_cut:
             self.kiosk.cut_network(False)
         if idcard is not None:

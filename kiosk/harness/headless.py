@@ -35,7 +35,7 @@ def save_window_png(path: Path) -> None:
 
     w, h = Window.size
     data = glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE)
-    Image.frombytes("RGBA", (w, h), data).transpose(Image.FLIP_TOP_BOTTOM).convert("RGB").save(path)
+    Image.frombytes("RGBA", (w, h), data).transpose(Image.Transpose.FLIP_TOP_BOTTOM).convert("RGB").save(path)
 
 
 class Driver:
@@ -61,7 +61,12 @@ class Driver:
             return
         if isinstance(item, Shot):
             self.waiting = None
-            self._after_flip(lambda: (save_window_png(item.path), self._advance(None)))
+            shot = item
+
+            def save_and_go_on() -> None:
+                save_window_png(shot.path)
+                self._advance(None)
+            self._after_flip(save_and_go_on)
         elif isinstance(item, Until):
             self.waiting, self.deadline = item, time.monotonic() + item.timeout
         else:

@@ -11,7 +11,9 @@ import gc
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from kiosk.flow import State
 from kiosk.flow.events import Cancel
@@ -145,7 +147,7 @@ class Journey:
         if self.privacy_files:
             self.control_hits = len(personal_strings_left(_needles(self.privacy_files), self.app))
 
-    def expect(self, ok: bool, what: str):
+    def expect(self, ok: object, what: str):
         if not ok:
             raise ScriptFailed(what)
 
@@ -197,7 +199,7 @@ def _needles(files) -> list[str]:
     return needles
 
 
-def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float = 60.0,
+def run_journey(name: str, *, privacy_files: Sequence[str] = (), camera_fps: float = 60.0,
                 shots_dir: Path | None = None, id_photos: dict | None = None, faces: dict | None = None) -> dict:
     """`id_photos` / `faces`: party (1, 2) → image file: the photo on that party's simulated card, and the face
     the simulated camera shows when that party is photographed (instead of the scenario's own)."""
@@ -217,7 +219,7 @@ def run_journey(name: str, *, privacy_files: list[str] = (), camera_fps: float =
     demo_pin = new_demo_pin()                          # as `kiosk --demo` does
     config = demo_config(base, ticket_pngs=name == "demo-strip", demo_pin=demo_pin)
     proc, url, db_dir = start_bundled_server(state_dir)
-    result = {"scenario": name, "states": [], "ticket": None, "touches": 0, "machine_time_s": 0.0, "ok": False}
+    result: dict[str, Any] = {"scenario": name, "states": [], "ticket": None, "touches": 0, "machine_time_s": 0.0, "ok": False}
     assembly = None
     try:
         config = with_backend(config, url)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 from kiosk import resources
 from kiosk.harness.headless import Until
 from kiosk.harness.journeys import Journey
 
-SCENARIOS: dict[str, callable] = {}
+SCENARIOS: dict[str, Callable[..., Any]] = {}
 
 
 def scenario(fn):

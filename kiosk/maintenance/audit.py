@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from kiosk.services.backend_status import local_now
 
@@ -111,7 +111,7 @@ class AuditLog:
 
 
 def _parse(lines: list[str]) -> tuple[list[dict], VerifyResult | None]:
-    entries = []
+    entries: list[dict[str, Any]] = []
     for n, line in enumerate(lines, 1):
         try:
             entry = json.loads(line)
@@ -148,8 +148,8 @@ def verify_file(path: Path, head_path: Path | None = None) -> VerifyResult:
         prev = entry["hash"]
     if head_path is not None:
         try:
-            seq, digest = Path(head_path).read_text().split()
-            seq = int(seq)
+            seq_text, digest = Path(head_path).read_text().split()
+            seq = int(seq_text)
         except FileNotFoundError:
             if entries:
                 return VerifyResult(False, len(entries), "head_missing", None, f"{head_path} is missing", prev)

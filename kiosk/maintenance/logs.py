@@ -154,7 +154,7 @@ def setup_logging(level: str = "INFO", names: KnownNames | None = None, stream=N
         root.removeHandler(old)
     for h in (handler, recent):
         h.addFilter(masking)
-        h._kiosk_handler = True
+        setattr(h, "_kiosk_handler", True)   # marks our handlers, removed when logging is set up again
         root.addHandler(h)
     root.setLevel(level.upper())
     logging.captureWarnings(True)

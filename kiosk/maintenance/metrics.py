@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from prometheus_client import CollectorRegistry, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -205,8 +205,8 @@ def is_loopback(host: str) -> bool:
 class MetricsServer:
     host: str
     port: int
-    _server: object = None
-    _thread: object = None
+    _server: Any = None                  # prometheus_client's WSGI server and its thread, while serving
+    _thread: Any = None
     tls: bool = False
 
     @property
@@ -227,8 +227,8 @@ def start_metrics(bind: str, collector: KioskCollector, tls: MetricsTls | None =
         raise MetricsUnavailable(f"maintenance.metrics_bind {bind!r} is not loopback: set metrics_certfile, "
                                  "metrics_keyfile and metrics_client_cafile (TLS with client certificates)")
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(collector)
-    extra = {} if tls is None else {"certfile": tls.certfile, "keyfile": tls.keyfile,
+    registry.register(collector)   # type: ignore[arg-type]  # duck-typed: collect() and describe()
+    extra: dict[str, Any] = {} if tls is None else {"certfile": tls.certfile, "keyfile": tls.keyfile,
                                     "client_cafile": tls.client_cafile, "client_auth_required": True}
     try:
         server, thread = start_http_server(port, addr=host, registry=registry, **extra)

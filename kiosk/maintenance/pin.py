@@ -15,7 +15,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Protocol, cast
 
 from kiosk.errors import KioskError
 
@@ -190,7 +190,7 @@ class MaintenanceAuth:
     def idle_remaining(self) -> float | None:
         if not self.logged_in:
             return None
-        return max(0.0, self.last_activity + self.idle_logout_s - self.clock())
+        return max(0.0, cast(float, self.last_activity) + self.idle_logout_s - self.clock())   # set at login
 
     def check_idle(self) -> bool:
         """Called by the shell's timer; logs out and returns True when the session has been idle too long."""
@@ -202,6 +202,6 @@ class MaintenanceAuth:
     def logout(self, reason: str = "technician") -> None:
         if not self.logged_in:
             return
-        minutes = round((self.clock() - self.session_started) / 60, 1)
+        minutes = round((self.clock() - cast(float, self.session_started)) / 60, 1)
         self.session_started = self.last_activity = None
         self.audit.record("logout", reason=reason, minutes=minutes)

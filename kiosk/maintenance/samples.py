@@ -114,7 +114,7 @@ def sample_maintenance(state_dir: Path, office: str, today: date, logged_in: boo
     for level, text in ((logging.INFO, "session started"), (logging.INFO, "card read for 陈志明 441621199603120118"),
                         (logging.WARNING, "printer near end"), (logging.ERROR, "camera did not start: DeviceNotFound"),
                         (logging.INFO, "ticket A003 issued"), (logging.WARNING, "office server slow: 1.8 s")):
-        record = logger.makeRecord(logger.name, level, __file__, 0, text, None, None)
+        record = logger.makeRecord(logger.name, level, __file__, 0, text, None, None)  # type: ignore[arg-type]
         MaskingFilter(names).filter(record)
         recent.emit(record)
     if logged_in:

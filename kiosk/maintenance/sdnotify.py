@@ -7,6 +7,7 @@ restarts the kiosk. Outside systemd every call is a cheap no-op returning False.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 import socket
 
 
@@ -53,7 +54,7 @@ class Notifier:
             self._sock = None
 
 
-def watchdog_interval_s(env: dict | None = None) -> float | None:
+def watchdog_interval_s(env: Mapping[str, str] | None = None) -> float | None:
     """Half the WatchdogSec systemd gave us, or None when there is no watchdog. WATCHDOG_PID names the main
     process: under cage that is our parent, so the parent counts as ours too (NotifyAccess=all in the unit)."""
     env = os.environ if env is None else env

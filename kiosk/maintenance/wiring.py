@@ -38,13 +38,13 @@ class DeviceTap:
                     box.append(item)
                     done.set()
 
-    def wait_for(self, kind: type, timeout_s: float):
-        entry = (kind, threading.Event(), [])
+    def wait_for(self, kind: type, timeout_s: float, device: str):
+        entry: tuple[type, threading.Event, list[object]] = (kind, threading.Event(), [])
         with self._lock:
             self._waiters.append(entry)
         try:
             if not entry[1].wait(timeout_s):
-                raise DeviceTimeout(f"nothing from the device in {timeout_s:.0f} s")
+                raise DeviceTimeout(device, f"nothing from the device in {timeout_s:.0f} s")
             return entry[2][0]
         finally:
             with self._lock:
@@ -78,8 +78,8 @@ def quota_gate(settings, counters) -> Callable[[], bool]:
 def idcard_test(kiosk, tap: DeviceTap):
     def run(timeout_s: float) -> dict:
         if kiosk.idcard is None:
-            raise DeviceNotFound("no ID card reader configured")
-        read = tap.wait_for(ev.CardRead, timeout_s)
+            raise DeviceNotFound("idcard", "no ID card reader configured")
+        read = tap.wait_for(ev.CardRead, timeout_s, "idcard")
         card = read.card
         out = {"card_type": _field(card, "card_type"), "name": mask_name(_field(card, "name")),
                "id_number": mask_id_for_screen(_field(card, "id_number"))}
@@ -95,7 +95,7 @@ def idcard_test(kiosk, tap: DeviceTap):
 
 def scanner_test(tap: DeviceTap):
     def run(timeout_s: float) -> dict:
-        scan = tap.wait_for(ev.QrScanned, timeout_s)
+        scan = tap.wait_for(ev.QrScanned, timeout_s, "scanner")
         payload = str(scan.payload)
         return {"length": len(payload), "starts": payload[:6] + "…"}
     return run
@@ -107,13 +107,13 @@ def printer_test(kiosk, clock):
         from kiosk.domain.ticket import build_ticket
 
         if kiosk.printer is None:
-            raise DeviceNotFound("no printer configured")
+            raise DeviceNotFound("printer", "no printer configured")
         ticket = build_ticket(office=kiosk.office, policy=kiosk.runner.policy, business="marriage", number="TEST",
                               ticket_id="SELFTEST", issued_at=clock(), note_zh="测试票 请勿使用",
                               note_en="Test ticket - not valid")
         result = kiosk.printer.print_ticket(PrintJob(ticket, time.monotonic(), "SELFTEST"))
         if not result.issued:
-            raise DeviceError(result.reason or result.outcome)
+            raise DeviceError("printer", result.reason or result.outcome)
         return {"outcome": result.outcome, "seconds": round(result.elapsed_s, 2)}
     return run
 
@@ -130,11 +130,12 @@ def camera_test(kiosk, board, frames: int = 10):
             for _ in range(frames):
                 frame = camera.read()
                 if time.monotonic() - started > timeout_s:
-                    raise DeviceTimeout("the camera is too slow")
+                    raise DeviceTimeout("camera", "the camera is too slow")
             fps = frames / max(1e-6, time.monotonic() - started)
         finally:
             camera.close()
         board.camera_fps(fps)
+        assert frame is not None                # frames ≥ 1
         h, w = frame.shape[:2]
         return {"fps": round(fps, 1), "size": f"{w}x{h}", "_frame": frame}
     return run

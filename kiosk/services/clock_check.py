@@ -121,7 +121,7 @@ class ClockCheck:
         adjusting = self.adjusting
         if adjusting and not self._warned:
             log.warning("the kiosk's clock runs %+.0f s ahead of the office server's: stamping with the server's time",
-                        -self.offset_s, extra={"event": "clock_off"})
+                        -(self.offset_s or 0.0), extra={"event": "clock_off"})
         elif self._warned and not adjusting:
             log.info("the kiosk's clock agrees with the office server's again", extra={"event": "clock_ok"})
         self._warned = adjusting

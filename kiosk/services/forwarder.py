@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Sequence
+from typing import Any, Callable
 
 from kiosk.services.journal import Entry, Journal
 from kiosk.services.office_client import BackendRejected, BackendUnavailable, OfficeClient
@@ -37,13 +38,13 @@ def entry_failure(reason: str) -> bool:
 
 class Forwarder:
     def __init__(self, journal: Journal, client: OfficeClient, *, retry_s: float = 1.0, max_retry_s: float = 30.0,
-                 idle_s: float = 5.0, jobs: list[tuple[float, Callable[[], object]]] = (),
+                 idle_s: float = 5.0, jobs: Sequence[tuple[float, Callable[[], object]]] = (),
                  park_after: int = PARK_AFTER, entry_max_retry_s: float = ENTRY_MAX_RETRY_S,
                  monotonic: Callable[[], float] = time.monotonic):
         self.journal, self.client = journal, client
         self.retry_s, self.max_retry_s, self.idle_s = retry_s, max_retry_s, idle_s
         self.park_after, self.entry_max_retry_s, self.monotonic = park_after, entry_max_retry_s, monotonic
-        self._jobs = [[interval, fn, 0.0] for interval, fn in jobs]
+        self._jobs: list[list[Any]] = [[interval, fn, 0.0] for interval, fn in jobs]   # interval, job, last run
         self._wake, self._stop = threading.Event(), threading.Event()
         self._settled = threading.Condition()
         self._failures = 0          # sends that got no answer; a waiter stops waiting when this moves

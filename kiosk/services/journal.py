@@ -162,7 +162,9 @@ class Journal:
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
-        return self.get(key)
+        entry = self.get(key)
+        assert entry is not None                  # written just above
+        return entry
 
     def append_offline_ticket(self, office: str, path: str, body: dict, prefix: str, first: int, last: int,
                               day: str, supersedes: str | None = None) -> Entry | None:

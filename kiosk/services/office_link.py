@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable, cast
 
 from kiosk.domain.ticket import offline_share
 from kiosk.services.backend_status import BackendStatus, local_now
@@ -115,10 +115,10 @@ class OfficeLink:
             settled = self._await(entry)
             if settled is None and not self.journal.detach(entry.key):
                 settled = self.journal.get(entry.key)      # answered just as we gave up: use the answer
-                settled = settled if settled.status in ("acked", "rejected") else None
+                settled = settled if settled is not None and settled.status in ("acked", "rejected") else None
             if settled is not None:
                 if settled.status == "rejected":
-                    raise rejection(settled.http_status, settled.response)
+                    raise rejection(cast(int, settled.http_status), settled.response)   # a refusal has its status
                 return CheckinOutcome(appointment["appointment_id"], True, at)
             # No answer: the entry stays queued (detached: a later refusal is parked for a technician, since the
             # applicant was told yes) and the cache decides. If the cache refuses, the entry is not sent later
@@ -146,7 +146,8 @@ class OfficeLink:
     # -- tickets -----------------------------------------------------------------------------------------------
     def issue_ticket(self, business: str, appointment_id: str | None = None,
                      parties: list[dict] | None = None, verification=()) -> TicketOutcome:
-        body = {"business": business, "appointment_id": appointment_id, "kiosk_id": self.client.kiosk_id}
+        body: dict[str, Any] = {"business": business, "appointment_id": appointment_id,
+                                "kiosk_id": self.client.kiosk_id}
         if parties and not appointment_id:
             body["parties"] = [{"id_number": p["id_number"], "address": p.get("address", ""), **_verified(verification, i)}
                                for i, p in enumerate(parties)]
@@ -169,9 +170,9 @@ class OfficeLink:
         offline = self.journal.append_offline_ticket(self.office.code, self._path("tickets"), body, rng.prefix,
                                                      first, last, day, supersedes)
         if offline is None:                                  # answered just as we gave up: use it
-            return self._answered(self.journal.get(supersedes), business)
+            return self._answered(self.journal.get(cast(str, supersedes)), business)   # only with an online try
         self.forwarder.wake()
-        return TicketOutcome(offline.offline_number, business, True, "booked" if appointment_id else "walk_in",
+        return TicketOutcome(cast(str, offline.offline_number), business, True, "booked" if appointment_id else "walk_in",
                              offline.body["offline"]["issued_at"], None, None)
 
     def _answered(self, settled, business: str) -> TicketOutcome:

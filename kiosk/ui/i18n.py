@@ -24,7 +24,8 @@ def _unquote(text: str) -> str:
 def parse_po(path: Path) -> dict[str, str]:
     """msgid → msgstr of one .po file (single and multi-line strings; the header entry is dropped)."""
     entries: dict[str, str] = {}
-    msgid = msgstr = None
+    msgid: str | None = None
+    msgstr: str | None = None
     target = None
     for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
         line = raw.strip()
@@ -36,9 +37,9 @@ def parse_po(path: Path) -> dict[str, str]:
             msgstr, target = _unquote(line[7:]), "str"
         elif line.startswith('"'):
             if target == "id":
-                msgid += _unquote(line)
+                msgid = (msgid or "") + _unquote(line)      # set by the msgid line that set the target
             elif target == "str":
-                msgstr += _unquote(line)
+                msgstr = (msgstr or "") + _unquote(line)
     if msgid and msgstr is not None:
         entries[msgid] = msgstr
     return entries

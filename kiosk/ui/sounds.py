@@ -62,8 +62,9 @@ class Cues:
 
     def on_flow(self, old, new, event) -> str | None:
         """Play the step's cue; returns its name (the voice waits for it)."""
-        assistance = (getattr(old, "session", None), getattr(new, "session", None))
-        name = cue_for(old.state, new.state, event, tuple(getattr(s, "assistance", "") for s in assistance))
+        sessions = (getattr(old, "session", None), getattr(new, "session", None))
+        name = cue_for(old.state, new.state, event,
+                       (getattr(sessions[0], "assistance", ""), getattr(sessions[1], "assistance", "")))
         if name and self.play(name):
             return name
         return None

@@ -132,3 +132,18 @@ def test_watchdog_pings_never_block_when_nobody_reads(tmp_path):
         sent = [n.watchdog() for _ in range(200)]      # far beyond the kernel's datagram queue
         n.close()
     assert time.monotonic() - started < 2 and sent[0] and not all(sent)
+
+
+def test_self_tests_report_a_missing_device_or_silence_as_device_errors():
+    # Found by mypy: these raised TypeError (DeviceError takes the device's name), which run_self_test does not catch.
+    import pytest
+
+    from kiosk.errors import DeviceNotFound, DeviceTimeout
+    from kiosk.maintenance.wiring import idcard_test, printer_test
+
+    with pytest.raises(DeviceTimeout, match="scanner: nothing from the device"):
+        scanner_test(DeviceTap())(0.05)
+    with pytest.raises(DeviceNotFound, match="idcard: no ID card reader"):
+        idcard_test(SimpleNamespace(idcard=None), DeviceTap())(0.05)
+    with pytest.raises(DeviceNotFound, match="printer: no printer"):
+        printer_test(SimpleNamespace(printer=None), lambda: None)(0.05)

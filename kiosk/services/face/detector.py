@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,7 @@ class YuNetDetector:
                  nms_threshold: float = 0.3):
         self.model, self.max_side = str(model), max_side
         self.score_threshold, self.nms_threshold = score_threshold, nms_threshold
-        self._net = None
+        self._net: Any = None                # the cv2 model, loaded on first use
         self._size: tuple[int, int] | None = None
 
     def load(self) -> "YuNetDetector":

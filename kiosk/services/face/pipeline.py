@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -201,12 +202,13 @@ class PartyCapture:
         face = report.face if report.faces == 1 else None
         obs = Observation(t, None if face is None else face.landmarks,
                           None if face is None else eye_openness(frame, face.landmarks))
-        status = self.liveness.feed(obs)
+        liveness = cast(LivenessChallenge, self.liveness)      # this step runs only with a challenge
+        status = liveness.feed(obs)
         if status in (PASSED, FAILED):
             self.result.liveness = status
             progress = self._finish()
             return progress if status == PASSED else Progress("liveness_failed", [], self._streak, True)
-        return Progress(self.liveness.current, report.problems, self._streak, False)
+        return Progress(cast(str, liveness.current), report.problems, self._streak, False)   # pending: a challenge
 
     def _finish(self) -> Progress:
         self._done = True

@@ -9,7 +9,10 @@ import logging
 import secrets
 import threading
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from drivers.camera.capture import CaptureThread
 
 log = logging.getLogger(__name__)
 PREVIEW_SIZE = (320, 240)
@@ -28,7 +31,7 @@ class FaceSession:
         self.liveness, self.party, self.verify = liveness, party, verify
         self.liveness_timeout_s = liveness_timeout_s
         self._stop = threading.Event()
-        self._capture = None
+        self._capture: CaptureThread | None = None
         self._worker: threading.Thread | None = None
         self._restart = False
 

@@ -9,6 +9,7 @@ rejects an applicant on its own: the registrar checks the face against the ID by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,7 @@ class SFaceEmbedder:
 
     def __init__(self, model: Path | str):
         self.model = str(model)
-        self._net = None
+        self._net: Any = None                # the cv2 model, loaded on first use
 
     def load(self) -> "SFaceEmbedder":
         import cv2

@@ -2,6 +2,8 @@
 as CSV + chart PNG to <state dir>/reports (the chart is shown here). The office API is asked in a worker."""
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import date, timedelta
 
 from kivy.properties import ListProperty, StringProperty
@@ -29,7 +31,7 @@ def shift(day: str, days: int) -> str:
 class DateRow(BoxLayout):
     which = StringProperty("start")
     value = StringProperty("")
-    page = None
+    page: Any = None                     # the page screen, set by the kv rule
 
     def step(self, days: int) -> None:
         self.page.shift_date(self.which, days)

@@ -2,6 +2,8 @@
 the audit log by the core (kiosk.maintenance.settings); the shell picks the new values up at once."""
 from __future__ import annotations
 
+from typing import Any
+
 from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -25,7 +27,7 @@ class SettingRow(BoxLayout):
     label = StringProperty("")
     value = StringProperty("")
     choice = BooleanProperty(False)
-    page = None
+    page: Any = None                     # the page screen, set by the kv rule
 
     def step(self, direction: int) -> None:
         self.page.change(self.key, direction)

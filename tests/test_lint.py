@@ -1,0 +1,15 @@
+"""ruff finds nothing (pyproject's [tool.ruff])."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ruff_check_passes():
+    ruff = Path(sys.executable).with_name("ruff")
+    proc = subprocess.run([str(ruff), "check", "--no-cache", "kiosk", "drivers", "office", "bench", "scripts", "tests"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-8000:] + proc.stderr[-2000:]

@@ -72,7 +72,7 @@ class LivenessChallenge:
         self._placed: list[tuple[float, float, float]] = []   # the face's height and centre while settling
         self._phase = "settle"              # settle → act → back
 
-    def _moved(self, landmarks: np.ndarray, kind: str) -> bool:
+    def _moved(self, landmarks: np.ndarray, kind: str | None) -> bool:
         """Did the face move or change size since it settled? A photo carried towards the camera or waved about
         changes the measures a gesture is judged by; a head that turns or blinks stays in place."""
         eyes, mouth = (landmarks[0] + landmarks[1]) / 2, (landmarks[3] + landmarks[4]) / 2

@@ -35,5 +35,5 @@ fi
 
 # The stand-in WLT decoder and fingerprint matcher (same C signatures as the vendors'; simulator formats only).
 .venv/bin/python -m drivers.standin
-# The spoken prompts, synthesised offline with espeak-ng into assets/voice (only what changed is redone).
+# The spoken prompts, synthesised offline with espeak-ng into kiosk/resources/voice (only what changed is redone).
 .venv/bin/python scripts/make_voice.py

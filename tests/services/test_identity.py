@@ -91,3 +91,17 @@ def test_the_office_identity_service_on_loopback(engine, tmp_path):
         assert verifier.verify(engine, card, _captured(engine, ASTRONAUT)).result == "no_match"
     down = FaceVerifier(OfficeService(OfficeClient("http://127.0.0.1:9", kiosk_id="k1", retries=0)), 0.363)
     assert down.verify(engine, card, _captured(engine, GRACE)).reason == "service_unavailable"
+
+
+def test_party_two_is_compared_with_party_ones_capture_even_when_party_one_failed_liveness(engine, card_verifier):
+    """Party 1's photo failed the challenge (the counter will check them); party 2 must still not pass with the
+    same face."""
+    first = _captured(engine, GRACE, 1, liveness="failed")
+    assert card_verifier.verify(engine, _card(GRACE), first).reason == "liveness_failed"
+    second = _captured(engine, GRACE, 2)
+    verdict = card_verifier.verify(engine, _card(GRACE, "441621199202021234"), second, (first,))
+    assert (verdict.result, verdict.reason) == ("no_match", "same_face")
+    never_verified = _captured(engine, GRACE, 1)                    # an earlier capture never verified at all
+    third = _captured(engine, GRACE, 2)
+    assert card_verifier.verify(engine, _card(GRACE, "441621199202021234"), third, (never_verified,)).reason == \
+        "same_face"

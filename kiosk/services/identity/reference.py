@@ -161,19 +161,17 @@ class FaceVerifier:
 
         if result is None or result.photo is None:
             return Verdict("unavailable", reason="no_photo")
+        if engine is None or engine.mode != FULL:
+            return Verdict("no_match" if result.liveness == "failed" else "unavailable",
+                           reason="liveness_failed" if result.liveness == "failed" else "models_unavailable")
+        # The embedding first, even when liveness failed: a later party is compared with every earlier capture.
+        live = _embedding(engine, result)
         if result.liveness == "failed":
             return Verdict("no_match", reason="liveness_failed")
-        if engine is None or engine.mode != FULL:
-            return Verdict("unavailable", reason="models_unavailable")
-        try:
-            live = engine.embedding(result.photo, result.face)
-        except KioskError:
-            live = None
         if live is None:
             return Verdict("unavailable", reason="no_face")
-        result.embedding = live
         for other in earlier:          # two parties must not be the same face
-            theirs = getattr(other, "embedding", None)
+            theirs = _embedding(engine, other)
             if theirs is not None:
                 same = compare(live, theirs, self.threshold)
                 if same.same_person:
@@ -183,6 +181,21 @@ class FaceVerifier:
         except Exception:   # a reference's bug must not strand the applicant: the counter checks instead
             log.exception("identity reference failed")
             return Verdict("unavailable", reason="reference_failed")
+
+
+def _embedding(engine, result):
+    """The capture's face embedding, computed once and kept on the result (None: no face in it)."""
+    known = getattr(result, "embedding", None)
+    if known is not None:
+        return known
+    if getattr(result, "photo", None) is None:
+        return None
+    try:
+        live = engine.embedding(result.photo, result.face)
+    except KioskError:
+        return None
+    result.embedding = live
+    return live
 
 
 def reference_from_config(config, client=None) -> Reference:

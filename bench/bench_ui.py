@@ -53,7 +53,7 @@ def child(url: str, touches: int, pki: str = "") -> None:
 
     state = tempfile.mkdtemp(prefix="bench-state-")
     config = demo_config(load_kiosk_config(), ticket_pngs=False)
-    bundled._BUNDLED[url] = (Path(pki), config.kiosk.id)        # the server's PKI, made by the parent
+    bundled.remember_bundled(url, Path(pki), config.kiosk.id)   # the server's PKI, made by the parent
     config = with_backend(config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"state_dir": state})}),
                           url)
     assembly = assemble(config)

@@ -36,7 +36,7 @@ def start_bundled_server(state_dir: Path, timeout_s: float = 20.0, kiosk_id: str
                              "--demo-kiosk", f"{kiosk_id}@{office}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(db_dir))
     url = f"https://127.0.0.1:{port}"
-    _BUNDLED[url] = (pki, kiosk_id)
+    remember_bundled(url, pki, kiosk_id)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -55,6 +55,16 @@ def start_bundled_server(state_dir: Path, timeout_s: float = 20.0, kiosk_id: str
 
 
 _BUNDLED: dict[str, tuple[Path, str]] = {}
+
+
+def remember_bundled(url: str, pki: Path, kiosk_id: str) -> None:
+    """A bundled server started elsewhere (e.g. by a parent process): its PKI folder and this kiosk's name."""
+    _BUNDLED[url] = (Path(pki), kiosk_id)
+
+
+def bundled_pki(url: str) -> Path:
+    """The PKI folder (with its CA key) of the bundled server at `url`: tools issue further certificates there."""
+    return _BUNDLED[url][0]
 
 
 def bundled_tls(url: str) -> dict | None:

@@ -266,7 +266,7 @@ def _counter_view(j: Journey, path: str) -> dict:
     from office import pki
 
     url = j.kiosk.config.backend.url
-    pki_dir, _ = bundled._BUNDLED[url]
+    pki_dir = bundled.bundled_pki(url)
     files = pki.issue(pki_dir, "counter", "journey-counter", j.shell.env.office)
     with requests.Session() as s:
         s.trust_env = False

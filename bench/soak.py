@@ -300,6 +300,8 @@ def slope_per_1000(samples: list[dict], key: str) -> float | None:
 
 
 def growth(samples: list[dict], warmup: int) -> dict:
+    if not samples:             # the run stopped before its first sample: its error is reported elsewhere
+        return {}
     after = [s for s in samples if s["journeys"] >= warmup] or samples
     first, last = after[0], samples[-1]
     return {"rss_growth_pct": round(100 * (last["rss_mb"] - first["rss_mb"]) / first["rss_mb"], 2),

@@ -1,3 +1,9 @@
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as s
@@ -6,6 +12,8 @@ from escpos.constants import QR_ECLEVEL_M
 
 from drivers.printer import status as st
 from drivers.printer.escpos_job import EscposJob, command
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def job_bytes(build, paper_mm=80):
@@ -100,11 +108,23 @@ def test_python_escpos_database_is_cached_in_the_users_cache(tmp_path, monkeypat
     monkeypatch.delenv(escpos_cache.ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     escpos_cache.prepare()
-    assert escpos_cache.os.environ[escpos_cache.ENV] == str(tmp_path / "heyuan-kiosk" / "escpos")
-    assert (tmp_path / "heyuan-kiosk" / "escpos").is_dir()
+    where = Path(escpos_cache.os.environ[escpos_cache.ENV])
+    assert where.parent == tmp_path / "heyuan-kiosk" / "escpos"      # one directory per installed python-escpos
+    assert [p.name for p in where.iterdir()] == [f"{platform.python_version()}.capabilities.pickle"]
 
     monkeypatch.delenv(escpos_cache.ENV)
     (tmp_path / "file").write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))       # not a directory: left to python-escpos
     escpos_cache.prepare()
     assert escpos_cache.ENV not in escpos_cache.os.environ
+
+
+def test_processes_starting_together_with_an_empty_cache_all_load_the_printer_database(tmp_path):
+    """python-escpos truncates its pickle before a second of parsing; a kiosk starting in that second died."""
+    env = {k: v for k, v in os.environ.items() if k != "ESCPOS_CAPABILITIES_PICKLE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    code = "from drivers.printer.escpos_job import EscposJob; EscposJob(80)"
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
+             for _ in range(6)]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, errors

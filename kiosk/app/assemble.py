@@ -114,6 +114,8 @@ def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: di
 
     m = wiring.wire(kiosk, shell, today=lambda: now().date(), names=names or KnownNames(), recent=recent,
                     restart=ask_restart)
+    # The walk-in quota: the technician's setting over today's counters, checked by the effect that issues tickets.
+    kiosk.runner.walk_in_exhausted = wiring.quota_gate(m.settings, m.counters)
     controls = demo_controls(kiosk) if demo_controls is not None and config.kiosk.demo_controls else None
     if controls is not None and hasattr(controls, "observe"):
         shell.observers.append(controls.observe)

@@ -201,9 +201,9 @@ def _needles(files) -> list[str]:
 
 def run_journey(name: str, *, privacy_files: Sequence[str] = (), camera_fps: float = 60.0,
                 shots_dir: Path | None = None, id_photos: dict | None = None, faces: dict | None = None) -> dict:
-    """`id_photos` / `faces`: party (1, 2) → image file: the photo on that party's simulated card, and the face
+    """One scenario in this process (one Kivy app per process). Starts and stops the office server.
+    `id_photos` / `faces`: party (1, 2) → image file: the photo on that party's simulated card, and the face
     the simulated camera shows when that party is photographed (instead of the scenario's own)."""
-    """One scenario in this process (one Kivy app per process). Starts and stops the office server."""
     from kiosk.app.assemble import assemble
     from kiosk.app.bundled import demo_config, start_bundled_server, stop_bundled_server, with_backend
     from kiosk.config import load_kiosk_config

@@ -192,7 +192,6 @@ def build(kiosk, *, today: Callable[[], date], recent=None, restart: Callable[[]
                                 parked=ParkedDesk(kiosk.link), restart=restart)
     m.self_tests = {"idcard": idcard_test(kiosk, tap), "printer": printer_test(kiosk, local_now),
                     "camera": camera_test(kiosk, m.board), "scanner": scanner_test(tap)}
-    kiosk.runner.walk_in_exhausted = quota_gate(m.settings, m.counters)
     return m, tap
 
 

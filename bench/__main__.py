@@ -3,6 +3,7 @@ write bench/results.json and add a line to bench/HISTORY.md so regressions show.
 
     python -m bench [--only idcard,ticket,...] [--no-history]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,39 +18,72 @@ HERE = Path(__file__).resolve().parent
 
 # (benchmark, figure label, path into its result, goal text, goal test or None for "report only")
 FIGURES = [
-    ("ui", "cold start to first interactive frame, installed release (s)", ("cold_start_to_first_frame_s",), "≤ 1.5",
-     lambda v: v <= 1.5),
+    (
+        "ui",
+        "cold start to first interactive frame, installed release (s)",
+        ("cold_start_to_first_frame_s",),
+        "≤ 1.5",
+        lambda v: v <= 1.5,
+    ),
     ("ui", "cold start to first interactive frame, from the checkout (s)", ("cold_start_checkout_s",), "", None),
     ("ui", "load average (1 min) before / after the UI benchmark", ("load_average_1min",), "", None),
     ("ui", "touch → next screen drawn p50 (ms)", ("touch_to_next_screen_p50_ms",), "", None),
     ("ui", "touch → next screen drawn p99 (ms)", ("touch_to_next_screen_p99_ms",), "≤ 50", lambda v: v <= 50),
     ("ui", "touch → next screen drawn, slowest of 300 (ms)", ("touch_to_next_screen_max_ms",), "", None),
-    ("ui", "machine time per booked couple, with modelled card reads (s)", ("booked_couple_machine_time_s",),
-     "", None),
-    ("ui", "machine time per booked couple, the kiosk's own (s)", ("booked_couple_kiosk_time_s",), "≤ 1.5",
-     lambda v: v <= 1.5),
-    ("idcard", "ID read software overhead vs wire time (%)", ("software_overhead_median_pct",), "≤ 5",
-     lambda v: v <= 5),
+    ("ui", "machine time per booked couple, with modelled card reads (s)", ("booked_couple_machine_time_s",), "", None),
+    (
+        "ui",
+        "machine time per booked couple, the kiosk's own (s)",
+        ("booked_couple_kiosk_time_s",),
+        "≤ 1.5",
+        lambda v: v <= 1.5,
+    ),
+    (
+        "idcard",
+        "ID read software overhead vs wire time (%)",
+        ("software_overhead_median_pct",),
+        "≤ 5",
+        lambda v: v <= 5,
+    ),
     ("idcard", "ID read at 115200 baud (ms)", ("read_time_median_ms",), "", None),
     ("idcard", "codec parse per read frame (µs)", ("codec_parse_us_per_read_frame",), "", None),
     ("face", "face detection rate while capturing (Hz)", ("detection_hz_unpaced",), "≥ 15", lambda v: v >= 15),
-    ("face", "face verdict: detect+quality+embed+compare (ms, median)", ("verdict_ms_median",), "≤ 150",
-     lambda v: v <= 150),
+    (
+        "face",
+        "face verdict: detect+quality+embed+compare (ms, median)",
+        ("verdict_ms_median",),
+        "≤ 150",
+        lambda v: v <= 150,
+    ),
     ("face", "face pipeline peak RSS (MB)", ("peak_rss_mb",), "", None),
-    ("identity", "identity verification per party, capture excluded (ms, median)", ("verify_ms_median",), "≤ 150",
-     lambda v: v <= 150),
+    (
+        "identity",
+        "identity verification per party, capture excluded (ms, median)",
+        ("verify_ms_median",),
+        "≤ 150",
+        lambda v: v <= 150,
+    ),
     ("identity", "false matches over the shipped face photos", ("false_matches",), "0", lambda v: v == 0),
     ("identity", "false non-matches over the shipped face photos", ("false_non_matches",), "", None),
     ("identity", "genuine / impostor pairs compared", ("genuine_pairs",), "", None),
-    ("ticket", "ticket bytes build, 80 mm native QR, p99 (ms)", ("80mm_native_qr", "p99_ms"), "≤ 20",
-     lambda v: v <= 20),
-    ("ticket", "ticket bytes build, worst case p99 (ms)", ("58mm_raster_qr_rare_name", "p99_ms"), "≤ 20",
-     lambda v: v <= 20),
+    (
+        "ticket",
+        "ticket bytes build, 80 mm native QR, p99 (ms)",
+        ("80mm_native_qr", "p99_ms"),
+        "≤ 20",
+        lambda v: v <= 20,
+    ),
+    (
+        "ticket",
+        "ticket bytes build, worst case p99 (ms)",
+        ("58mm_raster_qr_rare_name", "p99_ms"),
+        "≤ 20",
+        lambda v: v <= 20,
+    ),
     ("ticket", "bytes per ticket, native QR", ("80mm_native_qr", "bytes"), "", None),
     ("ticket", "bytes per ticket, raster QR", ("80mm_raster_qr", "bytes"), "", None),
     ("office", "office API, 50 kiosks, ticket p50 (ms)", ("tickets_burst", "p50_ms"), "", None),
-    ("office", "office API, 50 kiosks, ticket p99 (ms)", ("tickets_burst", "p99_ms"), "≤ 100",
-     lambda v: v <= 100),
+    ("office", "office API, 50 kiosks, ticket p99 (ms)", ("tickets_burst", "p99_ms"), "≤ 100", lambda v: v <= 100),
     ("office", "ticket numbers unique under concurrency", ("all_unique",), "yes", lambda v: v is True),
     ("office", "journal append cost per record (µs)", ("journal", "append_us_per_record"), "", None),
     ("maintenance", "PIN verification (ms)", ("pin_verify_ms",), "", None),
@@ -82,13 +116,14 @@ def run_benchmark(name: str, timeout_s: float = 300) -> dict:
     code = f"import json, bench.bench_{name} as b; print('@@RESULT@@' + json.dumps(b.main()))"
     t0 = time.perf_counter()
     try:
-        proc = subprocess.run([sys.executable, "-c", code], cwd=HERE.parent, capture_output=True, text=True,
-                              timeout=timeout_s)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=HERE.parent, capture_output=True, text=True, timeout=timeout_s
+        )
     except subprocess.TimeoutExpired:
         return {"_error": f"timed out after {timeout_s:.0f} s"}
     for line in proc.stdout.splitlines():
         if line.startswith("@@RESULT@@"):
-            result = json.loads(line[len("@@RESULT@@"):])
+            result = json.loads(line[len("@@RESULT@@") :])
             result["_seconds"] = round(time.perf_counter() - t0, 1)
             return result
     tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
@@ -110,8 +145,16 @@ def table(results: dict) -> list[dict]:
             continue
         value = _dig(results[bench], path)
         met = None if test is None or value is None else bool(test(value))
-        rows.append({"benchmark": bench, "figure": label, "value": value, "goal": goal,
-                     "met": met, "error": results[bench].get("_error")})
+        rows.append(
+            {
+                "benchmark": bench,
+                "figure": label,
+                "value": value,
+                "goal": goal,
+                "met": met,
+                "error": results[bench].get("_error"),
+            }
+        )
     return rows
 
 
@@ -129,13 +172,20 @@ def print_table(rows: list[dict]) -> None:
 def add_history(rows: list[dict], path: Path) -> None:
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent, capture_output=True,
-                                text=True).stdout.strip() or "-"
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent, capture_output=True, text=True
+            ).stdout.strip()
+            or "-"
+        )
     except OSError:
         commit = "-"
     if not path.exists():
-        path.write_text("# Benchmark history\n\nOne line per `python -m bench` run: figure = value "
-                        "(a trailing ! marks a missed goal).\n\n", encoding="utf-8")
+        path.write_text(
+            "# Benchmark history\n\nOne line per `python -m bench` run: figure = value "
+            "(a trailing ! marks a missed goal).\n\n",
+            encoding="utf-8",
+        )
     cells = [f"{r['figure'].split(' (')[0]} = {r['value']}{'!' if r['met'] is False else ''}" for r in rows]
     with open(path, "a", encoding="utf-8") as f:
         f.write(f"- {stamp} {commit}: " + "; ".join(cells) + "\n")
@@ -143,8 +193,9 @@ def add_history(rows: list[dict], path: Path) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="", help="comma-separated benchmarks (ui,idcard,face,ticket,office,"
-                                                   "maintenance,faults,soak)")
+    parser.add_argument(
+        "--only", default="", help="comma-separated benchmarks (ui,idcard,face,ticket,office,maintenance,faults,soak)"
+    )
     parser.add_argument("--no-history", action="store_true", help="do not append to bench/HISTORY.md")
     args = parser.parse_args(argv)
     names = [n for n in dict.fromkeys(b for b, *_ in FIGURES)]
@@ -156,8 +207,9 @@ def main(argv=None) -> int:
         results[name] = run_benchmark(name, TIMEOUT_S.get(name, 300))
     rows = table(results)
     print_table(rows)
-    (HERE / "results.json").write_text(json.dumps({"figures": rows, "raw": results}, ensure_ascii=False, indent=2),
-                                       encoding="utf-8")
+    (HERE / "results.json").write_text(
+        json.dumps({"figures": rows, "raw": results}, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     if not args.no_history:
         add_history(rows, HERE / "HISTORY.md")
     return 0 if all(r["met"] is not False and not r["error"] for r in rows) else 1

@@ -4,6 +4,7 @@ verdict time (detect + quality + embedding + compare), model check/load time, pe
 Goals (issue 5): detection ≥ 15 Hz while frames are captured and converted for display; verdict ≤ 150 ms.
 Run: python -m bench.bench_face [--seconds S] [--json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -101,14 +102,24 @@ def main(seconds: float = 5.0, camera_fps: float = 30.0, width: int = 640, heigh
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "cpu_count": __import__("os").cpu_count(),
-        "opencv": cv2.__version__, "opencv_threads": cv2.getNumThreads(),
-        "model_check_ms": round(check_ms, 1), "model_load_ms": round(load_ms, 1), "mode": engine.mode,
-        "frame_size": f"{width}x{height}", "camera_fps_requested": camera_fps, "capture_fps": round(capture_fps, 1), "display_fps": round(display_fps, 1),
-        "detection_hz_unpaced": round(detect_hz, 1), "detection_hz_per_new_frame": round(paced_hz, 1),
+        "opencv": cv2.__version__,
+        "opencv_threads": cv2.getNumThreads(),
+        "model_check_ms": round(check_ms, 1),
+        "model_load_ms": round(load_ms, 1),
+        "mode": engine.mode,
+        "frame_size": f"{width}x{height}",
+        "camera_fps_requested": camera_fps,
+        "capture_fps": round(capture_fps, 1),
+        "display_fps": round(display_fps, 1),
+        "detection_hz_unpaced": round(detect_hz, 1),
+        "detection_hz_per_new_frame": round(paced_hz, 1),
         "detection_goal_hz": 15,
-        "verdict_ms_median": round(statistics.median(times), 1), "verdict_ms_p95": round(times[int(0.95 * len(times)) - 1], 1),
+        "verdict_ms_median": round(statistics.median(times), 1),
+        "verdict_ms_p95": round(times[int(0.95 * len(times)) - 1], 1),
         "verdict_goal_ms": 150,
-        "rss_start_mb": round(rss_start, 1), "rss_end_mb": round(_rss_mb(), 1), "peak_rss_mb": round(peak_mb, 1),
+        "rss_start_mb": round(rss_start, 1),
+        "rss_end_mb": round(_rss_mb(), 1),
+        "peak_rss_mb": round(peak_mb, 1),
     }
 
 

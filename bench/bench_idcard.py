@@ -12,6 +12,7 @@ What is measured:
   against wire time + SAM delay.
 - Codec: parse_reply + parse_card_data + decode_text_block of one 1295-byte read reply, in µs (best of runs).
 """
+
 from __future__ import annotations
 
 import statistics
@@ -27,9 +28,22 @@ BAUD = 115200
 
 
 def _start_sim(sam_delay_scale: float):
-    p = subprocess.Popen([sys.executable, "-m", "kiosk.cli.sim", "idcard", "--baud", str(BAUD),
-                          "--sam-delay-scale", str(sam_delay_scale)],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kiosk.cli.sim",
+            "idcard",
+            "--baud",
+            str(BAUD),
+            "--sam-delay-scale",
+            str(sam_delay_scale),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     return p, p.stdout.readline().strip()
 
 
@@ -49,7 +63,7 @@ def _reads(sam_delay_scale: float, n: int) -> list[tuple[float, int]]:
     driver = IdCardDriver(path, baudrate=BAUD)
     results = []
     try:
-        driver.sam_status()     # open the port outside the timed part
+        driver.sam_status()  # open the port outside the timed part
         for _ in range(n):
             _control(p, "remove")
             _control(p, f"present {CARD}")

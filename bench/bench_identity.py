@@ -10,6 +10,7 @@
 
 Run: python -m bench.bench_identity [--json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,15 +31,19 @@ def _views(image_path):
     cam = SimulatedCamera(realtime=False, person=str(image_path))
     cam.open()
     hold = cam.render(1.5)
-    views = {"camera": hold, "blink": cam._render_actor(cam._room.copy(), 1.2 + 1.1),
-             "turn": cam._render_actor(cam._room.copy(), 1.2 + 2.5)}
+    views = {
+        "camera": hold,
+        "blink": cam._render_actor(cam._room.copy(), 1.2 + 1.1),
+        "turn": cam._render_actor(cam._room.copy(), 1.2 + 2.5),
+    }
     views["darker"] = cv2.convertScaleAbs(hold, alpha=0.7, beta=0)
     views["brighter"] = cv2.convertScaleAbs(hold, alpha=1.15, beta=25)
     views["blur"] = cv2.GaussianBlur(hold, (0, 0), 1.2)
     views["mirrored"] = np.ascontiguousarray(hold[:, ::-1])
     h, w = hold.shape[:2]
-    views["tilted"] = cv2.warpAffine(hold, cv2.getRotationMatrix2D((w / 2, h / 2), 6, 1.0), (w, h),
-                                     borderMode=cv2.BORDER_REPLICATE)
+    views["tilted"] = cv2.warpAffine(
+        hold, cv2.getRotationMatrix2D((w / 2, h / 2), 6, 1.0), (w, h), borderMode=cv2.BORDER_REPLICATE
+    )
     cam.close()
     return views
 
@@ -57,8 +62,10 @@ def main(runs: int = 30) -> dict:
     threshold = load_kiosk_config().face.match_threshold
     engine = FaceEngine.load()
     verifier = FaceVerifier(CardPhoto(WltLibraryDecoder(str(build("wlt")))), threshold)
-    cards = {name: {"id_number": f"card-{i}", "photo": base64.b64decode(photo_base64(FIXTURES / name))}
-             for i, name in enumerate(PEOPLE)}
+    cards = {
+        name: {"id_number": f"card-{i}", "photo": base64.b64decode(photo_base64(FIXTURES / name))}
+        for i, name in enumerate(PEOPLE)
+    }
     views = {name: _views(FIXTURES / name) for name in PEOPLE}
 
     def captured(frame, party):
@@ -99,18 +106,26 @@ def main(runs: int = 30) -> dict:
                         false_m.append(pair)
     median = {p: round(statistics.median(t), 1) for p, t in timings.items()}
     import os
+
     return {
-        "cpu_count": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
-        "threshold": threshold, "reference": "card photo (stand-in WLT decoder via ctypes)",
-        "verify_ms_median_party_1": median[1], "verify_ms_median_party_2": median[2],
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "threshold": threshold,
+        "reference": "card photo (stand-in WLT decoder via ctypes)",
+        "verify_ms_median_party_1": median[1],
+        "verify_ms_median_party_2": median[2],
         "verify_ms_median": max(median.values()),
         "verify_ms_p95": round(sorted(timings[1] + timings[2])[int(0.95 * 2 * runs) - 1], 1),
         # CPU time of the verifying thread (OpenCV may add worker threads): what a busy machine does not inflate
         "verify_cpu_ms_median": round(statistics.median(cpu[1] + cpu[2]), 1),
         "verify_goal_ms": 150,
-        "genuine_pairs": len(genuine), "impostor_pairs": len(impostor),
-        "false_non_matches": len(false_nm), "false_matches": len(false_m),
-        "false_non_match_pairs": false_nm, "false_match_pairs": false_m, "views_without_face": no_face,
+        "genuine_pairs": len(genuine),
+        "impostor_pairs": len(impostor),
+        "false_non_matches": len(false_nm),
+        "false_matches": len(false_m),
+        "false_non_match_pairs": false_nm,
+        "false_match_pairs": false_m,
+        "views_without_face": no_face,
         "genuine_score_min": round(min(genuine), 4) if genuine else None,
         "impostor_score_max": round(max(impostor), 4) if impostor else None,
     }

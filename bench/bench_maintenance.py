@@ -1,5 +1,6 @@
 """Figures for the maintenance pieces: PIN hash cost, audit append/verify rates, report and chart time,
 metrics scrape time. Run: python -m bench.bench_maintenance"""
+
 from __future__ import annotations
 
 import json
@@ -39,12 +40,18 @@ def main() -> dict:
         figures["audit_appends_per_s"] = round(n / t)
         figures["audit_verify_2000_ms"] = round(_timed(audit.verify) * 1000, 1)
     rng = random.Random(1)
-    records = [{"day": date(2026, rng.randint(1, 12), rng.randint(1, 28)).isoformat(), "business": "marriage",
-                "home_counties": [rng.choice(["441621", "441622", "outside_city"]) for _ in range(2)]}
-               for _ in range(20000)]
+    records = [
+        {
+            "day": date(2026, rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
+            "business": "marriage",
+            "home_counties": [rng.choice(["441621", "441622", "outside_city"]) for _ in range(2)],
+        }
+        for _ in range(20000)
+    ]
     report = compute(records, "441621", "2026-01-01", "2026-12-31")
-    figures["report_compute_20k_cases_ms"] = round(_timed(lambda: compute(records, "441621", "2026-01-01",
-                                                                          "2026-12-31")) * 1000, 1)
+    figures["report_compute_20k_cases_ms"] = round(
+        _timed(lambda: compute(records, "441621", "2026-01-01", "2026-12-31")) * 1000, 1
+    )
     figures["chart_366_days_ms"] = round(_timed(lambda: render_chart(report)) * 1000, 1)
     board, counters = DeviceBoard(), DailyCounters(lambda: date(2026, 11, 26))
     for _ in range(100):

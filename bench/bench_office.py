@@ -4,6 +4,7 @@ Prints figures (goal: p99 ≤ 100 ms on the 2-core reference machine). Run: `pyt
 The server runs as its own process (as in production), so the kiosks' threads do not share its interpreter, with
 mutual TLS as in production: each kiosk has its own certificate from a CA made at start.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,14 @@ import time
 from pathlib import Path
 
 KIOSKS, TICKETS_EACH, JOURNAL_RECORDS = 50, 10, 300
-BUSINESSES = ("marriage", "divorce_application", "divorce_certificate", "reissue_certificate", "archive_query",
-              "record_certificate")
+BUSINESSES = (
+    "marriage",
+    "divorce_application",
+    "divorce_certificate",
+    "reissue_certificate",
+    "archive_query",
+    "record_certificate",
+)
 
 
 def _free_port() -> int:
@@ -34,14 +41,29 @@ def _start_server(work: Path) -> tuple[subprocess.Popen, str]:
 
     offices = work / "offices"
     shutil.copytree(CONFIG_DIR / "offices", offices)
-    for f in offices.glob("*.toml"):             # the benchmark is about numbers, not the walk-in quota
+    for f in offices.glob("*.toml"):  # the benchmark is about numbers, not the walk-in quota
         f.write_text(re.sub(r"walk_in_daily_quota = \d+", "walk_in_daily_quota = 100000", f.read_text()))
     pki.init(work / "pki")
     for i in range(KIOSKS):
         pki.issue(work / "pki", "kiosk", f"bench-{i:02d}", "441621")
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "office", "--port", str(port), "--db", str(work / "office.db"),
-                             "--offices", str(offices), "--now", "2026-11-26T10:05", "--tls-dir", str(work / "pki")])
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "office",
+            "--port",
+            str(port),
+            "--db",
+            str(work / "office.db"),
+            "--offices",
+            str(offices),
+            "--now",
+            "2026-11-26T10:05",
+            "--tls-dir",
+            str(work / "pki"),
+        ]
+    )
     url = f"https://127.0.0.1:{port}"
     from kiosk.services.office_client import OfficeClient
 
@@ -82,7 +104,7 @@ def bench_tickets(url: str, rounds: bool, work: Path) -> dict:
     lock, start = threading.Lock(), threading.Barrier(KIOSKS)
 
     def kiosk(i: int) -> None:
-        clients[i].health()          # open this kiosk's connection (sessions are per thread; TLS handshake) first
+        clients[i].health()  # open this kiosk's connection (sessions are per thread; TLS handshake) first
         start.wait()
         for n in range(TICKETS_EACH):
             if rounds:
@@ -102,19 +124,28 @@ def bench_tickets(url: str, rounds: bool, work: Path) -> dict:
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    return {"mode": "burst rounds" if rounds else "back to back", "kiosks": KIOSKS, "tickets": len(numbers),
-            "unique": len(set(numbers)) == len(numbers),
-            "p50_ms": _percentile(latencies, 0.50), "p99_ms": _percentile(latencies, 0.99),
-            "max_ms": round(max(latencies), 1), "tickets_per_s": round(len(numbers) / wall, 1)}
+    return {
+        "mode": "burst rounds" if rounds else "back to back",
+        "kiosks": KIOSKS,
+        "tickets": len(numbers),
+        "unique": len(set(numbers)) == len(numbers),
+        "p50_ms": _percentile(latencies, 0.50),
+        "p99_ms": _percentile(latencies, 0.99),
+        "max_ms": round(max(latencies), 1),
+        "tickets_per_s": round(len(numbers) / wall, 1),
+    }
 
 
 def bench_journal(work: Path) -> dict:
     from kiosk.services.journal import Journal
 
     journal = Journal.open(work / "journal")
-    body = {"appointment_id": "AP4416212026112601", "kiosk_id": "bench",
-            "parties": [{"id_number": "441621199001011234"}, {"id_number": "441621199203041248"}],
-            "checked_in_at": "2026-11-26T10:05:00.000+08:00"}
+    body = {
+        "appointment_id": "AP4416212026112601",
+        "kiosk_id": "bench",
+        "parties": [{"id_number": "441621199001011234"}, {"id_number": "441621199203041248"}],
+        "checked_in_at": "2026-11-26T10:05:00.000+08:00",
+    }
     t0 = time.perf_counter()
     for _ in range(JOURNAL_RECORDS):
         journal.append("checkin", "441621", "/v1/offices/441621/checkins", body)
@@ -124,17 +155,24 @@ def bench_journal(work: Path) -> dict:
         journal._seal(body)
     seal_us = (time.perf_counter() - t0) / JOURNAL_RECORDS * 1e6
     journal.close()
-    return {"records": JOURNAL_RECORDS, "append_us_per_record": round(append_us, 1),
-            "of_which_encryption_us": round(seal_us, 1), "synchronous": "FULL (WAL)"}
+    return {
+        "records": JOURNAL_RECORDS,
+        "append_us_per_record": round(append_us, 1),
+        "of_which_encryption_us": round(seal_us, 1),
+        "synchronous": "FULL (WAL)",
+    }
 
 
 def main() -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-office-"))
     proc, url = _start_server(work)
     try:
-        figures = {"tls": "mutual (client certificate per kiosk)",
-                   "tickets_burst": bench_tickets(url, rounds=True, work=work),
-                   "tickets_saturated": bench_tickets(url, rounds=False, work=work), "journal": bench_journal(work)}
+        figures = {
+            "tls": "mutual (client certificate per kiosk)",
+            "tickets_burst": bench_tickets(url, rounds=True, work=work),
+            "tickets_saturated": bench_tickets(url, rounds=False, work=work),
+            "journal": bench_journal(work),
+        }
     finally:
         proc.terminate()
         proc.wait(10)

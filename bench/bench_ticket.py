@@ -3,6 +3,7 @@ plus one end-to-end job through the driver and the in-process simulator (pty), f
 
 Run: .venv/bin/python -m bench.bench_ticket
 """
+
 from __future__ import annotations
 
 import json
@@ -18,25 +19,37 @@ def _ticket(number: int = 12, rare: bool = True):
     from kiosk.domain.ticket import build_ticket
 
     parties = [("张三丰", "441621199005011234"), ("李䶮堃" if rare else "李四", "441621199203042345")]
-    return build_ticket(office=load_offices()["441621"], policy=load_policy("heyuan-citywide-2021"),
-                        business="marriage", number=number, ticket_id=f"T20261126-{number:04d}",
-                        issued_at=datetime(2026, 11, 26, 9, 41), waiting_ahead=5, priority=True, parties=parties)
+    return build_ticket(
+        office=load_offices()["441621"],
+        policy=load_policy("heyuan-citywide-2021"),
+        business="marriage",
+        number=number,
+        ticket_id=f"T20261126-{number:04d}",
+        issued_at=datetime(2026, 11, 26, 9, 41),
+        waiting_ahead=5,
+        priority=True,
+        parties=parties,
+    )
 
 
 def _time_builds(paper_mm: int, native_qr: bool, rare: bool, n: int) -> dict:
     from drivers.printer.render import ticket_bytes
 
-    ticket_bytes(_ticket(1, rare), paper_mm, native_qr)     # warm caches (fonts, glyphs)
+    ticket_bytes(_ticket(1, rare), paper_mm, native_qr)  # warm caches (fonts, glyphs)
     times, sizes = [], []
     for i in range(n):
-        t = _ticket(i % 700, rare)     # different numbers and QR payloads every time
+        t = _ticket(i % 700, rare)  # different numbers and QR payloads every time
         t0 = time.perf_counter()
         data = ticket_bytes(t, paper_mm, native_qr)
         times.append((time.perf_counter() - t0) * 1000)
         sizes.append(len(data))
     times.sort()
-    return {"mean_ms": round(statistics.fmean(times), 3), "p99_ms": round(times[int(0.99 * (n - 1))], 3),
-            "max_ms": round(times[-1], 3), "bytes": round(statistics.fmean(sizes))}
+    return {
+        "mean_ms": round(statistics.fmean(times), 3),
+        "p99_ms": round(times[int(0.99 * (n - 1))], 3),
+        "max_ms": round(times[-1], 3),
+        "bytes": round(statistics.fmean(sizes)),
+    }
 
 
 def _end_to_end(n: int = 5) -> dict:
@@ -61,6 +74,7 @@ def _end_to_end(n: int = 5) -> dict:
 def main(n: int = 200) -> dict:
     t0 = time.perf_counter()
     from drivers.printer.render import ticket_bytes
+
     ticket_bytes(_ticket())
     cold_ms = (time.perf_counter() - t0) * 1000
     figures = {"first_ticket_cold_ms": round(cold_ms, 1)}

@@ -14,6 +14,7 @@ an installed release instead of building one.
 
 Run: .venv/bin/python -m bench.bench_ui [--touches N] [--couples N] [--starts N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,9 +54,10 @@ def child(url: str, touches: int, pki: str = "") -> None:
 
     state = tempfile.mkdtemp(prefix="bench-state-")
     config = demo_config(load_kiosk_config(), ticket_pngs=False)
-    bundled.remember_bundled(url, Path(pki), config.kiosk.id)   # the server's PKI, made by the parent
-    config = with_backend(config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"state_dir": state})}),
-                          url)
+    bundled.remember_bundled(url, Path(pki), config.kiosk.id)  # the server's PKI, made by the parent
+    config = with_backend(
+        config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"state_dir": state})}), url
+    )
     assembly = assemble(config)
     app, shell = assembly.app, assembly.shell
     assembly.start()
@@ -90,6 +92,7 @@ def child(url: str, touches: int, pki: str = "") -> None:
     finally:
         assembly.stop()
         import shutil
+
         shutil.rmtree(state, ignore_errors=True)
     print(json.dumps(out))
 
@@ -112,15 +115,34 @@ def release_python() -> str:
     stamp = venv / "lock"
     if not python.exists() or not stamp.exists() or stamp.read_bytes() != lock:
         import shutil
+
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-index", "--find-links", str(house),
-                        "--require-hashes", "-r", str(REPO / "requirements.lock")], check=True, env=env)
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--no-index",
+                "--find-links",
+                str(house),
+                "--require-hashes",
+                "-r",
+                str(REPO / "requirements.lock"),
+            ],
+            check=True,
+            env=env,
+        )
         stamp.write_bytes(lock)
     with tempfile.TemporaryDirectory() as tmp:
         wheel = tool.build_wheel(Path(tmp))
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--force-reinstall",
-                        str(wheel)], check=True, env=env)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--force-reinstall", str(wheel)],
+            check=True,
+            env=env,
+        )
     return str(python)
 
 
@@ -128,12 +150,18 @@ def cold_start(url: str, touches: int, python: str | None = None, pki: str = "")
     """One child from process start to its first interactive frame (then `touches` touches)."""
     if python is None:
         cmd, cwd, env = [sys.executable, "-m", "bench.bench_ui"], REPO, _env()
-    else:   # the installed release: no checkout on the path, another working directory
+    else:  # the installed release: no checkout on the path, another working directory
         cmd, cwd, env = [python, str(Path(__file__).resolve())], tempfile.gettempdir(), _env()
         env.pop("PYTHONPATH", None)
     t0 = time.time()
-    run = subprocess.run([*cmd, "--child", url, "--touches", str(touches), "--pki", pki], capture_output=True, text=True,
-                         cwd=cwd, env=env, timeout=300)
+    run = subprocess.run(
+        [*cmd, "--child", url, "--touches", str(touches), "--pki", pki],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
     data = json.loads(run.stdout.strip().splitlines()[-1])
     data["cold_start_s"] = round(data["first_frame_wall"] - t0, 3)
     return data
@@ -155,7 +183,7 @@ def main(touches: int = 300, couples: int = 3, starts: int = 3) -> dict:
     checkout_s, release_s = [], []
     load_before = os.getloadavg()[0]
     try:
-        for _ in range(starts - 1):          # alternate, so both see the same machine load
+        for _ in range(starts - 1):  # alternate, so both see the same machine load
             checkout_s.append(cold_start(url, 0, pki=pki)["cold_start_s"])
             release_s.append(cold_start(url, 0, release, pki=pki)["cold_start_s"])
         data = cold_start(url, touches, pki=pki)
@@ -164,17 +192,24 @@ def main(touches: int = 300, couples: int = 3, starts: int = 3) -> dict:
     finally:
         stop_bundled_server(proc, db_dir)
         import shutil
+
         shutil.rmtree(state, ignore_errors=True)
     machine, own = [], []
     for _ in range(couples):
-        j = subprocess.run([sys.executable, "-m", "kiosk.cli.diag", "journey", "booked-couple", "--json"],
-                           capture_output=True, text=True, cwd=REPO, env=_env(), timeout=300)
+        j = subprocess.run(
+            [sys.executable, "-m", "kiosk.cli.diag", "journey", "booked-couple", "--json"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=_env(),
+            timeout=300,
+        )
         out = json.loads(j.stdout)
         if out["ok"]:
             machine.append(out["machine_time_s"])
             own.append(out["kiosk_time_s"])
     figures = {
-        "cold_start_to_first_frame_s": statistics.median(release_s),     # the installed release
+        "cold_start_to_first_frame_s": statistics.median(release_s),  # the installed release
         "cold_start_release_runs_s": release_s,
         "cold_start_checkout_s": statistics.median(checkout_s),
         "cold_start_checkout_runs_s": checkout_s,
@@ -183,7 +218,7 @@ def main(touches: int = 300, couples: int = 3, starts: int = 3) -> dict:
         "touch_to_next_screen_p99_ms": _pct(data["touch_ms"], 0.99),
         "touch_to_next_screen_max_ms": round(max(data["touch_ms"]), 1) if data["touch_ms"] else None,
         "touches_measured": len(data["touch_ms"]),
-        "first_touch_ms": round(data["touch_ms"][0], 1) if data["touch_ms"] else None,   # first visit of a screen
+        "first_touch_ms": round(data["touch_ms"][0], 1) if data["touch_ms"] else None,  # first visit of a screen
         "booked_couple_machine_time_s": round(statistics.median(machine), 3) if machine else None,
         "booked_couple_runs": machine,
         # the same without the card reader's modelled wire + SAM time (≈ 0.49 s a card on real hardware)

@@ -4,6 +4,7 @@ MODE work: check in and take a ticket for each booking not yet in the journal (t
 and forwarder, as the kiosk does), printing "ready" first; the parent kills it with SIGKILL at a random moment.
 MODE drain: send whatever the journal still holds, then print the journal's status as JSON.
 """
+
 import json
 import os
 import sys
@@ -22,10 +23,25 @@ state, url, bookings_file, mode = sys.argv[1:5]
 bookings = json.loads(open(bookings_file, encoding="utf-8").read())
 clock = offset_clock(datetime.fromisoformat(bookings[0]["date"] + "T10:05:00").replace(tzinfo=CHINA))
 ca, cert, key = os.environ["CRASH_TLS"].split(os.pathsep)
-client = OfficeClient(url, kiosk_id=KIOSK_ID + "-crashy", connect_timeout_s=0.5, read_timeout_s=1.0, retries=0,
-                      status=BackendStatus(), ca_file=ca, client_cert=cert, client_key=key)
-link = OfficeLink(office=load_offices()[OFFICE], client=client, journal=Journal.open(state, clock), clock=clock,
-                  retry_s=0.02, answer_wait_s=2.0)
+client = OfficeClient(
+    url,
+    kiosk_id=KIOSK_ID + "-crashy",
+    connect_timeout_s=0.5,
+    read_timeout_s=1.0,
+    retries=0,
+    status=BackendStatus(),
+    ca_file=ca,
+    client_cert=cert,
+    client_key=key,
+)
+link = OfficeLink(
+    office=load_offices()[OFFICE],
+    client=client,
+    journal=Journal.open(state, clock),
+    clock=clock,
+    retry_s=0.02,
+    answer_wait_s=2.0,
+)
 link.forwarder.idle_s = 0.05
 link.start()
 

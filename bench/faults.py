@@ -11,6 +11,7 @@
 Per fault: injected, recovered, time to recover (median/max); for the office: check-ins and tickets lost (goal 0)
 and duplicated (goal 0).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,12 @@ def run(quick: bool = False) -> dict:
     rounds = 1 if quick else 3
     devices: dict = {}
     seconds: dict = {}
-    for name, fn in (("idcard", idcard_trials), ("scanner", scanner_trials), ("fingerprint", fingerprint_trials),
-                     ("printer", printer_trials)):
+    for name, fn in (
+        ("idcard", idcard_trials),
+        ("scanner", scanner_trials),
+        ("fingerprint", fingerprint_trials),
+        ("printer", printer_trials),
+    ):
         result, seconds[name] = _section(name, fn, rounds)
         devices.update(result if "_error" not in result else {f"{name} (section failed)": result})
     office, seconds["office"] = _section("office", office_trials, 1 if quick else 2, 3 if quick else 8)
@@ -46,18 +51,37 @@ def run(quick: bool = False) -> dict:
 
     rows = {**devices, **{f"office: {k}": v for k, v in office.get("faults", {}).items()}}
     if "kills" in crash:
-        clean = not any(crash.get(k) for k in ("checkins_lost", "checkins_duplicated", "tickets_lost",
-                                               "tickets_duplicated", "tickets_unexpected", "checkins_unexpected"))
+        clean = not any(
+            crash.get(k)
+            for k in (
+                "checkins_lost",
+                "checkins_duplicated",
+                "tickets_lost",
+                "tickets_duplicated",
+                "tickets_unexpected",
+                "checkins_unexpected",
+            )
+        )
         rows["kiosk kill -9 mid-journal, restart"] = {
-            "injected": crash["kills"], "recovered": crash["journal_intact_after_kill"] if clean else 0,
+            "injected": crash["kills"],
+            "recovered": crash["journal_intact_after_kill"] if clean else 0,
             "recover_ms_median": crash.get("restart_to_ready_ms_median"),
-            "recover_ms_max": crash.get("restart_to_ready_ms_max")}
+            "recover_ms_max": crash.get("restart_to_ready_ms_max"),
+        }
     injected = sum(r.get("injected", 0) for r in rows.values())
     recovered = sum(r.get("recovered", 0) for r in rows.values())
     episodes = sum(r.get("episodes", r.get("injected", 0)) for r in rows.values())
-    lost = {k: office.get(k, 0) + crash.get(k, 0) for k in ("checkins_lost", "checkins_duplicated", "tickets_lost",
-                                                            "tickets_duplicated", "checkins_unexpected",
-                                                            "tickets_unexpected")}
+    lost = {
+        k: office.get(k, 0) + crash.get(k, 0)
+        for k in (
+            "checkins_lost",
+            "checkins_duplicated",
+            "tickets_lost",
+            "tickets_duplicated",
+            "checkins_unexpected",
+            "tickets_unexpected",
+        )
+    }
     errors = [k for k, v in {**devices, "office": office, "crash": crash}.items() if "_error" in v]
     return {
         "quick": quick,
@@ -70,12 +94,16 @@ def run(quick: bool = False) -> dict:
         "printer_counted_as_issued_wrongly": sum(r.get("counted_as_issued", 0) for r in rows.values()),
         "printer_stale_prints": sum(r.get("stale_prints", 0) for r in rows.values()),
         "office_superseded_tickets": (office.get("journal") or {}).get("superseded"),
-        "kills": crash.get("kills"), "kills_mid_work": crash.get("kills_mid_work"),
+        "kills": crash.get("kills"),
+        "kills_mid_work": crash.get("kills_mid_work"),
         "crash_keys_applied_exactly_once": crash.get("keys_applied_exactly_once"),
         "crash_keys_acked": crash.get("keys_acked"),
         "crash_journal_intact": crash.get("journal_intact_after_kill"),
-        "faults": rows, "office": {k: v for k, v in office.items() if k != "faults"}, "crash": crash,
-        "section_seconds": seconds, "section_errors": errors,
+        "faults": rows,
+        "office": {k: v for k, v in office.items() if k != "faults"},
+        "crash": crash,
+        "section_seconds": seconds,
+        "section_errors": errors,
     }
 
 
@@ -83,14 +111,34 @@ def print_table(result: dict) -> None:
     print(f"{'fault':48} {'injected':>8} {'recovered':>9} {'median ms':>10} {'max ms':>8}")
     for name, r in result["faults"].items():
         rec = f"{r.get('recovered', 0)}/{r.get('episodes', r.get('injected', 0))}"
-        print(f"{name[:48]:48} {r.get('injected', 0):>8} {rec:>9} {str(r.get('recover_ms_median')):>10} "
-              f"{str(r.get('recover_ms_max')):>8}")
+        print(
+            f"{name[:48]:48} {r.get('injected', 0):>8} {rec:>9} {str(r.get('recover_ms_median')):>10} "
+            f"{str(r.get('recover_ms_max')):>8}"
+        )
     print()
-    for key in ("faults_injected", "recovered_episodes", "fault_episodes", "all_recovered", "checkins_lost",
-                "checkins_duplicated", "tickets_lost", "tickets_duplicated", "checkins_unexpected",
-                "tickets_unexpected", "wrong_reads", "printer_counted_as_issued_wrongly", "printer_stale_prints",
-                "office_superseded_tickets", "kills", "kills_mid_work", "crash_keys_applied_exactly_once",
-                "crash_keys_acked", "crash_journal_intact", "section_seconds", "section_errors"):
+    for key in (
+        "faults_injected",
+        "recovered_episodes",
+        "fault_episodes",
+        "all_recovered",
+        "checkins_lost",
+        "checkins_duplicated",
+        "tickets_lost",
+        "tickets_duplicated",
+        "checkins_unexpected",
+        "tickets_unexpected",
+        "wrong_reads",
+        "printer_counted_as_issued_wrongly",
+        "printer_stale_prints",
+        "office_superseded_tickets",
+        "kills",
+        "kills_mid_work",
+        "crash_keys_applied_exactly_once",
+        "crash_keys_acked",
+        "crash_journal_intact",
+        "section_seconds",
+        "section_errors",
+    ):
         print(f"{key:36} {result.get(key)}")
 
 

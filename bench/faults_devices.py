@@ -1,6 +1,7 @@
 """Fault trials on the serial devices and the printer, through the simulators' handles (`registry.create(kind,
 "sim://…")` gives a real driver over a pty; `.sim` injects the fault). Each trial: inject, then time until the
 device does its job right again (recovered) — or not within the limit."""
+
 from __future__ import annotations
 
 import queue
@@ -33,8 +34,11 @@ class Tally:
         out = {}
         for fault, row in self.rows.items():
             times = row.pop("times")
-            out[fault] = {**row, "recover_ms_median": round(1000 * statistics.median(times), 1) if times else None,
-                          "recover_ms_max": round(1000 * max(times), 1) if times else None}
+            out[fault] = {
+                **row,
+                "recover_ms_median": round(1000 * statistics.median(times), 1) if times else None,
+                "recover_ms_max": round(1000 * max(times), 1) if times else None,
+            }
         return out
 
 
@@ -85,18 +89,22 @@ def idcard_trials(rounds: int) -> dict:
     from drivers.idcard import codec
 
     card = _card()
-    reader = create("idcard", "sim://idcard", model_timing=False, poll_interval_s=0.02, backoff_s=(0.05, 0.5),
-                    answer_timeout_s=0.15)
+    reader = create(
+        "idcard", "sim://idcard", model_timing=False, poll_interval_s=0.02, backoff_s=(0.05, 0.5), answer_timeout_s=0.15
+    )
     sim, events, tally = reader.sim, Events(), Tally()
     reader.start(events)
     try:
         sim.present(card)
         assert events.wait_for("CardRead"), "the reader never read the card"
-        faults = [("garbage 40 B", "garbage", 40, None), ("garbage 300 B", "garbage", 300, None),
-                  ("half frame (read reply)", "half", None, codec.READ_TEXT_PHOTO),
-                  ("half frame (first reply)", "half", None, None),
-                  ("bad checksum (read reply)", "checksum", None, codec.READ_TEXT_PHOTO),
-                  ("bytes dropped mid-frame", "drop", 7, None)]
+        faults = [
+            ("garbage 40 B", "garbage", 40, None),
+            ("garbage 300 B", "garbage", 300, None),
+            ("half frame (read reply)", "half", None, codec.READ_TEXT_PHOTO),
+            ("half frame (first reply)", "half", None, None),
+            ("bad checksum (read reply)", "checksum", None, codec.READ_TEXT_PHOTO),
+            ("bytes dropped mid-frame", "drop", 7, None),
+        ]
         for r in range(rounds):
             for label, kind, arg, command in faults:
                 sim.remove()
@@ -107,8 +115,7 @@ def idcard_trials(rounds: int) -> dict:
                 sim.present(card)
                 got = events.wait_for("CardRead")
                 ok = got is not None and got.record.id_number == card["id_number"]
-                tally.add(f"idcard {label}", ok, time.monotonic() - t0,
-                          wrong_reads=int(got is not None and not ok))
+                tally.add(f"idcard {label}", ok, time.monotonic() - t0, wrong_reads=int(got is not None and not ok))
             # unplug/replug (during a read on odd rounds)
             sim.remove()
             events.wait_for("CardRemoved", 2)
@@ -139,11 +146,15 @@ def scanner_trials(rounds: int) -> dict:
         assert events.wait_for("Scan"), "the scanner never delivered a scan"
         bad_check = good[:-1] + ("A" if good[-1] != "A" else "B")
         for r in range(rounds):
-            for name, data in (("garbage", os.urandom(64) + b"\r"), ("half frame", good[:20].encode()),
-                               ("bad check", bad_check.encode() + b"\r"), ("runaway", b"x" * 5000)):
+            for name, data in (
+                ("garbage", os.urandom(64) + b"\r"),
+                ("half frame", good[:20].encode()),
+                ("bad check", bad_check.encode() + b"\r"),
+                ("runaway", b"x" * 5000),
+            ):
                 events.clear()
                 sim.raw(data)
-                time.sleep(0.2)                    # let the idle flush end a half code
+                time.sleep(0.2)  # let the idle flush end a half code
                 t0 = time.monotonic()
                 sim.scan(good)
                 got = events.wait_for("Scan", test=lambda e: e.payload == good)
@@ -152,7 +163,7 @@ def scanner_trials(rounds: int) -> dict:
             got = None
             if back:
                 deadline = time.monotonic() + LIMIT_S
-                while got is None and time.monotonic() < deadline:   # the port may reopen a moment later
+                while got is None and time.monotonic() < deadline:  # the port may reopen a moment later
                     sim.scan(good)
                     got = events.wait_for("Scan", 0.3, test=lambda e: e.payload == good)
             tally.add("scanner unplug/replug", bool(seen_fault and got), time.monotonic() - t0)
@@ -175,7 +186,7 @@ def fingerprint_trials(rounds: int) -> dict:
     plan: list = []
     real_send = sim.send
 
-    def faulty_send(data: bytes, start_at=None):     # damages the next reply as planned
+    def faulty_send(data: bytes, start_at=None):  # damages the next reply as planned
         if plan:
             kind = plan.pop(0)
             if kind == "garbage":
@@ -228,10 +239,18 @@ def _ticket(n: int):
 
     office = load_offices()["441621"]
     policy = load_policy("heyuan-citywide-2021")
-    return build_ticket(office=office, policy=policy, business="marriage", number=f"A{n:03d}",
-                        ticket_id=f"T{n:05d}", issued_at=datetime(2026, 11, 26, 10, 5, tzinfo=CHINA),
-                        waiting_ahead=n % 7, priority=True, parties=[("陈伟强", "441621199001011234")],
-                        offline=False)
+    return build_ticket(
+        office=office,
+        policy=policy,
+        business="marriage",
+        number=f"A{n:03d}",
+        ticket_id=f"T{n:05d}",
+        issued_at=datetime(2026, 11, 26, 10, 5, tzinfo=CHINA),
+        waiting_ahead=n % 7,
+        priority=True,
+        parties=[("陈伟强", "441621199001011234")],
+        offline=False,
+    )
 
 
 def printer_trials(rounds: int) -> dict:
@@ -241,7 +260,7 @@ def printer_trials(rounds: int) -> dict:
 
     printer = create("printer", "sim://printer", max_job_age_s=60)
     sim, tally = printer.sim, Tally()
-    counter = iter(range(1, 10 ** 6))
+    counter = iter(range(1, 10**6))
 
     def job(age_s: float = 0.0):
         n = next(counter)
@@ -260,9 +279,15 @@ def printer_trials(rounds: int) -> dict:
                 break
             time.sleep(0.05)
         ok = result is not None and result.issued
-        stale = max(0, sim.cut_count - cut_before - 1)      # tickets cut besides the recovery job
-        tally.add(f"printer {name}", ok and not wrong and not stale, time.monotonic() - t0,
-                  counted_as_issued=wrong, flagged_for_reprint=int(failed.reprint), stale_prints=stale)
+        stale = max(0, sim.cut_count - cut_before - 1)  # tickets cut besides the recovery job
+        tally.add(
+            f"printer {name}",
+            ok and not wrong and not stale,
+            time.monotonic() - t0,
+            counted_as_issued=wrong,
+            flagged_for_reprint=int(failed.reprint),
+            stale_prints=stale,
+        )
 
     try:
         assert printer.print_ticket(job()).issued
@@ -283,8 +308,12 @@ def printer_trials(rounds: int) -> dict:
             worker.join(30)
             recover("port vanished mid-job", box["r"], printer.device.reappear)
             stale = printer.print_ticket(job(age_s=61))
-            tally.add("printer stale job (queued too long)", stale.outcome == "dropped", 0.0,
-                      stale_prints=int(stale.outcome != "dropped"))
+            tally.add(
+                "printer stale job (queued too long)",
+                stale.outcome == "dropped",
+                0.0,
+                stale_prints=int(stale.outcome != "dropped"),
+            )
     finally:
         printer.close()
     return tally.figures()

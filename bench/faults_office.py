@@ -1,6 +1,7 @@
 """Fault trials between the kiosk's OfficeLink (+ journal) and the real office server on loopback, through the
 fault-injecting proxy: down, slow, 500s, lost answers. At the end the server's database is compared with what
 the kiosk told applicants: check-ins and tickets lost (goal 0) and duplicated (goal 0)."""
+
 from __future__ import annotations
 
 import copy
@@ -16,10 +17,15 @@ from kiosk.services.backend_status import CHINA
 OFFICE = "441621"
 KIOSK_ID = "fault-kiosk"
 # name → proxy mode (None: the server process itself is stopped and started again)
-FAULTS = {"server down (stopped, restarted)": None, "connection refused/reset": "reset",
-          "slow beyond read timeout": "delay_response", "500 before applying": "error_before",
-          "500 after applying": "error_after", "answer lost after applying": "drop_response",
-          "no answer at all (blackhole)": "blackhole"}
+FAULTS = {
+    "server down (stopped, restarted)": None,
+    "connection refused/reset": "reset",
+    "slow beyond read timeout": "delay_response",
+    "500 before applying": "error_before",
+    "500 after applying": "error_after",
+    "answer lost after applying": "drop_response",
+    "no answer at all (blackhole)": "blackhole",
+}
 
 
 def clone_bookings(day: date, now: datetime, n: int, tag: str = "X") -> list[dict]:
@@ -35,7 +41,7 @@ def clone_bookings(day: date, now: datetime, n: int, tag: str = "X") -> list[dic
         b = copy.deepcopy(base)
         b["appointment_id"] = f"AP{tag}{day:%Y%m%d}{i:05d}"
         b["token"] = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16))
-        b["phone"] = f"139{rng.randrange(10 ** 8):08d}"
+        b["phone"] = f"139{rng.randrange(10**8):08d}"
         for p in b["parties"]:
             birth = date.fromisoformat(p["birth"]) - timedelta(days=i // 400)
             seq = (i % 400) * 2 + (1 if p["sex"] == "male" else 0) + 100
@@ -60,17 +66,27 @@ def server_rows(server, sql: str, *args) -> list:
 
 def compare(server, checkins: set[str], tickets: set[tuple[str, str]], kiosk_id: str = KIOSK_ID) -> dict:
     got_c = [r[0] for r in server_rows(server, "SELECT appointment_id FROM checkins WHERE kiosk_id=?", kiosk_id)]
-    got_t = [(r[0], r[1]) for r in server_rows(server, "SELECT day, number FROM tickets WHERE kiosk_id=?"
-                                                       " AND status != 'void'", kiosk_id)]
-    return {"checkins_expected": len(checkins), "checkins_lost": len(checkins - set(got_c)),
-            "checkins_duplicated": len(got_c) - len(set(got_c)), "checkins_unexpected": len(set(got_c) - checkins),
-            "tickets_expected": len(tickets), "tickets_lost": len(tickets - set(got_t)),
-            "tickets_duplicated": len(got_t) - len(set(got_t)), "tickets_unexpected": len(set(got_t) - tickets)}
+    got_t = [
+        (r[0], r[1])
+        for r in server_rows(server, "SELECT day, number FROM tickets WHERE kiosk_id=? AND status != 'void'", kiosk_id)
+    ]
+    return {
+        "checkins_expected": len(checkins),
+        "checkins_lost": len(checkins - set(got_c)),
+        "checkins_duplicated": len(got_c) - len(set(got_c)),
+        "checkins_unexpected": len(set(got_c) - checkins),
+        "tickets_expected": len(tickets),
+        "tickets_lost": len(tickets - set(got_t)),
+        "tickets_duplicated": len(got_t) - len(set(got_t)),
+        "tickets_unexpected": len(set(got_t) - tickets),
+    }
 
 
 def _ms(values: list[float]) -> dict:
-    return {"median": round(1000 * statistics.median(values)) if values else None,
-            "max": round(1000 * max(values)) if values else None}
+    return {
+        "median": round(1000 * statistics.median(values)) if values else None,
+        "max": round(1000 * max(values)) if values else None,
+    }
 
 
 def office_trials(rounds: int = 2, per_round: int = 6, read_timeout_s: float = 0.5) -> dict:
@@ -90,12 +106,27 @@ def office_trials(rounds: int = 2, per_round: int = 6, read_timeout_s: float = 0
     port = server.port
     proxy = FaultProxy.for_server(server).start()
     ca, cert, key = server.client_files("kiosk", KIOSK_ID, OFFICE)
-    client = OfficeClient(proxy.url, kiosk_id=KIOSK_ID, connect_timeout_s=0.5, read_timeout_s=read_timeout_s,
-                          retries=1, backoff_s=0.05, status=BackendStatus(), ca_file=ca, client_cert=cert,
-                          client_key=key)
-    link = OfficeLink(office=load_offices()[OFFICE], client=client, journal=Journal.open(Path(work.name) / "k", clock),
-                      clock=clock, retry_s=0.05, answer_wait_s=2 * read_timeout_s + 1.0)
-    link.forwarder.max_retry_s = 1.0        # the kiosk's cap is 30 s; a bench should not wait that out
+    client = OfficeClient(
+        proxy.url,
+        kiosk_id=KIOSK_ID,
+        connect_timeout_s=0.5,
+        read_timeout_s=read_timeout_s,
+        retries=1,
+        backoff_s=0.05,
+        status=BackendStatus(),
+        ca_file=ca,
+        client_cert=cert,
+        client_key=key,
+    )
+    link = OfficeLink(
+        office=load_offices()[OFFICE],
+        client=client,
+        journal=Journal.open(Path(work.name) / "k", clock),
+        clock=clock,
+        retry_s=0.05,
+        answer_wait_s=2 * read_timeout_s + 1.0,
+    )
+    link.forwarder.max_retry_s = 1.0  # the kiosk's cap is 30 s; a bench should not wait that out
     checkins: set[str] = set()
     tickets: set[tuple[str, str]] = set()
     rows: dict[str, dict] = {}
@@ -104,6 +135,7 @@ def office_trials(rounds: int = 2, per_round: int = 6, read_timeout_s: float = 0
     def serve(b: dict, day, walk_in_too: bool, row: dict, hit: str | None = None) -> int:
         """One booked couple (check-in + ticket) and maybe a walk-in; 1 if the rules refused the check-in.
         With `hit`, each request waits until the kiosk sees the server up, then the proxy faults just it."""
+
         def arm():
             if hit is not None:
                 wait_up()
@@ -153,12 +185,15 @@ def office_trials(rounds: int = 2, per_round: int = 6, read_timeout_s: float = 0
     try:
         link.start()
         for name, mode in FAULTS.items():
-            row = rows.setdefault(name, {"injected": 0, "episodes": 0, "recovered": 0, "offline_answers": 0, "drain": [],
-                                         "first_online": []})
+            row = rows.setdefault(
+                name,
+                {"injected": 0, "episodes": 0, "recovered": 0, "offline_answers": 0, "drain": [], "first_online": []},
+            )
             for r in range(rounds):
                 # A fresh day per round: bookings, quotas and offline number ranges do not run out.
-                clock.set(datetime.combine(clock().date() + timedelta(days=1), datetime.min.time())
-                          .replace(hour=10, minute=5))
+                clock.set(
+                    datetime.combine(clock().date() + timedelta(days=1), datetime.min.time()).replace(hour=10, minute=5)
+                )
                 day = clock().date()
                 bookings = clone_bookings(day, clock(), 2 * per_round)
                 store(server, bookings)
@@ -183,12 +218,15 @@ def office_trials(rounds: int = 2, per_round: int = 6, read_timeout_s: float = 0
                         settle(time.monotonic(), row)
         figures = {}
         for name, row in rows.items():
-            figures[name] = {"injected": row["injected"], "episodes": row["episodes"],
-                             "recovered": row["recovered"],
-                             "offline_answers": row["offline_answers"],
-                             "recover_ms_median": _ms(row["drain"])["median"],
-                             "recover_ms_max": _ms(row["drain"])["max"],
-                             "backend_seen_up_ms_median": _ms(row["first_online"])["median"]}
+            figures[name] = {
+                "injected": row["injected"],
+                "episodes": row["episodes"],
+                "recovered": row["recovered"],
+                "offline_answers": row["offline_answers"],
+                "recover_ms_median": _ms(row["drain"])["median"],
+                "recover_ms_max": _ms(row["drain"])["max"],
+                "backend_seen_up_ms_median": _ms(row["first_online"])["median"],
+            }
         totals = compare(server, checkins, tickets)
         totals.update(refused_by_rules=refused, journal=link.journal.status()["by_status"])
         return {"faults": figures, **totals}

@@ -6,6 +6,7 @@ Every 500 journeys: RSS, open file descriptors and threads. Figures: growth afte
 and threads flat), unhandled exceptions (goal 0), and check-ins/tickets lost or duplicated against the server's
 database (goal 0). The face pipeline (sim camera) runs on a sample of booked couples only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,12 +21,20 @@ from pathlib import Path
 from bench.soak_rig import OFFICE, OTHER, ErrorCounter, HeapTrace, Rig, print_sample, report, take_sample
 from kiosk.flow import events as ev
 
-SCENARIOS = ("booked_couple", "walk_in", "redirect", "refuse", "printer_problem", "backend_down", "idle_timeout",
-             "cancel")
+SCENARIOS = (
+    "booked_couple",
+    "walk_in",
+    "redirect",
+    "refuse",
+    "printer_problem",
+    "backend_down",
+    "idle_timeout",
+    "cancel",
+)
 WEIGHTS = (30, 20, 10, 8, 8, 8, 8, 8)
 SAMPLE_EVERY = 500
-FACE_EVERY = 100          # one booked couple in this many goes through the face pipeline
-BOOKINGS_PER_DAY = 3      # the seeded walk-through bookings (slot = now) of the kiosk's office
+FACE_EVERY = 100  # one booked couple in this many goes through the face pipeline
+BOOKINGS_PER_DAY = 3  # the seeded walk-through bookings (slot = now) of the kiosk's office
 
 
 class People:
@@ -43,10 +52,12 @@ class People:
         self.other = seeded_bookings(OTHER, day, now, offices[OTHER].opening_hours)
         self.cards = lambda b: [card_fields(p, day) for p in b["parties"]]
         self.used = 0
-        self.redirects = 0          # each booking QR can be scanned once a day (the flow refuses replays)
+        self.redirects = 0  # each booking QR can be scanned once a day (the flow refuses replays)
         # A couple whose ID cards expired yesterday: no office may register them (refuse).
-        expired = {"valid_from": (day - timedelta(days=3650)).isoformat(),
-                   "valid_until": (day - timedelta(days=1)).isoformat()}
+        expired = {
+            "valid_from": (day - timedelta(days=3650)).isoformat(),
+            "valid_until": (day - timedelta(days=1)).isoformat(),
+        }
         self.expired = [{**card, **expired} for card in self.cards(self.other[0])]
 
     def next_elsewhere(self) -> dict | None:
@@ -68,11 +79,11 @@ class Soak:
         self.people = People(rig)
         self.outcomes: dict[str, int] = {}
         self.failures: list[str] = []
-        self.checkins: set[str] = set()               # appointments the kiosk told applicants were checked in
-        self.tickets: set[tuple[str, str]] = set()    # (day, number) handed out
+        self.checkins: set[str] = set()  # appointments the kiosk told applicants were checked in
+        self.tickets: set[tuple[str, str]] = set()  # (day, number) handed out
         self.booked_couples = 0
         self.face_runs = 0
-        self.seconds: dict[str, float] = {}           # time spent per scenario (successful runs)
+        self.seconds: dict[str, float] = {}  # time spent per scenario (successful runs)
 
     # --- inputs ------------------------------------------------------------------------------------------------
     @property
@@ -91,7 +102,7 @@ class Soak:
 
     def take_booking(self) -> dict:
         b = self.people.next_booking()
-        if b is None:       # today's bookings are used up: tomorrow, with fresh ones
+        if b is None:  # today's bookings are used up: tomorrow, with fresh ones
             self.rig.next_day()
             self.people = People(self.rig)
             b = self.people.next_booking()
@@ -139,10 +150,15 @@ class Soak:
         r = self.rig
         k = r.kiosk
         r.wait(lambda: k.face_engine is not None or bool(k.face_engine_error), 30, "face engine")
-        session = FaceSession(lambda: create("camera", k.camera_url, **k.camera_options), lambda: k.face_engine,
-                              needed=k.config.face.consecutive_good_frames, on_progress=lambda *a: None,
-                              on_frame=lambda f: None, on_fault=lambda *a: None,
-                              on_done=lambda result: r.scheduler.soon(lambda: r.shell.post(ev.FaceCaptured(result))))
+        session = FaceSession(
+            lambda: create("camera", k.camera_url, **k.camera_options),
+            lambda: k.face_engine,
+            needed=k.config.face.consecutive_good_frames,
+            on_progress=lambda *a: None,
+            on_frame=lambda f: None,
+            on_fault=lambda *a: None,
+            on_done=lambda result: r.scheduler.soon(lambda: r.shell.post(ev.FaceCaptured(result))),
+        )
         session.start()
         try:
             r.wait_state(until, 30)
@@ -160,7 +176,7 @@ class Soak:
 
     def walk_in(self) -> None:
         r = self.rig
-        a, c = self.people.cards(self.people.other[0])     # another county: the city-wide service
+        a, c = self.people.cards(self.people.other[0])  # another county: the city-wide service
         r.post(ev.Start(), "service_menu")
         r.post(ev.ChooseService("walk_in"), "choose_business")
         r.post(ev.ChooseBusiness("marriage"), "read_id_1")
@@ -203,7 +219,7 @@ class Soak:
         r.kiosk.printer.sim.pull_paper()
         try:
             r.post(ev.Confirm(), "printer_problem", 40)
-            self._ticket(offline=False)              # issued (checked in); the number is shown for the counter
+            self._ticket(offline=False)  # issued (checked in); the number is shown for the counter
             self.checkins.add(b["appointment_id"])
             r.post(ev.Finish(), "attract")
         finally:
@@ -213,7 +229,7 @@ class Soak:
         r = self.rig
         k = r.kiosk
         b = self.take_booking()
-        k.link.cache.refresh()                        # today's bookings, cached while the server answered
+        k.link.cache.refresh()  # today's bookings, cached while the server answered
         k.cut_network(True)
         try:
             r.wait(lambda: not r.shell.flow.status.backend_online, 15, "backend seen down")
@@ -255,7 +271,7 @@ class Soak:
         except Exception as e:
             self.failures.append(f"{name}: {type(e).__name__}: {e}")
             self.outcomes["failed"] = self.outcomes.get("failed", 0) + 1
-            try:   # back to the start for the next applicant
+            try:  # back to the start for the next applicant
                 r.post(ev.Cancel())
                 r.wait_state("attract", 60)
             except Exception:
@@ -273,19 +289,28 @@ def verify(rig: Rig, soak: Soak, drain_timeout: float = 120) -> dict:
         link.forwarder.wake()
         time.sleep(0.05)
     conn = rig.server.backend.store.read()
-    checkins = [r[0] for r in conn.execute("SELECT appointment_id FROM checkins WHERE kiosk_id=?",
-                                           (rig.config.kiosk.id,))]
-    tickets = [(r[0], r[1]) for r in conn.execute(
-        "SELECT day, number FROM tickets WHERE kiosk_id=? AND status != 'void'", (rig.config.kiosk.id,))]
-    return {"journal_backlog": link.backlog(), "drain_s": round(time.monotonic() - t0, 2),
-            "checkins_lost": len(soak.checkins - set(checkins)),
-            "checkins_duplicated": len(checkins) - len(set(checkins)),
-            "checkins_unexpected": len(set(checkins) - soak.checkins),
-            "tickets_lost": len(soak.tickets - set(tickets)),
-            "tickets_duplicated": len(tickets) - len(set(tickets)),
-            "tickets_unexpected": len(set(tickets) - soak.tickets),
-            "checkins": len(soak.checkins), "tickets": len(soak.tickets),
-            "journal": rig.kiosk.link.journal.status()["by_status"]}
+    checkins = [
+        r[0] for r in conn.execute("SELECT appointment_id FROM checkins WHERE kiosk_id=?", (rig.config.kiosk.id,))
+    ]
+    tickets = [
+        (r[0], r[1])
+        for r in conn.execute(
+            "SELECT day, number FROM tickets WHERE kiosk_id=? AND status != 'void'", (rig.config.kiosk.id,)
+        )
+    ]
+    return {
+        "journal_backlog": link.backlog(),
+        "drain_s": round(time.monotonic() - t0, 2),
+        "checkins_lost": len(soak.checkins - set(checkins)),
+        "checkins_duplicated": len(checkins) - len(set(checkins)),
+        "checkins_unexpected": len(set(checkins) - soak.checkins),
+        "tickets_lost": len(soak.tickets - set(tickets)),
+        "tickets_duplicated": len(tickets) - len(set(tickets)),
+        "tickets_unexpected": len(set(tickets) - soak.tickets),
+        "checkins": len(soak.checkins),
+        "tickets": len(soak.tickets),
+        "journal": rig.kiosk.link.journal.status()["by_status"],
+    }
 
 
 def slope_per_1000(samples: list[dict], key: str) -> float | None:
@@ -300,23 +325,37 @@ def slope_per_1000(samples: list[dict], key: str) -> float | None:
 
 
 def growth(samples: list[dict], warmup: int) -> dict:
-    if not samples:             # the run stopped before its first sample: its error is reported elsewhere
+    if not samples:  # the run stopped before its first sample: its error is reported elsewhere
         return {}
     after = [s for s in samples if s["journeys"] >= warmup] or samples
     first, last = after[0], samples[-1]
-    return {"rss_growth_pct": round(100 * (last["rss_mb"] - first["rss_mb"]) / first["rss_mb"], 2),
-            "rss_trend_mb_per_1000": slope_per_1000(after, "rss_mb"),
-            "rss_mb_first": first["rss_mb"], "rss_mb_last": last["rss_mb"],
-            "rss_mb_max_after_warmup": max(s["rss_mb"] for s in after),
-            "rss_trimmed_growth_pct": round(100 * (last.get("rss_trimmed_mb", 0) - first.get("rss_trimmed_mb", 0))
-                                            / first.get("rss_trimmed_mb", 1), 2),
-            "server_rss_mb_first": first.get("server_rss_mb"), "server_rss_mb_last": last.get("server_rss_mb"),
-            "fd_growth": last["fds"] - first["fds"], "fd_max": max(s["fds"] for s in after),
-            "thread_growth": last["threads"] - first["threads"], "thread_max": max(s["threads"] for s in after)}
+    return {
+        "rss_growth_pct": round(100 * (last["rss_mb"] - first["rss_mb"]) / first["rss_mb"], 2),
+        "rss_trend_mb_per_1000": slope_per_1000(after, "rss_mb"),
+        "rss_mb_first": first["rss_mb"],
+        "rss_mb_last": last["rss_mb"],
+        "rss_mb_max_after_warmup": max(s["rss_mb"] for s in after),
+        "rss_trimmed_growth_pct": round(
+            100 * (last.get("rss_trimmed_mb", 0) - first.get("rss_trimmed_mb", 0)) / first.get("rss_trimmed_mb", 1), 2
+        ),
+        "server_rss_mb_first": first.get("server_rss_mb"),
+        "server_rss_mb_last": last.get("server_rss_mb"),
+        "fd_growth": last["fds"] - first["fds"],
+        "fd_max": max(s["fds"] for s in after),
+        "thread_growth": last["threads"] - first["threads"],
+        "thread_max": max(s["threads"] for s in after),
+    }
 
 
-def soak(journeys: int = 10_000, *, seed: int = 9, trace: bool = False, progress=None, work: Path | None = None,
-         sample_every: int = SAMPLE_EVERY) -> dict:
+def soak(
+    journeys: int = 10_000,
+    *,
+    seed: int = 9,
+    trace: bool = False,
+    progress=None,
+    work: Path | None = None,
+    sample_every: int = SAMPLE_EVERY,
+) -> dict:
     errors = ErrorCounter().install()
     tmp = tempfile.TemporaryDirectory(prefix="kiosk-soak-") if work is None else None
     rig = Rig(Path(tmp.name if tmp else work)).start()
@@ -330,13 +369,20 @@ def soak(journeys: int = 10_000, *, seed: int = 9, trace: bool = False, progress
         for i in range(1, journeys + 1):
             s.run_one(s.rng.choices(SCENARIOS, WEIGHTS)[0])
             if i % sample_every == 0 or i == journeys:
-                sample = take_sample(i, t0, rig, heap, errors, failed=s.outcomes.get("failed", 0),
-                                     last_failure=s.failures[-1][:160] if s.failures else "")
+                sample = take_sample(
+                    i,
+                    t0,
+                    rig,
+                    heap,
+                    errors,
+                    failed=s.outcomes.get("failed", 0),
+                    last_failure=s.failures[-1][:160] if s.failures else "",
+                )
                 samples.append(sample)
                 if progress:
                     progress(sample)
                 if i >= warmup:
-                    heap.start()             # traced from warm-up on (tracing is slow)
+                    heap.start()  # traced from warm-up on (tracing is slow)
         elapsed = time.monotonic() - t0
         top = heap.top()
         checks = verify(rig, s)
@@ -345,26 +391,49 @@ def soak(journeys: int = 10_000, *, seed: int = 9, trace: bool = False, progress
         errors.uninstall()
         if tmp is not None:
             tmp.cleanup()
-    return {"journeys": journeys, "seconds": round(elapsed, 1), "journeys_per_s": round(journeys / elapsed, 1),
-            "outcomes": s.outcomes,
-            "mean_s": {k: round(v / s.outcomes[k], 3) for k, v in s.seconds.items()}, "failed_journeys": s.outcomes.get("failed", 0), "failures": s.failures[:10],
-            "face_runs": s.face_runs, "unhandled_exceptions": errors.count, "exception_samples": errors.samples,
-            "days_simulated": len({d for d, _ in s.tickets}), "warmup_journeys": warmup,
-            **growth(samples, warmup), **checks, "samples": samples, "tracemalloc_top": top}
+    return {
+        "journeys": journeys,
+        "seconds": round(elapsed, 1),
+        "journeys_per_s": round(journeys / elapsed, 1),
+        "outcomes": s.outcomes,
+        "mean_s": {k: round(v / s.outcomes[k], 3) for k, v in s.seconds.items()},
+        "failed_journeys": s.outcomes.get("failed", 0),
+        "failures": s.failures[:10],
+        "face_runs": s.face_runs,
+        "unhandled_exceptions": errors.count,
+        "exception_samples": errors.samples,
+        "days_simulated": len({d for d, _ in s.tickets}),
+        "warmup_journeys": warmup,
+        **growth(samples, warmup),
+        **checks,
+        "samples": samples,
+        "tracemalloc_top": top,
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.split("\n\n")[0])
     p.add_argument("--journeys", type=int, default=10_000)
-    p.add_argument("--ui", type=int, default=0, help="then N journeys through the rendered UI (python -m bench.soak_ui)")
+    p.add_argument(
+        "--ui", type=int, default=0, help="then N journeys through the rendered UI (python -m bench.soak_ui)"
+    )
     p.add_argument("--tracemalloc", action="store_true", help="top allocation growth by line after warm-up")
     p.add_argument("--seed", type=int, default=9)
     p.add_argument("--sample-every", type=int, default=SAMPLE_EVERY)
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    result = soak(args.journeys, seed=args.seed, trace=args.tracemalloc, sample_every=args.sample_every,
-                  progress=None if args.json else print_sample) if args.journeys else {}
+    result = (
+        soak(
+            args.journeys,
+            seed=args.seed,
+            trace=args.tracemalloc,
+            sample_every=args.sample_every,
+            progress=None if args.json else print_sample,
+        )
+        if args.journeys
+        else {}
+    )
     if args.ui:
         from bench.soak_ui import run_in_subprocess
 

@@ -3,6 +3,7 @@ device simulators and the office link in this process, and the reference office 
 
 Kept apart from bench/soak.py (the journeys and figures) so the fault suite and tests can reuse the pieces.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -26,9 +27,9 @@ class ManualScheduler:
 
     def __init__(self):
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._timers: list = []           # heap of (due, seq, handle)
+        self._timers: list = []  # heap of (due, seq, handle)
         self._seq = itertools.count()
-        self.now = 0.0                    # virtual seconds
+        self.now = 0.0  # virtual seconds
         self.live_timers = 0
 
     class _Handle:
@@ -86,8 +87,11 @@ class DayClock:
         import multiprocessing
 
         # [day start as a POSIX timestamp, time.monotonic() then]; CLOCK_MONOTONIC is the same in every process
-        self.shared = shared if shared is not None else multiprocessing.get_context("spawn").Array(
-            "d", [start.timestamp(), time.monotonic()])
+        self.shared = (
+            shared
+            if shared is not None
+            else multiprocessing.get_context("spawn").Array("d", [start.timestamp(), time.monotonic()])
+        )
 
     def __call__(self) -> datetime:
         with self.shared.get_lock():
@@ -113,8 +117,10 @@ class ErrorCounter(logging.Handler):
     def emit(self, record) -> None:
         self.count += 1
         if len(self.samples) < 10:
-            self.samples.append(f"{record.name}: {record.getMessage()[:200]}"
-                                + (f" [{record.exc_info[0].__name__}: {record.exc_info[1]}]" if record.exc_info else ""))
+            self.samples.append(
+                f"{record.name}: {record.getMessage()[:200]}"
+                + (f" [{record.exc_info[0].__name__}: {record.exc_info[1]}]" if record.exc_info else "")
+            )
 
     def install(self) -> "ErrorCounter":
         logging.getLogger().addHandler(self)
@@ -123,9 +129,11 @@ class ErrorCounter(logging.Handler):
         def hook(args):
             self.count += 1
             if len(self.samples) < 10:
-                self.samples.append(f"thread {args.thread.name if args.thread else '?'}: "
-                                    f"{args.exc_type.__name__}: {args.exc_value}")
+                self.samples.append(
+                    f"thread {args.thread.name if args.thread else '?'}: {args.exc_type.__name__}: {args.exc_value}"
+                )
             previous(args)
+
         threading.excepthook = hook
         return self
 
@@ -144,11 +152,17 @@ def process_sample(trim: bool = False) -> dict:
     returned to the system is fragmentation, not a leak."""
     with open("/proc/self/status") as f:
         status = dict(line.split(":", 1) for line in f)
-    kib = lambda key: round(int(status.get(key, "0 kB").split()[0]) / 1024, 1)   # noqa: E731
-    sample = {"rss_mb": _rss_mb(), "fds": len(os.listdir("/proc/self/fd")), "threads": threading.active_count(),
-              "native_threads": int(status["Threads"]),
-              # anonymous memory is the heap; file-backed and shared pages are mapped files (fonts, models, -shm)
-              "rss_anon_mb": kib("RssAnon"), "rss_file_mb": kib("RssFile"), "rss_shmem_mb": kib("RssShmem")}
+    kib = lambda key: round(int(status.get(key, "0 kB").split()[0]) / 1024, 1)  # noqa: E731
+    sample = {
+        "rss_mb": _rss_mb(),
+        "fds": len(os.listdir("/proc/self/fd")),
+        "threads": threading.active_count(),
+        "native_threads": int(status["Threads"]),
+        # anonymous memory is the heap; file-backed and shared pages are mapped files (fonts, models, -shm)
+        "rss_anon_mb": kib("RssAnon"),
+        "rss_file_mb": kib("RssFile"),
+        "rss_shmem_mb": kib("RssShmem"),
+    }
     if trim:
         from kiosk.services.memory import give_back
 
@@ -162,8 +176,15 @@ def take_sample(journeys: int, t0: float, rig: "Rig", heap: "HeapTrace", errors:
     import gc
 
     gc.collect()
-    return {"journeys": journeys, "elapsed_s": round(time.monotonic() - t0, 1), **process_sample(trim=True),
-            "server_rss_mb": rig.server.sample()["rss_mb"], **heap.sample(), "errors": errors.count, **extra}
+    return {
+        "journeys": journeys,
+        "elapsed_s": round(time.monotonic() - t0, 1),
+        **process_sample(trim=True),
+        "server_rss_mb": rig.server.sample()["rss_mb"],
+        **heap.sample(),
+        "errors": errors.count,
+        **extra,
+    }
 
 
 def report(result: dict, as_json: bool) -> None:
@@ -171,8 +192,11 @@ def report(result: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
     else:
-        print(json.dumps({k: v for k, v in result.items() if k not in ("samples", "ui_samples")},
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {k: v for k, v in result.items() if k not in ("samples", "ui_samples")}, ensure_ascii=False, indent=1
+            )
+        )
 
 
 def print_sample(sample: dict) -> None:
@@ -205,8 +229,11 @@ class HeapTrace:
             return []
         diff = tracemalloc.take_snapshot().compare_to(self.snapshot, "lineno")
         root = str(Path(__file__).resolve().parents[1]) + "/"
-        return [f"{d.traceback[0].filename.replace(root, '')}:{d.traceback[0].lineno} "
-                f"{d.size_diff / 1024:+.1f} KiB ({d.count_diff:+d} blocks)" for d in diff[:n]]
+        return [
+            f"{d.traceback[0].filename.replace(root, '')}:{d.traceback[0].lineno} "
+            f"{d.size_diff / 1024:+.1f} KiB ({d.count_diff:+d} blocks)"
+            for d in diff[:n]
+        ]
 
 
 def seed_day(server, clock, offices=(OFFICE, OTHER)) -> None:
@@ -218,8 +245,9 @@ def seed_day(server, clock, offices=(OFFICE, OTHER)) -> None:
     with backend.store.write() as conn:
         for code in offices:
             oc = backend.offices[code]
-            exists = conn.execute("SELECT 1 FROM appointments WHERE office=? AND day=? LIMIT 1",
-                                  (code, now.date().isoformat())).fetchone()
+            exists = conn.execute(
+                "SELECT 1 FROM appointments WHERE office=? AND day=? LIMIT 1", (code, now.date().isoformat())
+            ).fetchone()
             if not exists:
                 store_bookings(conn, seeded_bookings(code, now.date(), now, oc.opening_hours))
 
@@ -256,8 +284,9 @@ class OfficeProcess:
 
         ctx = multiprocessing.get_context("spawn")
         self._pipe, child = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(str(db), clock.shared, quota, child), daemon=True,
-                                    name="office-server")
+        self._process = ctx.Process(
+            target=_serve, args=(str(db), clock.shared, quota, child), daemon=True, name="office-server"
+        )
         self._process.start()
         if not self._pipe.poll(60):
             raise RuntimeError("the office server process did not start")
@@ -286,27 +315,42 @@ class Rig:
         from kiosk.config import load_kiosk_config
         from kiosk.services import memory
 
-        memory.limit_arenas()      # as the kiosk's entry point does, before its threads start
+        memory.limit_arenas()  # as the kiosk's entry point does, before its threads start
         self.work = Path(work)
         self.clock = DayClock(datetime(2026, 11, 26, 10, 5, tzinfo=CHINA))
         self.server = OfficeProcess(self.work / "office.db", self.clock)
         seed_day(self.server, self.clock)
         from office import pki
 
-        pki.issue(self.server.pki_dir, "kiosk", "soak-kiosk", OFFICE)       # mutual TLS, as in an office
+        pki.issue(self.server.pki_dir, "kiosk", "soak-kiosk", OFFICE)  # mutual TLS, as in an office
         ca, cert, key = pki.client_files(self.server.pki_dir, "kiosk", "soak-kiosk")
         base = load_kiosk_config()
-        self.config = base.model_copy(update={
-            "kiosk": base.kiosk.model_copy(update={"state_dir": str(self.work / "kiosk"), "id": "soak-kiosk"}),
-            "devices": base.devices.model_copy(update={"idcard": "sim://idcard", "scanner": "sim://scanner",
-                                                       "printer": "sim://printer", "camera": "sim://camera",
-                                                       "fingerprint": "none"}),
-            "backend": base.backend.model_copy(update={"url": self.server.url, "start_bundled": False,
-                                                       "read_timeout_s": read_timeout_s,
-                                                       "connect_timeout_s": 1.0, "ca_file": ca,
-                                                       "client_cert": cert, "client_key": key}),
-            "face": base.face.model_copy(update={"enabled": face}),
-        })
+        self.config = base.model_copy(
+            update={
+                "kiosk": base.kiosk.model_copy(update={"state_dir": str(self.work / "kiosk"), "id": "soak-kiosk"}),
+                "devices": base.devices.model_copy(
+                    update={
+                        "idcard": "sim://idcard",
+                        "scanner": "sim://scanner",
+                        "printer": "sim://printer",
+                        "camera": "sim://camera",
+                        "fingerprint": "none",
+                    }
+                ),
+                "backend": base.backend.model_copy(
+                    update={
+                        "url": self.server.url,
+                        "start_bundled": False,
+                        "read_timeout_s": read_timeout_s,
+                        "connect_timeout_s": 1.0,
+                        "ca_file": ca,
+                        "client_cert": cert,
+                        "client_key": key,
+                    }
+                ),
+                "face": base.face.model_copy(update={"enabled": face}),
+            }
+        )
         self.kiosk = self.shell = None
 
     def start(self, scheduler=None) -> "Rig":
@@ -323,9 +367,14 @@ class Rig:
         self.kiosk.idcard = create("idcard", "sim://idcard", model_timing=False, poll_interval_s=0.02)
         self.kiosk.scanner = create("scanner", "sim://scanner", model_timing=False)
         self.kiosk.camera_options = {"fps": 60.0}
-        self.shell = Shell(self.kiosk.env, self.kiosk.runner, self.scheduler, timer_seconds(self.config),
-                           today=lambda: self.clock().date())
-        give_back_after_sessions(self.shell)           # as run_kiosk does
+        self.shell = Shell(
+            self.kiosk.env,
+            self.kiosk.runner,
+            self.scheduler,
+            timer_seconds(self.config),
+            today=lambda: self.clock().date(),
+        )
+        give_back_after_sessions(self.shell)  # as run_kiosk does
         self.kiosk.start(self.shell.post_threadsafe, probe_s=1.0)
         return self
 
@@ -373,4 +422,3 @@ class Rig:
         if self.shell is not None:
             self.shell.close()
         self.server.stop()
-

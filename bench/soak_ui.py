@@ -7,6 +7,7 @@ when the day's walk-through bookings are used up.
 Every `--sample-every` journeys: RSS, open file descriptors, threads and the number of Kivy widgets. Figures:
 journeys ok/failed, growth after warm-up, and tickets/check-ins lost or duplicated against the server's database.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,9 +24,17 @@ from bench.soak import growth, verify
 from bench.soak_rig import ErrorCounter, HeapTrace, Rig, print_sample, report, seed_day, take_sample
 from office.seed import WALK_THROUGH, card_fields, seeded_bookings
 
-CYCLE = ("booked-couple", "walk-in", "wrong-office-redirect", "printer-out", "hukou-office-only", "backend-down",
-         "idle-timeout", "card-unplugged")
-CHECKS_IN = {"booked-couple", "printer-out", "backend-down"}      # journeys that check a booking in
+CYCLE = (
+    "booked-couple",
+    "walk-in",
+    "wrong-office-redirect",
+    "printer-out",
+    "hukou-office-only",
+    "backend-down",
+    "idle-timeout",
+    "card-unplugged",
+)
+CHECKS_IN = {"booked-couple", "printer-out", "backend-down"}  # journeys that check a booking in
 SAMPLE_EVERY = 100
 
 
@@ -35,9 +44,9 @@ class FreshPeople:
 
     def __init__(self, rig: Rig):
         self.now = rig.clock
-        self.per_day = WALK_THROUGH               # bookings whose slot is "now" (checkable at any hour)
+        self.per_day = WALK_THROUGH  # bookings whose slot is "now" (checkable at any hour)
         self.used: dict[str, int] = {}
-        self.last: dict | None = None             # the last fresh booking handed out
+        self.last: dict | None = None  # the last fresh booking handed out
 
     def booking(self, office: str, fresh: bool = False) -> dict:
         now = self.now()
@@ -79,12 +88,12 @@ def _in_thread(fn) -> threading.Event:
             fn()
         finally:
             done.set()
+
     threading.Thread(target=run, daemon=True).start()
     return done
 
 
-def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, progress=None,
-            trace: bool = False) -> dict:
+def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, progress=None, trace: bool = False) -> dict:
     from kiosk.ui import kivy_env
 
     kivy_env.prepare(work / "kivy", headless=True, size=(540, 960))
@@ -103,7 +112,7 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
     seed_day(rig.server, rig.clock, offices=tuple(rig.server.backend.offices))
     rig.start(ClockScheduler())
     kiosk, shell = rig.kiosk, rig.shell
-    today = lambda: rig.clock().date()   # noqa: E731
+    today = lambda: rig.clock().date()  # noqa: E731
     controls = DemoControls(kiosk)
     app = KioskApp(shell, kiosk, controls, maintenance=wire(kiosk, shell, today=today, names=KnownNames()))
     people, tally = FreshPeople(rig), Tally()
@@ -125,7 +134,7 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
         rig.next_day()
         seed_day(rig.server, rig.clock, offices=tuple(rig.server.backend.offices))
         people.used.clear()
-        done = _in_thread(kiosk.link.cache.refresh)        # today's bookings, for the backend-down journey
+        done = _in_thread(kiosk.link.cache.refresh)  # today's bookings, for the backend-down journey
         yield from settle("bookings cache refreshed", done.is_set)
 
     def script():
@@ -148,7 +157,7 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
                     tally.add_ticket(people.now().date().isoformat(), str(journey.ticket["number"]))
                 if name in CHECKS_IN:
                     tally.checkins.add(people.last["appointment_id"])
-            except Exception as e:      # a failed journey is counted; the next applicant starts from attract
+            except Exception as e:  # a failed journey is counted; the next applicant starts from attract
                 outcomes["failed"] = outcomes.get("failed", 0) + 1
                 if len(failures) < 10:
                     failures.append(f"#{i} {name}: {type(e).__name__}: {e}")
@@ -172,7 +181,7 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
                 samples.append(sample)
                 if progress:
                     progress(sample)
-                heap.start()                 # from the first sample on, with --tracemalloc
+                heap.start()  # from the first sample on, with --tracemalloc
 
     try:
         run_error = run_headless(app, script())
@@ -184,19 +193,29 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
         errors.uninstall()
     warmup = min(len(samples) - 1, max(1, len(samples) // 10)) if samples else 0
     ok = sum(v for k, v in outcomes.items() if k != "failed")
-    return {"ui_journeys": journeys, "ui_ok": ok, "ui_failed": outcomes.get("failed", 0),
-            "ui_not_run": journeys - ok - outcomes.get("failed", 0), "ui_not_ok": journeys - ok,
-            "ui_seconds": round(elapsed, 1), "ui_seconds_per_journey": round(elapsed / max(journeys, 1), 2),
-            "ui_outcomes": outcomes, "ui_failures": failures, "ui_run_error": str(run_error or ""),
-            "ui_mean_s": {k: round(v / outcomes[k], 3) for k, v in seconds.items()},
-            "ui_unhandled_exceptions": errors.count, "ui_exception_samples": errors.samples,
-            "ui_tickets_duplicated_on_screen": tally.duplicates,
-            "ui_days_simulated": len({day for day, _ in tally.tickets}),
-            **{f"ui_{k}": v for k, v in growth(samples, samples[warmup]["journeys"] if samples else 0).items()},
-            **{f"ui_{k}": v for k, v in checks.items()},
-            "ui_lost_or_duplicated": tally.duplicates + sum(checks[k] for k in (
-                "checkins_lost", "checkins_duplicated", "tickets_lost", "tickets_duplicated")),
-            "ui_tracemalloc_top": top, "ui_samples": samples}
+    return {
+        "ui_journeys": journeys,
+        "ui_ok": ok,
+        "ui_failed": outcomes.get("failed", 0),
+        "ui_not_run": journeys - ok - outcomes.get("failed", 0),
+        "ui_not_ok": journeys - ok,
+        "ui_seconds": round(elapsed, 1),
+        "ui_seconds_per_journey": round(elapsed / max(journeys, 1), 2),
+        "ui_outcomes": outcomes,
+        "ui_failures": failures,
+        "ui_run_error": str(run_error or ""),
+        "ui_mean_s": {k: round(v / outcomes[k], 3) for k, v in seconds.items()},
+        "ui_unhandled_exceptions": errors.count,
+        "ui_exception_samples": errors.samples,
+        "ui_tickets_duplicated_on_screen": tally.duplicates,
+        "ui_days_simulated": len({day for day, _ in tally.tickets}),
+        **{f"ui_{k}": v for k, v in growth(samples, samples[warmup]["journeys"] if samples else 0).items()},
+        **{f"ui_{k}": v for k, v in checks.items()},
+        "ui_lost_or_duplicated": tally.duplicates
+        + sum(checks[k] for k in ("checkins_lost", "checkins_duplicated", "tickets_lost", "tickets_duplicated")),
+        "ui_tracemalloc_top": top,
+        "ui_samples": samples,
+    }
 
 
 def run_in_subprocess(journeys: int, sample_every: int = SAMPLE_EVERY, timeout_s: float = 7200) -> dict:
@@ -204,8 +223,22 @@ def run_in_subprocess(journeys: int, sample_every: int = SAMPLE_EVERY, timeout_s
     import subprocess
 
     root = Path(__file__).resolve().parents[1]
-    proc = subprocess.run([sys.executable, "-m", "bench.soak_ui", "--journeys", str(journeys), "--sample-every",
-                           str(sample_every), "--json"], cwd=root, capture_output=True, text=True, timeout=timeout_s)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.soak_ui",
+            "--journeys",
+            str(journeys),
+            "--sample-every",
+            str(sample_every),
+            "--json",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+    )
     try:
         return json.loads(proc.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -222,8 +255,13 @@ def main(argv: list[str] | None = None) -> dict:
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-ui-") as work:
-        result = soak_ui(args.journeys, work=Path(work), sample_every=args.sample_every,
-                         progress=None if args.json else print_sample, trace=args.tracemalloc)
+        result = soak_ui(
+            args.journeys,
+            work=Path(work),
+            sample_every=args.sample_every,
+            progress=None if args.json else print_sample,
+            trace=args.tracemalloc,
+        )
     report(result, args.json)
     return result
 

@@ -4,6 +4,7 @@ Adapters are named as "module:factory" and imported only when chosen, so optiona
 (pyusb, evdev, a vendor library) are needed only by the adapter that uses them.
 A factory is called as factory(url, **options) and returns an object implementing the device's port.
 """
+
 from __future__ import annotations
 
 import importlib

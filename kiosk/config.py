@@ -2,6 +2,7 @@
 
 A broken file stops the kiosk with one message naming the file, the key and what is wrong.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,8 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from kiosk import resources
 from kiosk.domain.dates import RestDays
-from kiosk.domain.offices import (AppointmentWindow, OfficeConfig, Strict, Text, TicketRange,  # noqa: F401
-                                  validation_problem)
+from kiosk.domain.offices import AppointmentWindow, Text, TicketRange  # noqa: F401 (re-exported for config users)
+from kiosk.domain.offices import OfficeConfig, Strict, validation_problem
 from kiosk.domain.policy import Policy, PolicyNotInForce, in_force
 
 # The shipped config tree (kiosk/resources/config): default.toml, offices/, policies/, and any further folder.
@@ -35,7 +36,7 @@ class ConfigError(Exception):
 class KioskSection(Strict):
     id: str = Field(min_length=1)
     office: str = Field(pattern=r"^\d{6}$")
-    policy: str = "auto"                 # "auto": the policy in force on the day; or a config/policies/<name>
+    policy: str = "auto"  # "auto": the policy in force on the day; or a config/policies/<name>
     state_dir: str
     languages: list[Literal["zh", "en"]] = ["zh", "en"]
     idle_timeout_s: int = Field(ge=10, le=600)
@@ -70,7 +71,7 @@ class DevicesSection(Strict):
     camera: str
     fingerprint: str = "none"
     wlt_library: str = ""
-    fingerprint_matcher: str = ""     # the reader vendor's matcher library (FP_Match), for card templates
+    fingerprint_matcher: str = ""  # the reader vendor's matcher library (FP_Match), for card templates
 
 
 class BackendSection(Strict):
@@ -113,11 +114,12 @@ class FaceSection(Strict):
     # The reference the live face is compared with: the card's photo (WLT, decoded by devices.wlt_library), the
     # office's identity service (POST /v1/identity/verify), or none (photos taken, not compared).
     reference: Literal["card", "office", "none"] = "card"
-    attempts: int = Field(default=3, ge=1, le=10)      # captures per party before the fallback
+    attempts: int = Field(default=3, ge=1, le=10)  # captures per party before the fallback
 
 
 class VoiceSection(Strict):
     """Spoken prompts (kiosk/ui/voice.py). The volume is the technician's cue volume."""
+
     enabled: bool = True
     # An office's own recordings, <dir>/<lang>/<prompt key>.wav; they win over the synthesised ones.
     dir: str = ""
@@ -131,7 +133,7 @@ class MaintenanceSection(Strict):
     metrics_certfile: str = ""
     metrics_keyfile: str = ""
     metrics_client_cafile: str = ""
-    entry_key: str = "f12"            # Kivy key name opening the maintenance login on the attract screen; "" = none
+    entry_key: str = "f12"  # Kivy key name opening the maintenance login on the attract screen; "" = none
 
 
 class KioskConfig(Strict):
@@ -196,8 +198,9 @@ def load_offices(directory: Path | str = CONFIG_DIR / "offices") -> dict[str, Of
 AUTO = "auto"
 
 
-def load_policy(name_or_path: str | Path, directory: Path | str = CONFIG_DIR / "policies",
-                on: date | None = None) -> Policy:
+def load_policy(
+    name_or_path: str | Path, directory: Path | str = CONFIG_DIR / "policies", on: date | None = None
+) -> Policy:
     """A policy by name or path. "auto" is the one in force on `on` (without a day: the newest, still in force);
     a named policy must be in force on `on` when a day is given."""
     if str(name_or_path) == AUTO:
@@ -228,8 +231,11 @@ def load_policies(directory: Path | str = CONFIG_DIR / "policies") -> tuple[Poli
     policies = sorted((load_policy(f) for f in files), key=lambda p: p.effective_from)
     for earlier, later in zip(policies, policies[1:]):
         if earlier.effective_until is None or earlier.effective_until >= later.effective_from:
-            raise ConfigError(Path(directory) / f"{earlier.name}.toml", "effective_until",
-                              f"overlaps '{later.name}' (from {later.effective_from.isoformat()})")
+            raise ConfigError(
+                Path(directory) / f"{earlier.name}.toml",
+                "effective_until",
+                f"overlaps '{later.name}' (from {later.effective_from.isoformat()})",
+            )
     return tuple(policies)
 
 
@@ -259,6 +265,7 @@ class WorkingDay(Strict):
 
 class HolidayCalendar(Strict):
     """One year's State Council holiday notice: holidays and adjusted working days (调休上班)."""
+
     year: int = Field(ge=2000, le=2100)
     notice: str = Field(min_length=1)
     title: str

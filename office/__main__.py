@@ -1,12 +1,13 @@
 """kiosk-office-server: the reference office server (see office/README.md).
 
-  kiosk-office-server --tls-dir DIR --db FILE [--host H --port P --seed demo --now T]   serve (HTTPS + client certs)
-  kiosk-office-server pki init  --dir DIR [--server-name NAME …]                        the office CA + server cert
-  kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                      a kiosk's certificate
-  kiosk-office-server pki issue --dir DIR --role counter|bureau --name NAME --office CODE|all
-  kiosk-office-server pki revoke --dir DIR (--serial HEX | --cert FILE)                 refuse a certificate
-  kiosk-office-server audit verify --db FILE                                            check the audit chain
+kiosk-office-server --tls-dir DIR --db FILE [--host H --port P --seed demo --now T]   serve (HTTPS + client certs)
+kiosk-office-server pki init  --dir DIR [--server-name NAME …]                        the office CA + server cert
+kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                      a kiosk's certificate
+kiosk-office-server pki issue --dir DIR --role counter|bureau --name NAME --office CODE|all
+kiosk-office-server pki revoke --dir DIR (--serial HEX | --cert FILE)                 refuse a certificate
+kiosk-office-server audit verify --db FILE                                            check the audit chain
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,15 @@ from datetime import timedelta
 from pathlib import Path
 
 
-def build(db: Path | str, clock, seed: str | None = None, offices_dir: Path | str | None = None,
-          tls_dir: Path | str | None = None, retention_days: int = 30, allow_hosts: list[str] | None = None):
+def build(
+    db: Path | str,
+    clock,
+    seed: str | None = None,
+    offices_dir: Path | str | None = None,
+    tls_dir: Path | str | None = None,
+    retention_days: int = 30,
+    allow_hosts: list[str] | None = None,
+):
     """The app and its backend, with the database created and (optionally) seeded for today."""
     from office.app import create_app
     from office.offices import load_offices
@@ -68,10 +76,19 @@ def uvicorn_config(app, host: str, port: int, tls_dir: Path | str, log_level: st
     from office.pki import server_tls
     from office.tls import IdentifyingProtocol
 
-    kw.setdefault("timeout_graceful_shutdown", 3)         # kiosks keep connections open: don't wait for them
-    kw.setdefault("date_header", False)                   # the app dates its answers with its own clock (ServerDate)
-    return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False, http=IdentifyingProtocol,
-                          server_header=False, **server_tls(tls_dir), **kw)
+    kw.setdefault("timeout_graceful_shutdown", 3)  # kiosks keep connections open: don't wait for them
+    kw.setdefault("date_header", False)  # the app dates its answers with its own clock (ServerDate)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        http=IdentifyingProtocol,
+        server_header=False,
+        **server_tls(tls_dir),
+        **kw,
+    )
 
 
 def _pki(argv: list[str]) -> int:
@@ -153,22 +170,41 @@ def main(argv: list[str] | None = None) -> int:
         return _pki(argv[1:])
     if argv[:1] == ["audit"]:
         return _audit(argv[1:])
-    parser = argparse.ArgumentParser(prog="kiosk-office-server", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="kiosk-office-server", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--db", required=True, help="SQLite file (created if missing)")
-    parser.add_argument("--tls-dir", required=True,
-                        help="PKI directory (pki init): HTTPS only, a client certificate from its CA on every request")
-    parser.add_argument("--allow-host", action="append", default=[],
-                        help="another Host name this server answers to (besides the server certificate's names)")
-    parser.add_argument("--retention-days", type=int, default=30,
-                        help="kiosks' journal retention: oldest stated time accepted, idempotency rows kept")
-    parser.add_argument("--demo-kiosk", action="append", default=[], metavar="ID@OFFICE",
-                        help="demo/tests: create the PKI in --tls-dir if missing and issue this kiosk's certificate")
+    parser.add_argument(
+        "--tls-dir",
+        required=True,
+        help="PKI directory (pki init): HTTPS only, a client certificate from its CA on every request",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        help="another Host name this server answers to (besides the server certificate's names)",
+    )
+    parser.add_argument(
+        "--retention-days",
+        type=int,
+        default=30,
+        help="kiosks' journal retention: oldest stated time accepted, idempotency rows kept",
+    )
+    parser.add_argument(
+        "--demo-kiosk",
+        action="append",
+        default=[],
+        metavar="ID@OFFICE",
+        help="demo/tests: create the PKI in --tls-dir if missing and issue this kiosk's certificate",
+    )
     parser.add_argument("--seed", choices=["demo"], help="add today's demo bookings for every office")
     parser.add_argument("--now", help="start the clock at this local time (YYYY-MM-DDTHH:MM), for tests/demos")
-    parser.add_argument("--offices", help="directory of office files (default: the shipped kiosk/resources/config/offices)")
+    parser.add_argument(
+        "--offices", help="directory of office files (default: the shipped kiosk/resources/config/offices)"
+    )
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
 

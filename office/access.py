@@ -6,6 +6,7 @@ this table answers 404 to everybody, so a new endpoint is reachable only once it
 `own_office`: the `{office}` in the path (or `?office=`) must be the caller's office; a bureau certificate issued
 for "all" passes for every office.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,7 @@ ANYONE = ROLES
 class Access:
     roles: tuple[str, ...]
     own_office: bool = True
-    max_body: int | None = None       # bytes; None: the server's default (office/guard.py MAX_BODY)
+    max_body: int | None = None  # bytes; None: the server's default (office/guard.py MAX_BODY)
 
 
 ACCESS: dict[str, Access] = {
@@ -51,8 +52,10 @@ def _pattern(template: str) -> re.Pattern:
     return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$")
 
 
-_ROUTES = [(key.split(" ", 1)[0], key.split(" ", 1)[1], _pattern(key.split(" ", 1)[1]), access)
-           for key, access in ACCESS.items()]
+_ROUTES = [
+    (key.split(" ", 1)[0], key.split(" ", 1)[1], _pattern(key.split(" ", 1)[1]), access)
+    for key, access in ACCESS.items()
+]
 
 
 def match(method: str, path: str) -> tuple[str, Access | None, dict] | None:

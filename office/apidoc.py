@@ -1,5 +1,6 @@
 """The office API as a Markdown page (docs/api.md), rendered from the server's own OpenAPI document:
 `python -m office.apidoc > docs/api.md`. A test fails when the committed page differs from the server."""
+
 from __future__ import annotations
 
 import tempfile
@@ -24,10 +25,14 @@ def _schema_name(ref: dict) -> str:
 
 
 def markdown(doc: dict) -> str:
-    out = [f"# {doc['info']['title']} (version {doc['info']['version']})", "",
-           "Generated from the server's OpenAPI document by `python -m office.apidoc`; do not edit. Every call "
-           "needs a client certificate from the office's CA (mutual TLS); the caller's role, kiosk id and office "
-           "come from it. `/openapi.json` holds the full schemas.", ""]
+    out = [
+        f"# {doc['info']['title']} (version {doc['info']['version']})",
+        "",
+        "Generated from the server's OpenAPI document by `python -m office.apidoc`; do not edit. Every call "
+        "needs a client certificate from the office's CA (mutual TLS); the caller's role, kiosk id and office "
+        "come from it. `/openapi.json` holds the full schemas.",
+        "",
+    ]
     for path, ops in sorted(doc["paths"].items()):
         for method, op in sorted(ops.items()):
             out.append(f"## `{method.upper()} {path}`")

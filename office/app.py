@@ -3,6 +3,7 @@
 Who may call what is declared once, in office/access.py; office/guard.py enforces it (and the body, media type
 and Host bounds) before any endpoint runs. Every write is audited in its own transaction (office/audit.py).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -25,15 +26,18 @@ from office.service import OfficeBackend, fingerprint, stamp
 from office.identity import IdentityService
 from office.service import normalise_id
 
-KEY_HEADER = Header(default=None, alias="Idempotency-Key",
-                    description="Required on every POST by kiosks (1–200 characters). Same key + same body → the "
-                                "first answer (header Idempotent-Replayed: true); a different body → 409.")
+KEY_HEADER = Header(
+    default=None,
+    alias="Idempotency-Key",
+    description="Required on every POST by kiosks (1–200 characters). Same key + same body → the "
+    "first answer (header Idempotent-Replayed: true); a different body → 409.",
+)
 MAX_PARTIES = 4
 
 
 def _text_ok(value):
     if isinstance(value, str):
-        value.encode("utf-8")                           # a lone surrogate → UnicodeEncodeError → 422
+        value.encode("utf-8")  # a lone surrogate → UnicodeEncodeError → 422
     return value
 
 
@@ -43,7 +47,7 @@ def _plausible(value: datetime | None) -> datetime | None:
     if not 2000 <= value.year <= 2100:
         raise ValueError("year out of range")
     if value.tzinfo is not None:
-        value.astimezone(timezone.utc)                  # year-1 with +14:00 overflows here → 422
+        value.astimezone(timezone.utc)  # year-1 with +14:00 overflows here → 422
     return value
 
 
@@ -69,7 +73,8 @@ VerifiedBy = Literal["face", "fingerprint", "staff"]
 class PartyPresent(_Body):
     id_number: str = Field(min_length=1, max_length=32)
     verified_by: Optional[VerifiedBy] = Field(
-        default=None, description="How the kiosk verified this person; staff: the registrar checks (身份待人工核验)")
+        default=None, description="How the kiosk verified this person; staff: the registrar checks (身份待人工核验)"
+    )
     score: Optional[float] = Field(default=None, ge=-1, le=100, description="of the deciding comparison")
 
 
@@ -78,8 +83,10 @@ class CheckinRequest(_Body):
     kiosk_id: str = Field(min_length=1, max_length=64, description="must be the kiosk of the client certificate")
     parties: list[PartyPresent] = Field(min_length=1, max_length=MAX_PARTIES)
     checked_in_at: Optional[datetime] = Field(
-        default=None, description="When the applicants arrived (kiosk clock); journal replays keep the real time. "
-                                  "Not in the future, not before today.")
+        default=None,
+        description="When the applicants arrived (kiosk clock); journal replays keep the real time. "
+        "Not in the future, not before today.",
+    )
 
     _cap = field_validator("parties", mode="before")(_capped)
     _time = field_validator("checked_in_at", mode="after")(_plausible)
@@ -93,8 +100,9 @@ class WalkInParty(_Body):
 
 
 class OfflineTicket(_Body):
-    number: str = Field(min_length=1, max_length=8,
-                        description="The number the kiosk printed from its offline range, e.g. A701")
+    number: str = Field(
+        min_length=1, max_length=8, description="The number the kiosk printed from its offline range, e.g. A701"
+    )
     issued_at: datetime = Field(description="today, within opening hours ± 1 h")
 
     _time = field_validator("issued_at", mode="after")(_plausible)
@@ -105,11 +113,15 @@ class TicketRequest(_Body):
     appointment_id: Optional[str] = Field(default=None, max_length=64)
     kiosk_id: str = Field(min_length=1, max_length=64, description="must be the kiosk of the client certificate")
     parties: Optional[list[WalkInParty]] = Field(
-        default=None, max_length=MAX_PARTIES, description="Walk-ins: who the ticket is for (for the 全城通办 report).")
+        default=None, max_length=MAX_PARTIES, description="Walk-ins: who the ticket is for (for the 全城通办 report)."
+    )
     offline: Optional[OfflineTicket] = Field(default=None, description="Record a ticket issued while offline.")
     supersedes: Optional[str] = Field(
-        default=None, min_length=1, max_length=200,
-        description="Idempotency-Key of an earlier request whose answer was lost; it is voided.")
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Idempotency-Key of an earlier request whose answer was lost; it is voided.",
+    )
 
     _cap = field_validator("parties", mode="before")(_capped)
 
@@ -133,10 +145,12 @@ class CallRequest(_Body):
 
 
 class ReleaseRequest(_Body):
-    phone: Optional[str] = Field(default=None, min_length=1, max_length=32,
-                                 description="lift the lock of this phone number (any spelling)")
-    kiosk_id: Optional[str] = Field(default=None, min_length=1, max_length=64,
-                                    description="lift the lock of this kiosk's lookups")
+    phone: Optional[str] = Field(
+        default=None, min_length=1, max_length=32, description="lift the lock of this phone number (any spelling)"
+    )
+    kiosk_id: Optional[str] = Field(
+        default=None, min_length=1, max_length=64, description="lift the lock of this kiosk's lookups"
+    )
 
 
 class ErrorBody(BaseModel):
@@ -145,11 +159,21 @@ class ErrorBody(BaseModel):
 
 
 # Error codes each status may carry, on every endpoint (the guard's) and per endpoint (below).
-COMMON = {400: ["host_not_allowed", "invalid_request"],
-          403: ["certificate_required", "certificate_revoked", "forbidden_role", "forbidden_office"],
-          404: ["not_found"], 405: ["method_not_allowed"], 422: ["invalid_request"], 500: ["internal_error"]}
-POSTS = {400: ["idempotency_key_invalid"], 403: ["kiosk_id_mismatch"], 409: ["idempotency_conflict"],
-         413: ["body_too_large"], 415: ["unsupported_media_type"]}
+COMMON = {
+    400: ["host_not_allowed", "invalid_request"],
+    403: ["certificate_required", "certificate_revoked", "forbidden_role", "forbidden_office"],
+    404: ["not_found"],
+    405: ["method_not_allowed"],
+    422: ["invalid_request"],
+    500: ["internal_error"],
+}
+POSTS = {
+    400: ["idempotency_key_invalid"],
+    403: ["kiosk_id_mismatch"],
+    409: ["idempotency_conflict"],
+    413: ["body_too_large"],
+    415: ["unsupported_media_type"],
+}
 
 
 def _errors(method: str, **codes: list[str]) -> dict:
@@ -160,8 +184,10 @@ def _errors(method: str, **codes: list[str]) -> dict:
     for table in tables:
         for status, more in table.items():
             merged.setdefault(status, set()).update(more)
-    return {s: {"model": ErrorBody, "description": "error codes: " + ", ".join(sorted(c))}
-            for s, c in sorted(merged.items())}
+    return {
+        s: {"model": ErrorBody, "description": "error codes: " + ", ".join(sorted(c))}
+        for s, c in sorted(merged.items())
+    }
 
 
 class IdentityVerifyRequest(_Body):
@@ -196,12 +222,13 @@ class ServerDate:
                 headers.append((b"date", formatdate(self.clock().timestamp(), usegmt=True).encode()))
                 message = {**message, "headers": headers}
             await send(message)
+
         await self.app(scope, receive, dated)
 
 
 def caller(request: Request) -> Identity:
     who = request.scope.get(IDENTITY)
-    if who is None:                                   # the guard lets nobody through without one
+    if who is None:  # the guard lets nobody through without one
         raise ApiError(403, "certificate_required")
     return who
 
@@ -222,15 +249,17 @@ def _document_roles(app: FastAPI) -> None:
                 route.description = f"{route.description}\n\n{note}".strip()
 
 
-def create_app(backend: OfficeBackend, revoked: RevocationList | None = None,
-               hosts: set[str] | None = None) -> FastAPI:
+def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, hosts: set[str] | None = None) -> FastAPI:
     # POSTs are `async`: their work is a short SQLite write that is serialised anyway, so it runs on the event
     # loop (no thread hop), and POSTs that arrive together share one commit (p99 under 50 concurrent kiosks).
     # Reads stay in threads.
-    app = FastAPI(title="Heyuan marriage registration office API", version="1",
-                  description="Reference office server: appointments, check-in, queue tickets, 全城通办 report. "
-                              "Mutual TLS: every caller presents a client certificate from the office CA; its "
-                              "role (kiosk, counter, bureau), name and office come from the certificate.")
+    app = FastAPI(
+        title="Heyuan marriage registration office API",
+        version="1",
+        description="Reference office server: appointments, check-in, queue tickets, 全城通办 report. "
+        "Mutual TLS: every caller presents a client certificate from the office CA; its "
+        "role (kiosk, counter, bureau), name and office come from the certificate.",
+    )
     writes = GroupCommit(backend)
     app.add_middleware(ServerDate, clock=backend.clock)
 
@@ -239,8 +268,16 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None,
         request.state.audited = True
 
         def note(conn, status: int, body: dict) -> None:
-            backend.audit(conn, who, method, path, status, body.get("error", "") if status >= 400 else "",
-                          ref_of(body) if status < 400 else "")
+            backend.audit(
+                conn,
+                who,
+                method,
+                path,
+                status,
+                body.get("error", "") if status >= 400 else "",
+                ref_of(body) if status < 400 else "",
+            )
+
         return note
 
     @app.exception_handler(ApiError)
@@ -258,10 +295,12 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None,
         return JSONResponse(ApiError(exc.status_code, code).body(), status_code=exc.status_code)
 
     for bad_input in (ValueError, OverflowError, UnicodeError, RecursionError):
+
         @app.exception_handler(bad_input)
         async def _bad_input(request: Request, exc: Exception):
-            return JSONResponse(ApiError(422, "invalid_request", detail=trim(type(exc).__name__)).body(),
-                                status_code=422)
+            return JSONResponse(
+                ApiError(422, "invalid_request", detail=trim(type(exc).__name__)).body(), status_code=422
+            )
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):
@@ -276,68 +315,94 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None,
     def offices():
         return {"offices": [o.model_dump() for o in backend.offices.values()]}
 
-    @app.get("/v1/appointments/lookup", responses=_errors("GET", _400=["invalid_request"],
-                                                          _404=["appointment_not_found", "not_today"],
-                                                          _429=["too_many_attempts"]))
-    def lookup(request: Request, token: Optional[str] = Query(default=None, max_length=64),
-               id_number: Optional[str] = Query(default=None, max_length=32),
-               office: Optional[str] = Query(default=None, max_length=6, description="the caller's office only"),
-               phone: Optional[str] = Query(default=None, max_length=32),
-               code: Optional[str] = Query(default=None, max_length=16)):
+    @app.get(
+        "/v1/appointments/lookup",
+        responses=_errors(
+            "GET", _400=["invalid_request"], _404=["appointment_not_found", "not_today"], _429=["too_many_attempts"]
+        ),
+    )
+    def lookup(
+        request: Request,
+        token: Optional[str] = Query(default=None, max_length=64),
+        id_number: Optional[str] = Query(default=None, max_length=32),
+        office: Optional[str] = Query(default=None, max_length=6, description="the caller's office only"),
+        phone: Optional[str] = Query(default=None, max_length=32),
+        code: Optional[str] = Query(default=None, max_length=16),
+    ):
         """Today's bookings by QR token, by ID number (this office only) or by phone + code. Bookings of this
         office carry ID numbers only as HMACs under `match_key` and masked names; another office's bookings only
         where and when. 5 wrong codes for a phone (however spelled) lock it for 15 minutes (429); so do too many
         misses from one kiosk."""
-        return {"appointments": backend.lookup(caller(request), _text_ok(token), _text_ok(id_number), office,
-                                               _text_ok(phone), _text_ok(code))}
+        return {
+            "appointments": backend.lookup(
+                caller(request), _text_ok(token), _text_ok(id_number), office, _text_ok(phone), _text_ok(code)
+            )
+        }
 
-    @app.get("/v1/offices/{office}/appointments",
-             responses=_errors("GET", _403=["date_not_allowed"], _404=["unknown_office"]))
-    def appointments(office: str, date: Optional[str] = Query(
-            default=None, max_length=10, description="YYYY-MM-DD: today (default), or tomorrow after 17:00")):
+    @app.get(
+        "/v1/offices/{office}/appointments",
+        responses=_errors("GET", _403=["date_not_allowed"], _404=["unknown_office"]),
+    )
+    def appointments(
+        office: str,
+        date: Optional[str] = Query(
+            default=None, max_length=10, description="YYYY-MM-DD: today (default), or tomorrow after 17:00"
+        ),
+    ):
         """This office's bookings of the day for the kiosk's offline cache: least data (see lookup)."""
         found = backend.appointments_of(office, date)
         return {"office": office, "date": backend.bookings_day(date), "appointments": found}
 
-    @app.post("/v1/offices/{office}/checkins", status_code=201, responses=_errors(
-        "POST", _404=["unknown_office", "appointment_not_found"],
-        _409=["not_today", "too_early", "too_late", "already_checked_in", "appointment_cancelled", "other_office"],
-        _422=["parties_mismatch", "bad_time"]))
-    async def checkin(office: str, body: CheckinRequest, request: Request,
-                      idempotency_key: Optional[str] = KEY_HEADER):
+    @app.post(
+        "/v1/offices/{office}/checkins",
+        status_code=201,
+        responses=_errors(
+            "POST",
+            _404=["unknown_office", "appointment_not_found"],
+            _409=["not_today", "too_early", "too_late", "already_checked_in", "appointment_cancelled", "other_office"],
+            _422=["parties_mismatch", "bad_time"],
+        ),
+    )
+    async def checkin(office: str, body: CheckinRequest, request: Request, idempotency_key: Optional[str] = KEY_HEADER):
         _same_kiosk(caller(request), body.kiosk_id)
         data = body.model_dump()
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
         note = audited(request, lambda b: b.get("appointment_id", ""))
         return _json(*await writes.run(idempotency_key, print_, lambda c: backend.checkin(c, office, data), note))
 
-    @app.post("/v1/offices/{office}/tickets", status_code=201, response_model=TicketResponse, responses=_errors(
-        "POST", _404=["unknown_office", "appointment_not_found"],
-        _409=["other_office", "not_checked_in", "ticket_already_issued", "offline_number_taken", "superseded"],
-        _422=["unknown_business", "business_mismatch", "offline_number_invalid", "bad_time"],
-        _429=["quota_exhausted", "range_exhausted"]))
-    async def ticket(office: str, body: TicketRequest, request: Request,
-                     idempotency_key: Optional[str] = KEY_HEADER):
+    @app.post(
+        "/v1/offices/{office}/tickets",
+        status_code=201,
+        response_model=TicketResponse,
+        responses=_errors(
+            "POST",
+            _404=["unknown_office", "appointment_not_found"],
+            _409=["other_office", "not_checked_in", "ticket_already_issued", "offline_number_taken", "superseded"],
+            _422=["unknown_business", "business_mismatch", "offline_number_invalid", "bad_time"],
+            _429=["quota_exhausted", "range_exhausted"],
+        ),
+    )
+    async def ticket(office: str, body: TicketRequest, request: Request, idempotency_key: Optional[str] = KEY_HEADER):
         _same_kiosk(caller(request), body.kiosk_id)
         data = body.model_dump()
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
         note = audited(request, lambda b: b.get("ticket_id", ""))
-        return _json(*await writes.run(idempotency_key, print_,
-                                       lambda c: queue.issue_ticket(backend, c, office, data), note))
+        return _json(
+            *await writes.run(idempotency_key, print_, lambda c: queue.issue_ticket(backend, c, office, data), note)
+        )
 
     @app.post("/v1/offices/{office}/queue/next", responses=_errors("POST", _404=["unknown_office", "queue_empty"]))
-    async def call_next(office: str, body: CallRequest, request: Request,
-                        idempotency_key: Optional[str] = KEY_HEADER):
+    async def call_next(office: str, body: CallRequest, request: Request, idempotency_key: Optional[str] = KEY_HEADER):
         """A counter calls the next ticket (booked first)."""
         data = body.model_dump()
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
         note = audited(request, lambda b: b.get("ticket_id", ""))
-        return _json(*await writes.run(idempotency_key, print_,
-                                       lambda c: queue.call_next(backend, c, office, data), note))
+        return _json(
+            *await writes.run(idempotency_key, print_, lambda c: queue.call_next(backend, c, office, data), note)
+        )
 
     @app.post("/v1/offices/{office}/lockouts/release", responses=_errors("POST", _404=["unknown_office"]))
-    async def release(office: str, body: ReleaseRequest, request: Request,
-                      idempotency_key: Optional[str] = KEY_HEADER):
+    async def release(office: str, body: ReleaseRequest, request: Request, idempotency_key: Optional[str] = KEY_HEADER):
         """Staff lift a lockout (a phone number's wrong codes, or a kiosk's misses) before it runs out."""
         backend.office(office)
         if not (body.phone or body.kiosk_id):
@@ -353,9 +418,14 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None,
         return queue.queue_state(backend, office)
 
     # --- identity verification (role: kiosk) -------------------------------------------------------------------
-    identity = app.state.identity = IdentityService(backend.store)     # models load on first use (warm_up)
+    identity = app.state.identity = IdentityService(backend.store)  # models load on first use (warm_up)
 
-    @app.post("/v1/identity/verify", response_model=IdentityVerifyResponse, responses=_errors("POST", _422=["invalid_request"]), tags=["kiosk"])
+    @app.post(
+        "/v1/identity/verify",
+        response_model=IdentityVerifyResponse,
+        responses=_errors("POST", _422=["invalid_request"]),
+        tags=["kiosk"],
+    )
     def identity_verify(body: IdentityVerifyRequest):
         """A kiosk asks whether the live face belongs to this ID number. Role: kiosk. Nothing is stored; the
         answer holds only the outcome and the score."""
@@ -369,8 +439,10 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None,
         answer = identity.verify(normalise_id(body.id_number), jpeg)
         return {"result": answer["result"], "score": answer["score"]}
 
-    @app.get("/v1/offices/{office}/reports/citywide",
-             responses=_errors("GET", _400=["invalid_range"], _404=["unknown_office"]))
+    @app.get(
+        "/v1/offices/{office}/reports/citywide",
+        responses=_errors("GET", _400=["invalid_range"], _404=["unknown_office"]),
+    )
     def citywide(office: str, from_: str = Query(alias="from", max_length=10), to: str = Query(max_length=10)):
         """The 全城通办 figures (aggregates, no personal data)."""
         backend.office(office)

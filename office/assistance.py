@@ -3,6 +3,7 @@ acknowledge them. A call names the kiosk, the screen and the business, never a p
 
 Who may call what is declared in office/access.py, with every other endpoint; a kiosk calls only as itself.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -47,8 +48,21 @@ def _json(status: int, body: dict, replayed: bool = False) -> JSONResponse:
 
 
 def _call(row) -> dict:
-    return {k: row[k] for k in ("call_id", "office", "kiosk_id", "screen", "business", "called_at", "received_at",
-                                "status", "acknowledged_at", "counter")}
+    return {
+        k: row[k]
+        for k in (
+            "call_id",
+            "office",
+            "kiosk_id",
+            "screen",
+            "business",
+            "called_at",
+            "received_at",
+            "status",
+            "acknowledged_at",
+            "counter",
+        )
+    }
 
 
 def install(app: FastAPI, backend, writes, errors) -> None:
@@ -64,26 +78,36 @@ def install(app: FastAPI, backend, writes, errors) -> None:
         cur = conn.execute(
             "INSERT INTO assistance_calls (office, day, kiosk_id, screen, business, called_at, received_at)"
             " VALUES (?,?,?,?,?,?,?)",
-            (office, backend.today(), body["kiosk_id"], body["screen"], body["business"],
-             called.isoformat(timespec="milliseconds"), stamp(now)))
+            (
+                office,
+                backend.today(),
+                body["kiosk_id"],
+                body["screen"],
+                body["business"],
+                called.isoformat(timespec="milliseconds"),
+                stamp(now),
+            ),
+        )
         row = conn.execute("SELECT * FROM assistance_calls WHERE call_id=?", (cur.lastrowid,)).fetchone()
         return 201, _call(row)
 
     def acknowledge(conn, office: str, call_id: int, counter: str) -> tuple[int, dict]:
         backend.office(office)
-        row = conn.execute("SELECT * FROM assistance_calls WHERE call_id=? AND office=?",
-                           (call_id, office)).fetchone()
+        row = conn.execute("SELECT * FROM assistance_calls WHERE call_id=? AND office=?", (call_id, office)).fetchone()
         if row is None:
             raise ApiError(404, "call_not_found")
         if row["status"] == "open":
-            conn.execute("UPDATE assistance_calls SET status='acknowledged', acknowledged_at=?, counter=?"
-                         " WHERE call_id=?", (stamp(backend.clock()), counter, call_id))
+            conn.execute(
+                "UPDATE assistance_calls SET status='acknowledged', acknowledged_at=?, counter=? WHERE call_id=?",
+                (stamp(backend.clock()), counter, call_id),
+            )
             row = conn.execute("SELECT * FROM assistance_calls WHERE call_id=?", (call_id,)).fetchone()
         return 200, _call(row)
 
     @app.post(PATH, status_code=201, responses=errors("POST", _404=["unknown_office"]))
-    async def call_staff(office: str, body: AssistanceCall, request: Request,
-                         idempotency_key: Optional[str] = key_header):
+    async def call_staff(
+        office: str, body: AssistanceCall, request: Request, idempotency_key: Optional[str] = key_header
+    ):
         """A kiosk asks for a person (journaled on the kiosk, so it may arrive late and more than once: once per
         Idempotency-Key)."""
         who = request.scope.get(IDENTITY)
@@ -97,14 +121,24 @@ def install(app: FastAPI, backend, writes, errors) -> None:
     def open_calls(office: str):
         """The office's open calls, oldest first (for the counters)."""
         backend.office(office)
-        rows = backend.store.read().execute(
-            "SELECT * FROM assistance_calls WHERE office=? AND status='open' ORDER BY call_id LIMIT ?",
-            (office, OPEN_LIST_LIMIT)).fetchall()
+        rows = (
+            backend.store.read()
+            .execute(
+                "SELECT * FROM assistance_calls WHERE office=? AND status='open' ORDER BY call_id LIMIT ?",
+                (office, OPEN_LIST_LIMIT),
+            )
+            .fetchall()
+        )
         return {"office": office, "calls": [_call(r) for r in rows]}
 
     @app.post(ACK, responses=errors("POST", _404=["unknown_office", "call_not_found"]))
-    async def acknowledge_call(office: str, call_id: int, request: Request, body: Optional[Acknowledge] = None,
-                               idempotency_key: Optional[str] = key_header):
+    async def acknowledge_call(
+        office: str,
+        call_id: int,
+        request: Request,
+        body: Optional[Acknowledge] = None,
+        idempotency_key: Optional[str] = key_header,
+    ):
         """A counter is on its way; acknowledging twice answers the same."""
         counter = body.counter if body else ""
         print_ = fingerprint("POST", request.url.path, {"counter": counter})

@@ -6,6 +6,7 @@ hash = sha256(previous hash + the row's canonical JSON); editing, deleting or re
 which `kiosk-office-server audit verify --db FILE` reports. No personal data goes in: no ID numbers, names,
 phones or query strings.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,17 +25,29 @@ def _clean(text: object, limit: int) -> str:
     return str(text).encode("utf-8", "replace").decode("utf-8")[:limit] if text is not None else ""
 
 
-def append(conn, *, at: str, who: str, serial: str, method: str, path: str, status: int, code: str = "",
-           ref: str = "") -> str:
+def append(
+    conn, *, at: str, who: str, serial: str, method: str, path: str, status: int, code: str = "", ref: str = ""
+) -> str:
     """Add one row inside the caller's transaction (so it is stored exactly when the write is)."""
     last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    row = {"seq": seq, "at": at, "who": _clean(who, 120), "serial": _clean(serial, 64),
-           "method": _clean(method, 8), "path": _clean(path, 200), "status": int(status),
-           "code": _clean(code, 64), "ref": _clean(ref, 120)}
+    row = {
+        "seq": seq,
+        "at": at,
+        "who": _clean(who, 120),
+        "serial": _clean(serial, 64),
+        "method": _clean(method, 8),
+        "path": _clean(path, 200),
+        "status": int(status),
+        "code": _clean(code, 64),
+        "ref": _clean(ref, 120),
+    }
     digest = _digest(prev, row)
-    conn.execute("INSERT INTO audit (seq, at, who, serial, method, path, status, code, ref, prev, hash)"
-                 " VALUES (?,?,?,?,?,?,?,?,?,?,?)", (*[row[k] for k in FIELDS], prev, digest))
+    conn.execute(
+        "INSERT INTO audit (seq, at, who, serial, method, path, status, code, ref, prev, hash)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (*[row[k] for k in FIELDS], prev, digest),
+    )
     return digest
 
 

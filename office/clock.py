@@ -2,6 +2,7 @@
 
 Offices are in China (UTC+8, no daylight saving), so local time is a fixed offset.
 """
+
 from __future__ import annotations
 
 import time

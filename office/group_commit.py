@@ -4,6 +4,7 @@ Fifty kiosks printing tickets at once would otherwise wait for fifty fsyncs in a
 that arrive in the same turn of the loop are run together in one transaction (one fsync), in arrival order,
 each in its own savepoint; every one is answered after the commit, so an answer still means "stored".
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,14 +25,16 @@ class GroupCommit:
         done = loop.create_future()
         self._pending.append((key, print_, work, note, done))
         if len(self._pending) == 1:
-            loop.call_soon(self._commit)      # after the requests already read in this turn have joined
+            loop.call_soon(self._commit)  # after the requests already read in this turn have joined
         return await done
 
     def _commit(self) -> None:
         batch, self._pending = self._pending, []
         try:
-            outcomes = self.backend.idempotent_batch([(key, print_, work, note) for key, print_, work, note, _ in batch])
-        except Exception as e:                  # BEGIN or COMMIT failed: nothing of the batch was stored
+            outcomes = self.backend.idempotent_batch(
+                [(key, print_, work, note) for key, print_, work, note, _ in batch]
+            )
+        except Exception as e:  # BEGIN or COMMIT failed: nothing of the batch was stored
             outcomes = [e] * len(batch)
         for (*_, done), outcome in zip(batch, outcomes):
             if done.cancelled():

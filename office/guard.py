@@ -5,6 +5,7 @@ server answers to (400 host_not_allowed), an endpoint declared in office/access.
 allowed there (403), and for POSTs `Content-Type: application/json` (415) and a body of at most MAX_BODY bytes
 (413). Every refused call (any 4xx/5xx answer not already audited by a write) goes to the audit log.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,20 +16,27 @@ from office.errors import ApiError
 from office.pki import RevocationList
 
 MAX_BODY = 64 * 1024
-IDENTITY = "client_identity"          # scope key set by office.tls.IdentifyingProtocol
+IDENTITY = "client_identity"  # scope key set by office.tls.IdentifyingProtocol
 
 
 def host_name(value: str) -> str:
     value = value.strip().lower()
     if value.startswith("["):
-        return value[1:value.find("]")] if "]" in value else value
+        return value[1 : value.find("]")] if "]" in value else value
     name, sep, port = value.rpartition(":")
     return name if sep and port.isdigit() else value
 
 
 class Guard:
-    def __init__(self, app, backend, writes, revoked: RevocationList | None = None, hosts: set[str] | None = None,
-                 max_body: int = MAX_BODY):
+    def __init__(
+        self,
+        app,
+        backend,
+        writes,
+        revoked: RevocationList | None = None,
+        hosts: set[str] | None = None,
+        max_body: int = MAX_BODY,
+    ):
         self.app, self.backend, self.writes = app, backend, writes
         self.revoked = revoked or RevocationList(None)
         self.hosts = {h.lower() for h in hosts} if hosts else None
@@ -44,7 +52,7 @@ class Guard:
             receive = await self._check(scope, receive)
         except ApiError as e:
             return await self._answer(send, e)
-        if receive is None:                       # the client went away while sending its body
+        if receive is None:  # the client went away while sending its body
             return None
         return await self.app(scope, receive, send)
 
@@ -108,10 +116,19 @@ class Guard:
     @staticmethod
     async def _answer(send, error: ApiError) -> None:
         body = json.dumps(error.body(), ensure_ascii=False).encode()
-        await send({"type": "http.response.start", "status": error.status,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")] if error.status == 413 else
-                    [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": error.status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ]
+                if error.status == 413
+                else [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     def _auditing(self, scope, send):
@@ -120,8 +137,11 @@ class Guard:
 
         async def wrapped(message):
             nonlocal start
-            if message["type"] == "http.response.start" and message["status"] >= 400 \
-                    and not scope["state"].get("audited"):
+            if (
+                message["type"] == "http.response.start"
+                and message["status"] >= 400
+                and not scope["state"].get("audited")
+            ):
                 start = message
                 return None
             if start is not None and message["type"] == "http.response.body":
@@ -146,7 +166,7 @@ class Guard:
 
         try:
             await self.writes.run(None, "", work)
-        except Exception:                                 # never let the audit's failure hide the answer
+        except Exception:  # never let the audit's failure hide the answer
             import logging
 
             logging.getLogger("office.audit").exception("audit write failed")

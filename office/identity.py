@@ -6,6 +6,7 @@ The reference server holds a photo for each seeded booking party (the public-dom
 party 2 as the kiosk demo's applicants). Faces are compared with the same open models as the kiosk (YuNet to
 find and align the face, SFace for the embedding, cosine similarity against the same threshold).
 """
+
 from __future__ import annotations
 
 import importlib.resources
@@ -28,11 +29,17 @@ MAX_JPEG_BYTES = 300_000
 
 
 class IdentityService:
-    def __init__(self, store, references: dict[int, str] | None = None, photo_dir: Path = FACES,
-                 model_dir: Path = MODELS, threshold: float = THRESHOLD):
+    def __init__(
+        self,
+        store,
+        references: dict[int, str] | None = None,
+        photo_dir: Path = FACES,
+        model_dir: Path = MODELS,
+        threshold: float = THRESHOLD,
+    ):
         self.store, self.photo_dir, self.model_dir, self.threshold = store, Path(photo_dir), Path(model_dir), threshold
         self.references = SEEDED_REFERENCES if references is None else references
-        self._lock = threading.Lock()          # the OpenCV nets are not thread-safe
+        self._lock = threading.Lock()  # the OpenCV nets are not thread-safe
         self._nets = None
         self._reference = lru_cache(maxsize=256)(self._reference_embedding)
 
@@ -43,14 +50,14 @@ class IdentityService:
                 self._load()
                 for name in self.references.values():
                     self._reference(name)
-        except Exception:   # a missing model makes verify answer `unavailable`, it must not stop the server
+        except Exception:  # a missing model makes verify answer `unavailable`, it must not stop the server
             pass
 
     def verify(self, id_number: str, jpeg: bytes) -> dict:
         import cv2
 
         row = self.store.read().execute("SELECT seq FROM parties WHERE id_number=? LIMIT 1", (id_number,)).fetchone()
-        name = self.references.get(row["seq"] + 1) if row is not None else None    # seq counts from 0
+        name = self.references.get(row["seq"] + 1) if row is not None else None  # seq counts from 0
         if name is None:
             return {"result": "unavailable", "score": None, "reason": "no_reference"}
         live_image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)

@@ -1,4 +1,5 @@
 """The offices the server serves: config/offices/<code>.toml, validated by the shared model."""
+
 from __future__ import annotations
 
 import importlib.resources
@@ -9,7 +10,7 @@ from pydantic import ValidationError
 
 from kiosk.domain.offices import OfficeConfig, validation_problem
 
-DEFAULT_DIR = Path(str(importlib.resources.files("kiosk.resources"))) / "config" / "offices"   # package data
+DEFAULT_DIR = Path(str(importlib.resources.files("kiosk.resources"))) / "config" / "offices"  # package data
 
 
 class OfficeFileError(Exception):

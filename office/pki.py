@@ -11,6 +11,7 @@ Layout of a PKI directory (`kiosk-office-server pki init|issue|revoke --dir DIR`
 A client certificate's subject carries the caller's identity: OU = role, CN = kiosk id or name, O = office code
 (or "all"). The server trusts only certificates signed by ca.crt with extended key usage clientAuth.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,8 @@ class PkiError(Exception):
 class Identity:
     role: str
     name: str
-    office: str          # six digits, or "all" (bureau only)
-    serial: str          # hex, upper case, no leading zeros (canonical_serial), as in revoked.txt
+    office: str  # six digits, or "all" (bureau only)
+    serial: str  # hex, upper case, no leading zeros (canonical_serial), as in revoked.txt
 
     def label(self) -> str:
         return f"{self.role}:{self.name}@{self.office}"
@@ -63,8 +64,9 @@ def _key():
 def _key_pem(key) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _cert_pem(cert) -> bytes:
@@ -81,31 +83,61 @@ def _load_ca(directory: Path):
         cert = x509.load_pem_x509_certificate((directory / "ca.crt").read_bytes())
         key = serialization.load_pem_private_key((directory / "ca.key").read_bytes(), password=None)
     except FileNotFoundError:
-        raise PkiError(f"{directory}: no CA here (run `kiosk-office-server pki init --dir {directory}` first)") \
-            from None
+        raise PkiError(
+            f"{directory}: no CA here (run `kiosk-office-server pki init --dir {directory}` first)"
+        ) from None
     return cert, key
 
 
-def _build(subject, issuer_name, issuer_key, public_key, days: int, *, ca: bool = False, server_names=(),
-           client: bool = False):
+def _build(
+    subject, issuer_name, issuer_key, public_key, days: int, *, ca: bool = False, server_names=(), client: bool = False
+):
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.x509.oid import ExtendedKeyUsageOID
 
     now = dt.datetime.now(dt.timezone.utc)
-    b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer_name).public_key(public_key)
-         .serial_number(x509.random_serial_number())
-         .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=days))
-         .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
-         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False))
+    b = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer_name)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+    )
     if ca:
-        b = b.add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                          data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                          crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+        b = b.add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
     else:
-        b = b.add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                                          data_encipherment=False, key_agreement=True, key_cert_sign=False,
-                                          crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        b = b.add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=True,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         usage = ExtendedKeyUsageOID.CLIENT_AUTH if client else ExtendedKeyUsageOID.SERVER_AUTH
         b = b.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
     if server_names:
@@ -126,8 +158,10 @@ def init(directory: Path | str, server_names: list[str] | None = None, *, force:
 
     directory = Path(directory)
     if (directory / "ca.key").exists() and not force:
-        raise PkiError(f"{directory}/ca.key exists: this directory already has a CA (use --force to replace it, "
-                       "which invalidates every certificate it issued)")
+        raise PkiError(
+            f"{directory}/ca.key exists: this directory already has a CA (use --force to replace it, "
+            "which invalidates every certificate it issued)"
+        )
     key = _key()
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Heyuan marriage registration office CA")])
     ca = _build(name, name, key, key.public_key(), CA_DAYS, ca=True)
@@ -148,8 +182,11 @@ def issue_server(directory: Path | str, server_names: list[str]) -> dict:
     cert = _build(subject, ca.subject, ca_key, key.public_key(), SERVER_DAYS, server_names=server_names)
     _write(directory / "server.key", _key_pem(key), private=True)
     _write(directory / "server.crt", _cert_pem(cert))
-    return {"server_cert": str(directory / "server.crt"), "server_key": str(directory / "server.key"),
-            "serial": f"{cert.serial_number:X}"}
+    return {
+        "server_cert": str(directory / "server.crt"),
+        "server_key": str(directory / "server.key"),
+        "serial": f"{cert.serial_number:X}",
+    }
 
 
 def issue(directory: Path | str, role: str, name: str, office: str, days: int = CLIENT_DAYS) -> dict:
@@ -168,20 +205,31 @@ def issue(directory: Path | str, role: str, name: str, office: str, days: int = 
     directory = Path(directory)
     ca, ca_key = _load_ca(directory)
     key = _key()
-    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, role),
-                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, office),
-                         x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, role),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, office),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+        ]
+    )
     cert = _build(subject, ca.subject, ca_key, key.public_key(), days, client=True)
     base = directory / ROLE_DIRS[role] / name
     _write(base.with_suffix(".key"), _key_pem(key), private=True)
     _write(base.with_suffix(".crt"), _cert_pem(cert))
-    return {"cert": str(base.with_suffix(".crt")), "key": str(base.with_suffix(".key")),
-            "serial": f"{cert.serial_number:X}", "role": role, "name": name, "office": office,
-            "not_after": cert.not_valid_after_utc.isoformat()}
+    return {
+        "cert": str(base.with_suffix(".crt")),
+        "key": str(base.with_suffix(".key")),
+        "serial": f"{cert.serial_number:X}",
+        "role": role,
+        "name": name,
+        "office": office,
+        "not_after": cert.not_valid_after_utc.isoformat(),
+    }
 
 
-def revoke(directory: Path | str, *, serial: str | None = None, cert: Path | str | None = None,
-           reason: str = "") -> str:
+def revoke(
+    directory: Path | str, *, serial: str | None = None, cert: Path | str | None = None, reason: str = ""
+) -> str:
     """Add a certificate's serial to revoked.txt (the running server re-reads it within a second)."""
     from cryptography import x509
 
@@ -190,7 +238,7 @@ def revoke(directory: Path | str, *, serial: str | None = None, cert: Path | str
         serial = f"{x509.load_pem_x509_certificate(Path(cert).read_bytes()).serial_number:X}"
     if not re.fullmatch(r"(0[xX])?[0-9A-Fa-f]{1,42}", (serial or "").strip()):
         raise PkiError("give --serial HEX or --cert FILE")
-    serial = canonical_serial(serial or "")     # not None: checked just above
+    serial = canonical_serial(serial or "")  # not None: checked just above
     path = directory / "revoked.txt"
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     if serial not in RevocationList.parse(existing):
@@ -207,9 +255,13 @@ def server_tls(directory: Path | str) -> dict:
     for name in ("ca.crt", "server.crt", "server.key"):
         if not (directory / name).exists():
             raise PkiError(f"{directory / name}: missing (run `kiosk-office-server pki init --dir {directory}`)")
-    return {"ssl_certfile": str(directory / "server.crt"), "ssl_keyfile": str(directory / "server.key"),
-            "ssl_ca_certs": str(directory / "ca.crt"), "ssl_cert_reqs": ssl.CERT_REQUIRED,
-            "ssl_ciphers": "ECDHE+AESGCM:ECDHE+CHACHA20"}
+    return {
+        "ssl_certfile": str(directory / "server.crt"),
+        "ssl_keyfile": str(directory / "server.key"),
+        "ssl_ca_certs": str(directory / "ca.crt"),
+        "ssl_cert_reqs": ssl.CERT_REQUIRED,
+        "ssl_ciphers": "ECDHE+AESGCM:ECDHE+CHACHA20",
+    }
 
 
 def client_files(directory: Path | str, role: str, name: str) -> tuple[str, str, str]:
@@ -227,8 +279,11 @@ def identity_of(peercert: dict | None) -> Identity | None:
     for rdn in peercert.get("subject", ()):
         for key, value in rdn:
             fields.setdefault(key, value)
-    role, name, office = (fields.get("organizationalUnitName"), fields.get("commonName"),
-                          fields.get("organizationName"))
+    role, name, office = (
+        fields.get("organizationalUnitName"),
+        fields.get("commonName"),
+        fields.get("organizationName"),
+    )
     if role not in ROLES or not name or not office:
         return None
     if not (OFFICE.match(office) or (role == "bureau" and office == "all")):
@@ -253,8 +308,9 @@ class RevocationList:
 
     @staticmethod
     def parse(text: str) -> frozenset[str]:
-        return frozenset(canonical_serial(line.split("#")[0]) for line in text.splitlines()
-                         if line.split("#")[0].strip())
+        return frozenset(
+            canonical_serial(line.split("#")[0]) for line in text.splitlines() if line.split("#")[0].strip()
+        )
 
     def serials(self) -> frozenset[str]:
         if self.path is None:

@@ -1,4 +1,5 @@
 """The office queue: ticket numbers per business and day, booked applicants ahead of walk-ins (预约优先)."""
+
 from __future__ import annotations
 
 import json
@@ -15,12 +16,29 @@ def _ticket_json(conn, row) -> dict:
     ahead = conn.execute(
         f"SELECT COUNT(*) FROM tickets WHERE office=? AND day=? AND business=? AND status='waiting'"
         f" AND ticket_id != ? AND ({_RANK} < ? OR ({_RANK} = ? AND (issued_at < ? OR (issued_at = ? AND rowid < ?))))",
-        (row["office"], row["day"], row["business"], row["ticket_id"], rank, rank,
-         row["issued_at"], row["issued_at"], row["rowid"])).fetchone()[0]
-    return {"ticket_id": row["ticket_id"], "number": row["number"], "priority": row["priority"],
-            "waiting_ahead": ahead if row["status"] == "waiting" else 0, "issued_at": row["issued_at"],
-            "business": row["business"], "offline": bool(row["offline"]), "status": row["status"],
-            "appointment_id": row["appointment_id"]}
+        (
+            row["office"],
+            row["day"],
+            row["business"],
+            row["ticket_id"],
+            rank,
+            rank,
+            row["issued_at"],
+            row["issued_at"],
+            row["rowid"],
+        ),
+    ).fetchone()[0]
+    return {
+        "ticket_id": row["ticket_id"],
+        "number": row["number"],
+        "priority": row["priority"],
+        "waiting_ahead": ahead if row["status"] == "waiting" else 0,
+        "issued_at": row["issued_at"],
+        "business": row["business"],
+        "offline": bool(row["offline"]),
+        "status": row["status"],
+        "appointment_id": row["appointment_id"],
+    }
 
 
 def _row(conn, ticket_id: str):
@@ -33,8 +51,10 @@ def _supersede(conn, backend: OfficeBackend, old_key: str) -> None:
     row = conn.execute("SELECT status, body FROM idempotency WHERE key=?", (old_key,)).fetchone()
     if row is None:
         body = ApiError(409, "superseded").body()
-        conn.execute("INSERT INTO idempotency (key, fingerprint, status, body, created_at) VALUES (?,?,?,?,?)",
-                     (old_key, "superseded", 409, json.dumps(body, ensure_ascii=False), stamp(backend.clock())))
+        conn.execute(
+            "INSERT INTO idempotency (key, fingerprint, status, body, created_at) VALUES (?,?,?,?,?)",
+            (old_key, "superseded", 409, json.dumps(body, ensure_ascii=False), stamp(backend.clock())),
+        )
     elif row["status"] == 201:
         ticket_id = json.loads(row["body"]).get("ticket_id")
         conn.execute("UPDATE tickets SET status='void' WHERE ticket_id=? AND status='waiting'", (ticket_id,))
@@ -65,20 +85,24 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
     priority = "booked" if appointment_id and not warnings else "walk_in"
     if offline:
         number = offline["number"]
-        digits = number[len(rng.prefix):] if number.startswith(rng.prefix) else ""
-        seq = int(digits) if re.fullmatch(r"[0-9]{1,6}", digits) else -1      # ASCII digits only ("A²" is not)
+        digits = number[len(rng.prefix) :] if number.startswith(rng.prefix) else ""
+        seq = int(digits) if re.fullmatch(r"[0-9]{1,6}", digits) else -1  # ASCII digits only ("A²" is not)
         if not rng.offline_first <= seq <= rng.offline_last:
             raise ApiError(422, "offline_number_invalid", number=number)
         origin = body["kiosk_id"]
-        if conn.execute("SELECT 1 FROM tickets WHERE office=? AND day=? AND business=? AND seq=? AND origin=?",
-                        (office, day, business, seq, origin)).fetchone():
+        if conn.execute(
+            "SELECT 1 FROM tickets WHERE office=? AND day=? AND business=? AND seq=? AND origin=?",
+            (office, day, business, seq, origin),
+        ).fetchone():
             raise ApiError(409, "offline_number_taken", number=number)
     else:
         if priority == "walk_in":
             if _walk_ins(conn, office, day) >= oc.walk_in_daily_quota:
                 raise ApiError(429, "quota_exhausted", quota=oc.walk_in_daily_quota)
-        last = conn.execute("SELECT MAX(seq) FROM tickets WHERE office=? AND day=? AND business=? AND origin=''",
-                            (office, day, business)).fetchone()[0]
+        last = conn.execute(
+            "SELECT MAX(seq) FROM tickets WHERE office=? AND day=? AND business=? AND origin=''",
+            (office, day, business),
+        ).fetchone()[0]
         seq = rng.first if last is None else last + 1
         if seq > rng.last:
             raise ApiError(429, "range_exhausted", business=business)
@@ -87,8 +111,21 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
     conn.execute(
         "INSERT INTO tickets (ticket_id, office, day, business, seq, number, priority, appointment_id, kiosk_id,"
         " issued_at, offline, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        (ticket_id, office, day, business, seq, number, priority, appointment_id, body["kiosk_id"], stamp(when),
-         int(bool(offline)), origin))
+        (
+            ticket_id,
+            office,
+            day,
+            business,
+            seq,
+            number,
+            priority,
+            appointment_id,
+            body["kiosk_id"],
+            stamp(when),
+            int(bool(offline)),
+            origin,
+        ),
+    )
     if priority == "walk_in" and body.get("parties"):
         backend._add_case(conn, office, day, business, "walk_in", ticket_id, body["parties"])
     answer = _ticket_json(conn, _row(conn, ticket_id))
@@ -97,14 +134,17 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
 
 def _walk_ins(conn, office: str, day: str) -> int:
     """Walk-in tickets of the day against the quota: offline ones too, since they are served like the others."""
-    return conn.execute("SELECT COUNT(*) FROM tickets WHERE office=? AND day=? AND priority='walk_in'"
-                        " AND status != 'void'", (office, day)).fetchone()[0]
+    return conn.execute(
+        "SELECT COUNT(*) FROM tickets WHERE office=? AND day=? AND priority='walk_in' AND status != 'void'",
+        (office, day),
+    ).fetchone()[0]
 
 
 def _check_booked(conn, office: str, business: str, appointment_id: str) -> None:
     """A booked ticket needs a checked-in appointment of this office and business, and only one ticket."""
-    appt = conn.execute("SELECT office, business FROM appointments WHERE appointment_id=?",
-                        (appointment_id,)).fetchone()
+    appt = conn.execute(
+        "SELECT office, business FROM appointments WHERE appointment_id=?", (appointment_id,)
+    ).fetchone()
     if appt is None:
         raise ApiError(404, "appointment_not_found")
     if appt["office"] != office:
@@ -113,8 +153,9 @@ def _check_booked(conn, office: str, business: str, appointment_id: str) -> None
         raise ApiError(422, "business_mismatch", business=appt["business"])
     if not conn.execute("SELECT 1 FROM checkins WHERE appointment_id=?", (appointment_id,)).fetchone():
         raise ApiError(409, "not_checked_in")
-    held = conn.execute("SELECT rowid, * FROM tickets WHERE appointment_id=? AND status != 'void'",
-                        (appointment_id,)).fetchone()
+    held = conn.execute(
+        "SELECT rowid, * FROM tickets WHERE appointment_id=? AND status != 'void'", (appointment_id,)
+    ).fetchone()
     if held is not None:
         raise ApiError(409, "ticket_already_issued", ticket=_ticket_json(conn, held))
 
@@ -126,24 +167,40 @@ def call_next(backend: OfficeBackend, conn, office: str, body: dict) -> tuple[in
     where = ""
     if body.get("business"):
         where, args = " AND business=?", args + [body["business"]]
-    row = conn.execute(f"SELECT rowid, * FROM tickets WHERE office=? AND day=? AND status='waiting'{where}"
-                       f" ORDER BY {_RANK}, issued_at, rowid LIMIT 1", args).fetchone()
+    row = conn.execute(
+        f"SELECT rowid, * FROM tickets WHERE office=? AND day=? AND status='waiting'{where}"
+        f" ORDER BY {_RANK}, issued_at, rowid LIMIT 1",
+        args,
+    ).fetchone()
     if row is None:
         raise ApiError(404, "queue_empty")
-    conn.execute("UPDATE tickets SET status='called', counter=?, called_at=? WHERE ticket_id=?",
-                 (body["counter"], stamp(backend.clock()), row["ticket_id"]))
+    conn.execute(
+        "UPDATE tickets SET status='called', counter=?, called_at=? WHERE ticket_id=?",
+        (body["counter"], stamp(backend.clock()), row["ticket_id"]),
+    )
     return 200, {**_ticket_json(conn, _row(conn, row["ticket_id"])), "counter": body["counter"]}
 
 
 def queue_state(backend: OfficeBackend, office: str) -> dict:
     backend.office(office)
     conn, today = backend.store.read(), backend.today()
-    waiting = {r[0]: r[1] for r in conn.execute(
-        "SELECT business, COUNT(*) FROM tickets WHERE office=? AND day=? AND status='waiting' GROUP BY business",
-        (office, today))}
-    issued = conn.execute("SELECT COUNT(*) FROM tickets WHERE office=? AND day=? AND status != 'void'",
-                          (office, today)).fetchone()[0]
+    waiting = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT business, COUNT(*) FROM tickets WHERE office=? AND day=? AND status='waiting' GROUP BY business",
+            (office, today),
+        )
+    }
+    issued = conn.execute(
+        "SELECT COUNT(*) FROM tickets WHERE office=? AND day=? AND status != 'void'", (office, today)
+    ).fetchone()[0]
     walk_ins = _walk_ins(conn, office, today)
     quota = backend.offices[office].walk_in_daily_quota
-    return {"office": office, "date": today, "waiting": waiting, "issued": issued,
-            "walk_in_quota": quota, "walk_in_left": max(quota - walk_ins, 0)}
+    return {
+        "office": office,
+        "date": today,
+        "waiting": waiting,
+        "issued": issued,
+        "walk_in_quota": quota,
+        "walk_in_left": max(quota - walk_ins, 0),
+    }

@@ -5,6 +5,7 @@ applicant's home county was worked out when the case was recorded (office.servic
 themselves are computed by kiosk.domain.citywide.compute, the one definition shared with the kiosk's
 maintenance export.
 """
+
 from __future__ import annotations
 
 from kiosk.domain.citywide import ReportRangeError, compute, days_between
@@ -19,11 +20,14 @@ def citywide(conn, office: str, start: str, end: str) -> dict:
     rows = conn.execute(
         "SELECT c.case_id, c.day, c.business, a.home_county, a.verified_by FROM cases c"
         " LEFT JOIN case_applicants a USING (case_id) WHERE c.office=? AND c.day BETWEEN ? AND ?"
-        " ORDER BY c.case_id", (office, days[0], days[-1])).fetchall()
+        " ORDER BY c.case_id",
+        (office, days[0], days[-1]),
+    ).fetchall()
     cases: dict[int, dict] = {}
     for r in rows:
-        case = cases.setdefault(r["case_id"], {"day": r["day"], "business": r["business"], "home_counties": [],
-                                               "verified_by": []})
+        case = cases.setdefault(
+            r["case_id"], {"day": r["day"], "business": r["business"], "home_counties": [], "verified_by": []}
+        )
         if r["home_county"] is not None:
             case["home_counties"].append(r["home_county"])
             case["verified_by"].append(r["verified_by"] or "")

@@ -5,6 +5,7 @@ the server's bookings. The first three bookings (one per couple business) are "w
 slot is the current half hour when `now` falls on `day`, so a demo can check in at any time of day; their
 people do not depend on `now`.
 """
+
 from __future__ import annotations
 
 import random
@@ -79,8 +80,10 @@ def _party(rng: random.Random, office: str, origin: str, sex: str, day: date, bu
     else:
         county = rng.choice(others) if origin == "other" else office
         division = "441402" if origin == "moved" else county
-        address = (f"广东省河源市{HEYUAN_COUNTIES[county]}{rng.choice(_TOWNS[county])}"
-                   f"{rng.choice('东南西北')}村{rng.randint(1, 120)}号")
+        address = (
+            f"广东省河源市{HEYUAN_COUNTIES[county]}{rng.choice(_TOWNS[county])}"
+            f"{rng.choice('东南西北')}村{rng.randint(1, 120)}号"
+        )
     youngest, oldest = ((22 if sex == "male" else 20) + 2, 38) if business == "marriage" else (28, 55)
     birth = _birth(rng, day, youngest, oldest)
     return {
@@ -95,7 +98,7 @@ def _party(rng: random.Random, office: str, origin: str, sex: str, day: date, bu
 
 
 def _slots(hours: dict[str, list[str]], day: date) -> list[str]:
-    spans = hours.get(_WEEKDAYS[day.weekday()]) or _FALLBACK_HOURS   # demo: closed days use weekday hours
+    spans = hours.get(_WEEKDAYS[day.weekday()]) or _FALLBACK_HOURS  # demo: closed days use weekday hours
     out = []
     for span in spans:
         start, end = (datetime.combine(day, datetime.strptime(t, "%H:%M").time()) for t in span.split("-"))
@@ -109,8 +112,9 @@ def _current_slot(now: datetime) -> str:
     return f"{now.hour:02d}:{0 if now.minute < 30 else 30:02d}"
 
 
-def seeded_bookings(office: str, day: date, now: datetime | None = None,
-                    opening_hours: dict[str, list[str]] | None = None) -> list[dict]:
+def seeded_bookings(
+    office: str, day: date, now: datetime | None = None, opening_hours: dict[str, list[str]] | None = None
+) -> list[dict]:
     """The demo bookings of `office` on `day` (deterministic). `now` places the walk-through slots."""
     rng = _rng(office, day)
     slots = _slots(opening_hours or {}, day)
@@ -131,19 +135,21 @@ def seeded_bookings(office: str, day: date, now: datetime | None = None,
             extra["divorce_application"] = {"date": (day - timedelta(days=ago)).isoformat(), "office": office}
         if business == "reissue_certificate":
             extra["certificate_lost"] = True
-        bookings.append({
-            "appointment_id": f"AP{office}{day:%Y%m%d}{i + 1:02d}",
-            "office": office,
-            "date": day.isoformat(),
-            "slot": walk_slot if i < WALK_THROUGH else later[i - WALK_THROUGH],
-            "business": business,
-            "token": token,
-            "qr": make_appointment_qr(office, token),
-            "phone": "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9)),
-            "code": f"{rng.randrange(10 ** 6):06d}",
-            "parties": parties,
-            "extra": extra,
-        })
+        bookings.append(
+            {
+                "appointment_id": f"AP{office}{day:%Y%m%d}{i + 1:02d}",
+                "office": office,
+                "date": day.isoformat(),
+                "slot": walk_slot if i < WALK_THROUGH else later[i - WALK_THROUGH],
+                "business": business,
+                "token": token,
+                "qr": make_appointment_qr(office, token),
+                "phone": "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9)),
+                "code": f"{rng.randrange(10**6):06d}",
+                "parties": parties,
+                "extra": extra,
+            }
+        )
     return bookings
 
 
@@ -155,9 +161,16 @@ def card_fields(party: dict, day: date) -> dict:
     years = 10 if age < 26 else 20
     county = party["address"][6:9] if party["address"].startswith("广东省河源市") else party["address"][3:6]
     return {
-        "card_type": "resident_id", "name": party["name"], "sex": party["sex"], "nation": "汉", "nation_code": "01",
-        "birth": party["birth"], "address": party["address"], "id_number": party["id_number"],
-        "authority": f"{county}公安局", "valid_from": issued.isoformat(),
+        "card_type": "resident_id",
+        "name": party["name"],
+        "sex": party["sex"],
+        "nation": "汉",
+        "nation_code": "01",
+        "birth": party["birth"],
+        "address": party["address"],
+        "id_number": party["id_number"],
+        "authority": f"{county}公安局",
+        "valid_from": issued.isoformat(),
         "valid_until": "long_term" if age >= 46 else issued.replace(year=issued.year + years).isoformat(),
         "photo_bytes": 1024,
     }
@@ -199,13 +212,36 @@ def store_bookings(conn, bookings: list[dict]) -> int:
         cur = conn.execute(
             "INSERT OR IGNORE INTO appointments (appointment_id, office, day, slot, business, token, phone, code,"
             " extra) VALUES (?,?,?,?,?,?,?,?,?)",
-            (b["appointment_id"], b["office"], b["date"], b["slot"], b["business"], b["token"], normalise_phone(b["phone"]),
-             b["code"], json.dumps(b["extra"], ensure_ascii=False)))
+            (
+                b["appointment_id"],
+                b["office"],
+                b["date"],
+                b["slot"],
+                b["business"],
+                b["token"],
+                normalise_phone(b["phone"]),
+                b["code"],
+                json.dumps(b["extra"], ensure_ascii=False),
+            ),
+        )
         if cur.rowcount:
             added += 1
             conn.executemany(
                 "INSERT INTO parties (appointment_id, seq, id_number, name, sex, birth, address, document, military)"
                 " VALUES (?,?,?,?,?,?,?,?,?)",
-                [(b["appointment_id"], n, p["id_number"], p["name"], p["sex"], p["birth"], p["address"],
-                  p["document"], int(p["military"])) for n, p in enumerate(b["parties"])])
+                [
+                    (
+                        b["appointment_id"],
+                        n,
+                        p["id_number"],
+                        p["name"],
+                        p["sex"],
+                        p["birth"],
+                        p["address"],
+                        p["document"],
+                        int(p["military"]),
+                    )
+                    for n, p in enumerate(b["parties"])
+                ],
+            )
     return added

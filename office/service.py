@@ -3,6 +3,7 @@
 Every write runs inside one `BEGIN IMMEDIATE` transaction together with the record of its Idempotency-Key,
 so an answer is stored exactly when its effect is.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,13 +23,13 @@ from office.errors import ApiError
 from office.pki import Identity
 from office.store import Store
 
-CLOCK_SKEW = CLOCK_TOLERANCE              # a kiosk's stated time may run this far ahead of ours
-LOCKOUT_S = 900                          # failed lookups are counted over this window, and a lock lasts this long
-PHONE_ATTEMPTS = 5                       # wrong codes for one (normalised) phone number → that booking is locked
-KIOSK_PHONE_ATTEMPTS = 20                # wrong phone+code tries from one kiosk → its phone lookups are locked
-KIOSK_MISSES = 60                        # lookups that found nothing (any kind) from one kiosk → its lookups locked
-OFFLINE_MARGIN = timedelta(hours=1)      # offline tickets: opening hours ± this
-BOOKINGS_CUTOFF_HOUR = 17                # after this hour the offline list may also be fetched for tomorrow
+CLOCK_SKEW = CLOCK_TOLERANCE  # a kiosk's stated time may run this far ahead of ours
+LOCKOUT_S = 900  # failed lookups are counted over this window, and a lock lasts this long
+PHONE_ATTEMPTS = 5  # wrong codes for one (normalised) phone number → that booking is locked
+KIOSK_PHONE_ATTEMPTS = 20  # wrong phone+code tries from one kiosk → its phone lookups are locked
+KIOSK_MISSES = 60  # lookups that found nothing (any kind) from one kiosk → its lookups locked
+OFFLINE_MARGIN = timedelta(hours=1)  # offline tickets: opening hours ± this
+BOOKINGS_CUTOFF_HOUR = 17  # after this hour the offline list may also be fetched for tomorrow
 _WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -88,7 +89,7 @@ class OfficeBackend:
                 conn.execute("SAVEPOINT request")
                 try:
                     outcomes.append(self._apply_once(conn, key, print_, work))
-                except Exception as e:                # an ApiError (409) or a bug: this request only
+                except Exception as e:  # an ApiError (409) or a bug: this request only
                     conn.execute("ROLLBACK TO request")
                     outcomes.append(e)
                 conn.execute("RELEASE request")
@@ -110,14 +111,23 @@ class OfficeBackend:
         conn.execute("DELETE FROM idempotency WHERE created_at < ?", (stamp(self.clock() - self.retention),))
         conn.execute("DELETE FROM failures WHERE at < ?", (self.clock().timestamp() - LOCKOUT_S,))
 
-    def audit(self, conn, who: Identity | None, method: str, path: str, status: int, code: str = "",
-              ref: str = "") -> None:
-        audit.append(conn, at=stamp(self.clock()), who=who.label() if who else "anonymous",
-                     serial=who.serial if who else "", method=method, path=path, status=status, code=code, ref=ref)
+    def audit(
+        self, conn, who: Identity | None, method: str, path: str, status: int, code: str = "", ref: str = ""
+    ) -> None:
+        audit.append(
+            conn,
+            at=stamp(self.clock()),
+            who=who.label() if who else "anonymous",
+            serial=who.serial if who else "",
+            method=method,
+            path=path,
+            status=status,
+            code=code,
+            ref=ref,
+        )
 
     def _apply_once(self, conn, key: str | None, print_: str, work) -> tuple[int, dict, bool]:
-        row = key and conn.execute("SELECT fingerprint, status, body FROM idempotency WHERE key=?",
-                                   (key,)).fetchone()
+        row = key and conn.execute("SELECT fingerprint, status, body FROM idempotency WHERE key=?", (key,)).fetchone()
         if row:
             if row["fingerprint"] not in (print_, "superseded"):
                 raise ApiError(409, "idempotency_conflict")
@@ -130,9 +140,10 @@ class OfficeBackend:
             status, body = e.status, e.body()
         conn.execute("RELEASE work")
         if key:
-            conn.execute("INSERT INTO idempotency (key, fingerprint, status, body, created_at)"
-                         " VALUES (?,?,?,?,?)",
-                         (key, print_, status, json.dumps(body, ensure_ascii=False), stamp(self.clock())))
+            conn.execute(
+                "INSERT INTO idempotency (key, fingerprint, status, body, created_at) VALUES (?,?,?,?,?)",
+                (key, print_, status, json.dumps(body, ensure_ascii=False), stamp(self.clock())),
+            )
         return status, body, False
 
     # -- appointments ------------------------------------------------------------------------------------------
@@ -145,27 +156,48 @@ class OfficeBackend:
         """What a kiosk needs about a booking of its office: no ID numbers in clear (keyed HMACs under the day's
         match key, sent along), names masked, no phone, sex, birth or address."""
         key = self.match_key(row["office"], row["day"])
-        parties = conn.execute("SELECT id_number, name, military FROM parties WHERE appointment_id=? ORDER BY seq",
-                               (row["appointment_id"],)).fetchall()
-        checked = conn.execute("SELECT checked_in_at FROM checkins WHERE appointment_id=?",
-                               (row["appointment_id"],)).fetchone()
+        parties = conn.execute(
+            "SELECT id_number, name, military FROM parties WHERE appointment_id=? ORDER BY seq",
+            (row["appointment_id"],),
+        ).fetchall()
+        checked = conn.execute(
+            "SELECT checked_in_at FROM checkins WHERE appointment_id=?", (row["appointment_id"],)
+        ).fetchone()
         extra = json.loads(row["extra"])
         extra.pop("label", None)
         return {
-            "appointment_id": row["appointment_id"], "office": row["office"], "date": row["day"],
-            "slot": row["slot"], "business": row["business"], "status": row["status"],
-            "checked_in": checked is not None, "checked_in_at": checked["checked_in_at"] if checked else None,
-            "match_key": key.hex(), "token_match": id_match(key, row["token"]),
-            "parties": [{"id_match": id_match(key, p["id_number"]), "name": mask_name(p["name"]),
-                         "military": bool(p["military"])} for p in parties],
+            "appointment_id": row["appointment_id"],
+            "office": row["office"],
+            "date": row["day"],
+            "slot": row["slot"],
+            "business": row["business"],
+            "status": row["status"],
+            "checked_in": checked is not None,
+            "checked_in_at": checked["checked_in_at"] if checked else None,
+            "match_key": key.hex(),
+            "token_match": id_match(key, row["token"]),
+            "parties": [
+                {
+                    "id_match": id_match(key, p["id_number"]),
+                    "name": mask_name(p["name"]),
+                    "military": bool(p["military"]),
+                }
+                for p in parties
+            ],
             **extra,
         }
 
     @staticmethod
     def _elsewhere(row) -> dict:
         """A booking at another office: only where and when, so the kiosk can send the applicants there."""
-        return {"appointment_id": row["appointment_id"], "office": row["office"], "date": row["day"],
-                "slot": row["slot"], "business": row["business"], "status": row["status"]}
+        return {
+            "appointment_id": row["appointment_id"],
+            "office": row["office"],
+            "date": row["day"],
+            "slot": row["slot"],
+            "business": row["business"],
+            "status": row["status"],
+        }
 
     def lookup(self, caller: Identity, token=None, id_number=None, office=None, phone=None, code=None) -> list[dict]:
         """Today's bookings by QR token, ID number or phone + code, as the calling kiosk may see them."""
@@ -179,13 +211,15 @@ class OfficeBackend:
             rows = conn.execute(
                 "SELECT a.* FROM appointments a JOIN parties p USING (appointment_id)"
                 " WHERE p.id_number=? AND a.office=? AND a.day=? ORDER BY a.slot",
-                (normalise_id(id_number), caller.office, today)).fetchall()
+                (normalise_id(id_number), caller.office, today),
+            ).fetchall()
         elif phone and code and not (token or id_number):
-            rows = conn.execute("SELECT * FROM appointments WHERE phone=? AND code=? AND day=? ORDER BY slot",
-                                (normalise_phone(phone), code.strip(), today)).fetchall()
+            rows = conn.execute(
+                "SELECT * FROM appointments WHERE phone=? AND code=? AND day=? ORDER BY slot",
+                (normalise_phone(phone), code.strip(), today),
+            ).fetchall()
         else:
-            raise ApiError(400, "invalid_request",
-                           detail="give token, or id_number (and office), or phone and code")
+            raise ApiError(400, "invalid_request", detail="give token, or id_number (and office), or phone and code")
         if not rows:
             self._fail(caller, normalise_phone(phone) if phone else None)
             raise ApiError(404, "appointment_not_found")
@@ -194,16 +228,19 @@ class OfficeBackend:
     # -- brute force: failures counted in the database, shared by restarts and by every server process ----------
     def _count(self, conn, scope: str, subject: str) -> tuple[int, float]:
         since = self.clock().timestamp() - LOCKOUT_S
-        n, last = conn.execute("SELECT COUNT(*), MAX(at) FROM failures WHERE scope=? AND subject=? AND at > ?",
-                               (scope, subject, since)).fetchone()
+        n, last = conn.execute(
+            "SELECT COUNT(*), MAX(at) FROM failures WHERE scope=? AND subject=? AND at > ?", (scope, subject, since)
+        ).fetchone()
         return n, last or 0.0
 
     def _check_locks(self, caller: Identity, phone: str | None) -> None:
         conn = self.store.read()
         checks = [("kiosk", caller.name, KIOSK_MISSES)]
         if phone:
-            checks += [("phone", normalise_phone(phone), PHONE_ATTEMPTS),
-                       ("kiosk_phone", caller.name, KIOSK_PHONE_ATTEMPTS)]
+            checks += [
+                ("phone", normalise_phone(phone), PHONE_ATTEMPTS),
+                ("kiosk_phone", caller.name, KIOSK_PHONE_ATTEMPTS),
+            ]
         for scope, subject, limit in checks:
             n, last = self._count(conn, scope, subject)
             if n >= limit:
@@ -222,11 +259,13 @@ class OfficeBackend:
         """Staff lift a lockout: a phone number's, or a kiosk's."""
         released = 0
         if phone:
-            released += conn.execute("DELETE FROM failures WHERE scope='phone' AND subject=?",
-                                     (normalise_phone(phone),)).rowcount
+            released += conn.execute(
+                "DELETE FROM failures WHERE scope='phone' AND subject=?", (normalise_phone(phone),)
+            ).rowcount
         if kiosk:
-            released += conn.execute("DELETE FROM failures WHERE scope IN ('kiosk','kiosk_phone') AND subject=?",
-                                     (kiosk,)).rowcount
+            released += conn.execute(
+                "DELETE FROM failures WHERE scope IN ('kiosk','kiosk_phone') AND subject=?", (kiosk,)
+            ).rowcount
         return {"released": released}
 
     def bookings_day(self, day: str | None) -> str:
@@ -245,8 +284,9 @@ class OfficeBackend:
         self.office(office)
         day = self.bookings_day(day)
         conn = self.store.read()
-        rows = conn.execute("SELECT * FROM appointments WHERE office=? AND day=? ORDER BY slot, appointment_id",
-                            (office, day)).fetchall()
+        rows = conn.execute(
+            "SELECT * FROM appointments WHERE office=? AND day=? ORDER BY slot, appointment_id", (office, day)
+        ).fetchall()
         return [self._appointment(conn, r) for r in rows]
 
     # -- check-in ----------------------------------------------------------------------------------------------
@@ -274,25 +314,36 @@ class OfficeBackend:
 
     def check_opening_hours(self, oc: OfficeConfig, when: datetime) -> None:
         """An offline ticket is issued while the office is open (± a margin)."""
-        spans = oc.opening_hours.get(_WEEKDAYS[when.weekday()]) or [   # a closed day (a demo, a special
-            s for day in oc.opening_hours.values() for s in day]          # opening): the office's usual hours
+        spans = oc.opening_hours.get(_WEEKDAYS[when.weekday()]) or [  # a closed day (a demo, a special
+            s for day in oc.opening_hours.values() for s in day
+        ]  # opening): the office's usual hours
         for span in spans:
-            a, b = (datetime.combine(when.date(), datetime.strptime(t, "%H:%M").time(), CHINA)
-                    for t in span.split("-"))
+            a, b = (datetime.combine(when.date(), datetime.strptime(t, "%H:%M").time(), CHINA) for t in span.split("-"))
             if a - OFFLINE_MARGIN <= when <= b + OFFLINE_MARGIN:
                 return
         raise ApiError(422, "bad_time", detail="outside the office's opening hours")
 
-    def _add_case(self, conn, office: str, day: str, business: str, source: str, ref: str, parties,
-                  verified: dict | None = None) -> None:
+    def _add_case(
+        self, conn, office: str, day: str, business: str, source: str, ref: str, parties, verified: dict | None = None
+    ) -> None:
         """`verified`: ID number → how the kiosk verified that person (face | fingerprint | staff), if it said."""
         verified = verified if verified is not None else _verified_by(parties)
-        cur = conn.execute("INSERT OR IGNORE INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
-                           (office, day, business, source, ref))
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
+            (office, day, business, source, ref),
+        )
         if cur.rowcount:
-            conn.executemany("INSERT INTO case_applicants (case_id, home_county, verified_by) VALUES (?,?,?)",
-                             [(cur.lastrowid, home_county(p.get("address", ""), normalise_id(p["id_number"])),
-                               verified.get(normalise_id(p["id_number"]), "")) for p in parties])
+            conn.executemany(
+                "INSERT INTO case_applicants (case_id, home_county, verified_by) VALUES (?,?,?)",
+                [
+                    (
+                        cur.lastrowid,
+                        home_county(p.get("address", ""), normalise_id(p["id_number"])),
+                        verified.get(normalise_id(p["id_number"]), ""),
+                    )
+                    for p in parties
+                ],
+            )
 
     def checkin(self, conn, office: str, body: dict) -> tuple[int, dict]:
         oc = self.office(office)
@@ -303,18 +354,43 @@ class OfficeBackend:
         if row["office"] != office:
             raise ApiError(409, "other_office", office=row["office"])
         appt = self._appointment(conn, row)
-        appt["parties"] = [dict(p) for p in conn.execute(
-            "SELECT id_number, address FROM parties WHERE appointment_id=? ORDER BY seq", (row["appointment_id"],))]
+        appt["parties"] = [
+            dict(p)
+            for p in conn.execute(
+                "SELECT id_number, address FROM parties WHERE appointment_id=? ORDER BY seq", (row["appointment_id"],)
+            )
+        ]
         appt.pop("match_key")
-        problem = checkin_problem(appt, [p["id_number"] for p in body["parties"]], when,
-                                  oc.appointment_window.minutes_before, oc.appointment_window.minutes_after,
-                                  appt["checked_in"])
+        problem = checkin_problem(
+            appt,
+            [p["id_number"] for p in body["parties"]],
+            when,
+            oc.appointment_window.minutes_before,
+            oc.appointment_window.minutes_after,
+            appt["checked_in"],
+        )
         if problem:
             raise ApiError(422 if problem == "parties_mismatch" else 409, problem)
-        conn.execute("INSERT INTO checkins (appointment_id, office, day, kiosk_id, checked_in_at) VALUES (?,?,?,?,?)",
-                     (appt["appointment_id"], office, appt["date"], body["kiosk_id"], stamp(when)))
-        self._add_case(conn, office, appt["date"], appt["business"], "appointment", appt["appointment_id"],
-                       appt["parties"], _verified_by(body["parties"]))
-        return 201, {"appointment_id": appt["appointment_id"], "office": office, "business": appt["business"],
-                     "slot": appt["slot"], "status": "checked_in", "checked_in_at": stamp(when),
-                     "kiosk_id": body["kiosk_id"]}
+        conn.execute(
+            "INSERT INTO checkins (appointment_id, office, day, kiosk_id, checked_in_at) VALUES (?,?,?,?,?)",
+            (appt["appointment_id"], office, appt["date"], body["kiosk_id"], stamp(when)),
+        )
+        self._add_case(
+            conn,
+            office,
+            appt["date"],
+            appt["business"],
+            "appointment",
+            appt["appointment_id"],
+            appt["parties"],
+            _verified_by(body["parties"]),
+        )
+        return 201, {
+            "appointment_id": appt["appointment_id"],
+            "office": office,
+            "business": appt["business"],
+            "slot": appt["slot"],
+            "status": "checked_in",
+            "checked_in_at": stamp(when),
+            "kiosk_id": body["kiosk_id"],
+        }

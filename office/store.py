@@ -4,6 +4,7 @@ One connection per thread; every write is one `BEGIN IMMEDIATE` transaction (so 
 even with several server processes on one file), serialised in-process by a lock so threads queue on the lock
 instead of on SQLite's sleeping busy handler.
 """
+
 from __future__ import annotations
 
 import os
@@ -61,7 +62,7 @@ class Store:
         self.path = str(path)
         self._local = threading.local()
         self._write_lock = threading.Lock()
-        self.commits = 0                      # write transactions committed (group commit's figure)
+        self.commits = 0  # write transactions committed (group commit's figure)
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -77,9 +78,9 @@ class Store:
         conn = self.connection()
         conn.executescript(SCHEMA)
         columns = {r[1] for r in conn.execute("PRAGMA table_info(case_applicants)")}
-        if "verified_by" not in columns:          # a database made before identity verification was recorded
+        if "verified_by" not in columns:  # a database made before identity verification was recorded
             conn.execute("ALTER TABLE case_applicants ADD COLUMN verified_by TEXT NOT NULL DEFAULT ''")
-        with self.write() as conn:          # the server's secret: keys the offline bookings list (HMAC)
+        with self.write() as conn:  # the server's secret: keys the offline bookings list (HMAC)
             conn.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES ('bookings', ?)", (os.urandom(32),))
 
     def secret(self, name: str) -> bytes:

@@ -1,5 +1,6 @@
 """uvicorn's HTTP protocol, telling the app who is calling: the identity of the verified client certificate of
 the connection goes into each request's scope (office.guard reads it)."""
+
 from __future__ import annotations
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -16,4 +17,4 @@ class IdentifyingProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self.scope[IDENTITY] = self._identity   # type: ignore[literal-required]  # our key in the ASGI scope
+        self.scope[IDENTITY] = self._identity  # type: ignore[literal-required]  # our key in the ASGI scope

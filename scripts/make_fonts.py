@@ -12,6 +12,7 @@ OFL.txt is taken from the Debian package's copyright file.
 
 Usage: .venv/bin/python scripts/make_fonts.py [--src DIR] [--out kiosk/resources/fonts]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,11 +30,17 @@ FAMILY = "Noto Sans CJK SC"
 
 # Non-hanzi ranges kept in the main face (besides everything GB2312 encodes).
 BASE_RANGES = [
-    (0x0020, 0x007E), (0x00A0, 0x00FF),  # ASCII, Latin-1
+    (0x0020, 0x007E),
+    (0x00A0, 0x00FF),  # ASCII, Latin-1
     (0x2000, 0x206F),  # general punctuation (— ‘ ’ “ ” … ‰ ※)
-    (0x2100, 0x214F), (0x2190, 0x21FF), (0x2460, 0x24FF), (0x25A0, 0x25FF), (0x2600, 0x26FF),
+    (0x2100, 0x214F),
+    (0x2190, 0x21FF),
+    (0x2460, 0x24FF),
+    (0x25A0, 0x25FF),
+    (0x2600, 0x26FF),
     (0x3000, 0x303F),  # CJK symbols and punctuation
-    (0xFE30, 0xFE4F), (0xFF00, 0xFFEF),  # CJK compatibility forms, fullwidth forms
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFFEF),  # CJK compatibility forms, fullwidth forms
 ]
 FALLBACK_RANGES = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
 
@@ -61,11 +68,23 @@ def subset(src: Path, dst: Path, codepoints: set[int], hinting: bool = True) -> 
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write(",".join(f"U+{c:04X}" for c in sorted(codepoints)))
         unicodes_file = f.name
-    subprocess.run([sys.executable, "-m", "fontTools.subset", str(src), f"--unicodes-file={unicodes_file}",
-                    f"--output-file={dst}", "--name-IDs=*", "--name-languages=*",
-                    # Only kerning: the SC face's 'locl' and 'aalt' pull in the JP/KR/TC glyph variants (x2 size).
-                    "--layout-features=kern", "--notdef-outline"] + ([] if hinting else ["--no-hinting"]),
-                   check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fontTools.subset",
+            str(src),
+            f"--unicodes-file={unicodes_file}",
+            f"--output-file={dst}",
+            "--name-IDs=*",
+            "--name-languages=*",
+            # Only kerning: the SC face's 'locl' and 'aalt' pull in the JP/KR/TC glyph variants (x2 size).
+            "--layout-features=kern",
+            "--notdef-outline",
+        ]
+        + ([] if hinting else ["--no-hinting"]),
+        check=True,
+    )
     Path(unicodes_file).unlink()
 
 
@@ -74,8 +93,11 @@ def write_ofl(font: TTFont, dst: Path) -> None:
     block = text.split("License: SIL-1.1\n", 2)[-1].split("\nLicense:", 1)[0]
     body = "\n".join("" if line.strip() == "." else line[1:] for line in block.splitlines())
     notice = font["name"].getDebugName(0) or ""
-    dst.write_text(f"{notice}\n\nThis Font Software is licensed under the SIL Open Font License, Version 1.1.\n"
-                   f"This license is copied below.\n\n{body.strip()}\n", encoding="utf-8")
+    dst.write_text(
+        f"{notice}\n\nThis Font Software is licensed under the SIL Open Font License, Version 1.1.\n"
+        f"This license is copied below.\n\n{body.strip()}\n",
+        encoding="utf-8",
+    )
 
 
 def main() -> int:
@@ -100,7 +122,7 @@ def main() -> int:
     from kiosk.resources import write_font_coverage
 
     for p in sorted(args.out.glob("*.otf")):
-        write_font_coverage(p)      # the .cmap sidecar the kiosk reads at start instead of parsing the font
+        write_font_coverage(p)  # the .cmap sidecar the kiosk reads at start instead of parsing the font
         print(f"{p.name}: {p.stat().st_size / 1e6:.2f} MB, {len(TTFont(str(p)).getBestCmap())} characters")
     return 0
 

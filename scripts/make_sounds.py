@@ -9,6 +9,7 @@ carry). Soft sine notes with a short attack and a long decay, so nothing clicks 
 
 Usage: python scripts/make_sounds.py [--out kiosk/resources/sounds]   (standard library only)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,12 @@ def note(freq: float, seconds: float, level: float = 0.45) -> list[float]:
     for i in range(n):
         envelope = min(1.0, i / attack) * math.exp(-3.0 * i / n)
         # the octave above, quietly: a warmer tone than a bare sine on small kiosk speakers
-        out.append(level * envelope * (math.sin(2 * math.pi * freq * i / RATE)
-                                       + 0.25 * math.sin(4 * math.pi * freq * i / RATE)) / 1.25)
+        out.append(
+            level
+            * envelope
+            * (math.sin(2 * math.pi * freq * i / RATE) + 0.25 * math.sin(4 * math.pi * freq * i / RATE))
+            / 1.25
+        )
     return out
 
 

@@ -10,6 +10,7 @@ An office's own recordings go into `voice.dir` (kiosk config) instead and win ov
 
 Usage: python scripts/make_voice.py [--out DIR] [--check]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,9 +29,9 @@ from kiosk.ui.i18n import catalog  # noqa: E402
 from kiosk.ui.voice import LANGUAGES, PROMPTS, VOICE_CACHE, msgid  # noqa: E402
 
 VOICES = {"zh": "cmn", "en": "en"}
-SPEED_WPM = {"zh": 165, "en": 145}       # a little slower than espeak's 175: many applicants are elderly
-AMPLITUDE = 100                          # espeak-ng's 0–200; louder clips
-PAUSE = {"zh": 1, "en": 3}               # extra pause between words, in 10 ms units (-g)
+SPEED_WPM = {"zh": 165, "en": 145}  # a little slower than espeak's 175: many applicants are elderly
+AMPLITUDE = 100  # espeak-ng's 0–200; louder clips
+PAUSE = {"zh": 1, "en": 3}  # extra pause between words, in 10 ms units (-g)
 RATE = 44100
 
 
@@ -46,12 +47,29 @@ def synthesise(lang: str, key: str, target: Path, espeak: str) -> None:
     with tempfile.NamedTemporaryFile(suffix=".wav", dir=target.parent, delete=False) as tmp:
         partial = Path(tmp.name)
     try:
-        subprocess.run([espeak, "-v", VOICES[lang], "-s", str(SPEED_WPM[lang]), "-a", str(AMPLITUDE),
-                        "-g", str(PAUSE[lang]), "-w", str(partial), "--", text],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                espeak,
+                "-v",
+                VOICES[lang],
+                "-s",
+                str(SPEED_WPM[lang]),
+                "-a",
+                str(AMPLITUDE),
+                "-g",
+                str(PAUSE[lang]),
+                "-w",
+                str(partial),
+                "--",
+                text,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         resample(partial, RATE)
         partial.chmod(0o644)
-        partial.replace(target)                 # a half-written file is never in the cache
+        partial.replace(target)  # a half-written file is never in the cache
     finally:
         partial.unlink(missing_ok=True)
 
@@ -88,8 +106,12 @@ def main(argv: list[str] | None = None) -> int:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         manifest = {}
-    stale = [(lang, key) for lang in LANGUAGES for key in PROMPTS
-             if manifest.get(f"{lang}/{key}") != recipe(lang, key) or not (out / lang / f"{key}.wav").is_file()]
+    stale = [
+        (lang, key)
+        for lang in LANGUAGES
+        for key in PROMPTS
+        if manifest.get(f"{lang}/{key}") != recipe(lang, key) or not (out / lang / f"{key}.wav").is_file()
+    ]
     if args.check:
         for lang, key in stale:
             print(f"stale: {lang}/{key}")

@@ -12,6 +12,7 @@ A bundle is a folder `heyuan-kiosk-<version>/` plus the same as a .tar for carry
 `scripts/install-terminal.sh BUNDLE` verifies it with openssl and the terminal's trusted public key.
 Run with the project's venv python (cryptography is a pinned dependency).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,18 +32,20 @@ REPO = Path(__file__).resolve().parent.parent
 LOCK = REPO / "requirements.lock"
 PROJECT = "heyuan-marriage-kiosk"
 # What goes beside the wheel: the unit, udev rules, PAM stack and config template; the installer itself.
-DEPLOY_FILES = {"kiosk.service": REPO / "kiosk.service",
-                "99-heyuan-kiosk.rules": REPO / "deploy" / "99-heyuan-kiosk.rules",
-                "pam.d-heyuan-kiosk": REPO / "deploy" / "pam.d-heyuan-kiosk",
-                "kiosk.production.toml": REPO / "deploy" / "kiosk.production.toml",
-                "README.md": REPO / "deploy" / "README.md"}
+DEPLOY_FILES = {
+    "kiosk.service": REPO / "kiosk.service",
+    "99-heyuan-kiosk.rules": REPO / "deploy" / "99-heyuan-kiosk.rules",
+    "pam.d-heyuan-kiosk": REPO / "deploy" / "pam.d-heyuan-kiosk",
+    "kiosk.production.toml": REPO / "deploy" / "kiosk.production.toml",
+    "README.md": REPO / "deploy" / "README.md",
+}
 INSTALLER = REPO / "scripts" / "install-terminal.sh"
 MANIFEST_HEADER = "# heyuan-kiosk release manifest 1"
 
 
 def pip_env() -> dict[str, str]:
     env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1")
-    env.pop("PYTHONPATH", None)      # pip must not see a checkout's modules
+    env.pop("PYTHONPATH", None)  # pip must not see a checkout's modules
     return env
 
 
@@ -56,6 +59,7 @@ def sha256(path: Path) -> str:
 
 # --- keys and signatures ----------------------------------------------------------------------------------------
 
+
 def keygen(out: Path) -> tuple[Path, Path]:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -65,10 +69,14 @@ def keygen(out: Path) -> tuple[Path, Path]:
     private, public = out / "release-signing.key", out / "release-signing.pub"
     fd = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
-        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                  serialization.NoEncryption()))
-    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+        f.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+    public.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
     return private, public
 
 
@@ -84,6 +92,7 @@ def sign(key_file: Path, data: bytes) -> bytes:
 
 # --- the lock ---------------------------------------------------------------------------------------------------
 
+
 def runtime_pins() -> list[str]:
     return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
 
@@ -93,16 +102,40 @@ def lock(out: Path = LOCK) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         report, tested = Path(tmp) / "report.json", Path(tmp) / "tested.txt"
         # Prefer the versions this environment runs (what the test suite passed with) for indirect dependencies.
-        tested.write_text("".join(f"{d.metadata['Name']}=={d.version}\n" for d in metadata.distributions()
-                                  if d.metadata["Name"] and d.metadata["Name"].lower() != PROJECT))
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed",
-                        "--only-binary=:all:", "--constraint", str(tested), "--report", str(report),
-                        *runtime_pins()],
-                       check=True, env=pip_env(), cwd=tmp)
+        tested.write_text(
+            "".join(
+                f"{d.metadata['Name']}=={d.version}\n"
+                for d in metadata.distributions()
+                if d.metadata["Name"] and d.metadata["Name"].lower() != PROJECT
+            )
+        )
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--dry-run",
+                "--ignore-installed",
+                "--only-binary=:all:",
+                "--constraint",
+                str(tested),
+                "--report",
+                str(report),
+                *runtime_pins(),
+            ],
+            check=True,
+            env=pip_env(),
+            cwd=tmp,
+        )
         items = json.loads(report.read_text())["install"]
-    lines = ["# Every runtime dependency of the kiosk, pinned with its wheel's hash (Python 3.11, Linux x86_64).",
-             "# Generated by scripts/release.py lock from pyproject.toml (indirect ones at the versions the tests ran with);",
-             "# release bundles install exactly this.", ""]
+    lines = [
+        "# Every runtime dependency of the kiosk, pinned with its wheel's hash (Python 3.11, Linux x86_64).",
+        "# Generated by scripts/release.py lock from pyproject.toml (indirect ones at the versions the tests ran with);",
+        "# release bundles install exactly this.",
+        "",
+    ]
     for item in sorted(items, key=lambda i: i["metadata"]["name"].lower()):
         meta, hashes = item["metadata"], item["download_info"].get("archive_info", {}).get("hashes", {})
         if "sha256" not in hashes:
@@ -115,8 +148,24 @@ def lock(out: Path = LOCK) -> Path:
 def wheelhouse(directory: Path, lock_file: Path = LOCK) -> Path:
     """The locked wheels, hash-checked; files already there are reused (pip checks their hashes)."""
     directory.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                    "--require-hashes", "-r", str(lock_file), "-d", str(directory)], check=True, env=pip_env())
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--require-hashes",
+            "-r",
+            str(lock_file),
+            "-d",
+            str(directory),
+        ],
+        check=True,
+        env=pip_env(),
+    )
     return directory
 
 
@@ -135,19 +184,29 @@ def locked_files(directory: Path, lock_file: Path = LOCK) -> list[Path]:
 
 # --- the wheel and the bundle -----------------------------------------------------------------------------------
 
+
 def build_wheel(out: Path) -> Path:
     """The project's wheel, built from a copy of the checkout's files (those git tracks or would; never ignored
     ones such as .venv or build output), so the checkout stays clean."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src"
-        tracked = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO, check=True, capture_output=True).stdout
+        tracked = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+        ).stdout
         for name in filter(None, tracked.decode().split("\0")):
             if (REPO / name).is_file():
                 (src / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(REPO / name, src / name)
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(src)],
-                       check=True, env=pip_env(), cwd=tmp)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(src)],
+            check=True,
+            env=pip_env(),
+            cwd=tmp,
+        )
     wheels = sorted(out.glob("heyuan_marriage_kiosk-*.whl"), key=lambda p: p.stat().st_mtime)
     return wheels[-1]
 
@@ -156,8 +215,15 @@ def wheel_version(wheel: Path) -> str:
     return wheel.name.split("-")[1]
 
 
-def bundle(wheel: Path, key: Path, out: Path, house: Path, lock_file: Path = LOCK,
-           deploy_files: dict[str, Path] | None = None, installer: Path = INSTALLER) -> Path:
+def bundle(
+    wheel: Path,
+    key: Path,
+    out: Path,
+    house: Path,
+    lock_file: Path = LOCK,
+    deploy_files: dict[str, Path] | None = None,
+    installer: Path = INSTALLER,
+) -> Path:
     """Lay out heyuan-kiosk-<version>/ under `out`, write and sign its MANIFEST, and tar it beside."""
     version = wheel_version(wheel)
     root = out / f"heyuan-kiosk-{version}"
@@ -167,7 +233,9 @@ def bundle(wheel: Path, key: Path, out: Path, house: Path, lock_file: Path = LOC
         (root / sub).mkdir(parents=True)
     shutil.copy2(wheel, root / "wheel" / wheel.name)
     for path in locked_files(house, lock_file):
-        os.link(path, root / "wheelhouse" / path.name) if _same_fs(path, root) else shutil.copy2(path, root / "wheelhouse")
+        os.link(path, root / "wheelhouse" / path.name) if _same_fs(path, root) else shutil.copy2(
+            path, root / "wheelhouse"
+        )
     shutil.copy2(lock_file, root / "requirements.lock")
     for name, src in (deploy_files or DEPLOY_FILES).items():
         shutil.copy2(src, root / "deploy" / name)
@@ -197,8 +265,9 @@ def default_cache() -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="release.py", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="release.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = p.add_subparsers(dest="cmd", required=True)
     k = sub.add_parser("keygen")
     k.add_argument("--out", type=Path, required=True)
@@ -207,8 +276,12 @@ def main(argv: list[str] | None = None) -> int:
     w.add_argument("dir", type=Path, nargs="?", default=None)
     for name in ("build", "bundle"):
         b = sub.add_parser(name)
-        b.add_argument("--key", type=Path, default=os.environ.get("KIOSK_RELEASE_KEY"),
-                       help="Ed25519 private key (PEM); default $KIOSK_RELEASE_KEY")
+        b.add_argument(
+            "--key",
+            type=Path,
+            default=os.environ.get("KIOSK_RELEASE_KEY"),
+            help="Ed25519 private key (PEM); default $KIOSK_RELEASE_KEY",
+        )
         b.add_argument("--out", type=Path, default=REPO / "dist")
         b.add_argument("--wheelhouse", type=Path, default=None, help=f"wheel cache (default {default_cache()})")
         if name == "bundle":

@@ -10,5 +10,11 @@ os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 # no example database, no "too slow" health check. Selected with --hypothesis-profile=mutation.
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-settings.register_profile("mutation", max_examples=10, deadline=None, database=None, derandomize=True,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+settings.register_profile(
+    "mutation",
+    max_examples=10,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)

@@ -1,4 +1,5 @@
 """Configuration: every shipped file passes; a broken copy fails naming the file and the key."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -31,14 +32,17 @@ def _broken_copy(tmp_path, src: Path, old: str, new: str, subdir: str = "") -> P
     return dst
 
 
-@pytest.mark.parametrize("old,new,key", [
-    ("idle_timeout_s = 60", 'idle_timeout_s = "sixty"', "kiosk.idle_timeout_s"),
-    ("idle_timeout_s = 60", "idle_timeout_s = 60\nidle_timout_s = 5", "kiosk.idle_timout_s"),
-    ("paper_width_mm = 80", "paper_width_mm = 70", "printer.paper_width_mm"),
-    ('office = "441621"', 'office = "44162"', "kiosk.office"),
-    ('offline_share = "1/1"', 'offline_share = "3/2"', "kiosk.offline_share"),
-    ('offline_share = "1/1"', 'offline_share = "half"', "kiosk.offline_share"),
-])
+@pytest.mark.parametrize(
+    "old,new,key",
+    [
+        ("idle_timeout_s = 60", 'idle_timeout_s = "sixty"', "kiosk.idle_timeout_s"),
+        ("idle_timeout_s = 60", "idle_timeout_s = 60\nidle_timout_s = 5", "kiosk.idle_timout_s"),
+        ("paper_width_mm = 80", "paper_width_mm = 70", "printer.paper_width_mm"),
+        ('office = "441621"', 'office = "44162"', "kiosk.office"),
+        ('offline_share = "1/1"', 'offline_share = "3/2"', "kiosk.offline_share"),
+        ('offline_share = "1/1"', 'offline_share = "half"', "kiosk.offline_share"),
+    ],
+)
 def test_broken_kiosk_config_names_the_key(tmp_path, old, new, key):
     broken = _broken_copy(tmp_path, CONFIG_DIR / "default.toml", old, new)
     with pytest.raises(ConfigError) as e:
@@ -49,24 +53,35 @@ def test_broken_kiosk_config_names_the_key(tmp_path, old, new, key):
 
 
 def test_broken_office_file_names_the_key(tmp_path):
-    broken = _broken_copy(tmp_path, CONFIG_DIR / "offices" / "441621.toml", "walk_in_daily_quota = 40",
-                          "walk_in_daily_quota = -1", "offices")
+    broken = _broken_copy(
+        tmp_path,
+        CONFIG_DIR / "offices" / "441621.toml",
+        "walk_in_daily_quota = 40",
+        "walk_in_daily_quota = -1",
+        "offices",
+    )
     with pytest.raises(ConfigError) as e:
         load_office(broken)
     assert e.value.key == "walk_in_daily_quota"
 
 
 def test_overlapping_ticket_ranges_refused(tmp_path):
-    broken = _broken_copy(tmp_path, CONFIG_DIR / "offices" / "441621.toml", "offline_first = 700",
-                          "offline_first = 600", "offices")
+    broken = _broken_copy(
+        tmp_path, CONFIG_DIR / "offices" / "441621.toml", "offline_first = 700", "offline_first = 600", "offices"
+    )
     with pytest.raises(ConfigError) as e:
         load_office(broken)
     assert e.value.key == "tickets.marriage" and "overlap" in e.value.problem
 
 
 def test_unknown_policy_where_refused(tmp_path):
-    broken = _broken_copy(tmp_path, CONFIG_DIR / "policies" / "heyuan-citywide-2021.toml",
-                          'where = "hukou_office"', 'where = "anywhere"', "policies")
+    broken = _broken_copy(
+        tmp_path,
+        CONFIG_DIR / "policies" / "heyuan-citywide-2021.toml",
+        'where = "hukou_office"',
+        'where = "anywhere"',
+        "policies",
+    )
     r = subprocess.run(DIAG + ["config", "check", str(broken)], capture_output=True, text=True)
     assert r.returncode == 1 and "business.marriage.exceptions.0.where" in r.stdout
 
@@ -89,14 +104,16 @@ def test_an_https_backend_needs_the_mutual_tls_files(tmp_path):
 
     from kiosk.config import DEFAULT_CONFIG, ConfigError, load_kiosk_config
 
-    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace('url = "http://127.0.0.1:8765"',
-                                                              'url = "https://office.example"')
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
+        'url = "http://127.0.0.1:8765"', 'url = "https://office.example"'
+    )
     (tmp_path / "k.toml").write_text(text, encoding="utf-8")
     with _pytest.raises(ConfigError, match="mutual TLS"):
         load_kiosk_config(tmp_path / "k.toml")
 
 
 # --- holiday calendars (config/holidays/<year>.toml) ---------------------------------------------------------
+
 
 def test_shipped_holiday_calendars_name_their_notices():
     from datetime import date
@@ -113,13 +130,18 @@ def test_shipped_holiday_calendars_name_their_notices():
         assert check_file(path) == "holidays"
 
 
-@pytest.mark.parametrize("change,problem", [
-    (('{ date = 2026-10-10, for = "国庆节" }', '{ date = 2026-10-09, for = "国庆节" }'), "is a weekday"),
-    (('{ date = 2026-10-10, for = "国庆节" }', '{ date = 2026-10-03, for = "国庆节" }'),
-     "both a holiday and a working day"),
-    (('to = 2026-10-07', 'to = 2026-09-30'), "'to' is before 'from'"),
-    (('year = 2026', 'year = 2027'), "a date outside 2027"),
-])
+@pytest.mark.parametrize(
+    "change,problem",
+    [
+        (('{ date = 2026-10-10, for = "国庆节" }', '{ date = 2026-10-09, for = "国庆节" }'), "is a weekday"),
+        (
+            ('{ date = 2026-10-10, for = "国庆节" }', '{ date = 2026-10-03, for = "国庆节" }'),
+            "both a holiday and a working day",
+        ),
+        (('to = 2026-10-07', 'to = 2026-09-30'), "'to' is before 'from'"),
+        (('year = 2026', 'year = 2027'), "a date outside 2027"),
+    ],
+)
 def test_a_broken_holiday_calendar_is_refused_naming_the_problem(tmp_path, change, problem):
     from kiosk.config import CONFIG_DIR, ConfigError, load_rest_days
 

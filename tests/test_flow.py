@@ -1,4 +1,5 @@
 """The applicant flow machine: journeys, and properties over any sequence of events."""
+
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -9,34 +10,84 @@ from kiosk.domain.appointment_qr import make_appointment_qr
 from kiosk.domain.verification import PartyCheck
 from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
 from kiosk.flow.events import (
-    AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, CallStaff, Cancel, CardRead, CardRemoved,
-    ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, FaceCaptured, Finish,
-    Idle, MaintenanceRequested, NewDay, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished, QrScanned,
-    FingerChecked, SetLanguage, SkipFace, SkipFinger, StaffCalled, Start, TicketIssued, TicketRefused, Timeout,
-    ToggleLargeText, UseIdCard,
+    AppointmentFound,
+    AppointmentNotFound,
+    Back,
+    BackendDown,
+    BackendUp,
+    CallStaff,
+    Cancel,
+    CardRead,
+    CardRemoved,
+    ChooseBusiness,
+    ChooseService,
+    Confirm,
+    Consent,
+    Continue,
+    DeviceFault,
+    DeviceRecovered,
+    FaceCaptured,
+    Finish,
+    Idle,
+    MaintenanceRequested,
+    NewDay,
+    PhoneCodeEntered,
+    PinResult,
+    PrinterReport,
+    PrintFinished,
+    QrScanned,
+    FingerChecked,
+    SetLanguage,
+    SkipFace,
+    SkipFinger,
+    StaffCalled,
+    Start,
+    TicketIssued,
+    TicketRefused,
+    Timeout,
+    ToggleLargeText,
+    UseIdCard,
 )
 from kiosk.flow.progress import journey_steps
 from kiosk.flow.effects import CallForAssistance, IssueTicket, LookupAppointment, PrintTicket, SessionEnded
 
 from .domain.cases import CITYWIDE, NATIONAL, OFFICES, POLICIES, REST_DAYS, id_number
 
-TODAY = date(2024, 11, 26)          # under the 2021 city-wide plan
+TODAY = date(2024, 11, 26)  # under the 2021 city-wide plan
 ENV = FlowEnv(CITYWIDE, OFFICES, "441621", TODAY)
-HIM = {"card_type": "resident_id", "name": "张三丰", "sex": "male", "birth": "1990-05-01",
-       "address": "广东省紫金县紫城镇永安路2号", "id_number": id_number("441621", date(1990, 5, 1), "male"),
-       "valid_until": "long_term"}
-HER = {"card_type": "resident_id", "name": "李四娘", "sex": "female", "birth": "1993-08-08",
-       "address": "湖南省长沙市岳麓区8号", "id_number": id_number("430104", date(1993, 8, 8), "female"),
-       "valid_until": "2030-01-01"}
+HIM = {
+    "card_type": "resident_id",
+    "name": "张三丰",
+    "sex": "male",
+    "birth": "1990-05-01",
+    "address": "广东省紫金县紫城镇永安路2号",
+    "id_number": id_number("441621", date(1990, 5, 1), "male"),
+    "valid_until": "long_term",
+}
+HER = {
+    "card_type": "resident_id",
+    "name": "李四娘",
+    "sex": "female",
+    "birth": "1993-08-08",
+    "address": "湖南省长沙市岳麓区8号",
+    "id_number": id_number("430104", date(1993, 8, 8), "female"),
+    "valid_until": "2030-01-01",
+}
 OUTSIDER = dict(HIM, address="湖南省长沙市岳麓区9号", id_number=id_number("430104", date(1990, 5, 1), "male"))
 TOKEN = "ABCDEFGHIJKLMN23"
-BOOKING = {"appointment_id": "ap-1", "office": "441621", "business": "marriage", "token": TOKEN,
-           "parties": [{"id_number": HIM["id_number"]}, {"id_number": HER["id_number"]}]}
+BOOKING = {
+    "appointment_id": "ap-1",
+    "office": "441621",
+    "business": "marriage",
+    "token": TOKEN,
+    "parties": [{"id_number": HIM["id_number"]}, {"id_number": HER["id_number"]}],
+}
 
 
 @dataclass
 class Face:
     """What the face session hands the flow: the comparison's verdict (the photo itself does not matter here)."""
+
     verdict: str
     score: float | None = None
     reason: str = ""
@@ -57,8 +108,9 @@ def test_booked_couple_walks_to_a_printed_ticket():
     assert flow.state == S.READ_ID_2
     flow, _ = run([CardRead(HER)], flow)
     assert flow.state == S.ELIGIBILITY and flow.session.decision.decision == "accept"
-    flow, fx = run([Continue(), Consent(True), FaceCaptured(Face("match", 0.8)), FaceCaptured(Face("match", 0.7)),
-                    Confirm()], flow)
+    flow, fx = run(
+        [Continue(), Consent(True), FaceCaptured(Face("match", 0.8)), FaceCaptured(Face("match", 0.7)), Confirm()], flow
+    )
     assert flow.state == S.PRINTING
     checks = (PartyCheck(1, "face", "match", 0.8, 1), PartyCheck(2, "face", "match", 0.7, 1))
     assert fx == [IssueTicket("marriage", "ap-1", (HIM["id_number"], HER["id_number"]), checks)]
@@ -67,8 +119,9 @@ def test_booked_couple_walks_to_a_printed_ticket():
     assert isinstance(fx[0], PrintTicket) and fx[0].ticket == ticket
     flow, fx = run([PrintFinished(True), Finish()], flow)
     assert flow.state == S.ATTRACT and flow.session == Session()
-    assert fx == [SessionEnded("ticket", "marriage", "accept", ("local_hukou",), ("441621", "outside"),
-                                ("face", "face"))]
+    assert fx == [
+        SessionEnded("ticket", "marriage", "accept", ("local_hukou",), ("441621", "outside"), ("face", "face"))
+    ]
 
 
 def test_qr_at_the_attract_screen_starts_a_booked_session():
@@ -91,9 +144,11 @@ def test_unknown_garbled_and_replayed_codes_are_explained():
 @pytest.mark.parametrize("day,decision", [(date(2025, 5, 9), "refuse"), (date(2025, 5, 10), "accept")])
 def test_with_policy_auto_the_flow_decides_by_the_policy_in_force_on_its_day(day, decision):
     from dataclasses import replace
+
     env = replace(ENV, policy=NATIONAL, today=day, policies=POLICIES, rest_days=REST_DAYS)
-    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(OUTSIDER), CardRead(HER)],
-                  env=env)
+    flow, _ = run(
+        [Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(OUTSIDER), CardRead(HER)], env=env
+    )
     assert flow.session.decision.decision == decision
 
 
@@ -107,8 +162,14 @@ def test_walk_in_with_no_local_party_is_refused_and_cannot_print():
 
 
 def test_hukou_office_only_business_redirects():
-    flow, _ = run([Start(), ChooseService("other"), ChooseBusiness("reissue_certificate"),
-                   CardRead(dict(HIM, address="广东省河源市龙川县老隆镇"))])
+    flow, _ = run(
+        [
+            Start(),
+            ChooseService("other"),
+            ChooseBusiness("reissue_certificate"),
+            CardRead(dict(HIM, address="广东省河源市龙川县老隆镇")),
+        ]
+    )
     d = flow.session.decision
     assert (flow.state, d.decision, d.offices) == (S.ELIGIBILITY, "redirect", ("441622",))
 
@@ -135,22 +196,44 @@ def test_find_booking_by_id_card():
 
 
 def test_lookup_while_backend_down_offers_walk_in():
-    flow, _ = run([Start(), ChooseService("booked"), PhoneCodeEntered("13800000000", "123456"),
-                   AppointmentNotFound("offline")])
+    flow, _ = run(
+        [Start(), ChooseService("booked"), PhoneCodeEntered("13800000000", "123456"), AppointmentNotFound("offline")]
+    )
     assert flow.state == S.BACKEND_OFFLINE
     flow, _ = run([Continue()], flow)
     assert flow.state == S.CHOOSE_BUSINESS and flow.session.service == "walk_in"
 
 
 def test_declining_face_capture_still_gets_a_ticket():
-    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM), CardRead(HER),
-                   Continue(), Consent(False)])
+    flow, _ = run(
+        [
+            Start(),
+            ChooseService("walk_in"),
+            ChooseBusiness("marriage"),
+            CardRead(HIM),
+            CardRead(HER),
+            Continue(),
+            Consent(False),
+        ]
+    )
     assert flow.state == S.CONFIRM and flow.session.consent is False and flow.session.faces == ()
 
 
 def test_printer_problem_keeps_the_number_on_screen():
-    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM), CardRead(HER),
-                   Continue(), Consent(False), Confirm(), TicketIssued({"number": "A007"}), PrintFinished(False, "paper_out")])
+    flow, _ = run(
+        [
+            Start(),
+            ChooseService("walk_in"),
+            ChooseBusiness("marriage"),
+            CardRead(HIM),
+            CardRead(HER),
+            Continue(),
+            Consent(False),
+            Confirm(),
+            TicketIssued({"number": "A007"}),
+            PrintFinished(False, "paper_out"),
+        ]
+    )
     assert flow.state == S.PRINTER_PROBLEM and flow.session.ticket["number"] == "A007"
     assert flow.session.notice == "printer_paper_out" and not flow.status.printer_ok
     flow, fx = run([Timeout()], flow)
@@ -158,8 +241,19 @@ def test_printer_problem_keeps_the_number_on_screen():
 
 
 def test_quota_exhausted_goes_to_staff():
-    flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM), CardRead(HER),
-                   Continue(), Consent(False), Confirm(), TicketRefused("quota_exhausted")])
+    flow, _ = run(
+        [
+            Start(),
+            ChooseService("walk_in"),
+            ChooseBusiness("marriage"),
+            CardRead(HIM),
+            CardRead(HER),
+            Continue(),
+            Consent(False),
+            Confirm(),
+            TicketRefused("quota_exhausted"),
+        ]
+    )
     assert flow.state == S.ELIGIBILITY and flow.session.decision.reasons == ("quota_exhausted",)
 
 
@@ -174,15 +268,15 @@ def test_idle_warning_resumes_or_wipes():
 def test_calling_staff_keeps_the_session_and_lengthens_the_idle_time():
     flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM)])
     flow, fx = run([CallStaff()], flow)
-    assert fx == [CallForAssistance("read_id_2", "marriage")]          # the screen and business, nobody's data
+    assert fx == [CallForAssistance("read_id_2", "marriage")]  # the screen and business, nobody's data
     assert flow.state == S.READ_ID_2 and flow.session.assistance == "calling" and flow.session.cards
-    assert run([CallStaff()], flow)[1] == []                              # one call at a time
+    assert run([CallStaff()], flow)[1] == []  # one call at a time
     flow, _ = run([StaffCalled(True)], flow)
     assert flow.session.assistance == "on_the_way"
     seconds = {**SECONDS, "assisted_idle_s": 300}
     assert timer_for(flow.state, seconds) == (Idle, 60)
     assert timer_for(flow.state, seconds, assisted=True) == (Idle, 300)
-    flow, _ = run([Idle()], flow)                                         # the warning still screens the wipe
+    flow, _ = run([Idle()], flow)  # the warning still screens the wipe
     assert flow.state == S.IDLE_WARNING and flow.session.cards
     assert run([CallStaff()], flow)[1] == []
     flow, fx = run([Cancel()], flow)
@@ -193,8 +287,8 @@ def test_a_call_that_only_reached_the_journal_may_be_repeated():
     flow, _ = run([Start(), CallStaff(), StaffCalled(False)])
     assert flow.session.assistance == "offline"
     flow, fx = run([Idle(), CallStaff()], flow)
-    assert fx == [CallForAssistance("service_menu", None)]               # from the idle warning: where they were
-    assert run([CallStaff()])[1] == []                                    # nobody at the attract screen
+    assert fx == [CallForAssistance("service_menu", None)]  # from the idle warning: where they were
+    assert run([CallStaff()])[1] == []  # nobody at the attract screen
 
 
 def test_the_step_bar_follows_the_business_variant():
@@ -203,7 +297,7 @@ def test_the_step_bar_follows_the_business_variant():
     flow, _ = run([Start(), ChooseService("booked")])
     assert journey_steps(flow, ENV) == (("check_in", "read_id", "face", "ticket"), 0)
     flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM), Idle()])
-    assert journey_steps(flow, ENV) == (("choose", "read_id", "face", "ticket"), 1)     # the paused step
+    assert journey_steps(flow, ENV) == (("choose", "read_id", "face", "ticket"), 1)  # the paused step
     flow, _ = run([Continue(), CardRead(HER), Continue(), Consent(False)], flow)
     assert flow.state == S.CONFIRM and journey_steps(flow, ENV) == (("choose", "read_id", "ticket"), 2)
     no_face = replace(ENV, face_enabled=False)
@@ -216,7 +310,7 @@ def test_every_applicant_screen_has_its_step_and_its_prompt():
     from kiosk.flow.progress import STEP_OF
     from kiosk.ui.voice import ON_ENTER
 
-    pauses = {S.IDLE_WARNING, S.DEVICE_FAULT}               # they show the step they interrupted
+    pauses = {S.IDLE_WARNING, S.DEVICE_FAULT}  # they show the step they interrupted
     assert set(APPLICANT_STATES) - pauses <= set(STEP_OF), "a new screen needs its step (kiosk/flow/progress.py)"
     assert set(APPLICANT_STATES) <= set(ON_ENTER), "a new screen needs its spoken prompt (kiosk/ui/voice.py)"
 
@@ -229,8 +323,18 @@ def test_card_reader_fault_pauses_and_recovers():
 
 
 def test_entering_a_state_whose_device_is_down_shows_the_fault():
-    flow, _ = run([DeviceFault("camera"), Start(), ChooseService("walk_in"), ChooseBusiness("marriage"),
-                   CardRead(HIM), CardRead(HER), Continue(), Consent(True)])
+    flow, _ = run(
+        [
+            DeviceFault("camera"),
+            Start(),
+            ChooseService("walk_in"),
+            ChooseBusiness("marriage"),
+            CardRead(HIM),
+            CardRead(HER),
+            Continue(),
+            Consent(True),
+        ]
+    )
     assert flow.state == S.DEVICE_FAULT and flow.resume == S.FACE_1
     flow, _ = run([SkipFace()], flow)
     assert flow.state == S.CONFIRM
@@ -267,27 +371,83 @@ def test_maintenance_needs_the_pin():
 # --- properties over any sequence of events -----------------------------------------------------------------
 
 GOOD_QR = make_appointment_qr("441621", TOKEN)
-EVENTS = st.sampled_from([
-    Start(), ChooseService("booked"), ChooseService("walk_in"), ChooseService("other"), ChooseService("guide"),
-    ChooseBusiness("marriage"), ChooseBusiness("divorce_application"), ChooseBusiness("archive_query"),
-    ChooseBusiness("reissue_certificate"), QrScanned(GOOD_QR), QrScanned("junk"), PhoneCodeEntered("1", "2"),
-    UseIdCard(), AppointmentFound(BOOKING), AppointmentFound(dict(BOOKING, office="441602")),
-    AppointmentNotFound("not_found"), AppointmentNotFound("offline"), CardRead(HIM), CardRead(HER),
-    CardRead(OUTSIDER), CardRead({"card_type": "resident_id"}), CardRemoved(), Consent(True), Consent(False),
-    FaceCaptured(Face("match", 0.8)), FaceCaptured(Face("no_match", 0.1)), FaceCaptured(Face("unavailable")),
-    FaceCaptured(None), FingerChecked("match", 96), FingerChecked("no_match", 8), FingerChecked("no_finger"),
-    SkipFinger(), DeviceFault("fingerprint"), SkipFace(), Continue(), Back(), Confirm(), Finish(), Idle(), Timeout(),
-    TicketIssued({"number": "A001"}), TicketRefused("quota_exhausted"), PrintFinished(True),
-    PrintFinished(False, "paper_out"), DeviceFault("idcard"), DeviceFault("camera"), DeviceRecovered("idcard"),
-    DeviceRecovered("camera"), BackendDown(), BackendUp(), PrinterReport(False, "near_end"), PrinterReport(True),
-    SetLanguage("en"), ToggleLargeText(), MaintenanceRequested(), PinResult(True), PinResult(False),
-    NewDay(date(2026, 11, 27)),
-    CallStaff(), StaffCalled(True), StaffCalled(False),
-])
+EVENTS = st.sampled_from(
+    [
+        Start(),
+        ChooseService("booked"),
+        ChooseService("walk_in"),
+        ChooseService("other"),
+        ChooseService("guide"),
+        ChooseBusiness("marriage"),
+        ChooseBusiness("divorce_application"),
+        ChooseBusiness("archive_query"),
+        ChooseBusiness("reissue_certificate"),
+        QrScanned(GOOD_QR),
+        QrScanned("junk"),
+        PhoneCodeEntered("1", "2"),
+        UseIdCard(),
+        AppointmentFound(BOOKING),
+        AppointmentFound(dict(BOOKING, office="441602")),
+        AppointmentNotFound("not_found"),
+        AppointmentNotFound("offline"),
+        CardRead(HIM),
+        CardRead(HER),
+        CardRead(OUTSIDER),
+        CardRead({"card_type": "resident_id"}),
+        CardRemoved(),
+        Consent(True),
+        Consent(False),
+        FaceCaptured(Face("match", 0.8)),
+        FaceCaptured(Face("no_match", 0.1)),
+        FaceCaptured(Face("unavailable")),
+        FaceCaptured(None),
+        FingerChecked("match", 96),
+        FingerChecked("no_match", 8),
+        FingerChecked("no_finger"),
+        SkipFinger(),
+        DeviceFault("fingerprint"),
+        SkipFace(),
+        Continue(),
+        Back(),
+        Confirm(),
+        Finish(),
+        Idle(),
+        Timeout(),
+        TicketIssued({"number": "A001"}),
+        TicketRefused("quota_exhausted"),
+        PrintFinished(True),
+        PrintFinished(False, "paper_out"),
+        DeviceFault("idcard"),
+        DeviceFault("camera"),
+        DeviceRecovered("idcard"),
+        DeviceRecovered("camera"),
+        BackendDown(),
+        BackendUp(),
+        PrinterReport(False, "near_end"),
+        PrinterReport(True),
+        SetLanguage("en"),
+        ToggleLargeText(),
+        MaintenanceRequested(),
+        PinResult(True),
+        PinResult(False),
+        NewDay(date(2026, 11, 27)),
+        CallStaff(),
+        StaffCalled(True),
+        StaffCalled(False),
+    ]
+)
 
 
-SECONDS = {"idle_s": 60, "idle_warning_s": 25, "printing_s": 30, "done_s": 20, "printer_problem_s": 60,
-           "maintenance_login_s": 60, "maintenance_idle_s": 120, "assisted_idle_s": 300}
+SECONDS = {
+    "idle_s": 60,
+    "idle_warning_s": 25,
+    "printing_s": 30,
+    "done_s": 20,
+    "printer_problem_s": 60,
+    "maintenance_login_s": 60,
+    "maintenance_idle_s": 120,
+    "assisted_idle_s": 300,
+}
 
 
 @settings(max_examples=400, deadline=None)
@@ -297,19 +457,20 @@ def test_any_path_ends_at_attract_with_nothing_left_and_prints_only_when_accepte
     env = replace(ENV, fingerprint=fingerprint)
     for e in events:
         flow, fx = step(flow, e, env)
-        if any(isinstance(x, IssueTicket) for x in fx):   # every party ends verified one way or another
+        if any(isinstance(x, IssueTicket) for x in fx):  # every party ends verified one way or another
             assert [c.party for c in flow.session.verification] == list(range(1, len(flow.session.cards) + 1))
         assert timer_for(flow.state, SECONDS, bool(flow.session.assistance)) is not None or flow.state == S.ATTRACT
         steps, current = journey_steps(flow, env)
         assert (not steps) == (flow.state in (S.ATTRACT, S.MAINTENANCE, S.MAINTENANCE_LOGIN))
         assert current < len(steps) and (not steps or steps[-1] == "ticket")
-        assert not any(isinstance(x, CallForAssistance) and (x.screen == "attract" or "maintenance" in x.screen)
-                       for x in fx)
+        assert not any(
+            isinstance(x, CallForAssistance) and (x.screen == "attract" or "maintenance" in x.screen) for x in fx
+        )
         if flow.state == S.PRINTING or any(isinstance(x, IssueTicket) for x in fx):
             assert flow.session.decision is not None and flow.session.decision.decision == "accept"
         if flow.state == S.ATTRACT:
             assert flow.session.is_empty or flow.session.cards == () and flow.session.decision is None
-    for _ in range(3):   # cancel; or let the shell's timers run out (idle → warning → timeout)
+    for _ in range(3):  # cancel; or let the shell's timers run out (idle → warning → timeout)
         timer = timer_for(flow.state, SECONDS)
         event = ending if isinstance(ending, Cancel) else timer[0]() if timer else ending
         flow, _ = step(flow, event, env)
@@ -322,19 +483,22 @@ def test_flow_picture_in_docs_is_current():
     from pathlib import Path
 
     from kiosk.flow.diagram import mermaid
+
     committed = (Path(__file__).resolve().parent.parent / "docs" / "flow.md").read_text(encoding="utf-8")
     assert committed == mermaid(), "docs/flow.md is stale: run `python -m kiosk.flow.diagram > docs/flow.md`"
 
 
 # --- identity verification, party by party ----------------------------------------------------------------
 
-FP = b"\x01" * 1024                     # two 512-byte templates read with 30 10
+FP = b"\x01" * 1024  # two 512-byte templates read with 30 10
 ENV_FP = replace(ENV, fingerprint=True)
 
 
 def _to_consent(env=ENV, him=HIM, her=HER):
-    return run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(him), CardRead(her),
-                Continue()], env=env)[0]
+    return run(
+        [Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(him), CardRead(her), Continue()],
+        env=env,
+    )[0]
 
 
 def _checks(flow):
@@ -359,8 +523,10 @@ def test_unavailable_reference_goes_to_the_fallback_at_once():
 
 
 def test_same_face_for_party_two_is_a_no_match_with_its_own_notice():
-    flow = run([Consent(True), FaceCaptured(Face("match", 0.8)), FaceCaptured(Face("no_match", 0.9, "same_face"))],
-               _to_consent())[0]
+    flow = run(
+        [Consent(True), FaceCaptured(Face("match", 0.8)), FaceCaptured(Face("no_match", 0.9, "same_face"))],
+        _to_consent(),
+    )[0]
     assert (flow.state, flow.session.notice) == (S.FACE_2, "verify_same_face")
 
 
@@ -370,7 +536,7 @@ def test_fingerprint_fallback_when_the_card_holds_templates():
     assert flow.state == S.FINGER_1 and flow.session.verification == ()
     flow, _ = run([FingerChecked("no_finger"), FingerChecked("match", 96)], flow, ENV_FP)
     assert flow.state == S.FACE_2 and _checks(flow) == [("fingerprint", "match", 2)]
-    flow, _ = run([SkipFace()], flow, ENV_FP)     # no templates on her card: straight to the counter
+    flow, _ = run([SkipFace()], flow, ENV_FP)  # no templates on her card: straight to the counter
     assert flow.state == S.CONFIRM and _checks(flow)[1] == ("staff", "skipped", 0)
 
 

@@ -1,4 +1,5 @@
-"""ruff finds nothing (pyproject's [tool.ruff])."""
+"""ruff finds nothing and the code is formatted (pyproject's [tool.ruff])."""
+
 from __future__ import annotations
 
 import subprocess
@@ -10,6 +11,23 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_ruff_check_passes():
     ruff = Path(sys.executable).with_name("ruff")
-    proc = subprocess.run([str(ruff), "check", "--no-cache", "kiosk", "drivers", "office", "bench", "scripts", "tests"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [str(ruff), "check", "--no-cache", "kiosk", "drivers", "office", "bench", "scripts", "tests"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout[-8000:] + proc.stderr[-2000:]
+
+
+def test_code_is_formatted():
+    ruff = Path(sys.executable).with_name("ruff")
+    proc = subprocess.run(
+        [str(ruff), "format", "--check", "--no-cache", "kiosk", "drivers", "office", "bench", "scripts", "tests"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, "run `.venv/bin/ruff format .`\n" + proc.stdout[-8000:] + proc.stderr[-2000:]

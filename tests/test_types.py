@@ -1,4 +1,5 @@
 """mypy passes: strict on kiosk.domain and kiosk.flow, normal elsewhere (pyproject's [tool.mypy])."""
+
 from __future__ import annotations
 
 import os
@@ -15,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_mypy_passes():
     mypy = Path(sys.executable).with_name("mypy")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([str(mypy), "kiosk", "drivers", "office"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(mypy), "kiosk", "drivers", "office"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stdout[-8000:] + proc.stderr[-2000:]

@@ -17,6 +17,7 @@ With `FaultProxy.for_server(running_server)` it speaks mutual TLS on both sides,
 presents the server's certificate to the kiosk (and requires the kiosk's), and calls the server with a
 certificate of the same caller, so the server still sees who is calling.
 """
+
 from __future__ import annotations
 
 import socket
@@ -27,8 +28,10 @@ import time
 
 MODES = ("pass", "drop_response", "delay_response", "error_after", "error_before", "blackhole", "reset")
 _500_BODY = b'{"error":"internal_error","message":{"zh":"proxy","en":"proxy fault"}}'
-_500 = (b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\n"
-        b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_500_BODY), _500_BODY))
+_500 = (
+    b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\n"
+    b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_500_BODY), _500_BODY)
+)
 
 
 def _read_message(f) -> bytes | None:
@@ -56,8 +59,15 @@ def _abort(sock: socket.socket) -> None:
 
 
 class FaultProxy:
-    def __init__(self, upstream_port: int, mode: str = "pass", delay_s: float = 0.0, *,
-                 server_context: ssl.SSLContext | None = None, client_context=None):
+    def __init__(
+        self,
+        upstream_port: int,
+        mode: str = "pass",
+        delay_s: float = 0.0,
+        *,
+        server_context: ssl.SSLContext | None = None,
+        client_context=None,
+    ):
         self.upstream_port, self.delay_s = upstream_port, delay_s
         self.server_context, self.client_context = server_context, client_context
         self.mode = mode

@@ -1,5 +1,6 @@
 """Run the real office server on loopback inside this process (tests, benchmarks, fault suite), with mutual TLS:
 a throw-away PKI is made at start and clients get certificates on demand (`client_files`, `session`)."""
+
 from __future__ import annotations
 
 import tempfile
@@ -47,9 +48,15 @@ class RunningServer:
         self.stop()
 
 
-def serve_in_thread(db: Path | str, clock, seed: str | None = "demo", port: int = 0,
-                    offices_dir: Path | str | None = None, pki_dir: Path | str | None = None,
-                    **build_options) -> RunningServer:
+def serve_in_thread(
+    db: Path | str,
+    clock,
+    seed: str | None = "demo",
+    port: int = 0,
+    offices_dir: Path | str | None = None,
+    pki_dir: Path | str | None = None,
+    **build_options,
+) -> RunningServer:
     """Start uvicorn on 127.0.0.1 (port 0 → a free one) with HTTPS and client certificates required, and return
     once it accepts connections. The PKI goes in `pki_dir` (made if missing; default a temporary directory)."""
     import uvicorn
@@ -61,8 +68,9 @@ def serve_in_thread(db: Path | str, clock, seed: str | None = "demo", port: int 
     if not (pki_dir / "ca.key").exists():
         pki.init(pki_dir)
     app, backend = build(db, clock, seed, offices_dir, tls_dir=pki_dir, **build_options)
-    server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port, pki_dir, log_level="critical",
-                                           timeout_graceful_shutdown=1))
+    server = uvicorn.Server(
+        uvicorn_config(app, "127.0.0.1", port, pki_dir, log_level="critical", timeout_graceful_shutdown=1)
+    )
     thread = threading.Thread(target=server.run, name="office-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -4,6 +4,7 @@ Consumers (the preview, the face pipeline) take `latest()` or wait for a newer o
 slow consumer never sees stale frames. Losing the camera emits a fault event and reconnects with backoff;
 black or frozen frames emit a problem event. Events fire on changes only, from the capture thread.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,15 +27,15 @@ BLACK_FRAMES, FROZEN_FRAMES, BAD_FRAME = "black_frames", "frozen_frames", "bad_f
 
 @dataclass(frozen=True)
 class Frame:
-    seq: int            # increases by one per frame delivered since start()
-    t: float            # clock() when it was read
-    image: np.ndarray   # H×W×3 uint8 BGR; shared, treat as read-only
+    seq: int  # increases by one per frame delivered since start()
+    t: float  # clock() when it was read
+    image: np.ndarray  # H×W×3 uint8 BGR; shared, treat as read-only
 
 
 @dataclass(frozen=True)
 class CameraEvent:
-    code: str           # OK after a problem, or one of the problem codes above
-    fault: bool         # True when no frames arrive at all (NO_CAMERA, CAMERA_LOST)
+    code: str  # OK after a problem, or one of the problem codes above
+    fault: bool  # True when no frames arrive at all (NO_CAMERA, CAMERA_LOST)
     detail: str = ""
 
 
@@ -53,8 +54,15 @@ class Backoff:
 
 
 class CaptureThread:
-    def __init__(self, open_source: Callable[[], FrameSource], *, on_event: Callable[[CameraEvent], None] | None = None,
-                 backoff: Backoff | None = None, frozen_after_s: float = 2.0, clock=time.monotonic):
+    def __init__(
+        self,
+        open_source: Callable[[], FrameSource],
+        *,
+        on_event: Callable[[CameraEvent], None] | None = None,
+        backoff: Backoff | None = None,
+        frozen_after_s: float = 2.0,
+        clock=time.monotonic,
+    ):
         self._open_source = open_source
         self._on_event = on_event or (lambda event: None)
         self._backoff = backoff or Backoff()

@@ -2,6 +2,7 @@
 
 Images are decoded once at open() and served at a steady pace, in a loop by default.
 """
+
 from __future__ import annotations
 
 import time
@@ -35,8 +36,16 @@ def decode_image(path: Path | str) -> np.ndarray:
 class ImageSequenceSource:
     """Serves decoded frames in order at `fps`; at the end loops, or reports the camera lost."""
 
-    def __init__(self, frames_or_paths, *, fps: float = 15.0, loop: bool = True, name: str = "images",
-                 clock=time.monotonic, sleep=time.sleep):
+    def __init__(
+        self,
+        frames_or_paths,
+        *,
+        fps: float = 15.0,
+        loop: bool = True,
+        name: str = "images",
+        clock=time.monotonic,
+        sleep=time.sleep,
+    ):
         self._items = list(frames_or_paths)
         self.fps, self.loop, self.name = fps, loop, name
         self._clock, self._sleep = clock, sleep

@@ -2,15 +2,16 @@
 
 Each problem has a stable code (the UI maps codes to texts): bad_frame, black_frames, frozen_frames.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from kiosk.errors import KioskError
 
-MIN_SIDE = 64          # smaller frames cannot hold a usable face
-BLACK_MEAN = 12.0      # mean grey level (0–255) under which a frame counts as black …
-BLACK_STD = 6.0        # … when it is also this flat (a dark room still has texture)
+MIN_SIDE = 64  # smaller frames cannot hold a usable face
+BLACK_MEAN = 12.0  # mean grey level (0–255) under which a frame counts as black …
+BLACK_STD = 6.0  # … when it is also this flat (a dark room still has texture)
 
 
 class FrameFormatError(KioskError):
@@ -64,8 +65,11 @@ class FrozenDetector:
 
     def update(self, frame: np.ndarray, now: float) -> bool:
         sample = thumbnail(frame)
-        same = (self._last is not None and self._last.shape == sample.shape
-                and float(np.abs(sample - self._last).mean()) < self.max_mean_diff)
+        same = (
+            self._last is not None
+            and self._last.shape == sample.shape
+            and float(np.abs(sample - self._last).mean()) < self.max_mean_diff
+        )
         self._last = sample
         if not same:
             self._still_since = None

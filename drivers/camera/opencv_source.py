@@ -1,4 +1,5 @@
 """A real camera (or video file / image sequence / IP stream) through OpenCV's VideoCapture."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,12 +18,20 @@ class OpenCVSource:
     `loop` rewinds a file at its end instead of reporting the camera as lost.
     """
 
-    def __init__(self, target: int | str, *, width: int | None = None, height: int | None = None,
-                 fps: float | None = None, loop: bool = False, api: int | None = None):
+    def __init__(
+        self,
+        target: int | str,
+        *,
+        width: int | None = None,
+        height: int | None = None,
+        fps: float | None = None,
+        loop: bool = False,
+        api: int | None = None,
+    ):
         self.target, self.width, self.height, self.fps, self.loop = target, width, height, fps, loop
         self.api = api
         self.name = f"opencv:{target}"
-        self._cap: Any = None                # cv2.VideoCapture once opened
+        self._cap: Any = None  # cv2.VideoCapture once opened
 
     def open(self) -> None:
         import cv2

@@ -1,4 +1,5 @@
 """The camera port: a source of BGR frames. Adapters (OpenCV device, files, simulator) implement it."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol

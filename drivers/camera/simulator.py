@@ -12,6 +12,7 @@ instruction shown: blink, turn_left, turn_right), again and again, or without `f
 A flat photo cannot really turn, so a turn is drawn a few ways in turn (the middle of the face pushed sideways,
 with or without a perspective squeeze), as different people turn differently.
 """
+
 from __future__ import annotations
 
 import time
@@ -29,11 +30,11 @@ FIXTURES = resources.path("samples", "faces")
 PEOPLE = {"astronaut.png": (73, 0, 373, 300), "grace_hopper.jpg": (67, 26, 467, 426)}
 # (start s, end s, scale from, scale to, x from, x to): x is the face-crop centre as a fraction of the width.
 SCRIPT = [
-    (0.0, 1.0, 0.0, 0.0, 0.5, 0.5),     # empty room
+    (0.0, 1.0, 0.0, 0.0, 0.5, 0.5),  # empty room
     (1.0, 3.0, 0.45, 0.45, 0.05, 0.3),  # walks in: small, off to the side
-    (3.0, 4.5, 0.45, 0.95, 0.3, 0.5),   # steps closer
-    (4.5, 8.5, 0.95, 0.95, 0.5, 0.5),   # holds still in front of the camera
-    (8.5, 9.5, 0.95, 0.95, 0.5, 1.1),   # leaves
+    (3.0, 4.5, 0.45, 0.95, 0.3, 0.5),  # steps closer
+    (4.5, 8.5, 0.95, 0.95, 0.5, 0.5),  # holds still in front of the camera
+    (8.5, 9.5, 0.95, 0.95, 0.5, 1.1),  # leaves
 ]
 LOOP_S = SCRIPT[-1][1]
 MODES = ("people", "black", "frozen", "absent", "unplug")
@@ -43,15 +44,28 @@ HOLD_S = 1.2
 # While holding still (seconds after HOLD_S, repeating): (start, end, gesture); neutral otherwise.
 GESTURES = [(1.0, 1.35, "blink"), (2.0, 2.9, "turn_left"), (3.5, 4.4, "turn_right")]
 GESTURE_CYCLE_S = 5.0
-FOLLOW_CYCLE_S, FOLLOW_REST_S = 1.5, 0.6      # doing what the screen says: rest, then the gesture
+FOLLOW_CYCLE_S, FOLLOW_REST_S = 1.5, 0.6  # doing what the screen says: rest, then the gesture
 KNOWN_GESTURES = ("blink", "turn_left", "turn_right")
 
 
 class SimulatedCamera:
-    def __init__(self, *, mode: str = "people", width: int = 640, height: int = 480, fps: float = 15.0,
-                 photos: dict[str, tuple[int, int, int, int]] | None = None, photo_dir: Path | str = FIXTURES,
-                 unplug_after: int = 30, realtime: bool = True, sleep=time.sleep, clock=time.monotonic,
-                 person: str | None = None, animate: bool = True, follow=None):
+    def __init__(
+        self,
+        *,
+        mode: str = "people",
+        width: int = 640,
+        height: int = 480,
+        fps: float = 15.0,
+        photos: dict[str, tuple[int, int, int, int]] | None = None,
+        photo_dir: Path | str = FIXTURES,
+        unplug_after: int = 30,
+        realtime: bool = True,
+        sleep=time.sleep,
+        clock=time.monotonic,
+        person: str | None = None,
+        animate: bool = True,
+        follow=None,
+    ):
         if mode not in MODES:
             raise ValueError(f"unknown sim camera mode {mode!r}; known: {MODES}")
         self.mode, self.width, self.height, self.fps = mode, width, height, fps
@@ -130,7 +144,7 @@ class SimulatedCamera:
         left, top = int(cx * self.width) - side // 2, self.height - side
         a, b = max(left, 0), min(left + side, self.width)
         if a < b:
-            frame[top:top + side, a:b] = patch[:, a - left:b - left]
+            frame[top : top + side, a:b] = patch[:, a - left : b - left]
         return frame
 
     def _render_actor(self, frame: np.ndarray, t: float) -> np.ndarray:
@@ -147,7 +161,7 @@ class SimulatedCamera:
                 pass
             elif asked in KNOWN_GESTURES:
                 if self._asked != (asked, self._asked[1]) or self._asked[1] is None:
-                    self._asked = (asked, t)        # reads the instruction, then starts after a moment
+                    self._asked = (asked, t)  # reads the instruction, then starts after a moment
                 n, local = divmod(t - self._asked[1], FOLLOW_CYCLE_S)
                 if local >= FOLLOW_REST_S:
                     gesture, k, variant = asked, (local - FOLLOW_REST_S) / (FOLLOW_CYCLE_S - FOLLOW_REST_S), int(n)
@@ -174,7 +188,7 @@ def _paste(frame: np.ndarray, person: np.ndarray, scale: float, cx: float) -> np
     left, top = int(cx * w) - side // 2, h - side
     a, b = max(left, 0), min(left + side, w)
     if a < b:
-        frame[top:top + side, a:b] = patch[:, a - left:b - left]
+        frame[top : top + side, a:b] = patch[:, a - left : b - left]
     return frame
 
 
@@ -187,8 +201,9 @@ def _perspective(image: np.ndarray, strength: float, sign: int) -> np.ndarray:
     d = strength * h / 2
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     dst = np.float32([[0, 0], [w * (1 - strength / 2), d], [w * (1 - strength / 2), h - d], [0, h]])
-    out = cv2.warpPerspective(np.ascontiguousarray(work), cv2.getPerspectiveTransform(src, dst), (w, h),
-                              borderMode=cv2.BORDER_REPLICATE)
+    out = cv2.warpPerspective(
+        np.ascontiguousarray(work), cv2.getPerspectiveTransform(src, dst), (w, h), borderMode=cv2.BORDER_REPLICATE
+    )
     return out if sign > 0 else np.ascontiguousarray(out[:, ::-1])
 
 
@@ -197,7 +212,7 @@ def _find_eyes(image: np.ndarray, box) -> list[tuple[float, float]] | None:
     import cv2
 
     fx, fy, fw, fh = (int(v) for v in box)
-    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[max(fy, 0):fy + fh // 2 + fh // 10, max(fx, 0):fx + fw]
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[max(fy, 0) : fy + fh // 2 + fh // 10, max(fx, 0) : fx + fw]
     if grey.size == 0:
         return None
     cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_eye.xml")
@@ -234,25 +249,27 @@ class _Actor:
         x0, y0 = int(x + fw / 2 - side / 2), int(y + fh * 0.45 - side * 0.42)
         pad = side
         padded = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-        crop = padded[y0 + pad:y0 + pad + side, x0 + pad:x0 + pad + side]
+        crop = padded[y0 + pad : y0 + pad + side, x0 + pad : x0 + pad + side]
         self.base = cv2.resize(crop, (self.SIDE, self.SIDE), interpolation=cv2.INTER_AREA)
         k = self.SIDE / side
         fx, fy, fw, fh = (x - x0) * k, (y - y0) * k, fw * k, fh * k
-        self.eyes = _find_eyes(self.base, (fx, fy, fw, fh)) or [(fx + 0.3 * fw, fy + 0.4 * fh),
-                                                                (fx + 0.7 * fw, fy + 0.4 * fh)]
+        self.eyes = _find_eyes(self.base, (fx, fy, fw, fh)) or [
+            (fx + 0.3 * fw, fy + 0.4 * fh),
+            (fx + 0.7 * fw, fy + 0.4 * fh),
+        ]
         (ax, ay), (bx, by) = self.eyes
         dist = float(np.hypot(bx - ax, by - ay))
         self.nose = ((ax + bx) / 2, (ay + by) / 2 + 0.6 * dist)
         fw, fh = dist / 0.4, dist / 0.4
         self.fw, self.fh = fw, fh
-        yy, xx = np.mgrid[0:self.SIDE, 0:self.SIDE].astype(np.float32)
+        yy, xx = np.mgrid[0 : self.SIDE, 0 : self.SIDE].astype(np.float32)
         self._xx, self._yy = xx, yy
         bump = np.exp(-(((xx - self.nose[0]) / (0.16 * fw)) ** 2 + ((yy - self.nose[1]) / (0.3 * fh)) ** 2) / 2)
         self._bump = bump.astype(np.float32)
         r = 0.13 * fw
         mask = np.zeros((self.SIDE, self.SIDE), np.float32)
         for ex, ey in self.eyes:
-            mask = np.maximum(mask, np.exp(-(((xx - ex) / r) ** 2 + ((yy - ey) / (0.8 * r)) ** 2) ** 2))
+            mask = np.maximum(mask, np.exp(-((((xx - ex) / r) ** 2 + ((yy - ey) / (0.8 * r)) ** 2) ** 2)))
         self._eye_mask = mask[:, :, None]
         lids = cv2.GaussianBlur(self.base, (0, 0), r / 2)
         lids = cv2.addWeighted(lids, 0.6, np.full_like(lids, lids[int(self.nose[1]), int(self.nose[0])]), 0.4, 0)

@@ -6,6 +6,7 @@ real wire would deliver them. `vanish()` closes the pty (the host's reads fail a
 removes the stable link; `reappear()` opens a new pty and points the link at it, as udev would.
 All fd work happens on the simulator thread; other threads queue requests to it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,13 +24,14 @@ log = logging.getLogger(__name__)
 
 
 class PtyDevice:
-    def __init__(self, baudrate: int = 115200, model_timing: bool = True, link_path: str | None = None,
-                 name: str = "device"):
+    def __init__(
+        self, baudrate: int = 115200, model_timing: bool = True, link_path: str | None = None, name: str = "device"
+    ):
         self.baudrate, self.model_timing, self.link_path, self.name = baudrate, model_timing, link_path, name
         self.tty = ""
         self.bytes_in = self.bytes_out = 0
         self._master = self._slave = -1
-        self._link_dir = ""          # a temporary directory this device made for its own link
+        self._link_dir = ""  # a temporary directory this device made for its own link
         self._calls: queue.Queue = queue.Queue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -102,7 +104,7 @@ class PtyDevice:
         if self._master >= 0:
             return
         self._master, self._slave = pty.openpty()
-        tty.setraw(self._slave)     # no echo, no CR/LF translation before the host opens it
+        tty.setraw(self._slave)  # no echo, no CR/LF translation before the host opens it
         os.set_blocking(self._master, False)
         self.tty = os.ttyname(self._slave)
         if self.link_path:
@@ -132,7 +134,7 @@ class PtyDevice:
                 data = os.read(self._master, 4096) if ready else b""
             except (BlockingIOError, InterruptedError):
                 continue
-            except OSError:     # the host closed its side (EIO); keep the pty for its next open
+            except OSError:  # the host closed its side (EIO); keep the pty for its next open
                 self._stop.wait(0.02)
                 continue
             if data:
@@ -161,7 +163,7 @@ class PtyDevice:
         t0 = time.monotonic() if start_at is None else start_at
         chunk = 32
         for i in range(0, len(data), chunk):
-            piece = data[i:i + chunk]
+            piece = data[i : i + chunk]
             if self.model_timing:
                 _sleep_until(t0 + self.wire_time(i + len(piece)))
             self._write(piece)

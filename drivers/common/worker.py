@@ -1,4 +1,5 @@
 """The one background thread each polling device driver runs (shared by the ID card reader and the scanner)."""
+
 from __future__ import annotations
 
 import logging

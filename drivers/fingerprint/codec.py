@@ -3,23 +3,32 @@
 EF 01 | ADDRESS(4) | PID (01 command, 02 data, 07 ack, 08 end) | LEN(2, BE) | payload | SUM(2, BE)
 LEN counts payload + SUM; SUM = 16-bit sum of PID, the LEN bytes and the payload.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from kiosk.errors import ProtocolError
 
-HEADER = b"\xEF\x01"
+HEADER = b"\xef\x01"
 DEFAULT_ADDRESS = 0xFFFFFFFF
 PID_COMMAND, PID_DATA, PID_ACK, PID_END = 0x01, 0x02, 0x07, 0x08
 GET_IMAGE, GEN_CHAR, SEARCH, UP_CHAR, VERIFY_PASSWORD = 0x01, 0x02, 0x04, 0x08, 0x13
-CHAR_FILE_SIZE = 512                # UpChar: the character file follows the ack in data packets (last PID 08)
+CHAR_FILE_SIZE = 512  # UpChar: the character file follows the ack in data packets (last PID 08)
 DATA_PACKET_SIZE = 128
 ACK_OK, ACK_PACKET_ERROR, ACK_NO_FINGER, ACK_NOT_FOUND, ACK_NO_IMAGE = 0x00, 0x01, 0x02, 0x09, 0x15
-ACK_TEXT = {0x00: "ok", 0x01: "packet receive error", 0x02: "no finger", 0x03: "image capture failed",
-            0x06: "image too disorderly", 0x07: "too few features", 0x09: "not found", 0x13: "wrong password",
-            0x15: "no valid image in buffer"}
-HEADER_SIZE = 9                    # EF 01, address, PID, LEN
+ACK_TEXT = {
+    0x00: "ok",
+    0x01: "packet receive error",
+    0x02: "no finger",
+    0x03: "image capture failed",
+    0x06: "image too disorderly",
+    0x07: "too few features",
+    0x09: "not found",
+    0x13: "wrong password",
+    0x15: "no valid image in buffer",
+}
+HEADER_SIZE = 9  # EF 01, address, PID, LEN
 MAX_LEN = 256 + 2
 
 
@@ -78,7 +87,7 @@ def split_stream(buf: bytearray) -> list[bytes | PacketError]:
     while True:
         i = buf.find(HEADER)
         if i < 0:
-            del buf[:len(buf) - (1 if buf[-1:] == b"\xEF" else 0)]
+            del buf[: len(buf) - (1 if buf[-1:] == b"\xef" else 0)]
             return out
         del buf[:i]
         if len(buf) < HEADER_SIZE:

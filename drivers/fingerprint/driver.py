@@ -3,6 +3,7 @@
 It cannot compare with ID card templates (that needs the reader vendor's SDK: see vendor.py), so
 verify_against_card answers `unavailable`.
 """
+
 from __future__ import annotations
 
 import time
@@ -17,8 +18,14 @@ class R30xSensor:
     available = True
     reason = ""
 
-    def __init__(self, url: str, baudrate: int = 57600, address: int = codec.DEFAULT_ADDRESS,
-                 answer_timeout_s: float = 1.0, library_size: int = 163):
+    def __init__(
+        self,
+        url: str,
+        baudrate: int = 57600,
+        address: int = codec.DEFAULT_ADDRESS,
+        answer_timeout_s: float = 1.0,
+        library_size: int = 163,
+    ):
         self.url, self.baudrate, self.address = url, baudrate, address
         self.answer_timeout_s, self.library_size = answer_timeout_s, library_size
         self._ser = None
@@ -65,7 +72,7 @@ class R30xSensor:
                     packet = codec.parse_packet(item)
                     if packet.pid == codec.PID_ACK and packet.payload:
                         # data packets that came with the ack (UpChar) stay for the caller to read
-                        self._buf[:0] = b"".join(x for x in items[i + 1:] if isinstance(x, bytes))
+                        self._buf[:0] = b"".join(x for x in items[i + 1 :] if isinstance(x, bytes))
                         return packet
         except port_errors() as e:
             self._close_port()
@@ -89,8 +96,9 @@ class R30xSensor:
             return FingerprintResult("no_match", reason=codec.ACK_TEXT.get(code, hex(code)))
         ack = self.command(codec.SEARCH, b"\x01" + (0).to_bytes(2, "big") + self.library_size.to_bytes(2, "big"))
         if ack.payload[0] == codec.ACK_OK and len(ack.payload) >= 5:
-            return FingerprintResult("match", score=int.from_bytes(ack.payload[3:5], "big"),
-                                     page=int.from_bytes(ack.payload[1:3], "big"))
+            return FingerprintResult(
+                "match", score=int.from_bytes(ack.payload[3:5], "big"), page=int.from_bytes(ack.payload[1:3], "big")
+            )
         return FingerprintResult("no_match", reason=codec.ACK_TEXT.get(ack.payload[0], hex(ack.payload[0])))
 
     def verify_against_card(self, card_templates: bytes, timeout_s: float = 10.0) -> FingerprintResult:
@@ -131,7 +139,7 @@ class R30xSensor:
                     if packet.pid in (codec.PID_DATA, codec.PID_END):
                         data += packet.payload
                         if packet.pid == codec.PID_END:
-                            return bytes(data[:codec.CHAR_FILE_SIZE])
+                            return bytes(data[: codec.CHAR_FILE_SIZE])
                 self._buf += ser.read(max(1, ser.in_waiting))
         except port_errors() as e:
             self._close_port()

@@ -8,6 +8,7 @@ both buffers 512 bytes. Without the library the port says `available = False` â€
 stand-in (drivers/standin/fp_matcher_standin.c) has the same signature and understands only the simulators'
 records, so the glue is exercised in tests and the demo.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -55,7 +56,7 @@ class CardTemplateMatcher:
         live = ctypes.create_string_buffer(bytes(live_feature[:TEMPLATE_SIZE]), TEMPLATE_SIZE)
         scores = []
         for i in range(0, len(card_templates) - TEMPLATE_SIZE + 1, TEMPLATE_SIZE):
-            template = ctypes.create_string_buffer(bytes(card_templates[i:i + TEMPLATE_SIZE]), TEMPLATE_SIZE)
+            template = ctypes.create_string_buffer(bytes(card_templates[i : i + TEMPLATE_SIZE]), TEMPLATE_SIZE)
             scores.append(int(fn(template, live)))
         ctypes.memset(live, 0, TEMPLATE_SIZE)
         return max(scores, default=0)

@@ -3,6 +3,7 @@
 Comparing a live finger with the templates on an ID card (read 30 10) needs the reader vendor's SDK (the
 template format is closed); a standalone R30x sensor can only search its own enrolled library.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ class FingerprintResult:
 
 class FingerprintPort(Protocol):
     available: bool
-    reason: str                  # why not, when unavailable
+    reason: str  # why not, when unavailable
 
     def verify_against_card(self, card_templates: bytes, timeout_s: float) -> FingerprintResult: ...
 

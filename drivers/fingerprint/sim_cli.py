@@ -5,6 +5,7 @@ The first line on stdout is the path to open (57600 baud modelled). Control comm
     enroll PAGE ID     the sensor's library holds finger ID at PAGE
     vanish / reappear  the port disappears / comes back       quit     stop
 """
+
 from __future__ import annotations
 
 HELP = "R30x/AS608 fingerprint sensor simulator on a pty; stdin: finger ID / lift / enroll PAGE ID"

@@ -6,6 +6,7 @@ UpChar (00, then the character file in 128-byte data packets, the last with PID 
 (00 / 13); a packet with a bad checksum gets ack 01; anything else ack 01 too. The character file is the
 simulators' record of the finger (drivers.idcard.sim_core.finger_record), which the stand-in matcher compares.
 """
+
 from __future__ import annotations
 
 from drivers.fingerprint import codec
@@ -14,8 +15,9 @@ from drivers.common.pty_device import PtyDevice
 
 
 class FingerprintSimulator(PtyDevice):
-    def __init__(self, baudrate: int = 57600, model_timing: bool = True, link_path: str | None = None,
-                 password: int = 0):
+    def __init__(
+        self, baudrate: int = 57600, model_timing: bool = True, link_path: str | None = None, password: int = 0
+    ):
         super().__init__(baudrate, model_timing, link_path, name="fingerprint")
         self.finger: str | None = None
         self.library: dict[int, str] = {}
@@ -62,16 +64,17 @@ class FingerprintSimulator(PtyDevice):
             return (codec.ACK_OK if ok else 0x13), b""
         return codec.ACK_PACKET_ERROR, b""
 
-
     def _char_file_packets(self, address: int) -> bytes:
         from drivers.idcard.sim_core import finger_record
 
         holder, _, finger = (self._char or "").rpartition(":")
         data = finger_record(holder, finger)
         size = codec.DATA_PACKET_SIZE
-        chunks = [data[i:i + size] for i in range(0, len(data), size)]
-        return b"".join(codec.build_packet(codec.PID_END if i == len(chunks) - 1 else codec.PID_DATA, c, address)
-                        for i, c in enumerate(chunks))
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        return b"".join(
+            codec.build_packet(codec.PID_END if i == len(chunks) - 1 else codec.PID_DATA, c, address)
+            for i, c in enumerate(chunks)
+        )
 
 
 class SimulatedFingerprint(R30xSensor):
@@ -82,7 +85,7 @@ class SimulatedFingerprint(R30xSensor):
         self.sim = FingerprintSimulator(self.baudrate, model_timing)
 
     def _open(self):
-        self.url = self.sim.start_behind_link()   # idempotent: starts the pty once
+        self.url = self.sim.start_behind_link()  # idempotent: starts the pty once
         return super()._open()
 
     def close(self) -> None:

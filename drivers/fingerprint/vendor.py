@@ -5,6 +5,7 @@ are *unverified* here. A deployment that has an SDK writes a small adapter on th
 ctypes, map return codes to FingerprintResult, raise only kiosk errors) and points the config at it as
 `vendor:///path/to/lib.so`. Without the library this adapter reports itself unavailable — never a crash.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -37,7 +38,7 @@ class VendorFingerprintSdk:
         if self._lib is None:
             lib = ctypes.CDLL(self.library_path)
             for name in (self.INIT, self.CAPTURE, self.MATCH):
-                getattr(lib, name)   # AttributeError if this vendor names things differently
+                getattr(lib, name)  # AttributeError if this vendor names things differently
             if lib[self.INIT]() != 0:
                 raise OSError("SDK init failed")
             self._lib = lib
@@ -54,8 +55,10 @@ class VendorFingerprintSdk:
         live = ctypes.create_string_buffer(512)
         if lib[self.CAPTURE](live, 512) != 0:
             return FingerprintResult("no_finger")
-        best = max(lib[self.MATCH](ctypes.c_char_p(card_templates[i:i + 512]), live)
-                   for i in range(0, len(card_templates), 512))
+        best = max(
+            lib[self.MATCH](ctypes.c_char_p(card_templates[i : i + 512]), live)
+            for i in range(0, len(card_templates), 512)
+        )
         return FingerprintResult("match" if best >= self.threshold else "no_match", score=best)
 
     def identify(self, timeout_s: float = 10.0) -> FingerprintResult:

@@ -5,6 +5,7 @@ Response: AA AA AA 96 69 | LEN(2, BE) | SW1 SW2 SW3 | DATA | CHK
 LEN counts every byte after itself, CHK included; CHK = XOR of every byte after the preamble except itself.
 Everything here raises only the error types defined in this module (all kiosk.errors.DeviceError subclasses).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,10 +13,10 @@ from functools import reduce
 
 from kiosk.errors import DeviceError, ProtocolError
 
-PREAMBLE = b"\xAA\xAA\xAA\x96\x69"
-HEADER_SIZE = 7                     # preamble + LEN
-MIN_REPLY_LEN = 4                   # SW1 SW2 SW3 CHK
-MAX_REPLY_LEN = 3 + 6 + 256 + 1024 + 1024 + 1 + 16   # read 30 10 with two templates, plus slack
+PREAMBLE = b"\xaa\xaa\xaa\x96\x69"
+HEADER_SIZE = 7  # preamble + LEN
+MIN_REPLY_LEN = 4  # SW1 SW2 SW3 CHK
+MAX_REPLY_LEN = 3 + 6 + 256 + 1024 + 1024 + 1 + 16  # read 30 10 with two templates, plus slack
 DEVICE = "idcard"
 
 # Commands as (CMD, PARA).
@@ -27,17 +28,30 @@ SELECT_CARD = (0x20, 0x02)
 READ_TEXT_PHOTO = (0x30, 0x01)
 READ_TEXT_PHOTO_FINGERPRINT = (0x30, 0x10)
 READ_APPENDED_ADDRESS = (0x30, 0x03)
-SET_BAUD = 0x60                      # PARA 00..04 → BAUD_RATES[para]
-SET_MAX_FRAME = (0x61, 0xFF)         # DATA: the most bytes the host takes in one frame (1 byte; 2 tolerated)
+SET_BAUD = 0x60  # PARA 00..04 → BAUD_RATES[para]
+SET_MAX_FRAME = (0x61, 0xFF)  # DATA: the most bytes the host takes in one frame (1 byte; 2 tolerated)
 BAUD_RATES = (115200, 57600, 38400, 19200, 9600)
 
 SW_SUCCESS, SW_FIND_OK, SW_ITEM_EMPTY, SW_NO_CARD = 0x90, 0x9F, 0x91, 0x80
 STATUS_TEXT = {
-    0x90: "success", 0x9F: "find OK", 0x91: "item empty", 0x10: "checksum error", 0x11: "length error",
-    0x21: "command error", 0x23: "not permitted", 0x24: "unknown error",
-    0x31: "card failed to authenticate SAM", 0x32: "SAM failed to authenticate card", 0x33: "verification error",
-    0x40: "unknown card type", 0x41: "read failed", 0x47: "random number failed", 0x60: "SAM self-test failed",
-    0x66: "SAM not authorised", 0x80: "find failed (no card)", 0x81: "select failed",
+    0x90: "success",
+    0x9F: "find OK",
+    0x91: "item empty",
+    0x10: "checksum error",
+    0x11: "length error",
+    0x21: "command error",
+    0x23: "not permitted",
+    0x24: "unknown error",
+    0x31: "card failed to authenticate SAM",
+    0x32: "SAM failed to authenticate card",
+    0x33: "verification error",
+    0x40: "unknown card type",
+    0x41: "read failed",
+    0x47: "random number failed",
+    0x60: "SAM self-test failed",
+    0x66: "SAM not authorised",
+    0x80: "find failed (no card)",
+    0x81: "select failed",
 }
 
 
@@ -81,10 +95,24 @@ class SamError(StatusError):
     """47 60 66: the SAM module is unwell or unauthorised; a technician is needed if it persists."""
 
 
-_STATUS_CLASS = {0x80: NoCard, 0x81: NoCard, 0x10: ReaderRejected, 0x11: ReaderRejected, 0x21: ReaderRejected,
-                 0x23: ReaderRejected, 0x24: ReaderRejected, 0x31: CardAuthError, 0x32: CardAuthError,
-                 0x33: CardAuthError, 0x40: CardAuthError, 0x41: CardAuthError, 0x91: CardAuthError,
-                 0x47: SamError, 0x60: SamError, 0x66: SamError}
+_STATUS_CLASS = {
+    0x80: NoCard,
+    0x81: NoCard,
+    0x10: ReaderRejected,
+    0x11: ReaderRejected,
+    0x21: ReaderRejected,
+    0x23: ReaderRejected,
+    0x24: ReaderRejected,
+    0x31: CardAuthError,
+    0x32: CardAuthError,
+    0x33: CardAuthError,
+    0x40: CardAuthError,
+    0x41: CardAuthError,
+    0x91: CardAuthError,
+    0x47: SamError,
+    0x60: SamError,
+    0x66: SamError,
+}
 
 
 @dataclass(frozen=True)
@@ -187,9 +215,9 @@ def parse_card_data(data: bytes) -> CardData:
     end = pos + text_len + photo_len + (fp_len or 0)
     if end != len(data):
         raise LengthError(f"card data is {len(data)} bytes, its length fields say {end}")
-    text = data[pos:pos + text_len]
-    photo = data[pos + text_len:pos + text_len + photo_len]
-    return CardData(text, photo, data[pos + text_len + photo_len:end])
+    text = data[pos : pos + text_len]
+    photo = data[pos + text_len : pos + text_len + photo_len]
+    return CardData(text, photo, data[pos + text_len + photo_len : end])
 
 
 def build_card_data(text: bytes, photo: bytes, fingerprints: bytes | None = None) -> bytes:
@@ -230,7 +258,7 @@ class Deframer:
 
     def _resync(self) -> None:
         i = self._buf.find(PREAMBLE)
-        if i < 0:   # keep a tail that may be the start of a preamble
+        if i < 0:  # keep a tail that may be the start of a preamble
             keep = next((k for k in range(min(4, len(self._buf)), 0, -1) if PREAMBLE.startswith(self._buf[-k:])), 0)
             i = len(self._buf) - keep
         if i:

@@ -5,6 +5,7 @@ After a read the card is halted and find answers 80 until it leaves the field: t
 Bad frames are retried inside the link; card-level failures (31–41) are retried on the next poll; a port that
 vanishes or a reader that stops answering → ReaderFault, reconnect with backoff, ReaderRecovered.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,15 +24,22 @@ DEVICE = "idcard"
 
 
 class IdCardDriver:
-    def __init__(self, url: str, baudrate: int = 115200, read_fingerprints: bool = False,
-                 poll_interval_s: float = 0.15, backoff_s: tuple[float, float] = (0.25, 5.0), retries: int = 2,
-                 answer_timeout_s: float = 0.5):
+    def __init__(
+        self,
+        url: str,
+        baudrate: int = 115200,
+        read_fingerprints: bool = False,
+        poll_interval_s: float = 0.15,
+        backoff_s: tuple[float, float] = (0.25, 5.0),
+        retries: int = 2,
+        answer_timeout_s: float = 0.5,
+    ):
         self.url = url
         self.read_fingerprints = read_fingerprints
         self.poll_interval_s = poll_interval_s
         self.backoff_s = backoff_s
         self.link = SamLink(url, baudrate, retries=retries, answer_timeout_s=answer_timeout_s)
-        self.card_errors = 0           # SW3 failures while reading a card (retried on the next poll)
+        self.card_errors = 0  # SW3 failures while reading a card (retried on the next poll)
         self.reconnects = 0
         self._lock = threading.Lock()  # one conversation with the reader at a time
         self._worker = DeviceThread("idcard-reader")
@@ -162,8 +170,13 @@ class IdCardDriver:
         with self._lock:
             self._ensure_open()
             reply = self.link.transact(codec.SAM_STATUS)
-        return {"sw1": reply.sw1, "sw2": reply.sw2, "sw3": f"{reply.sw3:02X}",
-                "ok": reply.sw3 == codec.SW_SUCCESS, "status": codec.STATUS_TEXT.get(reply.sw3, "undocumented")}
+        return {
+            "sw1": reply.sw1,
+            "sw2": reply.sw2,
+            "sw3": f"{reply.sw3:02X}",
+            "ok": reply.sw3 == codec.SW_SUCCESS,
+            "status": codec.STATUS_TEXT.get(reply.sw3, "undocumented"),
+        }
 
     def close(self) -> None:
         self.stop()
@@ -175,8 +188,7 @@ def format_sam_id(data: bytes) -> str:
     if len(data) < 16:
         return data.hex().upper()
     le = lambda b: int.from_bytes(b, "little")  # noqa: E731
-    return (f"{le(data[0:2]):02d}.{le(data[2:4]):02d}-{le(data[4:8]):08d}-{le(data[8:12]):010d}-"
-            f"{le(data[12:16]):010d}")
+    return f"{le(data[0:2]):02d}.{le(data[2:4]):02d}-{le(data[4:8]):08d}-{le(data[8:12]):010d}-{le(data[12:16]):010d}"
 
 
 def factory(url: str, baudrate: int = 115200, read_fingerprints: bool = False, **options) -> IdCardDriver:

@@ -4,6 +4,7 @@ Reads are header-then-length (the Deframer says how many bytes complete the next
 preamble is skipped; a bad checksum or a frame cut short is discarded, counted and the request sent again.
 Serial and OS errors become DeviceNotFound (the port vanished); silence becomes DeviceTimeout.
 """
+
 from __future__ import annotations
 
 import time
@@ -40,7 +41,7 @@ class SamLink:
     def __init__(self, url: str, baudrate: int = 115200, retries: int = 2, answer_timeout_s: float = 0.5):
         self.url, self.baudrate, self.retries, self.answer_timeout_s = url, baudrate, retries, answer_timeout_s
         self.stats = LinkStats()
-        self._ser: Any = None                # the open pyserial port (or a simulator's), once opened
+        self._ser: Any = None  # the open pyserial port (or a simulator's), once opened
         self._deframer = codec.Deframer()
 
     @property
@@ -51,8 +52,9 @@ class SamLink:
         import serial  # heavy/optional imports stay at the edge
 
         try:
-            self._ser = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=self.answer_timeout_s,
-                                              write_timeout=1.0)
+            self._ser = serial.serial_for_url(
+                self.url, baudrate=self.baudrate, timeout=self.answer_timeout_s, write_timeout=1.0
+            )
         except port_errors() + (ValueError,) as e:
             raise DeviceNotFound(DEVICE, f"cannot open {self.url}: {e}") from None
         self._deframer = codec.Deframer()

@@ -4,6 +4,7 @@ No open WLT decoder exists. The common vendor export is `int unpack(char *src, c
 libwltrs.so (src: 1024 WLT bytes; dst: 38862-byte buffer receiving a 102×126 24-bit BMP; returns 1 on
 success) — *unverified*: vendors differ, so the symbol name and the success value are options.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -11,7 +12,7 @@ import os
 
 from kiosk.errors import DeviceError
 
-BMP_SIZE = 14 + 40 + 126 * (102 * 3 + 2)   # header + info + rows padded to 4 bytes = 38862
+BMP_SIZE = 14 + 40 + 126 * (102 * 3 + 2)  # header + info + rows padded to 4 bytes = 38862
 
 
 class PhotoUnavailable:
@@ -45,7 +46,7 @@ class WltLibraryDecoder:
         return self._fn
 
     def decode(self, wlt: bytes) -> bytes:
-        if len(wlt) > 1024:     # a card's photo block is 1024 bytes: anything longer is not one
+        if len(wlt) > 1024:  # a card's photo block is 1024 bytes: anything longer is not one
             raise DeviceError("idcard", f"WLT photo is {len(wlt)} bytes, expected 1024")
         fn = self._load()
         src, dst = ctypes.create_string_buffer(bytes(wlt), 1024), ctypes.create_string_buffer(BMP_SIZE)

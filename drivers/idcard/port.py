@@ -1,4 +1,5 @@
 """The ID card reader as the kiosk sees it: start/stop and a stream of events, plus a photo decoder port."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -43,6 +44,6 @@ class PhotoDecoder(Protocol):
     """WLT (1024 bytes on the card) → BMP bytes (102×126), through the reader vendor's closed library."""
 
     available: bool
-    reason: str          # why not, when unavailable (shown to staff; face-vs-ID comparison is then skipped)
+    reason: str  # why not, when unavailable (shown to staff; face-vs-ID comparison is then skipped)
 
     def decode(self, wlt: bytes) -> bytes: ...

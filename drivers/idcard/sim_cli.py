@@ -18,6 +18,7 @@ simulator reads control commands on stdin, one per line, and answers each with a
     quit                     stop
 End of stdin leaves the simulator running until it is interrupted (SIGINT/SIGTERM).
 """
+
 from __future__ import annotations
 
 HELP = "SAM ID card reader simulator on a pty (--card FILE.json); stdin: present/remove/fault/vanish commands"
@@ -72,9 +73,11 @@ def status_line(sim) -> str:
     def yn(flag) -> str:
         return "yes" if flag else "no"
 
-    return (f"ok card={yn(c.card)} found={yn(c.found)} selected={yn(c.selected)} halted={yn(c.halted)} "
-            f"requests={c.request_count} faults_pending={c.pending_faults()} "
-            f"port={'attached' if sim.attached else 'vanished'} baud={sim.baudrate}")
+    return (
+        f"ok card={yn(c.card)} found={yn(c.found)} selected={yn(c.selected)} halted={yn(c.halted)} "
+        f"requests={c.request_count} faults_pending={c.pending_faults()} "
+        f"port={'attached' if sim.attached else 'vanished'} baud={sim.baudrate}"
+    )
 
 
 def run(args) -> int:

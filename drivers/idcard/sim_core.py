@@ -5,6 +5,7 @@ find answers 80 until it has left the field (remove, then present again). Faults
 applied to the next reply (or the next reply to a given command): garbage before it, a bad checksum, bytes
 dropped from its middle, only its first half, or a failure SW3 in place of the real answer.
 """
+
 from __future__ import annotations
 
 import base64
@@ -59,7 +60,9 @@ def card_from_fixture(data: dict | str | Path) -> SimCard:
     are simulator records (see `finger_record`) that the stand-in matcher library understands."""
     fields: dict[str, Any] = data if isinstance(data, dict) else json.loads(Path(data).read_text(encoding="utf-8"))
     seed = str(fields.get("id_number", ""))
-    photo = base64.b64decode(fields["photo_base64"]) if fields.get("photo_base64") else _filler("photo" + seed, PHOTO_SIZE)
+    photo = (
+        base64.b64decode(fields["photo_base64"]) if fields.get("photo_base64") else _filler("photo" + seed, PHOTO_SIZE)
+    )
     count = max(0, min(2, int(fields.get("fingerprint_templates", 0) or 0)))
     fingers = list(fields.get("fingerprint_fingers") or FINGERS)[:count]
     fingerprints = b"".join(finger_record(seed, f) for f in fingers)
@@ -72,14 +75,14 @@ class SamSimulator:
     def __init__(self, card: SimCard | None = None, sam_id: bytes = DEFAULT_SAM_ID, seed: int = 0):
         self.card = card
         self.sam_id = sam_id
-        self.halted = False          # read done; find answers 80 until the card leaves the field
+        self.halted = False  # read done; find answers 80 until the card leaves the field
         self.found = False
         self.selected = False
         # The latest requests only: the reader polls several times a second all day (demo mode, soak).
         self.requests: deque[tuple[int, int]] = deque(maxlen=256)
         self.request_count = 0
-        self.baudrate_change: int | None = None   # set by 60 xx; the transport applies it after replying
-        self.max_frame: int | None = None         # set by 61 FF
+        self.baudrate_change: int | None = None  # set by 60 xx; the transport applies it after replying
+        self.max_frame: int | None = None  # set by 61 FF
         self._faults: deque[tuple[str, object, tuple[int, int] | None]] = deque()
         self._rx = codec.Deframer()
         self._rand = seed or 0x5EED
@@ -115,7 +118,7 @@ class SamSimulator:
             self._rand ^= self._rand >> 17
             self._rand ^= (self._rand << 5) & 0xFFFFFFFF
             out.append(self._rand & 0xFF)
-        return bytes(out).replace(b"\xAA", b"\x55")
+        return bytes(out).replace(b"\xaa", b"\x55")
 
     # --- bytes in, replies out -------------------------------------------------------------------------------
     def receive(self, data: bytes) -> list[tuple[tuple[int, int] | None, bytes]]:
@@ -129,7 +132,7 @@ class SamSimulator:
             else:
                 command, payload = codec.parse_request(item)
                 fault = self._take_fault(command)
-                if fault is not None and fault[0] == "sw3":   # the SAM failed: no state change
+                if fault is not None and fault[0] == "sw3":  # the SAM failed: no state change
                     self.requests.append(command)
                     self.request_count += 1
                     out.append((command, codec.build_reply(int(fault[1]))))
@@ -149,8 +152,8 @@ class SamSimulator:
         if kind == "drop":
             n = int(arg or 3)
             mid = max(7, len(reply) // 2)
-            return reply[:mid] + reply[mid + n:]
-        return reply[:max(3, len(reply) // 2)]  # half
+            return reply[:mid] + reply[mid + n :]
+        return reply[: max(3, len(reply) // 2)]  # half
 
     def answer(self, command: tuple[int, int], data: bytes = b"") -> bytes:
         self.requests.append(command)
@@ -173,7 +176,7 @@ class SamSimulator:
         if command in (codec.READ_TEXT_PHOTO, codec.READ_TEXT_PHOTO_FINGERPRINT):
             if self.card is None or not (self.selected or self.halted):
                 return codec.build_reply(0x41)
-            self.halted = True   # the card must leave the field before it can be found again
+            self.halted = True  # the card must leave the field before it can be found again
             r = self.card.record
             fp = r.fingerprints if command == codec.READ_TEXT_PHOTO_FINGERPRINT else None
             return codec.build_reply(codec.SW_SUCCESS, codec.build_card_data(self.card.text, r.photo, fp))
@@ -189,7 +192,7 @@ class SamSimulator:
                 return codec.build_reply(0x21)
             self.baudrate_change = codec.BAUD_RATES[para]
             return codec.build_reply(codec.SW_SUCCESS)
-        if command == codec.SET_MAX_FRAME:     # acknowledged like a SAM module; replies are not split here
+        if command == codec.SET_MAX_FRAME:  # acknowledged like a SAM module; replies are not split here
             if len(data) > 2:
                 return codec.build_reply(0x11)
             if data:

@@ -4,6 +4,7 @@ Timing model per request: the request's wire time, then the SAM's processing del
 then the reply paced at the baud rate. `modelled_s` sums these, so a benchmark can compare a host's
 measured time against what a real reader on a real wire would have taken.
 """
+
 from __future__ import annotations
 
 import time
@@ -15,12 +16,18 @@ from drivers.idcard.sim_core import SAM_DELAY_S, SamSimulator, SimCard, card_fro
 
 
 class IdCardSimulator(PtyDevice):
-    def __init__(self, card: SimCard | None = None, baudrate: int = 115200, sam_delay_scale: float = 1.0,
-                 model_timing: bool = True, link_path: str | None = None):
+    def __init__(
+        self,
+        card: SimCard | None = None,
+        baudrate: int = 115200,
+        sam_delay_scale: float = 1.0,
+        model_timing: bool = True,
+        link_path: str | None = None,
+    ):
         super().__init__(baudrate, model_timing, link_path, name="idcard")
         self.core = SamSimulator(card)
         self.sam_delay_scale = sam_delay_scale
-        self.modelled_s = 0.0        # wire time + SAM delay of every exchange answered so far
+        self.modelled_s = 0.0  # wire time + SAM delay of every exchange answered so far
         self.exchanges = 0
 
     # --- handle for tests and the demo (thread-safe: runs between requests) ---------------------------------
@@ -54,8 +61,14 @@ class SimulatedIdCardReader(IdCardDriver):
     `sim` is the handle to present/remove cards and inject faults. The pty starts on first use, not here.
     """
 
-    def __init__(self, card: SimCard | None = None, sam_delay_scale: float = 1.0, baudrate: int = 115200,
-                 model_timing: bool = True, **options):
+    def __init__(
+        self,
+        card: SimCard | None = None,
+        sam_delay_scale: float = 1.0,
+        baudrate: int = 115200,
+        model_timing: bool = True,
+        **options,
+    ):
         super().__init__("", baudrate=baudrate, **options)
         self.sim = IdCardSimulator(card, baudrate, sam_delay_scale, model_timing)
 
@@ -73,8 +86,9 @@ class SimulatedIdCardReader(IdCardDriver):
         self.sim.stop()
 
 
-def factory(url: str = "sim://idcard", card: str | dict | SimCard | None = None, sam_delay_scale: float = 1.0,
-            **options) -> SimulatedIdCardReader:
+def factory(
+    url: str = "sim://idcard", card: str | dict | SimCard | None = None, sam_delay_scale: float = 1.0, **options
+) -> SimulatedIdCardReader:
     """`sim://idcard` or `sim://idcard?card=PATH.json` (the card starts in the field)."""
     if card is None and "?card=" in url:
         card = url.split("?card=", 1)[1]

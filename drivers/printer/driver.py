@@ -10,6 +10,7 @@ ESC @ at once, and again before the next job; the failed ticket itself is reprin
 Every command byte is composed with python-escpos (escpos_job.py). Blocking: call from a worker thread.
 One job at a time (a lock).
 """
+
 from __future__ import annotations
 
 import threading
@@ -19,18 +20,27 @@ from typing import Any, Callable
 from drivers.printer import status as st
 from drivers.printer.port import PrinterStatus, PrintJob, PrintResult
 from drivers.printer.render import ticket_bytes
-from drivers.printer.transport import (FileTransport, SerialTransport, TcpTransport, Transport,
-                                       UsbTransport)
+from drivers.printer.transport import FileTransport, SerialTransport, TcpTransport, Transport, UsbTransport
 from kiosk.errors import DeviceError, DeviceTimeout
 
 CHUNK = 1024
 
 
 class EscposPrinter:
-    def __init__(self, transport: Transport, *, paper_width_mm: int = 80, native_qr: bool = True,
-                 max_job_age_s: float = 60.0, status_timeout_s: float = 0.5, job_timeout_s: float = 15.0,
-                 confirm_printed: bool = True, settle_s: float = 2.0, clock: Callable[[], float] = time.monotonic,
-                 on_event: Callable[[str, dict], None] | None = None):
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        paper_width_mm: int = 80,
+        native_qr: bool = True,
+        max_job_age_s: float = 60.0,
+        status_timeout_s: float = 0.5,
+        job_timeout_s: float = 15.0,
+        confirm_printed: bool = True,
+        settle_s: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+        on_event: Callable[[str, dict], None] | None = None,
+    ):
         self.transport = transport
         self.paper_width_mm, self.native_qr = paper_width_mm, native_qr
         self.max_job_age_s = max_job_age_s
@@ -39,7 +49,7 @@ class EscposPrinter:
         self.confirm_printed, self.settle_s = confirm_printed, settle_s
         self.clock, self.on_event = clock, on_event
         self._lock = threading.Lock()
-        self._must_clear = False        # a job failed after bytes went out: the printer may hold its rest
+        self._must_clear = False  # a job failed after bytes went out: the printer may hold its rest
 
     # --- the port ------------------------------------------------------------------------------------------------
     def status(self) -> PrinterStatus:
@@ -60,8 +70,11 @@ class EscposPrinter:
                 self._emit(e, {"job_id": job.job_id, "reason": reason})
             return r
 
-        data = job.payload if isinstance(job.payload, bytes) else ticket_bytes(
-            job.payload, self.paper_width_mm, self.native_qr)
+        data = (
+            job.payload
+            if isinstance(job.payload, bytes)
+            else ticket_bytes(job.payload, self.paper_width_mm, self.native_qr)
+        )
         with self._lock:
             # Checked after waiting for the lock too: a queue behind a stuck job must not print late.
             if self.clock() - job.created_at > self.max_job_age_s:
@@ -81,8 +94,8 @@ class EscposPrinter:
             sent = 0
             try:
                 for i in range(0, len(data), CHUNK):
-                    self.transport.write(data[i:i + CHUNK])
-                    sent += len(data[i:i + CHUNK])
+                    self.transport.write(data[i : i + CHUNK])
+                    sent += len(data[i : i + CHUNK])
                 if not self.transport.can_read:
                     return result("unverified", "no_status_channel", before, None, sent)
                 confirmed = self._wait_printed()
@@ -118,8 +131,7 @@ class EscposPrinter:
         clear has taken effect (or the printer is not answering). False if the port failed (it stays due)."""
         try:
             self.transport.discard_input()
-            self.transport.write(_command("recover", True) + _command("hw", "INIT")
-                                 + _command("realtime_status", 1))
+            self.transport.write(_command("recover", True) + _command("hw", "INIT") + _command("realtime_status", 1))
             self.transport.read(1, self.status_timeout_s)
         except DeviceError:
             self.transport.close()
@@ -132,14 +144,14 @@ class EscposPrinter:
             self.transport.open()
             return PrinterStatus("unknown")
         self.transport.open()
-        self.transport.discard_input()      # late answers from an earlier exchange must not be read as status
+        self.transport.discard_input()  # late answers from an earlier exchange must not be read as status
         answers: dict[int, int | None] = {}
         for n in (1, 2, 3, 4):
             self.transport.write(_command("realtime_status", n))
             got = self.transport.read(1, self.status_timeout_s)
             answers[n] = got[0] if got else None
             if answers[n] is None:
-                break       # a printer that does not answer n=1 will not answer the rest; don't wait 4×
+                break  # a printer that does not answer n=1 will not answer the rest; don't wait 4×
         return st.decode(answers)
 
     def _wait_printed(self) -> bool:
@@ -151,12 +163,12 @@ class EscposPrinter:
             return True
         deadline = self.clock() + self.job_timeout_s
         self.transport.write(_command("paper_sensor_status"))
-        polls = 0       # DLE EOT 1 polls not answered yet
+        polls = 0  # DLE EOT 1 polls not answered yet
         while True:
             got = self.transport.read(1, min(0.25, self.job_timeout_s))
             if got and not st.valid(got[0]):
-                if polls:   # a poll sent just before the buffer finished is answered after GS r: take it now,
-                    self.transport.read(polls, self.status_timeout_s)   # or it would answer the next query
+                if polls:  # a poll sent just before the buffer finished is answered after GS r: take it now,
+                    self.transport.read(polls, self.status_timeout_s)  # or it would answer the next query
                 return True
             if got:
                 polls = max(0, polls - 1)
@@ -178,18 +190,27 @@ class EscposPrinter:
         if self.on_event:
             try:
                 self.on_event(name, detail)
-            except Exception:   # a broken listener must not break printing
+            except Exception:  # a broken listener must not break printing
                 pass
 
 
 def _command(method: str, *args) -> bytes:
-    from drivers.printer.escpos_job import command     # python-escpos loads its printer database on import
+    from drivers.printer.escpos_job import command  # python-escpos loads its printer database on import
 
     return command(method, *args)
 
 
-_OPTIONS = ("paper_width_mm", "native_qr", "max_job_age_s", "status_timeout_s", "job_timeout_s",
-            "confirm_printed", "settle_s", "clock", "on_event")
+_OPTIONS = (
+    "paper_width_mm",
+    "native_qr",
+    "max_job_age_s",
+    "status_timeout_s",
+    "job_timeout_s",
+    "confirm_printed",
+    "settle_s",
+    "clock",
+    "on_event",
+)
 
 
 def _driver_options(options: dict) -> dict:

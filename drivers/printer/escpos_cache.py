@@ -9,6 +9,7 @@ behind. `prepare()` (call it before the first `import escpos`) points python-esc
   for writing before a second of parsing, and a process starting in that second read an empty file and died
   (`EOFError`); a rename is atomic, so a reader sees no pickle or a whole one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,11 +37,11 @@ def cache_dir(base: Path, capabilities: Path) -> Path:
 
 
 def _write_pickle(capabilities: Path, target: Path) -> None:
-    import yaml                 # python-escpos's own dependency; it parses the file with yaml.safe_load too
+    import yaml  # python-escpos's own dependency; it parses the file with yaml.safe_load too
 
     with capabilities.open(encoding="utf-8") as f:
         data = yaml.safe_load(f)
-    if not data:                # a broken package: let python-escpos report it its own way
+    if not data:  # a broken package: let python-escpos report it its own way
         raise OSError(f"capabilities file {capabilities} is empty")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".pickle-")
     try:
@@ -65,6 +66,6 @@ def prepare() -> None:
         target = where / f"{platform.python_version()}.capabilities.pickle"
         if not (target.is_file() and target.stat().st_size > 0):
             _write_pickle(capabilities, target)
-    except (OSError, RuntimeError):     # no writable cache (or no home): python-escpos uses a temporary one
+    except (OSError, RuntimeError):  # no writable cache (or no home): python-escpos uses a temporary one
         return
     os.environ[ENV] = str(where)

@@ -14,6 +14,7 @@ what python-escpos 3.1 does not have is added as methods of the same style:
 Text is ASCII (code page 0, what `ESC @` selects) or goes through `chinese_line`; nothing else reaches
 python-escpos's code page switching.
 """
+
 from __future__ import annotations
 
 import copy
@@ -27,8 +28,8 @@ from escpos.capabilities import Profile  # noqa: E402 (after prepare: python-esc
 from escpos.printer import Dummy  # noqa: E402
 
 DLE, FS, GS = b"\x10", b"\x1c", b"\x1d"
-REALTIME_STATUS = DLE + b"\x04"        # DLE EOT n
-REALTIME_RECOVER = DLE + b"\x05"       # DLE ENQ n
+REALTIME_STATUS = DLE + b"\x04"  # DLE EOT n
+REALTIME_RECOVER = DLE + b"\x05"  # DLE ENQ n
 CHINESE_ON, CHINESE_OFF = FS + b"&", FS + b"."
 PAPER_SENSOR_STATUS = GS + b"r\x01"
 

@@ -5,6 +5,7 @@ simulator and the raster fallback both draw in those cells so columns line up wi
 Pillow has no per-character font fallback, so each character picks the main subset or the rare-character
 fallback face by cmap.
 """
+
 from __future__ import annotations
 
 import threading
@@ -19,10 +20,10 @@ FONT_DIR = resources.path("fonts")
 REGULAR = FONT_DIR / "NotoSansSC-Kiosk.otf"
 BOLD = FONT_DIR / "NotoSansSC-Kiosk-Bold.otf"
 FALLBACK = FONT_DIR / "NotoSansSC-Fallback.otf"
-CELL_H = 24          # dots; font A
-HALF_W = 12          # ASCII cell width
-LINE_GAP = 6         # default line spacing: 30 dots = the 24-dot cell + 6
-_DRAW = threading.Lock()     # one FreeType face is shared by the kiosk's worker and the simulator's thread
+CELL_H = 24  # dots; font A
+HALF_W = 12  # ASCII cell width
+LINE_GAP = 6  # default line spacing: 30 dots = the 24-dot cell + 6
+_DRAW = threading.Lock()  # one FreeType face is shared by the kiosk's worker and the simulator's thread
 
 
 def cell_width(ch: str) -> int:
@@ -69,12 +70,11 @@ def glyph_cell(ch: str, bold: bool = False, scale: int = 1, smooth: bool = False
     px = round(22 * scale)
     with _DRAW:
         font = pil_font(font_for(ch, bold), px)
-        right = int(font.getbbox(ch)[2])         # whole pixels
+        right = int(font.getbbox(ch)[2])  # whole pixels
         adv = max(int(font.getlength(ch)), right, 1)
         canvas = Image.new("L", (max(adv, w), h), 255)
         # Baseline about 84% down the cell, where CJK printer fonts sit.
-        ImageDraw.Draw(canvas).text(((canvas.width - adv) // 2, round(h * 0.84)), ch, font=font, fill=0,
-                                    anchor="ls")
-    if canvas.width > w:    # wide Latin glyphs are condensed into the 12-dot cell
+        ImageDraw.Draw(canvas).text(((canvas.width - adv) // 2, round(h * 0.84)), ch, font=font, fill=0, anchor="ls")
+    if canvas.width > w:  # wide Latin glyphs are condensed into the 12-dot cell
         canvas = canvas.resize((w, h), Image.Resampling.LANCZOS)
     return canvas.point(lambda v: 0 if v < 128 else 255)

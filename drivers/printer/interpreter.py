@@ -5,14 +5,26 @@ GS !, FS &, FS ., LF, GS ( k (QR functions 165/167/169/180/181), GS v 0, GS V, D
 Anything else is reported as ("unknown", bytes) and skipped (a lone ESC/GS/FS/DLE with its next byte).
 Text: in Chinese mode (FS &) bytes are GB18030; outside it, bytes ≥ 0x80 print as '?' (code pages not modelled).
 """
+
 from __future__ import annotations
 
 from typing import Any
 
-MAX_RASTER_BYTES = 1 << 20      # a bigger GS v 0 header is garbage, not an image
-_PARAMS = {(0x1B, 0x40): 0, (0x1B, 0x61): 1, (0x1B, 0x45): 1, (0x1B, 0x64): 1, (0x1B, 0x21): 1,
-           (0x1D, 0x21): 1, (0x1C, 0x26): 0, (0x1C, 0x2E): 0, (0x10, 0x04): 1, (0x10, 0x05): 1, (0x1D, 0x72): 1,
-           (0x1B, 0x74): 1}
+MAX_RASTER_BYTES = 1 << 20  # a bigger GS v 0 header is garbage, not an image
+_PARAMS = {
+    (0x1B, 0x40): 0,
+    (0x1B, 0x61): 1,
+    (0x1B, 0x45): 1,
+    (0x1B, 0x64): 1,
+    (0x1B, 0x21): 1,
+    (0x1D, 0x21): 1,
+    (0x1C, 0x26): 0,
+    (0x1C, 0x2E): 0,
+    (0x10, 0x04): 1,
+    (0x10, 0x05): 1,
+    (0x1D, 0x72): 1,
+    (0x1B, 0x74): 1,
+}
 
 
 class Interpreter:
@@ -25,7 +37,7 @@ class Interpreter:
         actions: list[tuple] = []
         while self.buf:
             used = self._one(actions)
-            if used == 0:       # an incomplete command: wait for more bytes
+            if used == 0:  # an incomplete command: wait for more bytes
                 break
             del self.buf[:used]
         return actions
@@ -38,7 +50,7 @@ class Interpreter:
             return 1
         if c in (0x1B, 0x1D, 0x1C, 0x10):
             return self._command(out)
-        if c < 0x20:            # CR and other controls: ignored, as printers do
+        if c < 0x20:  # CR and other controls: ignored, as printers do
             return 1
         return self._text(out)
 
@@ -47,7 +59,7 @@ class Interpreter:
         i = 0
         while i < len(b) and b[i] >= 0x20 and b[i] not in (0x1B, 0x1D, 0x1C, 0x10):
             if self.chinese and b[i] >= 0x81:
-                if i + 1 < len(b) and b[i + 1] < 0x30:    # a lone lead byte: never swallow a control
+                if i + 1 < len(b) and b[i + 1] < 0x30:  # a lone lead byte: never swallow a control
                     i += 1
                     continue
                 n = 4 if i + 1 < len(b) and 0x30 <= b[i + 1] <= 0x39 else 2
@@ -91,13 +103,14 @@ class Interpreter:
         n = _PARAMS[key]
         if len(b) < 2 + n:
             return 0
-        arg: Any = b[2] if n else None            # None only for the commands that take no argument
+        arg: Any = b[2] if n else None  # None only for the commands that take no argument
         if key == (0x1B, 0x40):
             self.chinese = False
             out.append(("init",))
         elif key == (0x1B, 0x61):
-            out.append(("align", {0: "left", 48: "left", 1: "center", 49: "center", 2: "right", 50: "right"}
-                        .get(arg, "left")))
+            out.append(
+                ("align", {0: "left", 48: "left", 1: "center", 49: "center", 2: "right", 50: "right"}.get(arg, "left"))
+            )
         elif key == (0x1B, 0x45):
             out.append(("bold", bool(arg & 1)))
         elif key == (0x1B, 0x64):
@@ -130,9 +143,9 @@ class Interpreter:
         size = b[3] | (b[4] << 8)
         if len(b) < 5 + size:
             return 0
-        body = bytes(b[5:5 + size])
+        body = bytes(b[5 : 5 + size])
         if b[2] != 0x6B or size < 2 or body[0] != 0x31:
-            out.append(("unknown", bytes(b[:5 + size])))
+            out.append(("unknown", bytes(b[: 5 + size])))
             return 5 + size
         fn, args = body[1], body[2:]
         if fn == 0x41 and args:
@@ -146,7 +159,7 @@ class Interpreter:
         elif fn == 0x51:
             out.append(("qr_print",))
         else:
-            out.append(("unknown", bytes(b[:5 + size])))
+            out.append(("unknown", bytes(b[: 5 + size])))
         return 5 + size
 
     def _raster(self, out: list) -> int:
@@ -163,5 +176,5 @@ class Interpreter:
             return 8
         if len(b) < 8 + size:
             return 0
-        out.append(("raster", width_bytes, height, bytes(b[8:8 + size])))
+        out.append(("raster", width_bytes, height, bytes(b[8 : 8 + size])))
         return 8 + size

@@ -3,14 +3,15 @@
 Columns are font A's: 48 on 80 mm paper, 32 on 58 mm; anything beyond ASCII takes two columns (the printer
 prints it double-byte). Long office names, notes and document names wrap by display width.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from kiosk.domain.ticket import Ticket
 
-PAPER = {80: (48, 576), 58: (32, 384)}          # mm → (columns, dots)
-BIG = {80: 6, 58: 4}                            # queue number size multiplier
+PAPER = {80: (48, 576), 58: (32, 384)}  # mm → (columns, dots)
+BIG = {80: 6, 58: 4}  # queue number size multiplier
 QR_MODULE = {80: 6, 58: 5}
 _NO_LINE_START = set("，。、；：！？）】》”’·…,.;:!?)")
 
@@ -49,7 +50,7 @@ def display_width(text: str) -> int:
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """Greedy wrap by display width: Latin breaks at spaces (hard-breaks over-long words), CJK anywhere,
     closing punctuation never starts a line. Leading spaces are kept; continuation lines start with `indent`."""
-    lead = text[:len(text) - len(text.lstrip())]
+    lead = text[: len(text) - len(text.lstrip())]
     width = max(width, display_width(indent) + 2, display_width(lead) + 2)
     lines: list[str] = []
     current = lead
@@ -63,13 +64,13 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
             continue
         body = current.rstrip()
         if token[0] in _NO_LINE_START and len(body) > len(indent) + 1 and ord(body[-1]) >= 0x80:
-            token, current = body[-1] + token, body[:-1]     # carry the last character down with it
+            token, current = body[-1] + token, body[:-1]  # carry the last character down with it
         if current.strip():
             lines.append(current.rstrip())
             current = indent + token
         else:
             current += token
-        while display_width(current) > width:     # a word longer than the line
+        while display_width(current) > width:  # a word longer than the line
             cut = _fit(current, width)
             lines.append(current[:cut])
             current = indent + current[cut:]
@@ -128,7 +129,7 @@ def ticket_lines(t: Ticket, paper_mm: int = 80) -> list[Line | Qr | Feed]:
     out.append(Feed(1))
     if t.waiting_ahead is not None:
         para(f"前面等候 Waiting ahead: {t.waiting_ahead}")
-    para(f"取号时间 Issued {t.issued_at:%Y-%m-%d %H:%M}")     # 32 columns: one line on 58 mm
+    para(f"取号时间 Issued {t.issued_at:%Y-%m-%d %H:%M}")  # 32 columns: one line on 58 mm
     if t.parties:
         out.append(rule)
         para("当事人 Parties", bold=True)

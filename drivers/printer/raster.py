@@ -1,4 +1,5 @@
 """Bitmaps for the printer: text lines drawn with our fonts, QR codes, and GS v 0 data read back (simulator)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -10,8 +11,15 @@ from drivers.printer.fonts import CELL_H, cell_width, glyph_cell
 _INVERT = bytes(255 - i for i in range(256))
 
 
-def text_image(text: str, paper_dots: int, align: str = "left", scale: int = 1, bold: bool = False,
-               smooth: bool = True, gap: int = 0) -> Image.Image:
+def text_image(
+    text: str,
+    paper_dots: int,
+    align: str = "left",
+    scale: int = 1,
+    bold: bool = False,
+    smooth: bool = True,
+    gap: int = 0,
+) -> Image.Image:
     """One printed line of text as a mode 'L' image paper_dots wide (0 = ink), `gap` white rows below;
     too-long text is clipped."""
     width = sum(cell_width(c) for c in text) * scale
@@ -27,8 +35,8 @@ def text_image(text: str, paper_dots: int, align: str = "left", scale: int = 1, 
     return img
 
 
-QUIET_ZONE = 4      # modules of white around a QR symbol (ISO/IEC 18004's minimum)
-_EC = {"L": 1, "M": 0, "Q": 3, "H": 2}     # qrcode's ERROR_CORRECT_* values
+QUIET_ZONE = 4  # modules of white around a QR symbol (ISO/IEC 18004's minimum)
+_EC = {"L": 1, "M": 0, "Q": 3, "H": 2}  # qrcode's ERROR_CORRECT_* values
 
 
 def qr_image(data: str, module: int, ec: str = "M", border: int = 0, max_width: int | None = None) -> Image.Image:

@@ -3,6 +3,7 @@
 Text is drawn in font A cells (12×24 ASCII, 24×24 Chinese) and enlarged by pixel replication for GS !, as a
 thermal printer does; QR codes are real (the qrcode package); raster images are drawn as sent.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,13 +14,13 @@ from PIL import Image
 from drivers.printer.fonts import CELL_H, LINE_GAP, glyph_cell
 from drivers.printer.raster import from_raster, place, qr_image
 
-MARGIN = 32         # 80 mm paper is 640 dots wide with 576 printable
+MARGIN = 32  # 80 mm paper is 640 dots wide with 576 printable
 
 
 @dataclass
 class Receipt:
     paper_dots: int
-    rows: list = field(default_factory=list)        # images (mode 'L') top to bottom
+    rows: list = field(default_factory=list)  # images (mode 'L') top to bottom
     text_lines: list = field(default_factory=list)  # the decoded text of each printed text line
     qr_data: list = field(default_factory=list)
     rasters: int = 0
@@ -47,10 +48,11 @@ class Receipt:
         line = Image.new("L", (max(width, 1), height + LINE_GAP), 255)
         x = 0
         for cell in cells:
-            line.paste(cell, (x, height - cell.height))     # characters share the baseline
+            line.paste(cell, (x, height - cell.height))  # characters share the baseline
             x += cell.width
-        self.rows.append(place(line.crop((0, 0, min(width, self.paper_dots) or 1, line.height)),
-                               self.paper_dots, align))
+        self.rows.append(
+            place(line.crop((0, 0, min(width, self.paper_dots) or 1, line.height)), self.paper_dots, align)
+        )
 
     def add_feed(self, dots: int) -> None:
         if dots > 0:
@@ -64,8 +66,7 @@ class Receipt:
     def add_raster(self, width_bytes: int, height: int, bits: bytes, align: str) -> None:
         self.rasters += 1
         img = from_raster(bits, width_bytes, height)
-        self.rows.append(place(img.crop((0, 0, min(img.width, self.paper_dots), img.height)),
-                               self.paper_dots, align))
+        self.rows.append(place(img.crop((0, 0, min(img.width, self.paper_dots), img.height)), self.paper_dots, align))
 
     def image(self) -> Image.Image:
         height = sum(r.height for r in self.rows) + 2 * MARGIN

@@ -9,6 +9,7 @@ way it gets a quiet zone of 4 modules on every side (the QR standard's minimum):
 a native symbol (printers print none of their own), white border inside a raster one, and a module size
 small enough for the symbol and its quiet zone to fit the paper's width.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -19,9 +20,9 @@ from drivers.printer.layout import Feed, Line, Qr, ticket_lines
 from drivers.printer.raster import QUIET_ZONE, bilevel, qr_image, qr_side_modules, text_image
 from kiosk.domain.ticket import Ticket
 
-LINE_DOTS = 30          # one line feed at the default line spacing (24-dot cell + 6); Epson's 1/6 inch is more
+LINE_DOTS = 30  # one line feed at the default line spacing (24-dot cell + 6); Epson's 1/6 inch is more
 RASTER_BAND_ROWS = 255  # GS v 0 bands: many firmwares cap yH:yL, so tall images go in bands
-CUT_FEED_LINES = 3      # blank lines between the last line and the cut
+CUT_FEED_LINES = 3  # blank lines between the last line and the cut
 
 
 @lru_cache(maxsize=8192)
@@ -69,7 +70,7 @@ def lines_bytes(lines: list, paper_mm: int = 80, native_qr: bool = True) -> byte
 
     def raster(img, center: bool = False) -> None:
         img = bilevel(img)
-        for top in range(0, img.height, RASTER_BAND_ROWS):     # python-escpos's own split loses `center`
+        for top in range(0, img.height, RASTER_BAND_ROWS):  # python-escpos's own split loses `center`
             band = img.crop((0, top, img.width, min(img.height, top + RASTER_BAND_ROWS)))
             job.image(band, impl="bitImageRaster", fragment_height=RASTER_BAND_ROWS, center=center)
 

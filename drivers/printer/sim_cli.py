@@ -6,6 +6,7 @@ Line 1 of stdout: the pty path. With --tcp, line 2: tcp://127.0.0.1:PORT. Then o
   cutter jam|ok     mute on|off     garbage on|off     vanish | reappear     status     quit
 Stdin at end of file: keeps running until interrupted (SIGINT/SIGTERM).
 """
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,13 @@ import threading
 
 HELP = "ESC/POS receipt printer simulator (pty, optional TCP 9100); renders each cut receipt to a PNG"
 
-_FAULTS = {"cover": ("cover_open", "open", "close"), "offline": ("offline", "on", "off"),
-           "cutter": ("cutter_jam", "jam", "ok"), "mute": ("mute", "on", "off"),
-           "garbage": ("garbage", "on", "off")}
+_FAULTS = {
+    "cover": ("cover_open", "open", "close"),
+    "offline": ("offline", "on", "off"),
+    "cutter": ("cutter_jam", "jam", "ok"),
+    "mute": ("mute", "on", "off"),
+    "garbage": ("garbage", "on", "off"),
+}
 
 
 def configure(parser):
@@ -58,8 +63,9 @@ def run(args) -> int:
     from drivers.printer.sim_core import PrinterSim
     from drivers.printer.simulator import PtyPrinter, TcpPrinter
 
-    sim = PrinterSim(paper_mm=args.paper_mm, paper_tickets=args.paper, near_end_after=args.near_end_after,
-                     out_dir=args.out)
+    sim = PrinterSim(
+        paper_mm=args.paper_mm, paper_tickets=args.paper, near_end_after=args.near_end_after, out_dir=args.out
+    )
     device = PtyPrinter(sim, link_path=args.link)
     out_lock = threading.Lock()
 
@@ -80,9 +86,16 @@ def run(args) -> int:
         seen = 0
         while not stop.wait(0.1):
             new, kept = sim.receipt_count - seen, list(sim.receipts)
-            for r in kept[len(kept) - min(new, len(kept)):]:
-                say({"event": "receipt", "complete": r.complete, "png": r.png or None, "qr": r.qr_data,
-                     "lines": len(r.text_lines)})
+            for r in kept[len(kept) - min(new, len(kept)) :]:
+                say(
+                    {
+                        "event": "receipt",
+                        "complete": r.complete,
+                        "png": r.png or None,
+                        "qr": r.qr_data,
+                        "lines": len(r.text_lines),
+                    }
+                )
             seen += new
 
     threading.Thread(target=watch, name="sim-printer-watch", daemon=True).start()
@@ -95,7 +108,7 @@ def run(args) -> int:
             if answer:
                 say(answer)
         else:
-            return      # end of input: keep serving until a signal
+            return  # end of input: keep serving until a signal
         stop.set()
 
     threading.Thread(target=commands, name="sim-printer-stdin", daemon=True).start()

@@ -10,6 +10,7 @@ and comes out as soon as the cause is gone (paper loaded, cover closed, back onl
 DLE ENQ 2 (recover and clear the buffers) meanwhile. Real-time commands (DLE EOT n, DLE ENQ n) are answered or
 carried out at once, stopped or not; everything else, GS r 1 included, waits its turn in the buffer.
 """
+
 from __future__ import annotations
 
 import threading
@@ -23,43 +24,48 @@ from drivers.printer.fonts import LINE_GAP
 from drivers.printer.receipt import Receipt
 
 FEED_DOTS = 30
-BUFFER_BYTES = 1 << 20      # what a stopped printer holds; beyond it data is lost (real ones raise BUSY first)
+BUFFER_BYTES = 1 << 20  # what a stopped printer holds; beyond it data is lost (real ones raise BUSY first)
 _PRINTING = {"text", "lf", "feed", "qr_print", "raster", "cut"}
 
 
 @dataclass
 class Faults:
     cover_open: bool = False
-    offline: bool = False       # taken offline (e.g. the feed button held, or a firmware error)
+    offline: bool = False  # taken offline (e.g. the feed button held, or a firmware error)
     cutter_jam: bool = False
-    mute: bool = False          # answers nothing at all (cable half-in, wrong baud rate)
-    garbage: bool = False       # answers bytes that are not status bytes
+    mute: bool = False  # answers nothing at all (cable half-in, wrong baud rate)
+    garbage: bool = False  # answers bytes that are not status bytes
 
 
 KEEP_RECEIPTS = 20
 
 
 class PrinterSim:
-    def __init__(self, paper_mm: int = 80, paper_tickets: int = 1000, near_end_after: int | None = None,
-                 out_dir: str | Path | None = None):
+    def __init__(
+        self,
+        paper_mm: int = 80,
+        paper_tickets: int = 1000,
+        near_end_after: int | None = None,
+        out_dir: str | Path | None = None,
+    ):
         self.paper_dots = 576 if paper_mm == 80 else 384
         self.paper_tickets = paper_tickets
         self.near_end_after = near_end_after if near_end_after is not None else max(0, paper_tickets - 20)
         self.out_dir = Path(out_dir) if out_dir else None
         self.faults = Faults()
         self.cut_count = 0
-        self.receipts: list[Receipt] = []    # the latest KEEP_RECEIPTS only (a demo kiosk prints all day)
-        self.receipt_count = 0                # every receipt ever finished
-        self.discarded_bytes = 0             # lost: arrived while stopped with the buffer full
-        self.cleared_bytes = 0               # thrown away by DLE ENQ 2
+        self.receipts: list[Receipt] = []  # the latest KEEP_RECEIPTS only (a demo kiosk prints all day)
+        self.receipt_count = 0  # every receipt ever finished
+        self.discarded_bytes = 0  # lost: arrived while stopped with the buffer full
+        self.cleared_bytes = 0  # thrown away by DLE ENQ 2
         self.unknown_commands = 0
         self.render_errors = 0
         self._lines_left: int | None = None
         self._paper_out = paper_tickets <= 0
-        self._held: list[tuple] = []         # commands received while stopped, in order
+        self._held: list[tuple] = []  # commands received while stopped, in order
         self._held_bytes = 0
-        self._outbox = bytearray()           # answers produced off the wire (GS r 1 on recovery)
-        self.on_reply: Callable[[bytes], object] | None = None   # the transport wrapper sends them at once
+        self._outbox = bytearray()  # answers produced off the wire (GS r 1 on recovery)
+        self.on_reply: Callable[[bytes], object] | None = None  # the transport wrapper sends them at once
         self._lock = threading.RLock()
         self._parser = Interpreter()
         self._reset_modes()
@@ -69,8 +75,11 @@ class PrinterSim:
     def load_paper(self, tickets: int | None = None, near_end_after: int | None = None) -> None:
         with self._lock:
             self.paper_tickets = self.cut_count + (tickets if tickets is not None else 1000)
-            self.near_end_after = (self.cut_count + near_end_after if near_end_after is not None
-                                   else max(self.cut_count, self.paper_tickets - 20))
+            self.near_end_after = (
+                self.cut_count + near_end_after
+                if near_end_after is not None
+                else max(self.cut_count, self.paper_tickets - 20)
+            )
             self._paper_out, self._lines_left = False, None
             self._resume()
 
@@ -113,16 +122,33 @@ class PrinterSim:
 
     def condition(self) -> dict:
         f = self.faults
-        return {"paper_out": self._paper_out, "near_end": self.near_end, "cover_open": f.cover_open,
-                "offline": self.stopped, "cutter_error": f.cutter_jam, "error": f.cutter_jam,
-                "unrecoverable_error": False, "autorecoverable_error": False,
-                "feed_button": False, "mute": f.mute, "garbage": f.garbage, "tickets_cut": self.cut_count,
-                "buffered_bytes": self._held_bytes}
+        return {
+            "paper_out": self._paper_out,
+            "near_end": self.near_end,
+            "cover_open": f.cover_open,
+            "offline": self.stopped,
+            "cutter_error": f.cutter_jam,
+            "error": f.cutter_jam,
+            "unrecoverable_error": False,
+            "autorecoverable_error": False,
+            "feed_button": False,
+            "mute": f.mute,
+            "garbage": f.garbage,
+            "tickets_cut": self.cut_count,
+            "buffered_bytes": self._held_bytes,
+        }
 
     def status_byte(self, n: int) -> int:
         c = self.condition()
-        return st.encode(n, offline=c["offline"], cover_open=c["cover_open"], paper_out=c["paper_out"],
-                         error=c["error"], cutter_error=c["cutter_error"], near_end=c["near_end"])
+        return st.encode(
+            n,
+            offline=c["offline"],
+            cover_open=c["cover_open"],
+            paper_out=c["paper_out"],
+            error=c["error"],
+            cutter_error=c["cutter_error"],
+            near_end=c["near_end"],
+        )
 
     # --- the wire ----------------------------------------------------------------------------------------------
     def feed(self, data: bytes) -> bytes:
@@ -136,7 +162,7 @@ class PrinterSim:
     def _run(self, action: tuple) -> bytes:
         try:
             return self._act(action)
-        except Exception:   # e.g. QR data over capacity: a real printer skips it, and so do we
+        except Exception:  # e.g. QR data over capacity: a real printer skips it, and so do we
             self.render_errors += 1
             return b""
 
@@ -152,7 +178,7 @@ class PrinterSim:
             if self.faults.mute:
                 return b""
             return b"\xff" if self.faults.garbage else bytes((self.status_byte(action[1]),))
-        if kind == "recover":   # DLE ENQ n, real-time: 2 clears what a stopped printer still holds
+        if kind == "recover":  # DLE ENQ n, real-time: 2 clears what a stopped printer still holds
             if action[1] == 2:
                 self._clear_buffers()
             return b""
@@ -160,11 +186,11 @@ class PrinterSim:
             self.unknown_commands += 1
             return b""
         if not self.stopped and self.cut_count >= self.paper_tickets and kind in _PRINTING:
-            self._paper_out = True      # the roll's end reaches the sensor as the next ticket starts
+            self._paper_out = True  # the roll's end reaches the sensor as the next ticket starts
         if self.stopped:
             self._hold(action)
             return b""
-        if kind == "sensor":    # GS r 1: answered in turn, i.e. once everything before it is printed
+        if kind == "sensor":  # GS r 1: answered in turn, i.e. once everything before it is printed
             if self.faults.mute:
                 return b""
             return b"\x0f" if self._paper_out else b"\x03" if self.near_end else b"\x00"
@@ -184,8 +210,9 @@ class PrinterSim:
             if not self._print_line():
                 self._hold(action)
         elif kind == "feed":
-            if not (self._flush_line()
-                    and self._advance(lambda: self._receipt.add_feed(action[1] * FEED_DOTS), action[1])):
+            if not (
+                self._flush_line() and self._advance(lambda: self._receipt.add_feed(action[1] * FEED_DOTS), action[1])
+            ):
                 self._hold(action)
         elif kind == "qr_module":
             self.qr["module"] = max(1, min(16, action[1]))
@@ -195,13 +222,17 @@ class PrinterSim:
             self.qr["data"] = action[1]
         elif kind == "qr_print" and self.qr["data"]:
             qr = dict(self.qr)
-            if not (self._flush_line() and self._advance(
-                    lambda: self._receipt.add_qr(qr["data"], qr["module"], qr["ec"], self.align), 1)):
+            if not (
+                self._flush_line()
+                and self._advance(lambda: self._receipt.add_qr(qr["data"], qr["module"], qr["ec"], self.align), 1)
+            ):
                 self._hold(action)
         elif kind == "raster":
             _, wb, h, bits = action
-            if not (self._flush_line() and self._advance(
-                    lambda: self._receipt.add_raster(wb, h, bits, self.align), max(1, h // 30))):
+            if not (
+                self._flush_line()
+                and self._advance(lambda: self._receipt.add_raster(wb, h, bits, self.align), max(1, h // 30))
+            ):
                 self._hold(action)
         elif kind == "cut":
             if not self._flush_line():
@@ -217,7 +248,7 @@ class PrinterSim:
             done = self._advance(lambda: self._receipt.add_text_line(runs, align), 1)
         else:
             done = self._advance(lambda: self._receipt.add_feed(FEED_DOTS), 1)
-        if not done:        # the line stays in the print buffer
+        if not done:  # the line stays in the print buffer
             self._runs, self._line_align = runs, align
         return done
 
@@ -239,7 +270,7 @@ class PrinterSim:
 
     # --- the buffer of a stopped printer -------------------------------------------------------------------
     def _hold(self, action: tuple) -> None:
-        size = 2 + sum(len(a) if isinstance(a, (bytes, str)) else 1 for a in action[1:])   # ≈ bytes received
+        size = 2 + sum(len(a) if isinstance(a, (bytes, str)) else 1 for a in action[1:])  # ≈ bytes received
         if self._held_bytes + size > BUFFER_BYTES:
             self.discarded_bytes += size
             return
@@ -285,12 +316,12 @@ class PrinterSim:
     def _finish(self, complete: bool) -> None:
         r = self._receipt
         r.complete = complete
-        if self.out_dir:    # saved before it is listed: watchers see the PNG path with the receipt
+        if self.out_dir:  # saved before it is listed: watchers see the PNG path with the receipt
             self.out_dir.mkdir(parents=True, exist_ok=True)
             name = f"receipt-{self.receipt_count + 1:04d}{'' if complete else '-incomplete'}.png"
             r.save(self.out_dir / name)
         self.receipts.append(r)
         self.receipt_count += 1
         if len(self.receipts) > KEEP_RECEIPTS:
-            del self.receipts[:len(self.receipts) - KEEP_RECEIPTS]
+            del self.receipts[: len(self.receipts) - KEEP_RECEIPTS]
         self._receipt = Receipt(self.paper_dots)

@@ -3,6 +3,7 @@
 `sim://printer?out=DIR&paper=M&near_end_after=N&paper_mm=58` → a real EscposPrinter talking bytes over a pty to
 an in-process PrinterSim; `.sim` is the handle (pull paper, open the cover, ...), `.device` the pty.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -25,7 +26,7 @@ class PtyPrinter(PtyDevice):
     def __init__(self, core: PrinterSim, link_path: str | None = None):
         super().__init__(baudrate=115200, model_timing=False, link_path=link_path, name="printer")
         self.core = core
-        core.on_reply = self.send        # answers the printer gives on its own (GS r 1 when it resumes)
+        core.on_reply = self.send  # answers the printer gives on its own (GS r 1 when it resumes)
 
     def on_receive(self, data: bytes) -> None:
         reply = self.core.feed(data)
@@ -67,7 +68,7 @@ class TcpPrinter:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                assert self._server is not None     # bound by start() before this thread runs
+                assert self._server is not None  # bound by start() before this thread runs
                 conn, _ = self._server.accept()
             except (socket.timeout, OSError):
                 continue
@@ -109,16 +110,15 @@ class SimulatedPrinter:
     def driver(self) -> EscposPrinter:
         with self._lock:
             if self._driver is None:
-                if self.device.link_path is None:   # a stable name, so the driver finds it after vanish/reappear
+                if self.device.link_path is None:  # a stable name, so the driver finds it after vanish/reappear
                     self.device.link_path = str(Path(tempfile.mkdtemp(prefix="kiosk-sim-printer-")) / "tty")
                 path = self.device.start()
-                self._driver = EscposPrinter(SerialTransport(path, baudrate=115200),
-                                             **_driver_options(self._options))
+                self._driver = EscposPrinter(SerialTransport(path, baudrate=115200), **_driver_options(self._options))
             return self._driver
 
     @property
     def path(self) -> str:
-        self.driver     # starts the pty (with its stable link) on first use
+        self.driver  # starts the pty (with its stable link) on first use
         return self.device.path
 
     def status(self) -> PrinterStatus:
@@ -143,7 +143,8 @@ def factory(url: str, **options) -> SimulatedPrinter:
     paper_mm = int(query.get("paper_mm", options.get("paper_width_mm", 80)))
     paper = int(query.get("paper", 1000))
     near = int(query["near_end_after"]) if "near_end_after" in query else None
-    sim = PrinterSim(paper_mm=paper_mm, paper_tickets=paper, near_end_after=near,
-                     out_dir=query.get("out") or options.get("out_dir"))
+    sim = PrinterSim(
+        paper_mm=paper_mm, paper_tickets=paper, near_end_after=near, out_dir=query.get("out") or options.get("out_dir")
+    )
     options = {**options, "paper_width_mm": paper_mm}
     return SimulatedPrinter(sim, **options)

@@ -7,6 +7,7 @@ n=1 printer: 0x08 offline.  n=2 offline cause: 0x04 cover open, 0x08 feed button
 0x60 paper end.  (docs/devices/printer.md; the multi-bit fields count as set when either bit is: firmware
 differs.)
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -27,7 +28,7 @@ def decode(answers: dict[int, int | None]) -> PrinterStatus:
         return PrinterStatus("not_responding", raw=raw)
     if any(answers.get(n) is None for n in (2, 3, 4)):
         return PrinterStatus("not_responding", raw=raw)
-    b1, b2, b3, b4 = (cast(int, answers[n]) for n in (1, 2, 3, 4))   # all answered: checked above
+    b1, b2, b3, b4 = (cast(int, answers[n]) for n in (1, 2, 3, 4))  # all answered: checked above
     if not all(valid(b) for b in (b1, b2, b3, b4)):
         return PrinterStatus("garbage", raw=raw)
     fields = dict(
@@ -44,8 +45,18 @@ def decode(answers: dict[int, int | None]) -> PrinterStatus:
     return PrinterStatus(summarise(**fields), raw=raw, **fields)
 
 
-def summarise(*, online, cover_open, paper_out, error, cutter_error, unrecoverable_error, autorecoverable_error,
-              near_end, feed_button=False) -> str:
+def summarise(
+    *,
+    online,
+    cover_open,
+    paper_out,
+    error,
+    cutter_error,
+    unrecoverable_error,
+    autorecoverable_error,
+    near_end,
+    feed_button=False,
+) -> str:
     if cover_open:
         return "cover_open"
     if paper_out:
@@ -59,18 +70,36 @@ def summarise(*, online, cover_open, paper_out, error, cutter_error, unrecoverab
     return "near_end" if near_end else "ok"
 
 
-def encode(n: int, *, offline=False, cover_open=False, feed_button=False, paper_out=False, error=False,
-           cutter_error=False, unrecoverable_error=False, autorecoverable_error=False, near_end=False) -> int:
+def encode(
+    n: int,
+    *,
+    offline=False,
+    cover_open=False,
+    feed_button=False,
+    paper_out=False,
+    error=False,
+    cutter_error=False,
+    unrecoverable_error=False,
+    autorecoverable_error=False,
+    near_end=False,
+) -> int:
     """The byte a printer in this condition answers to DLE EOT n (used by the simulator)."""
     b = FIXED_VALUE
     if n == 1:
         b |= 0x08 if offline else 0
     elif n == 2:
-        b |= (0x04 if cover_open else 0) | (0x08 if feed_button else 0) | (0x20 if paper_out else 0) \
+        b |= (
+            (0x04 if cover_open else 0)
+            | (0x08 if feed_button else 0)
+            | (0x20 if paper_out else 0)
             | (0x40 if error else 0)
+        )
     elif n == 3:
-        b |= (0x08 if cutter_error else 0) | (0x20 if unrecoverable_error else 0) \
+        b |= (
+            (0x08 if cutter_error else 0)
+            | (0x20 if unrecoverable_error else 0)
             | (0x40 if autorecoverable_error else 0)
+        )
     elif n == 4:
         b |= (0x0C if near_end else 0) | (0x60 if paper_out else 0)
     else:

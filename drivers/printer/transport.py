@@ -3,6 +3,7 @@ escpos object only opens, writes and closes; we read from its device with our ow
 
 Foreign errors (serial, socket, USB, escpos) become DeviceNotFound at this edge.
 """
+
 from __future__ import annotations
 
 import socket
@@ -13,7 +14,7 @@ from drivers.printer.escpos_cache import prepare
 from kiosk.errors import DeviceNotFound, DeviceTimeout
 
 DEVICE = "printer"
-WRITE_TIMEOUT_S = 10.0      # a printer that stops taking bytes (flow control while stopped) is a timeout
+WRITE_TIMEOUT_S = 10.0  # a printer that stops taking bytes (flow control while stopped) is a timeout
 
 
 class Transport:
@@ -31,7 +32,7 @@ class Transport:
                 self._printer = self._make()
             except DeviceNotFound:
                 raise
-            except Exception as e:      # escpos DeviceNotFoundError, serial/socket/USB errors
+            except Exception as e:  # escpos DeviceNotFoundError, serial/socket/USB errors
                 raise DeviceNotFound(DEVICE, f"cannot open {self.url}: {e}") from None
 
     @property
@@ -75,7 +76,7 @@ class Transport:
         if printer is not None:
             try:
                 printer.close()
-            except Exception:   # a vanished port: close the handle without flushing, and never again
+            except Exception:  # a vanished port: close the handle without flushing, and never again
                 try:
                     device = getattr(printer, "_device", None)
                     if device:
@@ -108,7 +109,7 @@ class SerialTransport(Transport):
         path, query = self.url.split("?", 1) if "?" in self.url else (self.url, "")
         baud = int(parse_qs(query).get("baudrate", [self.baudrate])[0])
         printer = Serial(devfile=path, baudrate=baud, timeout=1, dsrdtr=False)
-        if "://" in path:   # escpos opens device paths only; URLs go through serial_for_url
+        if "://" in path:  # escpos opens device paths only; URLs go through serial_for_url
             printer.device = serial.serial_for_url(path, baudrate=baud, timeout=1, rtscts=self.rtscts)
         else:
             printer.open()
@@ -194,6 +195,7 @@ class UsbTransport(Transport):
 
     def _read(self, n, timeout):
         import usb.core
+
         try:
             return bytes(self._printer.device.read(self.in_ep, n, int(timeout * 1000)))
         except usb.core.USBTimeoutError:
@@ -202,6 +204,7 @@ class UsbTransport(Transport):
 
 class FileTransport(Transport):
     """A file or a write-only device node: bytes go out, no status comes back."""
+
     can_read = False
 
     def __init__(self, url: str):
@@ -217,5 +220,7 @@ class FileTransport(Transport):
 
 
 def _is_timeout(e: Exception) -> bool:
-    return isinstance(e, (socket.timeout, TimeoutError)) or type(e).__name__ in ("SerialTimeoutException",
-                                                                                 "USBTimeoutError")
+    return isinstance(e, (socket.timeout, TimeoutError)) or type(e).__name__ in (
+        "SerialTimeoutException",
+        "USBTimeoutError",
+    )

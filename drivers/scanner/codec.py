@@ -1,5 +1,6 @@
 """Scanner bytes → payloads (pure). Codes end with CR, LF or CRLF; a code with no terminator is flushed after
 an idle gap. Bytes are UTF-8 when they decode as such, else GB18030 (some Chinese scanners), else replaced."""
+
 from __future__ import annotations
 
 TERMINATORS = b"\r\n"
@@ -24,7 +25,7 @@ class LineSplitter:
     def feed(self, data: bytes, now: float) -> list[str]:
         out = []
         for b in data:
-            if b == 0x0A and self._after_cr:      # the LF of a CRLF
+            if b == 0x0A and self._after_cr:  # the LF of a CRLF
                 self._after_cr = False
                 continue
             self._after_cr = b == 0x0D
@@ -32,7 +33,7 @@ class LineSplitter:
                 out += self.flush()
             else:
                 self._buf.append(b)
-                if len(self._buf) >= self.max_len:   # runaway input with no terminator
+                if len(self._buf) >= self.max_len:  # runaway input with no terminator
                     out += self.flush()
         if data:
             self._last_at = now

@@ -2,6 +2,7 @@
 
 A vanished port → ScannerFault, reopen with backoff → ScannerRecovered. Bytes never stop the loop.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,11 +20,12 @@ log = logging.getLogger(__name__)
 
 
 class SerialScanner:
-    def __init__(self, url: str, baudrate: int = 9600, idle_flush_s: float = 0.15,
-                 backoff_s: tuple[float, float] = (0.25, 5.0)):
+    def __init__(
+        self, url: str, baudrate: int = 9600, idle_flush_s: float = 0.15, backoff_s: tuple[float, float] = (0.25, 5.0)
+    ):
         self.url, self.baudrate, self.idle_flush_s, self.backoff_s = url, baudrate, idle_flush_s, backoff_s
         self.reconnects = 0
-        self._ser: Any = None                # the open pyserial port, once opened
+        self._ser: Any = None  # the open pyserial port, once opened
         self._worker = DeviceThread("scanner")
         self._stop = self._worker.stopping
 
@@ -74,7 +76,7 @@ class SerialScanner:
                     deliver(on_event, Scan(payload))
             except DeviceNotFound as e:
                 self._close()
-                splitter.flush()   # a half code from before the unplug is not a scan
+                splitter.flush()  # a half code from before the unplug is not a scan
                 if not faulted:
                     faulted = True
                     deliver(on_event, ScannerFault(str(e)))

@@ -2,6 +2,7 @@
 not reach the UI, and key codes are mapped (US layout) until Enter. Unreliable for non-ASCII payloads (the
 scanner types them as keys), so booking QR codes stay ASCII. evdev is imported only here, only when started.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,16 +14,43 @@ from kiosk.errors import DeviceNotFound
 
 log = logging.getLogger(__name__)
 
-_PLAIN = {**{f"KEY_{c}": c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}, **{f"KEY_{d}": d for d in "0123456789"},
-          "KEY_MINUS": "-", "KEY_EQUAL": "=", "KEY_LEFTBRACE": "[", "KEY_RIGHTBRACE": "]", "KEY_SEMICOLON": ";",
-          "KEY_APOSTROPHE": "'", "KEY_GRAVE": "`", "KEY_BACKSLASH": "\\", "KEY_COMMA": ",", "KEY_DOT": ".",
-          "KEY_SLASH": "/", "KEY_SPACE": " ", "KEY_KPMINUS": "-", "KEY_KPPLUS": "+", "KEY_KPDOT": ".",
-          "KEY_KPASTERISK": "*", "KEY_KPSLASH": "/", **{f"KEY_KP{d}": d for d in "0123456789"}}
-_SHIFTED = {**{f"KEY_{c}": c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
-            **dict(zip((f"KEY_{d}" for d in "1234567890"), "!@#$%^&*()")),
-            "KEY_MINUS": "_", "KEY_EQUAL": "+", "KEY_LEFTBRACE": "{", "KEY_RIGHTBRACE": "}", "KEY_SEMICOLON": ":",
-            "KEY_APOSTROPHE": '"', "KEY_GRAVE": "~", "KEY_BACKSLASH": "|", "KEY_COMMA": "<", "KEY_DOT": ">",
-            "KEY_SLASH": "?"}
+_PLAIN = {
+    **{f"KEY_{c}": c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+    **{f"KEY_{d}": d for d in "0123456789"},
+    "KEY_MINUS": "-",
+    "KEY_EQUAL": "=",
+    "KEY_LEFTBRACE": "[",
+    "KEY_RIGHTBRACE": "]",
+    "KEY_SEMICOLON": ";",
+    "KEY_APOSTROPHE": "'",
+    "KEY_GRAVE": "`",
+    "KEY_BACKSLASH": "\\",
+    "KEY_COMMA": ",",
+    "KEY_DOT": ".",
+    "KEY_SLASH": "/",
+    "KEY_SPACE": " ",
+    "KEY_KPMINUS": "-",
+    "KEY_KPPLUS": "+",
+    "KEY_KPDOT": ".",
+    "KEY_KPASTERISK": "*",
+    "KEY_KPSLASH": "/",
+    **{f"KEY_KP{d}": d for d in "0123456789"},
+}
+_SHIFTED = {
+    **{f"KEY_{c}": c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+    **dict(zip((f"KEY_{d}" for d in "1234567890"), "!@#$%^&*()")),
+    "KEY_MINUS": "_",
+    "KEY_EQUAL": "+",
+    "KEY_LEFTBRACE": "{",
+    "KEY_RIGHTBRACE": "}",
+    "KEY_SEMICOLON": ":",
+    "KEY_APOSTROPHE": '"',
+    "KEY_GRAVE": "~",
+    "KEY_BACKSLASH": "|",
+    "KEY_COMMA": "<",
+    "KEY_DOT": ">",
+    "KEY_SLASH": "?",
+}
 _SHIFT_KEYS = {"KEY_LEFTSHIFT", "KEY_RIGHTSHIFT"}
 _ENTER_KEYS = {"KEY_ENTER", "KEY_KPENTER"}
 
@@ -52,7 +80,7 @@ class KeyWedgeDecoder:
 class EvdevScanner:
     def __init__(self, device_path: str):
         self.device_path = device_path
-        self._device: Any = None             # evdev.InputDevice once started (evdev is imported then)
+        self._device: Any = None  # evdev.InputDevice once started (evdev is imported then)
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -76,7 +104,7 @@ class EvdevScanner:
             for event in self._device.read_loop():
                 if self._stop.is_set():
                     return
-                if event.type != evdev.ecodes.EV_KEY or event.value == 2:   # ignore autorepeat
+                if event.type != evdev.ecodes.EV_KEY or event.value == 2:  # ignore autorepeat
                     continue
                 name = evdev.ecodes.KEY.get(event.code)
                 name = name[0] if isinstance(name, list) else name

@@ -1,4 +1,5 @@
 """The QR/barcode scanner as the kiosk sees it: start/stop and events (a scanned payload, fault, recovered)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -9,6 +9,7 @@ commands, answered on stdout with `ok …` or `error …`:
     !!quit               stop
 End of stdin leaves the simulator running until it is interrupted (SIGINT/SIGTERM).
 """
+
 from __future__ import annotations
 
 HELP = "QR scanner simulator on a pty: each stdin line is emitted as a scan ending with CR"

@@ -4,6 +4,7 @@
 scanner's UART; `raw(bytes)` sends anything (noise, a code with no terminator). vanish()/reappear() as for
 every PtyDevice.
 """
+
 from __future__ import annotations
 
 from drivers.common.pty_device import PtyDevice
@@ -13,8 +14,9 @@ TERMINATORS = {"cr": b"\r", "lf": b"\n", "crlf": b"\r\n", "none": b""}
 
 
 class ScannerSimulator(PtyDevice):
-    def __init__(self, baudrate: int = 9600, terminator: str = "cr", model_timing: bool = True,
-                 link_path: str | None = None):
+    def __init__(
+        self, baudrate: int = 9600, terminator: str = "cr", model_timing: bool = True, link_path: str | None = None
+    ):
         super().__init__(baudrate, model_timing, link_path, name="scanner")
         self.terminator = TERMINATORS[terminator]
 

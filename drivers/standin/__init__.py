@@ -4,6 +4,7 @@ Each has the C signature the kiosk's ctypes adapters expect and understands only
 they exist so the glue is exercised in tests and the demo, not to decode anything real. `build()` compiles
 them with the system C compiler (scripts/setup.sh does it; tests and the demo do it on demand when missing).
 """
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,8 @@ class StandinUnavailable(Exception):
 def build_dir() -> Path:
     """$KIOSK_STANDIN_DIR, else ~/.cache/heyuan-kiosk/standin (outside the package: the wheel stays read-only)."""
     base = os.environ.get("KIOSK_STANDIN_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "heyuan-kiosk", "standin")
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "heyuan-kiosk", "standin"
+    )
     return Path(base)
 
 
@@ -45,8 +47,9 @@ def build(name: str, *, force: bool = False) -> Path:
     src_copy = out.with_suffix(".c")
     src_copy.write_bytes(code)
     tmp = out.with_suffix(".so.tmp")
-    result = subprocess.run([cc, "-O2", "-shared", "-fPIC", "-o", str(tmp), str(src_copy)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [cc, "-O2", "-shared", "-fPIC", "-o", str(tmp), str(src_copy)], capture_output=True, text=True, timeout=60
+    )
     if result.returncode != 0:
         raise StandinUnavailable(f"compiling {LIBRARIES[name]} failed: {result.stderr.strip()[-300:]}")
     os.replace(tmp, out)

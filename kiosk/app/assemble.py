@@ -1,6 +1,7 @@
 """The one wiring of the running kiosk, used by `kiosk`, the demo, the journeys and the benchmarks alike:
 devices and services (`wiring.bootstrap`), the shell around the flow, the maintenance side, the Kivy app,
 metrics, sd_notify and memory trimming. Nothing starts until `Assembly.start`."""
+
 from __future__ import annotations
 
 import logging
@@ -39,10 +40,13 @@ class Assembly:
         from kiosk.maintenance.wiring import LinkFigures
 
         m, kiosk, config = self.maintenance, self.kiosk, self.config
-        self.metrics = start_or_log(config.maintenance.metrics_bind,
-                                    KioskCollector(config.kiosk.id, kiosk.office.code, m.board, m.counters,
-                                                   lambda: m.auth.logged_in, kiosk_version()),
-                                    MetricsTls.from_config(config.maintenance))
+        self.metrics = start_or_log(
+            config.maintenance.metrics_bind,
+            KioskCollector(
+                config.kiosk.id, kiosk.office.code, m.board, m.counters, lambda: m.auth.logged_in, kiosk_version()
+            ),
+            MetricsTls.from_config(config.maintenance),
+        )
         self.app.metrics = self.metrics
         self.figures = LinkFigures(m.board, kiosk)
         kiosk.start(self.shell.post_threadsafe, **kiosk_options)
@@ -85,8 +89,14 @@ def kiosk_version() -> str:
         return ""
 
 
-def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: dict | None = None,
-             demo_controls: Callable[[object], object] | None = None) -> Assembly:
+def assemble(
+    config: KioskConfig,
+    *,
+    names=None,
+    recent=None,
+    camera_options: dict | None = None,
+    demo_controls: Callable[[object], object] | None = None,
+) -> Assembly:
     """Build the whole kiosk for `config` (call after kivy_env.prepare). `demo_controls(kiosk)` makes the demo
     strip's controls (the harness's DemoControls) when the config asks for the strip."""
     from kiosk.app.shell import Shell, timer_seconds
@@ -100,8 +110,8 @@ def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: di
     kiosk = bootstrap(config)
     if camera_options:
         kiosk.camera_options = camera_options
-    assert kiosk.clock_check is not None     # bootstrap sets it
-    now = kiosk.clock_check.now          # the kiosk's clock, server-adjusted when it is off
+    assert kiosk.clock_check is not None  # bootstrap sets it
+    now = kiosk.clock_check.now  # the kiosk's clock, server-adjusted when it is off
     shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config), today=lambda: now().date())
     give_back_after_sessions(shell)
     holder: dict[str, Assembly] = {}
@@ -112,8 +122,9 @@ def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: di
         holder["a"].restart_asked = True
         Clock.schedule_once(lambda dt: holder["a"].app.stop(), 0)
 
-    m = wiring.wire(kiosk, shell, today=lambda: now().date(), names=names or KnownNames(), recent=recent,
-                    restart=ask_restart)
+    m = wiring.wire(
+        kiosk, shell, today=lambda: now().date(), names=names or KnownNames(), recent=recent, restart=ask_restart
+    )
     # The walk-in quota: the technician's setting over today's counters, checked by the effect that issues tickets.
     kiosk.runner.walk_in_exhausted = wiring.quota_gate(m.settings, m.counters)
     controls = demo_controls(kiosk) if demo_controls is not None and config.kiosk.demo_controls else None
@@ -124,4 +135,3 @@ def assemble(config: KioskConfig, *, names=None, recent=None, camera_options: di
     app.apply_settings()
     holder["a"] = assembly = Assembly(config, kiosk, shell, app, m, notifier, controls)
     return assembly
-

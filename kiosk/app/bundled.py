@@ -1,5 +1,6 @@
 """The demo's wiring: simulated devices, and the reference office server started as a child process on a free
 loopback port with a fresh seeded database (the kiosk never imports the server; it talks HTTP to it)."""
+
 from __future__ import annotations
 
 import socket
@@ -11,8 +12,13 @@ from pathlib import Path
 
 from kiosk.config import KioskConfig
 
-SIM_DEVICES = {"idcard": "sim://idcard", "scanner": "sim://scanner", "printer": "sim://printer",
-               "camera": "sim://camera", "fingerprint": "sim://fingerprint"}
+SIM_DEVICES = {
+    "idcard": "sim://idcard",
+    "scanner": "sim://scanner",
+    "printer": "sim://printer",
+    "camera": "sim://camera",
+    "fingerprint": "sim://fingerprint",
+}
 
 
 def free_port() -> int:
@@ -21,8 +27,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_bundled_server(state_dir: Path, timeout_s: float = 20.0, kiosk_id: str = "demo-kiosk-01",
-                         office: str = "441621") -> tuple[subprocess.Popen, str, Path]:
+def start_bundled_server(
+    state_dir: Path, timeout_s: float = 20.0, kiosk_id: str = "demo-kiosk-01", office: str = "441621"
+) -> tuple[subprocess.Popen, str, Path]:
     """kiosk-office-server on a free loopback port with a fresh seeded database and mutual TLS: a throw-away CA in
     <db dir>/pki, made by the server at start with this kiosk's certificate; returns (process, url, db dir).
     `with_backend` then points a configuration at it, certificates included."""
@@ -31,21 +38,43 @@ def start_bundled_server(state_dir: Path, timeout_s: float = 20.0, kiosk_id: str
     port = free_port()
     db_dir = Path(tempfile.mkdtemp(prefix="office-demo-", dir=state_dir))
     pki = db_dir / "pki"
-    proc = subprocess.Popen([sys.executable, "-m", "office", "--host", "127.0.0.1", "--port", str(port),
-                             "--db", str(db_dir / "office.sqlite"), "--seed", "demo", "--tls-dir", str(pki),
-                             "--demo-kiosk", f"{kiosk_id}@{office}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(db_dir))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "office",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--db",
+            str(db_dir / "office.sqlite"),
+            "--seed",
+            "demo",
+            "--tls-dir",
+            str(pki),
+            "--demo-kiosk",
+            f"{kiosk_id}@{office}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=str(db_dir),
+    )
     url = f"https://127.0.0.1:{port}"
     remember_bundled(url, pki, kiosk_id)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read() if proc.stderr is not None else b""     # a pipe: see Popen above
+            err = proc.stderr.read() if proc.stderr is not None else b""  # a pipe: see Popen above
             raise RuntimeError(f"office server exited: {err.decode(errors='replace')[-500:]}")
         try:
             tls = bundled_tls(url)
-            if tls and requests.get(url + "/healthz", timeout=0.5, verify=tls["ca_file"],
-                                    cert=(tls["client_cert"], tls["client_key"])).ok:
+            if (
+                tls
+                and requests.get(
+                    url + "/healthz", timeout=0.5, verify=tls["ca_file"], cert=(tls["client_cert"], tls["client_key"])
+                ).ok
+            ):
                 return proc, url, db_dir
         except (requests.RequestException, OSError):
             pass
@@ -72,8 +101,11 @@ def bundled_tls(url: str) -> dict | None:
     if url not in _BUNDLED:
         return None
     pki, kiosk_id = _BUNDLED[url]
-    files = {"ca_file": pki / "ca.crt", "client_cert": pki / "kiosks" / f"{kiosk_id}.crt",
-             "client_key": pki / "kiosks" / f"{kiosk_id}.key"}
+    files = {
+        "ca_file": pki / "ca.crt",
+        "client_cert": pki / "kiosks" / f"{kiosk_id}.crt",
+        "client_key": pki / "kiosks" / f"{kiosk_id}.key",
+    }
     return {k: str(v) for k, v in files.items()} if all(v.exists() for v in files.values()) else None
 
 
@@ -99,11 +131,13 @@ def demo_config(config: KioskConfig, ticket_pngs: bool = True, demo_pin: str | N
     and the demo strip. With `demo_pin`, that PIN (this run's, from pin.new_demo_pin) opens the technician side
     instead of the configured one; it exists only in this in-memory copy of the configuration."""
     devices = dict(SIM_DEVICES)
-    if not config.devices.wlt_library:   # the stand-in decoder for the card simulator's photos (built if missing)
+    if not config.devices.wlt_library:  # the stand-in decoder for the card simulator's photos (built if missing)
         from drivers.standin import build_or_empty
+
         devices["wlt_library"] = build_or_empty("wlt")
-    if not config.devices.fingerprint_matcher:   # and the stand-in matcher for its fingerprint records
+    if not config.devices.fingerprint_matcher:  # and the stand-in matcher for its fingerprint records
         from drivers.standin import build_or_empty
+
         devices["fingerprint_matcher"] = build_or_empty("fp_matcher")
     if ticket_pngs:
         devices["printer"] = f"sim://printer?out={tickets_dir(config)}"
@@ -112,15 +146,18 @@ def demo_config(config: KioskConfig, ticket_pngs: bool = True, demo_pin: str | N
         from kiosk.maintenance.pin import DEMO_LOG2_N, hash_pin
 
         maintenance["pin_hash"] = hash_pin(demo_pin, log2_n=DEMO_LOG2_N)
-    return config.model_copy(update={
-        "devices": config.devices.model_copy(update=devices),
-        "backend": config.backend.model_copy(update={"start_bundled": True}),
-        "kiosk": config.kiosk.model_copy(update={"demo_controls": True}),
-        # a desktop demo must not fight a real kiosk (or another demo) for the metrics port
-        "maintenance": config.maintenance.model_copy(update=maintenance),
-    })
+    return config.model_copy(
+        update={
+            "devices": config.devices.model_copy(update=devices),
+            "backend": config.backend.model_copy(update={"start_bundled": True}),
+            "kiosk": config.kiosk.model_copy(update={"demo_controls": True}),
+            # a desktop demo must not fight a real kiosk (or another demo) for the metrics port
+            "maintenance": config.maintenance.model_copy(update=maintenance),
+        }
+    )
 
 
 def with_backend(config: KioskConfig, url: str) -> KioskConfig:
-    return config.model_copy(update={"backend": config.backend.model_copy(update={"url": url,
-                                                                                 **(bundled_tls(url) or {})})})
+    return config.model_copy(
+        update={"backend": config.backend.model_copy(update={"url": url, **(bundled_tls(url) or {})})}
+    )

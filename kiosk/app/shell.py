@@ -3,6 +3,7 @@
 No Kivy here: the UI passes a Scheduler (Kivy's Clock in the app, a manual one in tests). Everything but the
 effect workers runs on the main thread; workers and device threads hand events back through `post_threadsafe`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,24 +38,37 @@ class EffectPort(Protocol):
 
 def timer_seconds(config) -> dict[str, float]:
     """The flow's timer table from the kiosk configuration."""
-    return {"idle_s": config.kiosk.idle_timeout_s, "idle_warning_s": config.kiosk.idle_warning_s,
-            "assisted_idle_s": config.kiosk.assisted_idle_timeout_s,
-            "printing_s": 30.0, "done_s": 20.0, "printer_problem_s": 60.0, "maintenance_login_s": 60.0,
-            "maintenance_idle_s": config.maintenance.idle_logout_s}
+    return {
+        "idle_s": config.kiosk.idle_timeout_s,
+        "idle_warning_s": config.kiosk.idle_warning_s,
+        "assisted_idle_s": config.kiosk.assisted_idle_timeout_s,
+        "printing_s": 30.0,
+        "done_s": 20.0,
+        "printer_problem_s": 60.0,
+        "maintenance_login_s": 60.0,
+        "maintenance_idle_s": config.maintenance.idle_logout_s,
+    }
 
 
 class Shell:
-    def __init__(self, env: FlowEnv, effects: EffectPort, scheduler: Scheduler, seconds: dict[str, float],
-                 workers: int = 3, today: Callable[[], date] | None = None):
+    def __init__(
+        self,
+        env: FlowEnv,
+        effects: EffectPort,
+        scheduler: Scheduler,
+        seconds: dict[str, float],
+        workers: int = 3,
+        today: Callable[[], date] | None = None,
+    ):
         self.env, self.effects, self.scheduler, self.seconds = env, effects, scheduler, seconds
-        self.today = today                  # the local date, read at every event (a kiosk runs for days)
+        self.today = today  # the local date, read at every event (a kiosk runs for days)
         self.flow = Flow(session=Session(language=env.languages[0]))
         self.listeners: list[Callable[[Flow, Flow, Event], None]] = []
         # Every event and effect, in order (the maintenance counters, device board and log masking).
         self.observers: list[Callable[[object], None]] = []
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effect")
         self._pending = 0
-        self._futures: dict = {}            # running or queued effect → its Effect (for a clean shutdown)
+        self._futures: dict = {}  # running or queued effect → its Effect (for a clean shutdown)
         self._lock = threading.Lock()
         self._timer: tuple[type, float, Handle] | None = None
         self._day_watch: Handle | None = None
@@ -95,9 +109,11 @@ class Shell:
 
     def watch_day(self, every_s: float = 30.0) -> None:
         """While nothing happens (a quiet night), still notice the new day: checked every `every_s`."""
+
         def tick():
             self.check_day()
             self._day_watch = self.scheduler.later(every_s, tick)
+
         if self._day_watch is None and self.today is not None:
             self._day_watch = self.scheduler.later(every_s, tick)
 
@@ -148,6 +164,7 @@ class Shell:
             finally:
                 with self._lock:
                     self._pending -= 1
+
         self.scheduler.soon(deliver)
 
     # --- timers ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ link (client + offline journal), the face engine and the effect runner. Nothing 
 
 Device events are translated into flow events here and handed to a sink (the shell's thread-safe post).
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,8 +49,10 @@ def device_event_table() -> dict[type, Callable[[str, object], ev.Event]]:
         CardRead: lambda name, e: ev.CardRead(e.record),
         CardRemoved: lambda name, e: ev.CardRemoved(),
         Scan: lambda name, e: ev.QrScanned(e.payload),
-        ReaderFault: fault, ScannerFault: fault,
-        ReaderRecovered: recovered, ScannerRecovered: recovered,
+        ReaderFault: fault,
+        ScannerFault: fault,
+        ReaderRecovered: recovered,
+        ScannerRecovered: recovered,
     }
 
 
@@ -66,15 +69,15 @@ class Kiosk:
     runner: EffectRunner
     face_engine: FaceEngine | None = None
     face_engine_error: str = ""
-    clock_check: ClockCheck | None = None     # the time the kiosk states
+    clock_check: ClockCheck | None = None  # the time the kiosk states
     camera_options: dict = field(default_factory=dict)
-    verifier: FaceVerifier | None = None      # face vs the reference
+    verifier: FaceVerifier | None = None  # face vs the reference
     fingerprint: CardFingerprints | None = None
     # Simulated camera only (demo, journeys): card holder (ID number) → the photo shown when they are photographed;
     # holders in sim_still hold a still photo up to the camera instead of moving.
     sim_faces: dict = field(default_factory=dict)
     sim_still: set = field(default_factory=set)
-    sim_fingers: dict = field(default_factory=dict)   # card holder → the finger they lay on a simulated sensor
+    sim_fingers: dict = field(default_factory=dict)  # card holder → the finger they lay on a simulated sensor
     # Set by the UI once its first screen is up and warmed: the face models load after it (the face screens
     # wait for them), so a (re)start draws its first screen sooner.
     ui_ready: threading.Event = field(default_factory=threading.Event)
@@ -105,7 +108,7 @@ class Kiosk:
 
     def stop(self) -> None:
         self._stop.set()
-        self.ui_ready.set()         # a face-model loader still waiting gives up now
+        self.ui_ready.set()  # a face-model loader still waiting gives up now
         if self._face_loader is not None:
             # OpenCV aborts the process if it exits while a thread is inside a model load (≈ 0.3 s)
             self._face_loader.join(1.0)
@@ -121,8 +124,8 @@ class Kiosk:
             except Exception:
                 log.exception("closing the printer failed")
         try:
-            self.link.stop(timeout=1.0)     # a shutdown must end within systemd's patience (3 s in all)
-            self.link.journal.close()       # every entry is already committed (synchronous=FULL)
+            self.link.stop(timeout=1.0)  # a shutdown must end within systemd's patience (3 s in all)
+            self.link.journal.close()  # every entry is already committed (synchronous=FULL)
         except Exception:
             log.exception("stopping the office link failed")
         if self.fingerprint is not None:
@@ -142,6 +145,7 @@ class Kiosk:
             translate = table.get(type(event))
             if translate is not None:
                 self._emit(translate(name, event))
+
         return on_event
 
     def _emit(self, event: ev.Event) -> None:
@@ -176,7 +180,7 @@ class Kiosk:
         last = None
         if self._stop.wait(START_QUIET_S):
             return
-        while True:   # first soon after start: opens the port early and shows the printer's state from the start
+        while True:  # first soon after start: opens the port early and shows the printer's state from the start
             status = self.printer_status()
             if status != last:
                 last = status
@@ -189,6 +193,7 @@ class Kiosk:
             return
         try:
             from drivers.printer.fonts import warm_up
+
             warm_up()
         except Exception as e:  # the first ticket will load them itself
             log.warning("ticket fonts not preloaded: %s", type(e).__name__)
@@ -201,6 +206,7 @@ class Kiosk:
             return
         try:
             from kiosk.services.face.pipeline import FaceEngine
+
             self.face_engine = FaceEngine.load()
         except Exception as e:
             self.face_engine_error = str(e) or type(e).__name__
@@ -237,7 +243,7 @@ class Kiosk:
         holder = str((card.get("id_number") if isinstance(card, dict) else getattr(card, "id_number", "")) or "")
         sim = getattr(self.fingerprint.sensor, "sim", None)
         if sim is not None and holder in self.sim_fingers:
-            sim.put_finger(self.sim_fingers[holder])        # the simulated applicant lays their finger down
+            sim.put_finger(self.sim_fingers[holder])  # the simulated applicant lays their finger down
         try:
             return self.fingerprint.check(bytes(templates), stop)
         finally:
@@ -284,37 +290,67 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
     office = offices.get(config.kiosk.office)
     if office is None:
         from kiosk.config import ConfigError
+
         raise ConfigError("config", "kiosk.office", f"no office file for '{config.kiosk.office}'")
     for business, ticket_range in office.tickets.items():
         try:
             offline_share(ticket_range, config.kiosk.offline_share)
         except ValueError as e:
             from kiosk.config import ConfigError
+
             raise ConfigError("config", "kiosk.offline_share", f"{business}: {e}") from None
-    check = ClockCheck(clock)         # from here on, `clock` is the time the kiosk states (server-adjusted if off)
+    check = ClockCheck(clock)  # from here on, `clock` is the time the kiosk states (server-adjusted if off)
     clock = check.now
     today = clock().date()
     policy = load_policy(config.kiosk.policy, on=today)
-    policies = load_policies() if config.kiosk.policy == "auto" else ()   # the flow picks by the day it decides on
-    env = FlowEnv(policy, offices, office.code, today, config.face.enabled, tuple(config.kiosk.languages),
-                  policies, load_rest_days(), face_attempts=config.face.attempts)
+    policies = load_policies() if config.kiosk.policy == "auto" else ()  # the flow picks by the day it decides on
+    env = FlowEnv(
+        policy,
+        offices,
+        office.code,
+        today,
+        config.face.enabled,
+        tuple(config.kiosk.languages),
+        policies,
+        load_rest_days(),
+        face_attempts=config.face.attempts,
+    )
     d = config.devices
     # The card's photo bytes stay raw in the record; the identity service decodes them (devices.wlt_library).
     idcard = _create("idcard", d.idcard, **({"read_fingerprints": True} if d.fingerprint not in ("", "none") else {}))
     scanner = _create("scanner", d.scanner)
-    printer = _create("printer", d.printer, paper_width_mm=config.printer.paper_width_mm,
-                      native_qr=config.printer.native_qr, max_job_age_s=config.printer.max_job_age_s)
+    printer = _create(
+        "printer",
+        d.printer,
+        paper_width_mm=config.printer.paper_width_mm,
+        native_qr=config.printer.native_qr,
+        max_job_age_s=config.printer.max_job_age_s,
+    )
     holder: dict = {}
-    link = OfficeLink.from_config(config, office, on_change=lambda up, reason: holder["kiosk"].backend_changed(up, reason),
-                                  clock=clock)
+    link = OfficeLink.from_config(
+        config, office, on_change=lambda up, reason: holder["kiosk"].backend_changed(up, reason), clock=clock
+    )
     link.client.on_date = check.observe_date
     runner = EffectRunner(link, printer, office, policy, clock)
     from kiosk.services.identity import FaceVerifier, reference_from_config
     from kiosk.services.identity.fingerprint import card_fingerprints_from_config
+
     verifier = FaceVerifier(reference_from_config(config, link.client), config.face.match_threshold)
     fingerprint = card_fingerprints_from_config(config)
     env = replace(env, fingerprint=fingerprint is not None)
-    kiosk = Kiosk(config, env, office, idcard, scanner, printer, d.camera, link, runner, clock_check=check, verifier=verifier,
-                  fingerprint=fingerprint)
+    kiosk = Kiosk(
+        config,
+        env,
+        office,
+        idcard,
+        scanner,
+        printer,
+        d.camera,
+        link,
+        runner,
+        clock_check=check,
+        verifier=verifier,
+        fingerprint=fingerprint,
+    )
     holder["kiosk"] = kiosk
     return kiosk

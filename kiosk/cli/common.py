@@ -1,4 +1,5 @@
 """What every command-line tool shares: exit codes, JSON output, lazily loaded verb tables."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """kiosk-diag: technician tools. Each verb lives in its own module, imported only when listed or run."""
+
 from __future__ import annotations
 
 import sys

@@ -3,6 +3,7 @@
 `audit verify [--state-dir DIR] [--json]` — exit 0 when intact, 1 when edited, deleted, reordered or truncated
 (naming the first bad line), 2 on bad usage. Without --state-dir the configured state dir is used.
 """
+
 from __future__ import annotations
 
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json

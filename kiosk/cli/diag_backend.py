@@ -1,4 +1,5 @@
 """kiosk-diag backend ping: can this kiosk reach its office server, and how fast?"""
+
 from __future__ import annotations
 
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
@@ -44,8 +45,14 @@ def client_from_args(args, **kw):
             raise UsageError(str(e)) from None
         return OfficeClient(args.url, kiosk_id="kiosk-diag", **_tls(args), **kw)
     b = config.backend
-    return OfficeClient(getattr(args, "url", None) or b.url, kiosk_id=config.kiosk.id,
-                        connect_timeout_s=b.connect_timeout_s, read_timeout_s=b.read_timeout_s, **_tls(args, b), **kw)
+    return OfficeClient(
+        getattr(args, "url", None) or b.url,
+        kiosk_id=config.kiosk.id,
+        connect_timeout_s=b.connect_timeout_s,
+        read_timeout_s=b.read_timeout_s,
+        **_tls(args, b),
+        **kw,
+    )
 
 
 def run(args) -> int:

@@ -1,22 +1,30 @@
 """kiosk-diag camera snapshot / fps: is the camera there, what does it see, how fast does it deliver?"""
+
 from __future__ import annotations
 
 from typing import Any
 
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
 
-HELP = ("camera: `camera snapshot --out FILE` saves one frame (a technician's file: delete it after use, it may "
-        "show a person), `camera fps` measures the frame rate")
+HELP = (
+    "camera: `camera snapshot --out FILE` saves one frame (a technician's file: delete it after use, it may "
+    "show a person), `camera fps` measures the frame rate"
+)
 
 
 def configure(parser):
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    for name, text in (("snapshot", "save the newest frame to FILE (.png or .jpg)"),
-                       ("fps", "count frames delivered for a few seconds")):
+    for name, text in (
+        ("snapshot", "save the newest frame to FILE (.png or .jpg)"),
+        ("fps", "count frames delivered for a few seconds"),
+    ):
         p = sub.add_parser(name, help=text)
-        p.add_argument("--device", default=None,
-                       help="camera URL: 0, /dev/video0, rtsp://…, a video or image file, sim://camera "
-                            "(default: devices.camera from the config)")
+        p.add_argument(
+            "--device",
+            default=None,
+            help="camera URL: 0, /dev/video0, rtsp://…, a video or image file, sim://camera "
+            "(default: devices.camera from the config)",
+        )
         p.add_argument("--config", default=None, help="kiosk config file (for the default device)")
         p.add_argument("--width", type=int, default=None)
         p.add_argument("--height", type=int, default=None)
@@ -69,8 +77,12 @@ def run(args) -> int:
         first = capture.wait_newer(0, args.timeout)
         if first is None:
             problem = events[-1] if events else None
-            out = {"ok": False, "device": url, "error": problem.code if problem else "no_frames",
-                   "detail": problem.detail if problem else f"no frame within {args.timeout} s"}
+            out = {
+                "ok": False,
+                "device": url,
+                "error": problem.code if problem else "no_frames",
+                "detail": problem.detail if problem else f"no frame within {args.timeout} s",
+            }
             _emit(args, out, f"{url}: {out['error']} {out['detail']}")
             return EXIT_FAILED
         h, w = first.image.shape[:2]
@@ -82,8 +94,16 @@ def run(args) -> int:
         elapsed = time.monotonic() - start
         fps = round((last.seq - seq0) / elapsed, 2)
         status = capture.status
-        out = {"ok": status == "ok", "device": url, "fps": fps, "frames": last.seq - seq0,
-               "seconds": round(elapsed, 2), "width": w, "height": h, "status": status}
+        out = {
+            "ok": status == "ok",
+            "device": url,
+            "fps": fps,
+            "frames": last.seq - seq0,
+            "seconds": round(elapsed, 2),
+            "width": w,
+            "height": h,
+            "status": status,
+        }
         _emit(args, out, f"{url}: {fps} frames/s at {w}×{h} ({status})")
         return EXIT_OK if out["ok"] else EXIT_FAILED
     finally:

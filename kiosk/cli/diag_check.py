@@ -1,6 +1,7 @@
 """kiosk-diag check: JSON case on stdin → eligibility decision JSON on stdout.
 
 `policy` defaults to the kiosk config's (normally "auto": the policy in force on the case's date)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,7 +20,12 @@ def configure(parser):
 
 def run(args) -> int:
     from kiosk.config import (
-        DEFAULT_CONFIG, ConfigError, load_kiosk_config, load_offices, load_policy, load_rest_days,
+        DEFAULT_CONFIG,
+        ConfigError,
+        load_kiosk_config,
+        load_offices,
+        load_policy,
+        load_rest_days,
     )
     from kiosk.domain.business import BUSINESSES
     from kiosk.domain.eligibility import CaseError, DivorceApplication, decide
@@ -32,7 +38,7 @@ def run(args) -> int:
     unknown = set(case) - _FIELDS
     if unknown:
         raise UsageError(f"unknown field(s) {sorted(unknown)}; allowed: {sorted(_FIELDS)}")
-    day = _date(case["date"], "date") if case.get("date") is not None else local_now().date()   # today, in China
+    day = _date(case["date"], "date") if case.get("date") is not None else local_now().date()  # today, in China
     policy_name = case.get("policy") or None
     if policy_name is not None and not isinstance(policy_name, str):
         raise UsageError("policy must be a policy name or \"auto\"")

@@ -1,4 +1,5 @@
 """kiosk-diag config check FILE: validate a kiosk, office or policy file."""
+
 from __future__ import annotations
 
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, emit_json

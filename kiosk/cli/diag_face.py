@@ -1,4 +1,5 @@
 """kiosk-diag face check IMAGE / face verify A B: the face pipeline on image files."""
+
 from __future__ import annotations
 
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
@@ -15,8 +16,12 @@ def configure(parser):
     verify = sub.add_parser("verify", help="do two images show the same person? (SFace cosine similarity)")
     verify.add_argument("image_a", metavar="IMAGE_A")
     verify.add_argument("image_b", metavar="IMAGE_B")
-    verify.add_argument("--threshold", type=float, default=None,
-                        help="cosine similarity at or above which it is the same person (default: config, 0.363)")
+    verify.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="cosine similarity at or above which it is the same person (default: config, 0.363)",
+    )
     verify.add_argument("--config", default=None, help="kiosk config file for face.match_threshold")
     verify.add_argument("--json", action="store_true")
     models = sub.add_parser("models", help="check the model files' size and SHA-256")
@@ -57,9 +62,11 @@ def _engine_or_fail(args, need_match: bool):
 
     engine = FaceEngine.load(check_models(args.models or MODEL_DIR))
     if engine.mode == CAPTURE_ONLY or (need_match and engine.mode != FULL):
-        _report(args, {"ok": False, "faces": None, "problems": [], "error": "models_unavailable",
-                       "detail": engine.problem},
-                f"face models unavailable: {engine.problem}")
+        _report(
+            args,
+            {"ok": False, "faces": None, "problems": [], "error": "models_unavailable", "detail": engine.problem},
+            f"face models unavailable: {engine.problem}",
+        )
         return None
     return engine
 
@@ -76,8 +83,7 @@ def run(args) -> int:
         from kiosk.services.face.models import MODEL_DIR, check_models
 
         check = check_models(args.models or MODEL_DIR)
-        _report(args, {"ok": check.ok, "directory": str(check.directory), "problems": check.problems},
-                check.message())
+        _report(args, {"ok": check.ok, "directory": str(check.directory), "problems": check.problems}, check.message())
         return EXIT_OK if check.ok else EXIT_FAILED
     if args.action == "check":
         return _check(args)
@@ -92,11 +98,19 @@ def _check(args) -> int:
     if engine is None:
         return EXIT_FAILED
     report = engine.analyse(image)
-    out = {"ok": report.ok, "faces": report.faces, "problems": report.problems,
-           "messages": [guidance(p, args.lang) for p in report.problems],
-           "scores": report.scores, "size": [image.shape[1], image.shape[0]]}
-    _report(args, out, "ok: one good face" if report.ok else "\n".join(
-        f"{p}: {m}" for p, m in zip(report.problems, out["messages"])))
+    out = {
+        "ok": report.ok,
+        "faces": report.faces,
+        "problems": report.problems,
+        "messages": [guidance(p, args.lang) for p in report.problems],
+        "scores": report.scores,
+        "size": [image.shape[1], image.shape[0]],
+    }
+    _report(
+        args,
+        out,
+        "ok: one good face" if report.ok else "\n".join(f"{p}: {m}" for p, m in zip(report.problems, out["messages"])),
+    )
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -109,10 +123,23 @@ def _verify(args) -> int:
     match = engine.verify(a, b, threshold)
     if match is None:
         missing = [p for p, img in ((args.image_a, a), (args.image_b, b)) if not engine.analyse(img).faces]
-        _report(args, {"same_person": False, "score": None, "threshold": threshold, "error": "no_face",
-                       "images_without_face": missing}, f"no face found in: {', '.join(missing) or 'an image'}")
+        _report(
+            args,
+            {
+                "same_person": False,
+                "score": None,
+                "threshold": threshold,
+                "error": "no_face",
+                "images_without_face": missing,
+            },
+            f"no face found in: {', '.join(missing) or 'an image'}",
+        )
         return EXIT_FAILED
     out = {"same_person": match.same_person, "score": match.score, "threshold": threshold}
-    _report(args, out, f"{'same person' if match.same_person else 'different people'} "
-                       f"(score {match.score:.3f}, threshold {threshold})")
+    _report(
+        args,
+        out,
+        f"{'same person' if match.same_person else 'different people'} "
+        f"(score {match.score:.3f}, threshold {threshold})",
+    )
     return EXIT_OK

@@ -6,6 +6,7 @@ plus `photo_bytes` (the length of the WLT photo, an int; --photo-out FILE writes
 --reveal). On failure, exit 1 with {"ok": false, "error": code, "reason": text}; codes: no_card, not_found,
 timeout, status (with "sw3"), protocol, device.
 """
+
 from __future__ import annotations
 
 import sys
@@ -38,8 +39,13 @@ def card_output(record, reveal: bool) -> dict:
 
     out = record.fields_for_output()
     if not reveal:
-        for key, mask in (("name", mask_name), ("name_en", mask_name), ("id_number", mask_id_for_screen),
-                          ("address", mask_address), ("pass_number", mask_id_for_ticket)):
+        for key, mask in (
+            ("name", mask_name),
+            ("name_en", mask_name),
+            ("id_number", mask_id_for_screen),
+            ("address", mask_address),
+            ("pass_number", mask_id_for_ticket),
+        ):
             if out.get(key):
                 out[key] = mask(out[key])
         if out.get("birth"):
@@ -73,7 +79,7 @@ def _open(args):
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
     scheme = registry.scheme_of(args.port)
-    if scheme not in ("serial", "file", "sim"):   # "file": any path (a pty, a udev symlink) is a tty here
+    if scheme not in ("serial", "file", "sim"):  # "file": any path (a pty, a udev symlink) is a tty here
         raise UsageError(f"--port {args.port}: not a serial port, pyserial URL or sim://idcard")
     options = {"baudrate": args.baud}
     if getattr(args, "fingerprints", False):

@@ -1,5 +1,6 @@
 """kiosk-diag journal status|replay|parked|retry|discard: the offline journal's backlog, sending it now, and the
 entries parked for a technician (retried or discarded on the audit log, as from the maintenance screen)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,18 +8,22 @@ from typing import Any
 
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
 
-HELP = ("offline journal: `journal status` (backlog, refusals, parked), `journal replay` (send what is pending now), "
-        "`journal parked`, `journal retry KEY|--all`, `journal discard KEY`")
+HELP = (
+    "offline journal: `journal status` (backlog, refusals, parked), `journal replay` (send what is pending now), "
+    "`journal parked`, `journal retry KEY|--all`, `journal discard KEY`"
+)
 ACTOR = "kiosk-diag"
 
 
 def configure(parser):
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    for name, text in (("status", "backlog and counts (no personal data)"),
-                       ("replay", "send pending entries to the office server now; exit 1 if some remain"),
-                       ("parked", "entries parked for a technician, with the reason (no personal data)"),
-                       ("retry", "queue a parked entry (or --all) to be sent again; audited"),
-                       ("discard", "give a parked entry up (never sent); audited")):
+    for name, text in (
+        ("status", "backlog and counts (no personal data)"),
+        ("replay", "send pending entries to the office server now; exit 1 if some remain"),
+        ("parked", "entries parked for a technician, with the reason (no personal data)"),
+        ("retry", "queue a parked entry (or --all) to be sent again; audited"),
+        ("discard", "give a parked entry up (never sent); audited"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--state-dir", help="kiosk state directory (default: kiosk.state_dir of the configuration)")
         p.add_argument("--config", help="kiosk configuration file (default: kiosk/resources/config/default.toml)")
@@ -46,8 +51,16 @@ def _state_dir(args) -> Path:
 
 
 def _summary(journal) -> dict:
-    refused = [{"key": e.key, "kind": e.kind, "error": e.error_code, "created_at": e.created_at,
-                "offline_number": e.offline_number} for e in journal.entries("rejected")[-20:]]
+    refused = [
+        {
+            "key": e.key,
+            "kind": e.kind,
+            "error": e.error_code,
+            "created_at": e.created_at,
+            "offline_number": e.offline_number,
+        }
+        for e in journal.entries("rejected")[-20:]
+    ]
     return {**journal.status(), "refused": refused}
 
 
@@ -74,8 +87,14 @@ def _settle(journal, state: Path, args) -> dict:
     done = []
     for e in chosen:
         ok = journal.retry(e["key"]) if args.action == "retry" else journal.discard(e["key"])
-        audit.record(f"journal_{args.action}", entry=e["key"][:12], done=ok, kind=e["kind"], reason=e["reason"],
-                     failures=e["failures"])
+        audit.record(
+            f"journal_{args.action}",
+            entry=e["key"][:12],
+            done=ok,
+            kind=e["kind"],
+            reason=e["reason"],
+            failures=e["failures"],
+        )
         if ok:
             done.append(e["key"])
     return {"ok": len(done) == len(chosen), "done": done}
@@ -87,8 +106,13 @@ def run(args) -> int:
     state = _state_dir(args)
     result: dict[str, Any]
     if not (state / Journal.FILE).exists():
-        result = {"ok": args.action in ("status", "parked", "replay"), "exists": False,
-                  "path": str(state / Journal.FILE), "backlog": 0, "parked": []}
+        result = {
+            "ok": args.action in ("status", "parked", "replay"),
+            "exists": False,
+            "path": str(state / Journal.FILE),
+            "backlog": 0,
+            "parked": [],
+        }
         emit_json(result) if args.json else print(f"{result['path']}: no journal yet")
         return EXIT_OK if result["ok"] else EXIT_FAILED
     try:
@@ -100,8 +124,12 @@ def run(args) -> int:
             client = client_from_args(args, retries=0)
             before = journal.backlog()
             reached = Forwarder(journal, client).forward_once(force=True)
-            result = {**_summary(journal), "sent": before - journal.backlog(), "reached": reached,
-                      "url": client.base_url}
+            result = {
+                **_summary(journal),
+                "sent": before - journal.backlog(),
+                "reached": reached,
+                "url": client.base_url,
+            }
         elif args.action == "parked":
             result = {"ok": True, "backlog": journal.backlog(), "parked": _parked(journal)}
         elif args.action in ("retry", "discard"):
@@ -119,12 +147,19 @@ def run(args) -> int:
         emit_json(result)
     elif args.action == "parked":
         for entry in result["parked"]:
-            print(f"{entry['key'][:12]}  {entry['created_at'][:19]}  {entry['kind']:8} "
-                  f"{entry['offline_number'] or '':6} {entry['reason']}")
+            print(
+                f"{entry['key'][:12]}  {entry['created_at'][:19]}  {entry['kind']:8} "
+                f"{entry['offline_number'] or '':6} {entry['reason']}"
+            )
         print(f"{len(result['parked'])} parked, backlog {result['backlog']}")
     elif args.action in ("retry", "discard"):
-        print(result.get("error") or f"{args.action}: {len(result['done'])} entr{'y' if len(result['done']) == 1 else 'ies'}")
+        print(
+            result.get("error")
+            or f"{args.action}: {len(result['done'])} entr{'y' if len(result['done']) == 1 else 'ies'}"
+        )
     else:
-        print(f"{result['path']}: backlog {result['backlog']}, parked {result['parked']}, {result['by_status']}"
-              + (f", sent {result['sent']}" if "sent" in result else ""))
+        print(
+            f"{result['path']}: backlog {result['backlog']}, parked {result['parked']}, {result['by_status']}"
+            + (f", sent {result['sent']}" if "sent" in result else "")
+        )
     return EXIT_OK if result["ok"] else EXIT_FAILED

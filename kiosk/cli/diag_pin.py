@@ -4,6 +4,7 @@ Reads the PIN twice without echo (or one line from --stdin, for scripts), prints
 --write FILE puts it into that kiosk TOML file's [maintenance] section (the rest of the file is kept).
 The PIN itself is never printed or logged. The environment variable KIOSK_PIN_HASH overrides the file.
 """
+
 from __future__ import annotations
 
 import sys

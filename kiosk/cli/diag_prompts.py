@@ -1,5 +1,6 @@
 """kiosk-diag prompts: every spoken prompt with its zh and en text and the audio file the kiosk would play
 (the office's recording from voice.dir, else the synthesised one), checked: 16-bit PCM, 0.3–15 s, not silence."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,10 +32,16 @@ def run(args) -> int:
         for lang in LANGUAGES:
             path = audio_file(key, lang, recorded)
             seconds, problem = check_wav(path) if path else (0.0, "no audio file (run scripts/make_voice.py)")
-            source = None if path is None else "recorded" if recorded and path.is_relative_to(recorded) \
-                else "synthesised"
-            row[lang] = {"text": tr(msgid(key), lang), "audio": str(path) if path else None, "source": source,
-                         "seconds": seconds, "problem": problem}
+            source = (
+                None if path is None else "recorded" if recorded and path.is_relative_to(recorded) else "synthesised"
+            )
+            row[lang] = {
+                "text": tr(msgid(key), lang),
+                "audio": str(path) if path else None,
+                "source": source,
+                "seconds": seconds,
+                "problem": problem,
+            }
             ok = ok and not problem
         prompts.append(row)
     if args.json:

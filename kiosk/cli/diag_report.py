@@ -4,6 +4,7 @@
 Exit 0 with the figures (an empty range is not an error: zeros), 1 when the office server cannot give them,
 2 for a reversed or malformed range.
 """
+
 from __future__ import annotations
 
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
@@ -65,8 +66,10 @@ def run(args) -> int:
         emit_json({"ok": True, "report": report, "files": files})
     else:
         share = f"{report['share_from_other_counties'] * 100:.1f}%"
-        print(f"{office} {report['from']}..{report['to']}: {report['cases']} cases, {report['applicants']} "
-              f"applicants, {share} from other counties, {report['cross_county_cases']} cross-county")
+        print(
+            f"{office} {report['from']}..{report['to']}: {report['cases']} cases, {report['applicants']} "
+            f"applicants, {share} from other counties, {report['cross_county_cases']} cross-county"
+        )
         if files:
             print(f"wrote {files['csv']} and {files['png']}")
     return EXIT_OK

@@ -4,6 +4,7 @@ JSON: {"ok": bool, "scans": [{"payload", "kind", "office", "token"}...], "faults
 appointment | garbled | unknown | replayed (kiosk.domain.appointment_qr; a token seen earlier in the same
 listen is `replayed`). Exit 1 when fewer than --count codes arrived before --timeout.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,8 +17,12 @@ HELP = "QR scanner: `scanner listen --port URL [--count N] [--timeout S] --json`
 def configure(parser):
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listen = sub.add_parser("listen", help="print scanned payloads, classified")
-    listen.add_argument("--port", required=True, metavar="URL",
-                        help="device path, socket://, loop://, evdev:///dev/input/…, sim://scanner")
+    listen.add_argument(
+        "--port",
+        required=True,
+        metavar="URL",
+        help="device path, socket://, loop://, evdev:///dev/input/…, sim://scanner",
+    )
     listen.add_argument("--count", type=int, default=1, metavar="N")
     listen.add_argument("--timeout", type=float, default=10.0, metavar="S")
     listen.add_argument("--baud", type=int, default=9600)

@@ -1,5 +1,6 @@
 """kiosk-diag screens: render every screen (applicant and maintenance) in each language to DIR/<screen>.<lang>.png
 with the real Kivy renderer, offscreen."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,24 +42,33 @@ def run(args) -> int:
 
     kivy_home = Path(tempfile.mkdtemp(prefix="kiosk-kivy-"))
     atexit.register(shutil.rmtree, kivy_home, True)
-    kivy_env.prepare(kivy_home, headless=True, verbose=args.verbose,
-                     orientation=args.orientation or config.kiosk.orientation)
+    kivy_env.prepare(
+        kivy_home, headless=True, verbose=args.verbose, orientation=args.orientation or config.kiosk.orientation
+    )
     from kiosk.harness.screenshots import render_screens
 
     try:
-        written, error, sizes, checks = render_screens(config, out, langs,
-                                                       only=args.only.split(",") if args.only else None,
-                                                       large_text=args.large_text)
+        written, error, sizes, checks = render_screens(
+            config, out, langs, only=args.only.split(",") if args.only else None, large_text=args.large_text
+        )
     except Exception as e:  # a broken screen: name it instead of dying silently (Kivy's log is off)
         written, error, sizes, checks = [], e, {}, {}
     if args.json:
-        emit_json({"ok": error is None, "files": [str(p) for p in written], "error": str(error or "") or None,
-                   "smallest_touch_target_px": sizes, "accessibility": checks})
+        emit_json(
+            {
+                "ok": error is None,
+                "files": [str(p) for p in written],
+                "error": str(error or "") or None,
+                "smallest_touch_target_px": sizes,
+                "accessibility": checks,
+            }
+        )
     else:
         for p in written:
             print(p)
     if error is not None:
         import sys
+
         sys.stderr.write(f"kiosk-diag screens: {error}\n")
         return EXIT_FAILED
     return EXIT_OK

@@ -1,4 +1,5 @@
 """kiosk-diag ticket: write the exact ESC/POS bytes of a queue ticket (and optionally a PNG rendering)."""
+
 from __future__ import annotations
 
 from kiosk.cli.common import EXIT_OK, UsageError, emit_json
@@ -22,10 +23,19 @@ def configure(parser):
     parser.add_argument("--issued-at", metavar="ISO", help="e.g. 2026-11-26T09:41 (default: now)")
     parser.add_argument("--waiting-ahead", type=int)
     parser.add_argument("--priority", action="store_true", help="appointment: served first")
-    parser.add_argument("--offline", action="store_true", default=None,
-                        help="mark offline (default: whether the number is in the offline range)")
-    parser.add_argument("--party", action="append", default=[], metavar="NAME:ID",
-                        help="a party's name and ID number (printed masked); repeatable")
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        default=None,
+        help="mark offline (default: whether the number is in the offline range)",
+    )
+    parser.add_argument(
+        "--party",
+        action="append",
+        default=[],
+        metavar="NAME:ID",
+        help="a party's name and ID number (printed masked); repeatable",
+    )
     parser.add_argument("--json", action="store_true")
 
 
@@ -60,10 +70,18 @@ def run(args) -> int:
         office = offices[args.office]
         prefix = office.tickets[args.business].prefix if args.business in office.tickets else ""
         default_id = f"{args.office}-{issued:%Y%m%d}-{format_number(prefix, parse_number(number, prefix))}"
-        ticket = build_ticket(office=office, policy=policy, business=args.business, number=number,
-                              ticket_id=args.ticket_id or default_id, issued_at=issued,
-                              waiting_ahead=args.waiting_ahead, priority=args.priority, parties=parties,
-                              offline=args.offline)
+        ticket = build_ticket(
+            office=office,
+            policy=policy,
+            business=args.business,
+            number=number,
+            ticket_id=args.ticket_id or default_id,
+            issued_at=issued,
+            waiting_ahead=args.waiting_ahead,
+            priority=args.priority,
+            parties=parties,
+            offline=args.offline,
+        )
     except ValueError as e:
         raise UsageError(str(e)) from None
     paper = args.paper_mm or cfg.printer.paper_width_mm
@@ -74,8 +92,16 @@ def run(args) -> int:
         png = render_png(data, paper, args.png) if args.png else None
     except OSError as e:
         raise UsageError(f"cannot write: {e}") from None
-    summary = {"out": args.out, "bytes": len(data), "png": png, "number": ticket.number_text,
-               "qr": ticket.qr_payload, "offline": ticket.offline, "paper_width_mm": paper, "native_qr": native}
+    summary = {
+        "out": args.out,
+        "bytes": len(data),
+        "png": png,
+        "number": ticket.number_text,
+        "qr": ticket.qr_payload,
+        "offline": ticket.offline,
+        "paper_width_mm": paper,
+        "native_qr": native,
+    }
     if args.json:
         emit_json(summary)
     else:

@@ -1,5 +1,6 @@
 """kiosk [--config FILE] [--demo]: run the kiosk. --demo (and start_bundled in the config) starts the reference
 office server on loopback with today's seeded bookings, and uses the device simulators."""
+
 from __future__ import annotations
 
 import argparse
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(args) -> int:
     from kiosk.services import memory
 
-    memory.limit_arenas()           # before any thread starts
+    memory.limit_arenas()  # before any thread starts
     try:
         config = load_kiosk_config(args.config)
     except ConfigError as e:
@@ -57,9 +58,12 @@ def _main(args) -> int:
     state_dir = config.state_dir
     state_dir.mkdir(parents=True, exist_ok=True)
     if demo_pin is not None:
-        print(f"kiosk demo: technician side — tap the office name on the start screen 5 times, PIN {demo_pin}"
-              " (this run only)\n"
-              f"kiosk demo: printed tickets are saved as PNG files in {tickets_dir(config)}", flush=True)
+        print(
+            f"kiosk demo: technician side — tap the office name on the start screen 5 times, PIN {demo_pin}"
+            " (this run only)\n"
+            f"kiosk demo: printed tickets are saved as PNG files in {tickets_dir(config)}",
+            flush=True,
+        )
 
     from kiosk.ui import kivy_env
 
@@ -69,8 +73,15 @@ def _main(args) -> int:
         # A desktop demo: half size fits a laptop screen; the layout scales with the window.
         w, h = kivy_env.SIZES[k.orientation]
         size = (w // 2, h // 2)
-    kivy_env.prepare(state_dir / "kivy", orientation=k.orientation, fullscreen=k.fullscreen,
-                     show_cursor=k.show_cursor, headless=args.headless, verbose=args.verbose, size=size)
+    kivy_env.prepare(
+        state_dir / "kivy",
+        orientation=k.orientation,
+        fullscreen=k.fullscreen,
+        show_cursor=k.show_cursor,
+        headless=args.headless,
+        verbose=args.verbose,
+        size=size,
+    )
     server = None
     if config.backend.start_bundled:
         try:
@@ -89,7 +100,7 @@ def _main(args) -> int:
     except ConfigError as e:
         sys.stderr.write(f"kiosk: configuration error: {e}\n")
         return 2
-    except KioskError as e:        # e.g. a device URL no adapter understands
+    except KioskError as e:  # e.g. a device URL no adapter understands
         sys.stderr.write(f"kiosk: {e}\n")
         return 1
     finally:
@@ -97,7 +108,7 @@ def _main(args) -> int:
             stop_bundled_server(*server)
 
 
-EXIT_RESTART = 75   # a technician asked for a restart: non-zero, so systemd (Restart=always) starts a fresh kiosk
+EXIT_RESTART = 75  # a technician asked for a restart: non-zero, so systemd (Restart=always) starts a fresh kiosk
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 STOP_BOUND_S = 2.8  # systemd and the issue ask for an exit within 3 s of SIGTERM
 
@@ -115,6 +126,7 @@ def _stop_during_startup(signum, frame):
 def _stop_soon(assembly) -> None:
     """SIGTERM/SIGINT while the UI runs: STOPPING=1, end Kivy's loop from its Clock, and make sure the process
     is gone within the bound even if something hangs on the way out."""
+
     def handler(signum, frame):
         if getattr(handler, "fired", False):
             return
@@ -125,6 +137,7 @@ def _stop_soon(assembly) -> None:
         timer = threading.Timer(STOP_BOUND_S, _give_up)
         timer.daemon = True
         timer.start()
+
     for signum in STOP_SIGNALS:
         signal.signal(signum, handler)
 
@@ -139,8 +152,8 @@ def _give_up() -> None:
     os._exit(1)
 
 
-_signalled = False         # a stop signal arrived
-_exit_hooks: list = []     # run before a forced exit (the bundled server must not outlive the kiosk)
+_signalled = False  # a stop signal arrived
+_exit_hooks: list = []  # run before a forced exit (the bundled server must not outlive the kiosk)
 
 
 def run_kiosk(config: KioskConfig, run_for: float = 0, demo_pin: str | None = None) -> int:
@@ -150,11 +163,11 @@ def run_kiosk(config: KioskConfig, run_for: float = 0, demo_pin: str | None = No
     from kiosk.harness.demo import DemoControls
 
     names, recent = setup_logging()
-    a = assemble(config, names=names, recent=recent,
-                 demo_controls=lambda kiosk: DemoControls(kiosk, demo_pin=demo_pin))
+    a = assemble(config, names=names, recent=recent, demo_controls=lambda kiosk: DemoControls(kiosk, demo_pin=demo_pin))
     _stop_soon(a)
     if run_for:
         from kivy.clock import Clock
+
         Clock.schedule_once(lambda dt: a.app.stop(), run_for)
     a.start()
     try:
@@ -166,4 +179,3 @@ def run_kiosk(config: KioskConfig, run_for: float = 0, demo_pin: str | None = No
 
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -1,4 +1,5 @@
 """kiosk-sim DEVICE: start one device simulator; its pseudo-terminal path is the first line on stdout."""
+
 from __future__ import annotations
 
 import sys

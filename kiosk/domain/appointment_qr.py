@@ -5,6 +5,7 @@ Format (this kiosk's contract with the booking system, see README):
 It may arrive bare or as the `mr` query parameter of a URL (WeChat scans often wrap it that way).
 The CRC catches garbled scans before the kiosk asks the server; replays are caught with `seen`.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The registration businesses an office handles, with their names in both languages."""
+
 from collections.abc import Iterable
 
 BUSINESSES: dict[str, dict[str, str]] = {

@@ -6,6 +6,7 @@ The offline bookings list carries no ID numbers in clear: each party's number is
 the day's match key of the office, which the server derives from its office secret and sends with the list, so
 a list copied off a kiosk does not name anyone by ID number and is useless the next day.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,11 +24,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "appointment_cancelled": {"zh": "该预约已取消。", "en": "This appointment has been cancelled."},
     "not_today": {"zh": "该预约不是今天的。", "en": "This appointment is not for today."},
     "too_early": {"zh": "还未到签到时间，请稍后再来。", "en": "It is too early to check in for this appointment."},
-    "too_late": {"zh": "已超过预约签到时间，请到窗口咨询。",
-                 "en": "The check-in time for this appointment has passed; please ask at the counter."},
+    "too_late": {
+        "zh": "已超过预约签到时间，请到窗口咨询。",
+        "en": "The check-in time for this appointment has passed; please ask at the counter.",
+    },
     "already_checked_in": {"zh": "该预约已签到。", "en": "This appointment has already been checked in."},
-    "parties_mismatch": {"zh": "到场人员与预约登记的当事人不一致。",
-                         "en": "The people present are not the ones named in the appointment."},
+    "parties_mismatch": {
+        "zh": "到场人员与预约登记的当事人不一致。",
+        "en": "The people present are not the ones named in the appointment.",
+    },
 }
 
 
@@ -35,8 +40,14 @@ def normalise_id(number: str) -> str:
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", number or "")).upper()
 
 
-def checkin_problem(appointment: dict[str, Any], present_ids: list[str], when: datetime, minutes_before: int,
-                    minutes_after: int, already_checked_in: bool) -> str | None:
+def checkin_problem(
+    appointment: dict[str, Any],
+    present_ids: list[str],
+    when: datetime,
+    minutes_before: int,
+    minutes_after: int,
+    already_checked_in: bool,
+) -> str | None:
     """The first rule the check-in breaks (a code of MESSAGES), or None when it may go ahead.
 
     `when` is local office time; the appointment has `date` (YYYY-MM-DD), `slot` (HH:MM), `status` and
@@ -102,7 +113,7 @@ def normalise_phone(phone: str) -> str:
     text = _PHONE_JUNK.sub("", unicodedata.normalize("NFKC", phone or ""))
     for prefix in ("+86", "0086"):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     if len(text) == 13 and text.startswith("86"):
         text = text[2:]
     return text

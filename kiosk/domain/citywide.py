@@ -3,6 +3,7 @@
 One definition shared by the office server's report and the kiosk's maintenance export.
 A case record is {"day": "YYYY-MM-DD", "business": str, "home_counties": [county code | outside_city | unknown]}.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -35,8 +36,13 @@ def days_between(start: str | date, end: str | date) -> list[str]:
 
 def compute(records: Iterable[dict[str, Any]], office: str, start: str | date, end: str | date) -> dict[str, Any]:
     days = days_between(start, end)
-    blank: dict[str, Any] = {"cases": 0, "by_business": Counter(), "applicants": 0, "from_other_counties": 0,
-             "cross_county_cases": 0}
+    blank: dict[str, Any] = {
+        "cases": 0,
+        "by_business": Counter(),
+        "applicants": 0,
+        "from_other_counties": 0,
+        "cross_county_cases": 0,
+    }
     per_day = {d: {**blank, "by_business": Counter()} for d in days}
     by_county = Counter({c: 0 for c in (*HEYUAN_COUNTIES, *OTHER_PLACES)})
     verified = Counter({k: 0 for k in ("face", "fingerprint", "staff")})
@@ -52,20 +58,36 @@ def compute(records: Iterable[dict[str, Any]], office: str, start: str | date, e
         row["cross_county_cases"] += office not in counties
         by_county.update(counties)
         verified.update(v for v in rec.get("verified_by", ()) if v in verified)
-    by_day: list[dict[str, Any]] = [{"date": d, "cases": r["cases"], "by_business": {b: r["by_business"][b] for b in BUSINESSES},
-               "applicants": r["applicants"], "from_other_counties": r["from_other_counties"],
-               "cross_county_cases": r["cross_county_cases"]} for d, r in per_day.items()]
+    by_day: list[dict[str, Any]] = [
+        {
+            "date": d,
+            "cases": r["cases"],
+            "by_business": {b: r["by_business"][b] for b in BUSINESSES},
+            "applicants": r["applicants"],
+            "from_other_counties": r["from_other_counties"],
+            "cross_county_cases": r["cross_county_cases"],
+        }
+        for d, r in per_day.items()
+    ]
     applicants = sum(r["applicants"] for r in by_day)
     other = sum(r["from_other_counties"] for r in by_day)
-    return {"office": office, "from": days[0], "to": days[-1], "days": len(days),
-            "cases": sum(r["cases"] for r in by_day),
-            "by_business": {b: sum(r["by_business"][b] for r in by_day) for b in BUSINESSES},
-            "applicants": applicants, "by_home_county": dict(by_county), "from_other_counties": other,
-            "share_from_other_counties": round(other / applicants, 4) if applicants else 0.0,
-            "cross_county_cases": sum(r["cross_county_cases"] for r in by_day),
-            # identity verification at the kiosk: applicants verified by face, fingerprint, or left to staff
-            "verified_by": dict(verified), "share_verified_by_machine": _machine_share(verified),
-            "by_day": by_day}
+    return {
+        "office": office,
+        "from": days[0],
+        "to": days[-1],
+        "days": len(days),
+        "cases": sum(r["cases"] for r in by_day),
+        "by_business": {b: sum(r["by_business"][b] for r in by_day) for b in BUSINESSES},
+        "applicants": applicants,
+        "by_home_county": dict(by_county),
+        "from_other_counties": other,
+        "share_from_other_counties": round(other / applicants, 4) if applicants else 0.0,
+        "cross_county_cases": sum(r["cross_county_cases"] for r in by_day),
+        # identity verification at the kiosk: applicants verified by face, fingerprint, or left to staff
+        "verified_by": dict(verified),
+        "share_verified_by_machine": _machine_share(verified),
+        "by_day": by_day,
+    }
 
 
 def _machine_share(verified: Counter[str]) -> float:

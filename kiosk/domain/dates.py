@@ -1,5 +1,6 @@
 """Date rules: age on a day, card validity, the divorce cooling-off period and its deadlines. `today` is always
 passed in."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta, timezone
 from typing import cast
 
-CHINA = timezone(timedelta(hours=8), "CST")   # offices are in China: UTC+8, no daylight saving
+CHINA = timezone(timedelta(hours=8), "CST")  # offices are in China: UTC+8, no daylight saving
 LONG_TERM = "long_term"  # 长期: the card does not expire
 
 
@@ -35,7 +36,7 @@ def card_valid_on(valid_until: date | str, day: date) -> bool:
     """A card is valid through its `valid until` day; 长期 never expires."""
     if valid_until == LONG_TERM:
         return True
-    return day <= cast(date, valid_until)   # any other text was rejected when the card was read
+    return day <= cast(date, valid_until)  # any other text was rejected when the card was read
 
 
 # 民法典 第一千二百六十条 "本法自2021年1月1日起施行。" — the cooling-off period (art. 1077) applies to divorce
@@ -48,9 +49,10 @@ class RestDays:
     """The days offices are closed, from the State Council's yearly holiday notices (国务院办公厅关于…部分节假日安排的
     通知): statutory holidays, and weekends unless they are adjusted working days (调休上班). For a year without a
     notice, weekends only."""
+
     holidays: frozenset[date] = frozenset()
     working_weekends: frozenset[date] = frozenset()
-    notices: dict[int, str] = field(default_factory=dict, hash=False, compare=False)   # year → notice
+    notices: dict[int, str] = field(default_factory=dict, hash=False, compare=False)  # year → notice
 
     def is_rest_day(self, day: date) -> bool:
         if day in self.holidays:
@@ -69,8 +71,7 @@ class RestDays:
         parts = []
         for year in sorted(set(years)):
             notice = self.notices.get(year)
-            parts.append(f"{year}: holidays per {notice}" if notice else
-                         f"{year}: no holiday calendar, weekends only")
+            parts.append(f"{year}: holidays per {notice}" if notice else f"{year}: no holiday calendar, weekends only")
         return "; ".join(parts)
 
 
@@ -80,6 +81,7 @@ class CoolingOff:
     撤回离婚登记申请。前款规定期限届满后三十日内，双方应当亲自到婚姻登记机关申请发给离婚证；未申请的，视为撤回离婚登记申请。"
     Art. 201: the day of application is not counted (day 1 is the next day). Art. 203: a period whose last day is a
     rest day ends on the next working day — both the cooling-off and the window to collect the certificate."""
+
     applied_on: date
     cooling_off_days: int = 30
     window_days: int = 30

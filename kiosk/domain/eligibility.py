@@ -5,6 +5,7 @@ Decisions: accept · redirect (offices lists who may) · staff (the kiosk cannot
 counter takes it) · refuse (no office may). Each check quotes the clause it applies; where a business may be
 handled is policy data (config/policies/*.toml, with their clauses).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,15 +26,20 @@ class DivorceApplication:
 
 @dataclass(frozen=True)
 class Decision:
-    decision: str                      # accept | redirect | staff | refuse
+    decision: str  # accept | redirect | staff | refuse
     reasons: tuple[str, ...]
     offices: tuple[str, ...]
     message: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return {"decision": self.decision, "reasons": list(self.reasons), "offices": list(self.offices),
-                "message": self.message, "details": self.details}
+        return {
+            "decision": self.decision,
+            "reasons": list(self.reasons),
+            "offices": list(self.offices),
+            "message": self.message,
+            "details": self.details,
+        }
 
 
 class CaseError(ValueError):
@@ -82,13 +88,18 @@ def _refusals(policy: Policy, legal_age: bool, parties: list[Party], day: date) 
 
 def _applicable_rule(policy: Policy, business: str, parties: list[Party]) -> Rule:
     rule = policy.business[business]
-    cases = {"military": any(p.military for p in parties),
-             "non_mainland": any(not p.mainland for p in parties)}
+    cases = {"military": any(p.military for p in parties), "non_mainland": any(not p.mainland for p in parties)}
     return next((e for e in rule.exceptions if cases[e.when]), rule)
 
 
-def _where(rule: Rule, policy: Policy, parties: list[Party], known_offices: list[str], trust_fallback: bool,
-           application: DivorceApplication | None) -> tuple[str | None, list[str] | None]:
+def _where(
+    rule: Rule,
+    policy: Policy,
+    parties: list[Party],
+    known_offices: list[str],
+    trust_fallback: bool,
+    application: DivorceApplication | None,
+) -> tuple[str | None, list[str] | None]:
     """(failed requirement reason or None, eligible offices or None when the hukou county is unknown)."""
     mainland = [p for p in parties if p.mainland]
     hukous = [p.hukou() for p in mainland]
@@ -104,7 +115,7 @@ def _where(rule: Rule, policy: Policy, parties: list[Party], known_offices: list
     if rule.where == "designated":
         return None, list(rule.offices)
     if rule.where == "application_office":
-        assert application is not None             # decide() has checked there is one
+        assert application is not None  # decide() has checked there is one
         return None, [application.office]
     counties = {h.county for h in local}
     if None in counties:
@@ -113,13 +124,24 @@ def _where(rule: Rule, policy: Policy, parties: list[Party], known_offices: list
 
 
 def _basis(rule: Rule) -> str:
-    return {"all_offices": "local_hukou" if rule.requires == "local_mainland_party" else "any_office",
-            "hukou_office": "hukou_office", "designated": "designated",
-            "application_office": "application_office"}[rule.where]
+    return {
+        "all_offices": "local_hukou" if rule.requires == "local_mainland_party" else "any_office",
+        "hukou_office": "hukou_office",
+        "designated": "designated",
+        "application_office": "application_office",
+    }[rule.where]
 
 
-def decide(policy: Policy, offices: dict[str, Any], office: str, business: str, day: date, parties: list[Party],
-           application: DivorceApplication | None = None, rest_days: RestDays | None = None) -> Decision:
+def decide(
+    policy: Policy,
+    offices: dict[str, Any],
+    office: str,
+    business: str,
+    day: date,
+    parties: list[Party],
+    application: DivorceApplication | None = None,
+    rest_days: RestDays | None = None,
+) -> Decision:
     """`offices` maps code → office info (.name.zh/.en, .address.zh/.en, .phone) for every office known.
     `policy` must be in force on `day`; `rest_days` is the holiday calendar (None: weekends only)."""
     try:
@@ -144,13 +166,19 @@ def decide(policy: Policy, offices: dict[str, Any], office: str, business: str, 
         if application is None:
             raise CaseError(f"{business} needs divorce_application (its date and office)")
         if application.date < COOLING_OFF_SINCE:
-            raise CaseError(f"divorce_application {application.date.isoformat()}: before "
-                            f"{COOLING_OFF_SINCE.isoformat()} there was no cooling-off; the certificate was issued "
-                            "with the application")
-        stage = CoolingOff(application.date, policy.cooling_off_days, policy.certificate_window_days,
-                           rest_days or RestDays())
-        details |= {"window_opens": stage.window_opens.isoformat(), "window_closes": stage.window_closes.isoformat(),
-                    "rest_days": stage.calendar_note}
+            raise CaseError(
+                f"divorce_application {application.date.isoformat()}: before "
+                f"{COOLING_OFF_SINCE.isoformat()} there was no cooling-off; the certificate was issued "
+                "with the application"
+            )
+        stage = CoolingOff(
+            application.date, policy.cooling_off_days, policy.certificate_window_days, rest_days or RestDays()
+        )
+        details |= {
+            "window_opens": stage.window_opens.isoformat(),
+            "window_closes": stage.window_closes.isoformat(),
+            "rest_days": stage.calendar_note,
+        }
         s = stage.stage_on(day)
         if s == "before":
             raise CaseError("divorce_application date is after the day being checked")
@@ -179,8 +207,20 @@ def decide(policy: Policy, offices: dict[str, Any], office: str, business: str, 
     return _decision(decision, list(why), list(where), business, offices, details, len(parties))
 
 
-def _decision(decision: str, reasons: list[str], where: list[str], business: str, offices: dict[str, Any],
-              details: dict[str, Any], party_count: int) -> Decision:
+def _decision(
+    decision: str,
+    reasons: list[str],
+    where: list[str],
+    business: str,
+    offices: dict[str, Any],
+    details: dict[str, Any],
+    party_count: int,
+) -> Decision:
     known = [offices[c] for c in where if c in offices]
-    return Decision(decision, tuple(reasons), tuple(where),
-                    compose_message(decision, business, reasons, known, details, party_count == 1), details)
+    return Decision(
+        decision,
+        tuple(reasons),
+        tuple(where),
+        compose_message(decision, business, reasons, known, details, party_count == 1),
+        details,
+    )

@@ -5,6 +5,7 @@ python-stdnum's `stdnum.cn.ric` computes the check character and the birth date;
 division database to reject numbers, since codes of abolished or renamed counties stay on old cards,
 and HK/Macao/Taiwan residence permits use 810000/820000/830000.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

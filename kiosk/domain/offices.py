@@ -2,6 +2,7 @@
 
 Shared by the kiosk and the office server; reading the files is the caller's job.
 """
+
 from __future__ import annotations
 
 from datetime import time
@@ -18,6 +19,7 @@ class Strict(BaseModel):
 
 class Text(Strict):
     """A text in the kiosk's two languages."""
+
     zh: str
     en: str
 

@@ -1,4 +1,5 @@
 """A party to a registration as the rules see them: from an ID card read, a booking, or `kiosk-diag check` input."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,7 @@ from kiosk.domain.dates import LONG_TERM
 from kiosk.domain.hukou import Hukou, hukou_of
 from kiosk.domain.idnumber import InvalidIdNumber, IdNumber, normalise, parse_id_number
 
-Document = Literal["resident_id", "foreign_permanent_resident", "hmt_residence_permit", "passport",
-                   "hmt_travel_permit"]
+Document = Literal["resident_id", "foreign_permanent_resident", "hmt_residence_permit", "passport", "hmt_travel_permit"]
 DOCUMENT_KINDS: tuple[str, ...] = Document.__args__  # type: ignore[attr-defined]
 SEXES = ("male", "female")
 
@@ -28,9 +28,9 @@ class Party:
     sex: str | None = None
     birth: date | None = None
     address: str = field(default="", repr=False)
-    valid_until: date | str | None = None      # a date, LONG_TERM, or None when not known
+    valid_until: date | str | None = None  # a date, LONG_TERM, or None when not known
     military: bool = False
-    nationality: str = ""                       # ISO 3166 alpha-3 for passports; "CHN" = overseas Chinese
+    nationality: str = ""  # ISO 3166 alpha-3 for passports; "CHN" = overseas Chinese
 
     @property
     def mainland(self) -> bool:
@@ -51,7 +51,8 @@ class Party:
     def parsed_id(self) -> IdNumber | None:
         """The GB 11643 reading of the number for documents that carry one; None when it is not valid."""
         if self.document not in ("resident_id", "hmt_residence_permit") and not (
-                self.document == "foreign_permanent_resident" and len(self.id_number.strip()) == 18):
+            self.document == "foreign_permanent_resident" and len(self.id_number.strip()) == 18
+        ):
             return None
         try:
             return parse_id_number(self.id_number)
@@ -116,8 +117,19 @@ def party_from_dict(data: dict[str, Any]) -> Party:
     """Build a Party from JSON-like data (as `kiosk-diag check` reads it); raises ValueError naming the field."""
     if not isinstance(data, dict):
         raise ValueError("each party must be an object")
-    allowed = {"document", "id_number", "name", "sex", "birth", "address", "valid_until", "military",
-               "nationality", "nation", "card_type"}
+    allowed = {
+        "document",
+        "id_number",
+        "name",
+        "sex",
+        "birth",
+        "address",
+        "valid_until",
+        "military",
+        "nationality",
+        "nation",
+        "card_type",
+    }
     unknown = set(data) - allowed
     if unknown:
         raise ValueError(f"unknown party field(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -158,6 +170,7 @@ def _date(value: object, field_name: str) -> date:
 def party_from_card(card: Any, military: bool = False) -> Party:
     """A Party from an ID card record (attributes as `kiosk-diag idcard read` prints them); a missing field is
     empty (a card without a type is a resident card)."""
+
     def value(name: str) -> Any:
         return card.get(name) if isinstance(card, dict) else getattr(card, name, None)
 

@@ -4,6 +4,7 @@ One rules engine (`eligibility.decide`) reads any policy; a new policy is a new 
 Each policy is in force from `effective_from` through `effective_until` (open-ended when absent); `in_force`
 picks the one in force on a case's date.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -67,8 +68,8 @@ class Exception_(Rule):
 
 
 class BusinessRule(Rule):
-    parties: tuple[int, int]           # [fewest, most] persons who may apply together
-    opposite_sexes: bool = False       # two parties must be one man and one woman
+    parties: tuple[int, int]  # [fewest, most] persons who may apply together
+    opposite_sexes: bool = False  # two parties must be one man and one woman
     legal_age: bool = False
     exceptions: list[Exception_] = []
     bring: Documents
@@ -93,7 +94,7 @@ class Policy(_Model):
     name: str
     title: Bilingual
     effective_from: date
-    effective_until: date | None = None          # the last day in force; None = still in force
+    effective_until: date | None = None  # the last day in force; None = still in force
     local_area: str = Field(pattern=r"^\d{4}(\d{2})?$", description="division code prefix whose hukou is local")
     cooling_off_days: int = Field(default=30, ge=0)
     certificate_window_days: int = Field(default=30, ge=1)
@@ -118,8 +119,11 @@ class Policy(_Model):
     @property
     def span(self) -> str:
         start = self.effective_from.isoformat()
-        return f"from {start} (open-ended)" if self.effective_until is None else \
-            f"from {start} to {self.effective_until.isoformat()}"
+        return (
+            f"from {start} (open-ended)"
+            if self.effective_until is None
+            else f"from {start} to {self.effective_until.isoformat()}"
+        )
 
     @property
     def local_prefix(self) -> str:

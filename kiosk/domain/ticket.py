@@ -4,6 +4,7 @@ Pure: built from arguments (office, policy, the number the queue gave, the time 
 A Ticket holds only masked personal data, so it can be logged, journalled and reprinted as it is.
 The QR identifies the ticket for the counter: TK1:<office>:<YYYYMMDD>:<number>:<ticket id>.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,8 @@ _QR = re.compile(r"^TK1:(\d{6}):(\d{8}):([A-Z]{0,2}\d{1,6}):([A-Za-z0-9_.\-]{1,4
 
 @dataclass(frozen=True)
 class TicketParty:
-    name: str       # masked (张*丰)
-    id_tail: str    # masked, last 4 only (**************1234)
+    name: str  # masked (张*丰)
+    id_tail: str  # masked, last 4 only (**************1234)
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ class Ticket:
 @dataclass(frozen=True)
 class TicketQr:
     office: str
-    date: str       # YYYYMMDD
-    number: str     # A012
+    date: str  # YYYYMMDD
+    number: str  # A012
     ticket_id: str
 
 
@@ -96,8 +97,10 @@ def offline_share(ticket_range: Any, share: str) -> tuple[int, int]:
     first = ticket_range.offline_first + (part - 1) * size // parts
     last = ticket_range.offline_first + part * size // parts - 1
     if last < first:
-        raise ValueError(f"the offline range {ticket_range.offline_first}–{ticket_range.offline_last} is too small "
-                         f"for {parts} kiosks")
+        raise ValueError(
+            f"the offline range {ticket_range.offline_first}–{ticket_range.offline_last} is too small "
+            f"for {parts} kiosks"
+        )
     return first, last
 
 
@@ -106,10 +109,21 @@ def is_offline_number(ticket_range: Any, number: int) -> bool:
     return bool(ticket_range.offline_first <= number <= ticket_range.offline_last)
 
 
-def build_ticket(*, office: Any, policy: Any, business: str, number: str | int, ticket_id: str,
-                 issued_at: datetime, waiting_ahead: int | None = None, priority: bool = False,
-                 parties: Iterable[tuple[str, str]] = (), offline: bool | None = None,
-                 note_zh: str = "", note_en: str = "") -> Ticket:
+def build_ticket(
+    *,
+    office: Any,
+    policy: Any,
+    business: str,
+    number: str | int,
+    ticket_id: str,
+    issued_at: datetime,
+    waiting_ahead: int | None = None,
+    priority: bool = False,
+    parties: Iterable[tuple[str, str]] = (),
+    offline: bool | None = None,
+    note_zh: str = "",
+    note_en: str = "",
+) -> Ticket:
     """office: OfficeConfig; policy: Policy; parties: (name, id number) in clear — masked here, never kept.
 
     offline defaults to whether the number lies in the office's offline range for that business.
@@ -124,12 +138,22 @@ def build_ticket(*, office: Any, policy: Any, business: str, number: str | int, 
     n = parse_number(number, ticket_range.prefix)
     bring = policy.business[business].bring if business in policy.business else None
     return Ticket(
-        ticket_id=ticket_id, office_code=office.code, office_zh=office.name.zh, office_en=office.name.en,
-        business=business, business_zh=BUSINESSES[business]["zh"], business_en=BUSINESSES[business]["en"],
-        prefix=ticket_range.prefix, number=n, issued_at=issued_at, priority=priority,
+        ticket_id=ticket_id,
+        office_code=office.code,
+        office_zh=office.name.zh,
+        office_en=office.name.en,
+        business=business,
+        business_zh=BUSINESSES[business]["zh"],
+        business_en=BUSINESSES[business]["en"],
+        prefix=ticket_range.prefix,
+        number=n,
+        issued_at=issued_at,
+        priority=priority,
         waiting_ahead=waiting_ahead,
         parties=tuple(TicketParty(mask_name(name), mask_id_for_ticket(idn)) for name, idn in parties),
-        bring_zh=tuple(bring.zh) if bring else (), bring_en=tuple(bring.en) if bring else (),
+        bring_zh=tuple(bring.zh) if bring else (),
+        bring_en=tuple(bring.en) if bring else (),
         offline=is_offline_number(ticket_range, n) if offline is None else offline,
-        note_zh=note_zh, note_en=note_en,
+        note_zh=note_zh,
+        note_en=note_en,
     )

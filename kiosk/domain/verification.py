@@ -3,6 +3,7 @@
 verified_by: face (live face matched the reference photo), fingerprint (a finger matched the card's
 templates) or staff (the registrar checks the person against the ID card at the counter: 身份待人工核验).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -16,15 +17,20 @@ RESULTS = ("match", "no_match", "unavailable", "declined", "skipped")
 
 @dataclass(frozen=True)
 class PartyCheck:
-    party: int                       # 1 or 2, in the order the cards were read
-    verified_by: str                 # face | fingerprint | staff
-    result: str                      # match | no_match | unavailable | declined | skipped
-    score: float | None = None       # of the deciding comparison (face: cosine; fingerprint: 0..100)
-    attempts: int = 0                # face captures or finger placements tried
+    party: int  # 1 or 2, in the order the cards were read
+    verified_by: str  # face | fingerprint | staff
+    result: str  # match | no_match | unavailable | declined | skipped
+    score: float | None = None  # of the deciding comparison (face: cosine; fingerprint: 0..100)
+    attempts: int = 0  # face captures or finger placements tried
 
     def as_dict(self) -> dict[str, Any]:
-        return {"party": self.party, "verified_by": self.verified_by, "result": self.result,
-                "score": self.score, "attempts": self.attempts}
+        return {
+            "party": self.party,
+            "verified_by": self.verified_by,
+            "result": self.result,
+            "score": self.score,
+            "attempts": self.attempts,
+        }
 
 
 def needs_staff(checks: Iterable[PartyCheck]) -> bool:

@@ -1,5 +1,6 @@
 """Draws the flow machine as a Mermaid state diagram (docs/flow.md); `python -m kiosk.flow.diagram > docs/flow.md`.
 A test fails when the committed picture differs from the machine."""
+
 from __future__ import annotations
 
 from typing import cast
@@ -7,8 +8,12 @@ from typing import cast
 from kiosk.flow import ANY, APPLICANT, IDLE_STATES, NOT_ATTRACT, RESUME, STAY, TRANSITIONS, Choice, State
 from kiosk.flow.table import T
 
-_GROUPS = {ANY: "any state", APPLICANT: "any applicant state", IDLE_STATES: "any state waiting for the applicant",
-           NOT_ATTRACT: "any state but attract"}
+_GROUPS = {
+    ANY: "any state",
+    APPLICANT: "any applicant state",
+    IDLE_STATES: "any state waiting for the applicant",
+    NOT_ATTRACT: "any state but attract",
+}
 
 
 def _label(t: T) -> str:
@@ -20,9 +25,17 @@ def _label(t: T) -> str:
 
 
 def mermaid() -> str:
-    lines = ["# The applicant flow", "", "Generated from `kiosk/flow/table.py` by `python -m kiosk.flow.diagram`; "
-             "do not edit. Rows that stay in their state, and rows that apply in every state, are listed "
-             "below the picture.", "", "```mermaid", "stateDiagram-v2", f"    [*] --> {State.ATTRACT.value}"]
+    lines = [
+        "# The applicant flow",
+        "",
+        "Generated from `kiosk/flow/table.py` by `python -m kiosk.flow.diagram`; "
+        "do not edit. Rows that stay in their state, and rows that apply in every state, are listed "
+        "below the picture.",
+        "",
+        "```mermaid",
+        "stateDiagram-v2",
+        f"    [*] --> {State.ATTRACT.value}",
+    ]
     notes = []
     for t in TRANSITIONS:
         if t.source in _GROUPS or t.target == STAY:

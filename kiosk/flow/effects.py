@@ -1,4 +1,5 @@
 """Effects: what the pure flow asks the shell to do. The shell runs them in workers; results come back as events."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,24 +23,26 @@ class LookupAppointment(Effect):
 @dataclass(frozen=True)
 class IssueTicket(Effect):
     """Check in (if booked) and take a queue number; answered by TicketIssued or TicketRefused."""
+
     business: str
     appointment_id: str | None
     id_numbers: tuple[str, ...] = field(repr=False)
-    verification: tuple[PartyCheck, ...] = ()               # PartyCheck per party (verified_by, result, score, attempts)
+    verification: tuple[PartyCheck, ...] = ()  # PartyCheck per party (verified_by, result, score, attempts)
 
 
 @dataclass(frozen=True)
 class PrintTicket(Effect):
     ticket: dict[str, Any]
     business: str
-    parties: tuple[Any, ...] = field(repr=False)     # the card records, for masked names on the ticket
-    staff_check: bool = False              # someone's identity is to be checked at the counter (身份待人工核验)
+    parties: tuple[Any, ...] = field(repr=False)  # the card records, for masked names on the ticket
+    staff_check: bool = False  # someone's identity is to be checked at the counter (身份待人工核验)
 
 
 @dataclass(frozen=True)
 class CallForAssistance(Effect):
     """Ask the office for a person at this kiosk; answered by StaffCalled. No personal data: the screen and the
     business only."""
+
     screen: str
     business: str | None = None
 
@@ -48,10 +51,10 @@ class CallForAssistance(Effect):
 class SessionEnded(Effect):
     """The applicant's data is gone from the machine; the shell wipes screens, buffers and face images.
     `outcome` is what the office counts (no personal data)."""
+
     outcome: str
     business: str | None = None
     decision: str | None = None
     reasons: tuple[str, ...] = ()
     hukou_counties: tuple[str, ...] = ()
-    verified_by: tuple[str, ...] = ()      # per party: face | fingerprint | staff
-
+    verified_by: tuple[str, ...] = ()  # per party: face | fingerprint | staff

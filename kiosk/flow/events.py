@@ -1,5 +1,6 @@
 """What happens to the kiosk (events, from screens, devices, services and the shell's timers) and what the
 flow asks the shell to do (effects). Plain frozen data; the shell turns effects into worker jobs."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ class ToggleLargeText(Event):
 
 @dataclass(frozen=True)
 class ChooseService(Event):
-    service: str                      # booked | walk_in | other | guide
+    service: str  # booked | walk_in | other | guide
 
 
 @dataclass(frozen=True)
@@ -54,17 +55,17 @@ class UseIdCard(Event):
 
 @dataclass(frozen=True)
 class AppointmentFound(Event):
-    appointment: dict[str, Any] = field(repr=False)   # appointment_id, office, business, parties[{id_number}], …
+    appointment: dict[str, Any] = field(repr=False)  # appointment_id, office, business, parties[{id_number}], …
 
 
 @dataclass(frozen=True)
 class AppointmentNotFound(Event):
-    reason: str                       # not_found | not_today | garbled | unknown | replayed | offline
+    reason: str  # not_found | not_today | garbled | unknown | replayed | offline
 
 
 @dataclass(frozen=True)
 class CardRead(Event):
-    card: Any = field(repr=False)     # a card record (card_type, name, sex, birth, address, id_number, …)
+    card: Any = field(repr=False)  # a card record (card_type, name, sex, birth, address, id_number, …)
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,14 @@ class Consent(Event):
 
 @dataclass(frozen=True)
 class FaceCaptured(Event):
-    result: Any = field(repr=False)   # the face pipeline's per-party result (has wipe(), verdict, score)
+    result: Any = field(repr=False)  # the face pipeline's per-party result (has wipe(), verdict, score)
 
 
 @dataclass(frozen=True)
 class FingerChecked(Event):
     """A finger on the sensor compared with the card's templates (in a worker)."""
-    outcome: str                      # match | no_match | no_finger | unavailable
+
+    outcome: str  # match | no_match | no_finger | unavailable
     score: float | None = None
 
 
@@ -136,18 +138,18 @@ class Timeout(Event):
 
 @dataclass(frozen=True)
 class TicketIssued(Event):
-    ticket: dict[str, Any]                      # ticket_id, number, priority, waiting_ahead, issued_at, offline
+    ticket: dict[str, Any]  # ticket_id, number, priority, waiting_ahead, issued_at, offline
 
 
 @dataclass(frozen=True)
 class TicketRefused(Event):
-    reason: str                       # quota_exhausted | already_checked_in | outside_window | parties_mismatch | …
+    reason: str  # quota_exhausted | already_checked_in | outside_window | parties_mismatch | …
 
 
 @dataclass(frozen=True)
 class PrintFinished(Event):
     ok: bool
-    problem: str = ""                 # paper_out | cover_open | offline | cutter_error | not_responding | …
+    problem: str = ""  # paper_out | cover_open | offline | cutter_error | not_responding | …
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ class PrinterReport(Event):
 class NewDay(Event):
     """The local date changed (the shell's clock, read at each event and by its day watch while idle): the day's
     state starts afresh."""
+
     day: date
 
 
@@ -202,4 +205,5 @@ class CallStaff(Event):
 @dataclass(frozen=True)
 class StaffCalled(Event):
     """The assistance call was delivered to the office (online) or only journaled (offline)."""
+
     online: bool

@@ -1,16 +1,30 @@
 """Where the applicant is on their way through the kiosk, for the step bar: 签到 → 读取身份证 → 拍照核验 → 取号,
 in the business's own variant (walk-ins choose instead of checking in; no photo step when face checks are off
 or the applicant chose the counter). Pure."""
+
 from __future__ import annotations
 
 from kiosk.flow.state import APPLICANT_STATES, S, Flow, FlowEnv, State
 
 # The step each applicant screen belongs to: 0 first step, 1 ID cards, 2 photo check, 3 ticket.
 STEP_OF: dict[State, int] = {
-    S.SERVICE_MENU: 0, S.CHOOSE_BUSINESS: 0, S.GUIDE: 0, S.APPOINTMENT: 0, S.BACKEND_OFFLINE: 0,
-    S.READ_ID_1: 1, S.READ_ID_2: 1, S.ELIGIBILITY: 1,
-    S.CONSENT: 2, S.FACE_1: 2, S.FACE_2: 2, S.FINGER_1: 2, S.FINGER_2: 2,
-    S.CONFIRM: 3, S.PRINTING: 3, S.DONE: 3, S.PRINTER_PROBLEM: 3,
+    S.SERVICE_MENU: 0,
+    S.CHOOSE_BUSINESS: 0,
+    S.GUIDE: 0,
+    S.APPOINTMENT: 0,
+    S.BACKEND_OFFLINE: 0,
+    S.READ_ID_1: 1,
+    S.READ_ID_2: 1,
+    S.ELIGIBILITY: 1,
+    S.CONSENT: 2,
+    S.FACE_1: 2,
+    S.FACE_2: 2,
+    S.FINGER_1: 2,
+    S.FINGER_2: 2,
+    S.CONFIRM: 3,
+    S.PRINTING: 3,
+    S.DONE: 3,
+    S.PRINTER_PROBLEM: 3,
 }
 
 

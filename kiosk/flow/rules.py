@@ -1,5 +1,6 @@
 """Guards, actions and choices of the flow table (kiosk/flow/table.py). All pure: a guard only looks; an action
 returns a new Flow and the effects the shell must carry out."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -14,14 +15,48 @@ from kiosk.domain.party import party_from_card
 from kiosk.domain.policy import in_force
 from kiosk.domain.verification import PartyCheck, needs_staff
 from kiosk.flow.events import (
-    AppointmentFound, AppointmentNotFound, Back, CallStaff, CardRead, ChooseBusiness, ChooseService, Confirm, Consent,
-    Continue, DeviceFault, DeviceRecovered, Event, FaceCaptured, FingerChecked, NewDay, PhoneCodeEntered, PinResult,
-    PrinterReport, PrintFinished, QrScanned, SetLanguage, SkipFace, SkipFinger, StaffCalled, TicketIssued,
-    TicketRefused, Timeout, ToggleLargeText, UseIdCard,
+    AppointmentFound,
+    AppointmentNotFound,
+    Back,
+    CallStaff,
+    CardRead,
+    ChooseBusiness,
+    ChooseService,
+    Confirm,
+    Consent,
+    Continue,
+    DeviceFault,
+    DeviceRecovered,
+    Event,
+    FaceCaptured,
+    FingerChecked,
+    NewDay,
+    PhoneCodeEntered,
+    PinResult,
+    PrinterReport,
+    PrintFinished,
+    QrScanned,
+    SetLanguage,
+    SkipFace,
+    SkipFinger,
+    StaffCalled,
+    TicketIssued,
+    TicketRefused,
+    Timeout,
+    ToggleLargeText,
+    UseIdCard,
 )
 from kiosk.flow.effects import CallForAssistance, Effect, IssueTicket, LookupAppointment, PrintTicket
 from kiosk.flow.state import (
-    FACE_STATES, FINGER_STATES, State, S, Flow, FlowEnv, NEEDS, WALK_IN_BUSINESSES, OTHER_BUSINESSES,
+    FACE_STATES,
+    FINGER_STATES,
+    State,
+    S,
+    Flow,
+    FlowEnv,
+    NEEDS,
+    WALK_IN_BUSINESSES,
+    OTHER_BUSINESSES,
 )
 
 
@@ -33,6 +68,7 @@ Action = Callable[[Flow, Any, FlowEnv], "tuple[Flow, tuple[Effect, ...]]"]
 @dataclass(frozen=True)
 class Choice:
     """A target picked by a pure function of the flow after the action ran (a UML choice pseudo-state)."""
+
     pick: Callable[[Flow, FlowEnv], State]
     name: str
     outcomes: tuple[State, ...]
@@ -40,9 +76,11 @@ class Choice:
 
 # --- guards (no side effects) ------------------------------------------------------------------------------------
 
+
 def is_service(name: str) -> Guard:
     def guard(f: Flow, e: ChooseService, env: FlowEnv) -> bool:
         return e.service == name
+
     guard.__name__ = f"service_is_{name}"
     return guard
 
@@ -82,7 +120,7 @@ def print_ok(f: Flow, e: PrintFinished, env: FlowEnv) -> bool:
 
 
 def not_called_yet(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.session.assistance in ("", "offline")      # offline: the applicant may try again
+    return f.session.assistance in ("", "offline")  # offline: the applicant may try again
 
 
 def call_pending(f: Flow, e: Event, env: FlowEnv) -> bool:
@@ -126,6 +164,7 @@ def pin_accepted(f: Flow, e: PinResult, env: FlowEnv) -> bool:
 
 
 # --- actions (pure: return a new flow and effects) -----------------------------------------------------------------
+
 
 def with_session(f: Flow, **changes: Any) -> Flow:
     return replace(f, session=replace(f.session, **changes))
@@ -182,8 +221,12 @@ def booked_elsewhere(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, 
     f, _ = store_appointment(f, e, env)
     office, business = e.appointment.get("office", ""), e.appointment.get("business", "marriage")
     known = [env.offices[office]] if office in env.offices else []
-    decision = Decision("redirect", ("booked_elsewhere",), (office,),
-                        compose_message("redirect", business, ["booked_elsewhere"], known, {}))
+    decision = Decision(
+        "redirect",
+        ("booked_elsewhere",),
+        (office,),
+        compose_message("redirect", business, ["booked_elsewhere"], known, {}),
+    )
     return with_session(f, decision=decision), ()
 
 
@@ -232,13 +275,17 @@ def begin_verification(f: Flow, e: Continue, env: FlowEnv) -> tuple[Flow, tuple[
 
 # --- identity verification, party by party (kiosk/domain/verification.py) -------------------------------------
 
+
 def face_verdict(result: Any) -> tuple[str, float | None, str]:
     """(match | no_match | unavailable, score, reason) of a face result; liveness failed counts as no match."""
     if result is None:
         return "unavailable", None, "no_photo"
     verdict = getattr(result, "verdict", "unavailable")
-    return (verdict if verdict in ("match", "no_match") else "unavailable",
-            getattr(result, "score", None), getattr(result, "reason", ""))
+    return (
+        verdict if verdict in ("match", "no_match") else "unavailable",
+        getattr(result, "score", None),
+        getattr(result, "reason", ""),
+    )
 
 
 def face_verified(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -282,8 +329,13 @@ def finger_retry(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[E
 
 def finger_failed(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     result = e.outcome if isinstance(e, FingerChecked) and e.outcome != "no_finger" else "no_match"
-    return _to_staff(f, env, result, e.score if isinstance(e, FingerChecked) else None,
-                     f.session.attempts + (1 if isinstance(e, FingerChecked) else 0)), ()
+    return _to_staff(
+        f,
+        env,
+        result,
+        e.score if isinstance(e, FingerChecked) else None,
+        f.session.attempts + (1 if isinstance(e, FingerChecked) else 0),
+    ), ()
 
 
 def skip_finger(f: Flow, e: SkipFinger, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -299,14 +351,19 @@ def _fallback(f: Flow, env: FlowEnv, result: str, score: float | None, attempts:
 
 def _to_staff(f: Flow, env: FlowEnv, result: str, score: float | None, attempts: int) -> Flow:
     face = f.session.face_outcome
-    if face and result == "skipped" and not attempts:     # nothing tried on the sensor: the face outcome stands
+    if face and result == "skipped" and not attempts:  # nothing tried on the sensor: the face outcome stands
         result, score, attempts = face
     return settle(_record(with_session(f, notice="verify_staff"), "staff", result, score, attempts), env)
 
 
 def _record(f: Flow, verified_by: str, result: str, score: float | None, attempts: int) -> Flow:
-    check = PartyCheck(len(f.session.verification) + 1, verified_by, result,
-                       None if score is None else round(float(score), 4), attempts)
+    check = PartyCheck(
+        len(f.session.verification) + 1,
+        verified_by,
+        result,
+        None if score is None else round(float(score), 4),
+        attempts,
+    )
     return with_session(f, verification=f.session.verification + (check,), attempts=0, face_outcome=())
 
 
@@ -338,18 +395,25 @@ def has_templates(card: Any) -> bool:
 def request_ticket(f: Flow, e: Confirm, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     s = f.session
     appointment_id = s.appointment.get("appointment_id") if s.appointment else None
-    return with_session(f, notice=""), (IssueTicket(cast(str, s.business), appointment_id, tuple(_card_id(c) for c in s.cards),
-                                                    s.verification),)
+    return with_session(f, notice=""), (
+        IssueTicket(cast(str, s.business), appointment_id, tuple(_card_id(c) for c in s.cards), s.verification),
+    )
 
 
 def print_ticket(f: Flow, e: TicketIssued, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     s = f.session
-    return with_session(f, ticket=e.ticket), (PrintTicket(e.ticket, cast(str, s.business), s.cards, needs_staff(s.verification)),)
+    return with_session(f, ticket=e.ticket), (
+        PrintTicket(e.ticket, cast(str, s.business), s.cards, needs_staff(s.verification)),
+    )
 
 
 def ticket_refused(f: Flow, e: TicketRefused, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    decision = Decision("staff", (e.reason,), (env.office,),
-                        compose_message("staff", cast(str, f.session.business), [e.reason], [env.offices[env.office]], {}))
+    decision = Decision(
+        "staff",
+        (e.reason,),
+        (env.office,),
+        compose_message("staff", cast(str, f.session.business), [e.reason], [env.offices[env.office]], {}),
+    )
     return with_session(f, decision=decision), ()
 
 
@@ -395,6 +459,7 @@ def pin_rejected(f: Flow, e: PinResult, env: FlowEnv) -> tuple[Flow, tuple[Effec
 
 # --- choices ------------------------------------------------------------------------------------------------------
 
+
 def _after_card(f: Flow, env: FlowEnv) -> State:
     if f.session.decision is not None:
         return S.ELIGIBILITY
@@ -414,7 +479,7 @@ def _next_party(f: Flow, env: FlowEnv) -> State:
         return S.CONFIRM
     if _face_path(f, env):
         return FACE_STATES[min(k, 1)]
-    return FINGER_STATES[min(k, 1)]     # settle() left this party only if the fingerprint is possible
+    return FINGER_STATES[min(k, 1)]  # settle() left this party only if the fingerprint is possible
 
 
 def _back_from_card(f: Flow, env: FlowEnv) -> State:
@@ -423,12 +488,12 @@ def _back_from_card(f: Flow, env: FlowEnv) -> State:
 
 AFTER_CARD = Choice(_after_card, "all parties read?", (S.READ_ID_1, S.READ_ID_2, S.ELIGIBILITY))
 AFTER_ACCEPT = Choice(_after_accept, "face capture on?", (S.CONSENT, S.FINGER_1, S.CONFIRM))
-NEXT_PARTY = Choice(_next_party, "who is verified next, how?", (S.FACE_1, S.FACE_2, S.FINGER_1, S.FINGER_2,
-                                                                 S.CONFIRM))
+NEXT_PARTY = Choice(_next_party, "who is verified next, how?", (S.FACE_1, S.FACE_2, S.FINGER_1, S.FINGER_2, S.CONFIRM))
 BACK_FROM_CARD = Choice(_back_from_card, "booked?", (S.APPOINTMENT, S.CHOOSE_BUSINESS))
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
+
 
 def _card_id(card: Any) -> str:
     return (card.get("id_number") if isinstance(card, dict) else getattr(card, "id_number", "")) or ""
@@ -454,17 +519,22 @@ def _card_notice(f: Flow, card: Any) -> str:
 
 def with_decision(f: Flow, env: FlowEnv) -> Flow:
     s = f.session
-    business = cast(str, s.business)   # chosen before any card is read
+    business = cast(str, s.business)  # chosen before any card is read
     appt = s.appointment or {}
-    parties = [party_from_card(c, military=bool((booked_party(appt, _card_id(c)) or {}).get("military")))
-               for c in s.cards]
+    parties = [
+        party_from_card(c, military=bool((booked_party(appt, _card_id(c)) or {}).get("military"))) for c in s.cards
+    ]
     application = None
     if app := appt.get("divorce_application"):
         application = DivorceApplication(date.fromisoformat(app["date"]), app.get("office", env.office))
     try:
-        policy = in_force(env.policies, env.today) if env.policies else env.policy   # policy = "auto"
+        policy = in_force(env.policies, env.today) if env.policies else env.policy  # policy = "auto"
         decision = decide(policy, env.offices, env.office, business, env.today, parties, application, env.rest_days)
     except (CaseError, ValueError):
-        decision = Decision("staff", ("needs_registrar",), (env.office,),
-                            compose_message("staff", business, ["needs_registrar"], [env.offices[env.office]], {}))
+        decision = Decision(
+            "staff",
+            ("needs_registrar",),
+            (env.office,),
+            compose_message("staff", business, ["needs_registrar"], [env.offices[env.office]], {}),
+        )
     return with_session(f, decision=decision)

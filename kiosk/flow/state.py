@@ -1,5 +1,6 @@
 """The flow's states and the data it carries: the applicant's Session (all personal data, and only here),
 the kiosk's Status (no personal data), and what the rules need from outside (FlowEnv)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -44,8 +45,14 @@ APPLICANT_STATES = frozenset(State) - MAINTENANCE_STATES - {S.ATTRACT}
 # States in which the applicant is expected to act, so silence means they may have walked away.
 IDLE_STATES = APPLICANT_STATES - {S.IDLE_WARNING, S.PRINTING, S.DONE, S.PRINTER_PROBLEM}
 # Devices a state cannot work without: a fault there shows the device-fault screen until it recovers.
-NEEDS = {S.READ_ID_1: "idcard", S.READ_ID_2: "idcard", S.FACE_1: "camera", S.FACE_2: "camera",
-         S.FINGER_1: "fingerprint", S.FINGER_2: "fingerprint"}
+NEEDS = {
+    S.READ_ID_1: "idcard",
+    S.READ_ID_2: "idcard",
+    S.FACE_1: "camera",
+    S.FACE_2: "camera",
+    S.FINGER_1: "fingerprint",
+    S.FINGER_2: "fingerprint",
+}
 FACE_STATES = (S.FACE_1, S.FACE_2)
 FINGER_STATES = (S.FINGER_1, S.FINGER_2)
 WALK_IN_BUSINESSES = ("marriage", "divorce_application", "divorce_certificate")
@@ -55,22 +62,23 @@ OTHER_BUSINESSES = ("reissue_certificate", "archive_query", "record_certificate"
 @dataclass(frozen=True)
 class Session:
     """One applicant visit. Everything personal is here, and only here."""
+
     language: str = "zh"
     large_text: bool = False
-    service: str | None = None            # booked | walk_in | other
+    service: str | None = None  # booked | walk_in | other
     business: str | None = None
     appointment: dict[str, Any] | None = field(default=None, repr=False)
     find_by_card: bool = False
     cards: tuple[Any, ...] = field(default=(), repr=False)
     decision: Decision | None = None
     consent: bool | None = None
-    faces: tuple[Any, ...] = field(default=(), repr=False)   # every face result taken (wiped at session end)
-    verification: tuple[PartyCheck, ...] = ()              # PartyCheck per party verified so far (kiosk/domain/verification.py)
-    attempts: int = 0                     # tries of the current party on the current path (face or finger)
-    face_outcome: tuple[Any, ...] = ()              # (result, score, attempts) of the current party's face path, if any
+    faces: tuple[Any, ...] = field(default=(), repr=False)  # every face result taken (wiped at session end)
+    verification: tuple[PartyCheck, ...] = ()  # PartyCheck per party verified so far (kiosk/domain/verification.py)
+    attempts: int = 0  # tries of the current party on the current path (face or finger)
+    face_outcome: tuple[Any, ...] = ()  # (result, score, attempts) of the current party's face path, if any
     ticket: dict[str, Any] | None = None
-    notice: str = ""                      # a message code for the current screen
-    assistance: str = ""                  # "" | calling | on_the_way | offline (a call for staff was made)
+    notice: str = ""  # a message code for the current screen
+    assistance: str = ""  # "" | calling | on_the_way | offline (a call for staff was made)
 
     @property
     def is_empty(self) -> bool:
@@ -84,11 +92,12 @@ _BLANK = Session()
 @dataclass(frozen=True)
 class Status:
     """What the kiosk knows of its devices and backend; survives sessions, holds no personal data."""
+
     devices_down: frozenset[str] = frozenset()
     backend_online: bool = True
     printer_ok: bool = True
     printer_problem: str = ""
-    used_tokens: frozenset[str] = frozenset()   # booking QR tokens already used today (replays)
+    used_tokens: frozenset[str] = frozenset()  # booking QR tokens already used today (replays)
 
 
 @dataclass(frozen=True)
@@ -96,20 +105,21 @@ class Flow:
     state: State = S.ATTRACT
     session: Session = Session()
     status: Status = Status()
-    resume: State | None = None           # where the idle warning or a device fault returns to
+    resume: State | None = None  # where the idle warning or a device fault returns to
 
 
 @dataclass(frozen=True)
 class FlowEnv:
     """What the rules need, given by the shell: the policy, the offices, this office and today."""
+
     policy: Policy
     offices: dict[str, Any]
     office: str
     today: date
     face_enabled: bool = True
-    languages: tuple[str, ...] = ("zh", "en")    # offered on the attract screen; the first is where it starts
-    policies: tuple[Policy, ...] = ()                          # all policies: the one in force on `today` decides (policy="auto")
-    rest_days: RestDays = RestDays()              # holiday calendar for the divorce deadlines (weekends only if none)
-    face_attempts: int = 3                # captures per party before the fallback (face.attempts)
-    fingerprint: bool = False             # a fingerprint sensor and matcher are configured
+    languages: tuple[str, ...] = ("zh", "en")  # offered on the attract screen; the first is where it starts
+    policies: tuple[Policy, ...] = ()  # all policies: the one in force on `today` decides (policy="auto")
+    rest_days: RestDays = RestDays()  # holiday calendar for the divorce deadlines (weekends only if none)
+    face_attempts: int = 3  # captures per party before the fallback (face.attempts)
+    fingerprint: bool = False  # a fingerprint sensor and matcher are configured
     finger_attempts: int = 3

@@ -5,6 +5,7 @@ shell schedules from `timer_for`. The applicant's data lives in `Session`, which
 every path back to attract. Read TRANSITIONS top to bottom: the first row whose state, event and guard match wins.
 States and data: kiosk/flow/state.py; guards, actions and choices: kiosk/flow/rules.py.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -12,34 +13,134 @@ from typing import cast
 
 from kiosk.domain.party import party_from_card
 from kiosk.flow.events import (
-    AppointmentFound, AppointmentNotFound, Back, BackendDown, BackendUp, CallStaff, Cancel, CardRead, CardRemoved,
-    ChooseBusiness, ChooseService, Confirm, Consent, Continue, DeviceFault, DeviceRecovered, Event, FaceCaptured,
-    FingerChecked, Finish, Idle, MaintenanceRequested, NewDay, PhoneCodeEntered, PinResult, PrinterReport, PrintFinished,
-    QrScanned, SetLanguage, SkipFace, SkipFinger, StaffCalled, Start, TicketIssued, TicketRefused, Timeout,
-    ToggleLargeText, UseIdCard,
+    AppointmentFound,
+    AppointmentNotFound,
+    Back,
+    BackendDown,
+    BackendUp,
+    CallStaff,
+    Cancel,
+    CardRead,
+    CardRemoved,
+    ChooseBusiness,
+    ChooseService,
+    Confirm,
+    Consent,
+    Continue,
+    DeviceFault,
+    DeviceRecovered,
+    Event,
+    FaceCaptured,
+    FingerChecked,
+    Finish,
+    Idle,
+    MaintenanceRequested,
+    NewDay,
+    PhoneCodeEntered,
+    PinResult,
+    PrinterReport,
+    PrintFinished,
+    QrScanned,
+    SetLanguage,
+    SkipFace,
+    SkipFinger,
+    StaffCalled,
+    Start,
+    TicketIssued,
+    TicketRefused,
+    Timeout,
+    ToggleLargeText,
+    UseIdCard,
 )
 from kiosk.flow.effects import Effect, SessionEnded
 from kiosk.flow.rules import (
-    Guard, Action, Choice, is_service, business_offered, booked_here, booked_at_other_office, card_unusable,
-    looking_up_by_card, accepted, offline_lookup, print_ok, fault_blocks_state, fault_recovered,
-    resuming_face, pin_accepted, with_session, set_language, toggle_large_text, choose_service, choose_business,
-    scan_booking, scan_booking_from_start, lookup_by_phone, find_by_card, store_appointment, booked_elsewhere,
-    store_appointment_and_decide, continue_as_walk_in, not_found, remember_card_and_look_up, refuse_card,
-    store_card, forget_cards, set_consent, request_ticket, print_ticket, ticket_refused, begin_verification,
-    face_matched, face_retake_left, face_verified, face_retake, face_failed, skip_face, finger_matched,
-    finger_retry_left, finger_verified, finger_retry, finger_failed, skip_finger, resuming_finger,
+    Guard,
+    Action,
+    Choice,
+    is_service,
+    business_offered,
+    booked_here,
+    booked_at_other_office,
+    card_unusable,
+    looking_up_by_card,
+    accepted,
+    offline_lookup,
+    print_ok,
+    fault_blocks_state,
+    fault_recovered,
+    resuming_face,
+    pin_accepted,
+    with_session,
+    set_language,
+    toggle_large_text,
+    choose_service,
+    choose_business,
+    scan_booking,
+    scan_booking_from_start,
+    lookup_by_phone,
+    find_by_card,
+    store_appointment,
+    booked_elsewhere,
+    store_appointment_and_decide,
+    continue_as_walk_in,
+    not_found,
+    remember_card_and_look_up,
+    refuse_card,
+    store_card,
+    forget_cards,
+    set_consent,
+    request_ticket,
+    print_ticket,
+    ticket_refused,
+    begin_verification,
+    face_matched,
+    face_retake_left,
+    face_verified,
+    face_retake,
+    face_failed,
+    skip_face,
+    finger_matched,
+    finger_retry_left,
+    finger_verified,
+    finger_retry,
+    finger_failed,
+    skip_finger,
+    resuming_finger,
     skip_faces_camera_down,
-    note_print_problem, device_down, device_up, backend, printer_status, pin_rejected, new_day, AFTER_CARD, AFTER_ACCEPT,
-    NEXT_PARTY, BACK_FROM_CARD, not_called_yet, call_pending, call_staff, staff_called,
+    note_print_problem,
+    device_down,
+    device_up,
+    backend,
+    printer_status,
+    pin_rejected,
+    new_day,
+    AFTER_CARD,
+    AFTER_ACCEPT,
+    NEXT_PARTY,
+    BACK_FROM_CARD,
+    not_called_yet,
+    call_pending,
+    call_staff,
+    staff_called,
 )
 from kiosk.flow.state import (  # noqa: F401 (re-exported: the shell and tests import them from here)
-    APPLICANT_STATES, IDLE_STATES, MAINTENANCE_STATES, NEEDS, OTHER_BUSINESSES, WALK_IN_BUSINESSES, Flow, FlowEnv,
-    S, Session, State, Status,
+    APPLICANT_STATES,
+    IDLE_STATES,
+    MAINTENANCE_STATES,
+    NEEDS,
+    OTHER_BUSINESSES,
+    WALK_IN_BUSINESSES,
+    Flow,
+    FlowEnv,
+    S,
+    Session,
+    State,
+    Status,
 )
 
 
-STAY = "stay"        # target: remain in the state (the action may still change data)
-RESUME = "resume"    # target: go back to Flow.resume
+STAY = "stay"  # target: remain in the state (the action may still change data)
+RESUME = "resume"  # target: go back to Flow.resume
 
 
 @dataclass(frozen=True)
@@ -160,12 +261,13 @@ def step(flow: Flow, event: Event, env: FlowEnv) -> tuple[Flow, tuple[Effect, ..
         target = t.target.pick(new, env)
         assert target in t.target.outcomes, (t.target.name, target)
     else:
-        target = cast(State, t.target)          # STAY and RESUME are handled above
+        target = cast(State, t.target)  # STAY and RESUME are handled above
     return _enter(new, flow.state, target, event, effects, env)
 
 
-def _enter(flow: Flow, old: State, target: State, event: Event, effects: tuple[Effect, ...],
-           env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
+def _enter(
+    flow: Flow, old: State, target: State, event: Event, effects: tuple[Effect, ...], env: FlowEnv
+) -> tuple[Flow, tuple[Effect, ...]]:
     resume = flow.resume
     if target in (S.IDLE_WARNING, S.DEVICE_FAULT) and old not in (S.IDLE_WARNING, S.DEVICE_FAULT):
         resume = old
@@ -195,9 +297,14 @@ def _end_session(flow: Flow, old: State, event: Event, env: FlowEnv) -> tuple[Fl
     else:
         outcome = "cancelled"
     counties = tuple(h.county or "outside" for h in (party_from_card(c).hukou() for c in s.cards) if h)
-    ended = SessionEnded(outcome, s.business, s.decision.decision if s.decision else None,
-                         s.decision.reasons if s.decision else (), counties,
-                         tuple(c.verified_by for c in s.verification))
+    ended = SessionEnded(
+        outcome,
+        s.business,
+        s.decision.decision if s.decision else None,
+        s.decision.reasons if s.decision else (),
+        counties,
+        tuple(c.verified_by for c in s.verification),
+    )
     return replace(flow, session=Session(language=env.languages[0]), resume=None), ended
 
 

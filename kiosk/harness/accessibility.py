@@ -5,6 +5,7 @@ The background of a text is found by walking up the tree to the first widget tha
 its area (a flat button, a canvas.before rectangle), blending colours that are not opaque, down to the window's
 clear colour. Disabled controls are exempt (as in WCAG). Used by `kiosk-diag screens` and its test.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,6 +19,7 @@ _TAG = re.compile(r"\[/?[a-z]+(=[^\]]*)?\]")
 def luminance(rgb) -> float:
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (channel(float(c)) for c in rgb[:3])
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -50,7 +52,7 @@ def _own_fill(widget):
     if isinstance(widget, Button):
         if widget.background_normal == "":
             return tuple(widget.background_color)
-        return (0.35, 0.35, 0.35, 1.0)                 # Kivy's default button image: mid grey
+        return (0.35, 0.35, 0.35, 1.0)  # Kivy's default button image: mid grey
     fill, colour = None, None
     for instruction in widget.canvas.before.children if widget.canvas.before else ():
         if isinstance(instruction, Color):
@@ -81,8 +83,9 @@ def background_of(widget, window_colour) -> tuple[float, float, float]:
 def text_colours(label) -> list[tuple]:
     colours = [tuple(label.color)]
     if getattr(label, "markup", False):
-        colours += [tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)) + (1.0,)
-                    for h in _MARKUP_COLOR.findall(label.text)]
+        colours += [
+            tuple(int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)) + (1.0,) for h in _MARKUP_COLOR.findall(label.text)
+        ]
     return colours
 
 
@@ -108,10 +111,11 @@ def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
                 problems.append(f"{_name(w)}: {side / px_per_mm:.1f} mm touch target")
             x, y = w.to_window(*w.pos)
             box = (x, y, x + w.width, y + w.height)
-            if window is not None and (box[0] < -1 or box[1] < -1 or box[2] > window.width + 1
-                                       or box[3] > window.height + 1):
+            if window is not None and (
+                box[0] < -1 or box[1] < -1 or box[2] > window.width + 1 or box[3] > window.height + 1
+            ):
                 problems.append(f"{_name(w)}: off the screen")
-            for other, b in boxes:       # a layout that overflows puts one button over another
+            for other, b in boxes:  # a layout that overflows puts one button over another
                 if min(box[2], b[2]) - max(box[0], b[0]) > 2 and min(box[3], b[3]) - max(box[1], b[1]) > 2:
                     problems.append(f"{_name(w)} overlaps {_name(other)}")
             boxes.append((w, box))
@@ -127,8 +131,13 @@ def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
                 if ratio < MIN_CONTRAST:
                     problems.append(f"{_name(w)}: contrast {ratio:.2f}:1")
     smallest = min(touch) if touch else 0.0
-    return {"smallest_touch_px": round(smallest, 1), "smallest_touch_mm": round(smallest / px_per_mm, 1),
-            "min_contrast": round(worst, 2), "problems": problems, "texts": texts}
+    return {
+        "smallest_touch_px": round(smallest, 1),
+        "smallest_touch_mm": round(smallest / px_per_mm, 1),
+        "min_contrast": round(worst, 2),
+        "problems": problems,
+        "texts": texts,
+    }
 
 
 def _name(widget) -> str:

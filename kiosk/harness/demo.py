@@ -1,5 +1,6 @@
 """Demo mode: the control strip's actions on the in-process simulators and the network, with people who match
 today's seeded bookings on the bundled office server (made up, deterministic)."""
+
 from __future__ import annotations
 
 import threading
@@ -13,6 +14,7 @@ DEMO_FACES = {1: "grace_hopper.jpg", 2: "astronaut.png"}
 
 def demo_face(name: str):
     from drivers.camera.simulator import FIXTURES
+
     return FIXTURES / name
 
 
@@ -21,7 +23,7 @@ class DemoControls:
         from office.seed import card_fields, seeded_bookings
 
         self.kiosk = kiosk
-        self.demo_pin = demo_pin          # this run's technician PIN, shown in the strip
+        self.demo_pin = demo_pin  # this run's technician PIN, shown in the strip
         now = local_now()
         office = kiosk.office
         bookings = seeded_bookings(office.code, now.date(), now, office.opening_hours)
@@ -32,7 +34,7 @@ class DemoControls:
         self.id_photos = {party: demo_face(name) for party, name in DEMO_FACES.items()}
         self.faces = dict(self.id_photos)
         self.still: set[int] = set()
-        self._holders: list[str] = []        # ID numbers presented this session, in order: party 1, party 2
+        self._holders: list[str] = []  # ID numbers presented this session, in order: party 1, party 2
 
     # --- the strip ---------------------------------------------------------------------------------------------
     def show_qr(self) -> None:
@@ -70,7 +72,7 @@ class DemoControls:
         self.id_photos = {party: demo_face(name) for party, name in DEMO_FACES.items()}
         self.faces = dict(self.id_photos)
         self.still = set()
-        self._holders = []                   # ID numbers presented this session, in order: party 1, party 2
+        self._holders = []  # ID numbers presented this session, in order: party 1, party 2
         if self.kiosk.network_cut:
             self.kiosk.cut_network(False)
         if idcard is not None:
@@ -92,9 +94,11 @@ class DemoControls:
             photo = self.id_photos.get(party)
             if photo is not None and not card.get("photo_base64"):
                 from drivers.idcard.sim_photo import photo_base64
+
                 card = dict(card, photo_base64=photo_base64(photo))
             if holder and card.get("fingerprint_templates"):
                 from drivers.idcard.sim_core import FINGERS
+
                 finger = (card.get("fingerprint_fingers") or FINGERS)[0]
                 self.kiosk.sim_fingers[holder] = card.get("finger_on_sensor") or f"{holder}:{finger}"
             face = self.faces.get(party)
@@ -107,7 +111,7 @@ class DemoControls:
         """The shell's observer: a new session starts counting parties again."""
         from kiosk.flow.effects import SessionEnded
 
-        if isinstance(item, SessionEnded):      # and the simulators forget who the applicants were
+        if isinstance(item, SessionEnded):  # and the simulators forget who the applicants were
             self._holders = []
             for holders in (self.kiosk.sim_faces, self.kiosk.sim_fingers, self.kiosk.sim_still):
                 holders.clear()
@@ -126,8 +130,11 @@ class DemoControls:
             _in_background(lambda: sim.scan(payload))
 
     def _sim(self, device: str):
-        return getattr({"idcard": self.kiosk.idcard, "scanner": self.kiosk.scanner,
-                        "printer": self.kiosk.printer}[device], "sim", None)
+        return getattr(
+            {"idcard": self.kiosk.idcard, "scanner": self.kiosk.scanner, "printer": self.kiosk.printer}[device],
+            "sim",
+            None,
+        )
 
 
 def _in_background(fn) -> None:

@@ -1,6 +1,7 @@
 """Drive the real app without a person: a script (a generator) yields conditions to wait for, touches and
 screenshots; the driver resumes it from Kivy's clock. Screenshots are taken in on_flip (the only moment the
 back buffer holds the finished frame; from a Clock callback they come out black)."""
+
 from __future__ import annotations
 
 import time
@@ -15,6 +16,7 @@ from kivy.core.window import Window
 @dataclass
 class Until:
     """Wait until `test()` is true (then one more frame is drawn), at most `timeout` seconds."""
+
     test: Callable[[], bool]
     timeout: float = 15.0
     what: str = ""
@@ -66,6 +68,7 @@ class Driver:
             def save_and_go_on() -> None:
                 save_window_png(shot.path)
                 self._advance(None)
+
             self._after_flip(save_and_go_on)
         elif isinstance(item, Until):
             self.waiting, self.deadline = item, time.monotonic() + item.timeout
@@ -83,7 +86,7 @@ class Driver:
         if w.test():
             self.waiting = None
             self._after_flip(lambda: self._advance(None))
-        elif time.monotonic() > self.deadline:   # raised inside the script: a runner of many journeys recovers
+        elif time.monotonic() > self.deadline:  # raised inside the script: a runner of many journeys recovers
             self.waiting = None
             self._advance(None, ScriptFailed(f"timed out waiting for {w.what or 'a condition'}"))
 
@@ -103,7 +106,7 @@ def run_headless(app, script: Generator) -> BaseException | None:
         Clock.schedule_once(lambda dt: app.stop(), 0)
 
     def on_start(*a):
-        box["driver"] = driver = Driver(app, script, finished)   # Kivy's Clock holds bound methods weakly
+        box["driver"] = driver = Driver(app, script, finished)  # Kivy's Clock holds bound methods weakly
         driver.start()
 
     app.bind(on_start=on_start)

@@ -5,6 +5,7 @@ simulators, time through the shell's timers. `machine_time_s` sums, for every st
 (not on the applicant, e.g. facing the camera), the time from the input to the next screen drawn.
 Call after kivy_env.prepare(headless=True).
 """
+
 from __future__ import annotations
 
 import gc
@@ -19,6 +20,7 @@ from kiosk.flow import State
 from kiosk.flow.events import Cancel
 from kiosk.harness.headless import ScriptFailed, Shot, Until
 
+
 class Journey:
     def __init__(self, app, shell, kiosk, controls):
         self.app, self.shell, self.kiosk, self.controls = app, shell, kiosk, controls
@@ -28,18 +30,18 @@ class Journey:
         self.reasons: tuple = ()
         self.touches = 0
         self.machine_s = 0.0
-        self.device_s = 0.0       # of machine_s, the card reader's modelled wire + SAM time (hardware, not us)
+        self.device_s = 0.0  # of machine_s, the card reader's modelled wire + SAM time (hardware, not us)
         self.steps: list[tuple[str, float]] = []
         self.privacy_files: list[str] = []
-        self.shots_dir: Path | None = None          # a screenshot after every step (--shots DIR)
+        self.shots_dir: Path | None = None  # a screenshot after every step (--shots DIR)
         self.control_hits: int | None = None
         self.id_photos: dict = {}
         self.faces: dict = {}
-        self.people = None                          # who comes to the kiosk (kiosk.harness.scenarios.TodaysPeople)
-        self.demo_pin: str | None = None            # this run's technician PIN, as `kiosk --demo` has one
-        self.maintenance = None                     # the maintenance core (audit log, pages' data)
-        self.notes: dict = {}                       # what a scenario found, for the result
-        self.verification: list[dict] = []          # per party: verified_by, result, score, attempts
+        self.people = None  # who comes to the kiosk (kiosk.harness.scenarios.TodaysPeople)
+        self.demo_pin: str | None = None  # this run's technician PIN, as `kiosk --demo` has one
+        self.maintenance = None  # the maintenance core (audit log, pages' data)
+        self.notes: dict = {}  # what a scenario found, for the result
+        self.verification: list[dict] = []  # per party: verified_by, result, score, attempts
         shell.listeners.append(self._seen)
 
     def id_photo(self, party: int, image) -> None:
@@ -101,6 +103,7 @@ class Journey:
             self.touches += 1
             button.dispatch("on_press")
             button.dispatch("on_release")
+
         yield from self.step(f"touch {widget_id}", press, until, **kw)
 
     def help(self, button_id: str, test, what: str, timeout: float = 15.0):
@@ -119,13 +122,15 @@ class Journey:
 
         strip = next(w for w in self.app.root.children if isinstance(w, DemoStrip))
         button = strip.ids[button_id]
-        yield from self.step(f"demo {button_id}", lambda: (button.dispatch("on_press"), button.dispatch("on_release")),
-                             until, **kw)
+        yield from self.step(
+            f"demo {button_id}", lambda: (button.dispatch("on_press"), button.dispatch("on_release")), until, **kw
+        )
 
     def cancel(self, until: str = "attract"):
         def press():
             self.touches += 1
             self.app.post(Cancel())
+
         yield from self.step("touch cancel", press, until)
 
     def card(self, card, until: str, **kw):
@@ -157,7 +162,7 @@ def personal_strings_left(needles: list[str], app) -> list[str]:
     gc-tracked object. Returns descriptions of the holders (never the strings themselves)."""
     gc.collect()
     hits = []
-    trees = [app.root] + list(app.sm.screens)     # screens not shown are outside the window's tree
+    trees = [app.root] + list(app.sm.screens)  # screens not shown are outside the window's tree
     for widget in (w for tree in trees for w in tree.walk(restrict=True)):
         for name in widget.properties():
             value = getattr(widget, name, None)
@@ -169,9 +174,17 @@ def personal_strings_left(needles: list[str], app) -> list[str]:
             continue
         for ref in gc.get_referents(obj):
             if isinstance(ref, str) and any(ref is not n and n in ref for n in needles):
-                holders = [type(r).__name__ + ("" if not isinstance(r, dict) else ":" + ",".join(
-                    sorted(type(rr).__name__ for rr in gc.get_referrers(r) if rr is not here)[:5]))
-                    for r in gc.get_referrers(obj) if r is not here]
+                holders = [
+                    type(r).__name__
+                    + (
+                        ""
+                        if not isinstance(r, dict)
+                        else ":"
+                        + ",".join(sorted(type(rr).__name__ for rr in gc.get_referrers(r) if rr is not here)[:5])
+                    )
+                    for r in gc.get_referrers(obj)
+                    if r is not here
+                ]
                 hits.append(f"{type(obj).__name__} held by {holders[:6]}")
     return hits
 
@@ -199,8 +212,15 @@ def _needles(files) -> list[str]:
     return needles
 
 
-def run_journey(name: str, *, privacy_files: Sequence[str] = (), camera_fps: float = 60.0,
-                shots_dir: Path | None = None, id_photos: dict | None = None, faces: dict | None = None) -> dict:
+def run_journey(
+    name: str,
+    *,
+    privacy_files: Sequence[str] = (),
+    camera_fps: float = 60.0,
+    shots_dir: Path | None = None,
+    id_photos: dict | None = None,
+    faces: dict | None = None,
+) -> dict:
     """One scenario in this process (one Kivy app per process). Starts and stops the office server.
     `id_photos` / `faces`: party (1, 2) → image file: the photo on that party's simulated card, and the face
     the simulated camera shows when that party is photographed (instead of the scenario's own)."""
@@ -216,15 +236,25 @@ def run_journey(name: str, *, privacy_files: Sequence[str] = (), camera_fps: flo
     state_dir = Path(tempfile.mkdtemp(prefix="kiosk-journey-"))
     base = load_kiosk_config()
     base = base.model_copy(update={"kiosk": base.kiosk.model_copy(update={"state_dir": str(state_dir)})})
-    demo_pin = new_demo_pin()                          # as `kiosk --demo` does
+    demo_pin = new_demo_pin()  # as `kiosk --demo` does
     config = demo_config(base, ticket_pngs=name == "demo-strip", demo_pin=demo_pin)
     proc, url, db_dir = start_bundled_server(state_dir)
-    result: dict[str, Any] = {"scenario": name, "states": [], "ticket": None, "touches": 0, "machine_time_s": 0.0, "ok": False}
+    result: dict[str, Any] = {
+        "scenario": name,
+        "states": [],
+        "ticket": None,
+        "touches": 0,
+        "machine_time_s": 0.0,
+        "ok": False,
+    }
     assembly = None
     try:
         config = with_backend(config, url)
-        assembly = assemble(config, camera_options={"fps": camera_fps},
-                            demo_controls=lambda kiosk: DemoControls(kiosk, demo_pin=demo_pin))
+        assembly = assemble(
+            config,
+            camera_options={"fps": camera_fps},
+            demo_controls=lambda kiosk: DemoControls(kiosk, demo_pin=demo_pin),
+        )
         app, shell, kiosk, controls = assembly.app, assembly.shell, assembly.kiosk, assembly.controls
         maintenance = assembly.maintenance
         journey = Journey(app, shell, kiosk, controls)
@@ -237,35 +267,49 @@ def run_journey(name: str, *, privacy_files: Sequence[str] = (), camera_fps: flo
 
         def script():
             yield Until(lambda: app.sm is not None and app.frames > 0, 20, "first frame")
-            yield Until(lambda: kiosk.face_engine is not None or kiosk.face_engine_error or not config.face.enabled,
-                        20, "face engine")
-            for party, image in journey.id_photos.items():      # the technician's images win over the scenario's
+            yield Until(
+                lambda: kiosk.face_engine is not None or kiosk.face_engine_error or not config.face.enabled,
+                20,
+                "face engine",
+            )
+            for party, image in journey.id_photos.items():  # the technician's images win over the scenario's
                 controls.set_id_photo(party, image)
             for party, image in journey.faces.items():
                 controls.set_face(party, image)
             yield from SCENARIOS[name](journey)
 
         error = run_headless(app, script())
-        result.update(states=journey.states, ticket=journey.ticket, touches=journey.touches,
-                      machine_time_s=round(journey.machine_s, 3), ok=error is None,
-                      device_time_s=round(journey.device_s, 3),
-                      kiosk_time_s=round(journey.machine_s - journey.device_s, 3),
-                      verification=journey.verification)
+        result.update(
+            states=journey.states,
+            ticket=journey.ticket,
+            touches=journey.touches,
+            machine_time_s=round(journey.machine_s, 3),
+            ok=error is None,
+            device_time_s=round(journey.device_s, 3),
+            kiosk_time_s=round(journey.machine_s - journey.device_s, 3),
+            verification=journey.verification,
+        )
         if error is not None:
             result["error"] = str(error)
         result["steps"] = journey.steps
         if journey.notes:
             result["notes"] = journey.notes
-        snap = maintenance.counters.snapshot()        # what the maintenance screen and the metrics count
-        result["counters"] = {k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects",
-                                                   "verified_by")}
+        snap = maintenance.counters.snapshot()  # what the maintenance screen and the metrics count
+        result["counters"] = {
+            k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects", "verified_by")
+        }
         result["effects_s"] = dict(kiosk.runner.timings)
         result["sounds"] = list(app.cues.played)
-        result["spoken"] = list(app.voice.spoken)      # prompts started (SDL's dummy driver: a null sink)
-        result["ui_ready"] = app.ready                 # warm-up done and cues loaded, off the first touches' path
+        result["spoken"] = list(app.voice.spoken)  # prompts started (SDL's dummy driver: a null sink)
+        result["ui_ready"] = app.ready  # warm-up done and cues loaded, off the first touches' path
         from kiosk.ui.widgets import FacePreview
-        result["face_textures_left"] = sum(1 for screen in app.sm.screens for w in screen.walk(restrict=True)
-                                           if isinstance(w, FacePreview) and w.texture is not None)
+
+        result["face_textures_left"] = sum(
+            1
+            for screen in app.sm.screens
+            for w in screen.walk(restrict=True)
+            if isinstance(w, FacePreview) and w.texture is not None
+        )
         if privacy_files:
             result["privacy_control_hits"] = journey.control_hits
             del controls, journey
@@ -278,5 +322,6 @@ def run_journey(name: str, *, privacy_files: Sequence[str] = (), camera_fps: flo
             assembly.stop()
         stop_bundled_server(proc, db_dir)
         import shutil
+
         shutil.rmtree(state_dir, ignore_errors=True)
     return result

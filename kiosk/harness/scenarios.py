@@ -2,6 +2,7 @@
 
 People come from today's seeded bookings (made up) or, for the privacy scenario, from a card fixture file.
 """
+
 from __future__ import annotations
 
 import time
@@ -21,6 +22,7 @@ def scenario(fn):
 
 
 # --- people for the scenarios: today's seeded bookings (made up) ----------------------------------------------
+
 
 class TodaysPeople:
     """Today's seeded bookings on the bundled server. A booking's QR code is accepted once a day, so a run of many
@@ -68,7 +70,7 @@ def _booked_to_confirm(j: Journey, consent: bool):
         yield from j.touch("no", "confirm")
 
 
-FACE_WAIT_S = 90.0       # up to three captures with their liveness challenge (8 s each at most) and comparisons
+FACE_WAIT_S = 90.0  # up to three captures with their liveness challenge (8 s each at most) and comparisons
 
 
 def _verified_by(j: Journey) -> list[str]:
@@ -77,6 +79,7 @@ def _verified_by(j: Journey) -> list[str]:
 
 def _face(name: str):
     from kiosk.harness.demo import demo_face
+
     return demo_face(name)
 
 
@@ -114,8 +117,7 @@ def same_face_twice(j: Journey):
         j.id_photo(party, _face("grace_hopper.jpg"))
         j.face(party, _face("grace_hopper.jpg"))
     yield from _booked_to_confirm(j, consent=True)
-    j.expect(len(j.verification) == 2 and j.verification[1]["verified_by"] != "face",
-             f"verification {j.verification}")
+    j.expect(len(j.verification) == 2 and j.verification[1]["verified_by"] != "face", f"verification {j.verification}")
     yield from _ticket_and_finish(j)
 
 
@@ -172,6 +174,7 @@ def demo_technician(j: Journey):
         for _ in range(5):
             attract.ids.office.dispatch("on_press")
             attract.ids.office.dispatch("on_release")
+
     yield from j.step("five taps on the office name", five_taps, "maintenance_login", machine=False)
     j.app.sm.get_screen("maintenance_login").ids.keypad.value = j.demo_pin
     yield from j.touch("login", "maintenance", timeout=20)
@@ -192,7 +195,7 @@ def demo_technician(j: Journey):
 
 @scenario
 def walk_in(j: Journey):
-    a, b = j.people.cards(j.people.booking(_other_office(j)))   # a couple from another county: city-wide service
+    a, b = j.people.cards(j.people.booking(_other_office(j)))  # a couple from another county: city-wide service
     yield from j.touch("start", "service_menu")
     yield from j.touch("walk_in", "choose_business")
     yield from j.touch("business_marriage", "read_id_1")
@@ -216,10 +219,10 @@ def wrong_office_redirect(j: Journey):
 
 @scenario
 def hukou_office_only(j: Journey):
-    person = j.people.cards(j.people.booking(_other_office(j)))[0]   # hukou in another county
+    person = j.people.cards(j.people.booking(_other_office(j)))[0]  # hukou in another county
     yield from j.touch("start", "service_menu")
     yield from j.touch("other", "choose_business")
-    yield from j.touch("business_archive_query", "read_id_1")        # archives stay with the hukou county
+    yield from j.touch("business_archive_query", "read_id_1")  # archives stay with the hukou county
     yield from j.card(person, "eligibility")
     j.expect(j.decision == "redirect" and "hukou_office_only" in j.reasons, f"decision {j.decision} {j.reasons}")
     yield from j.touch("go_on", "attract")
@@ -284,7 +287,7 @@ def call_staff(j: Journey):
     yield from j.touch("start", "service_menu")
     yield from j.touch("walk_in", "choose_business")
     yield from j.touch("business_marriage", "read_id_1")
-    session = lambda: j.shell.flow.session            # noqa: E731
+    session = lambda: j.shell.flow.session  # noqa: E731
     yield from j.help("call_staff", lambda: session().assistance == "on_the_way", "staff on the way")
     j.expect(j.state == "read_id_1" and session().business == "marriage", "the session was not kept")
     left = j.shell.time_left()

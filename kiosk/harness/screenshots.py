@@ -1,4 +1,5 @@
 """Render every screen from sample flows (kiosk-diag screens). Call after kivy_env.prepare(headless=True)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -26,6 +27,7 @@ class FixedScheduler:
 
     def soon(self, fn):
         from kivy.clock import Clock
+
         Clock.schedule_once(lambda dt: fn(), 0)
 
 
@@ -36,6 +38,7 @@ def _sample_face():
     cam.open()
     try:
         import cv2
+
         return cv2.resize(cam.render(6.0), (320, 240))
     finally:
         cam.close()
@@ -59,7 +62,7 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
     maintenance = sample_maintenance(maint_dir, office.code, env.today)
     app = KioskApp(shell, office=office, maintenance=maintenance)
     app.screen_diagonal_in = config.kiosk.screen_diagonal_in
-    app.voice_on = config.voice.enabled            # the help row as applicants see it (nothing is spoken here)
+    app.voice_on = config.voice.enabled  # the help row as applicants see it (nothing is spoken here)
     flows = sample_flows(env)
     written: list[Path] = []
     sizes: dict[str, float] = {}
@@ -84,8 +87,8 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
                 shell.flow = flow
                 app.show(flow)
                 screen = app.sm.get_screen(flow.state.value)
-                yield Until(lambda: True)           # on_enter has run (it resets the face screen)
-                yield Until(lambda: True)           # layouts that follow the bars' heights have settled
+                yield Until(lambda: True)  # on_enter has run (it resets the face screen)
+                yield Until(lambda: True)  # layouts that follow the bars' heights have settled
                 if flow.state.value.startswith("face_"):
                     face = face if face is not None else _sample_face()
                     screen.ids.preview.show_frame(face)
@@ -103,8 +106,9 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
         from kiosk.flow import State
         from kiosk.ui.screens.maintenance import PAGES
 
-        flow = replace(flows["maintenance"], session=replace(flows["maintenance"].session, language=lang,
-                                                             large_text=large_text))
+        flow = replace(
+            flows["maintenance"], session=replace(flows["maintenance"].session, language=lang, large_text=large_text)
+        )
         for name in PAGES:
             if only and name not in only:
                 continue
@@ -121,6 +125,7 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
         error = run_headless(app, script())
     finally:
         import shutil
+
         shutil.rmtree(maint_dir, ignore_errors=True)
     return written, error, sizes, checks
 
@@ -135,8 +140,12 @@ def _maintenance_page(screen, name: str):
     if name == "maintenance_selftest":
         for device in ("idcard", "printer", "camera", "scanner"):
             page.run_test(device)
-        yield Until(lambda: all(page.results.get(d) not in (None, "running")
-                                for d in ("idcard", "printer", "camera", "scanner")), what="self-tests")
+        yield Until(
+            lambda: all(
+                page.results.get(d) not in (None, "running") for d in ("idcard", "printer", "camera", "scanner")
+            ),
+            what="self-tests",
+        )
     elif name == "maintenance_report":
         page.run_report()
         yield Until(lambda: not page.loading and bool(page.chart or page.error), what="report")
@@ -154,6 +163,9 @@ def smallest_touch_target(screen) -> float:
     """The smallest side, in pixels, of any button the applicant can see on the screen."""
     from kivy.uix.behaviors import ButtonBehavior
 
-    sides = [min(w.width, w.height) for w in screen.walk(restrict=True)
-             if isinstance(w, ButtonBehavior) and w.opacity > 0 and not w.disabled and w.get_root_window()]
+    sides = [
+        min(w.width, w.height)
+        for w in screen.walk(restrict=True)
+        if isinstance(w, ButtonBehavior) and w.opacity > 0 and not w.disabled and w.get_root_window()
+    ]
     return min(sides) if sides else 0.0

@@ -6,6 +6,7 @@ of the other fields, `prev` = the previous line's hash (64 zeros for the first).
 last seq and hash, so cutting lines off the end is seen too; every append also logs the new head, so the
 journal (owned by root, outside the kiosk user's reach) keeps an independent copy to compare with.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,14 +40,20 @@ def _body(entry: dict) -> dict:
 class VerifyResult:
     ok: bool
     entries: int
-    problem: str = ""              # edited | deleted | reordered | truncated | malformed | head_missing | head_stale
-    line: int | None = None        # first bad line, 1-based
+    problem: str = ""  # edited | deleted | reordered | truncated | malformed | head_missing | head_stale
+    line: int | None = None  # first bad line, 1-based
     detail: str = ""
     head: str = GENESIS
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "entries": self.entries, "problem": self.problem or None, "line": self.line,
-                "detail": self.detail, "head": self.head}
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "problem": self.problem or None,
+            "line": self.line,
+            "detail": self.detail,
+            "head": self.head,
+        }
 
 
 @dataclass
@@ -79,8 +86,12 @@ class AuditLog:
         with self._lock:
             Path(self.state_dir).mkdir(parents=True, exist_ok=True)
             seq, prev = self._head()
-            body = {"seq": seq + 1, "at": self.clock().isoformat(timespec="seconds"), "action": action,
-                    "details": {"actor": self.actor, **clean}}
+            body = {
+                "seq": seq + 1,
+                "at": self.clock().isoformat(timespec="seconds"),
+                "action": action,
+                "details": {"actor": self.actor, **clean},
+            }
             entry = {**body, "prev": prev, "hash": _digest(prev, body)}
             with open(self.path, "a", encoding="utf-8") as f:
                 f.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
@@ -138,13 +149,15 @@ def verify_file(path: Path, head_path: Path | None = None) -> VerifyResult:
     for n, entry in enumerate(entries, 1):
         if entry["seq"] != n:
             problem = "reordered" if n in seqs else "deleted"
-            return VerifyResult(False, len(entries), problem, n,
-                                f"line {n} holds entry {entry['seq']}, expected {n}", prev)
+            return VerifyResult(
+                False, len(entries), problem, n, f"line {n} holds entry {entry['seq']}, expected {n}", prev
+            )
         if _digest(entry["prev"], _body(entry)) != entry["hash"]:
             return VerifyResult(False, len(entries), "edited", n, f"line {n}: content does not match its hash", prev)
         if entry["prev"] != prev:
-            return VerifyResult(False, len(entries), "edited", n,
-                                f"line {n}: chain broken (previous hash differs)", prev)
+            return VerifyResult(
+                False, len(entries), "edited", n, f"line {n}: chain broken (previous hash differs)", prev
+            )
         prev = entry["hash"]
     if head_path is not None:
         try:
@@ -157,13 +170,31 @@ def verify_file(path: Path, head_path: Path | None = None) -> VerifyResult:
         except ValueError:
             return VerifyResult(False, len(entries), "malformed", None, f"{head_path} is not 'seq hash'", prev)
         if seq > len(entries):
-            return VerifyResult(False, len(entries), "truncated", len(entries) + 1,
-                                f"the head says {seq} entries, the file has {len(entries)}", prev)
+            return VerifyResult(
+                False,
+                len(entries),
+                "truncated",
+                len(entries) + 1,
+                f"the head says {seq} entries, the file has {len(entries)}",
+                prev,
+            )
         if seq < len(entries):
             # Lines after the head: appended by hand, or a crash between the line and the head write.
-            return VerifyResult(False, len(entries), "head_stale", seq + 1,
-                                f"the head says {seq} entries, the file has {len(entries)}", prev)
+            return VerifyResult(
+                False,
+                len(entries),
+                "head_stale",
+                seq + 1,
+                f"the head says {seq} entries, the file has {len(entries)}",
+                prev,
+            )
         if digest != prev:
-            return VerifyResult(False, len(entries), "edited", seq or None,
-                                "the chain was rewritten: the last hash does not match the head", prev)
+            return VerifyResult(
+                False,
+                len(entries),
+                "edited",
+                seq or None,
+                "the chain was rewritten: the last hash does not match the head",
+                prev,
+            )
     return VerifyResult(True, len(entries), head=prev)

@@ -4,6 +4,7 @@ Three panels: applicants by home county (the office's own county highlighted), c
 The CJK font is the kiosk's subset (kiosk/resources/fonts/NotoSansSC-Kiosk.otf); without it, DejaVu (Latin labels only)
 or Pillow's built-in font.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -52,7 +53,7 @@ def fit_label(draw: ImageDraw.ImageDraw, label: str, font, width: float, lines: 
             current = candidate
     out.append(current)
     if len(out) > lines:
-        out = out[:lines - 1] + [joiner.join(out[lines - 1:])]
+        out = out[: lines - 1] + [joiner.join(out[lines - 1 :])]
     last = out[-1]
     if draw.textlength(last, font=font) > width:
         while last and draw.textlength(last + "…", font=font) > width:
@@ -81,7 +82,7 @@ def _panel(draw: ImageDraw.ImageDraw, top: int, title: str, bars: list[tuple[str
         draw.rectangle((cx - width / 2, y1 - n * scale, cx + width / 2, y1), fill=OWN if highlight else BAR)
         if n and slot >= 24:
             draw.text((cx, y1 - n * scale - 4), str(n), fill=INK, font=small, anchor="md")
-        if slot >= 24 or i % -(-60 // slot) == 0:      # thin the labels so they never overlap
+        if slot >= 24 or i % -(-60 // slot) == 0:  # thin the labels so they never overlap
             fitted = fit_label(draw, label, small, max(slot, 60) - 6)
             draw.multiline_text((cx, y1 + 8), fitted, fill=INK, font=small, anchor="ma", align="center", spacing=2)
     draw.line((x0, y1, x1, y1), fill=INK, width=2)
@@ -96,15 +97,25 @@ def render_chart(report: dict, font_path: Path | None = None) -> Image.Image:
     title = _label(f"全城通办 {county_name(office)}", f"City-wide handling, office {office}", cjk)
     draw.text((MARGIN, 20), f"{title}  {report['from']} – {report['to']}", fill=INK, font=font)
     share = f"{report['share_from_other_counties'] * 100:.1f}%"
-    summary = _label(f"件数 {report['cases']} · 当事人 {report['applicants']} · 外县(区)占比 {share}",
-                     f"cases {report['cases']} · applicants {report['applicants']} · other counties {share}", cjk)
+    summary = _label(
+        f"件数 {report['cases']} · 当事人 {report['applicants']} · 外县(区)占比 {share}",
+        f"cases {report['cases']} · applicants {report['applicants']} · other counties {share}",
+        cjk,
+    )
     draw.text((MARGIN, 52), summary, fill=INK, font=small)
     if report["cases"] == 0:
-        draw.text((WIDTH / 2, 90 + PANEL_H), _label("所选日期内没有数据", "No cases in this date range", cjk),
-                  fill=INK, font=font, anchor="mm")
+        draw.text(
+            (WIDTH / 2, 90 + PANEL_H),
+            _label("所选日期内没有数据", "No cases in this date range", cjk),
+            fill=INK,
+            font=font,
+            anchor="mm",
+        )
         return image
-    counties = [(county_name(c, "zh" if cjk else "en") if not c.isdigit() or cjk else c, n, c == office)
-                for c, n in report["by_home_county"].items()]
+    counties = [
+        (county_name(c, "zh" if cjk else "en") if not c.isdigit() or cjk else c, n, c == office)
+        for c, n in report["by_home_county"].items()
+    ]
     _panel(draw, 90, _label("当事人户籍地", "Applicants by home county", cjk), counties, font, small)
     businesses = [(business_name(b, "zh") if cjk else b, n, False) for b, n in report["by_business"].items()]
     _panel(draw, 90 + PANEL_H, _label("业务类型", "Cases by business", cjk), businesses, font, small)
@@ -122,5 +133,10 @@ def export(report: dict, csv_path: Path, png_path: Path, font_path: Path | None 
     png_path.parent.mkdir(parents=True, exist_ok=True)
     csv_path.write_text(to_csv(report), encoding="utf-8")
     render_chart(report, font_path).save(png_path, optimize=True)
-    return {"csv": str(csv_path), "png": str(png_path), "csv_bytes": csv_path.stat().st_size,
-            "png_bytes": png_path.stat().st_size, "cases": report["cases"]}
+    return {
+        "csv": str(csv_path),
+        "png": str(png_path),
+        "csv_bytes": csv_path.stat().st_size,
+        "png_bytes": png_path.stat().st_size,
+        "cases": report["cases"],
+    }

@@ -4,6 +4,7 @@ self-tests, the city-wide report, restart. `Maintenance.from_config` wires it; t
 The shell feeds every flow event and effect to `observe` (counters + device board) and calls `tick()` from its
 Clock loop (idle logout). Actions a technician takes go on the audit log here, so no screen can forget to.
 """
+
 from __future__ import annotations
 
 import time
@@ -62,11 +63,24 @@ class NotLoggedIn(KioskError):
 
 
 class Maintenance:
-    def __init__(self, *, auth: MaintenanceAuth, audit: AuditLog, board: DeviceBoard, counters: DailyCounters,
-                 settings: SafeSettings, recent: RecentLines | None = None, office: str = "",
-                 report_source: reports.ReportSource | None = None, export_dir: Path | None = None,
-                 self_tests: dict[str, SelfTest] | None = None, replay: JournalReplay | None = None,
-                 parked: ParkedJournal | None = None, restart: Callable[[], None] | None = None, monotonic: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        *,
+        auth: MaintenanceAuth,
+        audit: AuditLog,
+        board: DeviceBoard,
+        counters: DailyCounters,
+        settings: SafeSettings,
+        recent: RecentLines | None = None,
+        office: str = "",
+        report_source: reports.ReportSource | None = None,
+        export_dir: Path | None = None,
+        self_tests: dict[str, SelfTest] | None = None,
+        replay: JournalReplay | None = None,
+        parked: ParkedJournal | None = None,
+        restart: Callable[[], None] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
         self.auth, self.audit, self.board, self.counters = auth, audit, board, counters
         self.settings, self.recent, self.office = settings, recent or RecentLines(), office
         self.report_source, self.export_dir = report_source, export_dir
@@ -75,18 +89,30 @@ class Maintenance:
         self.parked = parked
 
     @classmethod
-    def from_config(cls, config, *, clock=time.time, today: Callable[[], date], walk_in_quota: int | None = None,
-                    **ports) -> "Maintenance":
+    def from_config(
+        cls, config, *, clock=time.time, today: Callable[[], date], walk_in_quota: int | None = None, **ports
+    ) -> "Maintenance":
         state = config.state_dir
         state.mkdir(parents=True, exist_ok=True)
         audit = AuditLog(state)
-        auth = MaintenanceAuth(config.maintenance.pin_hash, idle_logout_s=config.maintenance.idle_logout_s,
-                               audit=audit, clock=clock, lock_file=state / "pin-lockout.json",
-                               demo=config.kiosk.demo_controls)
-        return cls(auth=auth, audit=audit, board=DeviceBoard(clock=clock),
-                   counters=DailyCounters(today, state / "counters-today.json"),
-                   settings=SafeSettings(state, defaults_from_config(config, walk_in_quota), audit=audit),
-                   office=config.kiosk.office, export_dir=state / "reports", **ports)
+        auth = MaintenanceAuth(
+            config.maintenance.pin_hash,
+            idle_logout_s=config.maintenance.idle_logout_s,
+            audit=audit,
+            clock=clock,
+            lock_file=state / "pin-lockout.json",
+            demo=config.kiosk.demo_controls,
+        )
+        return cls(
+            auth=auth,
+            audit=audit,
+            board=DeviceBoard(clock=clock),
+            counters=DailyCounters(today, state / "counters-today.json"),
+            settings=SafeSettings(state, defaults_from_config(config, walk_in_quota), audit=audit),
+            office=config.kiosk.office,
+            export_dir=state / "reports",
+            **ports,
+        )
 
     # -- fed by the shell --------------------------------------------------------------------------------------
     def observe(self, item) -> None:
@@ -114,8 +140,9 @@ class Maintenance:
                 detail = test(timeout_s)
                 result = SelfTestResult(device, True, round(self.monotonic() - started, 2), dict(detail or {}))
             except KioskError as e:
-                result = SelfTestResult(device, False, round(self.monotonic() - started, 2), {},
-                                        type(e).__name__ + ": " + str(e))
+                result = SelfTestResult(
+                    device, False, round(self.monotonic() - started, 2), {}, type(e).__name__ + ": " + str(e)
+                )
         self.audit.record("self_test", device=device, ok=result.ok, seconds=result.seconds, error=result.error)
         return result
 
@@ -151,10 +178,13 @@ class Maintenance:
         if self.parked is None:
             return False
         entry = next((e for e in self.parked.parked() if e["key"] == key), None)
-        done = entry is not None and (self.parked.retry(key) if action == "journal_retry"
-                                      else self.parked.discard(key))
-        self.audit.record(action, entry=key[:12], done=done,
-                          **({k: entry[k] for k in ("kind", "reason", "failures")} if entry else {}))
+        done = entry is not None and (self.parked.retry(key) if action == "journal_retry" else self.parked.discard(key))
+        self.audit.record(
+            action,
+            entry=key[:12],
+            done=done,
+            **({k: entry[k] for k in ("kind", "reason", "failures")} if entry else {}),
+        )
         return done
 
     def citywide_report(self, start: str, end: str, *, records=None, export: bool = True) -> dict:
@@ -177,8 +207,9 @@ class Maintenance:
         if export and self.export_dir is not None:
             stem = f"citywide-{self.office}-{report['from']}_{report['to']}"
             files = export_files(report, self.export_dir / f"{stem}.csv", self.export_dir / f"{stem}.png")
-        self.audit.record("report_exported", start=report["from"], end=report["to"], cases=report["cases"],
-                          files=bool(files))
+        self.audit.record(
+            "report_exported", start=report["from"], end=report["to"], cases=report["cases"], files=bool(files)
+        )
         return {"report": report, "files": files}
 
     def restart(self) -> None:

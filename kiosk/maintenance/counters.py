@@ -5,6 +5,7 @@ Fed with the flow's effects and events (`observe`), never with personal data: Se
 outcome, business, decision, reason codes and county codes. Counts since start (`lifetime`) feed Prometheus
 counters; `today` resets when the local date changes and is saved in the state dir so a restart keeps it.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,11 +19,21 @@ from typing import Callable
 from kiosk.flow import events as ev
 from kiosk.flow import effects as fx
 
-TICKET_MM = 110            # paper per ticket (80 mm printer, QR + text); only for the "paper left" estimate
-ROLL_MM = 80_000           # a standard 80 m kiosk roll
+TICKET_MM = 110  # paper per ticket (80 mm printer, QR + text); only for the "paper left" estimate
+ROLL_MM = 80_000  # a standard 80 m kiosk roll
 
-KINDS = ("sessions", "tickets", "checkins", "redirects", "refusals", "reasons", "counties", "print_failures",
-         "offline_tickets", "verified_by")
+KINDS = (
+    "sessions",
+    "tickets",
+    "checkins",
+    "redirects",
+    "refusals",
+    "reasons",
+    "counties",
+    "print_failures",
+    "offline_tickets",
+    "verified_by",
+)
 
 
 def _blank() -> dict[str, Counter]:
@@ -30,8 +41,9 @@ def _blank() -> dict[str, Counter]:
 
 
 class DailyCounters:
-    def __init__(self, today: Callable[[], date], path: Path | None = None, *,
-                 ticket_mm: int = TICKET_MM, roll_mm: int = ROLL_MM):
+    def __init__(
+        self, today: Callable[[], date], path: Path | None = None, *, ticket_mm: int = TICKET_MM, roll_mm: int = ROLL_MM
+    ):
         self._today_fn = today
         self.path = path
         self.ticket_mm, self.roll_mm = ticket_mm, roll_mm
@@ -58,8 +70,11 @@ class DailyCounters:
     def _save(self) -> None:
         if self.path is None:
             return
-        data = {"day": self.day, "counts": {k: dict(v) for k, v in self.today.items()},
-                "printed_since_reload": self.printed_since_reload}
+        data = {
+            "day": self.day,
+            "counts": {k: dict(v) for k, v in self.today.items()},
+            "printed_since_reload": self.printed_since_reload,
+        }
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False))
         os.replace(tmp, self.path)
@@ -79,7 +94,7 @@ class DailyCounters:
     def observe(self, item) -> None:
         """Any flow effect or event; the ones that matter are counted, the rest ignored."""
         with self._lock:
-            rolled = self._roll()             # a new day (the shell's NewDay at midnight, or the first event after)
+            rolled = self._roll()  # a new day (the shell's NewDay at midnight, or the first event after)
             if self._count(item) or rolled:
                 self._save()
 
@@ -94,10 +109,10 @@ class DailyCounters:
                 self._add("reasons", reason)
             for county in item.hukou_counties:
                 self._add("counties", county)
-            for how in item.verified_by:                 # face | fingerprint | staff, per party
+            for how in item.verified_by:  # face | fingerprint | staff, per party
                 self._add("verified_by", how)
         elif isinstance(item, fx.IssueTicket):
-            self._pending = item        # answered by TicketIssued / TicketRefused
+            self._pending = item  # answered by TicketIssued / TicketRefused
             return False
         elif isinstance(item, ev.TicketIssued):
             pending, self._pending = self._pending, None
@@ -128,23 +143,35 @@ class DailyCounters:
     def paper(self) -> dict:
         used = self.printed_since_reload * self.ticket_mm
         left = max(0, self.roll_mm - used)
-        return {"tickets_since_reload": self.printed_since_reload, "used_mm": used, "left_mm": left,
-                "tickets_left_estimate": left // self.ticket_mm}
+        return {
+            "tickets_since_reload": self.printed_since_reload,
+            "used_mm": used,
+            "left_mm": left,
+            "tickets_left_estimate": left // self.ticket_mm,
+        }
 
     def snapshot(self) -> dict:
         with self._lock:
             self._roll()
             t = self.today
-            return {"day": self.day,
-                    "sessions": dict(t["sessions"]), "tickets": dict(t["tickets"]),
-                    "tickets_total": sum(t["tickets"].values()), "checkins": dict(t["checkins"]),
-                    "checkins_total": sum(t["checkins"].values()), "redirects": sum(t["redirects"].values()),
-                    "redirects_by_business": dict(t["redirects"]), "refusals": sum(t["refusals"].values()),
-                    "reasons": dict(t["reasons"]), "counties": dict(t["counties"]),
-                    "print_failures": dict(t["print_failures"]), "offline_tickets": sum(t["offline_tickets"].values()),
-                    "verified_by": {k: t["verified_by"].get(k, 0) for k in ("face", "fingerprint", "staff")},
-                    "verified_by_machine_share": _machine_share(t["verified_by"]),
-                    "paper": self.paper()}
+            return {
+                "day": self.day,
+                "sessions": dict(t["sessions"]),
+                "tickets": dict(t["tickets"]),
+                "tickets_total": sum(t["tickets"].values()),
+                "checkins": dict(t["checkins"]),
+                "checkins_total": sum(t["checkins"].values()),
+                "redirects": sum(t["redirects"].values()),
+                "redirects_by_business": dict(t["redirects"]),
+                "refusals": sum(t["refusals"].values()),
+                "reasons": dict(t["reasons"]),
+                "counties": dict(t["counties"]),
+                "print_failures": dict(t["print_failures"]),
+                "offline_tickets": sum(t["offline_tickets"].values()),
+                "verified_by": {k: t["verified_by"].get(k, 0) for k in ("face", "fingerprint", "staff")},
+                "verified_by_machine_share": _machine_share(t["verified_by"]),
+                "paper": self.paper(),
+            }
 
     def lifetime_counts(self) -> dict[str, dict[str, int]]:
         with self._lock:

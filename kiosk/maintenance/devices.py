@@ -2,6 +2,7 @@
 fed by the flow's events (DeviceFault, DeviceRecovered, PrinterReport, PrintFinished, BackendUp/Down) and by
 the services' own figures (SAM ID, camera fps, backend latency, journal backlog, face pipeline rate).
 Thread-safe: drivers report from worker threads, the UI and the metrics endpoint read."""
+
 from __future__ import annotations
 
 import threading
@@ -16,20 +17,23 @@ DEVICES = ("idcard", "scanner", "printer", "camera", "fingerprint", "backend")
 PAPER_STATES = ("ok", "near_end", "out", "unknown")
 # PrinterReport / PrintFinished problem codes → (paper, cover_open, online); None = unchanged
 _PRINTER_PROBLEMS = {
-    "paper_out": ("out", None, None), "near_end": ("near_end", None, True), "cover_open": (None, True, None),
-    "offline": (None, None, False), "not_responding": (None, None, False),
+    "paper_out": ("out", None, None),
+    "near_end": ("near_end", None, True),
+    "cover_open": (None, True, None),
+    "offline": (None, None, False),
+    "not_responding": (None, None, False),
 }
 
 
 @dataclass
 class DeviceState:
     name: str
-    up: bool | None = None            # None: not heard from yet
+    up: bool | None = None  # None: not heard from yet
     detail: str = ""
     last_error: str = ""
     last_error_at: float | None = None
     changed_at: float | None = None
-    info: dict = field(default_factory=dict)   # per-device figures: sam_id, fps, paper, latency …
+    info: dict = field(default_factory=dict)  # per-device figures: sam_id, fps, paper, latency …
 
 
 class DeviceBoard:
@@ -89,8 +93,12 @@ class DeviceBoard:
         """A drivers.printer.port.PrinterStatus (duck-typed) from a status poll."""
         with self._lock:
             info = self._dev("printer").info
-            info.update(paper="out" if status.paper_out else "near_end" if status.near_end else "ok",
-                        cover_open=status.cover_open, online=status.online, state=status.state)
+            info.update(
+                paper="out" if status.paper_out else "near_end" if status.near_end else "ok",
+                cover_open=status.cover_open,
+                online=status.online,
+                state=status.state,
+            )
             self._set("printer", status.state in ("ok", "near_end"), "" if status.state == "ok" else status.state)
 
     # -- figures from the services -----------------------------------------------------------------------------
@@ -115,16 +123,21 @@ class DeviceBoard:
                 self._dev("backend").last_error = snapshot["last_error"]
 
     def journal_backlog(self, backlog: int, oldest_pending: str | None = None, parked: int | None = None) -> None:
-        self.set_info("backend", journal_backlog=backlog, oldest_pending=oldest_pending,
-                      **({} if parked is None else {"journal_parked": parked}))
+        self.set_info(
+            "backend",
+            journal_backlog=backlog,
+            oldest_pending=oldest_pending,
+            **({} if parked is None else {"journal_parked": parked}),
+        )
 
     def clock_status(self, snapshot: dict) -> None:
         """ClockCheck.snapshot(): OS synchronisation and the offset from the office server's clock. Shown as one
         more row on the device page: a fault while the kiosk corrects its stamps or the OS says not synchronised."""
         with self._lock:
             d = self._dev("clock")
-            d.info.update({k: snapshot.get(k) for k in ("synchronised", "source", "offset_s", "adjusting",
-                                                         "tolerance_s")})
+            d.info.update(
+                {k: snapshot.get(k) for k in ("synchronised", "source", "offset_s", "adjusting", "tolerance_s")}
+            )
             known = snapshot.get("offset_s") is not None or snapshot.get("synchronised") in ("yes", "no")
             if not known:
                 return
@@ -138,8 +151,10 @@ class DeviceBoard:
     # -- reading -----------------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, dict]:
         with self._lock:
-            return {name: {**asdict(d), "info": dict(d.info), "faults": self.faults[name]}
-                    for name, d in self.devices.items()}
+            return {
+                name: {**asdict(d), "info": dict(d.info), "faults": self.faults[name]}
+                for name, d in self.devices.items()
+            }
 
     def fault_counts(self) -> dict[str, int]:
         with self._lock:

@@ -6,6 +6,7 @@ mainland mobile numbers, and the names of the applicants currently at the kiosk 
 is read, emptied when the session ends). The filter sits on the handlers, so it sees records from every logger.
 `RecentLines` keeps the last masked lines for the maintenance screen.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,10 @@ from datetime import datetime, timezone
 from kiosk.domain.masking import mask_id_for_screen, mask_name, mask_phone
 
 # 6-digit division · birth date 18xx–20xx · 3-digit sequence · check character; not inside a longer token.
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
-                       r"(?![0-9A-Za-z])")
+ID_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+    r"(?![0-9A-Za-z])"
+)
 PHONE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?![0-9])")
 # Record attributes that belong to logging itself, not to the caller's `extra`.
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
@@ -44,7 +47,7 @@ class KnownNames:
 
     def current(self) -> list[str]:
         with self._lock:
-            return sorted(self._names, key=len, reverse=True)   # longest first: 欧阳娜娜 before 欧阳
+            return sorted(self._names, key=len, reverse=True)  # longest first: 欧阳娜娜 before 欧阳
 
 
 def mask_text(text: str, names: KnownNames | None = None) -> str:
@@ -84,7 +87,7 @@ class MaskingFilter(logging.Filter):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = mask_text(record.exc_text, self.names)
-        record.exc_info = None          # the traceback now lives, masked, in exc_text
+        record.exc_info = None  # the traceback now lives, masked, in exc_text
         if record.stack_info:
             record.stack_info = mask_text(record.stack_info, self.names)
         for key, value in list(vars(record).items()):
@@ -110,8 +113,12 @@ class JsonFormatter(logging.Formatter):
         return f"<{_PRIORITY.get(record.levelname, 6)}>{line}" if self.journal else line
 
     def _json(self, record: logging.LogRecord) -> str:
-        out = {"ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
-               "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
+        out = {
+            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):
                 out[key] = value
@@ -139,8 +146,9 @@ class RecentLines(logging.Handler):
         return items[-last:] if last else items
 
 
-def setup_logging(level: str = "INFO", names: KnownNames | None = None, stream=None,
-                  recent: RecentLines | None = None) -> tuple[KnownNames, RecentLines]:
+def setup_logging(
+    level: str = "INFO", names: KnownNames | None = None, stream=None, recent: RecentLines | None = None
+) -> tuple[KnownNames, RecentLines]:
     """Install the masked JSON handler (and the recent-lines buffer) on the root logger; idempotent."""
     names = names or KnownNames()
     recent = recent or RecentLines()
@@ -154,7 +162,7 @@ def setup_logging(level: str = "INFO", names: KnownNames | None = None, stream=N
         root.removeHandler(old)
     for h in (handler, recent):
         h.addFilter(masking)
-        setattr(h, "_kiosk_handler", True)   # marks our handlers, removed when logging is set up again
+        setattr(h, "_kiosk_handler", True)  # marks our handlers, removed when logging is set up again
         root.addHandler(h)
     root.setLevel(level.upper())
     logging.captureWarnings(True)

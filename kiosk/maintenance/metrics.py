@@ -9,6 +9,7 @@ The figures are read at scrape time from the device board and the counters (a cu
 registry), so nothing has to be pushed and nothing can drift. A bind that fails (port taken, bad address) is a
 `MetricsUnavailable` with a clear message; `start_or_log` logs it and lets the kiosk run without metrics.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,13 +28,29 @@ log = logging.getLogger("kiosk.metrics")
 
 PREFIX = "kiosk"
 METRIC_NAMES = (
-    "kiosk_info", "kiosk_device_up", "kiosk_device_faults_total", "kiosk_printer_paper_state",
-    "kiosk_printer_cover_open", "kiosk_tickets_total", "kiosk_checkins_total", "kiosk_redirects_total",
-    "kiosk_sessions_total", "kiosk_tickets_today", "kiosk_print_failures_total", "kiosk_journal_backlog",
-    "kiosk_journal_parked", "kiosk_clock_synchronised", "kiosk_clock_offset_seconds", "kiosk_clock_adjusted",
+    "kiosk_info",
+    "kiosk_device_up",
+    "kiosk_device_faults_total",
+    "kiosk_printer_paper_state",
+    "kiosk_printer_cover_open",
+    "kiosk_tickets_total",
+    "kiosk_checkins_total",
+    "kiosk_redirects_total",
+    "kiosk_sessions_total",
+    "kiosk_tickets_today",
+    "kiosk_print_failures_total",
+    "kiosk_journal_backlog",
+    "kiosk_journal_parked",
+    "kiosk_clock_synchronised",
+    "kiosk_clock_offset_seconds",
+    "kiosk_clock_adjusted",
     "kiosk_identity_verified_total",
-    "kiosk_camera_fps", "kiosk_face_pipeline_fps", "kiosk_backend_latency_seconds", "kiosk_backend_up",
-    "kiosk_paper_tickets_left_estimate", "kiosk_maintenance_logged_in",
+    "kiosk_camera_fps",
+    "kiosk_face_pipeline_fps",
+    "kiosk_backend_latency_seconds",
+    "kiosk_backend_up",
+    "kiosk_paper_tickets_left_estimate",
+    "kiosk_maintenance_logged_in",
 )
 
 
@@ -44,7 +61,7 @@ class MetricsUnavailable(KioskError):
 def parse_bind(bind: str) -> tuple[str, int]:
     """'127.0.0.1:9108', '[::1]:9108', ':9108' (all IPv4 interfaces) → (host, port)."""
     m = re.fullmatch(r"\s*(?:\[([0-9A-Fa-f:.]+)\]|([^\s:\[\]]*)):(\d{1,5})\s*", bind or "")
-    if not m or not 0 <= int(m.group(3)) < 65536:   # 0: any free port (tests)
+    if not m or not 0 <= int(m.group(3)) < 65536:  # 0: any free port (tests)
         raise MetricsUnavailable(f"maintenance.metrics_bind {bind!r} is not host:port (e.g. 127.0.0.1:9108)")
     host = m.group(1) or m.group(2) or "0.0.0.0"
     return host, int(m.group(3))
@@ -53,8 +70,15 @@ def parse_bind(bind: str) -> tuple[str, int]:
 class KioskCollector:
     """Reads the board, the counters and a few callables at each scrape."""
 
-    def __init__(self, kiosk_id: str, office: str, board=None, counters=None,
-                 logged_in: Callable[[], bool] | None = None, version: str = ""):
+    def __init__(
+        self,
+        kiosk_id: str,
+        office: str,
+        board=None,
+        counters=None,
+        logged_in: Callable[[], bool] | None = None,
+        version: str = "",
+    ):
         self.labels = {"kiosk": kiosk_id, "office": office}
         self.board, self.counters, self.logged_in, self.version = board, counters, logged_in, version
 
@@ -77,8 +101,9 @@ class KioskCollector:
 
     def _devices(self, base):
         snap = self.board.snapshot()
-        up = self._family(GaugeMetricFamily, "kiosk_device_up", "1 up, 0 faulty (absent until first heard).",
-                          ("device",))
+        up = self._family(
+            GaugeMetricFamily, "kiosk_device_up", "1 up, 0 faulty (absent until first heard).", ("device",)
+        )
         faults = self._family(CounterMetricFamily, "kiosk_device_faults", "Faults seen per device.", ("device",))
         for name, d in snap.items():
             if d["up"] is not None:
@@ -87,8 +112,9 @@ class KioskCollector:
         yield up
         yield faults
         printer = snap.get("printer", {}).get("info", {})
-        paper = self._family(GaugeMetricFamily, "kiosk_printer_paper_state", "1 for the current paper state.",
-                             ("state",))
+        paper = self._family(
+            GaugeMetricFamily, "kiosk_printer_paper_state", "1 for the current paper state.", ("state",)
+        )
         for state in PAPER_STATES:
             paper.add_metric([*base, state], 1 if printer.get("paper", "unknown") == state else 0)
         yield paper
@@ -107,47 +133,64 @@ class KioskCollector:
             g.add_metric(base, info["journal_backlog"])
             yield g
         if info.get("journal_parked") is not None:
-            g = self._family(GaugeMetricFamily, "kiosk_journal_parked",
-                             "Journal entries parked for a technician (the server kept failing on or refused them).")
+            g = self._family(
+                GaugeMetricFamily,
+                "kiosk_journal_parked",
+                "Journal entries parked for a technician (the server kept failing on or refused them).",
+            )
             g.add_metric(base, info["journal_parked"])
             yield g
-        lat = self._family(GaugeMetricFamily, "kiosk_backend_latency_seconds", "Office API latency (rolling).",
-                           ("quantile",))
+        lat = self._family(
+            GaugeMetricFamily, "kiosk_backend_latency_seconds", "Office API latency (rolling).", ("quantile",)
+        )
         for q, key in (("0.5", "p50_ms"), ("0.99", "p99_ms")):
             if info.get(key) is not None:
                 lat.add_metric([*base, q], info[key] / 1000)
         yield lat
         yield from self._clock(base, snap.get("clock", {}).get("info", {}))
         camera = snap.get("camera", {}).get("info", {})
-        for key, name, doc in (("fps", "kiosk_camera_fps", "Camera frames per second."),
-                               ("face_fps", "kiosk_face_pipeline_fps", "Face pipeline frames analysed per second.")):
+        for key, name, doc in (
+            ("fps", "kiosk_camera_fps", "Camera frames per second."),
+            ("face_fps", "kiosk_face_pipeline_fps", "Face pipeline frames analysed per second."),
+        ):
             if camera.get(key) is not None:
                 g = self._family(GaugeMetricFamily, name, doc)
                 g.add_metric(base, camera[key])
                 yield g
 
     def _clock(self, base, info: dict):
-        sync = self._family(GaugeMetricFamily, "kiosk_clock_synchronised",
-                            "1 for the OS clock's synchronisation state (timedatectl/chronyc; unknown without them).",
-                            ("state",))
+        sync = self._family(
+            GaugeMetricFamily,
+            "kiosk_clock_synchronised",
+            "1 for the OS clock's synchronisation state (timedatectl/chronyc; unknown without them).",
+            ("state",),
+        )
         for state in ("yes", "no", "unknown"):
             sync.add_metric([*base, state], 1 if (info.get("synchronised") or "unknown") == state else 0)
         yield sync
         if info.get("offset_s") is not None:
-            g = self._family(GaugeMetricFamily, "kiosk_clock_offset_seconds",
-                             "Office server's clock minus the kiosk's, from the Date header (negative: kiosk fast).")
+            g = self._family(
+                GaugeMetricFamily,
+                "kiosk_clock_offset_seconds",
+                "Office server's clock minus the kiosk's, from the Date header (negative: kiosk fast).",
+            )
             g.add_metric(base, info["offset_s"])
             yield g
-            g = self._family(GaugeMetricFamily, "kiosk_clock_adjusted",
-                             "1 while the kiosk stamps check-ins with the server-adjusted time (its clock is off).")
+            g = self._family(
+                GaugeMetricFamily,
+                "kiosk_clock_adjusted",
+                "1 while the kiosk stamps check-ins with the server-adjusted time (its clock is off).",
+            )
             g.add_metric(base, 1 if info.get("adjusting") else 0)
             yield g
 
     def _counts(self, base):
         life = self.counters.lifetime_counts()
-        for kind, name, doc in (("tickets", "kiosk_tickets", "Tickets issued, by business."),
-                                ("checkins", "kiosk_checkins", "Appointment check-ins, by business."),
-                                ("redirects", "kiosk_redirects", "Applicants sent to another office, by business.")):
+        for kind, name, doc in (
+            ("tickets", "kiosk_tickets", "Tickets issued, by business."),
+            ("checkins", "kiosk_checkins", "Appointment check-ins, by business."),
+            ("redirects", "kiosk_redirects", "Applicants sent to another office, by business."),
+        ):
             c = self._family(CounterMetricFamily, name, doc, ("business",))
             for business in BUSINESSES:
                 c.add_metric([*base, business], life[kind].get(business, 0))
@@ -156,24 +199,31 @@ class KioskCollector:
         for outcome, n in sorted(life["sessions"].items()):
             sessions.add_metric([*base, outcome], n)
         yield sessions
-        verified = self._family(CounterMetricFamily, "kiosk_identity_verified",
-                                "Parties whose identity was verified, by how (face, fingerprint, staff).", ("by",))
+        verified = self._family(
+            CounterMetricFamily,
+            "kiosk_identity_verified",
+            "Parties whose identity was verified, by how (face, fingerprint, staff).",
+            ("by",),
+        )
         for how in ("face", "fingerprint", "staff"):
             verified.add_metric([*base, how], life["verified_by"].get(how, 0))
         yield verified
-        failures = self._family(CounterMetricFamily, "kiosk_print_failures", "Failed prints, by problem.",
-                                ("problem",))
+        failures = self._family(CounterMetricFamily, "kiosk_print_failures", "Failed prints, by problem.", ("problem",))
         for problem, n in sorted(life["print_failures"].items()):
             failures.add_metric([*base, problem], n)
         yield failures
         snap = self.counters.snapshot()
-        today = self._family(GaugeMetricFamily, "kiosk_tickets_today", "Tickets issued today (local date).",
-                             ("business",))
+        today = self._family(
+            GaugeMetricFamily, "kiosk_tickets_today", "Tickets issued today (local date).", ("business",)
+        )
         for business in BUSINESSES:
             today.add_metric([*base, business], snap["tickets"].get(business, 0))
         yield today
-        left = self._family(GaugeMetricFamily, "kiosk_paper_tickets_left_estimate",
-                            "Tickets left on the roll (estimate since the last reload).")
+        left = self._family(
+            GaugeMetricFamily,
+            "kiosk_paper_tickets_left_estimate",
+            "Tickets left on the roll (estimate since the last reload).",
+        )
         left.add_metric(base, snap["paper"]["tickets_left_estimate"])
         yield left
 
@@ -205,7 +255,7 @@ def is_loopback(host: str) -> bool:
 class MetricsServer:
     host: str
     port: int
-    _server: Any = None                  # prometheus_client's WSGI server and its thread, while serving
+    _server: Any = None  # prometheus_client's WSGI server and its thread, while serving
     _thread: Any = None
     tls: bool = False
 
@@ -224,17 +274,27 @@ class MetricsServer:
 def start_metrics(bind: str, collector: KioskCollector, tls: MetricsTls | None = None) -> MetricsServer:
     host, port = parse_bind(bind)
     if tls is None and not is_loopback(host):
-        raise MetricsUnavailable(f"maintenance.metrics_bind {bind!r} is not loopback: set metrics_certfile, "
-                                 "metrics_keyfile and metrics_client_cafile (TLS with client certificates)")
+        raise MetricsUnavailable(
+            f"maintenance.metrics_bind {bind!r} is not loopback: set metrics_certfile, "
+            "metrics_keyfile and metrics_client_cafile (TLS with client certificates)"
+        )
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(collector)   # type: ignore[arg-type]  # duck-typed: collect() and describe()
-    extra: dict[str, Any] = {} if tls is None else {"certfile": tls.certfile, "keyfile": tls.keyfile,
-                                    "client_cafile": tls.client_cafile, "client_auth_required": True}
+    registry.register(collector)  # type: ignore[arg-type]  # duck-typed: collect() and describe()
+    extra: dict[str, Any] = (
+        {}
+        if tls is None
+        else {
+            "certfile": tls.certfile,
+            "keyfile": tls.keyfile,
+            "client_cafile": tls.client_cafile,
+            "client_auth_required": True,
+        }
+    )
     try:
         server, thread = start_http_server(port, addr=host, registry=registry, **extra)
     except OSError as e:
         raise MetricsUnavailable(f"cannot serve metrics on {bind}: {e.strerror or e}") from None
-    except Exception as e:                                 # ssl.SSLError and friends: bad files
+    except Exception as e:  # ssl.SSLError and friends: bad files
         raise MetricsUnavailable(f"cannot serve metrics on {bind}: {e}") from None
     return MetricsServer(host, server.server_address[1], server, thread, tls is not None)
 

@@ -4,6 +4,7 @@ maintenance screens — lockout with a growing delay after repeated wrong PINs, 
 Hash format: `scrypt$<log2 n>$<r>$<p>$<salt, base64>$<key, base64>`. The cost is read back from the string, so a
 stronger setting later does not invalidate PINs already deployed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -20,13 +21,13 @@ from typing import Callable, Protocol, cast
 from kiosk.errors import KioskError
 
 SCHEME = "scrypt"
-LOG2_N, R, P = 15, 8, 1        # ≈ 32 MiB and ~0.1 s per try on the terminal: slow for a stolen hash, fine for a login
+LOG2_N, R, P = 15, 8, 1  # ≈ 32 MiB and ~0.1 s per try on the terminal: slow for a stolen hash, fine for a login
 MIN_PIN, MAX_PIN = 6, 12
-FREE_ATTEMPTS = 5              # wrong PINs before the first lockout
+FREE_ATTEMPTS = 5  # wrong PINs before the first lockout
 FIRST_DELAY_S, MAX_DELAY_S = 30.0, 3600.0
 
 
-DEMO_LOG2_N = 10               # the demo's throw-away PIN: held in memory for one run, no need for a slow hash
+DEMO_LOG2_N = 10  # the demo's throw-away PIN: held in memory for one run, no need for a slow hash
 
 
 class PinFormatError(KioskError):
@@ -44,7 +45,7 @@ def new_demo_pin() -> str:
     """A fresh random 6-digit PIN for one `kiosk --demo` run (printed at start, shown in the demo strip). It is
     never written anywhere, so no kiosk outside that run can accept it."""
     while True:
-        pin = f"{secrets.randbelow(10 ** MIN_PIN):0{MIN_PIN}d}"
+        pin = f"{secrets.randbelow(10**MIN_PIN):0{MIN_PIN}d}"
         try:
             check_pin_format(pin)
             return pin
@@ -97,8 +98,8 @@ class _NoAudit:
 @dataclass(frozen=True)
 class LoginResult:
     accepted: bool
-    reason: str = ""                 # "" | wrong_pin | locked | disabled
-    retry_after_s: float = 0.0       # when locked: seconds until the next attempt is heard
+    reason: str = ""  # "" | wrong_pin | locked | disabled
+    retry_after_s: float = 0.0  # when locked: seconds until the next attempt is heard
     failures: int = 0
 
 
@@ -113,10 +114,18 @@ class MaintenanceAuth:
     """The gate and the technician session. `clock` gives wall seconds (time.time): the lockout is kept in
     `lock_file` so pulling the plug does not reset it."""
 
-    def __init__(self, pin_hash: str, *, idle_logout_s: float, audit: AuditSink | None = None,
-                 clock: Callable[[], float] = time.time, lock_file: Path | None = None, demo: bool = False):
+    def __init__(
+        self,
+        pin_hash: str,
+        *,
+        idle_logout_s: float,
+        audit: AuditSink | None = None,
+        clock: Callable[[], float] = time.time,
+        lock_file: Path | None = None,
+        demo: bool = False,
+    ):
         self.pin_hash = pin_hash.strip()
-        self.demo = demo               # the demo's PIN: logins are audited like any other, marked demo
+        self.demo = demo  # the demo's PIN: logins are audited like any other, marked demo
         if self.pin_hash:
             parse_hash(self.pin_hash)  # a broken hash is a config error, found at start-up, not at the first login
         self.idle_logout_s = idle_logout_s
@@ -190,7 +199,7 @@ class MaintenanceAuth:
     def idle_remaining(self) -> float | None:
         if not self.logged_in:
             return None
-        return max(0.0, cast(float, self.last_activity) + self.idle_logout_s - self.clock())   # set at login
+        return max(0.0, cast(float, self.last_activity) + self.idle_logout_s - self.clock())  # set at login
 
     def check_idle(self) -> bool:
         """Called by the shell's timer; logs out and returns True when the session has been idle too long."""

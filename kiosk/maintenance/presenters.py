@@ -3,38 +3,73 @@
 A row is {"label", "value", "status"}; status is ok | warn | fault | unknown (the screen picks the colour).
 Screen names are listed in MAINTENANCE_SCREENS so `kiosk-diag screens` renders them all.
 """
+
 from __future__ import annotations
 
 from kiosk.domain.business import BUSINESSES
 from kiosk.maintenance.report import county_name
 
-MAINTENANCE_SCREENS = ("maintenance_login", "maintenance_devices", "maintenance_selftest", "maintenance_counters",
-                       "maintenance_logs", "maintenance_settings", "maintenance_journal", "maintenance_report")
+MAINTENANCE_SCREENS = (
+    "maintenance_login",
+    "maintenance_devices",
+    "maintenance_selftest",
+    "maintenance_counters",
+    "maintenance_logs",
+    "maintenance_settings",
+    "maintenance_journal",
+    "maintenance_report",
+)
 
 T = {
-    "idcard": ("身份证阅读器", "ID card reader"), "scanner": ("扫码器", "Scanner"), "printer": ("打印机", "Printer"),
-    "camera": ("摄像头", "Camera"), "fingerprint": ("指纹仪", "Fingerprint"), "backend": ("办公系统", "Office server"),
-    "up": ("正常", "OK"), "down": ("故障", "Fault"), "unknown": ("未知", "Unknown"),
-    "sam_id": ("SAM 编号", "SAM ID"), "last_error": ("最近错误", "Last error"), "paper": ("纸张", "Paper"),
-    "cover_open": ("上盖", "Cover"), "online": ("联机", "Online"), "fps": ("帧率", "Frame rate"),
-    "face_fps": ("人脸处理速率", "Face pipeline rate"), "p50_ms": ("延迟 p50", "Latency p50"),
-    "p99_ms": ("延迟 p99", "Latency p99"), "journal_backlog": ("待上传", "Journal backlog"),
-    "journal_parked": ("搁置待处理", "Parked (needs a technician)"), "checkin": ("签到", "check-in"),
+    "idcard": ("身份证阅读器", "ID card reader"),
+    "scanner": ("扫码器", "Scanner"),
+    "printer": ("打印机", "Printer"),
+    "camera": ("摄像头", "Camera"),
+    "fingerprint": ("指纹仪", "Fingerprint"),
+    "backend": ("办公系统", "Office server"),
+    "up": ("正常", "OK"),
+    "down": ("故障", "Fault"),
+    "unknown": ("未知", "Unknown"),
+    "sam_id": ("SAM 编号", "SAM ID"),
+    "last_error": ("最近错误", "Last error"),
+    "paper": ("纸张", "Paper"),
+    "cover_open": ("上盖", "Cover"),
+    "online": ("联机", "Online"),
+    "fps": ("帧率", "Frame rate"),
+    "face_fps": ("人脸处理速率", "Face pipeline rate"),
+    "p50_ms": ("延迟 p50", "Latency p50"),
+    "p99_ms": ("延迟 p99", "Latency p99"),
+    "journal_backlog": ("待上传", "Journal backlog"),
+    "journal_parked": ("搁置待处理", "Parked (needs a technician)"),
+    "checkin": ("签到", "check-in"),
     "ticket": ("取号", "ticket"),
-    "clock": ("时钟", "Clock"), "synchronised": ("系统时间同步", "Synchronised (NTP)"),
+    "clock": ("时钟", "Clock"),
+    "synchronised": ("系统时间同步", "Synchronised (NTP)"),
     "offset_s": ("比办公系统时钟", "Against the office server's clock"),
     "adjusting": ("签到使用办公系统时间", "Stamps use the office server's time"),
-    "clock_off": ("时钟偏差过大", "clock is off"), "not_synchronised": ("时间未同步", "not synchronised"),
-    "ahead": ("快 {s} 秒", "{s} s fast"), "behind": ("慢 {s} 秒", "{s} s slow"),
+    "clock_off": ("时钟偏差过大", "clock is off"),
+    "not_synchronised": ("时间未同步", "not synchronised"),
+    "ahead": ("快 {s} 秒", "{s} s fast"),
+    "behind": ("慢 {s} 秒", "{s} s slow"),
     "in_step": ("一致（±1 秒）", "in step (±1 s)"),
-    "ok": ("正常", "OK"), "near_end": ("将尽", "Near end"), "out": ("缺纸", "Out"), "open": ("打开", "Open"),
-    "closed": ("关闭", "Closed"), "yes": ("是", "yes"), "no": ("否", "no"),
-    "sessions": ("今日会话", "Sessions today"), "tickets": ("今日取号", "Tickets today"),
-    "checkins": ("预约签到", "Check-ins"), "redirects": ("引导至他处", "Redirected"),
-    "refusals": ("不予受理", "Refused"), "offline_tickets": ("离线号", "Offline tickets"),
-    "paper_left": ("剩余纸张(估)", "Paper left (est.)"), "tickets_unit": ("张", "tickets"),
+    "ok": ("正常", "OK"),
+    "near_end": ("将尽", "Near end"),
+    "out": ("缺纸", "Out"),
+    "open": ("打开", "Open"),
+    "closed": ("关闭", "Closed"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "sessions": ("今日会话", "Sessions today"),
+    "tickets": ("今日取号", "Tickets today"),
+    "checkins": ("预约签到", "Check-ins"),
+    "redirects": ("引导至他处", "Redirected"),
+    "refusals": ("不予受理", "Refused"),
+    "offline_tickets": ("离线号", "Offline tickets"),
+    "paper_left": ("剩余纸张(估)", "Paper left (est.)"),
+    "tickets_unit": ("张", "tickets"),
     "verified_machine": ("机器核验身份占比", "Identity verified by machine"),
-    "verified_face": ("人脸核验", "by face"), "verified_fingerprint": ("指纹核验", "by fingerprint"),
+    "verified_face": ("人脸核验", "by face"),
+    "verified_fingerprint": ("指纹核验", "by fingerprint"),
     "verified_staff": ("待人工核验", "left to staff"),
     "locked": ("错误次数过多，请 {s} 秒后再试", "Too many wrong PINs; try again in {s} s"),
     "wrong_pin": ("PIN 错误（还可尝试 {n} 次）", "Wrong PIN ({n} tries left before a lockout)"),
@@ -75,8 +110,12 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
     for name, d in board_snapshot.items():
         status = "unknown" if d["up"] is None else "ok" if d["up"] else "fault"
         state = tr("unknown" if d["up"] is None else "up" if d["up"] else "down", lang)
-        rows.append({**_row(tr(name, lang), state + (f" · {_known(d['detail'], lang)}" if d["detail"] else ""), status),
-                     "heading": True})
+        rows.append(
+            {
+                **_row(tr(name, lang), state + (f" · {_known(d['detail'], lang)}" if d["detail"] else ""), status),
+                "heading": True,
+            }
+        )
         info = d["info"]
         for key in ("sam_id", "fps", "face_fps", "p50_ms", "p99_ms", "journal_backlog", "journal_parked"):
             if info.get(key) is not None:
@@ -85,14 +124,29 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
                 rows.append(_row(tr(key, lang), f"{info[key]}{unit}", "warn" if warn else "ok"))
         if name == "printer":
             paper = info.get("paper", "unknown")
-            rows.append(_row(tr("paper", lang), tr(paper, lang),
-                             {"ok": "ok", "near_end": "warn", "out": "fault"}.get(paper, "unknown")))
+            rows.append(
+                _row(
+                    tr("paper", lang),
+                    tr(paper, lang),
+                    {"ok": "ok", "near_end": "warn", "out": "fault"}.get(paper, "unknown"),
+                )
+            )
             if info.get("cover_open") is not None:
-                rows.append(_row(tr("cover_open", lang), tr("open" if info["cover_open"] else "closed", lang),
-                                 "fault" if info["cover_open"] else "ok"))
+                rows.append(
+                    _row(
+                        tr("cover_open", lang),
+                        tr("open" if info["cover_open"] else "closed", lang),
+                        "fault" if info["cover_open"] else "ok",
+                    )
+                )
             if info.get("online") is not None:
-                rows.append(_row(tr("online", lang), tr("yes" if info["online"] else "no", lang),
-                                 "ok" if info["online"] else "fault"))
+                rows.append(
+                    _row(
+                        tr("online", lang),
+                        tr("yes" if info["online"] else "no", lang),
+                        "ok" if info["online"] else "fault",
+                    )
+                )
         if name == "clock":
             rows += _clock_rows(info, lang)
         if d["last_error"]:
@@ -102,15 +156,23 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
 
 def _clock_rows(info: dict, lang: str) -> list[dict]:
     sync = info.get("synchronised") or "unknown"
-    rows = [_row(tr("synchronised", lang), tr(sync, lang) + (f" ({info['source']})" if info.get("source") else ""),
-                 {"yes": "ok", "no": "fault"}.get(sync, "unknown"))]
+    rows = [
+        _row(
+            tr("synchronised", lang),
+            tr(sync, lang) + (f" ({info['source']})" if info.get("source") else ""),
+            {"yes": "ok", "no": "fault"}.get(sync, "unknown"),
+        )
+    ]
     offset = info.get("offset_s")
     if offset is None:
         rows.append(_row(tr("offset_s", lang), tr("unknown", lang), "unknown"))
     else:
         # offset is server minus kiosk: negative means the kiosk runs fast
-        text = tr("in_step", lang) if abs(offset) < 1.5 else \
-            tr("ahead" if offset < 0 else "behind", lang, s=f"{abs(offset):.0f}")
+        text = (
+            tr("in_step", lang)
+            if abs(offset) < 1.5
+            else tr("ahead" if offset < 0 else "behind", lang, s=f"{abs(offset):.0f}")
+        )
         rows.append(_row(tr("offset_s", lang), text, "fault" if info.get("adjusting") else "ok"))
     if info.get("adjusting"):
         rows.append(_row(tr("adjusting", lang), tr("yes", lang), "warn"))
@@ -118,17 +180,26 @@ def _clock_rows(info: dict, lang: str) -> list[dict]:
 
 
 def counter_rows(snapshot: dict, lang: str) -> list[dict]:
-    rows = [_row(tr("sessions", lang), sum(snapshot["sessions"].values())),
-            _row(tr("tickets", lang), snapshot["tickets_total"])]
+    rows = [
+        _row(tr("sessions", lang), sum(snapshot["sessions"].values())),
+        _row(tr("tickets", lang), snapshot["tickets_total"]),
+    ]
     for business, n in snapshot["tickets"].items():
         rows.append(_row("  " + BUSINESSES.get(business, {}).get(lang, business), n))
-    rows += [_row(tr("checkins", lang), snapshot["checkins_total"]),
-             _row(tr("redirects", lang), snapshot["redirects"]),
-             _row(tr("refusals", lang), snapshot["refusals"]),
-             _row(tr("offline_tickets", lang), snapshot["offline_tickets"], "warn" if snapshot["offline_tickets"] else "ok")]
+    rows += [
+        _row(tr("checkins", lang), snapshot["checkins_total"]),
+        _row(tr("redirects", lang), snapshot["redirects"]),
+        _row(tr("refusals", lang), snapshot["refusals"]),
+        _row(tr("offline_tickets", lang), snapshot["offline_tickets"], "warn" if snapshot["offline_tickets"] else "ok"),
+    ]
     verified, share = snapshot.get("verified_by", {}), snapshot.get("verified_by_machine_share")
-    rows.append(_row(tr("verified_machine", lang), "–" if share is None else f"{share:.0%}",
-                     "warn" if share is not None and share < 0.5 else "ok"))
+    rows.append(
+        _row(
+            tr("verified_machine", lang),
+            "–" if share is None else f"{share:.0%}",
+            "warn" if share is not None and share < 0.5 else "ok",
+        )
+    )
     for how in ("face", "fingerprint", "staff"):
         rows.append(_row("  " + tr(f"verified_{how}", lang), verified.get(how, 0)))
     left = snapshot["paper"]["tickets_left_estimate"]
@@ -141,8 +212,10 @@ def counter_rows(snapshot: dict, lang: str) -> list[dict]:
 def settings_rows(values: dict, lang: str) -> list[dict]:
     from kiosk.maintenance.settings import SETTINGS
 
-    return [{**_row(getattr(s, lang), ", ".join(values[k]) if isinstance(values.get(k), list) else values.get(k)),
-             "key": k} for k, s in SETTINGS.items()]
+    return [
+        {**_row(getattr(s, lang), ", ".join(values[k]) if isinstance(values.get(k), list) else values.get(k)), "key": k}
+        for k, s in SETTINGS.items()
+    ]
 
 
 def parked_rows(entries: list[dict], lang: str) -> list[dict]:
@@ -150,8 +223,9 @@ def parked_rows(entries: list[dict], lang: str) -> list[dict]:
     rows = []
     for e in entries:
         what = tr(e["kind"], lang) + (f" {e['offline_number']}" if e.get("offline_number") else "")
-        rows.append({**_row(f"{e['created_at'][:19].replace('T', ' ')} · {what}", e["reason"], "warn"),
-                     "key": e["key"]})
+        rows.append(
+            {**_row(f"{e['created_at'][:19].replace('T', ' ')} · {what}", e["reason"], "warn"), "key": e["key"]}
+        )
     return rows
 
 
@@ -167,10 +241,11 @@ def audit_rows(entries: list[dict]) -> list[dict]:
 
 def report_rows(report: dict, lang: str) -> list[dict]:
     share = f"{report['share_from_other_counties'] * 100:.1f}%"
-    labels = {"zh": ("办理件数", "当事人", "外县(区)当事人", "外县(区)占比", "跨县(区)件数"),
-              "en": ("Cases", "Applicants", "From other counties", "Share from other counties", "Cross-county cases")}
-    values = (report["cases"], report["applicants"], report["from_other_counties"], share,
-              report["cross_county_cases"])
+    labels = {
+        "zh": ("办理件数", "当事人", "外县(区)当事人", "外县(区)占比", "跨县(区)件数"),
+        "en": ("Cases", "Applicants", "From other counties", "Share from other counties", "Cross-county cases"),
+    }
+    values = (report["cases"], report["applicants"], report["from_other_counties"], share, report["cross_county_cases"])
     rows = [_row(label, value) for label, value in zip(labels["zh" if lang == "zh" else "en"], values)]
     rows += [_row("  " + BUSINESSES.get(b, {}).get(lang, b), n) for b, n in report["by_business"].items() if n]
     rows += [_row("  " + county_name(c, lang), n) for c, n in report["by_home_county"].items() if n]

@@ -5,6 +5,7 @@ The figures have the shape of the office API's answer (office/reports.py): cases
 home county, the share from other Heyuan counties, cross-county cases, and one row per day.
 A case record is {"day": "YYYY-MM-DD", "business": str, "home_counties": [county code | outside_city | unknown]}.
 """
+
 from __future__ import annotations
 
 import csv
@@ -62,8 +63,13 @@ def to_csv(report: dict) -> str:
     w.writerow(["summary", "office", county_name(report["office"]), report["office"]])
     w.writerow(["summary", "from", "", report["from"]])
     w.writerow(["summary", "to", "", report["to"]])
-    for key, name in (("cases", "办理件数"), ("applicants", "当事人数"), ("from_other_counties", "外县(区)当事人"),
-                      ("share_from_other_counties", "外县(区)占比"), ("cross_county_cases", "跨县(区)件数")):
+    for key, name in (
+        ("cases", "办理件数"),
+        ("applicants", "当事人数"),
+        ("from_other_counties", "外县(区)当事人"),
+        ("share_from_other_counties", "外县(区)占比"),
+        ("cross_county_cases", "跨县(区)件数"),
+    ):
         w.writerow(["summary", key, name, report[key]])
     for b, n in report["by_business"].items():
         w.writerow(["by_business", b, business_name(b), n])

@@ -1,5 +1,6 @@
 """A made-up, logged-in maintenance core with a day's worth of figures: for `kiosk-diag screens` and the UI tests
 (no devices, no server, nothing personal)."""
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,13 @@ def sample_records(office: str, today: date, days: int = 7) -> list[dict]:
     for d in range(days):
         day = (today - timedelta(days=days - 1 - d)).isoformat()
         for i in range(3 + (d * 5) % 7):
-            out.append({"day": day, "business": _BUSINESSES[(i + d) % len(_BUSINESSES)],
-                        "home_counties": [office, _COUNTIES[(i + 2 * d) % len(_COUNTIES)]]})
+            out.append(
+                {
+                    "day": day,
+                    "business": _BUSINESSES[(i + d) % len(_BUSINESSES)],
+                    "home_counties": [office, _COUNTIES[(i + 2 * d) % len(_COUNTIES)]],
+                }
+            )
     return out
 
 
@@ -44,9 +50,17 @@ class SampleParked:
     """One parked journal entry (the maintenance core's ParkedJournal), for the screenshots and the UI tests."""
 
     def __init__(self):
-        self.entries = [{"key": "5f0c9e1d2b7a4c3e9d8f7a6b5c4d3e2f", "kind": "checkin",
-                         "created_at": "2026-11-26T09:41:07.120+08:00", "offline_number": None,
-                         "reason": "HTTP 500 ×8", "failures": 8, "error": None}]
+        self.entries = [
+            {
+                "key": "5f0c9e1d2b7a4c3e9d8f7a6b5c4d3e2f",
+                "kind": "checkin",
+                "created_at": "2026-11-26T09:41:07.120+08:00",
+                "offline_number": None,
+                "reason": "HTTP 500 ×8",
+                "failures": 8,
+                "error": None,
+            }
+        ]
 
     def parked(self) -> list[dict]:
         return [dict(e) for e in self.entries]
@@ -69,19 +83,35 @@ def _ok_test(detail: dict):
 
 def feed_sample_day(m: Maintenance, office: str) -> None:
     board = m.board
-    for item in (ev.DeviceRecovered("idcard"), ev.DeviceRecovered("scanner"), ev.BackendUp(),
-                 ev.PrinterReport(True, "near_end"), ev.DeviceFault("camera", "DeviceNotFound")):
+    for item in (
+        ev.DeviceRecovered("idcard"),
+        ev.DeviceRecovered("scanner"),
+        ev.BackendUp(),
+        ev.PrinterReport(True, "near_end"),
+        ev.DeviceFault("camera", "DeviceNotFound"),
+    ):
         board.observe(item)
     board.sam_id("05.01-20101118-0001234567-2147483647")
-    board.backend_latency({"p50_ms": 38, "p99_ms": 212, "requests": 140, "failures": 2,
-                           "last_error": "BackendUnavailable: read timeout"})
+    board.backend_latency(
+        {"p50_ms": 38, "p99_ms": 212, "requests": 140, "failures": 2, "last_error": "BackendUnavailable: read timeout"}
+    )
     board.journal_backlog(3, None, 1)
     board.clock_status({"synchronised": "yes", "source": "chronyc", "offset_s": 0.4, "adjusting": False})
-    for i, (business, booked) in enumerate((("marriage", True), ("marriage", True), ("divorce_application", False),
-                                            ("marriage", False), ("reissue_certificate", False))):
+    for i, (business, booked) in enumerate(
+        (
+            ("marriage", True),
+            ("marriage", True),
+            ("divorce_application", False),
+            ("marriage", False),
+            ("reissue_certificate", False),
+        )
+    ):
         m.counters.observe(fx.IssueTicket(business, f"AP-{i}" if booked else None, ()))
-        m.counters.observe(ev.TicketIssued({"number": f"A{i:03d}", "business": business,
-                                            "appointment_id": f"AP-{i}" if booked else None}))
+        m.counters.observe(
+            ev.TicketIssued(
+                {"number": f"A{i:03d}", "business": business, "appointment_id": f"AP-{i}" if booked else None}
+            )
+        )
         m.counters.observe(ev.PrintFinished(True))
         m.counters.observe(fx.SessionEnded("done", business, "accept", (), (office, "441602")))
     m.counters.observe(fx.SessionEnded("done", "marriage", "redirect", ("booked_elsewhere",), ("441622",)))
@@ -91,29 +121,44 @@ def feed_sample_day(m: Maintenance, office: str) -> None:
 def sample_maintenance(state_dir: Path, office: str, today: date, logged_in: bool = True) -> Maintenance:
     state_dir.mkdir(parents=True, exist_ok=True)
     audit = AuditLog(state_dir)
-    auth = MaintenanceAuth(hash_pin(SAMPLE_PIN, log2_n=10), idle_logout_s=300, audit=audit,
-                           lock_file=state_dir / "pin-lockout.json")
+    auth = MaintenanceAuth(
+        hash_pin(SAMPLE_PIN, log2_n=10), idle_logout_s=300, audit=audit, lock_file=state_dir / "pin-lockout.json"
+    )
     recent = RecentLines()
-    m = Maintenance(auth=auth, audit=audit, board=DeviceBoard(), counters=DailyCounters(lambda: today),
-                    settings=SafeSettings(state_dir, {"walk_in_quota": 60, "volume": 70, "languages": ["zh", "en"],
-                                                      "idle_timeout_s": 60}, audit=audit),
-                    recent=recent, office=office, report_source=RecordsSource(sample_records(office, today)),
-                    export_dir=state_dir / "reports",
-                    self_tests={"idcard": _ok_test({"card_type": "resident_id", "name": "陈*",
-                                                    "id_number": "441621********011X"}),
-                                "printer": _ok_test({"outcome": "printed", "seconds": 1.2}),
-                                "scanner": _ok_test({"length": 48, "starts": "HYMR1|…"})},
-                    replay=lambda: {"reached": "yes", "accepted": 3, "refused": 0, "left": 0},
-                    parked=SampleParked())
+    m = Maintenance(
+        auth=auth,
+        audit=audit,
+        board=DeviceBoard(),
+        counters=DailyCounters(lambda: today),
+        settings=SafeSettings(
+            state_dir, {"walk_in_quota": 60, "volume": 70, "languages": ["zh", "en"], "idle_timeout_s": 60}, audit=audit
+        ),
+        recent=recent,
+        office=office,
+        report_source=RecordsSource(sample_records(office, today)),
+        export_dir=state_dir / "reports",
+        self_tests={
+            "idcard": _ok_test({"card_type": "resident_id", "name": "陈*", "id_number": "441621********011X"}),
+            "printer": _ok_test({"outcome": "printed", "seconds": 1.2}),
+            "scanner": _ok_test({"length": 48, "starts": "HYMR1|…"}),
+        },
+        replay=lambda: {"reached": "yes", "accepted": 3, "refused": 0, "left": 0},
+        parked=SampleParked(),
+    )
     feed_sample_day(m, office)
     from kiosk.maintenance.logs import KnownNames, MaskingFilter
 
     names = KnownNames()
     names.add("陈志明")
     logger = logging.getLogger("kiosk.sample")
-    for level, text in ((logging.INFO, "session started"), (logging.INFO, "card read for 陈志明 441621199603120118"),
-                        (logging.WARNING, "printer near end"), (logging.ERROR, "camera did not start: DeviceNotFound"),
-                        (logging.INFO, "ticket A003 issued"), (logging.WARNING, "office server slow: 1.8 s")):
+    for level, text in (
+        (logging.INFO, "session started"),
+        (logging.INFO, "card read for 陈志明 441621199603120118"),
+        (logging.WARNING, "printer near end"),
+        (logging.ERROR, "camera did not start: DeviceNotFound"),
+        (logging.INFO, "ticket A003 issued"),
+        (logging.WARNING, "office server slow: 1.8 s"),
+    ):
         record = logger.makeRecord(logger.name, level, __file__, 0, text, None, None)  # type: ignore[arg-type]
         MaskingFilter(names).filter(record)
         recent.emit(record)

@@ -4,6 +4,7 @@ kiosk.service is Type=notify with WatchdogSec: the UI shell calls `ready()` once
 `watchdog()` from its Clock loop (every `watchdog_interval_s()`), so a hung UI thread stops the pings and systemd
 restarts the kiosk. Outside systemd every call is a cheap no-op returning False.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,7 @@ class Notifier:
         try:
             if self._sock is None:
                 self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
-                self._sock.setblocking(False)   # called from the UI loop: a full queue must not freeze the screen
+                self._sock.setblocking(False)  # called from the UI loop: a full queue must not freeze the screen
             self._sock.sendto("\n".join(fields).encode(), self._target())
             return True
         except OSError:

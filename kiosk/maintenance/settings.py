@@ -2,6 +2,7 @@
 idle timeout). Each change is validated, written atomically to an override TOML in the state dir
 (`settings-override.toml`, read over the config at start-up) and put on the audit log.
 Everything else stays in /etc/heyuan-kiosk/kiosk.toml, which the kiosk user cannot write."""
+
 from __future__ import annotations
 
 import os
@@ -35,6 +36,7 @@ def _int_in(lo: int, hi: int) -> Callable[[Any], int]:
         if not lo <= n <= hi:
             raise ValueError(f"must be from {lo} to {hi}")
         return n
+
     return check
 
 
@@ -57,12 +59,15 @@ class Setting:
 
 
 # Ranges follow kiosk.config (idle_timeout_s 10..600) and what the office can serve in a day.
-SETTINGS = {s.key: s for s in (
-    Setting("walk_in_quota", _int_in(0, 500), "每日现场取号上限", "Walk-in tickets per day"),
-    Setting("volume", _int_in(0, 100), "音量", "Volume (%)"),
-    Setting("languages", _languages, "界面语言", "Languages"),
-    Setting("idle_timeout_s", _int_in(10, 600), "无操作超时(秒)", "Idle timeout (s)"),
-)}
+SETTINGS = {
+    s.key: s
+    for s in (
+        Setting("walk_in_quota", _int_in(0, 500), "每日现场取号上限", "Walk-in tickets per day"),
+        Setting("volume", _int_in(0, 100), "音量", "Volume (%)"),
+        Setting("languages", _languages, "界面语言", "Languages"),
+        Setting("idle_timeout_s", _int_in(10, 600), "无操作超时(秒)", "Idle timeout (s)"),
+    )
+}
 
 
 def to_toml(values: dict[str, Any]) -> str:
@@ -97,7 +102,7 @@ class SafeSettings:
             raise SettingError(str(self.path), f"unreadable override file ({e})") from None
         good = {}
         for key, value in raw.items():
-            if key in SETTINGS:      # a value that no longer validates is dropped, not fatal: defaults apply
+            if key in SETTINGS:  # a value that no longer validates is dropped, not fatal: defaults apply
                 try:
                     good[key] = SETTINGS[key].check(value)
                 except ValueError:

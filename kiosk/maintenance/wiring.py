@@ -2,6 +2,7 @@
 holds, journal replay through the office link, the report from the office API, the walk-in quota gate, the
 shell observers (counters, device board, log masking, self-test taps) and the office-link figures thread.
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,11 +54,13 @@ class DeviceTap:
 
 def names_observer(names) -> Callable[[object], None]:
     """Applicants' names join the log-masking filter when a card is read and leave when the session ends."""
+
     def observe(item) -> None:
         if isinstance(item, ev.CardRead):
             names.add(_field(item.card, "name"))
         elif isinstance(item, fx.SessionEnded):
             names.clear()
+
     return observe
 
 
@@ -68,9 +71,11 @@ def walk_ins_today(counters) -> int:
 
 def quota_gate(settings, counters) -> Callable[[], bool]:
     """True when today's walk-in tickets reached the technician's quota (None: no quota)."""
+
     def exhausted() -> bool:
         quota = settings.get("walk_in_quota")
         return quota is not None and walk_ins_today(counters) >= int(quota)
+
     return exhausted
 
 
@@ -81,8 +86,11 @@ def idcard_test(kiosk, tap: DeviceTap):
             raise DeviceNotFound("idcard", "no ID card reader configured")
         read = tap.wait_for(ev.CardRead, timeout_s, "idcard")
         card = read.card
-        out = {"card_type": _field(card, "card_type"), "name": mask_name(_field(card, "name")),
-               "id_number": mask_id_for_screen(_field(card, "id_number"))}
+        out = {
+            "card_type": _field(card, "card_type"),
+            "name": mask_name(_field(card, "name")),
+            "id_number": mask_id_for_screen(_field(card, "id_number")),
+        }
         sam = getattr(kiosk.idcard, "sam_id", None)
         if sam is not None:
             try:
@@ -90,6 +98,7 @@ def idcard_test(kiosk, tap: DeviceTap):
             except Exception as e:  # the card was read: the SAM ID is a bonus
                 out["sam_id"] = type(e).__name__
         return out
+
     return run
 
 
@@ -98,6 +107,7 @@ def scanner_test(tap: DeviceTap):
         scan = tap.wait_for(ev.QrScanned, timeout_s, "scanner")
         payload = str(scan.payload)
         return {"length": len(payload), "starts": payload[:6] + "…"}
+
     return run
 
 
@@ -108,13 +118,21 @@ def printer_test(kiosk, clock):
 
         if kiosk.printer is None:
             raise DeviceNotFound("printer", "no printer configured")
-        ticket = build_ticket(office=kiosk.office, policy=kiosk.runner.policy, business="marriage", number="TEST",
-                              ticket_id="SELFTEST", issued_at=clock(), note_zh="测试票 请勿使用",
-                              note_en="Test ticket - not valid")
+        ticket = build_ticket(
+            office=kiosk.office,
+            policy=kiosk.runner.policy,
+            business="marriage",
+            number="TEST",
+            ticket_id="SELFTEST",
+            issued_at=clock(),
+            note_zh="测试票 请勿使用",
+            note_en="Test ticket - not valid",
+        )
         result = kiosk.printer.print_ticket(PrintJob(ticket, time.monotonic(), "SELFTEST"))
         if not result.issued:
             raise DeviceError("printer", result.reason or result.outcome)
         return {"outcome": result.outcome, "seconds": round(result.elapsed_s, 2)}
+
     return run
 
 
@@ -135,9 +153,10 @@ def camera_test(kiosk, board, frames: int = 10):
         finally:
             camera.close()
         board.camera_fps(fps)
-        assert frame is not None                # frames ≥ 1
+        assert frame is not None  # frames ≥ 1
         h, w = frame.shape[:2]
         return {"fps": round(fps, 1), "size": f"{w}x{h}", "_frame": frame}
+
     return run
 
 
@@ -148,17 +167,27 @@ def journal_replay(link) -> dict:
     reached = link.forwarder.forward_once(force=True)
     after = link.journal.status()
     by = after["by_status"]
-    return {"reached": "yes" if reached else "no", "accepted": by.get("acked", 0) - before.get("acked", 0),
-            "refused": by.get("rejected", 0) - before.get("rejected", 0), "left": after["backlog"],
-            "parked": after["parked"]}
+    return {
+        "reached": "yes" if reached else "no",
+        "accepted": by.get("acked", 0) - before.get("acked", 0),
+        "refused": by.get("rejected", 0) - before.get("rejected", 0),
+        "left": after["backlog"],
+        "parked": after["parked"],
+    }
 
 
 def parked_view(entry) -> dict:
     """A parked journal entry as the technician sees it: no body (ID numbers, addresses), only what it was,
     when, and why it is parked."""
-    return {"key": entry.key, "kind": entry.kind, "created_at": entry.created_at,
-            "offline_number": entry.offline_number, "reason": entry.park_reason or "",
-            "failures": entry.failures, "error": entry.error_code}
+    return {
+        "key": entry.key,
+        "kind": entry.kind,
+        "created_at": entry.created_at,
+        "offline_number": entry.offline_number,
+        "reason": entry.park_reason or "",
+        "failures": entry.failures,
+        "error": entry.error_code,
+    }
 
 
 class ParkedDesk:
@@ -181,17 +210,29 @@ class ParkedDesk:
 
 
 # -- the whole -----------------------------------------------------------------------------------------------------
-def build(kiosk, *, today: Callable[[], date], recent=None, restart: Callable[[], None] | None = None,
-          clock=time.time) -> tuple[Maintenance, DeviceTap]:
+def build(
+    kiosk, *, today: Callable[[], date], recent=None, restart: Callable[[], None] | None = None, clock=time.time
+) -> tuple[Maintenance, DeviceTap]:
     from kiosk.services.backend_status import local_now
 
     tap = DeviceTap()
-    m = Maintenance.from_config(kiosk.config, clock=clock, today=today,
-                                walk_in_quota=getattr(kiosk.office, "walk_in_daily_quota", None), recent=recent,
-                                report_source=kiosk.link.client, replay=lambda: journal_replay(kiosk.link),
-                                parked=ParkedDesk(kiosk.link), restart=restart)
-    m.self_tests = {"idcard": idcard_test(kiosk, tap), "printer": printer_test(kiosk, local_now),
-                    "camera": camera_test(kiosk, m.board), "scanner": scanner_test(tap)}
+    m = Maintenance.from_config(
+        kiosk.config,
+        clock=clock,
+        today=today,
+        walk_in_quota=getattr(kiosk.office, "walk_in_daily_quota", None),
+        recent=recent,
+        report_source=kiosk.link.client,
+        replay=lambda: journal_replay(kiosk.link),
+        parked=ParkedDesk(kiosk.link),
+        restart=restart,
+    )
+    m.self_tests = {
+        "idcard": idcard_test(kiosk, tap),
+        "printer": printer_test(kiosk, local_now),
+        "camera": camera_test(kiosk, m.board),
+        "scanner": scanner_test(tap),
+    }
     return m, tap
 
 
@@ -248,8 +289,9 @@ class LinkFigures:
             self._stop.wait(self.every_s)
 
 
-def wire(kiosk, shell, *, today: Callable[[], date], names=None, recent=None,
-         restart: Callable[[], None] | None = None) -> Maintenance:
+def wire(
+    kiosk, shell, *, today: Callable[[], date], names=None, recent=None, restart: Callable[[], None] | None = None
+) -> Maintenance:
     """build + attach: what the kiosk and the scripted journeys both run."""
     m, tap = build(kiosk, today=today, recent=recent, restart=restart)
     attach(shell, m, tap, names)

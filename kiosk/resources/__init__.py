@@ -7,6 +7,7 @@
 Found through importlib.resources; nothing outside the installed package is read unless configured. The wheel
 is installed unzipped, so `path()` is a plain directory path; from a zipped package it is extracted once.
 """
+
 from __future__ import annotations
 
 import atexit

@@ -2,6 +2,7 @@
 
 Also the kiosk's local clock: offices are in China (UTC+8, no daylight saving).
 """
+
 from __future__ import annotations
 
 import threading

@@ -3,6 +3,7 @@
 The server sends the least a kiosk needs: QR tokens and ID numbers only as HMACs under the day's match key,
 names masked, no phones or codes (so offline, applicants check in with the QR code or their ID card).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -33,8 +34,14 @@ class BookingsCache:
     def fetched_at(self) -> str | None:
         return self.journal.load_bookings(self.office, self._today())[1]
 
-    def find(self, token: str | None = None, id_number: str | None = None, office: str | None = None,
-             phone: str | None = None, code: str | None = None) -> list[dict]:
+    def find(
+        self,
+        token: str | None = None,
+        id_number: str | None = None,
+        office: str | None = None,
+        phone: str | None = None,
+        code: str | None = None,
+    ) -> list[dict]:
         """The same queries as the server's lookup, answered from the cache."""
         found = []
         for a in self.appointments():

@@ -9,6 +9,7 @@ warned: a kiosk right at the tolerance (say 10 min fast) must still get its chec
 far off also shifts the check-in window. The offset is measured from every answer, so it follows a clock that
 is fixed or drifts.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,8 +36,9 @@ def _run(argv: list[str], path: str | None) -> str | None:
     if exe is None:
         return None
     try:
-        done = subprocess.run([exe, *argv[1:]], capture_output=True, text=True, timeout=PROBE_TIMEOUT_S,
-                              env={**os.environ, "LC_ALL": "C"})
+        done = subprocess.run(
+            [exe, *argv[1:]], capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, env={**os.environ, "LC_ALL": "C"}
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 else None
@@ -57,8 +59,14 @@ def system_sync(path: str | None = None) -> tuple[str, str]:
 
 
 class ClockCheck:
-    def __init__(self, clock: Callable[[], datetime] = local_now, *, tolerance: timedelta = CLOCK_TOLERANCE,
-                 probe: Callable[[], tuple[str, str]] = system_sync, window: int = 5):
+    def __init__(
+        self,
+        clock: Callable[[], datetime] = local_now,
+        *,
+        tolerance: timedelta = CLOCK_TOLERANCE,
+        probe: Callable[[], tuple[str, str]] = system_sync,
+        window: int = 5,
+    ):
         self.clock, self.tolerance, self.probe = clock, tolerance, probe
         self.adjust_at_s = tolerance.total_seconds() / 2
         self._offsets: deque[float] = deque(maxlen=window)
@@ -70,7 +78,7 @@ class ClockCheck:
     # -- measuring ---------------------------------------------------------------------------------------------
     def observe_date(self, header: str) -> None:
         """A `Date` header of an answer just received (the office client calls this; any thread)."""
-        last = header.split("GMT,")[-1].strip()          # two Date headers arrive joined: the app's is last
+        last = header.split("GMT,")[-1].strip()  # two Date headers arrive joined: the app's is last
         try:
             server = parsedate_to_datetime(last if last.endswith("GMT") else last + " GMT")
         except (TypeError, ValueError, IndexError):
@@ -113,15 +121,24 @@ class ClockCheck:
 
     def snapshot(self) -> dict:
         offset = self.offset_s
-        return {"synchronised": self.synchronised, "source": self.sync_source, "offset_s": offset,
-                "tolerance_s": self.tolerance.total_seconds(), "adjusting": self.adjusting,
-                "measured_at": self.measured_at, "warning": self.adjusting or self.synchronised == "no"}
+        return {
+            "synchronised": self.synchronised,
+            "source": self.sync_source,
+            "offset_s": offset,
+            "tolerance_s": self.tolerance.total_seconds(),
+            "adjusting": self.adjusting,
+            "measured_at": self.measured_at,
+            "warning": self.adjusting or self.synchronised == "no",
+        }
 
     def _note(self) -> None:
         adjusting = self.adjusting
         if adjusting and not self._warned:
-            log.warning("the kiosk's clock runs %+.0f s ahead of the office server's: stamping with the server's time",
-                        -(self.offset_s or 0.0), extra={"event": "clock_off"})
+            log.warning(
+                "the kiosk's clock runs %+.0f s ahead of the office server's: stamping with the server's time",
+                -(self.offset_s or 0.0),
+                extra={"event": "clock_off"},
+            )
         elif self._warned and not adjusting:
             log.info("the kiosk's clock agrees with the office server's again", extra={"event": "clock_ok"})
         self._warned = adjusting

@@ -3,6 +3,7 @@
 Each effect gives back at most one event for the flow. Blocking I/O only; no Kivy. Personal data passes through
 (the ticket's names are masked by build_ticket) and is never logged.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,13 @@ from datetime import datetime
 from kiosk.domain.ticket import build_ticket
 from kiosk.errors import KioskError
 from kiosk.flow.events import (
-    AppointmentFound, AppointmentNotFound, Event, PrintFinished, StaffCalled, TicketIssued, TicketRefused,
+    AppointmentFound,
+    AppointmentNotFound,
+    Event,
+    PrintFinished,
+    StaffCalled,
+    TicketIssued,
+    TicketRefused,
 )
 from kiosk.flow.effects import CallForAssistance, Effect, IssueTicket, LookupAppointment, PrintTicket, SessionEnded
 from kiosk.services.backend_status import local_now
@@ -30,9 +37,9 @@ class EffectRunner:
         self.link, self.printer, self.office, self.policy, self.clock = link, printer, office, policy, clock
         # () -> bool: the technician's walk-in quota for today is used up (set by kiosk.app.assemble)
         self.walk_in_exhausted = walk_in_exhausted
-        self.sessions: dict[str, int] = {}       # outcome → count since start (no personal data)
-        self.last_print = None                   # the last PrintResult, for the maintenance screen
-        self.timings: dict[str, float] = {}      # effect → seconds of its last run (benchmarks, maintenance)
+        self.sessions: dict[str, int] = {}  # outcome → count since start (no personal data)
+        self.last_print = None  # the last PrintResult, for the maintenance screen
+        self.timings: dict[str, float] = {}  # effect → seconds of its last run (benchmarks, maintenance)
 
     def run(self, effect: Effect) -> Event | None:
         started = time.perf_counter()
@@ -98,9 +105,17 @@ class EffectRunner:
         except (BackendUnavailable, KioskError) as err:
             log.warning("ticket not issued: %s", type(err).__name__)
             return TicketRefused("ticket_unavailable")
-        return TicketIssued({"number": t.number, "business": t.business, "offline": t.offline,
-                             "priority": t.priority, "issued_at": t.issued_at, "waiting_ahead": t.waiting_ahead,
-                             "ticket_id": t.ticket_id})
+        return TicketIssued(
+            {
+                "number": t.number,
+                "business": t.business,
+                "offline": t.offline,
+                "priority": t.priority,
+                "issued_at": t.issued_at,
+                "waiting_ahead": t.waiting_ahead,
+                "ticket_id": t.ticket_id,
+            }
+        )
 
     def print(self, e: PrintTicket) -> Event:
         from drivers.printer.port import PrintJob
@@ -112,10 +127,19 @@ class EffectRunner:
             issued_at = self.clock()
         ticket_id = t.get("ticket_id") or f"OFF{str(t['number']).replace('-', '')}"
         parties = [(_field(c, "name"), _field(c, "id_number")) for c in e.parties]
-        ticket = build_ticket(office=self.office, policy=self.policy, business=e.business, number=t["number"],
-                              ticket_id=ticket_id, issued_at=issued_at, waiting_ahead=t.get("waiting_ahead"),
-                              priority=t.get("priority") == "booked", parties=parties, offline=t.get("offline"),
-                              **(STAFF_CHECK_NOTE if e.staff_check else {}))
+        ticket = build_ticket(
+            office=self.office,
+            policy=self.policy,
+            business=e.business,
+            number=t["number"],
+            ticket_id=ticket_id,
+            issued_at=issued_at,
+            waiting_ahead=t.get("waiting_ahead"),
+            priority=t.get("priority") == "booked",
+            parties=parties,
+            offline=t.get("offline"),
+            **(STAFF_CHECK_NOTE if e.staff_check else {}),
+        )
         del parties
         try:
             result = self.printer.print_ticket(PrintJob(ticket, time.monotonic(), ticket_id))

@@ -7,6 +7,7 @@ answer in time) only that entry waits: it is retried with its own growing backof
 Idempotency-Key, so the server applies an entry once however often it arrives. Periodic jobs (bookings cache
 refresh, retention) run on the same thread.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,13 +21,18 @@ from kiosk.services.office_client import BackendRejected, BackendUnavailable, Of
 
 log = logging.getLogger(__name__)
 
-PARK_AFTER = 8              # failures of one entry (server reached, no answer) before it is parked
-ENTRY_MAX_RETRY_S = 300.0   # an entry's own backoff grows to this
+PARK_AFTER = 8  # failures of one entry (server reached, no answer) before it is parked
+ENTRY_MAX_RETRY_S = 300.0  # an entry's own backoff grows to this
 # The server got the request but gave no usable answer: counted against the entry. A timeout also ends the pass
 # (a hung server is not hammered with the rest); anything else (refused, reset, TLS) means the server is not
 # reached at all, which is the journal's ordinary offline mode and counts against nothing.
-_NO_ANSWER = ("ReadTimeout", "ChunkedEncodingError", "ContentDecodingError", "JSONDecodeError",
-              "RequestsJSONDecodeError")
+_NO_ANSWER = (
+    "ReadTimeout",
+    "ChunkedEncodingError",
+    "ContentDecodingError",
+    "JSONDecodeError",
+    "RequestsJSONDecodeError",
+)
 # 4xx that mean "not now" rather than "no" when they come without the office server's error code.
 _TRANSIENT_4XX = (408, 425, 429)
 
@@ -37,18 +43,27 @@ def entry_failure(reason: str) -> bool:
 
 
 class Forwarder:
-    def __init__(self, journal: Journal, client: OfficeClient, *, retry_s: float = 1.0, max_retry_s: float = 30.0,
-                 idle_s: float = 5.0, jobs: Sequence[tuple[float, Callable[[], object]]] = (),
-                 park_after: int = PARK_AFTER, entry_max_retry_s: float = ENTRY_MAX_RETRY_S,
-                 monotonic: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        journal: Journal,
+        client: OfficeClient,
+        *,
+        retry_s: float = 1.0,
+        max_retry_s: float = 30.0,
+        idle_s: float = 5.0,
+        jobs: Sequence[tuple[float, Callable[[], object]]] = (),
+        park_after: int = PARK_AFTER,
+        entry_max_retry_s: float = ENTRY_MAX_RETRY_S,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
         self.journal, self.client = journal, client
         self.retry_s, self.max_retry_s, self.idle_s = retry_s, max_retry_s, idle_s
         self.park_after, self.entry_max_retry_s, self.monotonic = park_after, entry_max_retry_s, monotonic
-        self._jobs: list[list[Any]] = [[interval, fn, 0.0] for interval, fn in jobs]   # interval, job, last run
+        self._jobs: list[list[Any]] = [[interval, fn, 0.0] for interval, fn in jobs]  # interval, job, last run
         self._wake, self._stop = threading.Event(), threading.Event()
         self._settled = threading.Condition()
-        self._failures = 0          # sends that got no answer; a waiter stops waiting when this moves
-        self._not_before: dict[str, float] = {}   # entry key → monotonic time of its next try (its own backoff)
+        self._failures = 0  # sends that got no answer; a waiter stops waiting when this moves
+        self._not_before: dict[str, float] = {}  # entry key → monotonic time of its next try (its own backoff)
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -72,7 +87,7 @@ class Forwarder:
         later). Entries waiting out their own backoff are skipped unless `force` (a technician's replay)."""
         if not self.journal.backlog() and self.client.status.up is not True:
             try:
-                self.client.health()           # nothing to send: probe, so BackendUp is noticed
+                self.client.health()  # nothing to send: probe, so BackendUp is noticed
             except BackendUnavailable:
                 return False
             except BackendRejected:
@@ -104,8 +119,9 @@ class Forwarder:
     def _send(self, entry: Entry) -> bool:
         """False only when the server could not be reached at all (the pass stops)."""
         try:
-            status, answer = self.client.send("POST", entry.path, body=entry.body, key=entry.key, retries=0,
-                                              server_errors_down=False)
+            status, answer = self.client.send(
+                "POST", entry.path, body=entry.body, key=entry.key, retries=0, server_errors_down=False
+            )
         except BackendUnavailable as e:
             if not entry_failure(e.reason):
                 self.journal.count_attempt(entry.key)
@@ -114,7 +130,7 @@ class Forwarder:
             self._entry_failed(entry, e.reason)
             return not e.reason.endswith("Timeout")
         except BackendRejected as e:
-            if e.status in _TRANSIENT_4XX and e.code.startswith("http_"):     # a proxy's "not now", no answer
+            if e.status in _TRANSIENT_4XX and e.code.startswith("http_"):  # a proxy's "not now", no answer
                 self._entry_failed(entry, f"HTTP {e.status}")
                 return True
             status, answer = e.status, e.body

@@ -9,6 +9,7 @@ SQLite in WAL mode with synchronous=FULL (a committed entry survives power loss)
 addresses) and the bookings cache are encrypted with Fernet; the key file is created 0600 in the state dir.
 Offline ticket numbers come from a persisted counter, so they never repeat after a restart.
 """
+
 from __future__ import annotations
 
 import json
@@ -61,7 +62,7 @@ class OfflineRangeExhausted(JournalError):
 class Entry:
     seq: int
     key: str
-    kind: str            # checkin | ticket
+    kind: str  # checkin | ticket
     office: str
     path: str
     body: dict
@@ -72,10 +73,10 @@ class Entry:
     response: dict | None
     error_code: str | None
     offline_number: str | None
-    ref: str | None      # appointment id, for "already checked in here" while offline
-    failures: int = 0    # sends the server got but did not answer (5xx, timeout)
+    ref: str | None  # appointment id, for "already checked in here" while offline
+    failures: int = 0  # sends the server got but did not answer (5xx, timeout)
     park_reason: str | None = None
-    detached: bool = False   # nobody waits for the answer: the applicant was served from the cache or offline
+    detached: bool = False  # nobody waits for the answer: the applicant was served from the cache or offline
 
 
 def load_or_create_key(path: Path) -> bytes:
@@ -137,20 +138,44 @@ class Journal:
             raise JournalError("journal data cannot be decrypted (wrong or replaced key file)") from None
 
     def _entry(self, row) -> Entry:
-        return Entry(row["seq"], row["key"], row["kind"], row["office"], row["path"], self._open(row["body"]),
-                     row["created_at"], row["status"], row["attempts"], row["http_status"],
-                     json.loads(row["response"]) if row["response"] else None, row["error_code"],
-                     row["offline_number"], row["ref"], row["failures"], row["park_reason"], bool(row["detached"]))
+        return Entry(
+            row["seq"],
+            row["key"],
+            row["kind"],
+            row["office"],
+            row["path"],
+            self._open(row["body"]),
+            row["created_at"],
+            row["status"],
+            row["attempts"],
+            row["http_status"],
+            json.loads(row["response"]) if row["response"] else None,
+            row["error_code"],
+            row["offline_number"],
+            row["ref"],
+            row["failures"],
+            row["park_reason"],
+            bool(row["detached"]),
+        )
 
     # -- writing -----------------------------------------------------------------------------------------------
     def _insert(self, kind, office, path, body, key, offline_number, ref, detached=False) -> None:
         self._conn.execute(
             "INSERT INTO entries (key, kind, office, path, body, created_at, offline_number, ref, detached)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
-            (key, kind, office, path, self._seal(body), self._now(), offline_number, ref, int(detached)))
+            (key, kind, office, path, self._seal(body), self._now(), offline_number, ref, int(detached)),
+        )
 
-    def append(self, kind: str, office: str, path: str, body: dict, key: str | None = None,
-               ref: str | None = None, detached: bool = False) -> Entry:
+    def append(
+        self,
+        kind: str,
+        office: str,
+        path: str,
+        body: dict,
+        key: str | None = None,
+        ref: str | None = None,
+        detached: bool = False,
+    ) -> Entry:
         """Commit one request (durably) and return it; the caller may send it only after this returns.
         `detached`: nobody will wait for the answer (queued while offline)."""
         key = key or uuid.uuid4().hex
@@ -163,11 +188,20 @@ class Journal:
                 self._conn.execute("ROLLBACK")
                 raise
         entry = self.get(key)
-        assert entry is not None                  # written just above
+        assert entry is not None  # written just above
         return entry
 
-    def append_offline_ticket(self, office: str, path: str, body: dict, prefix: str, first: int, last: int,
-                              day: str, supersedes: str | None = None) -> Entry | None:
+    def append_offline_ticket(
+        self,
+        office: str,
+        path: str,
+        body: dict,
+        prefix: str,
+        first: int,
+        last: int,
+        day: str,
+        supersedes: str | None = None,
+    ) -> Entry | None:
         """Take the next number of the kiosk's offline range and journal the ticket, in one transaction; with
         `supersedes`, that unanswered ticket request is given up in the same transaction (a crash between the two
         would leave a ticket the server may have issued, never printed and never voided). None if it was
@@ -178,18 +212,27 @@ class Journal:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                if supersedes and self._conn.execute(
+                if (
+                    supersedes
+                    and self._conn.execute(
                         "UPDATE entries SET status='superseded', answered_at=? WHERE key=? AND status='pending'",
-                        (self._now(), supersedes)).rowcount != 1:
+                        (self._now(), supersedes),
+                    ).rowcount
+                    != 1
+                ):
                     self._conn.execute("ROLLBACK")
                     return None
-                row = self._conn.execute("SELECT last FROM offline_counters WHERE office=? AND day=? AND business=?",
-                                         (office, day, body["business"])).fetchone()
-                seq = first if row is None else max(first, row["last"] + 1)   # the share may have moved
+                row = self._conn.execute(
+                    "SELECT last FROM offline_counters WHERE office=? AND day=? AND business=?",
+                    (office, day, body["business"]),
+                ).fetchone()
+                seq = first if row is None else max(first, row["last"] + 1)  # the share may have moved
                 if seq > last:
                     raise OfflineRangeExhausted(f"offline numbers {prefix}{first}–{prefix}{last} all used today")
-                self._conn.execute("INSERT OR REPLACE INTO offline_counters (office, day, business, last)"
-                                   " VALUES (?,?,?,?)", (office, day, body["business"], seq))
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO offline_counters (office, day, business, last) VALUES (?,?,?,?)",
+                    (office, day, body["business"], seq),
+                )
                 number = f"{prefix}{seq:03d}"
                 full = {**body, "offline": {"number": number, "issued_at": self._now()}}
                 self._insert("ticket", office, path, full, key, number, body.get("appointment_id"))
@@ -210,29 +253,39 @@ class Journal:
                 " park_reason=CASE WHEN ? >= 400 AND (detached=1 OR offline_number IS NOT NULL) THEN ? END,"
                 " http_status=?, response=?, error_code=?, answered_at=?, attempts=attempts+1"
                 " WHERE key=? AND status='pending'",
-                (http_status, http_status, f"HTTP {http_status} {code}", http_status,
-                 json.dumps(response, ensure_ascii=False), code, self._now(), key))
+                (
+                    http_status,
+                    http_status,
+                    f"HTTP {http_status} {code}",
+                    http_status,
+                    json.dumps(response, ensure_ascii=False),
+                    code,
+                    self._now(),
+                    key,
+                ),
+            )
         return cur.rowcount == 1
 
     def record_failure(self, key: str, reason: str, park_after: int) -> Entry | None:
         """The server got the entry but gave no answer (5xx, timeout): count it; at `park_after` failures the
         entry is parked. Returns the entry as it now stands."""
         with self._lock:
-            row = self._conn.execute("SELECT failures FROM entries WHERE key=? AND status='pending'",
-                                     (key,)).fetchone()
+            row = self._conn.execute("SELECT failures FROM entries WHERE key=? AND status='pending'", (key,)).fetchone()
             if row is not None:
                 n = row["failures"] + 1
                 self._conn.execute(
                     "UPDATE entries SET attempts=attempts+1, failures=?, park_reason=?, status=? WHERE key=?",
-                    (n, f"{reason} ×{n}", "parked" if n >= park_after else "pending", key))
+                    (n, f"{reason} ×{n}", "parked" if n >= park_after else "pending", key),
+                )
         return self.get(key)
 
     def detach(self, key: str) -> bool:
         """Nobody waits for this entry's answer any more (the applicant was served from the cache): a later
         refusal is parked for a technician. False if it was answered meanwhile (use that answer)."""
         with self._lock:
-            cur = self._conn.execute("UPDATE entries SET detached=1 WHERE key=? AND status IN ('pending', 'parked')",
-                                     (key,))
+            cur = self._conn.execute(
+                "UPDATE entries SET detached=1 WHERE key=? AND status IN ('pending', 'parked')", (key,)
+            )
         return cur.rowcount == 1
 
     def retry(self, key: str) -> bool:
@@ -240,14 +293,18 @@ class Journal:
         with self._lock:
             cur = self._conn.execute(
                 "UPDATE entries SET status='pending', failures=0, park_reason=NULL, http_status=NULL, response=NULL,"
-                " error_code=NULL, answered_at=NULL WHERE key=? AND status='parked'", (key,))
+                " error_code=NULL, answered_at=NULL WHERE key=? AND status='parked'",
+                (key,),
+            )
         return cur.rowcount == 1
 
     def discard(self, key: str) -> bool:
         """A technician gives a parked entry up (it is kept, as discarded, until the retention period ends)."""
         with self._lock:
-            cur = self._conn.execute("UPDATE entries SET status='discarded', answered_at=? WHERE key=?"
-                                     " AND status='parked'", (self._now(), key))
+            cur = self._conn.execute(
+                "UPDATE entries SET status='discarded', answered_at=? WHERE key=? AND status='parked'",
+                (self._now(), key),
+            )
         return cur.rowcount == 1
 
     def count_attempt(self, key: str) -> None:
@@ -257,8 +314,10 @@ class Journal:
     def supersede(self, key: str) -> bool:
         """Give up waiting for an answer (an offline ticket replaces it); False if it was answered meanwhile."""
         with self._lock:
-            cur = self._conn.execute("UPDATE entries SET status='superseded', answered_at=? WHERE key=?"
-                                     " AND status IN ('pending', 'parked')", (self._now(), key))
+            cur = self._conn.execute(
+                "UPDATE entries SET status='superseded', answered_at=? WHERE key=? AND status IN ('pending', 'parked')",
+                (self._now(), key),
+            )
         return cur.rowcount == 1
 
     def purge(self, retention_days: int) -> int:
@@ -266,9 +325,9 @@ class Journal:
         cutoff = (self.clock() - timedelta(days=retention_days)).isoformat(timespec="milliseconds")
         day = cutoff[:10]
         with self._lock:
-            n = self._conn.execute("DELETE FROM entries WHERE status NOT IN ('pending', 'parked')"
-                                   " AND answered_at < ?",
-                                   (cutoff,)).rowcount
+            n = self._conn.execute(
+                "DELETE FROM entries WHERE status NOT IN ('pending', 'parked') AND answered_at < ?", (cutoff,)
+            ).rowcount
             self._conn.execute("DELETE FROM offline_counters WHERE day < ?", (day,))
             self._conn.execute("DELETE FROM bookings_cache WHERE day < ?", (self.clock().date().isoformat(),))
         return n
@@ -282,8 +341,9 @@ class Journal:
     def pending(self, limit: int = 100, after: int = 0) -> list[Entry]:
         """Pending entries, oldest first, from sequence number `after` on (exclusive)."""
         with self._lock:
-            rows = self._conn.execute("SELECT * FROM entries WHERE status='pending' AND seq > ? ORDER BY seq LIMIT ?",
-                                      (after, limit)).fetchall()
+            rows = self._conn.execute(
+                "SELECT * FROM entries WHERE status='pending' AND seq > ? ORDER BY seq LIMIT ?", (after, limit)
+            ).fetchall()
         return [self._entry(r) for r in rows]
 
     def entries(self, status: str | None = None, limit: int = 1000) -> list[Entry]:
@@ -298,7 +358,9 @@ class Journal:
         with self._lock:
             row = self._conn.execute(
                 "SELECT 1 FROM entries WHERE kind='ticket' AND office=? AND ref IS NULL"
-                " AND error_code='quota_exhausted' AND substr(created_at, 1, 10)=? LIMIT 1", (office, day)).fetchone()
+                " AND error_code='quota_exhausted' AND substr(created_at, 1, 10)=? LIMIT 1",
+                (office, day),
+            ).fetchone()
         return row is not None
 
     def parked(self, limit: int = 200) -> list[Entry]:
@@ -311,28 +373,43 @@ class Journal:
     def checked_in_here(self, appointment_id: str, exclude_key: str | None = None) -> bool:
         """A check-in for this appointment is journaled and not refused by the server."""
         with self._lock:
-            return self._conn.execute("SELECT 1 FROM entries WHERE kind='checkin' AND ref=? AND key != ? AND"
-                                      " status IN ('pending','acked','parked')",
-                                      (appointment_id, exclude_key or "")).fetchone() is not None
+            return (
+                self._conn.execute(
+                    "SELECT 1 FROM entries WHERE kind='checkin' AND ref=? AND key != ? AND"
+                    " status IN ('pending','acked','parked')",
+                    (appointment_id, exclude_key or ""),
+                ).fetchone()
+                is not None
+            )
 
     def status(self) -> dict:
         with self._lock:
             counts = dict(self._conn.execute("SELECT status, COUNT(*) FROM entries GROUP BY status").fetchall())
             oldest = self._conn.execute("SELECT MIN(created_at) FROM entries WHERE status='pending'").fetchone()[0]
-            offline = self._conn.execute("SELECT COUNT(*) FROM entries WHERE offline_number IS NOT NULL"
-                                         " AND created_at >= ?", (self.clock().date().isoformat(),)).fetchone()[0]
-        return {"backlog": counts.get("pending", 0), "oldest_pending": oldest, "parked": counts.get("parked", 0),
-                "by_status": {s: counts.get(s, 0) for s in STATUSES},
-                "offline_tickets_today": offline, "path": str(self.db_path)}
+            offline = self._conn.execute(
+                "SELECT COUNT(*) FROM entries WHERE offline_number IS NOT NULL AND created_at >= ?",
+                (self.clock().date().isoformat(),),
+            ).fetchone()[0]
+        return {
+            "backlog": counts.get("pending", 0),
+            "oldest_pending": oldest,
+            "parked": counts.get("parked", 0),
+            "by_status": {s: counts.get(s, 0) for s in STATUSES},
+            "offline_tickets_today": offline,
+            "path": str(self.db_path),
+        }
 
     # -- bookings cache ----------------------------------------------------------------------------------------
     def save_bookings(self, office: str, day: str, appointments: list[dict]) -> None:
         with self._lock:
-            self._conn.execute("INSERT OR REPLACE INTO bookings_cache (office, day, fetched_at, data) VALUES (?,?,?,?)",
-                               (office, day, self._now(), self._seal(appointments)))
+            self._conn.execute(
+                "INSERT OR REPLACE INTO bookings_cache (office, day, fetched_at, data) VALUES (?,?,?,?)",
+                (office, day, self._now(), self._seal(appointments)),
+            )
 
     def load_bookings(self, office: str, day: str) -> tuple[list[dict], str | None]:
         with self._lock:
-            row = self._conn.execute("SELECT fetched_at, data FROM bookings_cache WHERE office=? AND day=?",
-                                     (office, day)).fetchone()
+            row = self._conn.execute(
+                "SELECT fetched_at, data FROM bookings_cache WHERE office=? AND day=?", (office, day)
+            ).fetchone()
         return (self._open(row["data"]), row["fetched_at"]) if row else ([], None)

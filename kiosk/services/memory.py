@@ -5,13 +5,14 @@ then), keep RSS where the live data is (bench/README.md, "Soak").
 
 No-ops where glibc is absent (another libc, another OS).
 """
+
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import threading
 
-M_ARENA_MAX = -8            # mallopt parameter (malloc.h)
+M_ARENA_MAX = -8  # mallopt parameter (malloc.h)
 _libc: ctypes.CDLL | None = None
 _trimming = threading.Lock()
 
@@ -21,7 +22,7 @@ def _glibc():
     if _libc is None:
         try:
             _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            _libc.malloc_trim, _libc.mallopt       # noqa: B018  (glibc only)
+            _libc.malloc_trim, _libc.mallopt  # noqa: B018  (glibc only)
         except (OSError, AttributeError):
             _libc = False
     return _libc or None

@@ -3,6 +3,7 @@
 Retries only where they cannot apply anything twice: GETs, and POSTs that carry an Idempotency-Key (the server
 answers a repeated key with its first answer). requests' own errors never leave this module.
 """
+
 from __future__ import annotations
 
 import os
@@ -82,14 +83,31 @@ class LatencyStats:
         def pick(q: float) -> float | None:
             return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1) if ordered else None
 
-        return {"requests": self.requests, "failures": self.failures, "last_error": self.last_error,
-                "p50_ms": pick(0.50), "p99_ms": pick(0.99), "window": len(ordered)}
+        return {
+            "requests": self.requests,
+            "failures": self.failures,
+            "last_error": self.last_error,
+            "p50_ms": pick(0.50),
+            "p99_ms": pick(0.99),
+            "window": len(ordered),
+        }
 
 
 class OfficeClient:
-    def __init__(self, base_url: str, *, kiosk_id: str, connect_timeout_s: float = 2.0, read_timeout_s: float = 5.0,
-                 retries: int = 2, backoff_s: float = 0.2, status: BackendStatus | None = None,
-                 ca_file: str = "", client_cert: str = "", client_key: str = ""):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        kiosk_id: str,
+        connect_timeout_s: float = 2.0,
+        read_timeout_s: float = 5.0,
+        retries: int = 2,
+        backoff_s: float = 0.2,
+        status: BackendStatus | None = None,
+        ca_file: str = "",
+        client_cert: str = "",
+        client_key: str = "",
+    ):
         self.base_url = base_url.rstrip("/")
         # Mutual TLS: trust only the office CA, and show this kiosk's certificate (its identity on the server).
         self.verify: str | bool = _path(ca_file) if ca_file else True
@@ -99,17 +117,25 @@ class OfficeClient:
         self.retries, self.backoff_s = retries, backoff_s
         self.status = status or BackendStatus()
         self.latency = LatencyStats()
-        self.on_date: Callable[[str], None] | None = None   # each answer's Date header (the kiosk's clock check)
-        self._local = threading.local()          # one Session per thread: the UI worker and the forwarder
+        self.on_date: Callable[[str], None] | None = None  # each answer's Date header (the kiosk's clock check)
+        self._local = threading.local()  # one Session per thread: the UI worker and the forwarder
         self._sessions: list[tuple[threading.Thread, requests.Session]] = []
         self._sessions_lock = threading.Lock()
 
     @classmethod
     def from_config(cls, config, status: BackendStatus | None = None, **kw) -> "OfficeClient":
         b = config.backend
-        return cls(b.url, kiosk_id=config.kiosk.id, connect_timeout_s=b.connect_timeout_s,
-                   read_timeout_s=b.read_timeout_s, status=status, ca_file=b.ca_file, client_cert=b.client_cert,
-                   client_key=b.client_key, **kw)
+        return cls(
+            b.url,
+            kiosk_id=config.kiosk.id,
+            connect_timeout_s=b.connect_timeout_s,
+            read_timeout_s=b.read_timeout_s,
+            status=status,
+            ca_file=b.ca_file,
+            client_cert=b.client_cert,
+            client_key=b.client_key,
+            **kw,
+        )
 
     @property
     def session(self) -> requests.Session:
@@ -137,13 +163,29 @@ class OfficeClient:
         for _thread, session in sessions:
             session.close()
 
-    def request(self, method: str, path: str, *, params: dict | None = None, body: dict | None = None,
-                key: str | None = None, retries: int | None = None) -> dict:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        body: dict | None = None,
+        key: str | None = None,
+        retries: int | None = None,
+    ) -> dict:
         return self.send(method, path, params=params, body=body, key=key, retries=retries)[1]
 
-    def send(self, method: str, path: str, *, params: dict | None = None, body: dict | None = None,
-             key: str | None = None, retries: int | None = None,
-             server_errors_down: bool = True) -> tuple[int, dict]:
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        body: dict | None = None,
+        key: str | None = None,
+        retries: int | None = None,
+        server_errors_down: bool = True,
+    ) -> tuple[int, dict]:
         """(HTTP status, JSON body) of a 2xx answer; raises BackendRejected (4xx) or BackendUnavailable.
         `server_errors_down=False`: a 5xx to this request does not mark the server down (the journal's replay of
         one entry the server fails on, while it serves everything else)."""
@@ -157,8 +199,9 @@ class OfficeClient:
                 time.sleep(self.backoff_s * (2 ** (attempt - 1)))
             started = time.perf_counter()
             try:
-                resp = self.session.request(method, self.base_url + path, params=params, json=body,
-                                            headers=headers, timeout=self.timeout)
+                resp = self.session.request(
+                    method, self.base_url + path, params=params, json=body, headers=headers, timeout=self.timeout
+                )
                 data = resp.json() if resp.content else {}
             except (requests.RequestException, ValueError) as e:
                 failure = type(e).__name__
@@ -193,26 +236,38 @@ class OfficeClient:
         return self.request("GET", "/v1/appointments/lookup", params=query)["appointments"]
 
     def appointments_of(self, office: str, day: str | None = None) -> list[dict]:
-        return self.request("GET", f"/v1/offices/{office}/appointments",
-                            params={"date": day} if day else None)["appointments"]
+        return self.request("GET", f"/v1/offices/{office}/appointments", params={"date": day} if day else None)[
+            "appointments"
+        ]
 
-    def checkin(self, office: str, appointment_id: str, id_numbers: list[str], key: str | None = None,
-                checked_in_at: str | None = None) -> dict:
-        body = {"appointment_id": appointment_id, "kiosk_id": self.kiosk_id,
-                "parties": [{"id_number": n} for n in id_numbers]}
+    def checkin(
+        self,
+        office: str,
+        appointment_id: str,
+        id_numbers: list[str],
+        key: str | None = None,
+        checked_in_at: str | None = None,
+    ) -> dict:
+        body = {
+            "appointment_id": appointment_id,
+            "kiosk_id": self.kiosk_id,
+            "parties": [{"id_number": n} for n in id_numbers],
+        }
         if checked_in_at:
             body["checked_in_at"] = checked_in_at
         return self.request("POST", f"/v1/offices/{office}/checkins", body=body, key=key or new_key())
 
-    def issue_ticket(self, office: str, business: str, appointment_id: str | None = None,
-                     key: str | None = None, **extra) -> dict:
+    def issue_ticket(
+        self, office: str, business: str, appointment_id: str | None = None, key: str | None = None, **extra
+    ) -> dict:
         body = {"business": business, "appointment_id": appointment_id, "kiosk_id": self.kiosk_id, **extra}
         return self.request("POST", f"/v1/offices/{office}/tickets", body=body, key=key or new_key())
 
     def verify_identity(self, id_number: str, photo_jpeg_base64: str) -> dict:
         """The office's identity service: {"result": match | no_match | unavailable, "score"}."""
-        return self.request("POST", "/v1/identity/verify", body={"id_number": id_number,
-                                                                  "photo_jpeg": photo_jpeg_base64}, key=new_key())
+        return self.request(
+            "POST", "/v1/identity/verify", body={"id_number": id_number, "photo_jpeg": photo_jpeg_base64}, key=new_key()
+        )
 
     def citywide_report(self, office: str, start: str, end: str) -> dict:
         return self.request("GET", f"/v1/offices/{office}/reports/citywide", params={"from": start, "to": end})

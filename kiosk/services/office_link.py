@@ -5,6 +5,7 @@ to the client's timeouts. With no answer: a check-in is validated against the ca
 a ticket is replaced by one from the kiosk's offline range (the unanswered request is superseded, so the server
 voids whatever it may have issued for it).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from kiosk.services.office_client import BackendRejected, BackendUnavailable, Of
 @dataclass(frozen=True)
 class CheckinOutcome:
     appointment_id: str
-    online: bool                 # False: accepted from the cache, queued for the server
+    online: bool  # False: accepted from the cache, queued for the server
     checked_in_at: str
 
 
@@ -32,9 +33,9 @@ class TicketOutcome:
     number: str
     business: str
     offline: bool
-    priority: str                # booked | walk_in
+    priority: str  # booked | walk_in
     issued_at: str
-    waiting_ahead: int | None    # None when offline (unknown)
+    waiting_ahead: int | None  # None when offline (unknown)
     ticket_id: str | None
 
 
@@ -43,28 +44,48 @@ def _refusal(code: str, status: int = 409) -> BackendRejected:
 
 
 class OfficeLink:
-    def __init__(self, *, office, client: OfficeClient, journal: Journal, clock: Callable[[], datetime] = local_now,
-                 bookings_refresh_s: float = 300, retention_days: int = 30, answer_wait_s: float | None = None,
-                 retry_s: float = 1.0, offline_share: str = "1/1"):
+    def __init__(
+        self,
+        *,
+        office,
+        client: OfficeClient,
+        journal: Journal,
+        clock: Callable[[], datetime] = local_now,
+        bookings_refresh_s: float = 300,
+        retention_days: int = 30,
+        answer_wait_s: float | None = None,
+        retry_s: float = 1.0,
+        offline_share: str = "1/1",
+    ):
         self.office, self.client, self.journal, self.clock = office, client, journal, clock
-        self.offline_share = offline_share       # this kiosk's part of the offline ranges (kiosk.offline_share)
+        self.offline_share = offline_share  # this kiosk's part of the offline ranges (kiosk.offline_share)
         self.status: BackendStatus = client.status
         self.cache = BookingsCache(journal, client, office.code, clock)
         self.answer_wait_s = answer_wait_s if answer_wait_s is not None else sum(client.timeout) + 0.5
-        self.forwarder = Forwarder(journal, client, retry_s=retry_s, jobs=[
-            (bookings_refresh_s, self.cache.refresh),
-            (6 * 3600, lambda: journal.purge(retention_days)),
-        ])
+        self.forwarder = Forwarder(
+            journal,
+            client,
+            retry_s=retry_s,
+            jobs=[
+                (bookings_refresh_s, self.cache.refresh),
+                (6 * 3600, lambda: journal.purge(retention_days)),
+            ],
+        )
 
     @classmethod
     def from_config(cls, config, office, on_change=None, clock: Callable[[], datetime] = local_now) -> "OfficeLink":
         """Wire the real client and journal from the kiosk configuration (no I/O until start())."""
         client = OfficeClient.from_config(config, BackendStatus(on_change))
         journal = Journal.open(config.state_dir, clock)
-        return cls(office=office, client=client, journal=journal, clock=clock,
-                   bookings_refresh_s=config.backend.bookings_refresh_s,
-                   retention_days=config.backend.journal_retention_days,
-                   offline_share=config.kiosk.offline_share)
+        return cls(
+            office=office,
+            client=client,
+            journal=journal,
+            clock=clock,
+            bookings_refresh_s=config.backend.bookings_refresh_s,
+            retention_days=config.backend.journal_retention_days,
+            offline_share=config.kiosk.offline_share,
+        )
 
     def start(self) -> None:
         self.forwarder.start()
@@ -103,22 +124,31 @@ class OfficeLink:
     def check_in(self, appointment: dict, id_numbers: list[str], verification=()) -> CheckinOutcome:
         """`verification`: PartyCheck per party, in the order of id_numbers (how each was verified, and the score)."""
         at = self._stamp()
-        body = {"appointment_id": appointment["appointment_id"], "kiosk_id": self.client.kiosk_id,
-                "parties": [{"id_number": n, **_verified(verification, i)} for i, n in enumerate(id_numbers)],
-                "checked_in_at": at}
+        body = {
+            "appointment_id": appointment["appointment_id"],
+            "kiosk_id": self.client.kiosk_id,
+            "parties": [{"id_number": n, **_verified(verification, i)} for i, n in enumerate(id_numbers)],
+            "checked_in_at": at,
+        }
         online = self._online()
         if not online:
             self._check_offline(appointment, id_numbers)
-        entry = self.journal.append("checkin", self.office.code, self._path("checkins"), body,
-                                    ref=appointment["appointment_id"], detached=not online)
+        entry = self.journal.append(
+            "checkin",
+            self.office.code,
+            self._path("checkins"),
+            body,
+            ref=appointment["appointment_id"],
+            detached=not online,
+        )
         if online:
             settled = self._await(entry)
             if settled is None and not self.journal.detach(entry.key):
-                settled = self.journal.get(entry.key)      # answered just as we gave up: use the answer
+                settled = self.journal.get(entry.key)  # answered just as we gave up: use the answer
                 settled = settled if settled is not None and settled.status in ("acked", "rejected") else None
             if settled is not None:
                 if settled.status == "rejected":
-                    raise rejection(cast(int, settled.http_status), settled.response)   # a refusal has its status
+                    raise rejection(cast(int, settled.http_status), settled.response)  # a refusal has its status
                 return CheckinOutcome(appointment["appointment_id"], True, at)
             # No answer: the entry stays queued (detached: a later refusal is parked for a technician, since the
             # applicant was told yes) and the cache decides. If the cache refuses, the entry is not sent later
@@ -132,25 +162,33 @@ class OfficeLink:
         return CheckinOutcome(appointment["appointment_id"], False, at)
 
     def _check_offline(self, appointment: dict, id_numbers: list[str], exclude_key: str | None = None) -> None:
-        cached = next((a for a in self.cache.appointments()
-                       if a["appointment_id"] == appointment["appointment_id"]), None)
+        cached = next(
+            (a for a in self.cache.appointments() if a["appointment_id"] == appointment["appointment_id"]), None
+        )
         if cached is None:
             raise _refusal("appointment_not_found", 404)
         here = self.journal.checked_in_here(cached["appointment_id"], exclude_key)
         w = self.office.appointment_window
-        problem = checkin_problem(cached, id_numbers, self.clock(), w.minutes_before, w.minutes_after,
-                                  bool(cached.get("checked_in")) or here)
+        problem = checkin_problem(
+            cached, id_numbers, self.clock(), w.minutes_before, w.minutes_after, bool(cached.get("checked_in")) or here
+        )
         if problem:
             raise _refusal(problem, 422 if problem == "parties_mismatch" else 409)
 
     # -- tickets -----------------------------------------------------------------------------------------------
-    def issue_ticket(self, business: str, appointment_id: str | None = None,
-                     parties: list[dict] | None = None, verification=()) -> TicketOutcome:
-        body: dict[str, Any] = {"business": business, "appointment_id": appointment_id,
-                                "kiosk_id": self.client.kiosk_id}
+    def issue_ticket(
+        self, business: str, appointment_id: str | None = None, parties: list[dict] | None = None, verification=()
+    ) -> TicketOutcome:
+        body: dict[str, Any] = {
+            "business": business,
+            "appointment_id": appointment_id,
+            "kiosk_id": self.client.kiosk_id,
+        }
         if parties and not appointment_id:
-            body["parties"] = [{"id_number": p["id_number"], "address": p.get("address", ""), **_verified(verification, i)}
-                               for i, p in enumerate(parties)]
+            body["parties"] = [
+                {"id_number": p["id_number"], "address": p.get("address", ""), **_verified(verification, i)}
+                for i, p in enumerate(parties)
+            ]
         supersedes = None
         day = self.clock().date().isoformat()
         if self._online():
@@ -167,27 +205,41 @@ class OfficeLink:
             raise _refusal("quota_exhausted", 429)
         rng = self.office.tickets[business]
         first, last = offline_share(rng, self.offline_share)
-        offline = self.journal.append_offline_ticket(self.office.code, self._path("tickets"), body, rng.prefix,
-                                                     first, last, day, supersedes)
-        if offline is None:                                  # answered just as we gave up: use it
-            return self._answered(self.journal.get(cast(str, supersedes)), business)   # only with an online try
+        offline = self.journal.append_offline_ticket(
+            self.office.code, self._path("tickets"), body, rng.prefix, first, last, day, supersedes
+        )
+        if offline is None:  # answered just as we gave up: use it
+            return self._answered(self.journal.get(cast(str, supersedes)), business)  # only with an online try
         self.forwarder.wake()
-        return TicketOutcome(cast(str, offline.offline_number), business, True, "booked" if appointment_id else "walk_in",
-                             offline.body["offline"]["issued_at"], None, None)
+        return TicketOutcome(
+            cast(str, offline.offline_number),
+            business,
+            True,
+            "booked" if appointment_id else "walk_in",
+            offline.body["offline"]["issued_at"],
+            None,
+            None,
+        )
 
     def _answered(self, settled, business: str) -> TicketOutcome:
         if settled.status == "rejected":
             raise rejection(settled.http_status, settled.response)
         t = settled.response
-        return TicketOutcome(t["number"], business, bool(t.get("offline")), t["priority"], t["issued_at"],
-                             t["waiting_ahead"], t["ticket_id"])
+        return TicketOutcome(
+            t["number"],
+            business,
+            bool(t.get("offline")),
+            t["priority"],
+            t["issued_at"],
+            t["waiting_ahead"],
+            t["ticket_id"],
+        )
 
     # -- assistance ----------------------------------------------------------------------------------------------
     def call_staff(self, screen: str, business: str | None) -> bool:
         """Ask the office for a person at this kiosk: journaled first (sent exactly once, also after an outage),
         then sent. True when the office has the call; False when it waits in the journal."""
-        body = {"kiosk_id": self.client.kiosk_id, "screen": screen, "business": business,
-                "called_at": self._stamp()}
+        body = {"kiosk_id": self.client.kiosk_id, "screen": screen, "business": business, "called_at": self._stamp()}
         entry = self.journal.append("assistance", self.office.code, self._path("assistance"), body)
         if not self._online():
             self.forwarder.wake()
@@ -204,9 +256,13 @@ class OfficeLink:
         return self.journal.backlog()
 
     def snapshot(self) -> dict:
-        return {"backend": self.status.snapshot(), "latency": self.client.latency.snapshot(),
-                "journal": self.journal.status(), "bookings_cached_at": self.cache.fetched_at(),
-                "url": self.client.base_url}
+        return {
+            "backend": self.status.snapshot(),
+            "latency": self.client.latency.snapshot(),
+            "journal": self.journal.status(),
+            "bookings_cached_at": self.cache.fetched_at(),
+            "url": self.client.base_url,
+        }
 
 
 def _verified(verification, index: int) -> dict:

@@ -3,6 +3,7 @@
 The App holds the properties the .kv files bind to (language, text sizes, banners). Screens send intents
 (events) through `app.post`; the machine decides. Import only after kiosk.ui.kivy_env.prepare().
 """
+
 from __future__ import annotations
 
 import importlib.resources
@@ -27,7 +28,7 @@ from kiosk.ui.sounds import Cues
 from kiosk.ui.voice import Voice
 
 log = logging.getLogger(__name__)
-KV_DIR = Path(str(importlib.resources.files("kiosk.ui") / "kv"))   # package data: kiosk/ui/kv/*.kv
+KV_DIR = Path(str(importlib.resources.files("kiosk.ui") / "kv"))  # package data: kiosk/ui/kv/*.kv
 
 
 def _make_screen(name: str):
@@ -41,6 +42,7 @@ def _make_screen(name: str):
 
 class Screens(ScreenManager):
     """A ScreenManager that builds a flow state's screen the first time it is asked for."""
+
     make = None
 
     def get_screen(self, name):
@@ -63,42 +65,54 @@ class KioskApp(App):
     lang = StringProperty("zh")
     large_text = BooleanProperty(False)
     portrait = BooleanProperty(True)
-    u = NumericProperty(1.0)               # layout unit: 1.0 at 1080 px on the short side
+    u = NumericProperty(1.0)  # layout unit: 1.0 at 1080 px on the short side
     fs_body = NumericProperty(40)
     fs_title = NumericProperty(60)
     fs_button = NumericProperty(44)
     fs_huge = NumericProperty(220)
-    button_h = NumericProperty(120)        # touch targets: never below 15 mm (min_touch_px) nor 48 px
-    min_touch_px = NumericProperty(48)     # 15 mm at the configured panel size (kiosk.screen_diagonal_in)
-    help_h = NumericProperty(92)           # the help row's buttons (repeat, call staff)
+    button_h = NumericProperty(120)  # touch targets: never below 15 mm (min_touch_px) nor 48 px
+    min_touch_px = NumericProperty(48)  # 15 mm at the configured panel size (kiosk.screen_diagonal_in)
+    help_h = NumericProperty(92)  # the help row's buttons (repeat, call staff)
     backend_online = BooleanProperty(True)
     demo = BooleanProperty(False)
-    multilingual = BooleanProperty(True)   # more than one language offered: the attract screen's switch shows
+    multilingual = BooleanProperty(True)  # more than one language offered: the attract screen's switch shows
     office_name = StringProperty("")
     shell = ObjectProperty(None, allownone=True)
-    guided = BooleanProperty(False)        # an applicant screen: the step bar and the help row show
-    steps = ListProperty([])               # the step bar's step keys (kiosk.flow.progress)
-    step = NumericProperty(-1)             # the current one
-    assistance = StringProperty("")        # the session's call for staff: "" | calling | on_the_way | offline
-    voice_on = BooleanProperty(False)      # spoken prompts on: the "repeat" button shows
+    guided = BooleanProperty(False)  # an applicant screen: the step bar and the help row show
+    steps = ListProperty([])  # the step bar's step keys (kiosk.flow.progress)
+    step = NumericProperty(-1)  # the current one
+    assistance = StringProperty("")  # the session's call for staff: "" | calling | on_the_way | offline
+    voice_on = BooleanProperty(False)  # spoken prompts on: the "repeat" button shows
 
-    def __init__(self, shell, kiosk=None, demo_controls=None, office=None, maintenance=None, notifier=None,
-                 entry_key: str = "f12", **kw):
+    def __init__(
+        self,
+        shell,
+        kiosk=None,
+        demo_controls=None,
+        office=None,
+        maintenance=None,
+        notifier=None,
+        entry_key: str = "f12",
+        **kw,
+    ):
         super().__init__(**kw)
         self.shell, self.kiosk, self.demo_controls = shell, kiosk, demo_controls
-        self.maintenance = maintenance          # kiosk.maintenance.core.Maintenance (None: tools unavailable)
-        self.notifier = notifier                # kiosk.maintenance.sdnotify.Notifier (READY, WATCHDOG)
-        self.entry_key = entry_key              # the technician's key on the attract screen (config)
+        self.maintenance = maintenance  # kiosk.maintenance.core.Maintenance (None: tools unavailable)
+        self.notifier = notifier  # kiosk.maintenance.sdnotify.Notifier (READY, WATCHDOG)
+        self.entry_key = entry_key  # the technician's key on the attract screen (config)
         self.office = office if office is not None else getattr(kiosk, "office", None)
         self.demo = demo_controls is not None
         self.touches = 0
         self.frames = 0
         self.flip_callbacks: list = []
-        self.ready = False                      # warmed up: fonts, pinyin and cues loaded
+        self.ready = False  # warmed up: fonts, pinyin and cues loaded
         self.cues = Cues()
         config = getattr(kiosk, "config", None)
-        self.voice = Voice(enabled=config.voice.enabled, recorded=_expand(config.voice.dir)) if config is not None \
+        self.voice = (
+            Voice(enabled=config.voice.enabled, recorded=_expand(config.voice.dir))
+            if config is not None
             else Voice(enabled=False)
+        )
         self.voice_on = self.voice.enabled
         self.screen_diagonal_in = config.kiosk.screen_diagonal_in if config is not None else 21.5
         self.sm: ScreenManager | None = None
@@ -124,8 +138,9 @@ class KioskApp(App):
     def build(self):
         fonts.register_default()
         from kiosk.ui import widgets  # noqa: F401  (registers the shared widget classes for the .kv files)
+
         Window.clearcolor = (0.04, 0.12, 0.23, 1)
-        Window.bind(on_request_close=lambda *a, **k: True)   # lock-down: the kiosk is not closed from the UI
+        Window.bind(on_request_close=lambda *a, **k: True)  # lock-down: the kiosk is not closed from the UI
         Window.bind(on_flip=self._on_flip, size=self._on_size)
         Window.bind(on_touch_down=self._on_any_touch, on_key_down=self._on_key)
         Builder.load_file(str(KV_DIR / "widgets.kv"))
@@ -134,10 +149,12 @@ class KioskApp(App):
         self.sm = Screens(transition=NoTransition())
         self.sm.make = _make_screen
         from kiosk.ui.widgets import Root
+
         root = Root()
         root.ids.body.add_widget(self.sm)
         if self.demo_controls is not None:
             from kiosk.ui.widgets import DemoStrip
+
             root.add_widget(DemoStrip(controls=self.demo_controls))
         self._on_size(Window, Window.size)
         self.shell.listeners.append(self.on_flow)
@@ -167,7 +184,7 @@ class KioskApp(App):
         self.voice.preload_soon(self.shell.env.languages[:1])
         if self.kiosk is not None and hasattr(self.kiosk, "ui_ready"):
             self.kiosk.ui_ready.set()
-        Clock.schedule_once(self._build_next_screen, 0)   # the other screens, one a frame, after the warm-up
+        Clock.schedule_once(self._build_next_screen, 0)  # the other screens, one a frame, after the warm-up
 
     # --- maintenance, systemd -------------------------------------------------------------------------------
     def _start_watchdog(self) -> None:
@@ -207,7 +224,7 @@ class KioskApp(App):
             self.shell.env = replace(self.shell.env, languages=languages)
             self.multilingual = len(languages) > 1
             if self.shell.flow.session.language not in languages or self.shell.flow.session.is_empty:
-                self.shell.post(SetLanguage(languages[0]))      # the next applicant starts in the first one
+                self.shell.post(SetLanguage(languages[0]))  # the next applicant starts in the first one
 
     def _on_size(self, window, size):
         w, h = size
@@ -260,7 +277,7 @@ class KioskApp(App):
         if old.session is not new.session and new.session.is_empty and not old.session.is_empty:
             self.wipe()
         self.show(new)
-        cue = self.cues.on_flow(old, new, event)       # after the screen: a sound never delays what is drawn
+        cue = self.cues.on_flow(old, new, event)  # after the screen: a sound never delays what is drawn
         # after the cue, never over it; and a frame after the screen, so it is drawn first
         self.voice.on_flow(old, new, event, delay=0.45 if cue else 0.05)
 
@@ -270,7 +287,7 @@ class KioskApp(App):
         self.backend_online = flow.status.backend_online
         self.guided = flow.state in APPLICANT_STATES
         steps, step = journey_steps(flow, self.shell.env)
-        if steps:                                    # hidden off the applicant screens, kept: no redraw per touch
+        if steps:  # hidden off the applicant screens, kept: no redraw per touch
             self.step = step
             if list(steps) != self.steps:
                 self.steps = list(steps)
@@ -310,6 +327,7 @@ def _load_for_first_card() -> None:
     try:
         fonts.covered()
         from kiosk.ui.i18n import pinyin_of
+
         pinyin_of("张")
     except Exception:
         log.exception("warm-up failed")

@@ -1,5 +1,6 @@
 """The shipped CJK fonts for Kivy: Noto Sans SC subset as the default face, and a fallback for rare name
 characters (Kivy does no per-character fallback, so names are marked up with [font=…] runs)."""
+
 from __future__ import annotations
 
 import threading

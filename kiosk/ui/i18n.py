@@ -4,6 +4,7 @@ msgids are stable keys (`attract_start`), so a missing translation shows up as t
 language by accident. The .po files are read directly (no compile step): they are small and loaded once.
 English shows Chinese names in pinyin beside the (masked) characters.
 """
+
 from __future__ import annotations
 
 import ast
@@ -37,7 +38,7 @@ def parse_po(path: Path) -> dict[str, str]:
             msgstr, target = _unquote(line[7:]), "str"
         elif line.startswith('"'):
             if target == "id":
-                msgid = (msgid or "") + _unquote(line)      # set by the msgid line that set the target
+                msgid = (msgid or "") + _unquote(line)  # set by the msgid line that set the target
             elif target == "str":
                 msgstr = (msgstr or "") + _unquote(line)
     if msgid and msgstr is not None:

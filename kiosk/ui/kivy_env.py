@@ -2,6 +2,7 @@
 
 Call `prepare()` once, first thing, from the entry point; later kivy imports see these settings.
 """
+
 from __future__ import annotations
 
 import os
@@ -11,9 +12,16 @@ from pathlib import Path
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 
 
-def prepare(kivy_home: Path | str, *, orientation: str = "portrait", fullscreen: bool = False,
-            show_cursor: bool = True, headless: bool = False, size: tuple[int, int] | None = None,
-            verbose: bool = False) -> tuple[int, int]:
+def prepare(
+    kivy_home: Path | str,
+    *,
+    orientation: str = "portrait",
+    fullscreen: bool = False,
+    show_cursor: bool = True,
+    headless: bool = False,
+    size: tuple[int, int] | None = None,
+    verbose: bool = False,
+) -> tuple[int, int]:
     """Returns the window size. `headless` renders offscreen with Mesa (no display needed)."""
     if "kivy" in sys.modules and "kivy.core.window" in sys.modules:
         raise RuntimeError("kivy was imported before prepare(): lock-down settings would not apply")
@@ -27,8 +35,8 @@ def prepare(kivy_home: Path | str, *, orientation: str = "portrait", fullscreen:
         os.environ["KIVY_NO_CONSOLELOG"] = "1"
     if headless:
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
-        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")   # cues "play" with no sound card (CI, checks)
-        os.environ.pop("KIVY_GL_BACKEND", None)   # never the mock backend: it draws nothing
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # cues "play" with no sound card (CI, checks)
+        os.environ.pop("KIVY_GL_BACKEND", None)  # never the mock backend: it draws nothing
     width, height = size or SIZES.get(orientation, SIZES["portrait"])
     from kivy.config import Config
 

@@ -6,6 +6,7 @@ Chinese may break between any two characters; Latin words (and their trailing sp
 the break moves back one unit at a time (the previous character goes down with it); a line that cannot be
 fixed that way (a single unit) keeps the greedy break.
 """
+
 from __future__ import annotations
 
 import re
@@ -67,8 +68,8 @@ def _bad_break(left: str, right: str) -> bool:
 
 def break_paragraph(paragraph: str, width_of: Callable[[str], float], max_width: float) -> list[str]:
     pieces = units(paragraph)
-    full = [width_of(plain(p)) for p in pieces]               # with trailing spaces
-    bare = [width_of(plain(p).rstrip()) for p in pieces]     # as the last piece of a line
+    full = [width_of(plain(p)) for p in pieces]  # with trailing spaces
+    bare = [width_of(plain(p).rstrip()) for p in pieces]  # as the last piece of a line
     lines: list[str] = []
     i = 0
 
@@ -77,7 +78,7 @@ def break_paragraph(paragraph: str, width_of: Callable[[str], float], max_width:
 
     while i < len(pieces):
         j, used = i + 1, full[i]
-        while j < len(pieces) and used + bare[j] <= max_width:     # by the pieces' widths, then measured
+        while j < len(pieces) and used + bare[j] <= max_width:  # by the pieces' widths, then measured
             used += full[j]
             j += 1
         while j > i + 1 and not fits(i, j):

@@ -3,6 +3,7 @@
 A screen's layout is its .kv file in kiosk/ui/kv/; a class shared by two states (the two card screens, the two
 face screens) has its layout in the first state's file. Technician pages are imported when first opened, so
 they are named here, not imported."""
+
 from __future__ import annotations
 
 from kiosk.flow import State
@@ -53,16 +54,20 @@ SCREENS: dict[State, tuple[type, str]] = {
 
 # Technician page → (module:Class, .kv file).
 MAINTENANCE_PAGES: dict[str, tuple[str, str]] = {
-    "maintenance_devices": ("kiosk.ui.screens.maintenance_devices:MaintenanceDevicesScreen",
-                            "maintenance_devices.kv"),
-    "maintenance_selftest": ("kiosk.ui.screens.maintenance_selftest:MaintenanceSelftestScreen",
-                             "maintenance_selftest.kv"),
-    "maintenance_counters": ("kiosk.ui.screens.maintenance_counters:MaintenanceCountersScreen",
-                             "maintenance_counters.kv"),
+    "maintenance_devices": ("kiosk.ui.screens.maintenance_devices:MaintenanceDevicesScreen", "maintenance_devices.kv"),
+    "maintenance_selftest": (
+        "kiosk.ui.screens.maintenance_selftest:MaintenanceSelftestScreen",
+        "maintenance_selftest.kv",
+    ),
+    "maintenance_counters": (
+        "kiosk.ui.screens.maintenance_counters:MaintenanceCountersScreen",
+        "maintenance_counters.kv",
+    ),
     "maintenance_logs": ("kiosk.ui.screens.maintenance_logs:MaintenanceLogsScreen", "maintenance_logs.kv"),
-    "maintenance_settings": ("kiosk.ui.screens.maintenance_settings:MaintenanceSettingsScreen",
-                             "maintenance_settings.kv"),
-    "maintenance_journal": ("kiosk.ui.screens.maintenance_journal:MaintenanceJournalScreen",
-                            "maintenance_journal.kv"),
+    "maintenance_settings": (
+        "kiosk.ui.screens.maintenance_settings:MaintenanceSettingsScreen",
+        "maintenance_settings.kv",
+    ),
+    "maintenance_journal": ("kiosk.ui.screens.maintenance_journal:MaintenanceJournalScreen", "maintenance_journal.kv"),
     "maintenance_report": ("kiosk.ui.screens.maintenance_report:MaintenanceReportScreen", "maintenance_report.kv"),
 }

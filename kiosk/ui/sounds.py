@@ -6,6 +6,7 @@ journaled (offline), for whoever is near. The sounds are kiosk/resources/sounds/
 Played through Kivy's SoundLoader (SDL2 mixer, imported on first use, after kiosk.ui.kivy_env.prepare()) on the
 main thread; with no audio device the kiosk stays silent and says so once in the log.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,8 +20,8 @@ from kiosk.flow.events import AppointmentFound, CardRead, Event
 log = logging.getLogger(__name__)
 SOUNDS = resources.path("sounds")
 
-READ_EVENTS = (CardRead, AppointmentFound)          # something the applicant presented was read
-ON_ENTER = {                                        # cues that belong to a screen
+READ_EVENTS = (CardRead, AppointmentFound)  # something the applicant presented was read
+ON_ENTER = {  # cues that belong to a screen
     State.DONE: "ticket",
     State.IDLE_WARNING: "attention",
     State.PRINTER_PROBLEM: "attention",
@@ -45,10 +46,10 @@ def cue_for(old_state: State, new_state: State, event: Event, assistance: tuple[
 class Cues:
     def __init__(self, folder: Path = SOUNDS, volume: int = 70):
         self.folder = folder
-        self.volume = volume                        # 0–100
+        self.volume = volume  # 0–100
         self.played: deque[str] = deque(maxlen=50)  # what was played, newest last (diagnostics, tests)
         self._sounds: dict[str, object] = {}
-        self._silent = False                        # no audio device, or the files are missing
+        self._silent = False  # no audio device, or the files are missing
 
     def preload(self) -> None:
         """Load every cue now (on the main thread, before an applicant comes), not on the first touch."""
@@ -63,8 +64,12 @@ class Cues:
     def on_flow(self, old, new, event) -> str | None:
         """Play the step's cue; returns its name (the voice waits for it)."""
         sessions = (getattr(old, "session", None), getattr(new, "session", None))
-        name = cue_for(old.state, new.state, event,
-                       (getattr(sessions[0], "assistance", ""), getattr(sessions[1], "assistance", "")))
+        name = cue_for(
+            old.state,
+            new.state,
+            event,
+            (getattr(sessions[0], "assistance", ""), getattr(sessions[1], "assistance", "")),
+        )
         if name and self.play(name):
             return name
         return None
@@ -81,7 +86,7 @@ class Cues:
             sound.play()
             self.played.append(name)
             return True
-        except Exception as e:      # an audio backend failing must never touch the applicant's journey
+        except Exception as e:  # an audio backend failing must never touch the applicant's journey
             self._give_up(f"{type(e).__name__}: {e}")
             return False
 

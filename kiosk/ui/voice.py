@@ -6,6 +6,7 @@ or ID number is ever spoken. The audio is a WAV per prompt and language: an offi
 into kiosk/resources/voice/<lang>/<key>.wav. Played like the cues (kiosk/ui/sounds.py: Kivy's SoundLoader, on the main
 thread, never waited for); a new screen cuts the old prompt off; the volume is the technician's setting.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,7 +18,7 @@ from kiosk.flow import State
 from kiosk.flow.events import CardRead, Event, FaceCaptured, SetLanguage
 
 log = logging.getLogger(__name__)
-VOICE_CACHE = resources.path() / "voice"      # package data, synthesised at set-up (scripts/make_voice.py)
+VOICE_CACHE = resources.path() / "voice"  # package data, synthesised at set-up (scripts/make_voice.py)
 LANGUAGES = ("zh", "en")
 S = State
 # What each applicant screen says on entering it.
@@ -45,9 +46,13 @@ ON_ENTER: dict[State, tuple[str, ...]] = {
 # Said first when the event moved the flow on (a refused card says nothing cheerful).
 ON_EVENT: tuple[tuple[type[Event], str], ...] = ((CardRead, "card_read"), (FaceCaptured, "photo_taken"))
 ON_ASSISTANCE = {"on_the_way": ("staff_on_the_way",), "offline": ("staff_offline",)}
-PROMPTS: tuple[str, ...] = tuple(dict.fromkeys(
-    [k for keys in ON_ENTER.values() for k in keys] + [k for _, k in ON_EVENT]
-    + [k for keys in ON_ASSISTANCE.values() for k in keys]))
+PROMPTS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [k for keys in ON_ENTER.values() for k in keys]
+        + [k for _, k in ON_EVENT]
+        + [k for keys in ON_ASSISTANCE.values() for k in keys]
+    )
+)
 
 
 def msgid(key: str) -> str:
@@ -59,8 +64,9 @@ def prompts_for(old, new, event: Event) -> tuple[str, ...] | None:
     (pure: the tables above)."""
     if new.session.assistance != old.session.assistance and new.session.assistance in ON_ASSISTANCE:
         return ON_ASSISTANCE[new.session.assistance]
-    if new.state == old.state and not (isinstance(event, SetLanguage) and new.state in ON_ENTER
-                                        and new.session.language != old.session.language):
+    if new.state == old.state and not (
+        isinstance(event, SetLanguage) and new.state in ON_ENTER and new.session.language != old.session.language
+    ):
         return None
     said = tuple(key for kind, key in ON_EVENT if isinstance(event, kind) and new.state != old.state)
     return said + ON_ENTER.get(new.state, ())
@@ -76,7 +82,7 @@ def audio_file(key: str, lang: str, recorded: Path | str | None = None, cache: P
 
 
 MIN_S, MAX_S = 0.3, 15.0
-SILENCE_RMS = 100                    # of 32767: below this a prompt file is silence
+SILENCE_RMS = 100  # of 32767: below this a prompt file is silence
 
 
 def check_wav(path: Path) -> tuple[float, str]:
@@ -102,18 +108,19 @@ def check_wav(path: Path) -> tuple[float, str]:
 
 
 class Voice:
-    GAP_S = 0.25                     # between two prompts of one screen
+    GAP_S = 0.25  # between two prompts of one screen
 
-    def __init__(self, enabled: bool = True, recorded: Path | str | None = None, volume: int = 70,
-                 cache: Path = VOICE_CACHE):
+    def __init__(
+        self, enabled: bool = True, recorded: Path | str | None = None, volume: int = 70, cache: Path = VOICE_CACHE
+    ):
         self.enabled, self.recorded, self.volume, self.cache = enabled, recorded, volume, cache
-        self.spoken: deque[str] = deque(maxlen=100)   # "<lang>/<key>" as started, newest last (diagnostics, tests)
-        self.screen: tuple[str, ...] = ()             # the current screen's prompts (what "repeat" says)
+        self.spoken: deque[str] = deque(maxlen=100)  # "<lang>/<key>" as started, newest last (diagnostics, tests)
+        self.screen: tuple[str, ...] = ()  # the current screen's prompts (what "repeat" says)
         self.lang = "zh"
         self._sounds: dict[Path, object] = {}
         self._queue: list[str] = []
         self._playing = None
-        self._next = None                             # the Clock event that starts the next prompt
+        self._next = None  # the Clock event that starts the next prompt
         self._silent = False
         self._missing: set[str] = set()
         self._preloading = None
@@ -180,6 +187,7 @@ class Voice:
                 return False
             key, lang = todo.pop(0)
             self._load(key, lang)
+
         self._preloading = Clock.schedule_interval(one, 0)
 
     def close(self) -> None:
@@ -211,7 +219,7 @@ class Voice:
                 length = sound.length or 0.0
             else:
                 length = 0.0
-        except Exception as e:        # an audio backend failing must never touch the applicant's journey
+        except Exception as e:  # an audio backend failing must never touch the applicant's journey
             self._give_up(f"{type(e).__name__}: {e}")
             return
         if self._queue:

@@ -1,6 +1,7 @@
 """Shared widgets: big buttons, wrapping labels (CJK line breaking), the header with cancel, the step bar and the
 help row (repeat the prompt, call staff) around every applicant screen, the numeric keypad, the card-reader
 animation, the face preview with its oval guide, and the demo strip. Layout and looks live in widgets.kv."""
+
 from __future__ import annotations
 
 from kivy.animation import Animation
@@ -27,6 +28,7 @@ class CjkWrap:
     """For a label that wraps (text_size width set): Chinese text is cut into lines by kiosk.ui.linebreak, so no
     line starts with ，。、：；！？）」』 or ends with （「『; Kivy then only draws the lines. The text as given stays
     in `_source`; what is shown is the same text with line breaks."""
+
     _source = ""
     _shown: str | None = None
 
@@ -45,7 +47,7 @@ class CjkWrap:
 
     def _wrap(self, *a):
         source, box = self._source, self.text_size[0]
-        if not box or box <= 0 or not has_cjk(source) or "[size=" in source:   # sized runs: Kivy measures them
+        if not box or box <= 0 or not has_cjk(source) or "[size=" in source:  # sized runs: Kivy measures them
             return
         room = box - 2 * self.padding_x - 1
         measure = self._label.get_extents
@@ -56,9 +58,9 @@ class CjkWrap:
 
 
 class KButton(CjkWrap, Button):
-    role = StringProperty("secondary")      # primary | secondary | danger | choice
-    sub = StringProperty("")                # a smaller second line
-    size_h = NumericProperty(0)             # a height other than app.button_h (set it, not `height`, in kv)
+    role = StringProperty("secondary")  # primary | secondary | danger | choice
+    sub = StringProperty("")  # a smaller second line
+    size_h = NumericProperty(0)  # a height other than app.button_h (set it, not `height`, in kv)
 
 
 class KLabel(CjkWrap, Label):
@@ -67,6 +69,7 @@ class KLabel(CjkWrap, Label):
 
 class StepBar(BoxLayout):
     """签到 → 读取身份证 → 拍照核验 → 取号 (the business's variant), the current step highlighted."""
+
     steps = ListProperty([])
     current = NumericProperty(-1)
 
@@ -77,7 +80,7 @@ class StepBar(BoxLayout):
 
 
 class StepChip(Label):
-    must_fit = True                         # the accessibility check reports a step name cut short
+    must_fit = True  # the accessibility check reports a step name cut short
     key = StringProperty("")
     number = NumericProperty(1)
     bar = ObjectProperty(None)
@@ -101,6 +104,7 @@ class Header(BoxLayout):
 
 class Keypad(GridLayout):
     """Digits, clear and delete; edits `value` up to `max_len` digits."""
+
     value = StringProperty("")
     max_len = NumericProperty(11)
 
@@ -116,13 +120,17 @@ class Keypad(GridLayout):
 
 class CardReaderAnimation(FloatLayout):
     """A card sliding onto the reader, looping until the screen leaves."""
+
     progress = NumericProperty(0.0)
 
     def start(self):
         self.stop()
         self.progress = 0.0
-        self._anim = (Animation(progress=1.0, duration=1.2, t="out_quad") + Animation(duration=0.8)
-                      + Animation(progress=0.0, duration=0.01))
+        self._anim = (
+            Animation(progress=1.0, duration=1.2, t="out_quad")
+            + Animation(duration=0.8)
+            + Animation(progress=0.0, duration=0.01)
+        )
         self._anim.repeat = True
         self._anim.start(self)
 
@@ -133,6 +141,7 @@ class CardReaderAnimation(FloatLayout):
 class FacePreview(Widget):
     """The live camera picture (mirrored, as applicants expect) under an oval guide; without the guide, a
     captured photo for the applicant to review."""
+
     texture = ObjectProperty(None, allownone=True)
     good = BooleanProperty(False)
     guide = BooleanProperty(True)
@@ -158,6 +167,7 @@ class FacePreview(Widget):
 
 class DemoStrip(BoxLayout):
     """Demo only: present/remove cards, show a booking QR, pull the paper, cut the network."""
+
     controls = ObjectProperty(None)
     paper_out = BooleanProperty(False)
     network_cut = BooleanProperty(False)

@@ -4,8 +4,16 @@ import time
 import numpy as np
 import pytest
 
-from drivers.camera.capture import (BAD_FRAME, BLACK_FRAMES, CAMERA_LOST, FROZEN_FRAMES, NO_CAMERA, OK, Backoff,
-                                    CaptureThread)
+from drivers.camera.capture import (
+    BAD_FRAME,
+    BLACK_FRAMES,
+    CAMERA_LOST,
+    FROZEN_FRAMES,
+    NO_CAMERA,
+    OK,
+    Backoff,
+    CaptureThread,
+)
 from drivers.camera.simulator import SimulatedCamera
 from kiosk.errors import DeviceNotFound
 
@@ -97,6 +105,7 @@ def test_unplugged_camera_reconnects(running):
 
 class Misbehaving:
     """A source whose vendor library raises its own errors or hands out odd frames."""
+
     name = "misbehaving"
 
     def __init__(self, frames):
@@ -153,6 +162,7 @@ def test_backoff_doubles_and_resets():
 def test_device_not_found_on_open_before_any_frame_is_no_camera():
     def missing():
         raise DeviceNotFound("camera", "gone")
+
     events = Events()
     capture = CaptureThread(missing, on_event=events, backoff=Backoff(0.01, 0.01)).start()
     try:

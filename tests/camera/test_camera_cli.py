@@ -30,8 +30,12 @@ def test_black_camera_fails_with_its_code(capsys):
 
 def test_no_camera(capsys):
     code, out, _ = run(capsys, "camera", "fps", "--device", "sim://camera/absent", "--timeout", "0.3", "--json")
-    assert code == 1 and out == {"ok": False, "device": "sim://camera/absent", "error": "no_camera",
-                                 "detail": "camera: simulated camera is absent"}
+    assert code == 1 and out == {
+        "ok": False,
+        "device": "sim://camera/absent",
+        "error": "no_camera",
+        "detail": "camera: simulated camera is absent",
+    }
 
 
 def test_bad_usage(capsys, tmp_path):

@@ -13,8 +13,16 @@ def test_as_bgr_converts_grey_and_bgra():
     assert out.shape == (80, 100, 3) and out[0, 0, 2] == 200 and out.flags["C_CONTIGUOUS"]
 
 
-@pytest.mark.parametrize("bad", [np.zeros((10, 10, 3), np.uint8), np.zeros((80, 100), np.uint16),
-                                 np.zeros((80, 100, 5), np.uint8), None, [[1, 2], [3, 4]]])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.zeros((10, 10, 3), np.uint8),
+        np.zeros((80, 100), np.uint16),
+        np.zeros((80, 100, 5), np.uint8),
+        None,
+        [[1, 2], [3, 4]],
+    ],
+)
 def test_as_bgr_refuses_unusable_frames(bad):
     with pytest.raises(FrameFormatError):
         as_bgr(bad)
@@ -42,8 +50,12 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 130), st.integers(1, 130), st.sampled_from([None, 1, 2, 3, 4, 5]),
-       st.sampled_from([np.uint8, np.uint16, np.float32, np.int8]))
+@given(
+    st.integers(1, 130),
+    st.integers(1, 130),
+    st.sampled_from([None, 1, 2, 3, 4, 5]),
+    st.sampled_from([np.uint8, np.uint16, np.float32, np.int8]),
+)
 def test_as_bgr_either_gives_bgr_or_bad_frame(h, w, channels, dtype):
     shape = (h, w) if channels is None else (h, w, channels)
     frame = np.zeros(shape, dtype)

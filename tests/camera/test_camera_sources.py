@@ -13,12 +13,19 @@ from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout
 FACES = resources.path("samples", "faces")
 
 
-@pytest.mark.parametrize("url,kind", [
-    ("0", OpenCVSource), ("/dev/video0", OpenCVSource), ("rtsp://127.0.0.1:8554/cam", OpenCVSource),
-    ("sim://camera", SimulatedCamera), ("sim://camera/black", SimulatedCamera),
-    (str(FACES / "astronaut.png"), ImageSequenceSource), (str(FACES), ImageSequenceSource),
-    ("clip.avi", OpenCVSource),
-])
+@pytest.mark.parametrize(
+    "url,kind",
+    [
+        ("0", OpenCVSource),
+        ("/dev/video0", OpenCVSource),
+        ("rtsp://127.0.0.1:8554/cam", OpenCVSource),
+        ("sim://camera", SimulatedCamera),
+        ("sim://camera/black", SimulatedCamera),
+        (str(FACES / "astronaut.png"), ImageSequenceSource),
+        (str(FACES), ImageSequenceSource),
+        ("clip.avi", OpenCVSource),
+    ],
+)
 def test_registry_picks_the_adapter(url, kind):
     source = registry.create("camera", url)
     assert isinstance(source, kind)

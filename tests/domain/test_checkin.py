@@ -1,4 +1,5 @@
 """The check-in rules shared by the server and the kiosk's offline mode."""
+
 from datetime import datetime, timedelta
 
 from hypothesis import given
@@ -7,8 +8,12 @@ from hypothesis import strategies as st
 from kiosk.domain.dates import CHINA
 from kiosk.domain.checkin import checkin_problem
 
-APPT = {"date": "2026-11-26", "slot": "10:00", "status": "booked",
-        "parties": [{"id_number": "44162119900101123X"}, {"id_number": "441621199201011248"}]}
+APPT = {
+    "date": "2026-11-26",
+    "slot": "10:00",
+    "status": "booked",
+    "parties": [{"id_number": "44162119900101123X"}, {"id_number": "441621199201011248"}],
+}
 SLOT = datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
 
 
@@ -30,8 +35,15 @@ def test_anyone_else_or_missing_is_a_mismatch(ids):
 @given(st.integers(min_value=-24 * 60, max_value=24 * 60))
 def test_the_arrival_window(minutes):
     when = SLOT + timedelta(minutes=minutes)
-    expected = ("not_today" if when.date() != SLOT.date() else "too_early" if minutes < -30
-                else "too_late" if minutes > 60 else None)
+    expected = (
+        "not_today"
+        if when.date() != SLOT.date()
+        else "too_early"
+        if minutes < -30
+        else "too_late"
+        if minutes > 60
+        else None
+    )
     assert problem(["44162119900101123X", "441621199201011248"], when) == expected
 
 
@@ -45,9 +57,13 @@ def test_the_offline_list_form_matches_by_hmac_only():
     from kiosk.domain.checkin import booked_party, day_match_key, id_match
 
     key = day_match_key(b"s" * 32, "441621", "2026-11-26")
-    hashed = {**APPT, "match_key": key.hex(),
-              "parties": [{"id_match": id_match(key, p["id_number"]), "military": i == 1}
-                          for i, p in enumerate(APPT["parties"])]}
+    hashed = {
+        **APPT,
+        "match_key": key.hex(),
+        "parties": [
+            {"id_match": id_match(key, p["id_number"]), "military": i == 1} for i, p in enumerate(APPT["parties"])
+        ],
+    }
     assert checkin_problem(hashed, ["44162119900101123x", " 441621199201011248"], SLOT, 30, 60, False) is None
     assert checkin_problem(hashed, ["44162119900101123X"], SLOT, 30, 60, False) == "parties_mismatch"
     assert booked_party(hashed, "441621199201011248")["military"] is True
@@ -56,8 +72,11 @@ def test_the_offline_list_form_matches_by_hmac_only():
     assert id_match(other_day, "441621199201011248") != hashed["parties"][1]["id_match"]
 
 
-@given(st.sampled_from([" ", "\t", "\u3000", "\u00a0", ""]), st.sampled_from(["", "+86", "0086", "+86 ", "86"]),
-       st.booleans())
+@given(
+    st.sampled_from([" ", "\t", "\u3000", "\u00a0", ""]),
+    st.sampled_from(["", "+86", "0086", "+86 ", "86"]),
+    st.booleans(),
+)
 def test_phone_spellings_normalise_to_one(space, prefix, fullwidth):
     from kiosk.domain.checkin import normalise_phone
 

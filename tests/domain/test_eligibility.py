@@ -1,4 +1,5 @@
 """Every rule of the city-wide plan (and the 2025 regulation) accepts and rejects."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ def check(office, business, parties, policy=CITYWIDE, day=None, application=None
 
 
 # --- marriage and divorce: any county office when one mainland party's hukou is in Heyuan -------------------
+
 
 @pytest.mark.parametrize("business", ["marriage", "divorce_application"])
 @pytest.mark.parametrize("office", sorted(OFFICES))
@@ -37,8 +39,9 @@ def test_no_party_from_the_city_is_refused(business):
     assert "户籍所在地" in d.message["zh"] and "hukou" in d.message["en"]
 
 
-@pytest.mark.parametrize("other", [hmt(), foreigner(), foreigner(nationality="CHN")],
-                         ids=["hmt", "foreigner", "overseas_chinese"])
+@pytest.mark.parametrize(
+    "other", [hmt(), foreigner(), foreigner(nationality="CHN")], ids=["hmt", "foreigner", "overseas_chinese"]
+)
 def test_local_mainland_party_with_non_mainland_partner_accepted(other):
     assert check("441623", "marriage", [resident("441621"), other]).decision == "accept"
 
@@ -50,6 +53,7 @@ def test_non_local_mainland_party_with_non_mainland_partner_refused(other):
 
 
 # --- not across counties: military marriage, re-issue, archive query, record certificate ------------------
+
 
 def test_military_marriage_at_hukou_office_accepted():
     parties = [resident("441622", military=True), resident("441622", sex="female")]
@@ -80,6 +84,7 @@ def test_hukou_office_only_business_refused_without_local_hukou(business):
 
 
 # --- legal age (Civil Code art. 1047) ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("sex,years", [("male", 22), ("female", 20)])
 def test_legal_age_reached_on_the_birthday(sex, years):
@@ -113,6 +118,7 @@ def test_age_does_not_matter_for_divorce():
 
 # --- documents ---------------------------------------------------------------------------------------------
 
+
 def test_card_valid_through_its_last_day_and_expired_after():
     assert check("441621", "archive_query", [resident(valid_until=TODAY)]).decision == "accept"
     d = check("441621", "archive_query", [resident(valid_until=TODAY - timedelta(days=1))])
@@ -125,6 +131,7 @@ def test_long_term_card_never_expires():
 
 def test_wrong_check_character_refused():
     from dataclasses import replace
+
     good = resident()
     bad = replace(good, id_number=good.id_number[:17] + ("0" if good.id_number[17] != "0" else "1"))
     assert check("441621", "archive_query", [bad]).reasons == ("id_invalid",)
@@ -132,6 +139,7 @@ def test_wrong_check_character_refused():
 
 def test_birth_date_or_sex_disagreeing_with_a_valid_number_says_what_disagrees():
     from dataclasses import replace
+
     d = check("441621", "archive_query", [replace(resident(), birth=date(1991, 1, 1))])
     assert (d.decision, d.reasons) == ("refuse", ("birth_mismatch",))
     assert "出生日期" in d.message["zh"] and "号码无效" not in d.message["zh"] and "birth date" in d.message["en"]
@@ -142,11 +150,12 @@ def test_birth_date_or_sex_disagreeing_with_a_valid_number_says_what_disagrees()
 
 # --- hukou county from the address, with the number as a flagged fallback -----------------------------------
 
+
 def test_address_beats_the_number_after_a_move():
-    moved_away = resident("outside", division="441621")    # first registered in Zijin, hukou now in Guangzhou
+    moved_away = resident("outside", division="441621")  # first registered in Zijin, hukou now in Guangzhou
     d = check("441621", "archive_query", [moved_away])
     assert d.reasons == ("no_local_hukou",)
-    moved_in = resident("441622", division="430104")         # born in Changsha, hukou now in Longchuan
+    moved_in = resident("441622", division="430104")  # born in Changsha, hukou now in Longchuan
     assert check("441622", "archive_query", [moved_in]).decision == "accept"
 
 
@@ -163,13 +172,19 @@ def test_number_fallback_does_not_matter_when_the_other_party_is_local():
 
 # --- divorce cooling-off (Civil Code art. 1077) ---------------------------------------------------------------
 
+
 def _cert(day, office="441621", applied=date(2024, 10, 8), app_office="441621"):
-    return check(office, "divorce_certificate", [resident(), resident(sex="female")], day=day,
-                 application=DivorceApplication(applied, app_office))
+    return check(
+        office,
+        "divorce_certificate",
+        [resident(), resident(sex="female")],
+        day=day,
+        application=DivorceApplication(applied, app_office),
+    )
 
 
 def test_cooling_off_then_window():
-    applied = date(2024, 10, 8)      # day 30 = Thu 2024-11-07, day 60 = Sat 2024-12-07 → Mon 2024-12-09
+    applied = date(2024, 10, 8)  # day 30 = Thu 2024-11-07, day 60 = Sat 2024-12-07 → Mon 2024-12-09
     assert _cert(applied).reasons == ("cooling_off",)
     assert _cert(applied + timedelta(days=30)).reasons == ("cooling_off",)
     assert _cert(applied + timedelta(days=31)).decision == "accept"
@@ -192,9 +207,12 @@ def test_certificate_needs_the_application():
 
 # --- national 2025 regulation: mainland residents anywhere, foreign cases at designated offices --------------
 
+
 def test_2025_mainland_couple_without_local_hukou_accepted():
-    assert check("441621", "marriage", [resident("hunan"), resident("outside", sex="female")],
-                 policy=NATIONAL).decision == "accept"
+    assert (
+        check("441621", "marriage", [resident("hunan"), resident("outside", sex="female")], policy=NATIONAL).decision
+        == "accept"
+    )
 
 
 def test_2025_foreign_case_goes_to_designated_office():

@@ -25,7 +25,7 @@ def test_generated_numbers_parse_with_their_birth_and_sex(number):
 
 @given(id_numbers(), st.integers(0, 17), st.sampled_from("0123456789X"))
 def test_any_single_character_change_is_caught(number, pos, char):
-    changed = number[:pos] + char + number[pos + 1:]
+    changed = number[:pos] + char + number[pos + 1 :]
     if changed != number:
         assert not is_valid_id_number(changed)
 
@@ -75,12 +75,18 @@ def test_masked_name_keeps_only_first_and_last(name):
 
 # --- edges: which applicant a broken rule would hurt ----------------------------------------------------------
 
+
 def test_a_valid_number_reads_its_division_birth_and_sex():
     n = "441621" + "19900501" + "121"
     n += check_character(n)
     parsed = parse_id_number(n)
     assert (parsed.number, parsed.division, parsed.birth, parsed.sex, parsed.hmt_region) == (
-        n, "441621", date(1990, 5, 1), "male", None)
+        n,
+        "441621",
+        date(1990, 5, 1),
+        "male",
+        None,
+    )
     assert is_valid_id_number(n)
     hk = "81000019920303122"
     assert parse_id_number(hk + check_character(hk)).hmt_region == "hong_kong"
@@ -96,13 +102,16 @@ def test_birth_years_from_1880(year, valid):
         assert e.value.problem == "birth year in the number is implausible"
 
 
-@pytest.mark.parametrize("number,problem", [
-    ("44162119900501121", "must be 18 characters, has 17"),
-    ("4416211990050112100", "must be 18 characters, has 19"),
-    ("44162119900501A21X", "must be 17 digits followed by a digit or X"),
-    ("44162119900501121Y", "must be 17 digits followed by a digit or X"),
-    ("441621199005011213", "check character does not match"),
-])
+@pytest.mark.parametrize(
+    "number,problem",
+    [
+        ("44162119900501121", "must be 18 characters, has 17"),
+        ("4416211990050112100", "must be 18 characters, has 19"),
+        ("44162119900501A21X", "must be 17 digits followed by a digit or X"),
+        ("44162119900501121Y", "must be 17 digits followed by a digit or X"),
+        ("441621199005011213", "check character does not match"),
+    ],
+)
 def test_what_is_wrong_with_a_number_is_said(number, problem):
     with pytest.raises(InvalidIdNumber) as e:
         parse_id_number(number)
@@ -121,21 +130,30 @@ def test_a_short_number_is_never_printed_in_clear_on_a_ticket(number, ticket):
     assert mask_id_for_ticket(number) == ticket
 
 
-@pytest.mark.parametrize("number,screen", [("1234567890", "**********"), ("12345678901", "123456*8901"),
-                                           (" 441621199005011234 ", "441621********1234")])
+@pytest.mark.parametrize(
+    "number,screen",
+    [("1234567890", "**********"), ("12345678901", "123456*8901"), (" 441621199005011234 ", "441621********1234")],
+)
 def test_screen_mask_of_short_and_padded_numbers(number, screen):
     assert mask_id_for_screen(number) == screen
 
 
 def test_address_mask_keeps_at_most_nine_leading_characters_and_never_the_street():
     assert mask_address("广东省河源市紫金县紫城镇永安路2号201房") == "广东省河源市紫金县******"
-    assert mask_address("广东省河源市紫金县紫城镇永安路2号") == "广东省河源市紫金******"    # half of 17
+    assert mask_address("广东省河源市紫金县紫城镇永安路2号") == "广东省河源市紫金******"  # half of 17
     assert mask_address(" 紫金县紫城镇 ") == "紫金县***"
     assert mask_address("") == ""
 
 
-@pytest.mark.parametrize("phone,masked", [("13812345678", "138****5678"), ("1234567", "1234567"[:3] + "4567"),
-                                          ("123456", "******"), (" 0762-1234567 ", "076*****4567")])
+@pytest.mark.parametrize(
+    "phone,masked",
+    [
+        ("13812345678", "138****5678"),
+        ("1234567", "1234567"[:3] + "4567"),
+        ("123456", "******"),
+        (" 0762-1234567 ", "076*****4567"),
+    ],
+)
 def test_phone_mask(phone, masked):
     assert mask_phone(phone) == masked
 
@@ -144,4 +162,4 @@ def test_name_masks_at_the_edges():
     assert mask_name("  ") == ""
     assert mask_name(" 张三丰 ") == "张*丰"
     assert mask_name("Zhang San") == "Z**** S**"
-    assert mask_name("李A") == "李*"            # any Latin letter makes it a Latin name: each word's initial
+    assert mask_name("李A") == "李*"  # any Latin letter makes it a Latin name: each word's initial

@@ -1,5 +1,6 @@
 """The law in force, rule by rule at its edges: which policy a date falls under, who may apply together, military
 divorce, deadlines past rest days (Civil Code art. 203), re-issue, and what each applicant is told."""
+
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -12,11 +13,21 @@ from kiosk.domain.party import Party
 from kiosk.domain.policy import PolicyNotInForce, check_in_force, in_force
 
 from .cases import (
-    CITYWIDE, CITYWIDE_DAY, HUKOU_2003, NATIONAL, OFFICES, POLICIES, REST_DAYS, TODAY, foreigner, hmt, id_number,
+    CITYWIDE,
+    CITYWIDE_DAY,
+    HUKOU_2003,
+    NATIONAL,
+    OFFICES,
+    POLICIES,
+    REST_DAYS,
+    TODAY,
+    foreigner,
+    hmt,
+    id_number,
     resident,
 )
 
-OLD_DAY = date(2019, 11, 26)   # a Tuesday under the 2003 regulation
+OLD_DAY = date(2019, 11, 26)  # a Tuesday under the 2003 regulation
 
 
 def check(office, business, parties, policy=NATIONAL, day=TODAY, application=None, rest_days=REST_DAYS):
@@ -29,11 +40,18 @@ def couple(him="441621", her="441622", **kw):
 
 # --- 1. the policy in force is chosen by the case's date ---------------------------------------------------------
 
-@pytest.mark.parametrize("day,name", [
-    (date(2003, 10, 1), "hukou-office-2003"), (date(2021, 6, 20), "hukou-office-2003"),
-    (date(2021, 6, 21), "heyuan-citywide-2021"), (date(2025, 5, 9), "heyuan-citywide-2021"),
-    (date(2025, 5, 10), "national-2025"), (date(2099, 1, 1), "national-2025"),
-])
+
+@pytest.mark.parametrize(
+    "day,name",
+    [
+        (date(2003, 10, 1), "hukou-office-2003"),
+        (date(2021, 6, 20), "hukou-office-2003"),
+        (date(2021, 6, 21), "heyuan-citywide-2021"),
+        (date(2025, 5, 9), "heyuan-citywide-2021"),
+        (date(2025, 5, 10), "national-2025"),
+        (date(2099, 1, 1), "national-2025"),
+    ],
+)
 def test_policy_in_force_on_each_side_of_each_change(day, name):
     assert in_force(POLICIES, day).name == name
 
@@ -41,20 +59,36 @@ def test_policy_in_force_on_each_side_of_each_change(day, name):
 def test_no_policy_before_the_2003_regulation():
     with pytest.raises(PolicyNotInForce) as e:
         in_force(POLICIES, date(2003, 9, 30))
-    assert str(e.value) == ("no policy is in force on 2003-09-30 (known: hukou-office-2003 from 2003-10-01 to "
-                            "2021-06-20, heyuan-citywide-2021 from 2021-06-21 to 2025-05-09, national-2025 from "
-                            "2025-05-10 (open-ended))")
+    assert str(e.value) == (
+        "no policy is in force on 2003-09-30 (known: hukou-office-2003 from 2003-10-01 to "
+        "2021-06-20, heyuan-citywide-2021 from 2021-06-21 to 2025-05-09, national-2025 from "
+        "2025-05-10 (open-ended))"
+    )
 
 
-@pytest.mark.parametrize("policy,day", [(CITYWIDE, date(2021, 6, 20)), (CITYWIDE, date(2025, 5, 10)),
-                                        (NATIONAL, date(2025, 5, 9)), (HUKOU_2003, date(2021, 6, 21))])
+@pytest.mark.parametrize(
+    "policy,day",
+    [
+        (CITYWIDE, date(2021, 6, 20)),
+        (CITYWIDE, date(2025, 5, 10)),
+        (NATIONAL, date(2025, 5, 9)),
+        (HUKOU_2003, date(2021, 6, 21)),
+    ],
+)
 def test_a_named_policy_outside_its_dates_is_not_applied(policy, day):
     with pytest.raises(CaseError, match=f"'{policy.name}' is in force from .* not on {day.isoformat()}"):
         check("441621", "marriage", couple(), policy, day)
 
 
-@pytest.mark.parametrize("policy,day", [(CITYWIDE, date(2021, 6, 21)), (CITYWIDE, date(2025, 5, 9)),
-                                        (NATIONAL, date(2025, 5, 10)), (HUKOU_2003, date(2021, 6, 20))])
+@pytest.mark.parametrize(
+    "policy,day",
+    [
+        (CITYWIDE, date(2021, 6, 21)),
+        (CITYWIDE, date(2025, 5, 9)),
+        (NATIONAL, date(2025, 5, 10)),
+        (HUKOU_2003, date(2021, 6, 20)),
+    ],
+)
 def test_a_named_policy_applies_through_its_first_and_last_day(policy, day):
     check_in_force(policy, day)
     assert check("441621", "marriage", couple(), policy, day).decision == "accept"
@@ -96,6 +130,7 @@ def test_adjacent_policies_load_in_date_order():
 
 # --- the 2003 regulation: the office of one party's hukou county ------------------------------------------------
 
+
 @pytest.mark.parametrize("business", ["marriage", "divorce_application"])
 def test_2003_either_partys_hukou_office_accepts_and_others_redirect(business):
     parties = couple("441621", "441622")
@@ -118,6 +153,7 @@ def test_2003_no_heyuan_hukou_is_refused():
 
 
 # --- 2. two different persons, one man and one woman --------------------------------------------------------------
+
 
 @pytest.mark.parametrize("business", ["marriage", "divorce_application"])
 @pytest.mark.parametrize("policy,day", [(NATIONAL, TODAY), (CITYWIDE, CITYWIDE_DAY), (HUKOU_2003, OLD_DAY)])
@@ -182,6 +218,7 @@ def test_one_man_one_woman_is_accepted_with_their_sexes_from_the_cards():
 
 # --- 3. military: divorce too under the 2021 plan ----------------------------------------------------------------
 
+
 def test_2021_military_divorce_application_goes_to_the_hukou_office():
     parties = [resident("441622", military=True), resident("hunan", sex="female")]
     d = check("441602", "divorce_application", parties, CITYWIDE, CITYWIDE_DAY)
@@ -203,13 +240,15 @@ def test_2025_military_divorce_at_any_office():
 
 # --- 4. deadlines that end on a rest day move to the next working day ---------------------------------------------
 
+
 def _cert(day, applied, rest_days=REST_DAYS, office="441621"):
-    return check(office, "divorce_certificate", couple(), NATIONAL, day, DivorceApplication(applied, "441621"),
-                 rest_days)
+    return check(
+        office, "divorce_certificate", couple(), NATIONAL, day, DivorceApplication(applied, "441621"), rest_days
+    )
 
 
 def test_day_0_and_day_30_are_cooling_off_day_31_and_60_the_window_day_61_expired():
-    applied = date(2026, 3, 10)     # day 30 = Thu 2026-04-09, day 60 = Sat 2026-05-09 (a working day: 调休)
+    applied = date(2026, 3, 10)  # day 30 = Thu 2026-04-09, day 60 = Sat 2026-05-09 (a working day: 调休)
     assert _cert(applied, applied).reasons == ("cooling_off",)
     assert _cert(applied + timedelta(days=30), applied).reasons == ("cooling_off",)
     assert _cert(applied + timedelta(days=31), applied).decision == "accept"
@@ -220,16 +259,19 @@ def test_day_0_and_day_30_are_cooling_off_day_31_and_60_the_window_day_61_expire
 
 
 def test_a_window_ending_on_a_sunday_runs_to_monday():
-    applied = date(2026, 6, 9)      # day 30 Thu 2026-07-09; window day 30 = Sun 2026-08-09
+    applied = date(2026, 6, 9)  # day 30 Thu 2026-07-09; window day 30 = Sun 2026-08-09
     c = CoolingOff(applied, rest_days=REST_DAYS)
-    assert (c.cooling_off_ends, c.window_opens, c.window_closes) == (date(2026, 7, 9), date(2026, 7, 10),
-                                                                      date(2026, 8, 10))
+    assert (c.cooling_off_ends, c.window_opens, c.window_closes) == (
+        date(2026, 7, 9),
+        date(2026, 7, 10),
+        date(2026, 8, 10),
+    )
     assert _cert(date(2026, 8, 10), applied).decision == "accept"
     assert _cert(date(2026, 8, 11), applied).reasons == ("window_expired",)
 
 
 def test_a_cooling_off_ending_on_a_sunday_runs_to_monday_and_the_window_follows():
-    applied = date(2026, 7, 10)     # day 30 = Sun 2026-08-09
+    applied = date(2026, 7, 10)  # day 30 = Sun 2026-08-09
     c = CoolingOff(applied, rest_days=REST_DAYS)
     assert (c.cooling_off_ends, c.window_opens) == (date(2026, 8, 10), date(2026, 8, 11))
     assert _cert(date(2026, 8, 10), applied).reasons == ("cooling_off",)
@@ -237,7 +279,7 @@ def test_a_cooling_off_ending_on_a_sunday_runs_to_monday_and_the_window_follows(
 
 
 def test_cooling_off_ending_on_national_day_2026_runs_past_the_holiday():
-    applied = date(2026, 9, 1)      # day 30 = Thu 2026-10-01, 国庆 to 10-07
+    applied = date(2026, 9, 1)  # day 30 = Thu 2026-10-01, 国庆 to 10-07
     d = _cert(date(2026, 10, 8), applied)
     assert (d.decision, d.reasons) == ("refuse", ("cooling_off",))
     assert (d.details["window_opens"], d.details["window_closes"]) == ("2026-10-09", "2026-11-09")
@@ -247,8 +289,8 @@ def test_cooling_off_ending_on_national_day_2026_runs_past_the_holiday():
 
 
 def test_a_window_ending_on_national_day_2026_runs_to_the_next_working_day():
-    applied = date(2026, 8, 1)      # day 30 Mon 2026-08-31; window day 30 = Wed 2026-09-30 … choose day 60 on 10-01
-    c = CoolingOff(date(2026, 8, 2), rest_days=REST_DAYS)   # day 30 Tue 09-01; window day 30 = Thu 10-01 (国庆)
+    applied = date(2026, 8, 1)  # day 30 Mon 2026-08-31; window day 30 = Wed 2026-09-30 … choose day 60 on 10-01
+    c = CoolingOff(date(2026, 8, 2), rest_days=REST_DAYS)  # day 30 Tue 09-01; window day 30 = Thu 10-01 (国庆)
     assert c.window_closes == date(2026, 10, 8)
     assert _cert(date(2026, 10, 8), date(2026, 8, 2)).decision == "accept"
     assert _cert(date(2026, 10, 9), date(2026, 8, 2)).reasons == ("window_expired",)
@@ -256,18 +298,18 @@ def test_a_window_ending_on_national_day_2026_runs_to_the_next_working_day():
 
 
 def test_an_adjusted_working_weekend_day_does_not_move_a_deadline():
-    assert REST_DAYS.last_day(date(2026, 10, 10)) == date(2026, 10, 10)     # Saturday, 调休上班
+    assert REST_DAYS.last_day(date(2026, 10, 10)) == date(2026, 10, 10)  # Saturday, 调休上班
     assert REST_DAYS.last_day(date(2026, 2, 14)) == date(2026, 2, 14)
-    assert REST_DAYS.last_day(date(2026, 10, 11)) == date(2026, 10, 12)     # the Sunday after is a rest day
+    assert REST_DAYS.last_day(date(2026, 10, 11)) == date(2026, 10, 12)  # the Sunday after is a rest day
     assert REST_DAYS.last_day(date(2025, 1, 26)) == date(2025, 1, 26)
-    assert REST_DAYS.last_day(date(2025, 10, 8)) == date(2025, 10, 9)       # 2025 国庆/中秋 ends on the 8th
+    assert REST_DAYS.last_day(date(2025, 10, 8)) == date(2025, 10, 9)  # 2025 国庆/中秋 ends on the 8th
 
 
 def test_without_a_calendar_weekends_still_move_a_deadline_and_details_say_so():
     weekends = RestDays()
     assert weekends.last_day(date(2026, 10, 1)) == date(2026, 10, 1)
     assert weekends.last_day(date(2026, 10, 3)) == date(2026, 10, 5)
-    applied = date(2027, 3, 2)      # no 2027 calendar; day 30 = Thu 04-01, window day 30 = Sat 05-01 → Mon 05-03
+    applied = date(2027, 3, 2)  # no 2027 calendar; day 30 = Thu 04-01, window day 30 = Sat 05-01 → Mon 05-03
     d = _cert(date(2027, 5, 3), applied)
     assert d.decision == "accept" and d.details["window_closes"] == "2027-05-03"
     assert d.details["rest_days"] == "2027: no holiday calendar, weekends only"
@@ -276,7 +318,9 @@ def test_without_a_calendar_weekends_still_move_a_deadline_and_details_say_so():
 
 def test_a_window_into_a_year_without_calendar_names_both_years():
     d = _cert(date(2026, 12, 1), date(2026, 11, 20))
-    assert d.details["rest_days"] == "2026: holidays per 国办发明电〔2025〕7号; 2027: no holiday calendar, weekends only"
+    assert (
+        d.details["rest_days"] == "2026: holidays per 国办发明电〔2025〕7号; 2027: no holiday calendar, weekends only"
+    )
 
 
 def test_no_calendar_given_means_weekends_only():
@@ -288,27 +332,45 @@ def test_no_calendar_given_means_weekends_only():
 def test_a_divorce_application_in_the_future_or_before_the_civil_code_cannot_be_judged():
     with pytest.raises(CaseError, match="^divorce_application date is after the day being checked$"):
         _cert(date(2026, 3, 9), date(2026, 3, 10))
-    with pytest.raises(CaseError, match="^divorce_application 2020-12-31: before 2021-01-01 there was no "
-                                        "cooling-off; the certificate was issued with the application$"):
-        check("441621", "divorce_certificate", couple(), HUKOU_2003, date(2021, 1, 5),
-              DivorceApplication(COOLING_OFF_SINCE - timedelta(days=1), "441621"))
-    d = check("441621", "divorce_certificate", couple(), HUKOU_2003, date(2021, 1, 5),
-              DivorceApplication(COOLING_OFF_SINCE, "441621"))
+    with pytest.raises(
+        CaseError,
+        match="^divorce_application 2020-12-31: before 2021-01-01 there was no "
+        "cooling-off; the certificate was issued with the application$",
+    ):
+        check(
+            "441621",
+            "divorce_certificate",
+            couple(),
+            HUKOU_2003,
+            date(2021, 1, 5),
+            DivorceApplication(COOLING_OFF_SINCE - timedelta(days=1), "441621"),
+        )
+    d = check(
+        "441621",
+        "divorce_certificate",
+        couple(),
+        HUKOU_2003,
+        date(2021, 1, 5),
+        DivorceApplication(COOLING_OFF_SINCE, "441621"),
+    )
     assert d.reasons == ("cooling_off",)
 
 
 def test_the_certificate_is_issued_by_the_office_that_took_the_application():
     applied = date(2026, 3, 10)
-    d = check("441602", "divorce_certificate", couple(), NATIONAL, date(2026, 4, 20),
-              DivorceApplication(applied, "441625"))
+    d = check(
+        "441602", "divorce_certificate", couple(), NATIONAL, date(2026, 4, 20), DivorceApplication(applied, "441625")
+    )
     assert (d.decision, d.reasons, d.offices) == ("redirect", ("other_office",), ("441625",))
     assert OFFICES["441625"].address.zh in d.message["zh"]
-    d = check("441625", "divorce_certificate", couple(), NATIONAL, date(2026, 4, 20),
-              DivorceApplication(applied, "441625"))
+    d = check(
+        "441625", "divorce_certificate", couple(), NATIONAL, date(2026, 4, 20), DivorceApplication(applied, "441625")
+    )
     assert (d.decision, d.reasons) == ("accept", ("application_office",))
 
 
 # --- 5. re-issue -----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("who", ["441624", "hunan"])
 def test_2025_reissue_at_any_office_for_a_mainland_resident(who):
@@ -328,8 +390,9 @@ def test_2025_reissue_with_a_non_mainland_spouse_at_the_designated_office():
 def test_2021_reissue_by_a_couple_from_two_counties_goes_to_either_hukou_office():
     d = check("441602", "reissue_certificate", couple("441621", "441622"), CITYWIDE, CITYWIDE_DAY)
     assert (d.decision, d.reasons, d.offices) == ("redirect", ("hukou_office_only",), ("441621", "441622"))
-    assert check("441622", "reissue_certificate", couple("441621", "441622"), CITYWIDE,
-                 CITYWIDE_DAY).decision == "accept"
+    assert (
+        check("441622", "reissue_certificate", couple("441621", "441622"), CITYWIDE, CITYWIDE_DAY).decision == "accept"
+    )
     assert check("441621", "reissue_certificate", [resident("441621")], CITYWIDE, CITYWIDE_DAY).decision == "accept"
 
 
@@ -342,13 +405,15 @@ def test_2025_archive_and_record_stay_with_the_hukou_office_for_one_person(busin
 
 # --- 6. what applicants are told ---------------------------------------------------------------------------------
 
+
 def test_one_person_without_heyuan_hukou_is_not_told_neither_party():
     d = check("441602", "archive_query", [resident("hunan")])
     assert d.reasons == ("no_local_hukou",)
     assert "双方" not in d.message["zh"] and "您没有河源市户籍" in d.message["zh"]
     assert "Neither" not in d.message["en"] and "You have no Heyuan hukou" in d.message["en"]
-    couple_d = check("441602", "marriage", [resident("hunan"), resident("outside", sex="female")], CITYWIDE,
-                     CITYWIDE_DAY)
+    couple_d = check(
+        "441602", "marriage", [resident("hunan"), resident("outside", sex="female")], CITYWIDE, CITYWIDE_DAY
+    )
     assert "双方均无河源市户籍" in couple_d.message["zh"]
 
 
@@ -368,8 +433,15 @@ def test_staff_decisions_name_this_offices_counter_not_another_offices_address()
 
 
 def test_heyuan_hukou_with_unknown_county_goes_to_staff():
-    city_only = Party("resident_id", id_number("441600", date(1990, 5, 1), "male"), "张三", "male",
-                      date(1990, 5, 1), "河源市江东新区临江镇", "long_term")
+    city_only = Party(
+        "resident_id",
+        id_number("441600", date(1990, 5, 1), "male"),
+        "张三",
+        "male",
+        date(1990, 5, 1),
+        "河源市江东新区临江镇",
+        "long_term",
+    )
     d = check("441621", "archive_query", [city_only])
     assert (d.decision, d.reasons, d.offices) == ("staff", ("hukou_unclear",), ("441621",))
     assert OFFICES["441621"].name.zh in d.message["zh"]
@@ -379,8 +451,12 @@ def test_a_heyuan_address_is_local_only_under_a_policy_whose_area_includes_it():
     zijin_only = CITYWIDE.model_copy(update={"local_area": "441621"})
     parties = [resident("441622"), resident("hunan", sex="female")]
     assert check("441602", "marriage", parties, zijin_only, CITYWIDE_DAY).reasons == ("no_local_hukou",)
-    assert check("441602", "marriage", [resident("441621"), resident("hunan", sex="female")], zijin_only,
-                 CITYWIDE_DAY).decision == "accept"
+    assert (
+        check(
+            "441602", "marriage", [resident("441621"), resident("hunan", sex="female")], zijin_only, CITYWIDE_DAY
+        ).decision
+        == "accept"
+    )
 
 
 def test_expired_card_and_underage_are_both_reported_in_order():
@@ -401,9 +477,14 @@ def test_the_designated_office_accepts_non_mainland_cases_and_says_why():
     assert "指定" in d.message["zh"]
 
 
-@pytest.mark.parametrize("kw,message", [(dict(office="999999"), "office '999999'"),
-                                        (dict(business="wedding"), "business 'wedding'"),
-                                        (dict(parties=[]), "^at least one party is needed$")])
+@pytest.mark.parametrize(
+    "kw,message",
+    [
+        (dict(office="999999"), "office '999999'"),
+        (dict(business="wedding"), "business 'wedding'"),
+        (dict(parties=[]), "^at least one party is needed$"),
+    ],
+)
 def test_cases_that_cannot_be_judged(kw, message):
     args = dict(office="441621", business="marriage", parties=couple()) | kw
     with pytest.raises(CaseError, match=message):
@@ -411,8 +492,14 @@ def test_cases_that_cannot_be_judged(kw, message):
 
 
 def test_a_certificate_case_with_too_few_parties_keeps_all_its_details():
-    d = check("441621", "divorce_certificate", [resident("441621")], NATIONAL, date(2026, 3, 20),
-              DivorceApplication(date(2026, 3, 10), "441621"))
+    d = check(
+        "441621",
+        "divorce_certificate",
+        [resident("441621")],
+        NATIONAL,
+        date(2026, 3, 20),
+        DivorceApplication(date(2026, 3, 10), "441621"),
+    )
     assert d.reasons == ("party_count", "cooling_off")
     assert d.details["parties_allowed"] == "2" and d.details["window_opens"] == "2026-04-10"
 
@@ -421,7 +508,8 @@ def test_a_divorce_certificate_needs_a_mainland_party_unless_the_policy_says_non
     hk = [hmt(sex="male"), replace(hmt(), id_number=id_number("820000", date(1992, 3, 3), "female"))]
     app = DivorceApplication(date(2026, 3, 10), "441602")
     assert check("441602", "divorce_certificate", hk, NATIONAL, date(2026, 4, 20), app).reasons == (
-        "no_mainland_party",)
+        "no_mainland_party",
+    )
     rule = NATIONAL.business["divorce_certificate"].model_copy(update={"requires": "none"})
     anyone = NATIONAL.model_copy(update={"business": NATIONAL.business | {"divorce_certificate": rule}})
     assert check("441602", "divorce_certificate", hk, anyone, date(2026, 4, 20), app).decision == "accept"

@@ -2,7 +2,7 @@ import pytest
 
 from kiosk.services.face.pipeline import FaceEngine
 
-ASTRONAUT_BOX = (73, 0, 373, 300)   # head-and-shoulders crops of the fixture photos
+ASTRONAUT_BOX = (73, 0, 373, 300)  # head-and-shoulders crops of the fixture photos
 GRACE_BOX = (67, 26, 467, 426)
 
 

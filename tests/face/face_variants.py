@@ -1,4 +1,5 @@
 """Real fixture photos and the variants the quality checks must recognise, derived in memory."""
+
 from __future__ import annotations
 
 import cv2
@@ -61,7 +62,7 @@ def small(image: np.ndarray, factor: int = 3) -> np.ndarray:
     canvas = np.full_like(image, 170)
     s = cv2.resize(image, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
     y, x = (h - s.shape[0]) // 3, (w - s.shape[1]) // 2
-    canvas[y:y + s.shape[0], x:x + s.shape[1]] = s
+    canvas[y : y + s.shape[0], x : x + s.shape[1]] = s
     return canvas
 
 
@@ -83,8 +84,10 @@ def rolled(image: np.ndarray, degrees: float = 30) -> np.ndarray:
 def id_card_copy(image: np.ndarray, box) -> np.ndarray:
     """What a decoded ID-card photo looks like: a small grey head-and-shoulders picture (~102×126)."""
     crop = portrait(image, box)
-    grey = cv2.cvtColor(cv2.resize(crop, (128, round(128 * crop.shape[0] / crop.shape[1])),
-                                   interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+    grey = cv2.cvtColor(
+        cv2.resize(crop, (128, round(128 * crop.shape[0] / crop.shape[1])), interpolation=cv2.INTER_AREA),
+        cv2.COLOR_BGR2GRAY,
+    )
     return cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
 
 
@@ -98,6 +101,6 @@ def head_turned(image: np.ndarray, face, amount: float = 0.3) -> np.ndarray:
     mouth_y = float(face.landmarks[3:, 1].mean())
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     cy = (nose_y + mouth_y) / 2
-    field = np.exp(-((xs - nose_x) / (fw * 0.45)) ** 2 - ((ys - cy) / (fh * 0.28)) ** 2)
+    field = np.exp(-(((xs - nose_x) / (fw * 0.45)) ** 2) - ((ys - cy) / (fh * 0.28)) ** 2)
     shift = (amount * fw * field).astype(np.float32)
     return cv2.remap(image, xs - shift, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

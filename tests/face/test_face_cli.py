@@ -11,9 +11,14 @@ from kiosk.cli.diag import main
 @pytest.fixture()
 def images(tmp_path):
     paths = {}
-    for name, image in {"grace": v.grace(), "astronaut": v.astronaut(), "group": v.group(v.astronaut(), v.grace()),
-                        "dark": v.dark(v.grace()), "id": v.id_card_copy(v.grace(), GRACE_BOX),
-                        "empty": v.grace()[:100, :100] * 0 + 128}.items():
+    for name, image in {
+        "grace": v.grace(),
+        "astronaut": v.astronaut(),
+        "group": v.group(v.astronaut(), v.grace()),
+        "dark": v.dark(v.grace()),
+        "id": v.id_card_copy(v.grace(), GRACE_BOX),
+        "empty": v.grace()[:100, :100] * 0 + 128,
+    }.items():
         paths[name] = tmp_path / f"{name}.png"
         cv2.imwrite(str(paths[name]), image)
     paths["corrupt"] = tmp_path / "corrupt.jpg"

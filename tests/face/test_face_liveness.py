@@ -77,7 +77,7 @@ def test_eye_openness_falls_when_the_eyes_are_covered(engine):
     r = int(np.hypot(*(face.landmarks[1] - face.landmarks[0])) * 0.25)
     skin = photo[int(face.landmarks[2][1]), int(face.landmarks[2][0])].tolist()
     for x, y in face.landmarks[:2].astype(int):
-        closed[y - r:y + r, x - r:x + r] = skin  # lids down: an even patch of skin over each eye
+        closed[y - r : y + r, x - r : x + r] = skin  # lids down: an even patch of skin over each eye
     assert eye_openness(closed, face.landmarks) < 0.5 * open_value
 
 
@@ -85,8 +85,19 @@ def test_a_photo_carried_towards_the_camera_is_no_blink():
     """A still photo brought closer changes the eye measure as a blink would: the face must hold still while the
     gesture is judged (a photo held to the camera used to pass this way)."""
     c = challenge_of("blink")
-    for i, (scale, openness) in enumerate([(1.0, 0.24), (1.0, 0.24), (1.0, 0.24), (1.1, 0.19), (1.25, 0.15),
-                                            (1.4, 0.21), (1.5, 0.24), (1.6, 0.15), (1.7, 0.25)]):
+    for i, (scale, openness) in enumerate(
+        [
+            (1.0, 0.24),
+            (1.0, 0.24),
+            (1.0, 0.24),
+            (1.1, 0.19),
+            (1.25, 0.15),
+            (1.4, 0.21),
+            (1.5, 0.24),
+            (1.6, 0.15),
+            (1.7, 0.25),
+        ]
+    ):
         assert c.feed(Observation(i * 0.1, landmarks() * scale, openness)) == PENDING
     # the same closing and opening with the face in place is a blink
     steady = challenge_of("blink")

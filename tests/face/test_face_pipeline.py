@@ -19,8 +19,7 @@ def sim_frames(start_s=0.0, seconds=9.5, fps=10):
 
 
 def test_auto_capture_after_n_good_frames_and_match_with_id(engine):
-    capture = PartyCapture(engine, consecutive_good_frames=4,
-                           id_photo=v.id_card_copy(v.astronaut(), ASTRONAUT_BOX))
+    capture = PartyCapture(engine, consecutive_good_frames=4, id_photo=v.id_card_copy(v.astronaut(), ASTRONAUT_BOX))
     codes = []
     for i, frame in enumerate(sim_frames()):
         progress = capture.feed(frame, i / 10)
@@ -58,8 +57,9 @@ def test_a_bad_frame_breaks_the_streak(engine):
 
 
 def test_liveness_runs_after_capture_and_a_still_photo_fails(engine):
-    capture = PartyCapture(engine, consecutive_good_frames=1,
-                           liveness=LivenessChallenge(1, kinds=("turn_left",), step_timeout_s=1.0))
+    capture = PartyCapture(
+        engine, consecutive_good_frames=1, liveness=LivenessChallenge(1, kinds=("turn_left",), step_timeout_s=1.0)
+    )
     progress = capture.feed(v.grace(), 0.0)
     assert progress.code == "turn_left" and not progress.done
     t = 0.0

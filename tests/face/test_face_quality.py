@@ -19,10 +19,16 @@ def test_real_photo_of_one_person_is_good(engine, photo):
 
 
 @pytest.mark.parametrize("photo", [v.astronaut, v.grace])
-@pytest.mark.parametrize("variant,code", [
-    (v.blurred, "blurred"), (v.dark, "too_dark"), (v.bright, "too_bright"), (v.off_centre, "off_centre"),
-    (v.small, "too_small"),
-])
+@pytest.mark.parametrize(
+    "variant,code",
+    [
+        (v.blurred, "blurred"),
+        (v.dark, "too_dark"),
+        (v.bright, "too_bright"),
+        (v.off_centre, "off_centre"),
+        (v.small, "too_small"),
+    ],
+)
 def test_each_flaw_gives_its_own_problem(engine, photo, variant, code):
     report = engine.analyse(variant(photo()))
     assert report.problems[:1] == [code], report.problems
@@ -51,22 +57,28 @@ def test_empty_scene_and_dark_room(engine):
     assert engine.analyse(np.full((240, 320, 3), 250, np.uint8)).problems == ["no_face", "too_bright"]
 
 
-@pytest.mark.parametrize("convert", [
-    lambda img: img[:, :, 1].copy(),                                        # grey
-    lambda img: np.dstack([img, np.full(img.shape[:2], 255, np.uint8)]),   # BGRA
-    lambda img: img[:, :, 1:2].copy(),                                      # H×W×1
-])
+@pytest.mark.parametrize(
+    "convert",
+    [
+        lambda img: img[:, :, 1].copy(),  # grey
+        lambda img: np.dstack([img, np.full(img.shape[:2], 255, np.uint8)]),  # BGRA
+        lambda img: img[:, :, 1:2].copy(),  # H×W×1
+    ],
+)
 def test_grey_and_bgra_frames_are_accepted(engine, convert):
     assert engine.analyse(convert(v.grace())).faces == 1
 
 
-@pytest.mark.parametrize("frame", [
-    np.zeros((32, 32, 3), np.uint8),                 # tiny
-    np.zeros((240, 320, 3), np.float32),             # wrong pixel type
-    np.zeros((240, 320, 2), np.uint8),               # wrong channels
-    np.zeros((4, 240, 320, 3), np.uint8),            # a batch, not a frame
-    b"not an array",
-])
+@pytest.mark.parametrize(
+    "frame",
+    [
+        np.zeros((32, 32, 3), np.uint8),  # tiny
+        np.zeros((240, 320, 3), np.float32),  # wrong pixel type
+        np.zeros((240, 320, 2), np.uint8),  # wrong channels
+        np.zeros((4, 240, 320, 3), np.uint8),  # a batch, not a frame
+        b"not an array",
+    ],
+)
 def test_unusable_frames_raise_bad_frame(engine, frame):
     with pytest.raises(FrameFormatError) as e:
         engine.analyse(frame)
@@ -75,8 +87,16 @@ def test_unusable_frames_raise_bad_frame(engine, frame):
 
 def _face(box=(100, 60, 120, 150), score=0.9, yaw_px=0.0, tilt=0.0):
     x, y, w, h = box
-    pts = np.array([[x + 0.3 * w, y + 0.4 * h], [x + 0.7 * w, y + 0.4 * h], [x + 0.5 * w + yaw_px, y + 0.6 * h],
-                    [x + 0.35 * w, y + 0.8 * h], [x + 0.65 * w, y + 0.8 * h]], np.float32)
+    pts = np.array(
+        [
+            [x + 0.3 * w, y + 0.4 * h],
+            [x + 0.7 * w, y + 0.4 * h],
+            [x + 0.5 * w + yaw_px, y + 0.6 * h],
+            [x + 0.35 * w, y + 0.8 * h],
+            [x + 0.65 * w, y + 0.8 * h],
+        ],
+        np.float32,
+    )
     if tilt:
         c = pts.mean(axis=0)
         r = np.radians(tilt)

@@ -1,5 +1,6 @@
 """The one face session (kiosk/services/face/session.py): guidance, capture, liveness and verification in its
 worker, on the simulated camera playing a person who does what the challenge asks, or a still photo."""
+
 import threading
 
 from drivers.camera.simulator import SimulatedCamera
@@ -12,14 +13,24 @@ from face_variants import FACES
 
 def _run(engine, camera, *, liveness, verify=None, timeout=40):
     done, codes, out = threading.Event(), [], []
-    camera.follow = lambda: codes[-1] if codes else None     # the simulated person does what the screen says
+    camera.follow = lambda: codes[-1] if codes else None  # the simulated person does what the screen says
 
     def on_done(result):
         out.append(result)
         done.set()
-    session = FaceSession(lambda: camera, lambda: engine, needed=3, liveness=liveness, verify=verify, party=2,
-                          on_progress=lambda code, p: codes.append(code), on_frame=lambda f: None,
-                          on_done=on_done, on_fault=lambda code, fault: None).start()
+
+    session = FaceSession(
+        lambda: camera,
+        lambda: engine,
+        needed=3,
+        liveness=liveness,
+        verify=verify,
+        party=2,
+        on_progress=lambda code, p: codes.append(code),
+        on_frame=lambda f: None,
+        on_done=on_done,
+        on_fault=lambda code, fault: None,
+    ).start()
     try:
         assert done.wait(timeout), codes[-5:]
     finally:
@@ -50,6 +61,6 @@ def test_a_still_photo_fails_the_challenge(engine):
 
 def test_liveness_switch_from_config(engine):
     config = load_kiosk_config().face
-    assert config.liveness        # on by default
+    assert config.liveness  # on by default
     party = PartyCapture.for_config(engine, config, id_photo=None, seed=5)
     assert party.liveness is not None and party.result.liveness == "pending"

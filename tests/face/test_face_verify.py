@@ -10,9 +10,9 @@ from kiosk.services.face.verify import DEFAULT_THRESHOLD, compare, cosine
 
 def same_person_pairs():
     for photo, box in ((v.astronaut(), ASTRONAUT_BOX), (v.grace(), GRACE_BOX)):
-        yield photo, v.id_card_copy(photo, box)          # ID-card-like grey 128 px copy
-        yield photo, v.portrait(photo, box)[:, ::-1]     # mirrored crop
-        yield photo, v.dark(photo, 0.5)                  # dimmer light
+        yield photo, v.id_card_copy(photo, box)  # ID-card-like grey 128 px copy
+        yield photo, v.portrait(photo, box)[:, ::-1]  # mirrored crop
+        yield photo, v.dark(photo, 0.5)  # dimmer light
 
 
 def test_same_person_variants_match(engine):

@@ -1,4 +1,5 @@
 """R30x packet codec (pure), the sensor driver against its pty simulator, and running without any device."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -20,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_documented_bytes():
     assert codec.build_command(codec.GET_IMAGE) == bytes.fromhex("EF01FFFFFFFF010003010005")
     assert codec.build_command(codec.GEN_CHAR, b"\x01") == bytes.fromhex("EF01FFFFFFFF01000402010008")
-    assert codec.build_command(codec.SEARCH, bytes.fromhex("01000000A3")) == \
-        bytes.fromhex("EF01FFFFFFFF010008040100 0000A300B1".replace(" ", ""))
+    assert codec.build_command(codec.SEARCH, bytes.fromhex("01000000A3")) == bytes.fromhex(
+        "EF01FFFFFFFF010008040100 0000A300B1".replace(" ", "")
+    )
     ack = codec.parse_packet(bytes.fromhex("EF01FFFFFFFF07000300000A"))
     assert (ack.pid, ack.payload) == (codec.PID_ACK, b"\x00")
 
@@ -35,9 +37,9 @@ def test_bad_packets():
 
 
 def test_stream_resync():
-    buf = bytearray(b"\x00\xEF\x02junk" + codec.build_ack(0x09) + b"\xEF")
+    buf = bytearray(b"\x00\xef\x02junk" + codec.build_ack(0x09) + b"\xef")
     out = codec.split_stream(buf)
-    assert out == [codec.build_ack(0x09)] and buf == b"\xEF"
+    assert out == [codec.build_ack(0x09)] and buf == b"\xef"
 
 
 @given(st.binary(max_size=300), st.integers(1, 40))
@@ -48,7 +50,7 @@ def test_any_bytes_only_own_errors(data, cut):
         pass
     buf = bytearray()
     for i in range(0, len(data), cut):
-        buf += data[i:i + cut]
+        buf += data[i : i + cut]
         for item in codec.split_stream(buf):
             assert isinstance(item, (bytes, codec.PacketError))
 
@@ -103,8 +105,13 @@ def test_in_process_sim_adapter():
 
 
 def test_sim_cli_prints_a_pty():
-    p = subprocess.Popen([sys.executable, "-m", "kiosk.cli.sim", "fingerprint"], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli.sim", "fingerprint"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         assert p.stdout.readline().startswith("/dev/pts/")
         p.stdin.write("enroll 3 a\n")
@@ -124,8 +131,15 @@ def test_card_templates_against_the_uploaded_character_file(sim):
     from drivers.standin import build
     from kiosk.services.identity.fingerprint import CardFingerprints
 
-    card = card_from_fixture({"name": "李珺", "sex": "female", "birth": "1996-08-20",
-                              "id_number": "441622199608200022", "fingerprint_templates": 2})
+    card = card_from_fixture(
+        {
+            "name": "李珺",
+            "sex": "female",
+            "birth": "1996-08-20",
+            "id_number": "441622199608200022",
+            "fingerprint_templates": 2,
+        }
+    )
     templates = card.record.fingerprints
     assert len(templates) == 1024
     sensor = R30xSensor(sim.path, answer_timeout_s=0.5)
@@ -137,9 +151,9 @@ def test_card_templates_against_the_uploaded_character_file(sim):
         assert len(feature) == codec.CHAR_FILE_SIZE and feature[:4] == b"SFPT"
         result = check.check(templates)
         assert (result.outcome, result.score) == ("match", 96)
-        sim.put_finger("110101199001011234:left_index")           # someone else's finger
+        sim.put_finger("110101199001011234:left_index")  # someone else's finger
         assert check.check(templates).outcome == "no_match"
-        assert check.check(b"").outcome == "unavailable"           # a card without templates
+        assert check.check(b"").outcome == "unavailable"  # a card without templates
     finally:
         sensor.close()
     missing = CardFingerprints(sensor, CardTemplateMatcher("/nonexistent/libfp.so"))

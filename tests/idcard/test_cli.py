@@ -1,4 +1,5 @@
 """kiosk-sim idcard and kiosk-diag idcard as processes, the way a technician runs them."""
+
 import json
 import subprocess
 import sys
@@ -15,8 +16,13 @@ BIN = Path(sys.executable).parent
 
 @pytest.fixture(scope="module")
 def sim_process():
-    p = subprocess.Popen([str(BIN / "kiosk-sim"), "idcard", "--card", str(CARDS / "resident_long_term.json")],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    p = subprocess.Popen(
+        [str(BIN / "kiosk-sim"), "idcard", "--card", str(CARDS / "resident_long_term.json")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     path = p.stdout.readline().strip()
     yield p, path
     p.stdin.write("quit\n")
@@ -31,8 +37,7 @@ def control(p, line):
 
 
 def diag_json(*args):
-    r = subprocess.run([str(BIN / "kiosk-diag"), "idcard", *args], capture_output=True, text=True, cwd=ROOT,
-                       timeout=20)
+    r = subprocess.run([str(BIN / "kiosk-diag"), "idcard", *args], capture_output=True, text=True, cwd=ROOT, timeout=20)
     return r.returncode, (json.loads(r.stdout) if r.stdout.strip() else None), r.stderr
 
 
@@ -60,7 +65,7 @@ def test_masked_by_default_and_card_must_leave(sim_process):
     assert rc == 0
     assert out["name"] == "欧**喆" and out["id_number"] == "441621********0068" and out["birth"] == "2004-**-**"
     assert "金山大道" not in out["address"]
-    rc, out, _ = diag_json("read", "--port", path, "--json", "--timeout", "0.5")   # halted: must leave the field
+    rc, out, _ = diag_json("read", "--port", path, "--json", "--timeout", "0.5")  # halted: must leave the field
     assert rc == 1 and out == {"ok": False, "error": "no_card", "reason": "idcard: no card presented within 0.5 s"}
 
 
@@ -99,8 +104,13 @@ def test_in_process_sim_url(tmp_path, capsys):
 
 def test_control_channel_faults_and_vanish_with_a_stable_link(tmp_path):
     link = tmp_path / "reader"
-    p = subprocess.Popen([str(BIN / "kiosk-sim"), "idcard", "--link", str(link), "--sam-delay-scale", "0"],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    p = subprocess.Popen(
+        [str(BIN / "kiosk-sim"), "idcard", "--link", str(link), "--sam-delay-scale", "0"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         assert p.stdout.readline().strip() == str(link)
         card = CARDS / "resident_expired.json"

@@ -1,4 +1,5 @@
 """The SAM frame codec against the documented bytes (docs/devices/idcard.md), and its behaviour on anything else."""
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,12 +14,19 @@ def hx(s: str) -> bytes:
     return bytes.fromhex(s)
 
 
-@pytest.mark.parametrize("command, tail", [
-    (codec.RESET_SAM, "00 03 10 FF EC"), (codec.SAM_STATUS, "00 03 11 FF ED"), (codec.READ_SAM_ID, "00 03 12 FF EE"),
-    (codec.FIND_CARD, "00 03 20 01 22"), (codec.SELECT_CARD, "00 03 20 02 21"),
-    (codec.READ_TEXT_PHOTO, "00 03 30 01 32"), (codec.READ_TEXT_PHOTO_FINGERPRINT, "00 03 30 10 23"),
-    (codec.READ_APPENDED_ADDRESS, "00 03 30 03 30"),
-])
+@pytest.mark.parametrize(
+    "command, tail",
+    [
+        (codec.RESET_SAM, "00 03 10 FF EC"),
+        (codec.SAM_STATUS, "00 03 11 FF ED"),
+        (codec.READ_SAM_ID, "00 03 12 FF EE"),
+        (codec.FIND_CARD, "00 03 20 01 22"),
+        (codec.SELECT_CARD, "00 03 20 02 21"),
+        (codec.READ_TEXT_PHOTO, "00 03 30 01 32"),
+        (codec.READ_TEXT_PHOTO_FINGERPRINT, "00 03 30 10 23"),
+        (codec.READ_APPENDED_ADDRESS, "00 03 30 03 30"),
+    ],
+)
 def test_requests_are_the_documented_bytes(command, tail):
     assert codec.build_request(command) == hx(P + tail)
     assert codec.parse_request(hx(P + tail)) == (command, b"")
@@ -60,11 +68,24 @@ def test_bad_checksum_and_lengths_raise_frame_errors():
         codec.parse_card_data(b"\x01\x00\x04\x00" + bytes(10))
 
 
-STATUS_CLASSES = {0x80: codec.NoCard, 0x81: codec.NoCard, 0x10: codec.ReaderRejected, 0x11: codec.ReaderRejected,
-                  0x21: codec.ReaderRejected, 0x23: codec.ReaderRejected, 0x24: codec.ReaderRejected,
-                  0x31: codec.CardAuthError, 0x32: codec.CardAuthError, 0x33: codec.CardAuthError,
-                  0x40: codec.CardAuthError, 0x41: codec.CardAuthError, 0x91: codec.CardAuthError,
-                  0x47: codec.SamError, 0x60: codec.SamError, 0x66: codec.SamError}
+STATUS_CLASSES = {
+    0x80: codec.NoCard,
+    0x81: codec.NoCard,
+    0x10: codec.ReaderRejected,
+    0x11: codec.ReaderRejected,
+    0x21: codec.ReaderRejected,
+    0x23: codec.ReaderRejected,
+    0x24: codec.ReaderRejected,
+    0x31: codec.CardAuthError,
+    0x32: codec.CardAuthError,
+    0x33: codec.CardAuthError,
+    0x40: codec.CardAuthError,
+    0x41: codec.CardAuthError,
+    0x91: codec.CardAuthError,
+    0x47: codec.SamError,
+    0x60: codec.SamError,
+    0x66: codec.SamError,
+}
 
 
 @pytest.mark.parametrize("sw3, cls", sorted(STATUS_CLASSES.items()))
@@ -84,7 +105,7 @@ def test_success_passes():
 def test_deframer_resyncs_after_garbage_and_false_preambles():
     d = codec.Deframer()
     frame = codec.build_reply(0x9F, bytes(4))
-    noise = b"\x01\x02\xAA\xAA" + codec.PREAMBLE + b"\xFF\xFF" + b"\xAA\xAA\xAA\x96"
+    noise = b"\x01\x02\xaa\xaa" + codec.PREAMBLE + b"\xff\xff" + b"\xaa\xaa\xaa\x96"
     out = d.feed(noise + frame)
     frames = [x for x in out if isinstance(x, bytes)]
     assert frames == [frame]
@@ -134,12 +155,12 @@ def _check_stream(pieces, cut):
     d = codec.Deframer()
     out = []
     for i in range(0, len(stream), max(1, cut)):
-        out += d.feed(stream[i:i + max(1, cut)])
+        out += d.feed(stream[i : i + max(1, cut)])
         assert d.needed() >= 1
     for item in out:
         assert isinstance(item, (bytes, codec.FrameError))
         if isinstance(item, bytes):
-            codec.parse_reply(item)   # anything emitted as a frame parses
+            codec.parse_reply(item)  # anything emitted as a frame parses
     return out
 
 
@@ -174,7 +195,10 @@ def test_plausibility_rejects_late_replies_to_other_commands():
     assert all(p(cmd, codec.build_reply(0x41)) for cmd in (codec.FIND_CARD, codec.SELECT_CARD, codec.READ_SAM_ID))
 
 
-@given(st.sampled_from([codec.FIND_CARD, codec.SELECT_CARD, codec.READ_TEXT_PHOTO, codec.READ_SAM_ID,
-                        codec.SAM_STATUS]), st.integers(0, 255), st.binary(max_size=40))
+@given(
+    st.sampled_from([codec.FIND_CARD, codec.SELECT_CARD, codec.READ_TEXT_PHOTO, codec.READ_SAM_ID, codec.SAM_STATUS]),
+    st.integers(0, 255),
+    st.binary(max_size=40),
+)
 def test_plausible_never_raises(command, sw3, data):
     assert codec.plausible(command, codec.Reply(0, 0, sw3, data)) in (True, False)

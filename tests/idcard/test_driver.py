@@ -1,4 +1,5 @@
 """The driver against the pty simulator: reads, events, and recovery from everything a real reader does."""
+
 import socket
 import threading
 
@@ -58,7 +59,7 @@ def test_polling_events_read_then_removed(sim, driver, events):
     sim.present(fixture_card("hmt_residence_permit"))
     read = events.wait_for(CardRead)
     assert read.record.card_type == "hmt_residence_permit" and read.record.pass_number == "H12345678"
-    events.wait_for(CardRemoved)          # find answers 80 after the read
+    events.wait_for(CardRemoved)  # find answers 80 after the read
     sim.remove()
     sim.present(fixture_card("foreign_permanent_resident"))
     assert events.wait_for(CardRead).record.nationality == "USA"
@@ -85,7 +86,7 @@ def test_polling_recovers_from_each_sw3_error(sim, driver, events, sw3):
     sim.present(fixture_card("resident_female"))
     driver.start(events)
     assert events.wait_for(CardRead).record.name == "李珺"
-    if sw3 in (0x47, 0x60, 0x66):     # SAM errors are faults a technician may need to see
+    if sw3 in (0x47, 0x60, 0x66):  # SAM errors are faults a technician may need to see
         assert any(isinstance(e, ReaderFault) and f"{sw3:02X}" in e.reason for e in events.seen)
         assert any(isinstance(e, ReaderRecovered) for e in events.seen)
     else:
@@ -109,7 +110,7 @@ def test_unplug_during_read_then_replug(sim, driver, events):
     sim.present(fixture_card("resident_expired"))
     sim.inject("half", None, codec.READ_TEXT_PHOTO)
     sim.inject("half", None, codec.READ_TEXT_PHOTO)
-    sim.inject("half", None, codec.READ_TEXT_PHOTO)   # the driver gives up on this read
+    sim.inject("half", None, codec.READ_TEXT_PHOTO)  # the driver gives up on this read
     driver.start(events)
     sim.vanish()
     events.wait_for(ReaderFault)
@@ -130,6 +131,7 @@ def test_a_listener_that_raises_does_not_stop_the_reader(sim, driver):
     driver.start(listener)
     sim.present(fixture_card("resident_expired"))
     import time
+
     deadline = time.monotonic() + 3
     while not any(isinstance(e, CardRemoved) for e in got) and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -177,7 +179,9 @@ def test_any_process_speaking_the_protocol_over_socket():
 def test_baud_rate_change_is_answered_and_applied(sim, driver):
     driver.set_baudrate(9600)
     # The SAM answers at the old rate, then switches: read its rate on its own thread, after that exchange.
-    assert sim.call(lambda: sim.baudrate) == 9600 and driver.link.baudrate == 9600 and sim.core.requests[-1] == (0x60, 4)
+    assert (
+        sim.call(lambda: sim.baudrate) == 9600 and driver.link.baudrate == 9600 and sim.core.requests[-1] == (0x60, 4)
+    )
     with pytest.raises(ValueError):
         driver.set_baudrate(12345)
     sim.present(fixture_card("resident_expired"))

@@ -1,5 +1,6 @@
 """The card photo path: the simulator's photo encoding, decoded by the stand-in WLT library (built from C in the
 repository if missing) through the kiosk's ctypes adapter, then compared with a live face."""
+
 import base64
 import ctypes
 
@@ -29,7 +30,7 @@ def test_stand_in_has_the_vendor_signature_and_decodes_to_a_102x126_bmp(wlt):
     assert lib.unpack(src, dst, 1) == 1
     image = cv2.imdecode(np.frombuffer(dst.raw, np.uint8), cv2.IMREAD_COLOR)
     assert image.shape == (126, 102, 3)
-    assert image[60, 5, 0] < 40 and image[60, 96, 0] > 215       # the gradient survives the 36×44 5-bit encoding
+    assert image[60, 5, 0] < 40 and image[60, 96, 0] > 215  # the gradient survives the 36×44 5-bit encoding
 
 
 def test_anything_but_the_simulator_format_is_refused_not_crashed(wlt):
@@ -46,8 +47,13 @@ def test_missing_library_is_unavailable_with_a_reason(tmp_path):
 
 
 def test_a_card_fixture_with_a_photo_reads_back_through_the_decoder(wlt):
-    fields = {"name": "李珺", "sex": "female", "birth": "1996-08-20", "id_number": "441622199608200022",
-              "photo_base64": photo_base64(FACES / "grace_hopper.jpg")}
+    fields = {
+        "name": "李珺",
+        "sex": "female",
+        "birth": "1996-08-20",
+        "id_number": "441622199608200022",
+        "photo_base64": photo_base64(FACES / "grace_hopper.jpg"),
+    }
     card = card_from_fixture(fields)
     assert len(card.record.photo) == 1024
     bmp = WltLibraryDecoder(wlt).decode(card.record.photo)

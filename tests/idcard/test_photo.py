@@ -1,4 +1,5 @@
 """Photo decoder port: the ctypes adapter against a stand-in vendor library, and the honest 'unavailable'."""
+
 import ctypes.util
 import shutil
 import subprocess

@@ -1,4 +1,5 @@
 """The registry's idcard adapters (demo mode's sim://idcard), modelled timing, and a hostile device."""
+
 import random
 import socket
 import threading
@@ -14,13 +15,12 @@ from tests.idcard.conftest import CARDS, fixture_card
 
 
 def test_sim_scheme_gives_a_real_driver_on_a_pty_with_a_handle(events):
-    reader = registry.create("idcard", "sim://idcard", sam_delay_scale=0, poll_interval_s=0.02,
-                             backoff_s=(0.05, 0.1))
+    reader = registry.create("idcard", "sim://idcard", sam_delay_scale=0, poll_interval_s=0.02, backoff_s=(0.05, 0.1))
     try:
         reader.start(events)
         reader.sim.present(CARDS / "resident_rare_name.json")
         assert events.wait_for(CardRead).record.name == "欧阳燚喆"
-        assert reader.link.stats.bytes_received >= 1295          # bytes really crossed the pty
+        assert reader.link.stats.bytes_received >= 1295  # bytes really crossed the pty
         link = reader.sim.path
         reader.sim.vanish()
         events.wait_for(ReaderFault)
@@ -29,7 +29,7 @@ def test_sim_scheme_gives_a_real_driver_on_a_pty_with_a_handle(events):
         assert reader.sim.path == link
     finally:
         reader.stop()
-    assert reader.sim.link_path is None     # the temporary link directory is gone
+    assert reader.sim.link_path is None  # the temporary link directory is gone
 
 
 def test_sim_url_with_card_and_modelled_timing():
@@ -66,7 +66,7 @@ def test_hostile_device_never_kills_the_driver():
                 parts.append(codec.PREAMBLE + rng.randbytes(rng.randint(0, 12)))
             elif kind == 2:
                 f = codec.build_reply(rng.randint(0, 255), rng.randbytes(rng.randint(0, 20)))
-                parts.append(f[:rng.randint(1, len(f) - 1)])   # noise never forms a whole valid frame
+                parts.append(f[: rng.randint(1, len(f) - 1)])  # noise never forms a whole valid frame
             else:
                 parts.append(codec.build_reply(0x90)[:-1] + b"\x00")
         return b"".join(parts)

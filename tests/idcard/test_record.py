@@ -1,4 +1,5 @@
 """Text block decoding for the three card types (pure)."""
+
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -24,8 +25,8 @@ def test_fixtures_cover_the_three_types_and_the_hard_cases():
     cards = [load(p) for p in FIXTURES]
     assert {c["card_type"] for c in cards} == {"resident_id", "foreign_permanent_resident", "hmt_residence_permit"}
     assert any(c["valid_until"] == "long_term" for c in cards)
-    assert any(c["valid_until"] < "2026-01-01" for c in cards)          # an expired card
-    assert any(set(c["name"]) & set("䶮堃喆珺燚") for c in cards)        # rare BMP characters
+    assert any(c["valid_until"] < "2026-01-01" for c in cards)  # an expired card
+    assert any(set(c["name"]) & set("䶮堃喆珺燚") for c in cards)  # rare BMP characters
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
@@ -44,7 +45,7 @@ def test_fixture_round_trips_through_the_text_block(path):
 def test_fixture_id_numbers_are_valid(path):
     data = load(path)
     if data["card_type"] != "foreign_permanent_resident":
-        assert is_valid_id_number(data["id_number"])   # GB 11643 check character
+        assert is_valid_id_number(data["id_number"])  # GB 11643 check character
         assert int(data["id_number"][16]) % 2 == (1 if data["sex"] == "male" else 0)
 
 
@@ -75,8 +76,9 @@ def test_nation_table():
 def test_a_fixture_without_a_type_is_a_resident_card():
     bare = {"name": "王五", "sex": "male", "birth": "1990-01-01", "id_number": "441621199001011234"}
     assert r.record_from_fields(bare).card_type == "resident_id"
-    hmt = r.record_from_fields({**load(CARDS / "hmt_residence_permit.json"), "card_type": None,
-                                "document": "hmt_residence_permit"})
+    hmt = r.record_from_fields(
+        {**load(CARDS / "hmt_residence_permit.json"), "card_type": None, "document": "hmt_residence_permit"}
+    )
     assert hmt.card_type == "hmt_residence_permit"
     with pytest.raises(r.CardTextError):
         r.record_from_fields({**bare, "card_type": "passport"})
@@ -127,7 +129,14 @@ BARE = {"name": "王五", "sex": "female", "birth": "1990-01-02", "id_number": "
 def test_record_from_fields_defaults_and_conversions():
     rec = r.record_from_fields({"id_number": 441621199001021229, "photo": "ignored", "colour": "red"})
     assert (rec.card_type, rec.name, rec.sex, rec.birth, rec.id_number, rec.photo, rec.fingerprints) == (
-        "resident_id", "", "unknown", "", "441621199001021229", b"", b"")
+        "resident_id",
+        "",
+        "unknown",
+        "",
+        "441621199001021229",
+        b"",
+        b"",
+    )
     rec = r.record_from_fields(BARE, photo=b"P", fingerprints=b"F")
     assert (rec.photo, rec.fingerprints, rec.nation, rec.nation_code) == (b"P", b"F", "", "")
 
@@ -141,8 +150,11 @@ def test_record_from_fields_fills_the_nation_code_of_a_resident_card_only():
 
 
 def test_record_from_fields_names_the_allowed_card_types():
-    with pytest.raises(r.CardTextError, match=r"card_type must be one of \['foreign_permanent_resident', "
-                                              r"'hmt_residence_permit', 'resident_id'\]"):
+    with pytest.raises(
+        r.CardTextError,
+        match=r"card_type must be one of \['foreign_permanent_resident', "
+        r"'hmt_residence_permit', 'resident_id'\]",
+    ):
         r.record_from_fields({**BARE, "document": "passport"})
 
 
@@ -168,7 +180,7 @@ def test_decoding_trims_trailing_spaces_and_nuls_but_not_leading_ones():
     block = bytearray(r.encode_text_block(r.record_from_fields(BARE)))
     block[0:30] = (" 王五" + "\x00" * 3 + " " * 9).encode("utf-16-le")
     assert r.decode_text_block(bytes(block)).name == " 王五"
-    block[0:2] = b"\x00\xdc"                   # a lone low surrogate is not UCS-2
+    block[0:2] = b"\x00\xdc"  # a lone low surrogate is not UCS-2
     with pytest.raises(r.CardTextError, match="UCS-2"):
         r.decode_text_block(bytes(block))
 
@@ -180,14 +192,22 @@ def test_a_field_that_exactly_fills_its_space_fits():
     assert r.decode_text_block(r.encode_text_block(rec)).name == "王\uffff"
 
 
-@pytest.mark.parametrize("field,value,ok", [("valid_until", "长期", "long_term"), ("valid_from", "", ""),
-                                            ("valid_until", "", ""), ("birth", "长期", None),
-                                            ("valid_from", "2020010", None), ("valid_from", "20200101", "2020-01-01")])
+@pytest.mark.parametrize(
+    "field,value,ok",
+    [
+        ("valid_until", "长期", "long_term"),
+        ("valid_from", "", ""),
+        ("valid_until", "", ""),
+        ("birth", "长期", None),
+        ("valid_from", "2020010", None),
+        ("valid_from", "20200101", "2020-01-01"),
+    ],
+)
 def test_card_dates(field, value, ok):
     offsets = {"birth": 36, "valid_from": 188, "valid_until": 204}
     block = bytearray(r.encode_text_block(r.record_from_fields(BARE)))
     o = offsets[field]
-    block[o:o + 16] = (value + " " * (8 - len(value))).encode("utf-16-le")
+    block[o : o + 16] = (value + " " * (8 - len(value))).encode("utf-16-le")
     if ok is None:
         with pytest.raises(r.CardTextError, match=f"{field} is not a YYYYMMDD date"):
             r.decode_text_block(bytes(block))

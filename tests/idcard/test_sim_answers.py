@@ -1,4 +1,5 @@
 """The reader simulator answers like a SAM module to what third-party readers send besides find/select/read."""
+
 import pytest
 
 from drivers.idcard import codec
@@ -20,8 +21,8 @@ def test_set_maximum_frame_size_is_acknowledged_not_a_command_error():
     assert (reply.sw1, reply.sw2, reply.sw3, reply.data) == (0, 0, 0x90, b"")
     assert sim.max_frame == 0x50
     assert ask(sim, codec.build_request(codec.SET_MAX_FRAME)).sw3 == 0x90
-    assert ask(sim, codec.build_request(codec.SET_MAX_FRAME, b"\x01\x02\x03")).sw3 == 0x11   # length error
-    assert ask(sim, codec.build_request((0x61, 0x01), b"\x50")).sw3 == 0x21                  # unknown PARA
+    assert ask(sim, codec.build_request(codec.SET_MAX_FRAME, b"\x01\x02\x03")).sw3 == 0x11  # length error
+    assert ask(sim, codec.build_request((0x61, 0x01), b"\x50")).sw3 == 0x21  # unknown PARA
 
 
 @pytest.fixture
@@ -35,8 +36,16 @@ def test_status_is_a_real_status_line(device):
     line = command(device, "status")
     assert "bound method" not in line and "<" not in line
     fields = dict(word.split("=") for word in line.split()[1:])
-    assert fields == {"card": "no", "found": "no", "selected": "no", "halted": "no", "requests": "0",
-                      "faults_pending": "0", "port": "vanished", "baud": "115200"}      # not started yet
+    assert fields == {
+        "card": "no",
+        "found": "no",
+        "selected": "no",
+        "halted": "no",
+        "requests": "0",
+        "faults_pending": "0",
+        "port": "vanished",
+        "baud": "115200",
+    }  # not started yet
     device.start()
     assert "port=attached" in command(device, "status")
     assert command(device, "fault checksum") == "ok"

@@ -56,7 +56,7 @@ def test_edit_with_recomputed_hash_breaks_the_chain(log):
     ls[2] = json.dumps(e)
     write(log, ls)
     r = log.verify()
-    assert (r.ok, r.problem, r.line) == (False, "edited", 4)   # line 4's prev no longer matches
+    assert (r.ok, r.problem, r.line) == (False, "edited", 4)  # line 4's prev no longer matches
 
 
 def test_delete_is_detected(log):
@@ -115,8 +115,9 @@ def test_personal_data_in_details_is_masked(tmp_path):
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "kiosk.cli.diag", "audit", *args], capture_output=True,
-                          text=True, timeout=30)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli.diag", "audit", *args], capture_output=True, text=True, timeout=30
+    )
 
 
 def test_cli_verify_json(log, tmp_path):

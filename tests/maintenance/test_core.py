@@ -1,4 +1,5 @@
 """The maintenance core as the screens drive it: login, actions on the audit log, report export, idle logout."""
+
 import json
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from kiosk.maintenance.core import Maintenance, NotLoggedIn
 from kiosk.maintenance.counters import DailyCounters
 from kiosk.maintenance.devices import DeviceBoard
 from kiosk.maintenance.pin import MaintenanceAuth
-from kiosk.maintenance.presenters import (MAINTENANCE_SCREENS, audit_rows, login_message, report_rows)
+from kiosk.maintenance.presenters import MAINTENANCE_SCREENS, audit_rows, login_message, report_rows
 from kiosk.maintenance.report import ReportRangeError
 from kiosk.maintenance.settings import SafeSettings
 from tests.maintenance.conftest import PIN
@@ -26,6 +27,7 @@ class FakeReportSource:
 
     def citywide_report(self, office, start, end):
         from kiosk.maintenance.report import compute
+
         return compute(self.records, office, start, end)
 
 
@@ -40,13 +42,21 @@ def maint(tmp_path, pin_hash, clock):
     def scanner_test(timeout_s):
         raise DeviceTimeout("scanner", "no code within 15 s")
 
-    m = Maintenance(auth=MaintenanceAuth(pin_hash, idle_logout_s=120, audit=audit, clock=clock), audit=audit,
-                    board=DeviceBoard(clock=clock), counters=DailyCounters(lambda: date(2026, 11, 26)),
-                    settings=SafeSettings(tmp_path, {"volume": 70}, audit=audit), office="441621",
-                    report_source=FakeReportSource([{"day": "2026-11-26", "business": "marriage",
-                                                     "home_counties": ["441621", "441622"]}]),
-                    export_dir=tmp_path / "reports", self_tests={"idcard": card_test, "scanner": scanner_test},
-                    replay=lambda: {"accepted": 2, "refused": 0, "left": 1}, restart=lambda: restarted.append(1))
+    m = Maintenance(
+        auth=MaintenanceAuth(pin_hash, idle_logout_s=120, audit=audit, clock=clock),
+        audit=audit,
+        board=DeviceBoard(clock=clock),
+        counters=DailyCounters(lambda: date(2026, 11, 26)),
+        settings=SafeSettings(tmp_path, {"volume": 70}, audit=audit),
+        office="441621",
+        report_source=FakeReportSource(
+            [{"day": "2026-11-26", "business": "marriage", "home_counties": ["441621", "441622"]}]
+        ),
+        export_dir=tmp_path / "reports",
+        self_tests={"idcard": card_test, "scanner": scanner_test},
+        replay=lambda: {"accepted": 2, "refused": 0, "left": 1},
+        restart=lambda: restarted.append(1),
+    )
     m.restarted = restarted
     return m
 
@@ -75,8 +85,19 @@ def test_technician_session_is_audited_end_to_end(maint, clock, tmp_path):
     maint.restart()
     assert maint.restarted == [1] and not maint.auth.logged_in
     actions = [e["action"] for e in maint.audit.entries()]
-    assert actions == ["login", "self_test", "self_test", "self_test", "setting_changed", "paper_replaced",
-                       "journal_replay", "report_exported", "report_failed", "restart", "logout"]
+    assert actions == [
+        "login",
+        "self_test",
+        "self_test",
+        "self_test",
+        "setting_changed",
+        "paper_replaced",
+        "journal_replay",
+        "report_exported",
+        "report_failed",
+        "restart",
+        "logout",
+    ]
     assert maint.audit.verify().ok
     rows = audit_rows(maint.audit.entries())
     assert rows[0]["value"].startswith("logout") and len(rows) == 11
@@ -97,10 +118,16 @@ def test_parked_journal_entries_are_retried_or_discarded_by_a_technician_on_the_
     assert [e["reason"] for e in maint.parked_entries()] == ["HTTP 500 ×8", "HTTP 409 too_late"]
     assert maint.retry_parked(key) and not maint.retry_parked(key)
     assert maint.discard_parked("other")
-    audited = [(e["action"], e["details"].get("done"), e["details"].get("reason")) for e in maint.audit.entries()
-               if e["action"].startswith("journal_")]
-    assert audited == [("journal_retry", True, "HTTP 500 ×8"), ("journal_retry", False, None),
-                       ("journal_discard", True, "HTTP 409 too_late")]
+    audited = [
+        (e["action"], e["details"].get("done"), e["details"].get("reason"))
+        for e in maint.audit.entries()
+        if e["action"].startswith("journal_")
+    ]
+    assert audited == [
+        ("journal_retry", True, "HTTP 500 ×8"),
+        ("journal_retry", False, None),
+        ("journal_discard", True, "HTTP 409 too_late"),
+    ]
 
 
 def test_idle_tick_logs_out(maint, clock):
@@ -122,8 +149,9 @@ def test_screen_names():
 
 
 def run_pin(*args, stdin=""):
-    return subprocess.run([sys.executable, "-m", "kiosk.cli.diag", "pin", *args], input=stdin,
-                          capture_output=True, text=True, timeout=30)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli.diag", "pin", *args], input=stdin, capture_output=True, text=True, timeout=30
+    )
 
 
 def test_pin_cli_set_write_verify(tmp_path):
@@ -134,6 +162,7 @@ def test_pin_cli_set_write_verify(tmp_path):
     pin_hash = json.loads(r.stdout)["pin_hash"]
     assert "482915" not in r.stdout + r.stderr
     from kiosk.config import load_kiosk_config
+
     assert load_kiosk_config(config).maintenance.pin_hash == pin_hash
     assert run_pin("verify", "--hash", pin_hash, "--stdin", stdin="482915\n").returncode == 0
     assert run_pin("verify", "--hash", pin_hash, "--stdin", stdin="482916\n").returncode == 1
@@ -159,15 +188,21 @@ def test_write_pin_hash_keeps_the_file(tmp_path):
 def test_from_config_wires_the_state_dir(tmp_path, pin_hash, clock):
     from kiosk.config import DEFAULT_CONFIG, load_kiosk_config
 
-    text = DEFAULT_CONFIG.read_text().replace('state_dir = "$HOME/.local/state/heyuan-kiosk"',
-                                              f'state_dir = "{tmp_path / "state"}"')
+    text = DEFAULT_CONFIG.read_text().replace(
+        'state_dir = "$HOME/.local/state/heyuan-kiosk"', f'state_dir = "{tmp_path / "state"}"'
+    )
     text = text.replace('pin_hash = ""', f'pin_hash = "{pin_hash}"')
     (tmp_path / "k.toml").write_text(text)
-    m = Maintenance.from_config(load_kiosk_config(tmp_path / "k.toml"), clock=clock,
-                                today=lambda: date(2026, 11, 26), walk_in_quota=40)
+    m = Maintenance.from_config(
+        load_kiosk_config(tmp_path / "k.toml"), clock=clock, today=lambda: date(2026, 11, 26), walk_in_quota=40
+    )
     assert m.auth.login(PIN).accepted
     m.change_setting("walk_in_quota", 25)
     state = tmp_path / "state"
-    assert {p.name for p in state.iterdir()} >= {"audit.jsonl", "audit.head", "settings-override.toml",
-                                                 "pin-lockout.json"}
+    assert {p.name for p in state.iterdir()} >= {
+        "audit.jsonl",
+        "audit.head",
+        "settings-override.toml",
+        "pin-lockout.json",
+    }
     assert m.settings.values()["languages"] == ["zh", "en"] and m.office == "441621"

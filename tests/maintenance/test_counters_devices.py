@@ -20,14 +20,18 @@ def feed(target, items):
         target.observe(item)
 
 
-BOOKED = [fx.IssueTicket("marriage", "A-1", ("x", "y")),
-          ev.TicketIssued({"ticket_id": "t1", "number": "A001", "offline": False}),
-          ev.PrintFinished(True),
-          fx.SessionEnded("ticket", "marriage", "accept", (), ("441621", "441622"))]
-WALK_IN = [fx.IssueTicket("divorce_application", None, ("x",)),
-           ev.TicketIssued({"ticket_id": "t2", "number": "B701", "offline": True, "business": "divorce_application"}),
-           ev.PrintFinished(False, "paper_out"),
-           fx.SessionEnded("ticket", "divorce_application", "accept", (), ("441621",))]
+BOOKED = [
+    fx.IssueTicket("marriage", "A-1", ("x", "y")),
+    ev.TicketIssued({"ticket_id": "t1", "number": "A001", "offline": False}),
+    ev.PrintFinished(True),
+    fx.SessionEnded("ticket", "marriage", "accept", (), ("441621", "441622")),
+]
+WALK_IN = [
+    fx.IssueTicket("divorce_application", None, ("x",)),
+    ev.TicketIssued({"ticket_id": "t2", "number": "B701", "offline": True, "business": "divorce_application"}),
+    ev.PrintFinished(False, "paper_out"),
+    fx.SessionEnded("ticket", "divorce_application", "accept", (), ("441621",)),
+]
 REDIRECT = [fx.SessionEnded("redirect", "reissue_certificate", "redirect", ("hukou_office_only",), ("441623",))]
 
 
@@ -59,8 +63,16 @@ def test_counters_from_effects_and_events(tmp_path):
 def test_device_board_from_events():
     t = [100.0]
     board = DeviceBoard(clock=lambda: t[0])
-    feed(board, [ev.DeviceFault("idcard", "SAM not authorised (66)"), ev.DeviceRecovered("idcard"),
-                 ev.PrinterReport(False, "cover_open"), ev.PrinterReport(False, "paper_out"), ev.BackendDown()])
+    feed(
+        board,
+        [
+            ev.DeviceFault("idcard", "SAM not authorised (66)"),
+            ev.DeviceRecovered("idcard"),
+            ev.PrinterReport(False, "cover_open"),
+            ev.PrinterReport(False, "paper_out"),
+            ev.BackendDown(),
+        ],
+    )
     board.sam_id("05.01-20200101-0001234567")
     board.camera_fps(14.96)
     board.face_rate(7.04)

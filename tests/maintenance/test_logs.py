@@ -10,12 +10,15 @@ ID = "44162119900501123X"
 HK = "810000199408230021"
 
 
-@pytest.mark.parametrize("text,gone,kept", [
-    (f"card {ID} read", ID, "441621********123X"),
-    (f"permit {HK}", HK, "810000********0021"),
-    ("call 13912345678 now", "13912345678", "139****5678"),
-    ("call +86 139 1234 5678", "1234", "139****5678"),
-])
+@pytest.mark.parametrize(
+    "text,gone,kept",
+    [
+        (f"card {ID} read", ID, "441621********123X"),
+        (f"permit {HK}", HK, "810000********0021"),
+        ("call 13912345678 now", "13912345678", "139****5678"),
+        ("call +86 139 1234 5678", "1234", "139****5678"),
+    ],
+)
 def test_mask_text(text, gone, kept):
     out = mask_text(text)
     assert gone not in out and kept in out
@@ -44,8 +47,9 @@ def test_filter_masks_message_args_extras_and_traceback():
         try:
             raise ValueError(f"bad card {ID}")
         except ValueError:
-            log.exception("read failed for %s (%s)", "张三丰", ID, extra={"phone": "13912345678",
-                                                                           "party": {"id_number": ID}})
+            log.exception(
+                "read failed for %s (%s)", "张三丰", ID, extra={"phone": "13912345678", "party": {"id_number": ID}}
+            )
         log.info("plain %d", 5)
     finally:
         for h in [h for h in logging.getLogger().handlers if getattr(h, "_kiosk_handler", False)]:

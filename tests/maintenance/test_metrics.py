@@ -9,8 +9,7 @@ from kiosk.flow import events as ev
 from kiosk.flow import effects as fx
 from kiosk.maintenance.counters import DailyCounters
 from kiosk.maintenance.devices import DeviceBoard
-from kiosk.maintenance.metrics import (KioskCollector, MetricsUnavailable, parse_bind, start_metrics,
-                                       start_or_log)
+from kiosk.maintenance.metrics import KioskCollector, MetricsUnavailable, parse_bind, start_metrics, start_or_log
 
 
 def scrape(url: str) -> str:
@@ -22,9 +21,14 @@ def scrape(url: str) -> str:
 def collector():
     board = DeviceBoard()
     counters = DailyCounters(lambda: date(2026, 11, 26))
-    for item in (fx.IssueTicket("marriage", "A-1", ("x",)), ev.TicketIssued({"number": "A001"}),
-                 fx.SessionEnded("redirect", "reissue_certificate", "redirect", ("hukou_office_only",), ()),
-                 ev.DeviceFault("idcard", "timeout"), ev.PrinterReport(False, "paper_out"), ev.BackendUp()):
+    for item in (
+        fx.IssueTicket("marriage", "A-1", ("x",)),
+        ev.TicketIssued({"number": "A001"}),
+        fx.SessionEnded("redirect", "reissue_certificate", "redirect", ("hukou_office_only",), ()),
+        ev.DeviceFault("idcard", "timeout"),
+        ev.PrinterReport(False, "paper_out"),
+        ev.BackendUp(),
+    ):
         counters.observe(item)
         board.observe(item)
     board.camera_fps(15)
@@ -49,18 +53,24 @@ def test_metric_names_on_a_real_endpoint(collector):
             assert labels.pop("kiosk") == "k-01" and labels.pop("office") == "441621"
             samples[(sample.name, tuple(sorted(labels.items())))] = sample.value
     expected = {
-        ("kiosk_device_up", (("device", "idcard"),)): 0, ("kiosk_device_up", (("device", "backend"),)): 1,
+        ("kiosk_device_up", (("device", "idcard"),)): 0,
+        ("kiosk_device_up", (("device", "backend"),)): 1,
         ("kiosk_device_faults_total", (("device", "idcard"),)): 1,
-        ("kiosk_printer_paper_state", (("state", "out"),)): 1, ("kiosk_printer_paper_state", (("state", "ok"),)): 0,
+        ("kiosk_printer_paper_state", (("state", "out"),)): 1,
+        ("kiosk_printer_paper_state", (("state", "ok"),)): 0,
         ("kiosk_tickets_total", (("business", "marriage"),)): 1,
         ("kiosk_checkins_total", (("business", "marriage"),)): 1,
         ("kiosk_redirects_total", (("business", "reissue_certificate"),)): 1,
         ("kiosk_sessions_total", (("outcome", "redirect"),)): 1,
         ("kiosk_tickets_today", (("business", "marriage"),)): 1,
-        ("kiosk_journal_backlog", ()): 4, ("kiosk_journal_parked", ()): 2,
-        ("kiosk_camera_fps", ()): 15, ("kiosk_face_pipeline_fps", ()): 8,
-        ("kiosk_backend_latency_seconds", (("quantile", "0.99"),)): 0.15, ("kiosk_backend_up", ()): 1,
-        ("kiosk_maintenance_logged_in", ()): 0, ("kiosk_info", (("version", "0.1.0"),)): 1,
+        ("kiosk_journal_backlog", ()): 4,
+        ("kiosk_journal_parked", ()): 2,
+        ("kiosk_camera_fps", ()): 15,
+        ("kiosk_face_pipeline_fps", ()): 8,
+        ("kiosk_backend_latency_seconds", (("quantile", "0.99"),)): 0.15,
+        ("kiosk_backend_up", ()): 1,
+        ("kiosk_maintenance_logged_in", ()): 0,
+        ("kiosk_info", (("version", "0.1.0"),)): 1,
         ("kiosk_paper_tickets_left_estimate", ()): 727,
     }
     for key, value in expected.items():
@@ -69,6 +79,7 @@ def test_metric_names_on_a_real_endpoint(collector):
     assert ("kiosk_device_up", (("device", "scanner"),)) not in samples
     names = {name for name, _ in samples}
     from kiosk.maintenance.metrics import METRIC_NAMES
+
     assert {n.removesuffix("_total") for n in names} <= {n.removesuffix("_total") for n in METRIC_NAMES}
     assert "# TYPE kiosk_tickets_total counter" in text
 
@@ -88,8 +99,15 @@ def test_port_in_use_is_a_defined_error(collector, caplog):
         busy.close()
 
 
-@pytest.mark.parametrize("bind,expected", [("127.0.0.1:9108", ("127.0.0.1", 9108)), ("[::1]:9108", ("::1", 9108)),
-                                           (":9108", ("0.0.0.0", 9108)), ("localhost:1", ("localhost", 1))])
+@pytest.mark.parametrize(
+    "bind,expected",
+    [
+        ("127.0.0.1:9108", ("127.0.0.1", 9108)),
+        ("[::1]:9108", ("::1", 9108)),
+        (":9108", ("0.0.0.0", 9108)),
+        ("localhost:1", ("localhost", 1)),
+    ],
+)
 def test_parse_bind(bind, expected):
     assert parse_bind(bind) == expected
 
@@ -116,8 +134,11 @@ def test_the_clock_on_the_device_page_and_in_the_metrics():
     assert rows["Against the office server's clock"]["value"] == "600 s fast"
     assert rows["Stamps use the office server's time"]["status"] == "warn"
     assert "快 600 秒" in [r["value"] for r in device_rows(board.snapshot(), "zh")]
-    samples = {(s.name, tuple(sorted((k, v) for k, v in s.labels.items() if k not in ("kiosk", "office")))): s.value
-               for family in KioskCollector("k1", "441621", board).collect() for s in family.samples}
+    samples = {
+        (s.name, tuple(sorted((k, v) for k, v in s.labels.items() if k not in ("kiosk", "office")))): s.value
+        for family in KioskCollector("k1", "441621", board).collect()
+        for s in family.samples
+    }
     assert samples[("kiosk_clock_synchronised", (("state", "yes"),))] == 1
     assert samples[("kiosk_clock_synchronised", (("state", "unknown"),))] == 0
     assert samples[("kiosk_clock_offset_seconds", ())] == -600.5 and samples[("kiosk_clock_adjusted", ())] == 1
@@ -141,7 +162,7 @@ def test_metrics_over_tls_require_the_scrapers_certificate(collector, tmp_path):
     from kiosk.maintenance.metrics import MetricsTls
     from office import pki
 
-    pki.init(tmp_path)                                # any CA will do: here the office tool makes one
+    pki.init(tmp_path)  # any CA will do: here the office tool makes one
     pki.issue(tmp_path, "bureau", "prometheus", "all")
     tls = MetricsTls(str(tmp_path / "server.crt"), str(tmp_path / "server.key"), str(tmp_path / "ca.crt"))
     server = start_metrics("127.0.0.1:0", collector, tls)

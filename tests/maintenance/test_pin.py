@@ -1,13 +1,21 @@
 import pytest
 
-from kiosk.maintenance.pin import (FREE_ATTEMPTS, MaintenanceAuth, PinFormatError, hash_pin, lockout_delay,
-                                   parse_hash, verify_pin)
+from kiosk.maintenance.pin import (
+    FREE_ATTEMPTS,
+    MaintenanceAuth,
+    PinFormatError,
+    hash_pin,
+    lockout_delay,
+    parse_hash,
+    verify_pin,
+)
 from tests.maintenance.conftest import PIN
 
 
 def make(pin_hash, clock, audit, tmp_path=None, idle=120):
-    return MaintenanceAuth(pin_hash, idle_logout_s=idle, audit=audit, clock=clock,
-                           lock_file=tmp_path / "lock.json" if tmp_path else None)
+    return MaintenanceAuth(
+        pin_hash, idle_logout_s=idle, audit=audit, clock=clock, lock_file=tmp_path / "lock.json" if tmp_path else None
+    )
 
 
 def test_hash_is_salted_slow_and_verifies():
@@ -23,7 +31,9 @@ def test_weak_or_malformed_pins_are_refused(bad):
         hash_pin(bad, log2_n=10)
 
 
-@pytest.mark.parametrize("bad", ["", "plain", "scrypt$15$8$1$!!$xx", "bcrypt$15$8$1$AAAA$BBBB", "scrypt$40$8$1$AAAAAAAAAAA=$A="])
+@pytest.mark.parametrize(
+    "bad", ["", "plain", "scrypt$15$8$1$!!$xx", "bcrypt$15$8$1$AAAA$BBBB", "scrypt$40$8$1$AAAAAAAAAAA=$A="]
+)
 def test_foreign_hash_strings_are_a_format_error(bad):
     with pytest.raises(PinFormatError):
         parse_hash(bad)
@@ -51,7 +61,7 @@ def test_lockout_timing_with_fake_clock(pin_hash, clock, audit):
     r = auth.login(PIN)
     assert not r.accepted and r.reason == "locked" and r.retry_after_s == pytest.approx(1)
     clock.advance(1)
-    r = auth.login("000002")                          # 6th wrong: 60 s
+    r = auth.login("000002")  # 6th wrong: 60 s
     assert (r.reason, r.retry_after_s) == ("locked", 60)
     clock.advance(60)
     assert auth.login(PIN).accepted
@@ -103,8 +113,12 @@ def _config(state_dir, pin_hash=""):
     from kiosk.config import load_kiosk_config
 
     base = load_kiosk_config()
-    return base.model_copy(update={"kiosk": base.kiosk.model_copy(update={"state_dir": str(state_dir)}),
-                                   "maintenance": base.maintenance.model_copy(update={"pin_hash": pin_hash})})
+    return base.model_copy(
+        update={
+            "kiosk": base.kiosk.model_copy(update={"state_dir": str(state_dir)}),
+            "maintenance": base.maintenance.model_copy(update={"pin_hash": pin_hash}),
+        }
+    )
 
 
 def test_the_demo_pin_opens_the_demo_only(tmp_path):
@@ -122,15 +136,16 @@ def test_the_demo_pin_opens_the_demo_only(tmp_path):
     today = lambda: date(2026, 11, 26)  # noqa: E731
     demo = Maintenance.from_config(demo_config(_config(tmp_path / "demo"), demo_pin=pin), today=today)
     assert demo.auth.login(pin).accepted
-    assert ("login", {"actor": "technician", "demo": True}) in [(e["action"], e["details"])
-                                                                 for e in demo.audit.entries()]
+    assert ("login", {"actor": "technician", "demo": True}) in [
+        (e["action"], e["details"]) for e in demo.audit.entries()
+    ]
     unset = Maintenance.from_config(_config(tmp_path / "plain"), today=today)
     assert unset.auth.login(pin).reason == "disabled"
     office_pin = "482915" if pin != "482915" else "593826"
     own = Maintenance.from_config(_config(tmp_path / "office", hash_pin(office_pin, log2_n=10)), today=today)
     refused = own.auth.login(pin)
     assert not refused.accepted and refused.reason == "wrong_pin"
-    assert [e["action"] for e in own.audit.entries()] == ["login_failed"]      # audited like any other
+    assert [e["action"] for e in own.audit.entries()] == ["login_failed"]  # audited like any other
     assert own.auth.login(office_pin).accepted
     # the demo PIN is written nowhere: not in the configuration file, not in any state file
     assert DEFAULT_CONFIG.read_text(encoding="utf-8") == default_toml

@@ -1,5 +1,6 @@
 """The 全城通办 report: computed here from records and fetched from a real office server on loopback, seeded
 with the same cases, must give the same figures; CSV and PNG export; bad ranges and empty ranges."""
+
 import csv
 import io
 import random
@@ -23,16 +24,23 @@ def seeded_records(n=60, seed=8):
     out = []
     for i in range(n):
         parties = 1 if rng.random() < 0.2 else 2
-        out.append({"day": date(2026, 11, rng.randint(20, 26)).isoformat(), "business": rng.choice(BUSINESS),
-                    "home_counties": [rng.choice(PLACES) for _ in range(parties)]})
+        out.append(
+            {
+                "day": date(2026, 11, rng.randint(20, 26)).isoformat(),
+                "business": rng.choice(BUSINESS),
+                "home_counties": [rng.choice(PLACES) for _ in range(parties)],
+            }
+        )
     return out
 
 
 def test_known_figures():
-    records = [{"day": "2026-11-25", "business": "marriage", "home_counties": ["441621", "441622"]},
-               {"day": "2026-11-25", "business": "marriage", "home_counties": ["441622", "outside_city"]},
-               {"day": "2026-11-26", "business": "divorce_application", "home_counties": ["441621", "441621"]},
-               {"day": "2026-11-27", "business": "marriage", "home_counties": ["441602"]}]   # outside the range
+    records = [
+        {"day": "2026-11-25", "business": "marriage", "home_counties": ["441621", "441622"]},
+        {"day": "2026-11-25", "business": "marriage", "home_counties": ["441622", "outside_city"]},
+        {"day": "2026-11-26", "business": "divorce_application", "home_counties": ["441621", "441621"]},
+        {"day": "2026-11-27", "business": "marriage", "home_counties": ["441602"]},
+    ]  # outside the range
     r = rep.compute(records, OFFICE, "2026-11-25", "2026-11-26")
     assert (r["cases"], r["applicants"], r["from_other_counties"], r["cross_county_cases"]) == (3, 6, 2, 1)
     assert r["share_from_other_counties"] == round(2 / 6, 4)
@@ -42,8 +50,12 @@ def test_known_figures():
 
 
 def test_reversed_and_bad_ranges():
-    for start, end in (("2026-11-26", "2026-11-01"), ("2026-13-01", "2026-11-01"), ("", "x"),
-                       ("2025-01-01", "2026-11-26")):
+    for start, end in (
+        ("2026-11-26", "2026-11-01"),
+        ("2026-13-01", "2026-11-01"),
+        ("", "x"),
+        ("2025-01-01", "2026-11-26"),
+    ):
         with pytest.raises(rep.ReportRangeError):
             rep.compute([], OFFICE, start, end)
 
@@ -59,7 +71,7 @@ def test_csv_and_png(tmp_path):
     r = rep.compute(seeded_records(), OFFICE, "2026-11-20", "2026-11-26")
     files = export(r, tmp_path / "out" / "r.csv", tmp_path / "out" / "r.png")
     raw = (tmp_path / "out" / "r.csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")                     # BOM: spreadsheets open it as UTF-8
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets open it as UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == ["section", "key", "name", "value"]
     as_dict = {(s, k, n): v for s, k, n, v in rows[1:]}
@@ -98,6 +110,7 @@ def test_chart_without_cjk_font_falls_back(tmp_path):
 
 # -- against the real office server -------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def running_office(tmp_path_factory):
     pytest.importorskip("uvicorn")
@@ -109,13 +122,19 @@ def running_office(tmp_path_factory):
     with serve_in_thread(db, ManualClock(datetime(2026, 11, 26, 10, 0)), seed=None) as server:
         with server.backend.store.write() as conn:
             for i, r in enumerate(seeded_records()):
-                cur = conn.execute("INSERT INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
-                                   (OFFICE, r["day"], r["business"], "appointment", f"seed-{i}"))
-                conn.executemany("INSERT INTO case_applicants (case_id, home_county) VALUES (?,?)",
-                                 [(cur.lastrowid, c) for c in r["home_counties"]])
+                cur = conn.execute(
+                    "INSERT INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
+                    (OFFICE, r["day"], r["business"], "appointment", f"seed-{i}"),
+                )
+                conn.executemany(
+                    "INSERT INTO case_applicants (case_id, home_county) VALUES (?,?)",
+                    [(cur.lastrowid, c) for c in r["home_counties"]],
+                )
             # Another office's case must not leak into ours.
-            conn.execute("INSERT INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
-                         ("441622", "2026-11-22", "marriage", "appointment", "other-1"))
+            conn.execute(
+                "INSERT INTO cases (office, day, business, source, ref) VALUES (?,?,?,?,?)",
+                ("441622", "2026-11-22", "marriage", "appointment", "other-1"),
+            )
         yield server
 
 
@@ -160,8 +179,12 @@ def test_office_unreachable_is_report_unavailable():
     port = s.getsockname()[1]
     s.close()
     with pytest.raises(rep.ReportUnavailable):
-        rep.fetch(OfficeClient(f"http://127.0.0.1:{port}", kiosk_id="k", retries=0, connect_timeout_s=0.5),
-                  OFFICE, "2026-11-20", "2026-11-26")
+        rep.fetch(
+            OfficeClient(f"http://127.0.0.1:{port}", kiosk_id="k", retries=0, connect_timeout_s=0.5),
+            OFFICE,
+            "2026-11-20",
+            "2026-11-26",
+        )
 
 
 def run_report_cli(argv, capsys):
@@ -176,11 +199,27 @@ def test_report_cli(running_office, tmp_path, capsys):
 
     office_server = running_office.url
     tls = [f"--{k.replace('_', '-')}={v}" for k, v in _tls(running_office).items()]
-    code, out = run_report_cli(["--from", "2026-11-20", "--to", "2026-11-26", "--office", OFFICE,
-                                "--url", office_server, "--out", str(tmp_path), "--json", *tls], capsys)
+    code, out = run_report_cli(
+        [
+            "--from",
+            "2026-11-20",
+            "--to",
+            "2026-11-26",
+            "--office",
+            OFFICE,
+            "--url",
+            office_server,
+            "--out",
+            str(tmp_path),
+            "--json",
+            *tls,
+        ],
+        capsys,
+    )
     assert code == 0, out.err
     body = json.loads(out.out)
     assert body["report"]["cases"] == 60 and Path(body["files"]["png"]).exists()
-    code, out = run_report_cli(["--from", "2026-11-26", "--to", "2026-11-20", "--office", OFFICE,
-                                "--url", office_server, *tls], capsys)
+    code, out = run_report_cli(
+        ["--from", "2026-11-26", "--to", "2026-11-20", "--office", OFFICE, "--url", office_server, *tls], capsys
+    )
     assert code == 2 and "after" in out.err

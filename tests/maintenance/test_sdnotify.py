@@ -35,7 +35,7 @@ def test_abstract_socket():
 def test_outside_systemd_is_a_no_op(tmp_path):
     assert not Notifier("").ready()
     assert not Notifier("relative/path").ready()
-    assert not Notifier(str(tmp_path / "gone")).watchdog()     # socket vanished: False, no exception
+    assert not Notifier(str(tmp_path / "gone")).watchdog()  # socket vanished: False, no exception
 
 
 def test_watchdog_interval():

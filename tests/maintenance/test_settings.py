@@ -12,11 +12,13 @@ def test_change_persists_and_is_audited(tmp_path, audit):
     s = SafeSettings(tmp_path, DEFAULTS, audit=audit)
     assert s.change("volume", "35") == 35
     assert s.change("languages", "en,zh") == ["en", "zh"]
-    s.change("volume", 35)                                   # no change → no audit line
+    s.change("volume", 35)  # no change → no audit line
     data = tomllib.loads((tmp_path / OVERRIDE_FILE).read_text())
     assert data["settings"] == {"languages": ["en", "zh"], "volume": 35}
-    assert audit.entries == [("setting_changed", {"key": "volume", "old": 70, "new": 35}),
-                             ("setting_changed", {"key": "languages", "old": ["zh", "en"], "new": ["en", "zh"]})]
+    assert audit.entries == [
+        ("setting_changed", {"key": "volume", "old": 70, "new": 35}),
+        ("setting_changed", {"key": "languages", "old": ["zh", "en"], "new": ["en", "zh"]}),
+    ]
     again = SafeSettings(tmp_path, DEFAULTS)
     assert again.values() == {**DEFAULTS, "volume": 35, "languages": ["en", "zh"]}
     again.reset("volume")
@@ -25,10 +27,23 @@ def test_change_persists_and_is_audited(tmp_path, audit):
     assert {"label": "Languages", "value": "en, zh", "status": "ok", "key": "languages"} in rows
 
 
-@pytest.mark.parametrize("key,value", [("volume", 101), ("volume", -1), ("volume", True), ("volume", "loud"),
-                                       ("idle_timeout_s", 5), ("idle_timeout_s", 601), ("walk_in_quota", 501),
-                                       ("languages", []), ("languages", ["zh", "zh"]), ("languages", ["fr"]),
-                                       ("backend_url", "http://evil"), ("pin_hash", "x")])
+@pytest.mark.parametrize(
+    "key,value",
+    [
+        ("volume", 101),
+        ("volume", -1),
+        ("volume", True),
+        ("volume", "loud"),
+        ("idle_timeout_s", 5),
+        ("idle_timeout_s", 601),
+        ("walk_in_quota", 501),
+        ("languages", []),
+        ("languages", ["zh", "zh"]),
+        ("languages", ["fr"]),
+        ("backend_url", "http://evil"),
+        ("pin_hash", "x"),
+    ],
+)
 def test_invalid_values_are_refused_and_nothing_written(tmp_path, audit, key, value):
     s = SafeSettings(tmp_path, DEFAULTS, audit=audit)
     with pytest.raises(SettingError) as e:

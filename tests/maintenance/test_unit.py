@@ -1,6 +1,7 @@
 """kiosk.service: `systemd-analyze verify` clean and `systemd-analyze security` exposure ≤ 3.0; the deploy files.
 
 systemd-analyze is not a dependency of the project: these tests skip cleanly where it is absent."""
+
 import re
 import shutil
 import subprocess
@@ -34,18 +35,33 @@ def unit_copy(tmp_path: Path) -> Path:
 
 def test_unit_has_the_required_settings():
     o = unit_options()
-    for key, value in {"Type": "notify", "NotifyAccess": "all", "Restart": "always", "User": "heyuan-kiosk",
-                       "NoNewPrivileges": "yes", "ProtectSystem": "strict", "ProtectHome": "yes",
-                       "PrivateTmp": "yes", "ProtectKernelTunables": "yes", "ProtectKernelModules": "yes",
-                       "ProtectKernelLogs": "yes", "ProtectControlGroups": "yes", "RestrictNamespaces": "yes",
-                       "LockPersonality": "yes", "StateDirectory": "heyuan-kiosk", "CapabilityBoundingSet": "",
-                       "PAMName": "heyuan-kiosk",
-                       "RestrictAddressFamilies": "AF_UNIX AF_INET AF_INET6 AF_NETLINK"}.items():
+    for key, value in {
+        "Type": "notify",
+        "NotifyAccess": "all",
+        "Restart": "always",
+        "User": "heyuan-kiosk",
+        "NoNewPrivileges": "yes",
+        "ProtectSystem": "strict",
+        "ProtectHome": "yes",
+        "PrivateTmp": "yes",
+        "ProtectKernelTunables": "yes",
+        "ProtectKernelModules": "yes",
+        "ProtectKernelLogs": "yes",
+        "ProtectControlGroups": "yes",
+        "RestrictNamespaces": "yes",
+        "LockPersonality": "yes",
+        "StateDirectory": "heyuan-kiosk",
+        "CapabilityBoundingSet": "",
+        "PAMName": "heyuan-kiosk",
+        "RestrictAddressFamilies": "AF_UNIX AF_INET AF_INET6 AF_NETLINK",
+    }.items():
         assert o.get(key) == [value], key
     assert set(o["SupplementaryGroups"][0].split()) >= {"dialout", "video", "lp"}
     assert int(o["WatchdogSec"][0]) > 0
     assert "@system-service" in o["SystemCallFilter"]
-    assert o["ExecStart"] == ["/usr/bin/cage -- /opt/heyuan-kiosk/current/venv/bin/kiosk --config /etc/heyuan-kiosk/kiosk.toml"]
+    assert o["ExecStart"] == [
+        "/usr/bin/cage -- /opt/heyuan-kiosk/current/venv/bin/kiosk --config /etc/heyuan-kiosk/kiosk.toml"
+    ]
     # These would break the kiosk (see the comments in the unit).
     for forbidden in ("PrivateDevices", "MemoryDenyWriteExecute", "DevicePolicy", "ProcSubset"):
         assert forbidden not in o
@@ -53,15 +69,18 @@ def test_unit_has_the_required_settings():
 
 @needs_analyze
 def test_systemd_analyze_verify_is_clean(tmp_path):
-    r = subprocess.run([ANALYZE, "verify", str(unit_copy(tmp_path))], capture_output=True, text=True,
-                       timeout=30)
+    r = subprocess.run([ANALYZE, "verify", str(unit_copy(tmp_path))], capture_output=True, text=True, timeout=30)
     assert r.returncode == 0 and r.stderr.strip() == "", r.stderr
 
 
 @needs_analyze
 def test_systemd_analyze_security_exposure(tmp_path):
-    r = subprocess.run([ANALYZE, "security", "--offline=true", "--no-pager", str(unit_copy(tmp_path))],
-                       capture_output=True, text=True, timeout=30)
+    r = subprocess.run(
+        [ANALYZE, "security", "--offline=true", "--no-pager", str(unit_copy(tmp_path))],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     if r.returncode != 0 and "offline" in r.stderr:
         pytest.skip("this systemd-analyze has no --offline (systemd < 250)")
     m = re.search(r"Overall exposure level for \S+: (\d+\.\d)", r.stdout)

@@ -1,4 +1,5 @@
 """How parties were verified is counted for the maintenance screen (share verified by machine)."""
+
 from datetime import date
 
 from kiosk.flow.effects import SessionEnded

@@ -1,5 +1,6 @@
 """The maintenance core wired into the kiosk: the walk-in quota takes effect, applicants' names are masked in
 the log while they are at the kiosk, self-tests wait for the device, office-link figures reach the board."""
+
 import io
 import logging
 import threading
@@ -12,8 +13,15 @@ from kiosk.maintenance.counters import DailyCounters
 from kiosk.maintenance.devices import DeviceBoard
 from kiosk.maintenance.logs import KnownNames, setup_logging
 from kiosk.maintenance.settings import SafeSettings
-from kiosk.maintenance.wiring import (DeviceTap, LinkFigures, journal_replay, names_observer, quota_gate,
-                                      scanner_test, walk_ins_today)
+from kiosk.maintenance.wiring import (
+    DeviceTap,
+    LinkFigures,
+    journal_replay,
+    names_observer,
+    quota_gate,
+    scanner_test,
+    walk_ins_today,
+)
 from kiosk.services.effects import EffectRunner
 
 TODAY = date(2026, 11, 26)
@@ -25,9 +33,15 @@ class FakeLink:
 
     def issue_ticket(self, business, appointment_id=None, parties=None, verification=()):
         self.issued += 1
-        return SimpleNamespace(number=f"A{self.issued:03d}", business=business, offline=False,
-                               priority="booked" if appointment_id else "walk_in", issued_at=None,
-                               waiting_ahead=0, ticket_id=f"T{self.issued}")
+        return SimpleNamespace(
+            number=f"A{self.issued:03d}",
+            business=business,
+            offline=False,
+            priority="booked" if appointment_id else "walk_in",
+            issued_at=None,
+            waiting_ahead=0,
+            ticket_id=f"T{self.issued}",
+        )
 
     def check_in(self, appointment, id_numbers, verification=()):
         return None
@@ -53,15 +67,16 @@ def test_walk_in_quota_refuses_past_the_limit_and_follows_the_setting(tmp_path):
     # booked couples are not walk-ins: still served
     assert isinstance(_issue(runner, counters, appointment_id="AP1"), ev.TicketIssued)
     assert walk_ins_today(counters) == 2
-    settings.change("walk_in_quota", 3)          # the technician raises it: takes effect at once
+    settings.change("walk_in_quota", 3)  # the technician raises it: takes effect at once
     assert isinstance(_issue(runner, counters), ev.TicketIssued)
     assert _issue(runner, counters).reason == "quota_exhausted"
 
 
 def test_no_quota_setting_means_no_limit(tmp_path):
     counters = DailyCounters(lambda: TODAY)
-    runner = EffectRunner(FakeLink(), None, None, None,
-                          walk_in_exhausted=quota_gate(SafeSettings(tmp_path, {}), counters))
+    runner = EffectRunner(
+        FakeLink(), None, None, None, walk_in_exhausted=quota_gate(SafeSettings(tmp_path, {}), counters)
+    )
     assert all(isinstance(_issue(runner, counters), ev.TicketIssued) for _ in range(5))
 
 
@@ -97,20 +112,29 @@ class FakeJournal:
 
     def status(self):
         acked = 10 - self.backlog
-        return {"backlog": self.backlog, "oldest_pending": "2026-11-26T09:00:00+08:00" if self.backlog else None,
-                "parked": 1, "by_status": {"pending": self.backlog, "acked": acked, "rejected": 0, "superseded": 0}}
+        return {
+            "backlog": self.backlog,
+            "oldest_pending": "2026-11-26T09:00:00+08:00" if self.backlog else None,
+            "parked": 1,
+            "by_status": {"pending": self.backlog, "acked": acked, "rejected": 0, "superseded": 0},
+        }
 
 
 def test_link_figures_and_replay_reach_the_board():
     journal = FakeJournal()
 
     def forward_once(force=False):
-        assert force                             # a technician's replay does not wait out the entries' backoff
+        assert force  # a technician's replay does not wait out the entries' backoff
         journal.backlog = 0
         return True
-    link = SimpleNamespace(journal=journal, forwarder=SimpleNamespace(forward_once=forward_once),
-                           client=SimpleNamespace(latency=SimpleNamespace(
-                               snapshot=lambda: {"p50_ms": 40, "p99_ms": 90, "requests": 5, "failures": 0})))
+
+    link = SimpleNamespace(
+        journal=journal,
+        forwarder=SimpleNamespace(forward_once=forward_once),
+        client=SimpleNamespace(
+            latency=SimpleNamespace(snapshot=lambda: {"p50_ms": 40, "p99_ms": 90, "requests": 5, "failures": 0})
+        ),
+    )
     board = DeviceBoard()
     LinkFigures(board, SimpleNamespace(link=link, idcard=None)).push()
     info = board.snapshot()["backend"]["info"]
@@ -129,7 +153,7 @@ def test_watchdog_pings_never_block_when_nobody_reads(tmp_path):
         sock.bind(path)
         n = Notifier(path)
         started = time.monotonic()
-        sent = [n.watchdog() for _ in range(200)]      # far beyond the kernel's datagram queue
+        sent = [n.watchdog() for _ in range(200)]  # far beyond the kernel's datagram queue
         n.close()
     assert time.monotonic() - started < 2 and sent[0] and not all(sent)
 

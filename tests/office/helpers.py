@@ -1,9 +1,10 @@
 """Helpers for the office server tests."""
+
 from datetime import date
 
 from office.seed import seeded_bookings
 
-TODAY = "2026-11-26"   # a Thursday
+TODAY = "2026-11-26"  # a Thursday
 
 
 class Api:
@@ -29,20 +30,35 @@ class Api:
         found = api.get(f"/v1/offices/{office}/appointments").json()["appointments"]
         day = date.fromisoformat(found[0]["date"]) if found else date.fromisoformat(TODAY)
         seeded = {b["appointment_id"]: b for b in seeded_bookings(office, day)}
-        return {a["appointment_id"][-2:]: {**a, "listed_parties": a["parties"],
-                                           "parties": seeded[a["appointment_id"]]["parties"],
-                                           **{k: seeded[a["appointment_id"]][k] for k in ("token", "phone", "code")}}
-                for a in found}
+        return {
+            a["appointment_id"][-2:]: {
+                **a,
+                "listed_parties": a["parties"],
+                "parties": seeded[a["appointment_id"]]["parties"],
+                **{k: seeded[a["appointment_id"]][k] for k in ("token", "phone", "code")},
+            }
+            for a in found
+        }
 
     def checkin(self, appt, key=None, ids=None, **extra):
         ids = ids if ids is not None else [p["id_number"] for p in appt["parties"]]
-        return self.post(f"/v1/offices/{appt['office']}/checkins",
-                         {"appointment_id": appt["appointment_id"], "kiosk_id": "k1",
-                          "parties": [{"id_number": i} for i in ids], **extra}, key)
+        return self.post(
+            f"/v1/offices/{appt['office']}/checkins",
+            {
+                "appointment_id": appt["appointment_id"],
+                "kiosk_id": "k1",
+                "parties": [{"id_number": i} for i in ids],
+                **extra,
+            },
+            key,
+        )
 
     def ticket(self, business, appointment_id=None, office="441621", key=None, **extra):
-        return self.post(f"/v1/offices/{office}/tickets",
-                         {"business": business, "appointment_id": appointment_id, "kiosk_id": "k1", **extra}, key)
+        return self.post(
+            f"/v1/offices/{office}/tickets",
+            {"business": business, "appointment_id": appointment_id, "kiosk_id": "k1", **extra},
+            key,
+        )
 
 
 def set_office(server, code="441621", **changes):

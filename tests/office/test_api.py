@@ -1,4 +1,5 @@
 """The office API against the real server on loopback (docs/api.md)."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 from kiosk.domain.appointment_qr import parse_appointment_qr
@@ -9,8 +10,13 @@ from tests.office.helpers import Api, set_office
 def test_health_openapi_and_offices(api):
     assert api.get("/healthz").json()["ok"] is True
     spec = api.get("/openapi.json").json()
-    for path in ("/v1/offices", "/v1/appointments/lookup", "/v1/offices/{office}/checkins",
-                 "/v1/offices/{office}/tickets", "/v1/offices/{office}/reports/citywide"):
+    for path in (
+        "/v1/offices",
+        "/v1/appointments/lookup",
+        "/v1/offices/{office}/checkins",
+        "/v1/offices/{office}/tickets",
+        "/v1/offices/{office}/reports/citywide",
+    ):
         assert path in spec["paths"]
     offices = api.get("/v1/offices").json()["offices"]
     assert {o["code"] for o in offices} == {"441602", "441621", "441622", "441623", "441624", "441625"}
@@ -35,7 +41,7 @@ def test_demo_parties_export_as_card_fixtures(tmp_path):
     from office.seed import export_cards
 
     files = export_cards("441624", __import__("datetime").date(2026, 11, 26), tmp_path)
-    assert len(files) == 23                               # 11 couples + 1 re-issue
+    assert len(files) == 23  # 11 couples + 1 re-issue
     for f in files:
         card = json.loads(f.read_text(encoding="utf-8"))
         assert card["card_type"] == "resident_id" and parse_id_number(card["id_number"]).sex == card["sex"]
@@ -81,14 +87,19 @@ def test_checkin_rules(api, clock):
     assert swapped.status_code == 422 and swapped.json()["error"] == "parties_mismatch"
     alone = api.checkin(b["02"], ids=[b["02"]["parties"][0]["id_number"]])
     assert alone.status_code == 422
-    late_slot = b["12"]                                    # 16:30: too early at 10:05
+    late_slot = b["12"]  # 16:30: too early at 10:05
     assert api.checkin(late_slot).json()["error"] == "too_early"
-    early_slot = b["04"]                                   # 08:30 + 60 min < 10:05
+    early_slot = b["04"]  # 08:30 + 60 min < 10:05
     assert api.checkin(early_slot).json()["error"] == "too_late"
     other_kiosk = Api(api.server, name="k-441622", office="441622")
-    elsewhere = other_kiosk.post("/v1/offices/441622/checkins", {"appointment_id": b["02"]["appointment_id"],
-                                 "kiosk_id": "k-441622",
-                                 "parties": [{"id_number": p["id_number"]} for p in b["02"]["parties"]]})
+    elsewhere = other_kiosk.post(
+        "/v1/offices/441622/checkins",
+        {
+            "appointment_id": b["02"]["appointment_id"],
+            "kiosk_id": "k-441622",
+            "parties": [{"id_number": p["id_number"]} for p in b["02"]["parties"]],
+        },
+    )
     assert elsewhere.status_code == 409 and elsewhere.json()["error"] == "other_office"
     clock.advance(days=1)
     assert api.checkin(b["03"]).json()["error"] == "not_today"
@@ -96,7 +107,7 @@ def test_checkin_rules(api, clock):
 
 def test_checkin_time_stated_by_a_replaying_kiosk(api, clock):
     appt = api.bookings()["01"]
-    clock.advance(hours=3)                                  # forwarded late, but the applicants came at 10:05
+    clock.advance(hours=3)  # forwarded late, but the applicants came at 10:05
     r = api.checkin(appt, checked_in_at="2026-11-26T10:05:00+08:00")
     assert r.status_code == 201
     future = api.checkin(api.bookings()["02"], checked_in_at="2026-11-26T18:00:00+08:00")
@@ -114,20 +125,29 @@ def test_idempotency(api):
     t = api.ticket("archive_query", key="t-1")
     assert api.ticket("archive_query", key="t-1").json() == t.json()
     assert api.ticket("archive_query", key="t-1b").json()["number"] != t.json()["number"]
-    refused = api.ticket("divorce_application", api.bookings()["02"]["appointment_id"], key="r")   # not checked in
+    refused = api.ticket("divorce_application", api.bookings()["02"]["appointment_id"], key="r")  # not checked in
     assert refused.status_code == 409
     assert api.ticket("divorce_application", api.bookings()["02"]["appointment_id"], key="r").status_code == 409
-    keyless = [api.s.post(api.url + "/v1/offices/441621/tickets", json={"business": "marriage", "kiosk_id": "k1"})
-               for _ in range(2)]                      # no key: applied each time, no replay
+    keyless = [
+        api.s.post(api.url + "/v1/offices/441621/tickets", json={"business": "marriage", "kiosk_id": "k1"})
+        for _ in range(2)
+    ]  # no key: applied each time, no replay
     assert [r.status_code for r in keyless] == [201, 201] and keyless[0].json()["number"] != keyless[1].json()["number"]
-    bad = api.s.post(api.url + "/v1/offices/441621/tickets", json={"business": "marriage", "kiosk_id": "k1"},
-                     headers={"Idempotency-Key": "k" * 201})
+    bad = api.s.post(
+        api.url + "/v1/offices/441621/tickets",
+        json={"business": "marriage", "kiosk_id": "k1"},
+        headers={"Idempotency-Key": "k" * 201},
+    )
     assert bad.status_code == 400 and bad.json()["error"] == "idempotency_key_invalid"
 
 
 def test_errors_are_json_with_codes(api):
-    for r in (api.get("/nope"), api.ticket("dancing"), api.get("/v1/offices/999999/queue"),
-              api.post("/v1/offices/441621/tickets", {"kiosk_id": "k1"})):
+    for r in (
+        api.get("/nope"),
+        api.ticket("dancing"),
+        api.get("/v1/offices/999999/queue"),
+        api.post("/v1/offices/441621/tickets", {"kiosk_id": "k1"}),
+    ):
         body = r.json()
         assert r.status_code >= 400 and body["error"] and body["message"]["zh"] and body["message"]["en"]
 
@@ -151,6 +171,6 @@ def test_failed_phone_attempts_are_forgotten_after_the_lockout(api, clock):
     seeded = seeded_bookings("441621", __import__("datetime").date(2026, 11, 26))[0]
     for _ in range(5):
         api.get("/v1/appointments/lookup", phone=seeded["phone"], code="999999")
-    clock.advance(seconds=LOCKOUT_S + 1)                  # the lock lasts its time, then the right code works
+    clock.advance(seconds=LOCKOUT_S + 1)  # the lock lasts its time, then the right code works
     ok = api.get("/v1/appointments/lookup", phone=seeded["phone"], code=seeded["code"])
     assert ok.status_code == 200

@@ -1,4 +1,5 @@
 """docs/api.md is the server's own OpenAPI document rendered; it must not drift from the server."""
+
 from pathlib import Path
 
 from office.apidoc import markdown, openapi

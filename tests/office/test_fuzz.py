@@ -1,6 +1,7 @@
 """schemathesis against the server's own /openapi.json, over mutual TLS, with real office codes: no 5xx, and every
 status, header and body the server answers is in the document. Bounded (a few examples per operation) so the
 suite stays fast; `FUZZ_EXAMPLES=500` runs it longer."""
+
 import os
 import random
 from datetime import datetime
@@ -47,13 +48,16 @@ def api_schema(fuzzed_server):
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
-CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.status_code_conformance,
-          schemathesis.checks.content_type_conformance, schemathesis.checks.response_schema_conformance]
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_schema_conformance,
+]
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_and_never_fails(case, fuzzed_server, sessions):
     rng = random.Random(repr(case.path_parameters) + repr(case.query) + repr(case.body))
     raw = getattr(case.operation.definition, "raw", {}) or {}
@@ -64,7 +68,8 @@ def test_api_conforms_and_never_fails(case, fuzzed_server, sessions):
         case.path_parameters["office"] = "441621" if rng.random() < 0.7 else rng.choice(OFFICES)
     if isinstance(case.body, dict) and "kiosk_id" in case.body and rng.random() < 0.7:
         case.body["kiosk_id"] = name
-    session = sessions(role)                 # verify/cert explicitly: REQUESTS_CA_BUNDLE must not override them
-    response = case.call(base_url=fuzzed_server.url, session=session, timeout=10, verify=session.verify,
-                         cert=session.cert)
+    session = sessions(role)  # verify/cert explicitly: REQUESTS_CA_BUNDLE must not override them
+    response = case.call(
+        base_url=fuzzed_server.url, session=session, timeout=10, verify=session.verify, cert=session.cert
+    )
     case.validate_response(response, checks=CHECKS)

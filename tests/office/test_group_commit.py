@@ -1,4 +1,5 @@
 """Group commit: POSTs that arrive together share one transaction, yet each succeeds or fails on its own."""
+
 import asyncio
 from datetime import datetime
 
@@ -27,6 +28,7 @@ def numbers(backend) -> list[str]:
 def gather(writes: GroupCommit, *requests):
     async def all_at_once():
         return await asyncio.gather(*(writes.run(*r) for r in requests), return_exceptions=True)
+
     return asyncio.run(all_at_once())
 
 
@@ -37,15 +39,20 @@ def test_requests_arriving_together_share_one_commit_and_fail_alone(backend):
 
     writes, commits = GroupCommit(backend), backend.store.commits
     first, crashed, refused, last, replay = gather(
-        writes, ("a", "p1", ticket(backend)), ("b", "p2", issue_then_crash),
-        ("c", "p3", ticket(backend, "dancing")), ("d", "p4", ticket(backend)), ("a", "p1", ticket(backend)))
+        writes,
+        ("a", "p1", ticket(backend)),
+        ("b", "p2", issue_then_crash),
+        ("c", "p3", ticket(backend, "dancing")),
+        ("d", "p4", ticket(backend)),
+        ("a", "p1", ticket(backend)),
+    )
     assert backend.store.commits == commits + 1
     assert first[0] == 201 and first[1]["number"] == "E001" and first[2] is False
-    assert isinstance(crashed, RuntimeError)                     # undone alone: E002 goes to the next one
+    assert isinstance(crashed, RuntimeError)  # undone alone: E002 goes to the next one
     assert refused[0] == 422 and refused[1]["error"] == "unknown_business"
     assert last[1]["number"] == "E002" and replay == (201, first[1], True)
     assert numbers(backend) == ["E001", "E002"]
-    conflict, = gather(writes, ("a", "other body", ticket(backend)))
+    (conflict,) = gather(writes, ("a", "other body", ticket(backend)))
     assert isinstance(conflict, ApiError) and conflict.status == 409
 
 
@@ -59,5 +66,5 @@ def test_a_failed_commit_fails_every_request_of_the_batch(backend):
 
 
 def test_a_bad_key_is_refused_before_it_joins_a_batch(backend):
-    bad, = gather(GroupCommit(backend), ("k" * 201, "p", ticket(backend)))
+    (bad,) = gather(GroupCommit(backend), ("k" * 201, "p", ticket(backend)))
     assert isinstance(bad, ApiError) and bad.status == 400 and numbers(backend) == []

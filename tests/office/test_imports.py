@@ -1,5 +1,6 @@
 """The office server shares only the pure rules with the kiosk: `office` imports nothing of `kiosk` but
 `kiosk.domain`, and no test rig lives in the server package."""
+
 import ast
 from pathlib import Path
 
@@ -15,8 +16,12 @@ def _imports(path: Path):
 
 
 def test_office_imports_only_the_kiosk_domain():
-    wrong = {f"{p.name}: {m}" for p in OFFICE.glob("*.py") for m in _imports(p)
-             if (m == "kiosk" or m.startswith("kiosk.")) and not m.startswith("kiosk.domain")}
+    wrong = {
+        f"{p.name}: {m}"
+        for p in OFFICE.glob("*.py")
+        for m in _imports(p)
+        if (m == "kiosk" or m.startswith("kiosk.")) and not m.startswith("kiosk.domain")
+    }
     assert not wrong, sorted(wrong)
 
 

@@ -1,4 +1,5 @@
 """Queue numbers: per-business sequences in the configured range, 预约优先, quota, offline tickets, superseding."""
+
 from tests.office.helpers import set_office, set_range
 
 
@@ -17,7 +18,7 @@ def test_sequences_per_business_and_booked_first(api, counter, clock):
     clock.advance(minutes=1)
     booked = api.ticket("marriage", _checked_in(api, "01")["appointment_id"]).json()
     assert booked["number"] == "A003" and booked["priority"] == "booked"
-    assert booked["waiting_ahead"] == 0                  # ahead of both walk-ins
+    assert booked["waiting_ahead"] == 0  # ahead of both walk-ins
     w3 = api.ticket("marriage").json()
     assert w3["waiting_ahead"] == 3
     called = counter.post("/v1/offices/441621/queue/next", {"counter": "2", "business": "marriage"}).json()
@@ -62,21 +63,21 @@ def test_offline_ticket_is_recorded_in_the_queue(api):
     offline = {"number": "A700", "issued_at": "2026-11-26T09:00:00+08:00"}
     r = api.ticket("marriage", offline=offline)
     assert r.status_code == 201 and r.json()["number"] == "A700" and r.json()["offline"] is True
-    assert api.ticket("marriage").json()["waiting_ahead"] == 1          # issued earlier, so ahead
+    assert api.ticket("marriage").json()["waiting_ahead"] == 1  # issued earlier, so ahead
     assert api.ticket("marriage", offline=offline).json()["error"] == "offline_number_taken"
     bad = api.ticket("marriage", offline={"number": "A005", "issued_at": "2026-11-26T09:00:00+08:00"})
     assert bad.status_code == 422 and bad.json()["error"] == "offline_number_invalid"
 
 
 def test_an_offline_ticket_is_recorded_even_if_its_check_in_was_refused(api):
-    appt = api.bookings()["02"]                                         # never checked in on the server
+    appt = api.bookings()["02"]  # never checked in on the server
     offline = {"number": "B700", "issued_at": "2026-11-26T10:05:00+08:00"}
     r = api.ticket("divorce_application", appt["appointment_id"], offline=offline)
     assert r.status_code == 201 and r.json()["priority"] == "walk_in" and r.json()["warnings"] == ["not_checked_in"]
 
 
 def test_supersede_voids_an_answer_the_kiosk_never_saw(api, counter):
-    lost = api.ticket("marriage", key="lost").json()                  # the server issued A001; kiosk never heard
+    lost = api.ticket("marriage", key="lost").json()  # the server issued A001; kiosk never heard
     offline = {"number": "A700", "issued_at": "2026-11-26T10:05:00+08:00"}
     assert api.ticket("marriage", key="off", offline=offline, supersedes="lost").status_code == 201
     state = counter.get("/v1/offices/441621/queue").json()
@@ -86,6 +87,6 @@ def test_supersede_voids_an_answer_the_kiosk_never_saw(api, counter):
 def test_supersede_before_the_late_request_arrives(api, counter):
     offline = {"number": "A700", "issued_at": "2026-11-26T10:05:00+08:00"}
     assert api.ticket("marriage", key="off", offline=offline, supersedes="slow").status_code == 201
-    late = api.ticket("marriage", key="slow")                           # the slow original finally lands
+    late = api.ticket("marriage", key="slow")  # the slow original finally lands
     assert late.status_code == 409 and late.json()["error"] == "superseded"
     assert counter.get("/v1/offices/441621/queue").json()["waiting"] == {"marriage": 1}

@@ -1,4 +1,5 @@
 """The 全城通办 report: by business, by home county, share from other counties, by day."""
+
 from office.service import home_county
 
 
@@ -11,12 +12,12 @@ def test_home_county_from_address_then_number():
 
 def test_report_counts(api, clock):
     b = api.bookings()
-    for n in ("01", "02", "03"):                        # local couples, slot = now
+    for n in ("01", "02", "03"):  # local couples, slot = now
         assert api.checkin(b[n]).status_code == 201
     clock.set(clock().replace(hour=9, minute=0))
-    assert api.checkin(b["05"]).status_code == 201      # two parties from other Heyuan counties
+    assert api.checkin(b["05"]).status_code == 201  # two parties from other Heyuan counties
     clock.set(clock().replace(hour=9, minute=30))
-    assert api.checkin(b["06"]).status_code == 201      # local + Guangzhou
+    assert api.checkin(b["06"]).status_code == 201  # local + Guangzhou
     api.ticket("record_certificate", parties=[{"id_number": "441624199001011230", "address": "广东省和平县阳明镇1号"}])
     r = api.get("/v1/offices/441621/reports/citywide", **{"from": "2026-11-25", "to": "2026-11-26"}).json()
     assert r["cases"] == 6 and r["days"] == 2

@@ -1,5 +1,6 @@
 """The attacks of the security review, each against the real server on loopback with mutual TLS. Every test here
 fails if its attack works again."""
+
 import json
 import ssl
 import time
@@ -23,7 +24,7 @@ def test_no_client_certificate_no_answer_not_even_healthz(server):
     for path in ("/healthz", "/v1/offices/441621/appointments", "/openapi.json"):
         with pytest.raises(requests.exceptions.RequestException):
             plain.get(server.url + path, timeout=5)
-    with pytest.raises(requests.exceptions.RequestException):       # and no plain HTTP at all
+    with pytest.raises(requests.exceptions.RequestException):  # and no plain HTTP at all
         requests.get(server.url.replace("https", "http") + "/healthz", timeout=5)
 
 
@@ -46,16 +47,16 @@ def test_the_server_certificate_is_not_a_client_certificate(server):
     try:
         r = s.get(server.url + "/healthz", timeout=5)
     except requests.exceptions.RequestException:
-        return                                            # refused at the handshake (no clientAuth usage)
+        return  # refused at the handshake (no clientAuth usage)
     assert r.status_code == 403
 
 
-@pytest.mark.parametrize("n", range(4))        # serials with an odd number of hex digits too
+@pytest.mark.parametrize("n", range(4))  # serials with an odd number of hex digits too
 def test_revoked_certificate_is_refused_while_the_server_runs(server, n):
     api = Api(server, name=f"k-lost{n}")
     assert api.get("/healthz").status_code == 200
     pki.revoke(server.pki_dir, cert=server.pki_dir / f"kiosks/k-lost{n}.crt", reason="stolen")
-    time.sleep(1.1)                                       # the list is re-read at most once a second
+    time.sleep(1.1)  # the list is re-read at most once a second
     r = api.get("/healthz")
     assert r.status_code == 403 and r.json()["error"] == "certificate_revoked"
     assert Api(server, name="k1").get("/healthz").status_code == 200
@@ -78,8 +79,13 @@ def test_roles(server, api, counter, bureau):
         (other_counter, "POST", "/v1/offices/441621/queue/next", {"counter": "1"}, "forbidden_office"),
         (bureau, "GET", "/v1/offices/441621/appointments", None, "forbidden_role"),
         (bureau, "POST", "/v1/offices/441621/queue/next", {"counter": "1"}, "forbidden_role"),
-        (local_bureau, "GET", "/v1/offices/441622/reports/citywide?from=2026-11-01&to=2026-11-02", None,
-         "forbidden_office"),
+        (
+            local_bureau,
+            "GET",
+            "/v1/offices/441622/reports/citywide?from=2026-11-01&to=2026-11-02",
+            None,
+            "forbidden_office",
+        ),
     ]
     for who, method, path, body, code in cases:
         r = who.s.request(method, who.url + path, json=body, timeout=5)
@@ -92,18 +98,24 @@ def test_roles(server, api, counter, bureau):
 
 def test_kiosk_id_in_a_body_must_be_the_certificate(api):
     appt = api.bookings()["01"]
-    r = api.post("/v1/offices/441621/checkins", {"appointment_id": appt["appointment_id"], "kiosk_id": "k2",
-                                                 "parties": [{"id_number": p["id_number"]} for p in appt["parties"]]})
+    r = api.post(
+        "/v1/offices/441621/checkins",
+        {
+            "appointment_id": appt["appointment_id"],
+            "kiosk_id": "k2",
+            "parties": [{"id_number": p["id_number"]} for p in appt["parties"]],
+        },
+    )
     assert r.status_code == 403 and r.json()["error"] == "kiosk_id_mismatch"
 
 
 def test_a_kiosk_cannot_squat_another_kiosks_offline_numbers(server, api):
     squatter = Api(server, name="k2")
     offline = {"number": "A700", "issued_at": "2026-11-26T10:00:00+08:00"}
-    assert squatter.ticket("marriage", offline=offline).status_code == 403              # as kiosk_id k1: refused
+    assert squatter.ticket("marriage", offline=offline).status_code == 403  # as kiosk_id k1: refused
     r = squatter.post("/v1/offices/441621/tickets", {"business": "marriage", "kiosk_id": "k2", "offline": offline})
-    assert r.status_code == 201                                                         # its own A700
-    assert api.ticket("marriage", offline=offline).status_code == 201                   # k1's A700 still records
+    assert r.status_code == 201  # its own A700
+    assert api.ticket("marriage", offline=offline).status_code == 201  # k1's A700 still records
 
 
 def test_every_endpoint_declares_its_roles_and_undeclared_ones_answer_nobody(server):
@@ -123,7 +135,7 @@ def test_every_endpoint_declares_its_roles_and_undeclared_ones_answer_nobody(ser
             assert op["x-roles"], (method, path)
             assert {"403", "400", "422"} <= set(op["responses"]), (method, path)
 
-    @app.get("/v1/undeclared")                        # an endpoint added without declaring its roles …
+    @app.get("/v1/undeclared")  # an endpoint added without declaring its roles …
     def undeclared():
         return {"secret": True}
 
@@ -143,7 +155,7 @@ def test_every_endpoint_declares_its_roles_and_undeclared_ones_answer_nobody(ser
     try:
         port = srv.servers[0].sockets[0].getsockname()[1]
         r = server.session().get(f"https://127.0.0.1:{port}/v1/undeclared", timeout=5)
-        assert r.status_code == 404 and "secret" not in r.text               # … is reachable by nobody
+        assert r.status_code == 404 and "secret" not in r.text  # … is reachable by nobody
     finally:
         srv.should_exit = True
         t.join(5)
@@ -168,13 +180,13 @@ def test_the_offline_list_carries_no_personal_data_in_clear(api, counter, bureau
         assert not {"phone", "code", "code_digest", "token"} & set(a)
         for p in a["parties"]:
             assert set(p) == {"id_match", "name", "military"} and "*" in p["name"]
-    for other in ("2026-11-25", "2026-11-27", "2026-12-26", "1970-01-01"):       # today only (before the cut-off)
+    for other in ("2026-11-25", "2026-11-27", "2026-12-26", "1970-01-01"):  # today only (before the cut-off)
         r = api.get("/v1/offices/441621/appointments", date=other)
         assert r.status_code == 403 and r.json()["error"] == "date_not_allowed"
 
 
 def test_tomorrows_list_only_after_the_cut_off_hour(api, clock):
-    clock.advance(hours=8)                                                       # 18:05
+    clock.advance(hours=8)  # 18:05
     assert api.get("/v1/offices/441621/appointments", date="2026-11-27").status_code == 200
     assert api.get("/v1/offices/441621/appointments", date="2026-11-28").status_code == 403
 
@@ -194,20 +206,28 @@ def test_lookups_show_this_office_only_and_never_the_partners_number(server, api
         assert value not in json.dumps(found, ensure_ascii=False)
     theirs = seeded_bookings("441622", date.fromisoformat(TODAY))[0]
     by_id = api.get("/v1/appointments/lookup", id_number=theirs["parties"][0]["id_number"])
-    assert by_id.status_code == 404                                              # another office's booking
+    assert by_id.status_code == 404  # another office's booking
     by_token = api.get("/v1/appointments/lookup", token=theirs["token"]).json()["appointments"][0]
     assert set(by_token) == {"appointment_id", "office", "date", "slot", "business", "status"}
 
 
 # -- brute force -------------------------------------------------------------------------------------------------------
 PHONE = SEEDED[1]["phone"]
-VARIANTS = [f" {PHONE}", f"\t{PHONE}", f"\u3000{PHONE}", f"+86{PHONE}", f"0086{PHONE}", f"+86 {PHONE[:3]}-{PHONE[3:]}",
-            PHONE.translate(str.maketrans("0123456789", "０１２３４５６７８９")), f"{PHONE}\u3000"]
+VARIANTS = [
+    f" {PHONE}",
+    f"\t{PHONE}",
+    f"\u3000{PHONE}",
+    f"+86{PHONE}",
+    f"0086{PHONE}",
+    f"+86 {PHONE[:3]}-{PHONE[3:]}",
+    PHONE.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    f"{PHONE}\u3000",
+]
 
 
 def test_phone_spellings_share_one_count_and_one_match(api):
     right = api.get("/v1/appointments/lookup", phone=VARIANTS[6], code=SEEDED[1]["code"])
-    assert right.status_code == 200                                              # full-width digits match
+    assert right.status_code == 200  # full-width digits match
     for variant in VARIANTS[:5]:
         assert api.get("/v1/appointments/lookup", phone=variant, code="000000").status_code == 404
     for variant in [PHONE, *VARIANTS]:
@@ -225,8 +245,12 @@ def test_lockout_survives_a_restart_and_is_shared_by_a_second_server(server, api
         assert r.status_code == 429
         # … and staff at a counter lift it; only they can.
         assert Api(second).post("/v1/offices/441621/lockouts/release", {"phone": PHONE}).status_code == 403
-        assert Api(second, role="counter", name="c1").post("/v1/offices/441621/lockouts/release",
-                                                           {"phone": f"+86 {PHONE}"}).json()["released"] == 5
+        assert (
+            Api(second, role="counter", name="c1")
+            .post("/v1/offices/441621/lockouts/release", {"phone": f"+86 {PHONE}"})
+            .json()["released"]
+            == 5
+        )
     assert api.get("/v1/appointments/lookup", phone=PHONE, code=SEEDED[1]["code"]).status_code == 200
 
 
@@ -252,15 +276,19 @@ def test_guessing_id_numbers_is_throttled(api):
 def test_huge_body_is_refused_before_it_is_read(server, api):
     big = b'{"business": "marriage", "kiosk_id": "k1", "parties": [' + b'{"id_number": "1"},' * 600_000 + b'{}]}'
     try:
-        r = api.s.post(api.url + "/v1/offices/441621/tickets", data=big,
-                       headers={"Content-Type": "application/json"}, timeout=10)
+        r = api.s.post(
+            api.url + "/v1/offices/441621/tickets", data=big, headers={"Content-Type": "application/json"}, timeout=10
+        )
         assert r.status_code == 413 and r.json()["error"] == "body_too_large"
     except requests.exceptions.ConnectionError:
-        pass                                              # closed on us mid-upload: also refused
+        pass  # closed on us mid-upload: also refused
     try:
-        chunked = api.s.post(api.url + "/v1/offices/441621/tickets", data=iter([big[i:i + 65536] for i in
-                                                                               range(0, len(big), 65536)]),
-                             headers={"Content-Type": "application/json"}, timeout=10)
+        chunked = api.s.post(
+            api.url + "/v1/offices/441621/tickets",
+            data=iter([big[i : i + 65536] for i in range(0, len(big), 65536)]),
+            headers={"Content-Type": "application/json"},
+            timeout=10,
+        )
         assert chunked.status_code == 413
     except requests.exceptions.ConnectionError:
         pass
@@ -286,43 +314,82 @@ def test_host_header_is_checked(api):
     assert api.s.get(api.url + "/healthz", headers={"Host": "localhost"}, timeout=5).status_code == 200
 
 
-@pytest.mark.parametrize("body", [
-    {"business": "marriage", "kiosk_id": "k1", "offline": {"number": "A²", "issued_at": "2026-11-26T10:00:00+08:00"}},
-    {"business": "marriage", "kiosk_id": "k1", "offline": {"number": "A７００", "issued_at": "2026-11-26T10:00+08:00"}},
-    {"business": "marriage", "kiosk_id": "k1", "offline": {"number": "A700", "issued_at": "0001-01-01T00:00:00+14:00"}},
-    {"business": "marriage", "kiosk_id": "k1", "offline": {"number": "A700", "issued_at": "9999-12-31T23:59:59-14:00"}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {
+            "business": "marriage",
+            "kiosk_id": "k1",
+            "offline": {"number": "A²", "issued_at": "2026-11-26T10:00:00+08:00"},
+        },
+        {
+            "business": "marriage",
+            "kiosk_id": "k1",
+            "offline": {"number": "A７００", "issued_at": "2026-11-26T10:00+08:00"},
+        },
+        {
+            "business": "marriage",
+            "kiosk_id": "k1",
+            "offline": {"number": "A700", "issued_at": "0001-01-01T00:00:00+14:00"},
+        },
+        {
+            "business": "marriage",
+            "kiosk_id": "k1",
+            "offline": {"number": "A700", "issued_at": "9999-12-31T23:59:59-14:00"},
+        },
+    ],
+)
 def test_inputs_that_crashed_the_server_are_422(api, body):
     r = api.post("/v1/offices/441621/tickets", body)
     assert r.status_code == 422, r.text
 
 
 def test_deeply_nested_or_huge_numbers_are_refused_not_500(api):
-    for raw in ("[" * 30000 + "]" * 30000, '{"business": "marriage", "kiosk_id": "k1", "appointment_id": ' + "9" * 5000 + "}",
-                '{"business": "marriage", "kiosk_id": "k1", "parties": ' + "[" * 20000 + "]" * 20000 + "}"):
-        r = api.s.post(api.url + "/v1/offices/441621/tickets", data=raw, timeout=10,
-                       headers={"Content-Type": "application/json"})
+    for raw in (
+        "[" * 30000 + "]" * 30000,
+        '{"business": "marriage", "kiosk_id": "k1", "appointment_id": ' + "9" * 5000 + "}",
+        '{"business": "marriage", "kiosk_id": "k1", "parties": ' + "[" * 20000 + "]" * 20000 + "}",
+    ):
+        r = api.s.post(
+            api.url + "/v1/offices/441621/tickets", data=raw, timeout=10, headers={"Content-Type": "application/json"}
+        )
         assert r.status_code in (400, 422) and r.json()["error"] == "invalid_request", r.text[:200]
 
 
 def test_a_lone_surrogate_is_422(api):
     raw = '{"business": "marriage", "kiosk_id": "k1", "supersedes": "\\ud800"}'
-    r = api.s.post(api.url + "/v1/offices/441621/tickets", data=raw, timeout=5,
-                   headers={"Content-Type": "application/json", "Idempotency-Key": "s1"})
+    r = api.s.post(
+        api.url + "/v1/offices/441621/tickets",
+        data=raw,
+        timeout=5,
+        headers={"Content-Type": "application/json", "Idempotency-Key": "s1"},
+    )
     assert r.status_code == 422
-    r = api.s.post(api.url + "/v1/offices/441621/checkins", timeout=5, headers={"Content-Type": "application/json"},
-                   data='{"appointment_id": "\\udfff", "kiosk_id": "k1", "parties": [{"id_number": "\\ud800"}]}')
+    r = api.s.post(
+        api.url + "/v1/offices/441621/checkins",
+        timeout=5,
+        headers={"Content-Type": "application/json"},
+        data='{"appointment_id": "\\udfff", "kiosk_id": "k1", "parties": [{"id_number": "\\ud800"}]}',
+    )
     assert r.status_code == 422
 
 
 def test_back_dated_and_1970_writes_are_refused(api, clock):
     b = api.bookings()
-    for stated in ("2026-10-26T10:05:00+08:00", "1970-01-01T00:00:00+00:00", "2026-11-25T10:05:00+08:00",
-                   "2026-11-26T00:00:00+09:00"):     # older than the retention; or not the appointment's day
+    for stated in (
+        "2026-10-26T10:05:00+08:00",
+        "1970-01-01T00:00:00+00:00",
+        "2026-11-25T10:05:00+08:00",
+        "2026-11-26T00:00:00+09:00",
+    ):  # older than the retention; or not the appointment's day
         r = api.checkin(b["01"], checked_in_at=stated)
         assert r.status_code in (409, 422) and r.json()["error"] in ("bad_time", "invalid_request", "not_today")
-    for issued in ("1970-01-01T08:00:00+08:00", "2026-11-25T10:00:00+08:00", "2026-11-26T03:00:00+08:00",
-                   "2026-11-26T23:00:00+08:00"):
+    for issued in (
+        "1970-01-01T08:00:00+08:00",
+        "2026-11-25T10:00:00+08:00",
+        "2026-11-26T03:00:00+08:00",
+        "2026-11-26T23:00:00+08:00",
+    ):
         r = api.ticket("marriage", offline={"number": "A701", "issued_at": issued})
         assert r.status_code == 422 and r.json()["error"] in ("bad_time", "invalid_request"), issued
 
@@ -330,7 +397,9 @@ def test_back_dated_and_1970_writes_are_refused(api, clock):
 def test_offline_walk_ins_count_against_the_quota(server, api):
     set_office(server, walk_in_daily_quota=2)
     for n in ("A700", "A701"):
-        assert api.ticket("marriage", offline={"number": n, "issued_at": "2026-11-26T10:00:00+08:00"}).status_code == 201
+        assert (
+            api.ticket("marriage", offline={"number": n, "issued_at": "2026-11-26T10:00:00+08:00"}).status_code == 201
+        )
     r = api.ticket("marriage")
     assert r.status_code == 429 and r.json()["error"] == "quota_exhausted"
 
@@ -353,9 +422,9 @@ def test_writes_and_refusals_are_audited_in_a_hash_chain(server, api, counter, t
 
     appt = api.bookings()["01"]
     api.checkin(appt)
-    api.post("/v1/offices/441621/queue/next", {"counter": "1"})                 # refused: kiosk role
+    api.post("/v1/offices/441621/queue/next", {"counter": "1"})  # refused: kiosk role
     counter.post("/v1/offices/441621/queue/next", {"counter": "1"})
-    api.get("/v1/offices/441621/appointments", date="1970-01-01")               # refused read
+    api.get("/v1/offices/441621/appointments", date="1970-01-01")  # refused read
     rows = server.backend.store.read().execute("SELECT who, method, path, status, code, ref FROM audit").fetchall()
     rows = [tuple(r) for r in rows]
     assert ("kiosk:k1@441621", "POST", "/v1/offices/441621/checkins", 201, "", appt["appointment_id"]) in rows
@@ -387,7 +456,7 @@ def test_pki_commands(tmp_path, capsys):
 
     d = tmp_path / "pki"
     assert main(["pki", "init", "--dir", str(d), "--server-name", "office.example", "--server-name", "10.0.0.5"]) == 0
-    assert main(["pki", "init", "--dir", str(d)]) == 2                          # never replaces a CA silently
+    assert main(["pki", "init", "--dir", str(d)]) == 2  # never replaces a CA silently
     assert main(["pki", "issue", "--dir", str(d), "--kiosk", "441621-kiosk-01", "--office", "441621"]) == 0
     assert main(["pki", "issue", "--dir", str(d), "--role", "counter", "--name", "w3", "--office", "441621"]) == 0
     assert main(["pki", "issue", "--dir", str(d), "--role", "bureau", "--name", "city", "--office", "all"]) == 0
@@ -401,4 +470,4 @@ def test_pki_commands(tmp_path, capsys):
     assert main(["pki", "revoke", "--dir", str(d), "--cert", str(d / "counters/w3.crt")]) == 0
     serial = json.loads(capsys.readouterr().out)["revoked"]
     assert pki.RevocationList(d / "revoked.txt").revoked(serial)
-    assert pki.RevocationList(d / "revoked.txt").revoked("0" + serial.lower())     # as OpenSSL may print it
+    assert pki.RevocationList(d / "revoked.txt").revoked("0" + serial.lower())  # as OpenSSL may print it

@@ -1,4 +1,5 @@
 """`kiosk-office-server --seed demo` as a process: serves /openapi.json and /healthz."""
+
 import socket
 import subprocess
 import sys
@@ -12,15 +13,34 @@ def test_server_process_starts_seeded(tmp_path):
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    proc = subprocess.Popen([sys.executable, "-m", "office", "--port", str(port), "--db", str(tmp_path / "o.db"),
-                             "--seed", "demo", "--now", "2026-11-26T10:05", "--tls-dir", str(tmp_path / "pki"),
-                             "--demo-kiosk", "k9@441625"], stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "office",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "o.db"),
+            "--seed",
+            "demo",
+            "--now",
+            "2026-11-26T10:05",
+            "--tls-dir",
+            str(tmp_path / "pki"),
+            "--demo-kiosk",
+            "k9@441625",
+        ],
+        stderr=subprocess.PIPE,
+    )
     try:
         url, deadline = f"https://127.0.0.1:{port}", time.monotonic() + 20
         s = requests.Session()
-        s.trust_env = False                               # REQUESTS_CA_BUNDLE would override verify
-        s.verify, s.cert = str(tmp_path / "pki/ca.crt"), (str(tmp_path / "pki/kiosks/k9.crt"),
-                                                          str(tmp_path / "pki/kiosks/k9.key"))
+        s.trust_env = False  # REQUESTS_CA_BUNDLE would override verify
+        s.verify, s.cert = (
+            str(tmp_path / "pki/ca.crt"),
+            (str(tmp_path / "pki/kiosks/k9.crt"), str(tmp_path / "pki/kiosks/k9.key")),
+        )
         while True:
             try:
                 health = s.get(url + "/healthz", timeout=1)
@@ -39,7 +59,10 @@ def test_server_process_starts_seeded(tmp_path):
 
 
 def test_bad_usage_exits_2(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "office", "--db", str(tmp_path / "o.db"), "--now", "soon",
-                        "--tls-dir", str(tmp_path)],
-                       capture_output=True, text=True, timeout=30)
+    r = subprocess.run(
+        [sys.executable, "-m", "office", "--db", str(tmp_path / "o.db"), "--now", "soon", "--tls-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert r.returncode == 2 and "--now" in r.stderr

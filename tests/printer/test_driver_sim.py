@@ -1,4 +1,5 @@
 """The real driver against the simulator over a pty (and TCP): status handling end to end."""
+
 import threading
 import time
 
@@ -44,7 +45,7 @@ def test_ticket_prints_and_the_png_qr_decodes_to_the_ticket(printer, ticket):
     text = receipt.text()
     assert "紫金县婚姻登记处" in text and "结婚登记" in text and "A012" in text and "张*丰" in text
     assert "三" not in text and "199005011234" not in text
-    assert receipt.rasters == 1         # 李*堃 went as an image
+    assert receipt.rasters == 1  # 李*堃 went as an image
 
 
 def test_raster_qr_and_58mm_decode_too(tmp_path, ticket):
@@ -64,7 +65,7 @@ def test_paper_out_before_the_job_refuses_and_prints_nothing(printer, ticket):
     assert (r.outcome, r.reason, r.issued, r.reprint, r.bytes_sent) == ("refused", "paper_out", False, True, 0)
     printer.sim.load_paper()
     assert printer.print_ticket(job(ticket)).issued
-    assert len(printer.sim.receipts) == 1       # no backlog printed after the reload
+    assert len(printer.sim.receipts) == 1  # no backlog printed after the reload
 
 
 def test_paper_out_during_the_job_fails_and_leaves_an_incomplete_receipt(printer, ticket):
@@ -72,7 +73,7 @@ def test_paper_out_during_the_job_fails_and_leaves_an_incomplete_receipt(printer
     r = printer.print_ticket(job(ticket))
     assert (r.outcome, r.reason, r.issued) == ("failed", "paper_out", False)
     assert r.status_before.state == "ok" and r.status_after.paper_out
-    assert r.elapsed_s < 2.5                    # noticed by polling, not by waiting out the job timeout
+    assert r.elapsed_s < 2.5  # noticed by polling, not by waiting out the job timeout
     assert [x.complete for x in printer.sim.receipts] == [False]
 
 
@@ -109,8 +110,9 @@ def fault_mid_job(sim, fault):
     sim.feed = feed
 
 
-@pytest.mark.parametrize("fault,state", [("cutter_jam", "cutter_error"), ("cover_open", "cover_open"),
-                                         ("offline", "offline")])
+@pytest.mark.parametrize(
+    "fault,state", [("cutter_jam", "cutter_error"), ("cover_open", "cover_open"), ("offline", "offline")]
+)
 def test_fault_during_the_job_fails(printer, ticket, fault, state):
     fault_mid_job(printer.sim, fault)
     r = printer.print_ticket(job(ticket))
@@ -225,7 +227,9 @@ def test_driver_options_from_the_configured_url(ticket):
     from kiosk.errors import DeviceError
 
     assert split_url_options("socket://127.0.0.1:9?logging=debug&confirm=0&settle_s=0.5") == (
-        "socket://127.0.0.1:9?logging=debug", {"confirm_printed": False, "settle_s": 0.5})
+        "socket://127.0.0.1:9?logging=debug",
+        {"confirm_printed": False, "settle_s": 0.5},
+    )
     assert split_url_options("/dev/kiosk-printer?baudrate=19200") == ("/dev/kiosk-printer?baudrate=19200", {})
     sim = PrinterSim()
     server = TcpPrinter(sim, port=0)
@@ -255,6 +259,7 @@ def test_usb_without_pyusb_or_device_is_disconnected(ticket):
     driver = create("printer", "usb://0x0416:0x5011", **FAST)
     assert driver.status().state == "disconnected"
     from kiosk.errors import DeviceNotFound
+
     with pytest.raises(DeviceNotFound):
         create("printer", "usb://not-hex")
 
@@ -265,19 +270,19 @@ def test_a_stopped_printer_keeps_what_it_received_and_prints_it_on_recovery_unle
     data = ticket_bytes(first)
     kept = PrinterSim()
     kept.run_out_after(lines=8)
-    assert kept.feed(data + b"\x10\x04\x04") == b"\x72"     # real-time status answered while stopped
+    assert kept.feed(data + b"\x10\x04\x04") == b"\x72"  # real-time status answered while stopped
     assert [r.complete for r in kept.receipts] == [False] and kept.buffered_bytes > 1000
-    assert kept.feed(b"\x1dr\x01") == b""                 # GS r 1 waits its turn behind the rest
+    assert kept.feed(b"\x1dr\x01") == b""  # GS r 1 waits its turn behind the rest
     kept.load_paper()
     assert [r.complete for r in kept.receipts] == [False, True]
     rest = kept.receipts[-1]
     assert rest.qr_data == [first.qr_payload] and "请留意叫号" in rest.text() and "紫金县" not in rest.text()
-    assert kept.feed(b"") == b"\x00"                      # ... and is answered once the rest is printed
+    assert kept.feed(b"") == b"\x00"  # ... and is answered once the rest is printed
 
     cleared = PrinterSim()
     cleared.run_out_after(lines=8)
     cleared.feed(data)
-    cleared.feed(b"\x10\x05\x02\x1b@")                    # DLE ENQ 2 (recover and clear), ESC @
+    cleared.feed(b"\x10\x05\x02\x1b@")  # DLE ENQ 2 (recover and clear), ESC @
     assert cleared.buffered_bytes <= 2 and cleared.cleared_bytes > 1000
     cleared.load_paper()
     assert [r.complete for r in cleared.receipts] == [False]
@@ -295,7 +300,7 @@ def test_the_rest_of_a_failed_ticket_never_comes_out_with_the_next_one(printer, 
     r = printer.print_ticket(job(first))
     assert (r.outcome, r.reason, r.reprint) == ("failed", stop, True)
     held = printer.sim.buffered_bytes + printer.sim.cleared_bytes
-    assert held > 50                # the rest of the ticket stayed in the printer (waiting, or cleared)
+    assert held > 50  # the rest of the ticket stayed in the printer (waiting, or cleared)
     if stop == "paper_out":
         printer.sim.load_paper()
     else:
@@ -319,4 +324,4 @@ def test_the_clear_is_sent_again_before_the_next_job(printer, ticket):
     assert b"\x10\x05\x02\x1b@" in b"".join(seen)
     seen.clear()
     assert printer.print_ticket(job(ticket)).issued
-    assert b"\x10\x05" not in b"".join(seen)               # only after a failure
+    assert b"\x10\x05" not in b"".join(seen)  # only after a failure

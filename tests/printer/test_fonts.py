@@ -1,4 +1,5 @@
 """The shipped CJK fonts: the SC face, the coverage the ticket rule relies on, licence, size."""
+
 from fontTools.ttLib import TTFont
 
 from drivers.printer.fonts import BOLD, FALLBACK, FONT_DIR, REGULAR, coverage, font_for
@@ -15,7 +16,7 @@ def test_sc_face_with_licence_records():
 
 def test_everything_printed_natively_is_in_the_main_font_and_rare_names_fall_back():
     main = coverage(REGULAR)
-    for hi in range(0xB0, 0xF8):            # GB2312 hanzi rows
+    for hi in range(0xB0, 0xF8):  # GB2312 hanzi rows
         for lo in range(0xA1, 0xFF):
             try:
                 ch = bytes((hi, lo)).decode("gb2312")

@@ -1,4 +1,5 @@
 """kiosk-diag ticket / printer and kiosk-sim printer from the outside."""
+
 import json
 import subprocess
 import sys
@@ -13,11 +14,35 @@ from kiosk.cli.diag import main as diag
 
 def test_diag_ticket_writes_the_bytes_and_a_png(tmp_path, capsys, ticket):
     out, png = tmp_path / "t.bin", tmp_path / "t.png"
-    rc = diag(["ticket", "--policy", "heyuan-citywide-2021", "--number", "A012", "--business", "marriage",
-               "--office", "441621", "--out", str(out),
-               "--png", str(png), "--issued-at", "2026-11-26T09:41", "--ticket-id", "T20261126-0012",
-               "--waiting-ahead", "5", "--priority", "--party", "张三丰:441621199005011234",
-               "--party", "李䶮堃:441621199203042345", "--json"])
+    rc = diag(
+        [
+            "ticket",
+            "--policy",
+            "heyuan-citywide-2021",
+            "--number",
+            "A012",
+            "--business",
+            "marriage",
+            "--office",
+            "441621",
+            "--out",
+            str(out),
+            "--png",
+            str(png),
+            "--issued-at",
+            "2026-11-26T09:41",
+            "--ticket-id",
+            "T20261126-0012",
+            "--waiting-ahead",
+            "5",
+            "--priority",
+            "--party",
+            "张三丰:441621199005011234",
+            "--party",
+            "李䶮堃:441621199203042345",
+            "--json",
+        ]
+    )
     assert rc == 0
     summary = json.loads(capsys.readouterr().out)
     assert out.read_bytes() == ticket_bytes(ticket)
@@ -63,8 +88,12 @@ def test_sim_commands():
 
 def test_kiosk_sim_printer_process(tmp_path):
     """The pty path comes first on stdout; a diag tool prints through it; commands change the status."""
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli.sim", "printer", "--out", str(tmp_path)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli.sim", "printer", "--out", str(tmp_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         path = proc.stdout.readline().strip()
         assert path.startswith("/dev/pts/")

@@ -3,6 +3,7 @@
 Measured on the paper the simulator prints (a native symbol printed with no quiet zone of its own, as printers
 do), the symbol found and decoded by OpenCV, not by our own code.
 """
+
 import cv2
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ def printed(data: bytes, paper_mm: int) -> np.ndarray:
     sim = PrinterSim(paper_mm=paper_mm)
     assert sim.feed(data) == b""
     page = np.array(sim.receipts[-1].image())
-    return page[:, MARGIN:page.shape[1] - MARGIN]       # the printable width only
+    return page[:, MARGIN : page.shape[1] - MARGIN]  # the printable width only
 
 
 def symbol(paper: np.ndarray) -> tuple[int, int, int, int, float, str]:
@@ -28,10 +29,10 @@ def symbol(paper: np.ndarray) -> tuple[int, int, int, int, float, str]:
     assert text, "no QR code found"
     x0, y0 = points[0].min(axis=0)
     x1, y1 = points[0].max(axis=0)
-    n = straight.shape[0]                  # modules per side
+    n = straight.shape[0]  # modules per side
     # Snap to the ink: the finder patterns' outer edges are the symbol's edges.
     ink = paper < 128
-    rows, cols = np.where(ink[int(y0) - 3:int(y1) + 4, int(x0) - 3:int(x1) + 4])
+    rows, cols = np.where(ink[int(y0) - 3 : int(y1) + 4, int(x0) - 3 : int(x1) + 4])
     top, left = int(y0) - 3 + rows.min(), int(x0) - 3 + cols.min()
     bottom, right = int(y0) - 3 + rows.max() + 1, int(x0) - 3 + cols.max() + 1
     return left, top, right, bottom, (right - left) / n, text
@@ -42,8 +43,8 @@ def assert_quiet_zone(paper: np.ndarray) -> str:
     zone = int(round(QUIET * module))
     assert left - zone >= 0 and right + zone <= paper.shape[1], "quiet zone runs off the printable width"
     assert top - zone >= 0
-    around = paper[top - zone:bottom + zone, left - zone:right + zone].copy()
-    around[zone:zone + bottom - top, zone:zone + right - left] = 255       # the symbol itself
+    around = paper[top - zone : bottom + zone, left - zone : right + zone].copy()
+    around[zone : zone + bottom - top, zone : zone + right - left] = 255  # the symbol itself
     dark = np.argwhere(around < 128)
     assert dark.size == 0, f"ink within {QUIET} modules of the QR at {dark[:3].tolist()} (module {module:.1f})"
     return text

@@ -1,4 +1,5 @@
 """Ticket → bytes: golden bytes, the Chinese/raster rule, wrapping, and the parser's view of the bytes."""
+
 import os
 from pathlib import Path
 
@@ -15,9 +16,17 @@ CASES = {
     "marriage-80-native": dict(paper=80, native=True, kw={}),
     "marriage-58-native": dict(paper=58, native=True, kw={}),
     "marriage-80-raster-qr": dict(paper=80, native=False, kw={}),
-    "offline-divorce-80": dict(paper=80, native=True,
-                               kw=dict(business="divorce_application", number="B750", priority=False,
-                                       waiting_ahead=None, parties=[("JOHN SMITH", "E12345678")])),
+    "offline-divorce-80": dict(
+        paper=80,
+        native=True,
+        kw=dict(
+            business="divorce_application",
+            number="B750",
+            priority=False,
+            waiting_ahead=None,
+            parties=[("JOHN SMITH", "E12345678")],
+        ),
+    ),
 }
 
 
@@ -33,12 +42,12 @@ def test_golden_bytes(name, make_ticket):
 
 def test_structure(ticket):
     data = ticket_bytes(ticket)
-    assert data.startswith(b"\x1b@") and data.endswith(b"\x1bd\x03\x1dVB\x00")    # feed 3 lines, cut
+    assert data.startswith(b"\x1b@") and data.endswith(b"\x1bd\x03\x1dVB\x00")  # feed 3 lines, cut
     assert b"\x1c&" + "紫金县婚姻登记处".encode("gb18030") + b"\x1c." in data
-    big = data.index(b"\x1d!\x55")                          # the number at 6×6
+    big = data.index(b"\x1d!\x55")  # the number at 6×6
     assert data.index(b"A012\n", big) - big <= 6
     assert b"\x1d(k" in data and ticket.qr_payload.encode() in data
-    assert b"\x1dv0" in data                                # 李*堃: 堃 is outside GB2312 → raster line
+    assert b"\x1dv0" in data  # 李*堃: 堃 is outside GB2312 → raster line
 
 
 def test_rare_characters_never_become_question_marks():
@@ -52,9 +61,22 @@ def test_raster_qr_option(ticket):
     assert b"\x1d(k" not in raster and len(raster) > len(native)
 
 
-@pytest.mark.parametrize("ch,ok", [("婚", True), ("·", True), ("—", True), ("（", True), ("A", True),
-                                   ("䶮", False), ("堃", False), ("é", True), ("ß", False), ("\x07", False),
-                                   ("😀", False)])
+@pytest.mark.parametrize(
+    "ch,ok",
+    [
+        ("婚", True),
+        ("·", True),
+        ("—", True),
+        ("（", True),
+        ("A", True),
+        ("䶮", False),
+        ("堃", False),
+        ("é", True),
+        ("ß", False),
+        ("\x07", False),
+        ("😀", False),
+    ],
+)
 def test_natively_printable(ch, ok):
     assert natively_printable(ch) == ok
 
@@ -98,7 +120,7 @@ def test_interpreter_never_raises_and_chunking_does_not_matter(data, step):
     whole = Interpreter().feed(data)
     chunked_parser, chunked = Interpreter(), []
     for i in range(0, len(data), step):
-        chunked += chunked_parser.feed(data[i:i + step])
+        chunked += chunked_parser.feed(data[i : i + step])
     assert _merge(chunked) == _merge(whole)
 
 
@@ -114,11 +136,29 @@ def _merge(actions):
 
 
 @settings(max_examples=60, deadline=None)
-@given(s.lists(s.one_of(s.binary(max_size=40), s.sampled_from([
-    b"\x1d(k\x03\x001Q0", b"\x1d(k\x05\x001P0" + b"x" * 3, b"\x1dv0\x00\x02\x00\x02\x00\xff\x00\xff\x00",
-    b"\x1dVB\x00", b"\x1c&\xb0", b"\x10\x04\x07", b"\x1d!\xff", b"\x1b@"])), max_size=30))
+@given(
+    s.lists(
+        s.one_of(
+            s.binary(max_size=40),
+            s.sampled_from(
+                [
+                    b"\x1d(k\x03\x001Q0",
+                    b"\x1d(k\x05\x001P0" + b"x" * 3,
+                    b"\x1dv0\x00\x02\x00\x02\x00\xff\x00\xff\x00",
+                    b"\x1dVB\x00",
+                    b"\x1c&\xb0",
+                    b"\x10\x04\x07",
+                    b"\x1d!\xff",
+                    b"\x1b@",
+                ]
+            ),
+        ),
+        max_size=30,
+    )
+)
 def test_simulator_never_dies_on_bad_bytes(chunks):
     from drivers.printer.sim_core import PrinterSim
+
     sim = PrinterSim()
     for c in chunks:
         reply = sim.feed(c)

@@ -5,6 +5,7 @@ with NOTIFY_SOCKET, marks the unit active once READY=1 arrives, restarts the pro
 counting NRestarts) and stops it with SIGTERM. `show UNIT -p NAME…` prints the state as systemctl does.
 Everything lives in $FAKE_SYSTEMD (state file, notify socket, calls log); the unit is read from $FAKE_SYSTEMD_ROOT.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,8 @@ def unit_command(unit: str) -> tuple[list[str], dict[str, str], str | None]:
         key, _, value = line.partition("=")
         if key == "ExecStart":
             argv = shlex.split(value)
-            if "--" in argv:                       # /usr/bin/cage -- PROGRAM …
-                argv = argv[argv.index("--") + 1:]
+            if "--" in argv:  # /usr/bin/cage -- PROGRAM …
+                argv = argv[argv.index("--") + 1 :]
         elif key == "Environment":
             name, _, v = value.partition("=")
             env[name] = v
@@ -69,12 +70,12 @@ def supervise(unit: str) -> None:
     def on_term(signum, frame):
         nonlocal stopping
         stopping = True
+
     signal.signal(signal.SIGTERM, on_term)
     restarts = 0
     log = open(STATE / "kiosk.log", "ab")
     while not stopping:
-        child = subprocess.Popen(argv, env=env, cwd=cwd if cwd and Path(cwd).is_dir() else None,
-                                 stdout=log, stderr=log)
+        child = subprocess.Popen(argv, env=env, cwd=cwd if cwd and Path(cwd).is_dir() else None, stdout=log, stderr=log)
         write_state(ActiveState="activating", SubState="start", NRestarts=restarts, MainPID=child.pid)
         ready = False
         while child.poll() is None and not stopping:
@@ -132,8 +133,13 @@ def _alive(pid: int) -> bool:
 
 def start(unit: str, block: bool) -> int:
     write_state(ActiveState="activating", SubState="start", NRestarts=0, MainPID=0)
-    proc = subprocess.Popen([sys.executable, __file__, "_supervise", unit], start_new_session=True,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(STATE / "fake.err", "ab"))
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "_supervise", unit],
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=open(STATE / "fake.err", "ab"),
+    )
     (STATE / "supervisor.pid").write_text(str(proc.pid))
     if not block:
         return 0

@@ -1,5 +1,6 @@
 """requirements.lock (what release bundles install) agrees with pyproject.toml's pins: every runtime dependency is
 locked at its pinned version with a hash, so a terminal gets exactly what CI tested."""
+
 import re
 import tomllib
 from pathlib import Path
@@ -22,4 +23,4 @@ def test_every_pin_is_locked_with_its_version_and_a_hash():
     for pin in pins:
         name, version = pin.split("==")
         assert locked.get(norm(name)) == version, f"{pin}: locked {locked.get(norm(name))}"
-    assert len(locked) > len(pins)        # the indirect dependencies are locked too
+    assert len(locked) > len(pins)  # the indirect dependencies are locked too

@@ -7,6 +7,7 @@ refused; the operator's --rollback.
 
 The upgrades use tiny stand-in wheels (same project name, another version) so the cycle stays fast; the first
 install is the real release. Ordered: each test continues from the terminal the one before left."""
+
 import json
 import os
 import shutil
@@ -20,10 +21,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FAKE_SYSTEMCTL = Path(__file__).with_name("fake_systemctl.py")
-README_CHECK = ('{"office": "441602", "business": "marriage", "date": "2026-11-26", "parties": [{"document": '
-                '"resident_id", "id_number": "441621199005011218", "address": "广东省紫金县紫城镇永安路2号", "valid_until": '
-                '"long_term"}, {"document": "resident_id", "id_number": "430104199308081225", "address": '
-                '"湖南省长沙市岳麓区8号", "valid_until": "2030-01-01"}]}')
+README_CHECK = (
+    '{"office": "441602", "business": "marriage", "date": "2026-11-26", "parties": [{"document": '
+    '"resident_id", "id_number": "441621199005011218", "address": "广东省紫金县紫城镇永安路2号", "valid_until": '
+    '"long_term"}, {"document": "resident_id", "id_number": "430104199308081225", "address": '
+    '"湖南省长沙市岳麓区8号", "valid_until": "2030-01-01"}]}'
+)
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -31,7 +34,13 @@ pytestmark = pytest.mark.timeout(900)
 def clean_env(**extra) -> dict[str, str]:
     """No checkout on the path: what runs is what the release installed."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
-    env.update(SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy", KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1")
+    env.update(
+        SDL_VIDEODRIVER="offscreen",
+        SDL_AUDIODRIVER="dummy",
+        KIVY_NO_ARGS="1",
+        KIVY_NO_CONSOLELOG="1",
+        KIVY_NO_FILELOG="1",
+    )
     env.update(extra)
     return env
 
@@ -58,18 +67,39 @@ class Terminal:
         systemctl = self.bin / "systemctl"
         systemctl.write_text(f"#!/bin/sh\nexec {sys.executable} {FAKE_SYSTEMCTL} \"$@\"\n")
         systemctl.chmod(0o755)
-        self.env = clean_env(PATH=f"{self.bin}:{os.environ['PATH']}", FAKE_SYSTEMD=str(self.systemd),
-                             FAKE_SYSTEMD_ROOT=str(self.root), KIVY_HOME=str(base / "kivy"), HOME=str(base))
+        self.env = clean_env(
+            PATH=f"{self.bin}:{os.environ['PATH']}",
+            FAKE_SYSTEMD=str(self.systemd),
+            FAKE_SYSTEMD_ROOT=str(self.root),
+            KIVY_HOME=str(base / "kivy"),
+            HOME=str(base),
+        )
         self.prefix = self.root / "opt" / "heyuan-kiosk"
 
     def install(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-        return subprocess.run(["bash", str(REPO / "scripts" / "install-terminal.sh"), "--root", str(self.root),
-                               "--python", sys.executable, "--settle", "2", *args],
-                              env=self.env, cwd=self.base, capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [
+                "bash",
+                str(REPO / "scripts" / "install-terminal.sh"),
+                "--root",
+                str(self.root),
+                "--python",
+                sys.executable,
+                "--settle",
+                "2",
+                *args,
+            ],
+            env=self.env,
+            cwd=self.base,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
     def systemctl(self, *args: str) -> str:
-        return subprocess.run([str(self.bin / "systemctl"), *args], env=self.env, capture_output=True,
-                              text=True, timeout=60).stdout
+        return subprocess.run(
+            [str(self.bin / "systemctl"), *args], env=self.env, capture_output=True, text=True, timeout=60
+        ).stdout
 
     def state(self) -> dict[str, str]:
         out = self.systemctl("show", "kiosk.service", "-p", "ActiveState", "-p", "SubState", "-p", "NRestarts")
@@ -107,8 +137,7 @@ def diag():
         "kiosk_stand_in.py": code,
         f"{name}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: heyuan-marriage-kiosk\nVersion: {version}\n",
         f"{name}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-        f"{name}.dist-info/entry_points.txt":
-            "[console_scripts]\nkiosk = kiosk_stand_in:main\nkiosk-diag = kiosk_stand_in:diag\n",
+        f"{name}.dist-info/entry_points.txt": "[console_scripts]\nkiosk = kiosk_stand_in:main\nkiosk-diag = kiosk_stand_in:diag\n",
     }
     files[f"{name}.dist-info/RECORD"] = "".join(f"{n},,\n" for n in files) + f"{name}.dist-info/RECORD,,\n"
     wheel = out / f"{name}-py3-none-any.whl"
@@ -131,9 +160,14 @@ def keys(tmp_path_factory):
 def bundle(keys, tmp_path_factory):
     """The real release, built by the operator's command."""
     out = tmp_path_factory.mktemp("dist")
-    r = subprocess.run(["bash", str(REPO / "scripts" / "make-release.sh"), "--key", str(keys["key"]),
-                        "--out", str(out)], env={**clean_env(), "PYTHON": sys.executable}, capture_output=True,
-                       text=True, timeout=600, cwd=REPO)
+    r = subprocess.run(
+        ["bash", str(REPO / "scripts" / "make-release.sh"), "--key", str(keys["key"]), "--out", str(out)],
+        env={**clean_env(), "PYTHON": sys.executable},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     root = Path(r.stdout.split()[-2])
     return root
@@ -145,13 +179,16 @@ def terminal(tmp_path_factory):
     # The terminal's own config, written before the first install (the installer keeps it): simulated devices,
     # an office server that is not there (the kiosk starts offline), no metrics port.
     from kiosk.config import DEFAULT_CONFIG
+
     conf = t.root / "etc" / "heyuan-kiosk"
     conf.mkdir(parents=True)
     text = DEFAULT_CONFIG.read_text(encoding="utf-8")
-    for old, new in (('state_dir = "$HOME/.local/state/heyuan-kiosk"', f'state_dir = "{t.root}/var/lib/heyuan-kiosk"'),
-                     ('url = "http://127.0.0.1:8765"', 'url = "http://127.0.0.1:9"'),
-                     ("start_bundled = true", "start_bundled = false"),
-                     ('metrics_bind = "127.0.0.1:9108"', 'metrics_bind = "127.0.0.1:0"')):
+    for old, new in (
+        ('state_dir = "$HOME/.local/state/heyuan-kiosk"', f'state_dir = "{t.root}/var/lib/heyuan-kiosk"'),
+        ('url = "http://127.0.0.1:8765"', 'url = "http://127.0.0.1:9"'),
+        ("start_bundled = true", "start_bundled = false"),
+        ('metrics_bind = "127.0.0.1:9108"', 'metrics_bind = "127.0.0.1:0"'),
+    ):
         assert old in text
         text = text.replace(old, new)
     (conf / "kiosk.toml").write_text(text, encoding="utf-8")
@@ -171,27 +208,43 @@ def stand_in_bundle(keys, base: Path, version: str, behaviour: str, key: str = "
     tool = release_tool()
     out = base / f"dist-{version}"
     out.mkdir()
-    return tool.bundle(fake_wheel(out, version, behaviour), keys[key], out, tool.default_cache(),
-                       lock_file=small_lock(out))
+    return tool.bundle(
+        fake_wheel(out, version, behaviour), keys[key], out, tool.default_cache(), lock_file=small_lock(out)
+    )
 
 
 def test_bundle_holds_the_full_lock_and_a_valid_signature(bundle, keys):
     manifest = (bundle / "MANIFEST").read_text()
     assert manifest.startswith("# heyuan-kiosk release manifest 1\n# version 0.1.0\n")
     locked = [l for l in (bundle / "requirements.lock").read_text().splitlines() if "--hash=sha256:" in l]
-    assert len(list((bundle / "wheelhouse").glob("*.whl"))) == len(locked) > 30   # indirect dependencies too
+    assert len(list((bundle / "wheelhouse").glob("*.whl"))) == len(locked) > 30  # indirect dependencies too
     for name in ("kiosk.service", "99-heyuan-kiosk.rules", "kiosk.production.toml", "pam.d-heyuan-kiosk"):
         assert f"  deploy/{name}\n" in manifest
     assert (bundle.parent / f"{bundle.name}.tar").is_file()
-    r = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(keys["pub"]), "-rawin",
-                        "-in", str(bundle / "MANIFEST"), "-sigfile", str(bundle / "MANIFEST.sig")],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            "openssl",
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            str(keys["pub"]),
+            "-rawin",
+            "-in",
+            str(bundle / "MANIFEST"),
+            "-sigfile",
+            str(bundle / "MANIFEST.sig"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_first_install_from_the_tar_reaches_ready(bundle, keys, terminal):
-    r = terminal.install("--trust", str(keys["pub"]), "--ready-timeout", "240",
-                         str(bundle.parent / f"{bundle.name}.tar"))
+    r = terminal.install(
+        "--trust", str(keys["pub"]), "--ready-timeout", "240", str(bundle.parent / f"{bundle.name}.tar")
+    )
     assert r.returncode == 0, r.stdout + r.stderr + (terminal.systemd / "kiosk.log").read_text()[-3000:]
     assert terminal.current() == "0.1.0"
     assert terminal.state()["ActiveState"] == "active"
@@ -205,18 +258,41 @@ def test_the_installed_wheel_works_from_another_directory(terminal, tmp_path):
     env = clean_env(HOME=str(tmp_path), KIVY_HOME=str(tmp_path / "kivy"))
 
     def run(*args, stdin=None, timeout=300):
-        r = subprocess.run([str(bin_dir / "kiosk-diag"), *args], input=stdin, cwd=tmp_path, env=env,
-                           capture_output=True, text=True, timeout=timeout)
+        r = subprocess.run(
+            [str(bin_dir / "kiosk-diag"), *args],
+            input=stdin,
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         assert r.returncode == 0, f"{args}: {r.stdout[-1500:]} {r.stderr[-1500:]}"
         return r.stdout
 
-    where = subprocess.run([str(bin_dir / "python"), "-c", "import kiosk, sys; print(kiosk.__file__)"],
-                           cwd=tmp_path, env=env, capture_output=True, text=True).stdout
+    where = subprocess.run(
+        [str(bin_dir / "python"), "-c", "import kiosk, sys; print(kiosk.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert where.startswith(str(terminal.prefix)), where
     decision = json.loads(run("check", stdin=README_CHECK))
     assert (decision["decision"], decision["reasons"], decision["offices"]) == ("accept", ["any_office"], ["441602"])
-    run("ticket", "--number", "A012", "--business", "marriage", "--office", "441621", "--out",
-        str(tmp_path / "t.bin"), "--png", str(tmp_path / "t.png"))
+    run(
+        "ticket",
+        "--number",
+        "A012",
+        "--business",
+        "marriage",
+        "--office",
+        "441621",
+        "--out",
+        str(tmp_path / "t.bin"),
+        "--png",
+        str(tmp_path / "t.png"),
+    )
     assert (tmp_path / "t.bin").stat().st_size > 500 and (tmp_path / "t.png").stat().st_size > 1000
     # a few screens (every one takes minutes on a busy 2-core machine; tests/ui renders them all): the fonts,
     # the catalogs, the .kv files and the demo's sample photos all come from the installed package
@@ -231,7 +307,7 @@ def test_upgrade_to_a_good_release(keys, terminal, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert terminal.current() == "0.1.1"
     assert Path(os.readlink(terminal.prefix / "previous")).name == "0.1.0"
-    assert terminal.stops()[-1] == "0"          # the real kiosk stopped cleanly on SIGTERM
+    assert terminal.stops()[-1] == "0"  # the real kiosk stopped cleanly on SIGTERM
 
 
 def test_a_crash_looping_release_is_rolled_back(keys, terminal, tmp_path):

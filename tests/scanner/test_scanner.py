@@ -1,4 +1,5 @@
 """Scanner: line splitting (pure), the serial driver against the pty simulator, evdev key mapping, the CLIs."""
+
 import json
 import os
 import subprocess
@@ -54,16 +55,26 @@ def test_any_bytes_split_without_error(data, cut):
     s = LineSplitter()
     out = []
     for i in range(0, len(data), cut):
-        out += s.feed(data[i:i + cut], i)
+        out += s.feed(data[i : i + cut], i)
     out += s.flush()
     assert all(p and "\r" not in p and "\n" not in p for p in out)
 
 
 def test_evdev_key_mapping():
     d = KeyWedgeDecoder()
-    keys = [("KEY_LEFTSHIFT", True), ("KEY_M", True), ("KEY_M", False), ("KEY_R", True), ("KEY_LEFTSHIFT", False),
-            ("KEY_1", True), ("KEY_LEFTSHIFT", True), ("KEY_SEMICOLON", True), ("KEY_LEFTSHIFT", False),
-            ("KEY_4", True), ("KEY_KPENTER", True)]
+    keys = [
+        ("KEY_LEFTSHIFT", True),
+        ("KEY_M", True),
+        ("KEY_M", False),
+        ("KEY_R", True),
+        ("KEY_LEFTSHIFT", False),
+        ("KEY_1", True),
+        ("KEY_LEFTSHIFT", True),
+        ("KEY_SEMICOLON", True),
+        ("KEY_LEFTSHIFT", False),
+        ("KEY_4", True),
+        ("KEY_KPENTER", True),
+    ]
     out = [d.key(name, down) for name, down in keys]
     assert out[-1] == "MR1:4" and not any(out[:-1])
 
@@ -149,12 +160,32 @@ def wait_until_open(pid, tty, timeout=10):
 
 def test_cli_sim_and_diag_listen(tmp_path):
     link = tmp_path / "scanner"
-    p = subprocess.Popen([str(BIN / "kiosk-sim"), "scanner", "--link", str(link)], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    p = subprocess.Popen(
+        [str(BIN / "kiosk-sim"), "scanner", "--link", str(link)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         assert p.stdout.readline().strip() == str(link)
-        d = subprocess.Popen([str(BIN / "kiosk-diag"), "scanner", "listen", "--port", str(link), "--count", "4",
-                              "--timeout", "10", "--json"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        d = subprocess.Popen(
+            [
+                str(BIN / "kiosk-diag"),
+                "scanner",
+                "listen",
+                "--port",
+                str(link),
+                "--count",
+                "4",
+                "--timeout",
+                "10",
+                "--json",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
         wait_until_open(d.pid, os.path.realpath(link))
         p.stdin.write(f"{QR}\nhttps://wx.example/a?mr={QR}\nMR1:441621:garbled\nnot ours\n")
         p.stdin.flush()
@@ -171,5 +202,6 @@ def test_cli_sim_and_diag_listen(tmp_path):
 
 def test_diag_usage_errors():
     from kiosk.cli import diag
+
     assert diag.main(["scanner", "listen", "--port", "sim://scanner", "--count", "0"]) == 2
     assert diag.main(["scanner", "listen", "--port", "rtsp://x", "--json"]) == 2

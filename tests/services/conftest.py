@@ -36,10 +36,27 @@ def make_link(tmp_path, clock, office, events, server):
     def make(url, state="kiosk-state", kiosk_id="k1", offline_share="1/1"):
         status = BackendStatus(lambda up, reason: events.append("up" if up else "down"))
         ca, cert, key = server.client_files("kiosk", kiosk_id, office.code)
-        client = OfficeClient(url, kiosk_id=kiosk_id, connect_timeout_s=0.5, read_timeout_s=READ_TIMEOUT,
-                              retries=1, backoff_s=0.05, status=status, ca_file=ca, client_cert=cert, client_key=key)
-        link = OfficeLink(office=office, client=client, journal=Journal.open(tmp_path / state, clock), clock=clock,
-                          retry_s=0.05, answer_wait_s=2.0, offline_share=offline_share)
+        client = OfficeClient(
+            url,
+            kiosk_id=kiosk_id,
+            connect_timeout_s=0.5,
+            read_timeout_s=READ_TIMEOUT,
+            retries=1,
+            backoff_s=0.05,
+            status=status,
+            ca_file=ca,
+            client_cert=cert,
+            client_key=key,
+        )
+        link = OfficeLink(
+            office=office,
+            client=client,
+            journal=Journal.open(tmp_path / state, clock),
+            clock=clock,
+            retry_s=0.05,
+            answer_wait_s=2.0,
+            offline_share=offline_share,
+        )
         made.append(link)
         return link
 

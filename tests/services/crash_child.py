@@ -4,6 +4,7 @@ Modes: after_commit (journal N tickets, die before sending), after_send (die onc
 request but before its answer is recorded), after_ack (die right after recording an answer), drain (send all,
 print the journal status), loop (journal tickets and forward them until killed).
 """
+
 import json
 import os
 import signal
@@ -39,15 +40,24 @@ class CrashingJournal(Journal):
 
 
 journal = CrashingJournal.open(state)
-ca, cert, key = os.environ["CRASH_TLS"].split(os.pathsep)          # the kiosk certificate "crashy"
-client = Client(url, kiosk_id="crashy", connect_timeout_s=1, read_timeout_s=2, retries=0, ca_file=ca,
-                client_cert=cert, client_key=key)
+ca, cert, key = os.environ["CRASH_TLS"].split(os.pathsep)  # the kiosk certificate "crashy"
+client = Client(
+    url,
+    kiosk_id="crashy",
+    connect_timeout_s=1,
+    read_timeout_s=2,
+    retries=0,
+    ca_file=ca,
+    client_cert=cert,
+    client_key=key,
+)
 forwarder = Forwarder(journal, client, retry_s=0.05, idle_s=0.05)
 
 
 def journal_ticket():
-    journal.append("ticket", "441621", PATH, {"business": "archive_query", "appointment_id": None,
-                                                "kiosk_id": "crashy"})
+    journal.append(
+        "ticket", "441621", PATH, {"business": "archive_query", "appointment_id": None, "kiosk_id": "crashy"}
+    )
 
 
 if mode == "after_commit":

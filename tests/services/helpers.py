@@ -1,4 +1,5 @@
 """Helpers for the kiosk service tests."""
+
 import time
 
 OFFICE = "441621"
@@ -28,5 +29,11 @@ def full_bookings(server, office=OFFICE):
     listed = server.backend.appointments_of(office, None)
     day = date.fromisoformat(listed[0]["date"])
     seeded = {b["appointment_id"]: b for b in seeded_bookings(office, day)}
-    return {a["appointment_id"][-2:]: {**a, "parties": seeded[a["appointment_id"]]["parties"],
-                                        "token": seeded[a["appointment_id"]]["token"]} for a in listed}
+    return {
+        a["appointment_id"][-2:]: {
+            **a,
+            "parties": seeded[a["appointment_id"]]["parties"],
+            "token": seeded[a["appointment_id"]]["token"],
+        }
+        for a in listed
+    }

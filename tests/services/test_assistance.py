@@ -1,5 +1,6 @@
 """The kiosk's call for staff through its link: delivered online; journaled and sent once after an outage;
 withdrawn when the applicant has gone."""
+
 from kiosk.flow.effects import CallForAssistance, SessionEnded
 from kiosk.flow.events import StaffCalled
 from kiosk.services.effects import EffectRunner
@@ -26,7 +27,7 @@ def test_offline_the_call_waits_in_the_journal_and_is_sent_once(server, proxy, m
     runner = EffectRunner(link, None, link.office, None)
     assert runner.run(CallForAssistance("consent", None)) == StaffCalled(False)
     assert link.backlog() == 1 and _calls(server) == []
-    proxy.script = ["drop_response"]                 # the first delivery's answer is lost: sent again, applied once
+    proxy.script = ["drop_response"]  # the first delivery's answer is lost: sent again, applied once
     proxy.mode = "pass"
     drain(link)
     assert [tuple(r) for r in _calls(server)] == [("k1", "consent", None)]

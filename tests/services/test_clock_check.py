@@ -1,5 +1,6 @@
 """The kiosk's clock against the operating system's synchronisation and the office server's Date header; a kiosk
 whose clock runs fast still gets its check-ins accepted by the real office server on loopback."""
+
 import stat
 from datetime import datetime, timedelta
 from email.utils import formatdate
@@ -70,13 +71,13 @@ def test_a_fast_kiosk_clock_still_gets_its_check_ins_accepted(server, make_link,
     link.clock = check.now
     link.client.on_date = check.observe_date
     link.start()
-    link.client.health()                                   # the kiosk's health probe: the first Date header
+    link.client.health()  # the kiosk's health probe: the first Date header
     assert check.offset_s == pytest.approx(-fast.total_seconds() + 0.5, abs=1.5) and check.adjusting
     appt = full_bookings(server)["01"]
     outcome = link.check_in(appt, [p["id_number"] for p in appt["parties"]])
     assert outcome.online
     stated = datetime.fromisoformat(server_rows(server, "SELECT checked_in_at FROM checkins")[0][0])
-    assert abs((stated - clock()).total_seconds()) <= 2       # the server's time, not the kiosk's fast clock
+    assert abs((stated - clock()).total_seconds()) <= 2  # the server's time, not the kiosk's fast clock
 
 
 def test_without_the_correction_a_kiosk_30_min_fast_is_refused(server, make_link, clock):

@@ -1,5 +1,6 @@
 """Kill -9 of the kiosk between journal commit, send and acknowledgement: after a restart the server has
 applied every journaled request exactly once."""
+
 import json
 import os
 import random
@@ -21,8 +22,15 @@ def _env(server):
 
 def _run(server, state, mode, n=3, **kw):
     url, env = server.url, _env(server)
-    return subprocess.run([sys.executable, str(CHILD), str(state), url, mode, str(n)], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, **kw)
+    return subprocess.run(
+        [sys.executable, str(CHILD), str(state), url, mode, str(n)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        **kw,
+    )
 
 
 def _check(server, state):
@@ -31,7 +39,7 @@ def _check(server, state):
     entries = Journal.open(state).entries()
     assert entries and all(e.status == "acked" for e in entries)
     on_server = sorted(r[0] for r in server_rows(server, "SELECT number FROM tickets WHERE kiosk_id='crashy'"))
-    assert on_server == sorted(e.response["number"] for e in entries)      # each once, and the kiosk knows it
+    assert on_server == sorted(e.response["number"] for e in entries)  # each once, and the kiosk knows it
     assert len(set(on_server)) == len(entries)
     return len(entries)
 
@@ -40,9 +48,9 @@ def test_kill_between_commit_send_and_ack(server, tmp_path):
     state = tmp_path / "kiosk"
     assert _run(server, state, "after_commit").returncode == -signal.SIGKILL
     assert server_rows(server, "SELECT COUNT(*) FROM tickets")[0][0] == 0
-    assert _run(server, state, "after_send").returncode == -signal.SIGKILL     # applied, answer lost
+    assert _run(server, state, "after_send").returncode == -signal.SIGKILL  # applied, answer lost
     assert server_rows(server, "SELECT COUNT(*) FROM tickets")[0][0] == 1
-    assert _run(server, state, "after_ack").returncode == -signal.SIGKILL      # resent, replayed, recorded
+    assert _run(server, state, "after_ack").returncode == -signal.SIGKILL  # resent, replayed, recorded
     done = _run(server, state, "drain")
     assert done.returncode == 0 and json.loads(done.stdout)["backlog"] == 0
     assert _check(server, state) > 0
@@ -54,11 +62,17 @@ def test_random_kills_while_forwarding(server, tmp_path):
     state, rng = tmp_path / "kiosk", random.Random(6)
     env = _env(server)
     for _ in range(4):
-        child = subprocess.Popen([sys.executable, str(CHILD), str(state), server.url, "loop", "40"], env=env,
-                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        child = subprocess.Popen(
+            [sys.executable, str(CHILD), str(state), server.url, "loop", "40"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         assert child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.05, 0.4))             # mid-stream: journaling, sending, recording answers
+        time.sleep(rng.uniform(0.05, 0.4))  # mid-stream: journaling, sending, recording answers
         child.send_signal(signal.SIGKILL)
         child.wait(10)
     assert _run(server, state, "drain").returncode == 0
-    assert _check(server, state) >= 10          # the kills landed while there was work in flight
+    assert _check(server, state) >= 10  # the kills landed while there was work in flight

@@ -1,4 +1,5 @@
 """kiosk-diag backend ping and journal status|replay, in-process against the real server."""
+
 import json
 
 from kiosk.cli.diag import main
@@ -29,8 +30,12 @@ def test_journal_status_and_replay(server, tmp_path, clock, capsys):
     assert _json(capsys)["exists"] is False
     j = Journal.open(state, clock)
     for _ in range(3):
-        j.append("ticket", "441621", "/v1/offices/441621/tickets",
-                 {"business": "marriage", "appointment_id": None, "kiosk_id": "k9"})
+        j.append(
+            "ticket",
+            "441621",
+            "/v1/offices/441621/tickets",
+            {"business": "marriage", "appointment_id": None, "kiosk_id": "k9"},
+        )
     j.close()
     assert main(["journal", "status", "--state-dir", str(state), "--json"]) == 0
     assert _json(capsys)["backlog"] == 3
@@ -46,23 +51,31 @@ def test_journal_parked_retry_and_discard_are_audited(tmp_path, clock, capsys):
 
     state = tmp_path / "state"
     j = Journal.open(state, clock)
-    keys = [j.append("checkin", "441621", "/v1/offices/441621/checkins", {"appointment_id": f"AP{i}",
-                                                                           "kiosk_id": "k9", "parties": []}).key
-            for i in range(3)]
+    keys = [
+        j.append(
+            "checkin",
+            "441621",
+            "/v1/offices/441621/checkins",
+            {"appointment_id": f"AP{i}", "kiosk_id": "k9", "parties": []},
+        ).key
+        for i in range(3)
+    ]
     for key in keys[:2]:
         j.record_failure(key, "HTTP 500", park_after=1)
     assert main(["journal", "parked", "--state-dir", str(state), "--json"]) == 0
     out = _json(capsys)
     assert [e["key"] for e in out["parked"]] == keys[:2] and out["parked"][0]["reason"] == "HTTP 500 ×1"
-    assert "AP0" not in json.dumps(out)                  # no request bodies
-    assert main(["journal", "retry", "--state-dir", str(state)]) == 2          # a key or --all is needed
+    assert "AP0" not in json.dumps(out)  # no request bodies
+    assert main(["journal", "retry", "--state-dir", str(state)]) == 2  # a key or --all is needed
     assert main(["journal", "retry", keys[0][:10], "--state-dir", str(state), "--json"]) == 0
     assert _json(capsys)["done"] == [keys[0]]
     assert main(["journal", "discard", keys[1], "--state-dir", str(state), "--json"]) == 0
-    assert main(["journal", "discard", keys[1], "--state-dir", str(state), "--json"]) == 1   # not parked any more
+    assert main(["journal", "discard", keys[1], "--state-dir", str(state), "--json"]) == 1  # not parked any more
     capsys.readouterr()
     assert [j.get(k).status for k in keys] == ["pending", "discarded", "pending"]
     audit = AuditLog(state)
     assert [(e["action"], e["details"]["actor"], e["details"]["done"]) for e in audit.entries()] == [
-        ("journal_retry", "kiosk-diag", True), ("journal_discard", "kiosk-diag", True)]
+        ("journal_retry", "kiosk-diag", True),
+        ("journal_discard", "kiosk-diag", True),
+    ]
     assert audit.verify().ok

@@ -2,6 +2,7 @@
 
 The real server runs on loopback behind a fault-injecting proxy; requests is never mocked.
 """
+
 import time
 
 import pytest
@@ -42,15 +43,16 @@ def test_online_check_in_and_ticket(server, proxy, make_link, events):
     assert events == ["up"] and link.backlog() == 0
     snap = link.snapshot()
     assert snap["backend"]["up"] and snap["latency"]["p99_ms"] is not None and snap["journal"]["backlog"] == 0
-    assert snap["bookings_cached_at"]                      # the forwarder's first job filled the cache
+    assert snap["bookings_cached_at"]  # the forwarder's first job filled the cache
     _assert_exactly_once(server, link, [appt["appointment_id"]], ["A001"], rejected=1)
 
 
-@pytest.mark.parametrize("fault", ["reset", "blackhole", "error_before", "error_after", "drop_response",
-                                   "delay_response"])
+@pytest.mark.parametrize(
+    "fault", ["reset", "blackhole", "error_before", "error_after", "drop_response", "delay_response"]
+)
 def test_fault_then_recovery(server, proxy, make_link, events, fault):
     link = make_link(proxy.url)
-    assert link.cache.refresh() == 12                    # the cache was filled while the server answered
+    assert link.cache.refresh() == 12  # the cache was filled while the server answered
     link.start()
     b = _bookings(server)
     proxy.mode, proxy.delay_s = fault, 1.5
@@ -58,7 +60,7 @@ def test_fault_then_recovery(server, proxy, make_link, events, fault):
     t1 = link.issue_ticket("marriage", b["01"]["appointment_id"])
     t2 = link.issue_ticket("archive_query", parties=[{"id_number": "441622199001011232", "address": ""}])
     assert not c1.online and (t1.number, t1.offline, t2.number) == ("A700", True, "E700")
-    with pytest.raises(BackendRejected) as e:                                  # the cache knows the rules
+    with pytest.raises(BackendRejected) as e:  # the cache knows the rules
         link.check_in(b["01"], _ids(b["01"]))
     assert e.value.code == "already_checked_in"
     with pytest.raises(BackendRejected):
@@ -78,13 +80,13 @@ def test_server_down_at_start_uses_the_cache_from_before(server, proxy, make_lin
     first.cache.refresh()
     first.stop()
     proxy.mode = "reset"
-    link = make_link(proxy.url)                           # a restart while offline: same state dir
+    link = make_link(proxy.url)  # a restart while offline: same state dir
     appt = _bookings(server)["03"]
     found, source = link.lookup(token=appt["token"])
     assert source == "cache" and found[0]["appointment_id"] == appt["appointment_id"]
     assert link.lookup(id_number=appt["parties"][0]["id_number"])[1] == "cache"
     assert not link.check_in(appt, _ids(appt)).online
-    clock.advance(hours=5)                                 # the server comes back much later
+    clock.advance(hours=5)  # the server comes back much later
     proxy.mode = "pass"
     drain(link)
     _assert_exactly_once(server, link, [appt["appointment_id"]], [])
@@ -109,7 +111,7 @@ def test_two_kiosks_of_an_office_offline_at_once_never_share_a_number(server, pr
     first = make_link(proxy.url, state="k1", kiosk_id="k1", offline_share="1/2")
     second = make_link(proxy.url, state="k2", kiosk_id="k2", offline_share="2/2")
     numbers = [link.issue_ticket("marriage").number for link in (first, second) for _ in range(2)]
-    assert numbers == ["A700", "A701", "A850", "A851"]        # 700–999 cut in two
+    assert numbers == ["A700", "A701", "A850", "A851"]  # 700–999 cut in two
     proxy.mode = "pass"
     for link in (first, second):
         link.start()
@@ -128,18 +130,18 @@ def test_an_outage_hands_out_no_walk_in_tickets_the_office_said_were_full(server
     assert link.issue_ticket("marriage").number == "A001"
     with pytest.raises(QuotaExhausted):
         link.issue_ticket("marriage")
-    proxy.mode = "reset"                                  # then the network goes
+    proxy.mode = "reset"  # then the network goes
     with pytest.raises(QuotaExhausted):
         link.issue_ticket("marriage")
-    assert link.journal.backlog() == 0                     # nothing left to resend either
+    assert link.journal.backlog() == 0  # nothing left to resend either
     link.stop()
-    link = make_link(proxy.url)                            # the kiosk restarts, still cut off
-    for business in ("marriage", "archive_query"):         # the quota is the office's, not a business's
+    link = make_link(proxy.url)  # the kiosk restarts, still cut off
+    for business in ("marriage", "archive_query"):  # the quota is the office's, not a business's
         with pytest.raises(QuotaExhausted):
             link.issue_ticket(business)
-    assert link.issue_ticket("archive_query", appointment_id="AP4416212026112601").offline   # booked: served
+    assert link.issue_ticket("archive_query", appointment_id="AP4416212026112601").offline  # booked: served
     clock.advance(days=1)
-    assert link.issue_ticket("marriage").offline           # a new day, a new quota
+    assert link.issue_ticket("marriage").offline  # a new day, a new quota
 
 
 def test_a_refusal_after_the_applicant_was_served_is_parked_for_staff_not_retried(server, proxy, make_link):
@@ -148,10 +150,12 @@ def test_a_refusal_after_the_applicant_was_served_is_parked_for_staff_not_retrie
     appt = _bookings(server)["01"]
     proxy.mode = "reset"
     link.start()
-    link.check_in(appt, _ids(appt))                        # offline: accepted from the cache
-    with server.backend.store.write() as conn:             # meanwhile a counter checked them in by hand
-        conn.execute("INSERT INTO checkins VALUES (?,?,?,?,?)", (appt["appointment_id"], OFFICE, "2026-11-26",
-                                                               "counter-1", "2026-11-26T10:04:00.000+08:00"))
+    link.check_in(appt, _ids(appt))  # offline: accepted from the cache
+    with server.backend.store.write() as conn:  # meanwhile a counter checked them in by hand
+        conn.execute(
+            "INSERT INTO checkins VALUES (?,?,?,?,?)",
+            (appt["appointment_id"], OFFICE, "2026-11-26", "counter-1", "2026-11-26T10:04:00.000+08:00"),
+        )
     proxy.mode = "pass"
     link.forwarder.wake()
     deadline = time.monotonic() + 5
@@ -170,11 +174,11 @@ def test_one_request_the_server_keeps_failing_does_not_stop_the_others(server, p
     link.cache.refresh()
     b = _bookings(server)
     proxy.mode = "reset"
-    link.check_in(b["01"], _ids(b["01"]))                  # queued while offline: the oldest entry
+    link.check_in(b["01"], _ids(b["01"]))  # queued while offline: the oldest entry
     link.check_in(b["02"], _ids(b["02"]))
     t = link.issue_ticket("marriage", b["02"]["appointment_id"])
     assert t.offline
-    proxy.poison = b["01"]["appointment_id"].encode()      # the server fails on this one, every time
+    proxy.poison = b["01"]["appointment_id"].encode()  # the server fails on this one, every time
     proxy.mode = "pass"
     link.start()
     deadline = time.monotonic() + 15
@@ -186,9 +190,9 @@ def test_one_request_the_server_keeps_failing_does_not_stop_the_others(server, p
     parked = link.journal.parked()[0]
     assert parked.ref == b["01"]["appointment_id"] and parked.failures == 3 and "HTTP 500" in parked.park_reason
     rows = server_rows(server, "SELECT appointment_id FROM checkins")
-    assert [r[0] for r in rows] == [b["02"]["appointment_id"]]            # the rest flowed
-    assert events[-1] == "up"                          # one bad entry does not make the office look down
-    assert link.issue_ticket("marriage").number == "A001"                 # and the kiosk is online
+    assert [r[0] for r in rows] == [b["02"]["appointment_id"]]  # the rest flowed
+    assert events[-1] == "up"  # one bad entry does not make the office look down
+    assert link.issue_ticket("marriage").number == "A001"  # and the kiosk is online
     # The technician retries once the server is fixed: sent with the same key, applied once.
     proxy.poison = None
     assert link.journal.retry(parked.key) and not link.journal.retry(parked.key)

@@ -1,5 +1,6 @@
 """The forwarder's per-entry backoff and parking, with a fake office client (the loopback tests with the real
 server are in test_faults.py): which failures count against an entry, which stop the pass."""
+
 from kiosk.services.backend_status import BackendStatus
 from kiosk.services.forwarder import Forwarder
 from kiosk.services.journal import Journal
@@ -36,8 +37,7 @@ class Ticks:
 
 def _setup(tmp_path, clock, refs=("A", "B", "C")):
     journal = Journal.open(tmp_path, clock)
-    keys = {r: journal.append("checkin", "441621", "/x", {"appointment_id": r}, ref=r, detached=True).key
-            for r in refs}
+    keys = {r: journal.append("checkin", "441621", "/x", {"appointment_id": r}, ref=r, detached=True).key for r in refs}
     client, ticks = FakeClient(), Ticks()
     return journal, keys, client, ticks, Forwarder(journal, client, retry_s=1.0, park_after=3, monotonic=ticks)
 
@@ -47,13 +47,13 @@ def test_a_failing_entry_waits_out_its_own_backoff_and_is_parked_while_the_rest_
     client.fail["A"] = "HTTP 503"
     assert fwd.forward_once()
     assert client.sent == ["A", "B", "C"] and journal.backlog() == 1
-    assert fwd.forward_once() and client.sent[-1] == "C"          # A waits out its backoff (1 s): not sent
+    assert fwd.forward_once() and client.sent[-1] == "C"  # A waits out its backoff (1 s): not sent
     ticks.t += 1.0
-    assert fwd.forward_once() and client.sent[-1] == "A"          # failure 2: next try in 2 s
+    assert fwd.forward_once() and client.sent[-1] == "A"  # failure 2: next try in 2 s
     ticks.t += 1.0
     fwd.forward_once()
     assert client.sent.count("A") == 2
-    assert fwd.forward_once(force=True) and client.sent.count("A") == 3   # a technician's replay does not wait
+    assert fwd.forward_once(force=True) and client.sent.count("A") == 3  # a technician's replay does not wait
     parked = journal.get(keys["A"])
     assert (parked.status, parked.failures, parked.park_reason) == ("parked", 3, "HTTP 503 ×3")
     assert fwd.next_due_s() is None
@@ -72,13 +72,13 @@ def test_a_timeout_counts_against_the_entry_and_ends_the_pass(tmp_path, clock):
     client.fail["A"] = "ReadTimeout"
     assert not fwd.forward_once() and client.sent == ["A"]
     assert journal.get(keys["A"]).failures == 1
-    assert fwd.forward_once() and client.sent == ["A", "B", "C"]   # A in backoff: the others go
+    assert fwd.forward_once() and client.sent == ["A", "B", "C"]  # A in backoff: the others go
 
 
 def test_refusals_park_detached_entries_and_a_proxys_429_is_retried(tmp_path, clock):
     journal, keys, client, ticks, fwd = _setup(tmp_path, clock)
     client.fail["A"] = (409, {"error": "already_checked_in"})
-    client.fail["B"] = (429, None)                                  # no error code: not the office's answer
+    client.fail["B"] = (429, None)  # no error code: not the office's answer
     assert fwd.forward_once()
     assert journal.get(keys["A"]).status == "parked" and journal.get(keys["A"]).error_code == "already_checked_in"
     assert journal.get(keys["B"]).status == "pending" and journal.get(keys["B"]).failures == 1

@@ -1,6 +1,7 @@
 """Identity verification as the face session runs it (kiosk/services/identity): the card photo through the
 stand-in WLT library, the office's identity service on loopback, the same face twice, liveness, and a reference
 that cannot answer. Real models, real fixture faces, no mocks."""
+
 import base64
 from datetime import datetime
 from pathlib import Path
@@ -54,7 +55,7 @@ def test_party_two_with_party_ones_face_is_no_match(engine, card_verifier):
     second = _captured(engine, GRACE, 2)
     verdict = card_verifier.verify(engine, _card(GRACE, "441621199202021234"), second, (first,))
     assert (verdict.result, verdict.reason) == ("no_match", "same_face")
-    assert second.verdict == "no_match"                              # what the flow reads
+    assert second.verdict == "no_match"  # what the flow reads
     first.wipe()
     assert first.embedding is None and first.photo is None
 
@@ -67,7 +68,7 @@ def test_failed_liveness_is_no_match_without_comparing(engine, card_verifier):
 def test_without_a_usable_reference_the_answer_is_unavailable(engine, tmp_path):
     no_library = FaceVerifier(CardPhoto(photo_decoder(str(tmp_path / "missing.so"))), 0.363)
     assert no_library.verify(engine, _card(GRACE), _captured(engine, GRACE)).reason == "no_decoder"
-    filler = {"id_number": "x", "photo": bytes(range(256)) * 4}      # a real card's WLT: not the simulator's
+    filler = {"id_number": "x", "photo": bytes(range(256)) * 4}  # a real card's WLT: not the simulator's
     decoder = FaceVerifier(CardPhoto(WltLibraryDecoder(str(build("wlt")))), 0.363)
     assert decoder.verify(engine, filler, _captured(engine, GRACE)).reason == "photo_not_decoded"
     off = FaceVerifier(NoReference(), 0.363).verify(engine, _card(GRACE), _captured(engine, GRACE))
@@ -83,8 +84,9 @@ def test_the_office_identity_service_on_loopback(engine, tmp_path):
     with serve_in_thread(tmp_path / "office.db", clock) as server:
         party_1 = seeded_bookings("441621", clock().date(), clock())[0]["parties"][0]
         ca, cert, key = server.client_files("kiosk", "k1", "441621")
-        client = OfficeClient(server.url, kiosk_id="k1", read_timeout_s=60, retries=0, ca_file=ca, client_cert=cert,
-                              client_key=key)
+        client = OfficeClient(
+            server.url, kiosk_id="k1", read_timeout_s=60, retries=0, ca_file=ca, client_cert=cert, client_key=key
+        )
         verifier = FaceVerifier(OfficeService(client), 0.363)
         card = {"id_number": party_1["id_number"], "photo": b""}
         assert verifier.verify(engine, card, _captured(engine, GRACE)).result == "match"
@@ -101,7 +103,8 @@ def test_party_two_is_compared_with_party_ones_capture_even_when_party_one_faile
     second = _captured(engine, GRACE, 2)
     verdict = card_verifier.verify(engine, _card(GRACE, "441621199202021234"), second, (first,))
     assert (verdict.result, verdict.reason) == ("no_match", "same_face")
-    never_verified = _captured(engine, GRACE, 1)                    # an earlier capture never verified at all
+    never_verified = _captured(engine, GRACE, 1)  # an earlier capture never verified at all
     third = _captured(engine, GRACE, 2)
-    assert card_verifier.verify(engine, _card(GRACE, "441621199202021234"), third, (never_verified,)).reason == \
-        "same_face"
+    assert (
+        card_verifier.verify(engine, _card(GRACE, "441621199202021234"), third, (never_verified,)).reason == "same_face"
+    )

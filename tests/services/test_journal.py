@@ -1,4 +1,5 @@
 """The journal on its own: durable, encrypted, offline numbers that never repeat, retention."""
+
 import os
 import sqlite3
 
@@ -35,15 +36,17 @@ def test_offline_numbers_never_repeat_after_restart(tmp_path, clock):
     for _ in range(3):
         j = Journal.open(tmp_path, clock)
         for _ in range(2):
-            e = j.append_offline_ticket("441621", "/t", {"business": "marriage", "kiosk_id": "k1"}, "A", 700, 705,
-                                        clock().date().isoformat())
+            e = j.append_offline_ticket(
+                "441621", "/t", {"business": "marriage", "kiosk_id": "k1"}, "A", 700, 705, clock().date().isoformat()
+            )
             numbers.append(e.offline_number)
             assert e.body["offline"]["number"] == e.offline_number
         j.close()
     assert numbers == ["A700", "A701", "A702", "A703", "A704", "A705"]
     with pytest.raises(OfflineRangeExhausted):
-        Journal.open(tmp_path, clock).append_offline_ticket("441621", "/t", {"business": "marriage"}, "A", 700, 705,
-                                                            clock().date().isoformat())
+        Journal.open(tmp_path, clock).append_offline_ticket(
+            "441621", "/t", {"business": "marriage"}, "A", 700, 705, clock().date().isoformat()
+        )
 
 
 def test_an_offline_ticket_gives_up_the_unanswered_request_in_the_same_transaction(tmp_path, clock):
@@ -54,12 +57,14 @@ def test_an_offline_ticket_gives_up_the_unanswered_request_in_the_same_transacti
     assert e.offline_number == "A700" and e.body["supersedes"] == lost.key
     assert j.get(lost.key).status == "superseded" and j.backlog() == 1
     late = j.append("ticket", "441621", "/t", {"business": "marriage"})
-    assert j.record_answer(late.key, 201, {"number": "A001"})      # answered just before the kiosk gave up
-    assert j.append_offline_ticket("441621", "/t", {"business": "marriage"}, "A", 700, 999, day,
-                                   supersedes=late.key) is None
+    assert j.record_answer(late.key, 201, {"number": "A001"})  # answered just before the kiosk gave up
+    assert (
+        j.append_offline_ticket("441621", "/t", {"business": "marriage"}, "A", 700, 999, day, supersedes=late.key)
+        is None
+    )
     assert j.get(late.key).status == "acked"
     nxt = j.append_offline_ticket("441621", "/t", {"business": "marriage"}, "A", 700, 999, day)
-    assert nxt.offline_number == "A701"                             # the refused attempt took no number
+    assert nxt.offline_number == "A701"  # the refused attempt took no number
 
 
 def test_answers_supersede_and_retention(tmp_path, clock):
@@ -70,8 +75,14 @@ def test_answers_supersede_and_retention(tmp_path, clock):
     assert j.record_answer(a.key, 201, {"number": "A001"})
     assert j.supersede(b.key) and not j.record_answer(b.key, 201, {"number": "A002"})
     assert not j.supersede(a.key)
-    assert j.backlog() == 1 and j.status()["by_status"] == {"pending": 1, "parked": 0, "acked": 1, "rejected": 0,
-                                                           "superseded": 1, "discarded": 0}
+    assert j.backlog() == 1 and j.status()["by_status"] == {
+        "pending": 1,
+        "parked": 0,
+        "acked": 1,
+        "rejected": 0,
+        "superseded": 1,
+        "discarded": 0,
+    }
     clock.advance(days=29)
     assert j.purge(30) == 0
     clock.advance(days=2)
@@ -99,10 +110,10 @@ def test_failures_park_an_entry_which_a_technician_retries_or_discards(tmp_path,
     assert (parked.status, parked.failures, parked.park_reason) == ("parked", 2, "HTTP 503 ×2")
     assert [e.key for e in j.pending()] == [b.key] and [e.key for e in j.pending(after=b.seq)] == []
     assert j.status()["parked"] == 1 and j.status()["backlog"] == 1
-    assert j.checked_in_here("AP1")                      # parked is not forgotten by the offline rules
+    assert j.checked_in_here("AP1")  # parked is not forgotten by the offline rules
     clock.advance(days=100)
     j.purge(30)
-    assert j.get(a.key).status == "parked"               # retention never drops what a technician must see
+    assert j.get(a.key).status == "parked"  # retention never drops what a technician must see
     assert j.retry(a.key) and j.get(a.key).status == "pending" and j.get(a.key).failures == 0
     j.record_failure(a.key, "ReadTimeout", park_after=1)
     assert j.discard(a.key) and j.get(a.key).status == "discarded" and not j.retry(a.key)
@@ -118,7 +129,7 @@ def test_a_refusal_is_parked_only_when_nobody_waits_for_it(tmp_path, clock):
         j.record_answer(e.key, 409, {"error": "too_late"})
     assert [j.get(e.key).status for e in (live, queued, late)] == ["rejected", "parked", "parked"]
     assert j.get(queued.key).park_reason == "HTTP 409 too_late"
-    assert not j.detach(live.key)                        # answered already: the caller uses the answer
+    assert not j.detach(live.key)  # answered already: the caller uses the answer
 
 
 def test_a_journal_from_before_parking_is_migrated_in_place(tmp_path, clock):

@@ -1,4 +1,5 @@
 """The kiosk's HTTP client against the real server, directly and through the fault proxy."""
+
 import socket
 import time
 
@@ -7,8 +8,14 @@ import pytest
 from tests.services.helpers import OFFICE, server_rows
 from kiosk.errors import BackendError
 from kiosk.services.backend_status import BackendStatus
-from kiosk.services.office_client import (BackendRejected, BackendUnavailable, IdempotencyConflict, NotFound,
-                                          OfficeClient, QuotaExhausted)
+from kiosk.services.office_client import (
+    BackendRejected,
+    BackendUnavailable,
+    IdempotencyConflict,
+    NotFound,
+    OfficeClient,
+    QuotaExhausted,
+)
 
 
 TLS: dict = {}
@@ -59,7 +66,7 @@ def test_down_is_unavailable_and_reported(server):
     with pytest.raises(BackendUnavailable):
         c.offices()
     assert time.monotonic() - started < 2.0 and events == [False]
-    assert c.latency.snapshot()["failures"] == 2          # one try + one retry
+    assert c.latency.snapshot()["failures"] == 2  # one try + one retry
 
 
 def test_get_is_retried_after_a_500(proxy):
@@ -68,7 +75,7 @@ def test_get_is_retried_after_a_500(proxy):
 
 
 def test_post_retried_with_the_same_key_applies_once(server, proxy):
-    proxy.script = ["drop_response"]                      # the server issues A001; the answer is lost
+    proxy.script = ["drop_response"]  # the server issues A001; the answer is lost
     t = _client(proxy.url).issue_ticket(OFFICE, "marriage", key="once")
     assert t["number"] == "A001" and proxy.forwarded == 2
     assert len(server_rows(server, "SELECT * FROM tickets")) == 1
@@ -78,7 +85,7 @@ def test_slow_answer_times_out_then_the_retry_gets_the_first_answer(server, prox
     proxy.script, proxy.delay_s = ["delay_response"], 1.0
     started = time.monotonic()
     t = _client(proxy.url, read_timeout_s=0.3).issue_ticket(OFFICE, "marriage", key="slow")
-    assert t["number"] == "A001" and time.monotonic() - started < 1.5    # not the 1 s delay + more
+    assert t["number"] == "A001" and time.monotonic() - started < 1.5  # not the 1 s delay + more
     assert len(server_rows(server, "SELECT * FROM tickets")) == 1
 
 

@@ -13,9 +13,16 @@ WHEN = datetime(2026, 11, 26, 9, 41)
 
 
 def make(**kw):
-    args = dict(office=OFFICE, policy=POLICY, business="marriage", number="A012", ticket_id="T-0012",
-                issued_at=WHEN, waiting_ahead=5,
-                parties=[("张三丰", "441621199005011234"), ("欧阳娜娜", "44162119920304234X")])
+    args = dict(
+        office=OFFICE,
+        policy=POLICY,
+        business="marriage",
+        number="A012",
+        ticket_id="T-0012",
+        issued_at=WHEN,
+        waiting_ahead=5,
+        parties=[("张三丰", "441621199005011234"), ("欧阳娜娜", "44162119920304234X")],
+    )
     args.update(kw)
     return build_ticket(**args)
 
@@ -32,8 +39,10 @@ def test_content_from_office_policy_and_arguments():
 
 def test_only_masked_personal_data_is_kept():
     t = make()
-    assert [(p.name, p.id_tail) for p in t.parties] == [("张*丰", "**************1234"),
-                                                        ("欧**娜", "**************234X")]
+    assert [(p.name, p.id_tail) for p in t.parties] == [
+        ("张*丰", "**************1234"),
+        ("欧**娜", "**************234X"),
+    ]
     assert "三" not in repr(t) and "19900501" not in repr(t) and "阳娜" not in repr(t)
 
 
@@ -67,12 +76,16 @@ def test_number_text_round_trips(n, prefix):
     assert parse_number(format_number(prefix, n), prefix) == n
 
 
-@pytest.mark.parametrize("bad,message", [
-    (dict(business="wedding"), "unknown business 'wedding'; known: ['marriage', "),
-    (dict(ticket_id="has:colon"), "ticket_id must be 1-48 characters of A-Z a-z 0-9 _ . -"),
-    (dict(ticket_id=""), "ticket_id must be 1-48 characters of A-Z a-z 0-9 _ . -"),
-    (dict(waiting_ahead=-1), "waiting_ahead must not be negative"),
-    (dict(number="B012"), "has prefix B, this business uses 'A'")])
+@pytest.mark.parametrize(
+    "bad,message",
+    [
+        (dict(business="wedding"), "unknown business 'wedding'; known: ['marriage', "),
+        (dict(ticket_id="has:colon"), "ticket_id must be 1-48 characters of A-Z a-z 0-9 _ . -"),
+        (dict(ticket_id=""), "ticket_id must be 1-48 characters of A-Z a-z 0-9 _ . -"),
+        (dict(waiting_ahead=-1), "waiting_ahead must not be negative"),
+        (dict(number="B012"), "has prefix B, this business uses 'A'"),
+    ],
+)
 def test_bad_arguments_raise_saying_what_is_wrong(bad, message):
     with pytest.raises(ValueError) as e:
         make(**bad)
@@ -89,8 +102,13 @@ def test_every_business_builds():
 def test_offline_shares_cut_the_range_into_disjoint_parts(first, size, parts):
     from kiosk.config import TicketRange
 
-    rng = TicketRange(prefix="A", first=first + 500, last=first + 500, offline_first=first,
-                      offline_last=first + size - 1 if size else first)
+    rng = TicketRange(
+        prefix="A",
+        first=first + 500,
+        last=first + 500,
+        offline_first=first,
+        offline_last=first + size - 1 if size else first,
+    )
     size = rng.offline_last - rng.offline_first + 1
     if size < parts:
         with pytest.raises(ValueError):
@@ -101,10 +119,11 @@ def test_offline_shares_cut_the_range_into_disjoint_parts(first, size, parts):
         lo, hi = offline_share(rng, f"{k}/{parts}")
         assert hi - lo + 1 >= size // parts
         numbers += range(lo, hi + 1)
-    assert numbers == list(range(rng.offline_first, rng.offline_last + 1))   # every number, once, in order
+    assert numbers == list(range(rng.offline_first, rng.offline_last + 1))  # every number, once, in order
 
 
 # --- edges: which applicant a broken rule would hurt ----------------------------------------------------------
+
 
 def test_offline_range_is_inclusive_at_both_ends():
     rng = OFFICE.tickets["marriage"]
@@ -130,14 +149,23 @@ def test_ticket_id_edges():
         make(ticket_id="a" * 49)
 
 
-@pytest.mark.parametrize("value,prefix,expected", [(0, "A", 0), ("0", "A", 0), ("b7", "B", 7), ("AB12", "ab", 12),
-                                                   ("999999", "A", 999999), ("\tA 12\n", "A", 12)])
+@pytest.mark.parametrize(
+    "value,prefix,expected",
+    [(0, "A", 0), ("0", "A", 0), ("b7", "B", 7), ("AB12", "ab", 12), ("999999", "A", 999999), ("\tA 12\n", "A", 12)],
+)
 def test_parse_number_edges(value, prefix, expected):
     assert parse_number(value, prefix) == expected
 
 
-@pytest.mark.parametrize("value,message", [(-1, "not negative"), ("B012", "prefix B, this business uses 'A'"),
-                                           ("A", "not a queue number like A012 or 12"), ("1234567", "queue number")])
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        (-1, "not negative"),
+        ("B012", "prefix B, this business uses 'A'"),
+        ("A", "not a queue number like A012 or 12"),
+        ("1234567", "queue number"),
+    ],
+)
 def test_parse_number_says_why(value, message):
     with pytest.raises(ValueError, match=message):
         parse_number(value, "A")

@@ -1,5 +1,6 @@
 """Drives the real app headless through the maintenance entry, the PIN gate and every maintenance page; prints one
 JSON object of findings (run by tests/ui/test_maintenance_ui.py in its own process: one Kivy app per process)."""
+
 import json
 import sys
 import tempfile
@@ -69,7 +70,7 @@ def main() -> int:
         message = yield from login(SAMPLE_PIN)
         out["locked_with_right_pin"] = [state(), message]
         out["audit_failures"] = sum(1 for e in m.audit.entries() if e["action"] == "login_failed")
-        m.auth.failures, m.auth.locked_until = 0, 0.0        # the lockout passes (tested for timing elsewhere)
+        m.auth.failures, m.auth.locked_until = 0, 0.0  # the lockout passes (tested for timing elsewhere)
         yield from login(SAMPLE_PIN)
         yield Until(lambda: state() == "maintenance", 5, "maintenance after the right PIN")
         out["logged_in"] = m.auth.logged_in
@@ -77,8 +78,15 @@ def main() -> int:
         shell.post(CardRead(sample_cards(env)[0]))
         out["card_in_maintenance"] = state()
         home = app.sm.get_screen("maintenance")
-        for name in ("maintenance_devices", "maintenance_selftest", "maintenance_counters", "maintenance_logs",
-                     "maintenance_settings", "maintenance_journal", "maintenance_report"):
+        for name in (
+            "maintenance_devices",
+            "maintenance_selftest",
+            "maintenance_counters",
+            "maintenance_logs",
+            "maintenance_settings",
+            "maintenance_journal",
+            "maintenance_report",
+        ):
             press(home.ids["tab_" + name.split("_", 1)[1]])
             page = home.current_page()
             yield Until(lambda: not page.loading, 10, name)
@@ -95,16 +103,16 @@ def main() -> int:
             elif name == "maintenance_settings":
                 row = next(r for r in page.ids.rows.children if r.key == "walk_in_quota")
                 before = row.value
-                press(row.children[0])                      # "+" (children are in reverse order)
+                press(row.children[0])  # "+" (children are in reverse order)
                 yield Until(lambda: row.value != before, 10, "setting saved")
                 shown = f"{before}->{row.value}"
                 row = next(r for r in page.ids.rows.children if r.key == "languages")
                 before_languages = row.value
-                press(row.children[0])                      # ["zh", "en"] → ["zh"]: Chinese only
+                press(row.children[0])  # ["zh", "en"] → ["zh"]: Chinese only
                 yield Until(lambda: row.value != before_languages, 10, "languages saved")
                 out["languages"] = [before_languages, row.value, list(shell.env.languages), app.multilingual]
                 row = next(r for r in page.ids.rows.children if r.key == "volume")
-                press(row.children[0])                      # 70 → 80: the cues' volume at once
+                press(row.children[0])  # 70 → 80: the cues' volume at once
                 yield Until(lambda: row.value == "80", 10, "volume saved")
                 out["volume"] = app.cues.volume
                 out["audit_setting"] = [e["details"] for e in m.audit.entries() if e["action"] == "setting_changed"]
@@ -126,8 +134,11 @@ def main() -> int:
         m.auth.idle_logout_s = 0.5
         yield Until(lambda: state() == "attract", 5, "idle logout")
         out["after_idle"] = state()
-        out["language_switch_on_attract"] = [attract.ids.language.opacity, attract.ids.language.disabled,
-                                             shell.flow.session.language]
+        out["language_switch_on_attract"] = [
+            attract.ids.language.opacity,
+            attract.ids.language.disabled,
+            shell.flow.session.language,
+        ]
         out["logged_in_after_idle"] = m.auth.logged_in
         out["audit_verify"] = m.audit.verify().ok
 

@@ -1,5 +1,6 @@
 """The one wiring (kiosk.app.assemble) that `kiosk`, the demo, the journeys and bench_ui all run: what it joins
 is joined there, not patched in by a side module."""
+
 from pathlib import Path
 
 from kiosk.app.assemble import assemble
@@ -12,7 +13,7 @@ from kiosk.flow import events as ev
 def _assembled(state_dir: Path):
     base = load_kiosk_config()
     base = base.model_copy(update={"kiosk": base.kiosk.model_copy(update={"state_dir": str(state_dir)})})
-    return assemble(with_backend(demo_config(base), "https://127.0.0.1:9"))     # nothing is contacted until start
+    return assemble(with_backend(demo_config(base), "https://127.0.0.1:9"))  # nothing is contacted until start
 
 
 def test_the_technicians_walk_in_quota_gates_the_kiosks_walk_in_tickets(tmp_path):

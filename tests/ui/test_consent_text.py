@@ -1,4 +1,5 @@
 """The consent screen says what this configuration does with the photo, and the ticket says when staff check."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -7,8 +8,9 @@ from kiosk.ui.i18n import tr
 
 
 def _kiosk(reference, liveness=True, fingerprint=None):
-    return SimpleNamespace(config=SimpleNamespace(face=SimpleNamespace(reference=reference, liveness=liveness)),
-                           fingerprint=fingerprint)
+    return SimpleNamespace(
+        config=SimpleNamespace(face=SimpleNamespace(reference=reference, liveness=liveness)), fingerprint=fingerprint
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -1,4 +1,5 @@
 """Every screen string comes from the catalogs; zh and en have the same keys; no text hard-coded in .kv."""
+
 import re
 from pathlib import Path
 

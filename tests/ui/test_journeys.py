@@ -1,4 +1,5 @@
 """Every scripted journey through the real app (offscreen Kivy, simulators, office server on loopback)."""
+
 import json
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,8 +17,18 @@ EXPECTED_END = {
     "idle-timeout": ["choose_business", "idle_warning", "attract"],
     "card-unplugged": ["read_id_1", "device_fault", "read_id_1", "read_id_2", "attract"],
     "call-staff": ["read_id_1", "attract", "service_menu", "attract"],
-    "demo-strip": ["read_id_1", "read_id_2", "eligibility", "consent", "face_1", "face_2", "confirm", "printing",
-                   "done", "attract"],
+    "demo-strip": [
+        "read_id_1",
+        "read_id_2",
+        "eligibility",
+        "consent",
+        "face_1",
+        "face_2",
+        "confirm",
+        "printing",
+        "done",
+        "attract",
+    ],
     "demo-technician": ["attract", "maintenance_login", "maintenance", "attract"],
     "face-mismatch": ["face_1", "face_2", "confirm", "printing", "done", "attract"],
     "same-face-twice": ["face_1", "face_2", "confirm", "printing", "done", "attract"],
@@ -35,6 +46,7 @@ def results():
     def one(name):
         proc = run_cli(["-m", "kiosk.cli.diag", "journey", name, "--json"], timeout=600)
         return name, proc
+
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(pool.map(one, EXPECTED_END))
 
@@ -50,7 +62,7 @@ def test_journey(results, name):
     assert out["scenario"] == name
     states = out["states"]
     tail = EXPECTED_END[name]
-    assert any(states[i:i + len(tail)] == tail for i in range(len(states))), states
+    assert any(states[i : i + len(tail)] == tail for i in range(len(states))), states
     assert out["machine_time_s"] >= 0
 
 
@@ -65,23 +77,24 @@ def test_the_demo_opens_the_technician_side_with_its_pin(results):
 
 def test_booked_couple_is_quick_to_use(results):
     out = json.loads(results["booked-couple"].stdout)
-    assert out["face_textures_left"] == 0          # the photos shown for review are gone with the session
-    assert out["touches"] <= 4          # besides placing the cards and facing the camera
+    assert out["face_textures_left"] == 0  # the photos shown for review are gone with the session
+    assert out["touches"] <= 4  # besides placing the cards and facing the camera
     assert out["ticket"]["number"] and out["ticket"]["offline"] is False
 
 
 def test_cues_sound_with_the_screens(results):
-    booked, printer_out, idle = (json.loads(results[n].stdout) for n in ("booked-couple", "printer-out",
-                                                                         "idle-timeout"))
-    assert booked["sounds"] == ["read", "read", "read", "ticket"]     # booking code, two cards, the ticket
-    assert booked["ui_ready"]                                         # the cues were loaded after the warm-up
+    booked, printer_out, idle = (
+        json.loads(results[n].stdout) for n in ("booked-couple", "printer-out", "idle-timeout")
+    )
+    assert booked["sounds"] == ["read", "read", "read", "ticket"]  # booking code, two cards, the ticket
+    assert booked["ui_ready"]  # the cues were loaded after the warm-up
     assert printer_out["sounds"][-1] == "attention" and "ticket" not in printer_out["sounds"]
     assert idle["sounds"] == ["attention"]
 
 
 def test_prompts_are_spoken_with_the_screens(results):
     booked = json.loads(results["booked-couple"].stdout)
-    spoken = booked["spoken"]                  # started through SDL's dummy audio driver (a null sink)
+    spoken = booked["spoken"]  # started through SDL's dummy audio driver (a null sink)
     for prompt in ("zh/appointment", "zh/read_id_1", "zh/card_read", "zh/face_1", "zh/photo_taken"):
         assert prompt in spoken, spoken
     assert spoken.index("zh/read_id_1") < spoken.index("zh/card_read") < spoken.index("zh/face_1")
@@ -92,7 +105,7 @@ def test_calling_staff_online_and_offline(results):
     # office's counter list has both calls once the journaled one was forwarded
     out = json.loads(results["call-staff"].stdout)
     assert out["ok"], out
-    assert out["sounds"] == ["call"]                               # the offline call's tone, and only that
+    assert out["sounds"] == ["call"]  # the offline call's tone, and only that
     assert "zh/staff_on_the_way" in out["spoken"] and out["spoken"][-1] == "zh/staff_offline"
 
 
@@ -122,7 +135,7 @@ def test_each_face_is_compared_with_the_card_photo(results):
     booked = json.loads(results["booked-couple"].stdout)["verification"]
     assert [v["verified_by"] for v in booked] == ["face", "face"]
     assert all(v["result"] == "match" and v["score"] >= 0.363 and 1 <= v["attempts"] <= 3 for v in booked)
-    assert _verified_by("walk-in", results) == ["staff", "staff"]          # declined: the counter checks
+    assert _verified_by("walk-in", results) == ["staff", "staff"]  # declined: the counter checks
 
 
 def test_someone_elses_face_never_ends_verified_by_face(results):

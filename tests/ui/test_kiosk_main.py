@@ -1,10 +1,12 @@
 """The kiosk entry point: a broken config stops with one message naming file and key; the demo starts."""
+
 from tests.ui.conftest import run_cli
 
 
 def test_broken_config_names_file_and_key(tmp_path):
     bad = tmp_path / "kiosk.toml"
     from kiosk.config import DEFAULT_CONFIG
+
     bad.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace("idle_warning_s = 25", "idle_warning_s = 5"))
     proc = run_cli(["-m", "kiosk.cli.kiosk_main", "--config", str(bad)], timeout=60)
     assert proc.returncode == 2
@@ -15,8 +17,11 @@ def test_broken_config_names_file_and_key(tmp_path):
 def test_demo_starts_and_runs(tmp_path):
     import re
 
-    proc = run_cli(["-m", "kiosk.cli.kiosk_main", "--demo", "--headless", "--run-for", "4"], timeout=90,
-                   env_extra={"HOME": str(tmp_path)})
+    proc = run_cli(
+        ["-m", "kiosk.cli.kiosk_main", "--demo", "--headless", "--run-for", "4"],
+        timeout=90,
+        env_extra={"HOME": str(tmp_path)},
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     # issue 20: the demo prints this run's technician PIN and where its tickets land as PNGs
     assert re.search(r"office name .*5 times, PIN \d{6} \(this run only\)", proc.stdout), proc.stdout

@@ -1,5 +1,6 @@
 """CJK line breaking (kiosk/ui/linebreak.py): no line starts with a closing mark, none ends with an opening one,
 nothing is lost, every line fits."""
+
 from hypothesis import given, settings, strategies as st
 
 from kiosk.ui.linebreak import NO_END, NO_START, break_lines, has_cjk, plain, units
@@ -11,8 +12,8 @@ def width(text: str) -> int:
 
 def test_the_consent_sentence_no_longer_starts_a_line_with_a_comma():
     text = "为核验身份，本机将为每位当事人拍摄一张人脸照片，与身份证照片比对。照片只用于本次登记，不会保存在本机。"
-    greedy = [text[i:i + 21] for i in range(0, len(text), 21)]
-    assert any(line[0] in NO_START for line in greedy[1:])           # what plain wrapping did
+    greedy = [text[i : i + 21] for i in range(0, len(text), 21)]
+    assert any(line[0] in NO_START for line in greedy[1:])  # what plain wrapping did
     lines = break_lines(text, width, 42)
     assert "".join(lines) == text
     assert all(line[0] not in NO_START for line in lines[1:]) and all(width(x) <= 42 for x in lines)

@@ -1,4 +1,5 @@
 """kiosk-diag screens renders every screen, in both languages, for real (not blank)."""
+
 import json
 
 from PIL import Image, ImageStat
@@ -13,6 +14,7 @@ def test_every_screen_in_both_languages(tmp_path):
     assert out["ok"], (out, proc.stderr[-2000:])
     names = {p.name for p in tmp_path.glob("*.png")}
     from kiosk.maintenance.presenters import MAINTENANCE_SCREENS
+
     for screen in [state.value for state in State] + list(MAINTENANCE_SCREENS):
         for lang in ("zh", "en"):
             assert f"{screen}.{lang}.png" in names
@@ -37,8 +39,9 @@ def _accessible(out):
 
 
 def test_large_text_mode_is_as_accessible(tmp_path):
-    proc = run_cli(["-m", "kiosk.cli.diag", "screens", "--out", str(tmp_path), "--lang", "zh,en", "--large-text",
-                    "--json"])
+    proc = run_cli(
+        ["-m", "kiosk.cli.diag", "screens", "--out", str(tmp_path), "--lang", "zh,en", "--large-text", "--json"]
+    )
     out = json.loads(proc.stdout)
     assert out["ok"], (out.get("error"), proc.stderr[-2000:])
     _accessible(out)
@@ -47,8 +50,20 @@ def test_large_text_mode_is_as_accessible(tmp_path):
 def test_every_applicant_screen_shows_the_step_bar_and_the_help_row(tmp_path):
     from kiosk.ui.i18n import tr
 
-    proc = run_cli(["-m", "kiosk.cli.diag", "screens", "--out", str(tmp_path), "--lang", "zh", "--json",
-                    "--only", "service_menu,read_id_1,consent,done,attract"])
+    proc = run_cli(
+        [
+            "-m",
+            "kiosk.cli.diag",
+            "screens",
+            "--out",
+            str(tmp_path),
+            "--lang",
+            "zh",
+            "--json",
+            "--only",
+            "service_menu,read_id_1,consent,done,attract",
+        ]
+    )
     out = json.loads(proc.stdout)
     assert out["ok"], proc.stderr[-2000:]
     for name, check in out["accessibility"].items():
@@ -60,8 +75,22 @@ def test_every_applicant_screen_shows_the_step_bar_and_the_help_row(tmp_path):
 
 
 def test_landscape(tmp_path):
-    proc = run_cli(["-m", "kiosk.cli.diag", "screens", "--out", str(tmp_path), "--lang", "en",
-                    "--orientation", "landscape", "--only", "attract,service_menu", "--json"])
+    proc = run_cli(
+        [
+            "-m",
+            "kiosk.cli.diag",
+            "screens",
+            "--out",
+            str(tmp_path),
+            "--lang",
+            "en",
+            "--orientation",
+            "landscape",
+            "--only",
+            "attract,service_menu",
+            "--json",
+        ]
+    )
     assert json.loads(proc.stdout)["ok"], proc.stderr[-2000:]
     with Image.open(tmp_path / "attract.en.png") as im:
         assert im.size == (1920, 1080)

@@ -1,4 +1,5 @@
 """The shell without Kivy: timers, touches, effects in workers and results back on the 'main thread'."""
+
 import queue
 import threading
 import time
@@ -12,8 +13,15 @@ from kiosk.flow.events import AppointmentFound, ChooseService, QrScanned, Start
 from kiosk.flow.effects import LookupAppointment
 from kiosk.app.shell import Shell
 
-SECONDS = {"idle_s": 60, "idle_warning_s": 25, "printing_s": 30, "done_s": 20, "printer_problem_s": 60,
-           "maintenance_login_s": 60, "maintenance_idle_s": 120}
+SECONDS = {
+    "idle_s": 60,
+    "idle_warning_s": 25,
+    "printing_s": 30,
+    "done_s": 20,
+    "printer_problem_s": 60,
+    "maintenance_login_s": 60,
+    "maintenance_idle_s": 120,
+}
 
 
 class ManualScheduler:
@@ -53,8 +61,9 @@ class FakeEffects:
     def run(self, effect):
         self.seen.append((type(effect).__name__, threading.current_thread().name))
         if isinstance(effect, LookupAppointment):
-            return AppointmentFound({"appointment_id": "AP1", "office": self.office, "business": "marriage",
-                                     "parties": []})
+            return AppointmentFound(
+                {"appointment_id": "AP1", "office": self.office, "business": "marriage", "parties": []}
+            )
         return None
 
 
@@ -91,6 +100,7 @@ def test_effects_run_in_workers_and_come_back(shell):
     s.post(Start())
     s.post(ChooseService("booked"))
     from kiosk.domain.appointment_qr import make_appointment_qr
+
     s.post(QrScanned(make_appointment_qr("441621", "ABCDEFGHJKLMNPQR")))
     assert s.busy
     sched.drain()
@@ -108,15 +118,18 @@ def test_session_end_wipes_faces(shell):
 
         def wipe(self):
             self.wiped = True
+
     from dataclasses import replace
+
     face = Face()
     s.post(Start())
     s.flow = replace(s.flow, session=replace(s.flow.session, faces=(face,)))
     from kiosk.flow.events import Cancel
+
     s.post(Cancel())
     assert face.wiped and s.flow.session.is_empty
     sched.drain()
-    assert ("SessionEnded", ) == tuple(n for n, _ in s.effects.seen if n == "SessionEnded")
+    assert ("SessionEnded",) == tuple(n for n, _ in s.effects.seen if n == "SessionEnded")
 
 
 class Calendar:
@@ -135,8 +148,17 @@ def _booked_code_used(s, sched):
 
     s.post(QrScanned(make_appointment_qr("441621", "ABCDEFGHJKLMNPQR")))
     sched.drain()
-    s.post(AppointmentFound({"appointment_id": "AP1", "office": "441621", "business": "marriage",
-                             "token": "ABCDEFGHJKLMNPQR", "parties": []}))
+    s.post(
+        AppointmentFound(
+            {
+                "appointment_id": "AP1",
+                "office": "441621",
+                "business": "marriage",
+                "token": "ABCDEFGHJKLMNPQR",
+                "parties": [],
+            }
+        )
+    )
     s.post(Cancel())
 
 
@@ -146,9 +168,9 @@ def test_a_new_day_refreshes_today_and_forgets_used_booking_codes():
     s = Shell(env, FakeEffects("441621"), sched, SECONDS, today=calendar)
     try:
         _booked_code_used(s, sched)
-        assert s.flow.status.used_tokens and s.env.today == date(2026, 11, 26)   # same day: the code stays used
+        assert s.flow.status.used_tokens and s.env.today == date(2026, 11, 26)  # same day: the code stays used
         calendar.day = date(2026, 11, 27)
-        s.post(Start())                        # the first touch of the next day
+        s.post(Start())  # the first touch of the next day
         assert s.env.today == date(2026, 11, 27) and not s.flow.status.used_tokens
     finally:
         s.close()
@@ -163,7 +185,7 @@ def test_the_first_session_after_a_quiet_night_is_decided_with_that_days_date():
     seen = []
     s.listeners.append(lambda old, new, event: seen.append((type(event).__name__, s.env.today)))
     try:
-        calendar.day = date(2026, 11, 27)      # the night passes on the attract screen
+        calendar.day = date(2026, 11, 27)  # the night passes on the attract screen
         s.post(Start())
         assert ("Start", date(2026, 11, 27)) in seen and s.flow.state == State.SERVICE_MENU
     finally:
@@ -187,13 +209,14 @@ def test_a_day_change_while_idle_resets_the_days_state_without_any_touch(tmp_pat
         counters.observe(TicketIssued({"number": "A001", "business": "marriage"}))
         s.watch_day(every_s=30)
         assert [d for d, _ in sched.timers] == [30]
-        sched.timers[0][1]()                   # the watch fires: same day, nothing changes
+        sched.timers[0][1]()  # the watch fires: same day, nothing changes
         assert s.flow.status.used_tokens and counters.day == "2026-11-26"
         calendar.day = date(2026, 11, 27)
-        sched.timers[-1][1]()                  # after midnight, nobody there
+        sched.timers[-1][1]()  # after midnight, nobody there
         assert s.env.today == date(2026, 11, 27) and not s.flow.status.used_tokens
         assert s.flow.state == State.ATTRACT and counters.day == "2026-11-27"
         import json
+
         assert json.loads((tmp_path / "counters-today.json").read_text())["day"] == "2026-11-27"
     finally:
         s.close()

@@ -1,5 +1,6 @@
 """SIGTERM/SIGINT on a running kiosk: STOPPING=1, exit 0 within 3 s, and nothing left running (the bundled
 office server included). The kiosk is started as systemd would: NOTIFY_SOCKET set, READY awaited."""
+
 import os
 import signal
 import socket
@@ -39,10 +40,21 @@ def test_signal_stops_the_demo_cleanly_within_3_s(tmp_path, signum):
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(str(sock_path))
     sock.settimeout(0.2)
-    env = {**os.environ, "SDL_VIDEODRIVER": "offscreen", "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1",
-           "HOME": str(tmp_path), "NOTIFY_SOCKET": str(sock_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk.cli.kiosk_main", "--demo", "--headless"], cwd=REPO,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "SDL_VIDEODRIVER": "offscreen",
+        "KIVY_NO_ARGS": "1",
+        "KIVY_NO_CONSOLELOG": "1",
+        "HOME": str(tmp_path),
+        "NOTIFY_SOCKET": str(sock_path),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli.kiosk_main", "--demo", "--headless"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     seen: list[str] = []
     try:
         deadline = time.monotonic() + 120

@@ -1,5 +1,6 @@
 """Audible cues (kiosk/ui/sounds.py): which step of the flow gets which cue, and silence when sound can't work.
 Played for real (SDL's dummy audio driver) in the journeys: tests/ui/test_journeys.py."""
+
 import wave
 from types import SimpleNamespace
 
@@ -10,16 +11,19 @@ from kiosk.flow.events import AppointmentFound, CardRead, Confirm, PrintFinished
 from kiosk.ui.sounds import SOUNDS, Cues, cue_for
 
 
-@pytest.mark.parametrize("old,new,event,cue", [
-    (State.READ_ID_1, State.READ_ID_2, CardRead({}), "read"),
-    (State.APPOINTMENT, State.READ_ID_1, AppointmentFound({}), "read"),
-    (State.PRINTING, State.DONE, PrintFinished(True, ""), "ticket"),
-    (State.CONFIRM, State.IDLE_WARNING, Timeout(), "attention"),
-    (State.PRINTING, State.PRINTER_PROBLEM, PrintFinished(False, "paper_out"), "attention"),
-    (State.ATTRACT, State.SERVICE_MENU, Start(), None),
-    (State.READ_ID_1, State.READ_ID_1, CardRead({}), None),          # read, but refused: no cheerful sound
-    (State.CONFIRM, State.PRINTING, Confirm(), None),
-])
+@pytest.mark.parametrize(
+    "old,new,event,cue",
+    [
+        (State.READ_ID_1, State.READ_ID_2, CardRead({}), "read"),
+        (State.APPOINTMENT, State.READ_ID_1, AppointmentFound({}), "read"),
+        (State.PRINTING, State.DONE, PrintFinished(True, ""), "ticket"),
+        (State.CONFIRM, State.IDLE_WARNING, Timeout(), "attention"),
+        (State.PRINTING, State.PRINTER_PROBLEM, PrintFinished(False, "paper_out"), "attention"),
+        (State.ATTRACT, State.SERVICE_MENU, Start(), None),
+        (State.READ_ID_1, State.READ_ID_1, CardRead({}), None),  # read, but refused: no cheerful sound
+        (State.CONFIRM, State.PRINTING, Confirm(), None),
+    ],
+)
 def test_cue_for_each_step(old, new, event, cue):
     assert cue_for(old, new, event) == cue
 
@@ -28,7 +32,7 @@ def test_a_call_for_staff_that_only_reached_the_journal_chimes_once():
     step = (State.READ_ID_1, State.READ_ID_1, Start())
     assert cue_for(*step, assistance=("calling", "offline")) == "call"
     assert cue_for(*step, assistance=("offline", "offline")) is None
-    assert cue_for(*step, assistance=("calling", "on_the_way")) is None     # online: the voice says it
+    assert cue_for(*step, assistance=("calling", "on_the_way")) is None  # online: the voice says it
 
 
 def test_the_cue_files_are_short_and_present():

@@ -1,4 +1,5 @@
 """YuNet face detection on a downscaled copy of the frame; results in the frame's own coordinates."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ class FaceModelError(KioskError):
 @dataclass(frozen=True)
 class Face:
     box: tuple[float, float, float, float]  # x, y, width, height in frame pixels
-    landmarks: np.ndarray                   # 5×2: right eye, left eye (as seen: image-left first), nose, mouth corners
+    landmarks: np.ndarray  # 5×2: right eye, left eye (as seen: image-left first), nose, mouth corners
     score: float
 
     @property
@@ -34,19 +35,21 @@ class YuNetDetector:
     """Detects on a copy whose longer side is at most `max_side` px: enough for a face filling a kiosk frame,
     and it keeps detection around 5–8 ms on a 2-core CPU. Not thread-safe: one per worker thread."""
 
-    def __init__(self, model: Path | str, *, max_side: int = 320, score_threshold: float = 0.6,
-                 nms_threshold: float = 0.3):
+    def __init__(
+        self, model: Path | str, *, max_side: int = 320, score_threshold: float = 0.6, nms_threshold: float = 0.3
+    ):
         self.model, self.max_side = str(model), max_side
         self.score_threshold, self.nms_threshold = score_threshold, nms_threshold
-        self._net: Any = None                # the cv2 model, loaded on first use
+        self._net: Any = None  # the cv2 model, loaded on first use
         self._size: tuple[int, int] | None = None
 
     def load(self) -> "YuNetDetector":
         import cv2
 
         try:
-            self._net = cv2.FaceDetectorYN.create(self.model, "", (self.max_side, self.max_side),
-                                                  self.score_threshold, self.nms_threshold, 5000)
+            self._net = cv2.FaceDetectorYN.create(
+                self.model, "", (self.max_side, self.max_side), self.score_threshold, self.nms_threshold, 5000
+            )
         except (cv2.error, AttributeError) as e:
             raise FaceModelError(f"face detector {Path(self.model).name} failed to load: {e}") from None
         return self
@@ -59,8 +62,11 @@ class YuNetDetector:
             self.load()
         h, w = frame.shape[:2]
         scale = min(1.0, self.max_side / max(h, w))
-        small = frame if scale == 1.0 else cv2.resize(frame, (max(1, round(w * scale)), max(1, round(h * scale))),
-                                                       interpolation=cv2.INTER_AREA)
+        small = (
+            frame
+            if scale == 1.0
+            else cv2.resize(frame, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+        )
         size = (small.shape[1], small.shape[0])
         if size != self._size:
             self._net.setInputSize(size)

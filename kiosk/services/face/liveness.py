@@ -8,6 +8,7 @@ the eyes, so a turn does not register either.
 Directions are the applicant's own: facing the camera, their left is the image's right, so turning left moves
 the nose towards the image's right (yaw grows). Set `mirrored` if the camera delivers mirrored frames.
 """
+
 from __future__ import annotations
 
 import random
@@ -23,9 +24,9 @@ PENDING, PASSED, FAILED = "pending", "passed", "failed"
 
 @dataclass(frozen=True)
 class Observation:
-    t: float                               # seconds, any origin
-    landmarks: np.ndarray | None = None    # 5×2, or None when no single face was seen
-    eye_openness: float | None = None      # from eye_openness(); None if not measured
+    t: float  # seconds, any origin
+    landmarks: np.ndarray | None = None  # 5×2, or None when no single face was seen
+    eye_openness: float | None = None  # from eye_openness(); None if not measured
 
 
 def eye_openness(frame: np.ndarray, landmarks: np.ndarray) -> float:
@@ -40,7 +41,7 @@ def eye_openness(frame: np.ndarray, landmarks: np.ndarray) -> float:
     energy = []
     for x, y in (eye_r, eye_l):
         x, y = int(x), int(y)
-        patch = grey[max(y - r, 0):y + r, max(x - r, 0):x + r].astype(np.float32)
+        patch = grey[max(y - r, 0) : y + r, max(x - r, 0) : x + r].astype(np.float32)
         if patch.size < 9:
             continue
         dy = np.abs(np.diff(patch, axis=0))
@@ -51,14 +52,25 @@ def eye_openness(frame: np.ndarray, landmarks: np.ndarray) -> float:
 class LivenessChallenge:
     """`steps` challenges drawn from `kinds` with `seed`; each must be done within `step_timeout_s`."""
 
-    def __init__(self, seed: int, *, kinds=KINDS, steps: int = 1, step_timeout_s: float = 8.0,
-                 turn_yaw: float = 0.2, back_yaw: float = 0.1, closed_ratio: float = 0.65,
-                 open_ratio: float = 0.85, mirrored: bool = False, steady: float = 0.12):
+    def __init__(
+        self,
+        seed: int,
+        *,
+        kinds=KINDS,
+        steps: int = 1,
+        step_timeout_s: float = 8.0,
+        turn_yaw: float = 0.2,
+        back_yaw: float = 0.1,
+        closed_ratio: float = 0.65,
+        open_ratio: float = 0.85,
+        mirrored: bool = False,
+        steady: float = 0.12,
+    ):
         rng = random.Random(seed)
         self.challenges = [rng.choice(list(kinds)) for _ in range(steps)]
         self.step_timeout_s, self.turn_yaw, self.back_yaw = step_timeout_s, turn_yaw, back_yaw
         self.closed_ratio, self.open_ratio, self.mirrored = closed_ratio, open_ratio, mirrored
-        self.steady = steady     # how far (a share of the face's height) the face may move or grow mid-gesture
+        self.steady = steady  # how far (a share of the face's height) the face may move or grow mid-gesture
         self.status = PENDING
         self._step = 0
         self._reset_step()
@@ -68,9 +80,9 @@ class LivenessChallenge:
         self._settle()
 
     def _settle(self) -> None:
-        self._baseline: list[float] = []    # yaw or openness while settling
-        self._placed: list[tuple[float, float, float]] = []   # the face's height and centre while settling
-        self._phase = "settle"              # settle → act → back
+        self._baseline: list[float] = []  # yaw or openness while settling
+        self._placed: list[tuple[float, float, float]] = []  # the face's height and centre while settling
+        self._phase = "settle"  # settle → act → back
 
     def _moved(self, landmarks: np.ndarray, kind: str | None) -> bool:
         """Did the face move or change size since it settled? A photo carried towards the camera or waved about
@@ -82,7 +94,7 @@ class LivenessChallenge:
             self._placed.append((height, cx, cy))
             return False
         h0, x0, y0 = (float(np.median([p[i] for p in self._placed])) for i in range(3))
-        sideways = abs(cx - x0) > 2 * self.steady * h0 if kind == "blink" else False   # a turn moves the centre
+        sideways = abs(cx - x0) > 2 * self.steady * h0 if kind == "blink" else False  # a turn moves the centre
         return abs(height - h0) > self.steady * h0 or abs(cy - y0) > 2 * self.steady * h0 or sideways
 
     @property
@@ -105,7 +117,7 @@ class LivenessChallenge:
         if value is None:
             return self.status
         if self._moved(obs.landmarks, kind):
-            self._settle()          # judge the gesture afresh once the face holds still (the clock keeps running)
+            self._settle()  # judge the gesture afresh once the face holds still (the clock keeps running)
             return self.status
         if self._phase == "settle":
             self._baseline.append(value)
@@ -117,8 +129,9 @@ class LivenessChallenge:
             done = value < base * self.closed_ratio if self._phase == "act" else value > base * self.open_ratio
         else:
             sign = 1 if kind == "turn_left" else -1
-            done = (sign * (value - base) >= self.turn_yaw if self._phase == "act"
-                    else abs(value - base) <= self.back_yaw)
+            done = (
+                sign * (value - base) >= self.turn_yaw if self._phase == "act" else abs(value - base) <= self.back_yaw
+            )
         if done and self._phase == "act":
             self._phase = "back"
         elif done:

@@ -3,6 +3,7 @@
 Missing or corrupt models never stop the kiosk: `check_models` reports what is wrong and the pipeline runs in
 capture-only mode (photo and quality guidance need the detector; matching needs the recogniser too).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,7 +13,7 @@ from pathlib import Path
 from kiosk import resources
 
 MODEL_DIR = resources.path("models")
-DETECTOR = "face_detection_yunet_2023mar_int8bq.onnx"      # YuNet, MIT
+DETECTOR = "face_detection_yunet_2023mar_int8bq.onnx"  # YuNet, MIT
 RECOGNISER = "face_recognition_sface_2021dec_int8bq.onnx"  # SFace, Apache-2.0
 # name → (bytes, SHA-256). kiosk/resources/models/SHA256SUMS lists the same digests for `sha256sum -c`.
 EXPECTED = {

@@ -5,6 +5,7 @@ and returns what to tell the applicant; when done, `result` holds the photo (in 
 scores, the match score or "not available", and the liveness outcome. Call `result.wipe()` at session end.
 Nothing here logs or writes images.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,13 @@ FULL, NO_MATCH, CAPTURE_ONLY = "full", "no_match", "capture_only"
 
 
 class FaceEngine:
-    def __init__(self, detector: YuNetDetector | None, embedder: SFaceEmbedder | None,
-                 limits: QualityLimits = QualityLimits(), problem: str = ""):
+    def __init__(
+        self,
+        detector: YuNetDetector | None,
+        embedder: SFaceEmbedder | None,
+        limits: QualityLimits = QualityLimits(),
+        problem: str = "",
+    ):
         self.detector, self.embedder, self.limits, self.problem = detector, embedder, limits, problem
 
     @classmethod
@@ -92,16 +98,17 @@ def _upscale(frame: np.ndarray) -> np.ndarray:
 @dataclass(repr=False)
 class PartyFaceResult:
     """What the face step produced for one party. Holds biometric data: never log it; wipe() at session end."""
-    photo: np.ndarray | None = None                 # BGR, in memory only
+
+    photo: np.ndarray | None = None  # BGR, in memory only
     quality: dict[str, float] = field(default_factory=dict)
-    match_score: float | None = None                # None → not available (no decoder, no model, no face)
-    match: str = "not_available"                    # same_person | different | not_available
-    liveness: str = "not_required"                  # passed | failed | not_required | not_available
+    match_score: float | None = None  # None → not available (no decoder, no model, no face)
+    match: str = "not_available"  # same_person | different | not_available
+    liveness: str = "not_required"  # passed | failed | not_required | not_available
     mode: str = FULL
-    party: int = 0                                  # 1 or 2 (set by the face session)
-    face: Face | None = None                        # where the face is in `photo` (landmarks for the embedding)
-    embedding: np.ndarray | None = None             # of the live face, for "not the same face as party 1"
-    verdict: str = "unavailable"                    # match | no_match | unavailable (kiosk.services.identity)
+    party: int = 0  # 1 or 2 (set by the face session)
+    face: Face | None = None  # where the face is in `photo` (landmarks for the embedding)
+    embedding: np.ndarray | None = None  # of the live face, for "not the same face as party 1"
+    verdict: str = "unavailable"  # match | no_match | unavailable (kiosk.services.identity)
     score: float | None = None
     reason: str = ""
 
@@ -129,14 +136,21 @@ class PartyFaceResult:
 
     def summary(self) -> dict:
         """Loggable and displayable: outcomes only, no image, no embedding."""
-        return {"captured": self.photo is not None, "match": self.match, "liveness": self.liveness,
-                "mode": self.mode, "verdict": self.verdict, "score": self.score, "reason": self.reason}
+        return {
+            "captured": self.photo is not None,
+            "match": self.match,
+            "liveness": self.liveness,
+            "mode": self.mode,
+            "verdict": self.verdict,
+            "score": self.score,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
 class Progress:
-    code: str                    # message code for the applicant (messages.GUIDANCE)
-    problems: list[str]          # quality problems of this frame
+    code: str  # message code for the applicant (messages.GUIDANCE)
+    problems: list[str]  # quality problems of this frame
     good_streak: int
     done: bool
 
@@ -144,13 +158,19 @@ class Progress:
 class PartyCapture:
     """Feed frames from the capture thread (in a worker); show `Progress.code`'s message until `done`."""
 
-    def __init__(self, engine: FaceEngine, *, consecutive_good_frames: int = 5, id_photo: np.ndarray | None = None,
-                 threshold: float = DEFAULT_THRESHOLD, liveness: LivenessChallenge | None = None):
+    def __init__(
+        self,
+        engine: FaceEngine,
+        *,
+        consecutive_good_frames: int = 5,
+        id_photo: np.ndarray | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        liveness: LivenessChallenge | None = None,
+    ):
         self.engine, self.needed, self.threshold = engine, consecutive_good_frames, threshold
         self.liveness = liveness
         self._id_embedding = engine.embedding(id_photo) if id_photo is not None else None
-        self.result = PartyFaceResult(mode=engine.mode,
-                                      liveness="not_required" if liveness is None else "pending")
+        self.result = PartyFaceResult(mode=engine.mode, liveness="not_required" if liveness is None else "pending")
         self._streak = 0
         self._done = False
 
@@ -158,9 +178,13 @@ class PartyCapture:
     def for_config(cls, engine: FaceEngine, face_config, *, id_photo: np.ndarray | None, seed: int) -> "PartyCapture":
         """From config [face]: consecutive_good_frames, match_threshold, liveness (on/off). `seed` picks the
         liveness challenge (e.g. from secrets.randbits(32) per party)."""
-        return cls(engine, consecutive_good_frames=face_config.consecutive_good_frames, id_photo=id_photo,
-                   threshold=face_config.match_threshold,
-                   liveness=LivenessChallenge(seed) if face_config.liveness else None)
+        return cls(
+            engine,
+            consecutive_good_frames=face_config.consecutive_good_frames,
+            id_photo=id_photo,
+            threshold=face_config.match_threshold,
+            liveness=LivenessChallenge(seed) if face_config.liveness else None,
+        )
 
     def feed(self, frame: np.ndarray, t: float) -> Progress:
         if self._done:
@@ -200,15 +224,16 @@ class PartyCapture:
 
     def _liveness_step(self, frame: np.ndarray, report: QualityReport, t: float) -> Progress:
         face = report.face if report.faces == 1 else None
-        obs = Observation(t, None if face is None else face.landmarks,
-                          None if face is None else eye_openness(frame, face.landmarks))
-        liveness = cast(LivenessChallenge, self.liveness)      # this step runs only with a challenge
+        obs = Observation(
+            t, None if face is None else face.landmarks, None if face is None else eye_openness(frame, face.landmarks)
+        )
+        liveness = cast(LivenessChallenge, self.liveness)  # this step runs only with a challenge
         status = liveness.feed(obs)
         if status in (PASSED, FAILED):
             self.result.liveness = status
             progress = self._finish()
             return progress if status == PASSED else Progress("liveness_failed", [], self._streak, True)
-        return Progress(cast(str, liveness.current), report.problems, self._streak, False)   # pending: a challenge
+        return Progress(cast(str, liveness.current), report.problems, self._streak, False)  # pending: a challenge
 
     def _finish(self) -> Progress:
         self._done = True

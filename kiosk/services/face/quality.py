@@ -4,6 +4,7 @@ Checks on the detected faces: exactly one face above `min_score` (smaller faces 
 size, centring, head pose from the five landmarks, brightness and clipping of the face, and sharpness
 (variance of the Laplacian on the face scaled to a fixed height, so it does not depend on distance).
 """
+
 from __future__ import annotations
 
 import math
@@ -17,30 +18,30 @@ from kiosk.services.face.messages import ordered
 
 @dataclass(frozen=True)
 class QualityLimits:
-    min_score: float = 0.75          # YuNet confidence for a face to count
-    background_face: float = 0.4     # faces under this fraction of the main face's height are passers-by
-    min_height: float = 0.2          # face box height / frame height
-    min_pixels: int = 80             # face box height in pixels: SFace aligns to 112 px
-    max_dx: float = 0.22             # horizontal offset of the face centre, fraction of the width
-    min_dy: float = -0.32            # vertical offset: faces sit a little above the middle …
-    max_dy: float = 0.22             # … but not low in the picture
-    max_yaw: float = 0.28            # nose offset from the eyes' midpoint, in eye distances
+    min_score: float = 0.75  # YuNet confidence for a face to count
+    background_face: float = 0.4  # faces under this fraction of the main face's height are passers-by
+    min_height: float = 0.2  # face box height / frame height
+    min_pixels: int = 80  # face box height in pixels: SFace aligns to 112 px
+    max_dx: float = 0.22  # horizontal offset of the face centre, fraction of the width
+    min_dy: float = -0.32  # vertical offset: faces sit a little above the middle …
+    max_dy: float = 0.22  # … but not low in the picture
+    max_yaw: float = 0.28  # nose offset from the eyes' midpoint, in eye distances
     pitch_range: tuple[float, float] = (0.25, 0.8)  # nose height between the eyes (0) and the mouth (1)
-    max_roll_deg: float = 12.0      # YuNet under-reads roll (≈ 0.5×)
-    min_sharpness: float = 60.0      # Laplacian variance of the face at 112 px height
-    min_brightness: float = 60.0     # mean grey level of the face, 0–255
+    max_roll_deg: float = 12.0  # YuNet under-reads roll (≈ 0.5×)
+    min_sharpness: float = 60.0  # Laplacian variance of the face at 112 px height
+    min_brightness: float = 60.0  # mean grey level of the face, 0–255
     max_brightness: float = 205.0
-    max_clipped: float = 0.2         # fraction of face pixels at 250 or more
-    frame_dark: float = 35.0         # with no face: a frame this dark is reported too_dark as well
+    max_clipped: float = 0.2  # fraction of face pixels at 250 or more
+    frame_dark: float = 35.0  # with no face: a frame this dark is reported too_dark as well
     frame_bright: float = 210.0
 
 
 @dataclass(frozen=True)
 class QualityReport:
-    faces: int                                   # faces that count (see QualityLimits.min_score)
-    problems: list[str]                          # codes in the order to fix them; empty → good
+    faces: int  # faces that count (see QualityLimits.min_score)
+    problems: list[str]  # codes in the order to fix them; empty → good
     scores: dict[str, float] = field(default_factory=dict)
-    face: Face | None = None                     # the main face, when there is one
+    face: Face | None = None  # the main face, when there is one
 
     @property
     def ok(self) -> bool:
@@ -71,7 +72,7 @@ def face_crop(frame: np.ndarray, face: Face, inner: float = 0.7) -> np.ndarray:
     cx, cy = x + w / 2, y + h / 2
     x0, x1 = int(max(cx - w * inner / 2, 0)), int(min(cx + w * inner / 2, frame.shape[1]))
     y0, y1 = int(max(cy - h * inner / 2, 0)), int(min(cy + h * inner / 2, frame.shape[0]))
-    return frame[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)]
+    return frame[y0 : max(y1, y0 + 1), x0 : max(x1, x0 + 1)]
 
 
 def image_scores(frame: np.ndarray, face: Face) -> dict[str, float]:
@@ -104,8 +105,14 @@ def assess(frame: np.ndarray, detected: list[Face], limits: QualityLimits = Qual
     counted = [f for f in candidates if f.box[3] >= limits.background_face * main.box[3]]
     fh, fw = frame.shape[:2]
     cx, cy = main.centre
-    scores = {"score": main.score, "height": main.box[3] / fh,
-              "dx": cx / fw - 0.5, "dy": cy / fh - 0.5, **head_pose(main.landmarks), **image_scores(frame, main)}
+    scores = {
+        "score": main.score,
+        "height": main.box[3] / fh,
+        "dx": cx / fw - 0.5,
+        "dy": cy / fh - 0.5,
+        **head_pose(main.landmarks),
+        **image_scores(frame, main),
+    }
     problems = []
     if len(counted) > 1:
         problems.append("many_faces")
@@ -114,7 +121,11 @@ def assess(frame: np.ndarray, detected: list[Face], limits: QualityLimits = Qual
     if abs(scores["dx"]) > limits.max_dx or not limits.min_dy <= scores["dy"] <= limits.max_dy:
         problems.append("off_centre")
     lo, hi = limits.pitch_range
-    if abs(scores["yaw"]) > limits.max_yaw or not lo <= scores["pitch"] <= hi or abs(scores["roll"]) > limits.max_roll_deg:
+    if (
+        abs(scores["yaw"]) > limits.max_yaw
+        or not lo <= scores["pitch"] <= hi
+        or abs(scores["roll"]) > limits.max_roll_deg
+    ):
         problems.append("turned")
     if scores["brightness"] < limits.min_brightness:
         problems.append("too_dark")

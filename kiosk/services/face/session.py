@@ -3,6 +3,7 @@ face pipeline (quality gate → auto-capture → liveness challenge), then verif
 kiosk.services.identity.FaceVerifier) in the same worker. Results and preview frames go to callbacks the caller
 makes main-thread safe. Frames stay in memory; the preview is a small copy, and everything is dropped on stop().
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,11 +21,22 @@ PREVIEW_EVERY_S = 0.07
 
 
 class FaceSession:
-    def __init__(self, open_source: Callable, engine: Callable[[], object | None], *, needed: int = 5,
-                 on_progress: Callable[[str, float], None], on_frame: Callable[[object], None],
-                 on_done: Callable[[object], None], on_fault: Callable[[str, bool], None],
-                 capture_only_after_s: float = 3.0, liveness: bool = False, party: int = 1,
-                 verify: Callable[[object, object], object] | None = None, liveness_timeout_s: float = 8.0):
+    def __init__(
+        self,
+        open_source: Callable,
+        engine: Callable[[], object | None],
+        *,
+        needed: int = 5,
+        on_progress: Callable[[str, float], None],
+        on_frame: Callable[[object], None],
+        on_done: Callable[[object], None],
+        on_fault: Callable[[str, bool], None],
+        capture_only_after_s: float = 3.0,
+        liveness: bool = False,
+        party: int = 1,
+        verify: Callable[[object, object], object] | None = None,
+        liveness_timeout_s: float = 8.0,
+    ):
         self.open_source, self.engine, self.needed = open_source, engine, needed
         self.on_progress, self.on_frame, self.on_done, self.on_fault = on_progress, on_frame, on_done, on_fault
         self.capture_only_after_s = capture_only_after_s
@@ -85,8 +97,9 @@ class FaceSession:
         from kiosk.services.face.pipeline import PartyCapture
 
         # A fresh random challenge per capture: a recording of an earlier one does not help.
-        challenge = LivenessChallenge(secrets.randbits(32), step_timeout_s=self.liveness_timeout_s) \
-            if self.liveness else None
+        challenge = (
+            LivenessChallenge(secrets.randbits(32), step_timeout_s=self.liveness_timeout_s) if self.liveness else None
+        )
         return PartyCapture(engine, consecutive_good_frames=self.needed, liveness=challenge)
 
     def _loop(self) -> None:

@@ -6,6 +6,7 @@ it refuses more impostors and more genuine applicants. Measured here on the fixt
 ≈ 0.64–0.97 (0.64 for a grey 128 px ID-card-like copy), different people ≈ 0.18. A refused match never
 rejects an applicant on its own: the registrar checks the face against the ID by eye.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ class SFaceEmbedder:
 
     def __init__(self, model: Path | str):
         self.model = str(model)
-        self._net: Any = None                # the cv2 model, loaded on first use
+        self._net: Any = None  # the cv2 model, loaded on first use
 
     def load(self) -> "SFaceEmbedder":
         import cv2

@@ -4,6 +4,13 @@ One port (`Reference`), two sources of the reference: the card's own photo decod
 library (`CardPhoto`), or the office's identity service (`OfficeService`, POST /v1/identity/verify); `NoReference`
 when configured off. `FaceVerifier` runs in the face session's worker thread, never on the UI thread.
 """
+
 from kiosk.services.identity.reference import (  # noqa: F401
-    CardPhoto, FaceVerifier, NoReference, OfficeService, Reference, Verdict, reference_from_config,
+    CardPhoto,
+    FaceVerifier,
+    NoReference,
+    OfficeService,
+    Reference,
+    Verdict,
+    reference_from_config,
 )

@@ -1,6 +1,7 @@
 """Fingerprint against the ID card (the fallback when the face path ends without a match): the R30x sensor
 captures and uploads the finger's character file; the vendor matcher (ctypes) compares it with the card's
 templates. Runs in a worker; answers a FingerprintResult and never raises."""
+
 from __future__ import annotations
 
 import logging

@@ -3,6 +3,7 @@
 Every photo and embedding here stays in memory and is zeroed as soon as it has served; nothing is logged but
 outcomes. A reference that cannot answer says `unavailable` (the flow then falls back); it never raises.
 """
+
 from __future__ import annotations
 
 import base64
@@ -20,14 +21,14 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Verdict:
-    result: str                  # match | no_match | unavailable
+    result: str  # match | no_match | unavailable
     score: float | None = None
-    reason: str = ""             # same_face | liveness_failed | no_decoder | photo_not_decoded | no_face | …
-    seconds: float = 0.0         # time of the verification (capture excluded)
+    reason: str = ""  # same_face | liveness_failed | no_decoder | photo_not_decoded | no_face | …
+    seconds: float = 0.0  # time of the verification (capture excluded)
 
 
 class Reference(Protocol):
-    source: str                  # card | office | none
+    source: str  # card | office | none
 
     def verify(self, card, photo: np.ndarray, face, live: np.ndarray | None, engine, threshold: float) -> Verdict:
         """Compare the live face (photo + detected face + its embedding) with this card holder's reference."""
@@ -50,7 +51,7 @@ class CardPhoto:
     source = "card"
 
     def __init__(self, decoder):
-        self.decoder = decoder                    # drivers.idcard.photo.photo_decoder(devices.wlt_library)
+        self.decoder = decoder  # drivers.idcard.photo.photo_decoder(devices.wlt_library)
 
     @property
     def reason(self) -> str:
@@ -92,7 +93,7 @@ class OfficeService:
     source = "office"
 
     def __init__(self, client):
-        self.client = client                      # kiosk.services.office_client.OfficeClient
+        self.client = client  # kiosk.services.office_client.OfficeClient
 
     def verify(self, card, photo, face, live, engine, threshold) -> Verdict:
         import cv2
@@ -138,7 +139,7 @@ class FaceVerifier:
 
     def __init__(self, reference: Reference, threshold: float):
         self.reference, self.threshold = reference, threshold
-        self.timings: list[float] = []            # seconds per verification (maintenance, benchmark)
+        self.timings: list[float] = []  # seconds per verification (maintenance, benchmark)
 
     @property
     def source(self) -> str:
@@ -162,15 +163,17 @@ class FaceVerifier:
         if result is None or result.photo is None:
             return Verdict("unavailable", reason="no_photo")
         if engine is None or engine.mode != FULL:
-            return Verdict("no_match" if result.liveness == "failed" else "unavailable",
-                           reason="liveness_failed" if result.liveness == "failed" else "models_unavailable")
+            return Verdict(
+                "no_match" if result.liveness == "failed" else "unavailable",
+                reason="liveness_failed" if result.liveness == "failed" else "models_unavailable",
+            )
         # The embedding first, even when liveness failed: a later party is compared with every earlier capture.
         live = _embedding(engine, result)
         if result.liveness == "failed":
             return Verdict("no_match", reason="liveness_failed")
         if live is None:
             return Verdict("unavailable", reason="no_face")
-        for other in earlier:          # two parties must not be the same face
+        for other in earlier:  # two parties must not be the same face
             theirs = _embedding(engine, other)
             if theirs is not None:
                 same = compare(live, theirs, self.threshold)
@@ -178,7 +181,7 @@ class FaceVerifier:
                     return Verdict("no_match", same.score, "same_face")
         try:
             return self.reference.verify(card, result.photo, result.face, live, engine, self.threshold)
-        except Exception:   # a reference's bug must not strand the applicant: the counter checks instead
+        except Exception:  # a reference's bug must not strand the applicant: the counter checks instead
             log.exception("identity reference failed")
             return Verdict("unavailable", reason="reference_failed")
 

@@ -1,4 +1,5 @@
 """Appointment check-in: scan the booking QR, or phone + booking code on the big keypad, or find it by ID card."""
+
 from __future__ import annotations
 
 from kivy.properties import StringProperty
@@ -9,7 +10,7 @@ from kiosk.ui.screens.base import KioskScreen
 
 
 class AppointmentScreen(KioskScreen):
-    field = StringProperty("phone")       # which entry the keypad types into
+    field = StringProperty("phone")  # which entry the keypad types into
     phone = StringProperty("")
     code = StringProperty("")
 

@@ -1,5 +1,6 @@
 """Attract: language, large text, start; a booking QR can be scanned right here. Five quick taps on the office
 name open the maintenance login (hidden from applicants)."""
+
 from __future__ import annotations
 
 import time

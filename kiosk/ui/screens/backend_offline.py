@@ -1,4 +1,5 @@
 """The appointment system cannot be reached: take a walk-in (offline) number, or go back."""
+
 from __future__ import annotations
 
 from kiosk.flow.events import Back, Continue

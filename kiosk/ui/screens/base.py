@@ -1,5 +1,6 @@
 """The base of every screen: `show(flow)` fills the screen's properties from the flow, `wipe()` empties them,
 `send(event)` passes a touch's intent to the machine."""
+
 from __future__ import annotations
 
 from kivy.app import App
@@ -11,7 +12,7 @@ from kiosk.flow.events import Event
 
 
 class KioskScreen(_Screen):
-    notice = StringProperty("")           # message code → text through the catalog
+    notice = StringProperty("")  # message code → text through the catalog
     cancel_visible = True
 
     @property

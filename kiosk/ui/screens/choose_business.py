@@ -1,4 +1,5 @@
 """Which business: walk-in (marriage, divorce) or other services (hukou-office-only ones), as the policy offers."""
+
 from __future__ import annotations
 
 from kivy.properties import ListProperty

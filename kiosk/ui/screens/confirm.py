@@ -1,5 +1,6 @@
 """Confirm: the service, the people (masked) and the photos just taken (the applicants see what goes to the
 registrar), then take the number."""
+
 from __future__ import annotations
 
 from kivy.properties import NumericProperty, StringProperty
@@ -13,14 +14,15 @@ from kiosk.ui.screens.people import people_lines, short_name
 
 class ConfirmScreen(KioskScreen):
     summary = StringProperty("")
-    photos = NumericProperty(0)                 # how many photos are shown
+    photos = NumericProperty(0)  # how many photos are shown
 
     def update(self, flow):
         s, lang = flow.session, flow.session.language
         business = BUSINESSES.get(s.business or "", {}).get(lang, "")
-        self.summary = "\n\n".join([tr("confirm_business", lang, business=business), people_lines(s.cards, lang),
-                                    verification_lines(s, lang)])
-        latest = {getattr(f, "party", i): f for i, f in enumerate(s.faces)}     # the last photo of each party
+        self.summary = "\n\n".join(
+            [tr("confirm_business", lang, business=business), people_lines(s.cards, lang), verification_lines(s, lang)]
+        )
+        latest = {getattr(f, "party", i): f for i, f in enumerate(s.faces)}  # the last photo of each party
         photos = [f.photo for _, f in sorted(latest.items()) if getattr(f, "photo", None) is not None]
         for i, widget in enumerate((self.ids.photo_1, self.ids.photo_2)):
             if i < len(photos):
@@ -34,7 +36,7 @@ class ConfirmScreen(KioskScreen):
 
     def clear(self):
         self.summary = ""
-        self.ids.photo_1.clear()            # blanks the texture too: no face left in GPU memory
+        self.ids.photo_1.clear()  # blanks the texture too: no face left in GPU memory
         self.ids.photo_2.clear()
         self.photos = 0
 

@@ -1,6 +1,7 @@
 """Separate consent for face capture, in plain words, saying exactly what this kiosk's configuration does with the
 photo (compared on the kiosk with the card's photo, sent to the office's identity service, or not compared), with
 a no-face alternative (the fingerprint if configured, else the staff check at the counter)."""
+
 from __future__ import annotations
 
 from kivy.properties import StringProperty

@@ -1,4 +1,5 @@
 """A device the current step needs is down: say which, wait for it, or go on without photos / to the counter."""
+
 from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty

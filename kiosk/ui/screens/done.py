@@ -1,4 +1,5 @@
 """Printing (no cancel: the ticket is on its way), then done: the number, big; what to do next; how many are ahead; what to have ready."""
+
 from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty

@@ -1,4 +1,5 @@
 """The eligibility outcome: accept (continue), redirect (the offices with address and phone), staff, refuse."""
+
 from __future__ import annotations
 
 from kivy.properties import StringProperty
@@ -28,8 +29,10 @@ class EligibilityScreen(KioskScreen):
                 o = offices.get(code)
                 if o is None:
                     continue
-                lines.append(f"[b]{pick(o.name.model_dump(), lang)}[/b]\n{pick(o.address.model_dump(), lang)}\n"
-                             f"{tr('elig_office_phone', lang, phone=o.phone)}")
+                lines.append(
+                    f"[b]{pick(o.name.model_dump(), lang)}[/b]\n{pick(o.address.model_dump(), lang)}\n"
+                    f"{tr('elig_office_phone', lang, phone=o.phone)}"
+                )
         self.offices_text = "\n\n".join(lines)
 
     def go_on(self):

@@ -2,6 +2,7 @@
 challenge, a progress countdown while the applicant holds still, then the comparison with the reference photo
 (in the face session's worker) whose outcome comes back to the flow as FaceCaptured. Retake, and skip (the
 fingerprint or the registrar at the counter instead)."""
+
 from __future__ import annotations
 
 import math
@@ -16,10 +17,10 @@ from kiosk.ui.screens.base import KioskScreen
 
 class FaceScreen(KioskScreen):
     party_no = NumericProperty(1)
-    hint = StringProperty("starting")           # guidance code (face_<code> in the catalog)
+    hint = StringProperty("starting")  # guidance code (face_<code> in the catalog)
     progress = NumericProperty(0.0)
     countdown = NumericProperty(0)
-    attempt = NumericProperty(0)                # retakes so far (the flow's count), shown after a no-match
+    attempt = NumericProperty(0)  # retakes so far (the flow's count), shown after a no-match
     session = None
 
     def on_enter(self, *a):
@@ -30,7 +31,7 @@ class FaceScreen(KioskScreen):
         if attempts != self.attempt:
             self.attempt = attempts
             if attempts and self.manager is not None and self.manager.current == self.name:
-                self._start()                   # the flow asked for a retake (no match): a fresh capture
+                self._start()  # the flow asked for a retake (no match): a fresh capture
 
     def _start(self):
         self._stop_session()
@@ -49,14 +50,21 @@ class FaceScreen(KioskScreen):
         verifier, config = kiosk.verifier, kiosk.config.face
         self._done = False
         self.session = FaceSession(
-            lambda: kiosk.open_camera(_holder(card), follow=lambda: self.hint), lambda: kiosk.face_engine,
-            needed=config.consecutive_good_frames, liveness=config.liveness, party=party,
+            lambda: kiosk.open_camera(_holder(card), follow=lambda: self.hint),
+            lambda: kiosk.face_engine,
+            needed=config.consecutive_good_frames,
+            liveness=config.liveness,
+            party=party,
             verify=(lambda engine, result: verifier.verify(engine, card, result, earlier)) if verifier else None,
             on_progress=lambda code, p: Clock.schedule_once(lambda dt: self._progress(code, p)),
             on_frame=lambda frame: Clock.schedule_once(lambda dt: self._frame(frame)),
             on_done=lambda result: Clock.schedule_once(lambda dt: self._captured(result)),
-            on_fault=lambda code, fault: app.shell.post_threadsafe(
-                DeviceFault("camera", code) if fault else DeviceRecovered("camera")) if fault or code == "ok" else None)
+            on_fault=lambda code, fault: (
+                app.shell.post_threadsafe(DeviceFault("camera", code) if fault else DeviceRecovered("camera"))
+                if fault or code == "ok"
+                else None
+            ),
+        )
         self.session.start()
 
     def _progress(self, code, p):

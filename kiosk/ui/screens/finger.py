@@ -1,5 +1,6 @@
 """Shared by the two fingerprint screens: which party (masked name), what to do, and skip (the counter instead).
 The sensor and the matcher run in a worker thread (kiosk.fingerprint); the outcome comes back as FingerChecked."""
+
 from __future__ import annotations
 
 import threading
@@ -25,7 +26,7 @@ class FingerScreen(KioskScreen):
         if attempts != self.attempt:
             self.attempt = attempts
             if attempts and self.manager is not None and self.manager.current == self.name:
-                self._start(card)          # another try after no match or no finger
+                self._start(card)  # another try after no match or no finger
 
     def on_enter(self, *a):
         s = self.app.shell.flow.session
@@ -34,7 +35,7 @@ class FingerScreen(KioskScreen):
     def _start(self, card):
         self._cancel()
         kiosk = getattr(self.app, "kiosk", None)
-        if kiosk is None:                  # screenshots: no devices
+        if kiosk is None:  # screenshots: no devices
             return
         stop = self._stop = threading.Event()
         shell = self.app.shell
@@ -43,6 +44,7 @@ class FingerScreen(KioskScreen):
             result = kiosk.check_finger(card, stop)
             if not stop.is_set():
                 shell.post_threadsafe(FingerChecked(result.outcome, result.score))
+
         threading.Thread(target=work, name="fingerprint", daemon=True).start()
 
     def _cancel(self):

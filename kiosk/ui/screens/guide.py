@@ -1,4 +1,5 @@
 """Guide: for each business of the active policy, who must come and which documents to bring."""
+
 from __future__ import annotations
 
 from kivy.properties import StringProperty

@@ -1,4 +1,5 @@
 """Idle warning: a countdown (at least 20 s) before the session is wiped; one touch continues."""
+
 from __future__ import annotations
 
 from kivy.clock import Clock

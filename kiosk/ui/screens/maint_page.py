@@ -1,6 +1,7 @@
 """The base of the maintenance pages (screen-local tabs inside the MAINTENANCE state, not flow states): a page
 reads the maintenance core in a worker thread and shows the result back on the main thread via Clock.
 Also the row list the pages share (presenters' {"label", "value", "status"} rows)."""
+
 from __future__ import annotations
 
 import logging
@@ -13,8 +14,12 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 log = logging.getLogger(__name__)
-STATUS_COLOURS = {"ok": (0.55, 0.9, 0.55, 1), "warn": (1, 0.82, 0, 1), "fault": (1, 0.5, 0.45, 1),
-                  "unknown": (0.7, 0.74, 0.8, 1)}
+STATUS_COLOURS = {
+    "ok": (0.55, 0.9, 0.55, 1),
+    "warn": (1, 0.82, 0, 1),
+    "fault": (1, 0.5, 0.45, 1),
+    "unknown": (0.7, 0.74, 0.8, 1),
+}
 
 
 class MaintRow(BoxLayout):
@@ -30,12 +35,18 @@ class RowList(BoxLayout):
     def on_rows(self, *a):
         self.clear_widgets()
         for r in self.rows:
-            self.add_widget(MaintRow(label=r.get("label", ""), value=r.get("value", ""),
-                                     status=r.get("status", "ok"), heading=bool(r.get("heading"))))
+            self.add_widget(
+                MaintRow(
+                    label=r.get("label", ""),
+                    value=r.get("value", ""),
+                    status=r.get("status", "ok"),
+                    heading=bool(r.get("heading")),
+                )
+            )
 
 
 class MaintPage(Screen):
-    refresh_every_s = 0.0          # > 0: refreshed while shown (device status, counters, logs)
+    refresh_every_s = 0.0  # > 0: refreshed while shown (device status, counters, logs)
     loading = BooleanProperty(False)
     message = StringProperty("")
 
@@ -53,6 +64,7 @@ class MaintPage(Screen):
 
     def in_worker(self, fn, done) -> None:
         """fn() off the main thread; done(result, error) back on it."""
+
         def run():
             try:
                 result, error = fn(), None
@@ -60,6 +72,7 @@ class MaintPage(Screen):
                 result, error = None, e
                 log.warning("maintenance page %s: %s", self.name, type(e).__name__)
             Clock.schedule_once(lambda dt: done(result, error))
+
         threading.Thread(target=run, daemon=True, name=f"maint-{self.name}").start()
 
     def touched(self) -> None:
@@ -80,6 +93,7 @@ class MaintPage(Screen):
 
 class RowsPage(MaintPage):
     """A page that is a list of presenter rows, read in a worker: subclasses give `read_rows(m, lang)`."""
+
     rows = ListProperty([])
 
     def read_rows(self, m, lang: str) -> list[dict]:

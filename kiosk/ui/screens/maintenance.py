@@ -1,5 +1,6 @@
 """Maintenance home: tabs for the technician's pages (a ScreenManager local to the MAINTENANCE state, so the flow
 machine keeps two maintenance states), log out and restart. Each page is one Screen class + one .kv file."""
+
 from __future__ import annotations
 
 import importlib
@@ -32,7 +33,7 @@ def page_class(name: str):
 class MaintenanceScreen(KioskScreen):
     page = StringProperty(PAGES[0])
     confirm_restart = BooleanProperty(False)
-    idle_left = NumericProperty(-1)       # seconds to the automatic logout (-1: not logged in)
+    idle_left = NumericProperty(-1)  # seconds to the automatic logout (-1: not logged in)
 
     def on_kv_post(self, *a):
         self._tick = None

@@ -1,5 +1,6 @@
 """Today's counters: tickets per business, check-ins, redirects, paper used / left (estimate); the technician
 records a new paper roll here."""
+
 from __future__ import annotations
 
 from kiosk.maintenance.presenters import counter_rows
@@ -17,5 +18,7 @@ class MaintenanceCountersScreen(RowsPage):
         if m is None:
             return
         self.touched()
-        self.in_worker(m.paper_replaced, lambda r, e: (setattr(self, "message", "mt_paper_noted" if e is None
-                                                                else "mt_failed"), self.refresh()))
+        self.in_worker(
+            m.paper_replaced,
+            lambda r, e: (setattr(self, "message", "mt_paper_noted" if e is None else "mt_failed"), self.refresh()),
+        )

@@ -1,5 +1,6 @@
 """Device status: reader (SAM ID, last error), printer (paper, cover, online), camera fps, scanner, office server
 latency and journal backlog; refreshed every 2 s while shown."""
+
 from __future__ import annotations
 
 from kiosk.maintenance.presenters import device_rows

@@ -1,6 +1,7 @@
 """Journal: what is waiting to go to the office server, a button to send it now (in a worker), the entries parked
 for a technician (the server kept failing on them or refused them after the applicant was served) with their
 reason and a retry / discard button each (audited by the maintenance core), and the latest audit log lines."""
+
 from __future__ import annotations
 
 from kivy.properties import ListProperty, ObjectProperty, StringProperty
@@ -44,8 +45,12 @@ class MaintenanceJournalScreen(MaintPage):
 
         def read():
             info = m.board.snapshot().get("backend", {}).get("info", {})
-            return (info.get("journal_backlog"), parked_rows(m.parked_entries(), lang),
-                    audit_rows(m.audit.entries(last=AUDIT_LINES)))
+            return (
+                info.get("journal_backlog"),
+                parked_rows(m.parked_entries(), lang),
+                audit_rows(m.audit.entries(last=AUDIT_LINES)),
+            )
+
         self.in_worker(read, self._shown)
 
     def _shown(self, got, error):
@@ -70,8 +75,12 @@ class MaintenanceJournalScreen(MaintPage):
             self.result = tr("mt_not_available")
         else:
             reached = "" if outcome.get("reached", "yes") == "yes" else tr("mt_journal_unreached") + " · "
-            self.result = reached + tr("mt_journal_result", accepted=outcome.get("accepted", 0),
-                                       refused=outcome.get("refused", 0), left=outcome.get("left", 0))
+            self.result = reached + tr(
+                "mt_journal_result",
+                accepted=outcome.get("accepted", 0),
+                refused=outcome.get("refused", 0),
+                left=outcome.get("left", 0),
+            )
             if "left" in outcome:
                 self.backlog = str(outcome["left"])
         self.refresh()
@@ -97,8 +106,9 @@ class MaintenanceJournalScreen(MaintPage):
         if error is not None:
             self.result = f"{tr('mt_failed')}: {type(error).__name__}"
         else:
-            self.result = tr("mt_parked_retried" if how == "retry" else "mt_parked_discarded") if done \
-                else tr("mt_failed")
+            self.result = (
+                tr("mt_parked_retried" if how == "retry" else "mt_parked_discarded") if done else tr("mt_failed")
+            )
         self.refresh()
 
     def wipe(self):

@@ -1,5 +1,6 @@
 """Maintenance login: PIN on the keypad, checked in a worker (scrypt is slow on purpose) by the maintenance core's
 gate — lockout with a growing delay after repeated wrong PINs, every failure audited — then PinResult to the flow."""
+
 from __future__ import annotations
 
 import threading
@@ -14,7 +15,7 @@ from kiosk.ui.screens.base import KioskScreen
 
 class MaintenanceLoginScreen(KioskScreen):
     pin = StringProperty("")
-    message = StringProperty("")          # the gate's own words (wrong PIN, n tries left; locked for s seconds)
+    message = StringProperty("")  # the gate's own words (wrong PIN, n tries left; locked for s seconds)
     checking = BooleanProperty(False)
 
     def on_kv_post(self, *a):
@@ -41,13 +42,14 @@ class MaintenanceLoginScreen(KioskScreen):
                 except Exception as e:  # a broken hash is a config error: never a way in
                     ok, text = False, type(e).__name__
             Clock.schedule_once(lambda dt: self._checked(ok, text))
+
         threading.Thread(target=check, daemon=True, name="pin-check").start()
 
     def _checked(self, ok: bool, text: str) -> None:
         self.checking, self.message = False, text
         app = self.app
         if ok and app.shell.flow.state != State.MAINTENANCE_LOGIN:
-            app.maintenance.auth.logout("abandoned")     # the login screen timed out while the PIN was checked
+            app.maintenance.auth.logout("abandoned")  # the login screen timed out while the PIN was checked
             return
         app.post(PinResult(ok), touch=False)
 

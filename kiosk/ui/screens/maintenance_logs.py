@@ -1,4 +1,5 @@
 """Recent log lines, already masked by the logging filter (ID numbers, phones, the current applicants' names)."""
+
 from __future__ import annotations
 
 from kivy.properties import StringProperty

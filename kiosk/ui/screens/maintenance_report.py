@@ -1,5 +1,6 @@
 """The 全城通办 report for a date range: by business, by home county, share from other counties, by day; exported
 as CSV + chart PNG to <state dir>/reports (the chart is shown here). The office API is asked in a worker."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,7 +32,7 @@ def shift(day: str, days: int) -> str:
 class DateRow(BoxLayout):
     which = StringProperty("start")
     value = StringProperty("")
-    page: Any = None                     # the page screen, set by the kv rule
+    page: Any = None  # the page screen, set by the kv rule
 
     def step(self, days: int) -> None:
         self.page.shift_date(self.which, days)
@@ -47,6 +48,7 @@ class MaintenanceReportScreen(MaintPage):
 
     def today(self) -> date:
         from kiosk.services.backend_status import local_now
+
         return local_now().date()
 
     def on_kv_post(self, *a):

@@ -1,5 +1,6 @@
 """Self-tests: read a test card, print a test ticket, camera preview, scan a test code — each in a worker (it may
 wait up to 15 s for the technician), its result shown under its button; audited by the core."""
+
 from __future__ import annotations
 
 from kivy.graphics.texture import Texture

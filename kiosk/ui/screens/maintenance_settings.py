@@ -1,5 +1,6 @@
 """Safe settings (walk-in quota, volume, languages, idle timeout): − / + steps or a choice, validated and put on
 the audit log by the core (kiosk.maintenance.settings); the shell picks the new values up at once."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,7 +28,7 @@ class SettingRow(BoxLayout):
     label = StringProperty("")
     value = StringProperty("")
     choice = BooleanProperty(False)
-    page: Any = None                     # the page screen, set by the kv rule
+    page: Any = None  # the page screen, set by the kv rule
 
     def step(self, direction: int) -> None:
         self.page.change(self.key, direction)

@@ -1,4 +1,5 @@
 """How a party read from a card appears on screen: masked name (pinyin too in English) and masked number."""
+
 from __future__ import annotations
 
 from kiosk.domain.masking import mask_id_for_screen, mask_name

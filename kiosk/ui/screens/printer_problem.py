@@ -1,4 +1,5 @@
 """The ticket did not print: the problem, the number on screen (staff reprint it), what to do next."""
+
 from __future__ import annotations
 
 from kivy.properties import StringProperty

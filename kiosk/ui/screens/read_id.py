@@ -1,4 +1,5 @@
 """Shared by the two ID card screens: the reader animation, what was read (masked), and the notice."""
+
 from __future__ import annotations
 
 from kivy.properties import NumericProperty, StringProperty
@@ -15,8 +16,9 @@ class ReadIdScreen(KioskScreen):
 
     def update(self, flow):
         s = flow.session
-        self.title_key = "read_id_title_find" if s.find_by_card and s.appointment is None else \
-            f"read_id_title_{self.party_no}"
+        self.title_key = (
+            "read_id_title_find" if s.find_by_card and s.appointment is None else f"read_id_title_{self.party_no}"
+        )
         self.read_text = people_lines(s.cards, s.language)
 
     def on_enter(self, *a):

@@ -1,4 +1,5 @@
 """Service menu: booked, walk-in, other services, guide."""
+
 from __future__ import annotations
 
 from kiosk.flow.events import Back, ChooseService

@@ -81,6 +81,7 @@ class Kiosk:
     # Set by the UI once its first screen is up and warmed: the face models load after it (the face screens
     # wait for them), so a (re)start draws its first screen sooner.
     ui_ready: threading.Event = field(default_factory=threading.Event)
+    fonts_warm: threading.Event = field(default_factory=threading.Event)  # the ticket fonts loaded (or given up)
     _sink: Sink | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list = field(default_factory=list)
@@ -197,6 +198,8 @@ class Kiosk:
             warm_up()
         except Exception as e:  # the first ticket will load them itself
             log.warning("ticket fonts not preloaded: %s", type(e).__name__)
+        finally:
+            self.fonts_warm.set()
 
     def _load_face_engine(self) -> None:
         if not self.config.face.enabled:

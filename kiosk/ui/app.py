@@ -24,6 +24,7 @@ from kiosk.flow.events import CallStaff, Event, Finish, Idle, MaintenanceRequest
 from kiosk.flow.progress import journey_steps
 from kiosk.ui import fonts
 from kiosk.ui.i18n import pick, tr
+from kiosk.ui.idle import IdleWork
 from kiosk.ui.sounds import Cues
 from kiosk.ui.voice import Voice
 
@@ -107,6 +108,7 @@ class KioskApp(App):
         self.flip_callbacks: list = []
         self.ready = False  # warmed up: fonts, pinyin and cues loaded
         self.cues = Cues()
+        self.idle_work = IdleWork()
         config = getattr(kiosk, "config", None)
         self.voice = (
             Voice(enabled=config.voice.enabled, recorded=_expand(config.voice.dir))
@@ -165,11 +167,11 @@ class KioskApp(App):
         self._start_watchdog()
         return root
 
-    def _build_next_screen(self, dt) -> None:
-        missing = [s for s in State if not self.sm.has_screen(s.value)]
-        if missing:
-            self.sm.get_screen(missing[0].value)
-            Clock.schedule_once(self._build_next_screen, 0)
+    def _screen_pieces(self) -> list:
+        def build(name: str):
+            return lambda: self.sm.has_screen(name) or self.sm.get_screen(name)
+
+        return [build(s.value) for s in State]
 
     def _warm_up(self) -> None:
         """In a worker, started with the first screen. It holds the GIL in long stretches (pypinyin's tables), so
@@ -179,12 +181,19 @@ class KioskApp(App):
 
     def _warmed_up(self, dt) -> None:
         self.cues.preload()
+        # the screen the first touch leads to, and its prompt: the first applicant does not wait for them
+        self.sm.get_screen(State.SERVICE_MENU.value)
+        first = self.shell.env.languages[:1]
+        for load in self.voice.preload_pieces(first, (State.SERVICE_MENU.value,)):
+            load()
         self.ready = True
-        # one per frame, the start language only (the other loads when asked, ~10 ms): no pause anyone sees
-        self.voice.preload_soon(self.shell.env.languages[:1])
+        # the other screens in the order an applicant meets them, then the start language's prompts (the other
+        # language loads when asked, ~10 ms), one a frame while nobody touches
+        self.idle_work.add(self._screen_pieces())
+        self.idle_work.add(self.voice.preload_pieces(first))
+        Clock.schedule_interval(lambda dt: self.idle_work.step(), 0)
         if self.kiosk is not None and hasattr(self.kiosk, "ui_ready"):
             self.kiosk.ui_ready.set()
-        Clock.schedule_once(self._build_next_screen, 0)  # the other screens, one a frame, after the warm-up
 
     # --- maintenance, systemd -------------------------------------------------------------------------------
     def _start_watchdog(self) -> None:
@@ -253,6 +262,7 @@ class KioskApp(App):
 
     def _on_any_touch(self, window, touch):
         self.shell.touched()
+        self.idle_work.touched()
         if self.maintenance is not None:
             self.maintenance.auth.touch()
 
@@ -262,6 +272,7 @@ class KioskApp(App):
         if touch:
             self.touches += 1
             self.shell.touched()
+            self.idle_work.touched()
         self.shell.post(event)
 
     def call_staff(self) -> None:
@@ -305,6 +316,7 @@ class KioskApp(App):
             screen.wipe()
 
     def on_stop(self):
+        self.idle_work.cancel()
         self.voice.close()
         self.shell.close()
 

@@ -123,7 +123,6 @@ class Voice:
         self._next = None  # the Clock event that starts the next prompt
         self._silent = False
         self._missing: set[str] = set()
-        self._preloading = None
 
     # --- the flow ----------------------------------------------------------------------------------------------
     def on_flow(self, old, new, event, delay: float = 0.0) -> None:
@@ -175,26 +174,17 @@ class Voice:
                 n += self._load(key, lang) is not None
         return n
 
-    def preload_soon(self, langs=LANGUAGES) -> None:
-        """Load the prompts one per frame (each a few ms on the main thread), the first language first."""
-        from kivy.clock import Clock
+    def preload_pieces(self, langs=LANGUAGES, keys=None) -> list:
+        """The prompts as one loader each (a few ms on the main thread), the first language first, for
+        kiosk.ui.idle.IdleWork."""
 
-        todo = [(key, lang) for lang in langs for key in PROMPTS]
+        def loader(key: str, lang: str):
+            return lambda: None if self._silent or not self.enabled else self._load(key, lang)
 
-        def one(dt):
-            if not todo or self._silent or not self.enabled:
-                self._preloading = None
-                return False
-            key, lang = todo.pop(0)
-            self._load(key, lang)
-
-        self._preloading = Clock.schedule_interval(one, 0)
+        return [loader(key, lang) for lang in langs for key in (PROMPTS if keys is None else keys)]
 
     def close(self) -> None:
         """The app stops: nothing more is loaded or played (the mixer goes away with the window)."""
-        if self._preloading is not None:
-            self._preloading.cancel()
-            self._preloading = None
         self.stop()
         self.enabled = False
 

@@ -45,3 +45,18 @@ def test_face_guidance_codes_are_in_the_catalog():
 
     for code in GUIDANCE:
         assert f"face_{code}" in catalog("en")
+
+
+def test_pinyin_without_pypinyins_phrases_reads_each_character_as_full_pypinyin_does():
+    import os
+    import subprocess
+    import sys
+
+    names = "张王李赵单曾解仇区查朴盖乐尉万俟长孙"
+    code = (
+        "from pypinyin import Style, lazy_pinyin\n"
+        f"print(' '.join(lazy_pinyin(c, style=Style.NORMAL)[0].capitalize() for c in {names!r}))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYPINYIN")}  # phrases loaded
+    full = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert pinyin_of(names) == full.stdout.strip()

@@ -10,11 +10,12 @@ import base64
 import logging
 import time
 from dataclasses import dataclass
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.errors import KioskError
+
+if TYPE_CHECKING:  # numpy loads with OpenCV, when the first face is verified: not on the kiosk's start
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class CardPhoto:
 
     def verify(self, card, photo, face, live, engine, threshold) -> Verdict:
         import cv2
+        import numpy as np
 
         from kiosk.services.face.verify import compare
 

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 Sink = Callable[[ev.Event], None]
 # Work that can wait (font preloading, the first printer query) waits this long so the first screen comes first.
 START_QUIET_S = 3.0
+FACE_LATEST_S = 8.0
 
 
 def device_event_table() -> dict[type, Callable[[str, object], ev.Event]]:
@@ -81,6 +82,9 @@ class Kiosk:
     # Set by the UI once its first screen is up and warmed: the face models load after it (the face screens
     # wait for them), so a (re)start draws its first screen sooner.
     ui_ready: threading.Event = field(default_factory=threading.Event)
+    # Set by the UI when its own start-up work is done and nobody touched it for a while: the ticket fonts load
+    # after it (~0.2 s holding the GIL), so a first applicant's touches do not wait for them.
+    ui_idle: threading.Event = field(default_factory=threading.Event)
     fonts_warm: threading.Event = field(default_factory=threading.Event)  # the ticket fonts loaded (or given up)
     _sink: Sink | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -109,7 +113,8 @@ class Kiosk:
 
     def stop(self) -> None:
         self._stop.set()
-        self.ui_ready.set()  # a face-model loader still waiting gives up now
+        self.ui_ready.set()  # a face-model loader or the font warm-up still waiting gives up now
+        self.ui_idle.set()
         if self._face_loader is not None:
             # OpenCV aborts the process if it exits while a thread is inside a model load (≈ 0.3 s)
             self._face_loader.join(1.0)
@@ -166,7 +171,7 @@ class Kiosk:
 
     def _probe_clock(self, every_s: float) -> None:
         """Is the operating system's clock synchronised? (timedatectl / chronyc; a subprocess, so a thread)"""
-        if self.clock_check is None or self._stop.wait(START_QUIET_S):
+        if self.clock_check is None or not self._after_start(30.0):
             return
         while True:
             try:
@@ -179,7 +184,7 @@ class Kiosk:
     def _probe_printer(self, every_s: float) -> None:
         """The printer's state for the maintenance screen and alerts (paper out is also caught per job)."""
         last = None
-        if self._stop.wait(START_QUIET_S):
+        if not self._after_start(10.0):
             return
         while True:  # first soon after start: opens the port early and shows the printer's state from the start
             status = self.printer_status()
@@ -189,8 +194,16 @@ class Kiosk:
             if self._stop.wait(every_s):
                 return
 
-    def _warm_up_ticket_fonts(self) -> None:
+    def _after_start(self, latest_s: float) -> bool:
+        """Wait for start-up to be over: START_QUIET_S, then the UI's own start-up work done in a quiet moment
+        (kiosk.ui.idle), or `latest_s` if there is no UI or an applicant keeps it busy. False: stopping."""
         if self._stop.wait(START_QUIET_S):
+            return False
+        self.ui_idle.wait(latest_s)
+        return not self._stop.is_set()
+
+    def _warm_up_ticket_fonts(self) -> None:
+        if not self._after_start(60.0):
             return
         try:
             from drivers.printer.fonts import warm_up
@@ -205,6 +218,9 @@ class Kiosk:
         if not self.config.face.enabled:
             return
         self.ui_ready.wait(START_QUIET_S)
+        # ~0.5 s holding the GIL: after start-up's UI work and a quiet moment, unless an applicant keeps the
+        # kiosk busy (the face screens wait for the models; nobody reaches them within seconds of a start)
+        self.ui_idle.wait(FACE_LATEST_S)
         if self._stop.is_set():
             return
         try:

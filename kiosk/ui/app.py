@@ -194,6 +194,7 @@ class KioskApp(App):
         Clock.schedule_interval(lambda dt: self.idle_work.step(), 0)
         if self.kiosk is not None and hasattr(self.kiosk, "ui_ready"):
             self.kiosk.ui_ready.set()
+            self.idle_work.on_done.append(self.kiosk.ui_idle.set)
 
     # --- maintenance, systemd -------------------------------------------------------------------------------
     def _start_watchdog(self) -> None:

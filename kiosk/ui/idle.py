@@ -15,6 +15,7 @@ from typing import Callable
 class IdleWork:
     def __init__(self, quiet_s: float = 1.0, now: Callable[[], float] = time.monotonic):
         self.quiet_s, self.now = quiet_s, now
+        self.on_done: list[Callable[[], object]] = []  # e.g. the kiosk's own background warm-ups may start
         self.todo: deque[Callable[[], object]] = deque()
         self.last_touch = float("-inf")
         self.done = False
@@ -33,6 +34,8 @@ class IdleWork:
                 self.done = True
                 gc.collect()
                 gc.freeze()
+                for callback in self.on_done:
+                    callback()
             return False
         if self.now() - self.last_touch < self.quiet_s:
             return True

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 from kiosk.config import KioskConfig
+from kiosk.flow.effects import PrintTicket
 
 if TYPE_CHECKING:
     from kiosk.app.shell import Shell
@@ -70,8 +71,17 @@ class Assembly:
         self.notifier.stopping()
         if self.shell.drain(drain_s):
             for effect in self.shell.running_effects():
-                # the printer is closed under it: the job ends failed, as a paper-out would (counted, logged)
+                # the printer is closed under it: the job ends failed, as a paper-out would
                 log.warning("shutdown_interrupted", extra={"effect": type(effect).__name__})
+                if isinstance(effect, PrintTicket):
+                    # the applicant may hold half a ticket or none: the number stays on the audit page, so a
+                    # technician or registrar can reprint it (the server has issued it)
+                    self.maintenance.audit.record(
+                        "print_interrupted",
+                        actor="kiosk",
+                        number=str(effect.ticket.get("number", "")),
+                        business=effect.business,
+                    )
         if self.figures is not None:
             self.figures.stop()
         if self.metrics is not None:

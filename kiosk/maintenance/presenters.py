@@ -234,7 +234,9 @@ def audit_rows(entries: list[dict]) -> list[dict]:
     out = []
     for e in reversed(entries):
         details = ", ".join(f"{k}={v}" for k, v in e.get("details", {}).items() if k != "actor")
-        status = "warn" if e.get("action", "").startswith(("login_failed", "login_refused")) else "ok"
+        status = (
+            "warn" if e.get("action", "").startswith(("login_failed", "login_refused", "print_interrupted")) else "ok"
+        )
         out.append(_row(f"{e.get('at', '')} #{e.get('seq')}", f"{e.get('action')} {details}".strip(), status))
     return out
 

@@ -23,3 +23,21 @@ def test_the_technicians_walk_in_quota_gates_the_kiosks_walk_in_tickets(tmp_path
     assert runner.issue(fx.IssueTicket("marriage", None, ("x",))) == ev.TicketRefused("quota_exhausted")
     m.settings.change("walk_in_quota", 5)
     assert runner.walk_in_exhausted is not None and not runner.walk_in_exhausted()
+
+
+def test_a_ticket_cut_by_shutdown_stays_on_the_technicians_audit_page(tmp_path):
+    import threading
+
+    a = _assembled(tmp_path)
+    release = threading.Event()
+    a.shell.effects.run = lambda effect: release.wait(5)  # the printer never answers before the stop
+    effect = fx.PrintTicket({"number": "A042"}, "marriage", ())
+    a.shell._submit(effect)
+    try:
+        a.stop(drain_s=0.2)
+    finally:
+        release.set()
+    cut = [e for e in a.maintenance.audit.entries() if e["action"] == "print_interrupted"]
+    assert [(e["details"]["number"], e["details"]["business"], e["details"]["actor"]) for e in cut] == [
+        ("A042", "marriage", "kiosk")
+    ]

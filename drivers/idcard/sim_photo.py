@@ -28,10 +28,6 @@ def encode(portrait: np.ndarray) -> bytes:
     return data + bytes(SIZE - len(data))
 
 
-def is_encoded(photo: bytes) -> bool:
-    return photo[:4] == MAGIC
-
-
 def portrait(image: np.ndarray) -> np.ndarray:
     """An ID-card-like 102×126 portrait of the face in any photo: the head fills the frame, as on a card (the face
     found with OpenCV's bundled Haar cascade; the middle of the photo when none is found)."""

@@ -137,6 +137,7 @@ def assemble(
     )
     # The walk-in quota: the technician's setting over today's counters, checked by the effect that issues tickets.
     kiosk.runner.walk_in_exhausted = wiring.quota_gate(m.settings, m.counters)
+    kiosk.face_rate = m.board.face_rate  # the face step's analysis rate on the maintenance page and in metrics
     controls = demo_controls(kiosk) if demo_controls is not None and config.kiosk.demo_controls else None
     if controls is not None and hasattr(controls, "observe"):
         shell.observers.append(controls.observe)

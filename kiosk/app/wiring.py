@@ -86,6 +86,7 @@ class Kiosk:
     # after it (~0.2 s holding the GIL), so a first applicant's touches do not wait for them.
     ui_idle: threading.Event = field(default_factory=threading.Event)
     fonts_warm: threading.Event = field(default_factory=threading.Event)  # the ticket fonts loaded (or given up)
+    face_rate: Callable[[float], None] | None = None  # frames the face step analyses a second → the maintenance board
     _sink: Sink | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list = field(default_factory=list)

@@ -36,11 +36,3 @@ class PartyCheck:
 def needs_staff(checks: Iterable[PartyCheck]) -> bool:
     """At least one party is to be checked by the registrar at the counter."""
     return any(c.verified_by == "staff" for c in checks)
-
-
-def machine_share(checks: Iterable[PartyCheck]) -> float | None:
-    """Share of parties verified by the machine (face or fingerprint); None when there were none."""
-    checks = list(checks)
-    if not checks:
-        return None
-    return sum(1 for c in checks if c.verified_by != "staff") / len(checks)

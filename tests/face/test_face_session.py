@@ -64,3 +64,16 @@ def test_liveness_switch_from_config(engine):
     assert config.liveness  # on by default
     party = PartyCapture.for_config(engine, config, id_photo=None, seed=5)
     assert party.liveness is not None and party.result.liveness == "pending"
+
+
+def test_the_analysis_rate_is_reported_every_few_seconds_and_at_the_end():
+    from kiosk.services.face.session import _Rate
+
+    got = []
+    rate = _Rate(got.append)
+    for i in range(31):  # 10 frames a second for 3 s: one report after 2 s
+        rate.analysed(100 + i * 0.1)
+    assert len(got) == 1 and abs(got[0] - 10.0) < 0.01
+    rate.report()  # the capture ends
+    assert len(got) == 2 and abs(got[1] - 10.0) < 0.01
+    _Rate(None).analysed(1.0)  # nobody to tell: nothing happens

@@ -41,3 +41,10 @@ def test_a_ticket_cut_by_shutdown_stays_on_the_technicians_audit_page(tmp_path):
     assert [(e["details"]["number"], e["details"]["business"], e["details"]["actor"]) for e in cut] == [
         ("A042", "marriage", "kiosk")
     ]
+
+
+def test_the_face_steps_analysis_rate_reaches_the_maintenance_board(tmp_path):
+    a = _assembled(tmp_path)
+    assert a.kiosk.face_rate is not None
+    a.kiosk.face_rate(12.34)
+    assert a.maintenance.board.snapshot()["camera"]["info"]["face_fps"] == 12.3

@@ -36,12 +36,14 @@ class FaceSession:
         party: int = 1,
         verify: Callable[[object, object], object] | None = None,
         liveness_timeout_s: float = 8.0,
+        on_rate: Callable[[float], None] | None = None,
     ):
         self.open_source, self.engine, self.needed = open_source, engine, needed
         self.on_progress, self.on_frame, self.on_done, self.on_fault = on_progress, on_frame, on_done, on_fault
         self.capture_only_after_s = capture_only_after_s
         self.liveness, self.party, self.verify = liveness, party, verify
         self.liveness_timeout_s = liveness_timeout_s
+        self.on_rate = on_rate  # frames analysed per second, every few seconds (the maintenance board, metrics)
         self._stop = threading.Event()
         self._capture: CaptureThread | None = None
         self._worker: threading.Thread | None = None
@@ -112,6 +114,7 @@ class FaceSession:
         capture = self._party_capture(engine) if engine is not None else None
         self._restart = False
         seq, shown, started = 0, 0.0, time.monotonic()
+        rate = _Rate(self.on_rate)
         while not self._stop.is_set():
             cap = self._capture
             frame = cap.wait_newer(seq, 0.5) if cap is not None else None
@@ -135,8 +138,10 @@ class FaceSession:
                 progress = capture.feed(frame.image, frame.t)
             except FrameFormatError:
                 progress = Progress("bad_frame", [], 0, False)
+            rate.analysed(time.monotonic())
             self.on_progress(progress.code, progress.good_streak / max(1, self.needed))
             if progress.done:
+                rate.report()
                 self._finish(engine, capture.result)
                 return
 
@@ -147,3 +152,27 @@ class FaceSession:
                 self.on_progress("comparing", 1.0)
                 self.verify(engine, result)
         self.on_done(result)
+
+
+class _Rate:
+    """Frames analysed per second, reported every REPORT_EVERY_S and at the end of a capture."""
+
+    REPORT_EVERY_S = 2.0
+
+    def __init__(self, report_to: Callable[[float], None] | None):
+        self.report_to = report_to
+        self.first: float | None = None
+        self.last, self.frames, self.reported = 0.0, 0, 0.0
+
+    def analysed(self, now: float) -> None:
+        if self.first is None:
+            self.first = self.reported = now
+        self.last, self.frames = now, self.frames + 1
+        if now - self.reported >= self.REPORT_EVERY_S:
+            self.report()
+
+    def report(self) -> None:
+        if self.report_to is None or self.first is None or self.last <= self.first:
+            return
+        self.reported = self.last
+        self.report_to((self.frames - 1) / (self.last - self.first))

@@ -17,6 +17,8 @@ from kiosk.errors import KioskError
 if TYPE_CHECKING:  # numpy loads with OpenCV, when the first face is verified: not on the kiosk's start
     import numpy as np
 
+    from drivers.idcard.port import PhotoDecoder
+
 log = logging.getLogger(__name__)
 
 
@@ -51,7 +53,7 @@ class CardPhoto:
 
     source = "card"
 
-    def __init__(self, decoder):
+    def __init__(self, decoder: PhotoDecoder):
         self.decoder = decoder  # drivers.idcard.photo.photo_decoder(devices.wlt_library)
 
     @property

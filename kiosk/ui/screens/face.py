@@ -56,6 +56,7 @@ class FaceScreen(KioskScreen):
             liveness=config.liveness,
             party=party,
             verify=(lambda engine, result: verifier.verify(engine, card, result, earlier)) if verifier else None,
+            on_rate=getattr(kiosk, "face_rate", None),
             on_progress=lambda code, p: Clock.schedule_once(lambda dt: self._progress(code, p)),
             on_frame=lambda frame: Clock.schedule_once(lambda dt: self._frame(frame)),
             on_done=lambda result: Clock.schedule_once(lambda dt: self._captured(result)),

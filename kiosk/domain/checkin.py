@@ -53,7 +53,7 @@ def checkin_problem(
     `when` is local office time; the appointment has `date` (YYYY-MM-DD), `slot` (HH:MM), `status` and
     `parties` with `id_number` (or `id_match` and the appointment's `match_key`).
     """
-    if appointment.get("status", "booked") == "cancelled":
+    if appointment.get("status") == "cancelled":
         return "appointment_cancelled"
     if when.date().isoformat() != appointment["date"]:
         return "not_today"

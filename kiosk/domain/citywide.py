@@ -36,13 +36,7 @@ def days_between(start: str | date, end: str | date) -> list[str]:
 
 def compute(records: Iterable[dict[str, Any]], office: str, start: str | date, end: str | date) -> dict[str, Any]:
     days = days_between(start, end)
-    blank: dict[str, Any] = {
-        "cases": 0,
-        "by_business": Counter(),
-        "applicants": 0,
-        "from_other_counties": 0,
-        "cross_county_cases": 0,
-    }
+    blank: dict[str, Any] = {"cases": 0, "applicants": 0, "from_other_counties": 0, "cross_county_cases": 0}
     per_day = {d: {**blank, "by_business": Counter()} for d in days}
     by_county = Counter({c: 0 for c in (*HEYUAN_COUNTIES, *OTHER_PLACES)})
     verified = Counter({k: 0 for k in ("face", "fingerprint", "staff")})

@@ -83,3 +83,46 @@ def test_phone_spellings_normalise_to_one(space, prefix, fullwidth):
     digits = "13812345678"
     shown = digits.translate(str.maketrans("0123456789", "０１２３４５６７８９")) if fullwidth else digits
     assert normalise_phone(f"{space}{prefix}{shown[:3]}-{shown[3:7]} {shown[7:]}{space}") == digits
+
+
+def test_the_arrival_window_includes_its_edges():
+    assert problem(["44162119900101123X", "441621199201011248"], SLOT - timedelta(minutes=30)) is None
+    assert problem(["44162119900101123X", "441621199201011248"], SLOT + timedelta(minutes=60)) is None
+    assert problem([], SLOT - timedelta(minutes=30, seconds=1)) == "too_early"
+    assert problem([], SLOT + timedelta(minutes=60, seconds=1)) == "too_late"
+
+
+def test_a_booking_without_a_status_is_booked():
+    appt = {k: v for k, v in APPT.items() if k != "status"}
+    assert problem(["44162119900101123X", "441621199201011248"], appt=appt) is None
+    assert problem([], appt={**APPT, "status": "cancelled"}) == "appointment_cancelled"
+
+
+def test_id_numbers_compare_in_the_cards_own_form():
+    from kiosk.domain.checkin import normalise_id
+
+    assert normalise_id(" 44162119900101123x\u3000") == "44162119900101123X"
+    assert normalise_id("４４１６２１１９９００１０１１２３Ｘ") == "44162119900101123X"  # full-width
+    assert normalise_id(None) == "" and normalise_id("") == ""
+
+
+def test_a_booking_with_no_parties_or_a_party_without_a_number():
+    from kiosk.domain.checkin import booked_keys, booked_party, day_match_key, id_match
+
+    assert booked_keys({"date": "2026-11-26"}) == []
+    assert booked_party({"date": "2026-11-26"}, "44162119900101123X") is None
+    assert booked_keys({"parties": [{"name": "张三"}]}) == [""]
+    key = day_match_key(b"office secret", "441621", "2026-11-26")
+    hashed = {"match_key": key.hex(), "parties": [{"id_match": id_match(key, "44162119900101123X")}, {}]}
+    assert booked_keys(hashed)[1] == "" and booked_keys({"match_key": key.hex()}) == []
+    assert booked_party(hashed, "44162119900101123x") == hashed["parties"][0]
+
+
+def test_phone_numbers_fold_to_eleven_digits():
+    from kiosk.domain.checkin import normalise_phone
+
+    for spelling in ("13800138000", "+86 138-0013-8000", "0086 13800138000", "8613800138000", "１３８００１３８０００"):
+        assert normalise_phone(spelling) == "13800138000", spelling
+    assert normalise_phone(None) == "" and normalise_phone("") == ""
+    assert normalise_phone("86138") == "86138"  # not a mobile with a country code: left as typed
+    assert normalise_phone("7613800138000") == "7613800138000"  # 13 digits but no 86: not shortened

@@ -89,9 +89,9 @@ class DemoControls:
             return
         if isinstance(card, dict):
             holder = str(card.get("id_number", ""))
+            party = party or self._party_of(holder)
             if holder and holder not in self._holders:
                 self._holders.append(holder)
-            party = party or (self._holders.index(holder) + 1 if holder in self._holders else 1)
             photo = self.id_photos.get(party)
             if photo is not None and not card.get("photo_base64"):
                 card = dict(card, photo_image=str(photo))  # encoded off Kivy's thread, below
@@ -111,13 +111,15 @@ class DemoControls:
         times the kiosk, not the simulator finding the face in an image."""
         if not isinstance(card, dict) or card.get("photo_base64"):
             return
-        holder = str(card.get("id_number", ""))
-        if not party:
-            known = self._holders.index(holder) + 1 if holder in self._holders else len(self._holders) + 1
-            party = known if holder else 1
-        photo = self.id_photos.get(party)
+        photo = self.id_photos.get(party or self._party_of(str(card.get("id_number", ""))))
         if photo is not None:
             _photo_base64(str(photo))
+
+    def _party_of(self, holder: str) -> int:
+        """The party a card holder is read for: in the order their cards were first presented this session."""
+        if not holder:
+            return 1
+        return self._holders.index(holder) + 1 if holder in self._holders else len(self._holders) + 1
 
     def observe(self, item) -> None:
         """The shell's observer: a new session starts counting parties again."""
@@ -153,8 +155,8 @@ def _with_photo(card):
     """The card with its photo in the simulator's WLT encoding (finding the face in the image takes ~0.1 s)."""
     if not isinstance(card, dict) or "photo_image" not in card:
         return card
-    card = dict(card)
-    return dict(card, photo_base64=_photo_base64(card.pop("photo_image")))
+    rest = {k: v for k, v in card.items() if k != "photo_image"}
+    return dict(rest, photo_base64=_photo_base64(card["photo_image"]))
 
 
 @lru_cache(maxsize=32)

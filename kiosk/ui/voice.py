@@ -164,16 +164,6 @@ class Voice:
                 self._give_up(f"{type(e).__name__}: {e}")
             self._playing = None
 
-    def preload(self, langs=LANGUAGES) -> int:
-        """Load every prompt now (on the main thread, before an applicant comes); returns how many."""
-        n = 0
-        for lang in langs:
-            for key in PROMPTS:
-                if self._silent or not self.enabled:
-                    return n
-                n += self._load(key, lang) is not None
-        return n
-
     def preload_pieces(self, langs=LANGUAGES, keys=None) -> list:
         """The prompts as one loader each (a few ms on the main thread), the first language first, for
         kiosk.ui.idle.IdleWork."""

@@ -4,7 +4,7 @@
   machine's load average, as other work on the machine stretches the wall clock): from a captured photo to the verdict (the live embedding, the
   same-face check against party 1, decoding the card's WLT photo through the stand-in library by ctypes, the
   reference embedding and the comparison) — goal ≤ 150 ms median;
-- false matches / false non-matches over the face photos the tests ship (kiosk/resources/samples/faces): each person's
+- false matches / false non-matches over the face photos the tests ship (assets/samples/faces): each person's
   live views (as the simulated camera shows them, and photometric variants) against their own card photo
   (genuine pairs) and the other person's (impostor pairs), at the configured threshold.
 

@@ -14,14 +14,14 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from kiosk import resources
+import heyuan_config
 from kiosk.domain.dates import RestDays
 from kiosk.domain.offices import AppointmentWindow, Text, TicketRange  # noqa: F401 (re-exported for config users)
 from kiosk.domain.offices import OfficeConfig, Strict, validation_problem
 from kiosk.domain.policy import Policy, PolicyNotInForce, in_force
 
-# The shipped config tree (kiosk/resources/config): default.toml, offices/, policies/, and any further folder.
-CONFIG_DIR = resources.config_path()
+# The shipped config tree (config/): default.toml, offices/, policies/, and any further folder.
+CONFIG_DIR = heyuan_config.path()
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
 
 

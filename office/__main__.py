@@ -202,9 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", choices=["demo"], help="add today's demo bookings for every office")
     parser.add_argument("--now", help="start the clock at this local time (YYYY-MM-DDTHH:MM), for tests/demos")
-    parser.add_argument(
-        "--offices", help="directory of office files (default: the shipped kiosk/resources/config/offices)"
-    )
+    parser.add_argument("--offices", help="directory of office files (default: the shipped config/offices)")
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
 

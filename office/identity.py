@@ -9,19 +9,19 @@ find and align the face, SFace for the embedding, cosine similarity against the 
 
 from __future__ import annotations
 
-import importlib.resources
 import threading
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-# The kiosk's shipped face models and demo photos (package data of kiosk.resources; no kiosk code is imported).
-RESOURCES = Path(str(importlib.resources.files("kiosk.resources")))
-MODELS = RESOURCES / "models"
+import heyuan_assets
+
+# The kiosk's shipped face models and demo photos (the heyuan_assets package; no kiosk code is imported).
+MODELS = heyuan_assets.path("models")
 DETECTOR = "face_detection_yunet_2023mar_int8bq.onnx"
 RECOGNISER = "face_recognition_sface_2021dec_int8bq.onnx"
-FACES = RESOURCES / "samples" / "faces"
+FACES = heyuan_assets.path("samples", "faces")
 # Seeded booking party (1, 2) → the reference photo the office holds for them.
 SEEDED_REFERENCES = {1: "grace_hopper.jpg", 2: "astronaut.png"}
 THRESHOLD = 0.363

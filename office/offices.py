@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.resources
 import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
 
+import heyuan_config
+
 from kiosk.domain.offices import OfficeConfig, validation_problem
 
-DEFAULT_DIR = Path(str(importlib.resources.files("kiosk.resources"))) / "config" / "offices"  # package data
+DEFAULT_DIR = heyuan_config.path("offices")  # the shipped config tree
 
 
 class OfficeFileError(Exception):

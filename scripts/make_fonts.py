@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate kiosk/resources/fonts/ from Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk).
+"""Regenerate assets/fonts/ from Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk).
 
 The .ttc's first face is Japanese (different glyph shapes for many hanzi), so the Simplified Chinese face is
 picked by name and saved alone, then subset with fontTools' pyftsubset (--name-IDs='*' keeps the licence
@@ -10,7 +10,7 @@ and copyright records):
                                           rare name characters (䶮, 堃, 喆 ...). Drawn per character.
 OFL.txt is taken from the Debian package's copyright file.
 
-Usage: .venv/bin/python scripts/make_fonts.py [--src DIR] [--out kiosk/resources/fonts]
+Usage: .venv/bin/python scripts/make_fonts.py [--src DIR] [--out assets/fonts]
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def write_ofl(font: TTFont, dst: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--src", type=Path, default=SRC)
-    ap.add_argument("--out", type=Path, default=REPO / "kiosk" / "resources" / "fonts")
+    ap.add_argument("--out", type=Path, default=REPO / "assets" / "fonts")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     main_set = gb2312_chars() | {c for a, b in BASE_RANGES for c in range(a, b + 1)}
@@ -119,7 +119,7 @@ def main() -> int:
                 subset(face_path, args.out / "NotoSansSC-Fallback.otf", rare & have, hinting=False)
                 write_ofl(face, args.out / "OFL.txt")
     sys.path.insert(0, str(REPO))
-    from kiosk.resources import write_font_coverage
+    from heyuan_assets import write_font_coverage
 
     for p in sorted(args.out.glob("*.otf")):
         write_font_coverage(p)  # the .cmap sidecar the kiosk reads at start instead of parsing the font

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate kiosk/resources/sounds/: the kiosk's short audible cues, synthesised here (no recordings, no licence to
+"""Regenerate assets/sounds/: the kiosk's short audible cues, synthesised here (no recordings, no licence to
 carry). Soft sine notes with a short attack and a long decay, so nothing clicks or startles:
 
   read.wav       a card or booking code was read: two rising notes (E5 → A5)
@@ -7,7 +7,7 @@ carry). Soft sine notes with a short attack and a long decay, so nothing clicks 
   attention.wav  please look at the screen (idle warning, printer problem, device fault): two falling notes
   call.wav       a call for staff could not be sent (offline): a three-note chime for whoever is near
 
-Usage: python scripts/make_sounds.py [--out kiosk/resources/sounds]   (standard library only)
+Usage: python scripts/make_sounds.py [--out assets/sounds]   (standard library only)
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def write(path: Path, samples: list[float]) -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "kiosk" / "resources" / "sounds"))
+    p.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "assets" / "sounds"))
     out = Path(p.parse_args().out)
     out.mkdir(parents=True, exist_ok=True)
     for name, notes in CUES.items():

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Synthesise the spoken prompts offline with espeak-ng (Debian package `espeak-ng`; Mandarin voice `cmn`,
-English `en`) into the cache the kiosk ships: kiosk/resources/voice/<lang>/<key>.wav, 16-bit PCM mono.
+English `en`) into the cache the kiosk ships: assets/voice/<lang>/<key>.wav, 16-bit PCM mono.
 
 espeak-ng speaks at 22,050 Hz; the files are resampled to 44,100 Hz, the rate the kiosk's mixer plays at, so
 loading one costs the UI a few milliseconds instead of tens (the mixer's own resampling holds the GIL).
@@ -97,7 +97,7 @@ def resample(path: Path, rate: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", default=str(VOICE_CACHE), help="cache directory (default kiosk/resources/voice)")
+    p.add_argument("--out", default=str(VOICE_CACHE), help="cache directory (default assets/voice)")
     p.add_argument("--check", action="store_true", help="only report stale or missing files (exit 1 if any)")
     args = p.parse_args(argv)
     out = Path(args.out)

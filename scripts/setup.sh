@@ -24,7 +24,7 @@ fi
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+stamp=.venv/.installed-$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages into .venv"
   .venv/bin/pip install -q --upgrade pip
@@ -35,5 +35,5 @@ fi
 
 # The stand-in WLT decoder and fingerprint matcher (same C signatures as the vendors'; simulator formats only).
 .venv/bin/python -m drivers.standin
-# The spoken prompts, synthesised offline with espeak-ng into kiosk/resources/voice (only what changed is redone).
+# The spoken prompts, synthesised offline with espeak-ng into assets/voice (only what changed is redone).
 .venv/bin/python scripts/make_voice.py

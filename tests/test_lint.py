@@ -12,7 +12,20 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_ruff_check_passes():
     ruff = Path(sys.executable).with_name("ruff")
     proc = subprocess.run(
-        [str(ruff), "check", "--no-cache", "kiosk", "drivers", "office", "bench", "scripts", "tests"],
+        [
+            str(ruff),
+            "check",
+            "--no-cache",
+            "kiosk",
+            "drivers",
+            "office",
+            "assets",
+            "config",
+            "bench",
+            "scripts",
+            "tests",
+            "setup.py",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -24,7 +37,21 @@ def test_ruff_check_passes():
 def test_code_is_formatted():
     ruff = Path(sys.executable).with_name("ruff")
     proc = subprocess.run(
-        [str(ruff), "format", "--check", "--no-cache", "kiosk", "drivers", "office", "bench", "scripts", "tests"],
+        [
+            str(ruff),
+            "format",
+            "--check",
+            "--no-cache",
+            "kiosk",
+            "drivers",
+            "office",
+            "assets",
+            "config",
+            "bench",
+            "scripts",
+            "tests",
+            "setup.py",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,6 +1,6 @@
 """sim://camera — a simulated camera for the demo and tests, no hardware needed.
 
-Default mode "people": fixture photos of real people (public domain, kiosk/resources/samples/faces) composited onto an
+Default mode "people": fixture photos of real people (public domain, assets/samples/faces) composited onto an
 empty room in a scripted loop — nobody, a person walking in small and off-centre, stepping closer, holding
 still (good frames, so auto-capture fires), leaving; then the next person. A little sensor noise keeps the
 frozen-frame check honest. Fault modes for tests and demos:
@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from drivers.camera.file_source import decode_image
-from kiosk import resources
+import heyuan_assets as assets
 from kiosk.errors import DeviceNotFound
 
 DEVICE = "camera"
-FIXTURES = resources.path("samples", "faces")
+FIXTURES = assets.path("samples", "faces")
 # Head-and-shoulders crop (x0, y0, x1, y1) of each fixture photo, so the face sits where a kiosk sees it.
 PEOPLE = {"astronaut.png": (73, 0, 373, 300), "grace_hopper.jpg": (67, 26, 467, 426)}
 # (start s, end s, scale from, scale to, x from, x to): x is the face-crop centre as a fraction of the width.

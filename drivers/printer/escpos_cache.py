@@ -7,7 +7,11 @@ behind. `prepare()` (call it before the first `import escpos`) points python-esc
   releases, or a checkout and an installed wheel, never rebuild each other's pickle;
 - the pickle is written here, to a temporary name and renamed into place. python-escpos itself opens the pickle
   for writing before a second of parsing, and a process starting in that second read an empty file and died
-  (`EOFError`); a rename is atomic, so a reader sees no pickle or a whole one.
+  (`EOFError`); a rename is atomic, so a reader sees no pickle or a whole one;
+- python-escpos rewrites the pickle in place whenever its capabilities file is newer than the pickle. So the
+  directory is always chosen here, never taken from the environment: a process of one installation (the test
+  suite) passed its directory on to a child of another (an installed release, whose capabilities file is newer),
+  and that child truncated the pickle under everyone else. The pickle's mtime is also never older than the file.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ def _write_pickle(capabilities: Path, target: Path) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+        stamp = max(capabilities.stat().st_mtime, os.stat(tmp).st_mtime)
+        os.utime(tmp, (stamp, stamp))  # never "more recent capabilities file" in python-escpos's eyes
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
@@ -54,8 +60,7 @@ def _write_pickle(capabilities: Path, target: Path) -> None:
 
 
 def prepare() -> None:
-    if os.environ.get(ENV):
-        return
+    os.environ.pop(ENV, None)  # an inherited directory may be another installation's
     try:
         capabilities = capabilities_file()
         if capabilities is None or not capabilities.is_file():
@@ -64,7 +69,9 @@ def prepare() -> None:
         where = cache_dir(base, capabilities)
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
         target = where / f"{platform.python_version()}.capabilities.pickle"
-        if not (target.is_file() and target.stat().st_size > 0):
+        if not (
+            target.is_file() and target.stat().st_size > 0 and target.stat().st_mtime >= capabilities.stat().st_mtime
+        ):
             _write_pickle(capabilities, target)
     except (OSError, RuntimeError):  # no writable cache (or no home): python-escpos uses a temporary one
         return

@@ -1,4 +1,4 @@
-"""The kiosk's CJK fonts (kiosk/resources/fonts) and glyph cells drawn the way a thermal printer lays them out.
+"""The kiosk's CJK fonts (assets/fonts) and glyph cells drawn the way a thermal printer lays them out.
 
 Font A on ESC/POS printers is 12×24 dots for ASCII and 24×24 for double-byte (Chinese-mode) characters; the
 simulator and the raster fallback both draw in those cells so columns line up with the printer's own text.
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from kiosk import resources
+import heyuan_assets as assets
 
-FONT_DIR = resources.path("fonts")
+FONT_DIR = assets.path("fonts")
 REGULAR = FONT_DIR / "NotoSansSC-Kiosk.otf"
 BOLD = FONT_DIR / "NotoSansSC-Kiosk-Bold.otf"
 FALLBACK = FONT_DIR / "NotoSansSC-Fallback.otf"
@@ -33,7 +33,7 @@ def cell_width(ch: str) -> int:
 
 @lru_cache(maxsize=None)
 def coverage(path: Path) -> frozenset[int]:
-    return resources.font_coverage(path)
+    return assets.font_coverage(path)
 
 
 @lru_cache(maxsize=None)

@@ -11,7 +11,7 @@ def configure(parser):
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     ping = sub.add_parser("ping", help="GET /healthz and /v1/offices; exit 1 if the server cannot be reached")
     ping.add_argument("--url", help="server URL (default: backend.url of the configuration)")
-    ping.add_argument("--config", help="kiosk configuration file (default: kiosk/resources/config/default.toml)")
+    ping.add_argument("--config", help="kiosk configuration file (default: config/default.toml)")
     ping.add_argument("--count", type=int, default=3, help="requests to time (default 3)")
     ping.add_argument("--json", action="store_true")
     add_tls_args(ping)

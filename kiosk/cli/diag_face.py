@@ -27,7 +27,7 @@ def configure(parser):
     models = sub.add_parser("models", help="check the model files' size and SHA-256")
     models.add_argument("--json", action="store_true")
     for p in (check, verify, models):
-        p.add_argument("--models", default=None, metavar="DIR", help="model folder (default: kiosk/resources/models)")
+        p.add_argument("--models", default=None, metavar="DIR", help="model folder (default: assets/models)")
 
 
 def _read(path: str):

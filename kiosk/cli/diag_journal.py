@@ -26,7 +26,7 @@ def configure(parser):
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--state-dir", help="kiosk state directory (default: kiosk.state_dir of the configuration)")
-        p.add_argument("--config", help="kiosk configuration file (default: kiosk/resources/config/default.toml)")
+        p.add_argument("--config", help="kiosk configuration file (default: config/default.toml)")
         p.add_argument("--json", action="store_true")
         if name == "replay":
             from kiosk.cli.diag_backend import add_tls_args

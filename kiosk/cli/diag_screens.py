@@ -11,7 +11,7 @@ HELP = "render every screen in each language to DIR/<screen>.<lang>.png (offscre
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="directory for the PNG files (created)")
     parser.add_argument("--lang", default="zh,en", help="comma-separated languages (default zh,en)")
-    parser.add_argument("--config", help="kiosk configuration (default kiosk/resources/config/default.toml)")
+    parser.add_argument("--config", help="kiosk configuration (default config/default.toml)")
     parser.add_argument("--orientation", choices=["portrait", "landscape"], help="override the configured one")
     parser.add_argument("--only", help="comma-separated screen names (default: all)")
     parser.add_argument("--large-text", action="store_true", help="render in large-text mode")

@@ -1,6 +1,6 @@
 """A registration policy as data: where each business may be handled and what it requires.
 
-One rules engine (`eligibility.decide`) reads any policy; a new policy is a new TOML file in kiosk/resources/config/policies/.
+One rules engine (`eligibility.decide`) reads any policy; a new policy is a new TOML file in config/policies/.
 Each policy is in force from `effective_from` through `effective_until` (open-ended when absent); `in_force`
 picks the one in force on a case's date.
 """

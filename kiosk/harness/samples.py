@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk import resources
+import heyuan_assets as assets
 from kiosk.domain.eligibility import Decision
 from kiosk.domain.idnumber import check_character
 from kiosk.domain.messages import compose_message
@@ -52,7 +52,7 @@ def sample_faces() -> tuple:
 
     from kiosk.services.face.pipeline import PartyFaceResult
 
-    faces = resources.path("samples", "faces")
+    faces = assets.path("samples", "faces")
     photos = [cv2.imread(str(faces / name)) for name in ("grace_hopper.jpg", "astronaut.png")]
     return tuple(
         PartyFaceResult(photo=p, match="same_person", match_score=0.8, party=i + 1, verdict="match", score=0.8)

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from kiosk import resources
+import heyuan_assets as assets
 from kiosk.harness.headless import Until
 from kiosk.harness.journeys import Journey
 
@@ -328,7 +328,7 @@ def privacy(j: Journey):
     yield from j.touch("start", "service_menu")
     yield from j.touch("other", "choose_business")
     yield from j.touch("business_reissue_certificate", "read_id_1")
-    yield from j.card(str(resources.path("samples", "cards", "privacy_card.json")), "eligibility")
+    yield from j.card(str(assets.path("samples", "cards", "privacy_card.json")), "eligibility")
     j.privacy_control()
     accepted = j.decision == "accept"
     yield from j.touch("go_on", "consent" if accepted else "attract")

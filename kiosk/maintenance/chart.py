@@ -1,7 +1,7 @@
 """The 全城通办 report as a bar chart PNG, drawn with Pillow (no matplotlib on the terminal).
 
 Three panels: applicants by home county (the office's own county highlighted), cases by business, cases by day.
-The CJK font is the kiosk's subset (kiosk/resources/fonts/NotoSansSC-Kiosk.otf); without it, DejaVu (Latin labels only)
+The CJK font is the kiosk's subset (assets/fonts/NotoSansSC-Kiosk.otf); without it, DejaVu (Latin labels only)
 or Pillow's built-in font.
 """
 
@@ -11,10 +11,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from kiosk import resources
+import heyuan_assets as assets
 from kiosk.maintenance.report import business_name, county_name
 
-CJK_FONT = resources.path("fonts", "NotoSansSC-Kiosk.otf")
+CJK_FONT = assets.path("fonts", "NotoSansSC-Kiosk.otf")
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 WIDTH, PANEL_H, MARGIN = 1200, 330, 40
 INK, GRID, BAR, OWN, BG = (33, 33, 33), (220, 220, 220), (66, 133, 180), (214, 96, 77), (255, 255, 255)

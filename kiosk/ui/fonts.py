@@ -4,9 +4,9 @@ characters (Kivy does no per-character fallback, so names are marked up with [fo
 from __future__ import annotations
 
 import threading
-from kiosk import resources
+import heyuan_assets as assets
 
-FONT_DIR = resources.path("fonts")
+FONT_DIR = assets.path("fonts")
 REGULAR = FONT_DIR / "NotoSansSC-Kiosk.otf"
 BOLD = FONT_DIR / "NotoSansSC-Kiosk-Bold.otf"
 FALLBACK = FONT_DIR / "NotoSansSC-Fallback.otf"
@@ -25,7 +25,7 @@ def covered() -> frozenset[int]:
     global _cmap
     with _lock:
         if _cmap is None:
-            _cmap = resources.font_coverage(REGULAR)
+            _cmap = assets.font_coverage(REGULAR)
         return _cmap
 
 

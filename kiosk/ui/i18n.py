@@ -1,4 +1,4 @@
-"""Screen texts from the gettext catalogs in kiosk/resources/locale/<lang>/LC_MESSAGES/kiosk.po (zh first, en second).
+"""Screen texts from the gettext catalogs in assets/locale/<lang>/LC_MESSAGES/kiosk.po (zh first, en second).
 
 msgids are stable keys (`attract_start`), so a missing translation shows up as the key, never as the other
 language by accident. The .po files are read directly (no compile step): they are small and loaded once.
@@ -12,9 +12,9 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from kiosk import resources
+import heyuan_assets as assets
 
-LOCALE_DIR = resources.path("locale")
+LOCALE_DIR = assets.path("locale")
 LANGUAGES = ("zh", "en")
 DOMAIN = "kiosk"
 

@@ -1,6 +1,6 @@
 """Short audible cues beside the screens, for applicants who do not watch the screen closely: a card or booking
 code read, the ticket printed, "please look at the screen", and a chime when a call for staff could only be
-journaled (offline), for whoever is near. The sounds are kiosk/resources/sounds/*.wav
+journaled (offline), for whoever is near. The sounds are assets/sounds/*.wav
 (scripts/make_sounds.py); the volume is the technician's setting (0–100, 0 = silent).
 
 Played through Kivy's SoundLoader (SDL2 mixer, imported on first use, after kiosk.ui.kivy_env.prepare()) on the
@@ -13,12 +13,12 @@ import logging
 from collections import deque
 from pathlib import Path
 
-from kiosk import resources
+import heyuan_assets as assets
 from kiosk.flow import State
 from kiosk.flow.events import AppointmentFound, CardRead, Event
 
 log = logging.getLogger(__name__)
-SOUNDS = resources.path("sounds")
+SOUNDS = assets.path("sounds")
 
 READ_EVENTS = (CardRead, AppointmentFound)  # something the applicant presented was read
 ON_ENTER = {  # cues that belong to a screen

@@ -3,7 +3,7 @@
 The words are the catalogs' `voice_<key>` entries (one place to translate); they are fixed sentences, so no name
 or ID number is ever spoken. The audio is a WAV per prompt and language: an office's own recording in
 `voice.dir/<lang>/<key>.wav` wins; otherwise the one synthesised offline by scripts/make_voice.py (espeak-ng)
-into kiosk/resources/voice/<lang>/<key>.wav. Played like the cues (kiosk/ui/sounds.py: Kivy's SoundLoader, on the main
+into assets/voice/<lang>/<key>.wav. Played like the cues (kiosk/ui/sounds.py: Kivy's SoundLoader, on the main
 thread, never waited for); a new screen cuts the old prompt off; the volume is the technician's setting.
 """
 
@@ -13,12 +13,12 @@ import logging
 from collections import deque
 from pathlib import Path
 
-from kiosk import resources
+import heyuan_assets as assets
 from kiosk.flow import State
 from kiosk.flow.events import CardRead, Event, FaceCaptured, SetLanguage
 
 log = logging.getLogger(__name__)
-VOICE_CACHE = resources.path() / "voice"  # package data, synthesised at set-up (scripts/make_voice.py)
+VOICE_CACHE = assets.path() / "voice"  # package data, synthesised at set-up (scripts/make_voice.py)
 LANGUAGES = ("zh", "en")
 S = State
 # What each applicant screen says on entering it.

@@ -7,10 +7,10 @@ from drivers.camera.file_source import ImageSequenceSource, decode_image
 from drivers.camera.frames import FrameFormatError
 from drivers.camera.opencv_source import OpenCVSource
 from drivers.camera.simulator import SimulatedCamera
-from kiosk import resources
+import heyuan_assets as assets
 from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout
 
-FACES = resources.path("samples", "faces")
+FACES = assets.path("samples", "faces")
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from kiosk import resources
+import heyuan_assets as assets
 
-FACES = resources.path("samples", "faces")
+FACES = assets.path("samples", "faces")
 
 
 def load(name: str) -> np.ndarray:

@@ -5,9 +5,9 @@ import base64
 
 import cv2
 
-from kiosk import resources
+import heyuan_assets as assets
 
-FACES = resources.path("samples", "faces")
+FACES = assets.path("samples", "faces")
 
 
 def _jpeg(name, box):

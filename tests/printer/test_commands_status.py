@@ -130,6 +130,14 @@ def test_python_escpos_database_is_cached_in_the_users_cache(tmp_path, monkeypat
     assert where.parent == tmp_path / "heyuan-kiosk" / "escpos"  # one directory per installed python-escpos
     assert [p.name for p in where.iterdir()] == [f"{platform.python_version()}.capabilities.pickle"]
 
+    # A directory inherited from another installation (a test run starting an installed release) is not used:
+    # that installation's capabilities file is newer than the pickle there, so python-escpos would rewrite it.
+    monkeypatch.setenv(escpos_cache.ENV, str(tmp_path / "another-installation"))
+    escpos_cache.prepare()
+    assert Path(escpos_cache.os.environ[escpos_cache.ENV]) == where
+    pickle_file = next(where.iterdir())
+    assert pickle_file.stat().st_mtime >= escpos_cache.capabilities_file().stat().st_mtime
+
     monkeypatch.delenv(escpos_cache.ENV)
     (tmp_path / "file").write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))  # not a directory: left to python-escpos

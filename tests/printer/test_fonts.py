@@ -36,7 +36,7 @@ def test_total_size_under_ten_megabytes():
 def test_shipped_coverage_sidecars_match_the_fonts():
     """The kiosk reads each font's .cmap sidecar at start instead of parsing the font: it must be current
     (regenerate with scripts/make_fonts.py)."""
-    from kiosk.resources import _parse_coverage, font_coverage
+    from heyuan_assets import _parse_coverage, font_coverage
 
     for path in (REGULAR, BOLD, FALLBACK):
         assert path.with_name(path.name + ".cmap").is_file(), path

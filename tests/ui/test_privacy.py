@@ -2,10 +2,10 @@
 
 import json
 
-from kiosk import resources
+import heyuan_assets as assets
 from tests.ui.conftest import run_cli
 
-CARD = resources.path("samples", "cards", "privacy_card.json")
+CARD = assets.path("samples", "cards", "privacy_card.json")
 
 
 def test_nothing_personal_left_after_the_session():

@@ -1,4 +1,4 @@
-"""The face models shipped in kiosk/resources/models/, checked at start by size and SHA-256.
+"""The face models shipped in assets/models/, checked at start by size and SHA-256.
 
 Missing or corrupt models never stop the kiosk: `check_models` reports what is wrong and the pipeline runs in
 capture-only mode (photo and quality guidance need the detector; matching needs the recogniser too).
@@ -10,12 +10,12 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk import resources
+import heyuan_assets as assets
 
-MODEL_DIR = resources.path("models")
+MODEL_DIR = assets.path("models")
 DETECTOR = "face_detection_yunet_2023mar_int8bq.onnx"  # YuNet, MIT
 RECOGNISER = "face_recognition_sface_2021dec_int8bq.onnx"  # SFace, Apache-2.0
-# name → (bytes, SHA-256). kiosk/resources/models/SHA256SUMS lists the same digests for `sha256sum -c`.
+# name → (bytes, SHA-256). assets/models/SHA256SUMS lists the same digests for `sha256sum -c`.
 EXPECTED = {
     DETECTOR: (122_489, "49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10"),
     RECOGNISER: (10_667_852, "fb143eea07838aa532d1c95df5f69899974ea0140e1fba05e94204be13ed74ee"),

@@ -1,11 +1,12 @@
-"""The kiosk's read-only resources, shipped inside the package so an installed wheel works from any directory.
+"""The project's read-only assets: the top-level `assets/` folder, shipped in the wheel as the package
+`heyuan_assets` (pyproject's package-dir mapping), so an installed release works from any directory.
 
     fonts/   models/   sounds/   locale/<lang>/LC_MESSAGES/kiosk.po
-    config/  default.toml (the demo), offices/<code>.toml, policies/<name>.toml, and any further folder
+    voice/   the spoken prompts, synthesised at set-up (scripts/make_voice.py; not in git)
     samples/ the demo's card and face samples (the simulated camera, `kiosk-diag screens`, the privacy journey)
 
-Found through importlib.resources; nothing outside the installed package is read unless configured. The wheel
-is installed unzipped, so `path()` is a plain directory path; from a zipped package it is extracted once.
+Found through importlib.resources, by kiosk, drivers and office alike (a data package: it imports none of them).
+The wheel is installed unzipped, so `path()` is a plain directory path; from a zipped package it is extracted once.
 """
 
 from __future__ import annotations
@@ -18,21 +19,16 @@ from pathlib import Path
 _extracted: ExitStack | None = None
 
 
-def path(*parts: str) -> Path:
-    """A real filesystem path to a packaged resource (file or folder): `path("fonts", "NotoSansSC-Kiosk.otf")`."""
+def path(*parts: str, package: str = __name__) -> Path:
+    """A real filesystem path to a packaged asset (file or folder): `path("fonts", "NotoSansSC-Kiosk.otf")`."""
     global _extracted
-    ref = resources.files(__name__).joinpath(*parts)
+    ref = resources.files(package).joinpath(*parts)
     if isinstance(ref, Path):
         return ref
     if _extracted is None:
         _extracted = ExitStack()
         atexit.register(_extracted.close)
     return _extracted.enter_context(resources.as_file(ref))
-
-
-def config_path(*parts: str) -> Path:
-    """A file or folder of the shipped config tree: `config_path("offices")`, `config_path("holidays", "2026.toml")`."""
-    return path("config", *parts)
 
 
 def font_coverage(font: Path) -> frozenset[int]:

@@ -87,6 +87,16 @@ FIGURES = [
     ("office", "ticket numbers unique under concurrency", ("all_unique",), "yes", lambda v: v is True),
     ("office", "journal append cost per record (µs)", ("journal", "append_us_per_record"), "", None),
     ("maintenance", "PIN verification (ms)", ("pin_verify_ms",), "", None),
+    ("match", "offline list: hashing one card, CPU (ms)", ("kiosk_per_card_cpu_ms",), "≤ 50", lambda v: v <= 50),
+    ("match", "offline list: hashing one card, wall now (ms, median)", ("kiosk_per_card_wall_ms_median",), "", None),
+    (
+        "match",
+        "offline list: guessing 6.6 M numbers back, attacker (CPU-days)",
+        ("attacker_cpu_days",),
+        "≥ 2",
+        lambda v: v >= 2,
+    ),
+    ("match", "offline list: the same with the previous HMAC list (s)", ("previous_hmac_county_seconds",), "", None),
     ("maintenance", "audit verify, 2,000 entries (ms)", ("audit_verify_2000_ms",), "", None),
     ("faults", "faults injected (quick suite)", ("faults_injected",), "", None),
     ("faults", "fault episodes recovered, all", ("all_recovered",), "yes", lambda v: v is True),
@@ -194,7 +204,7 @@ def add_history(rows: list[dict], path: Path) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--only", default="", help="comma-separated benchmarks (ui,idcard,face,ticket,office,maintenance,faults,soak)"
+        "--only", default="", help="comma-separated benchmarks (ui,idcard,face,ticket,office,maintenance,match,faults,soak)"
     )
     parser.add_argument("--no-history", action="store_true", help="do not append to bench/HISTORY.md")
     args = parser.parse_args(argv)

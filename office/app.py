@@ -330,7 +330,7 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
         code: Optional[str] = Query(default=None, max_length=16),
     ):
         """Today's bookings by QR token, by ID number (this office only) or by phone + code. Bookings of this
-        office carry ID numbers only as HMACs under `match_key` and masked names; another office's bookings only
+        office carry ID numbers only as scrypt hashes under the day's salt (`match`) and masked names; another office's bookings only
         where and when. 5 wrong codes for a phone (however spelled) lock it for 15 minutes (429); so do too many
         misses from one kiosk."""
         return {
@@ -349,7 +349,8 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
             default=None, max_length=10, description="YYYY-MM-DD: today (default), or tomorrow after 17:00"
         ),
     ):
-        """This office's bookings of the day for the kiosk's offline cache: least data (see lookup)."""
+        """This office's bookings of the day for the kiosk's offline cache: least data (see lookup), and of today only
+        those whose check-in window has not closed."""
         found = backend.appointments_of(office, date)
         return {"office": office, "date": backend.bookings_day(date), "appointments": found}
 

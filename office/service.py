@@ -12,7 +12,8 @@ import time
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from kiosk.domain.checkin import checkin_problem, day_match_key, id_match, normalise_id, normalise_phone
+from kiosk.domain.checkin import MATCH_COST, checkin_problem, day_salt, id_match, normalise_id, normalise_phone
+from kiosk.domain.checkin import token_match
 from kiosk.domain.hukou import hukou_of
 from kiosk.domain.checkin import CLOCK_TOLERANCE
 from kiosk.domain.masking import mask_name
@@ -47,6 +48,10 @@ def _verified_by(parties) -> dict[str, str]:
     return {normalise_id(p["id_number"]): p.get("verified_by") or "" for p in parties if p.get("id_number")}
 
 
+def _hhmm(slot: str):
+    return datetime.strptime(slot, "%H:%M").time()
+
+
 def stamp(when: datetime) -> str:
     return when.astimezone(CHINA).isoformat(timespec="milliseconds")
 
@@ -66,6 +71,7 @@ class OfficeBackend:
         self.retention = timedelta(days=retention_days)
         self._purged = 0.0
         self._secret: bytes | None = None
+        self._matches: dict[tuple[bytes, str], str] = {}  # (salt, ID number) → id_match: one scrypt a party a day
 
     def office(self, code: str) -> OfficeConfig:
         if code not in self.offices:
@@ -147,15 +153,24 @@ class OfficeBackend:
         return status, body, False
 
     # -- appointments ------------------------------------------------------------------------------------------
-    def match_key(self, office: str, day: str) -> bytes:
+    def match_salt(self, office: str, day: str) -> bytes:
         if self._secret is None:
             self._secret = self.store.secret("bookings")
-        return day_match_key(self._secret, office, day)
+        return day_salt(self._secret, office, day)
+
+    def _id_match(self, salt: bytes, id_number: str) -> str:
+        """scrypt costs ≈ 40 ms: each party's hash is computed once a day and remembered."""
+        key = (salt, normalise_id(id_number))
+        if key not in self._matches:
+            if len(self._matches) > 20_000:  # yesterday's and older: never asked for again
+                self._matches.clear()
+            self._matches[key] = id_match(salt, id_number, **MATCH_COST)
+        return self._matches[key]
 
     def _appointment(self, conn, row) -> dict:
-        """What a kiosk needs about a booking of its office: no ID numbers in clear (keyed HMACs under the day's
-        match key, sent along), names masked, no phone, sex, birth or address."""
-        key = self.match_key(row["office"], row["day"])
+        """What a kiosk needs about a booking of its office: no ID numbers in clear (memory-hard hashes under the
+        office's salt of the day, sent along), names masked, no phone, sex, birth or address."""
+        salt = self.match_salt(row["office"], row["day"])
         parties = conn.execute(
             "SELECT id_number, name, military FROM parties WHERE appointment_id=? ORDER BY seq",
             (row["appointment_id"],),
@@ -174,11 +189,11 @@ class OfficeBackend:
             "status": row["status"],
             "checked_in": checked is not None,
             "checked_in_at": checked["checked_in_at"] if checked else None,
-            "match_key": key.hex(),
-            "token_match": id_match(key, row["token"]),
+            "match": {"salt": salt.hex(), **MATCH_COST},
+            "token_match": token_match(salt, row["token"]),
             "parties": [
                 {
-                    "id_match": id_match(key, p["id_number"]),
+                    "id_match": self._id_match(salt, p["id_number"]),
                     "name": mask_name(p["name"]),
                     "military": bool(p["military"]),
                 }
@@ -281,13 +296,17 @@ class OfficeBackend:
         raise ApiError(403, "date_not_allowed", detail="today only (tomorrow after the cut-off hour)")
 
     def appointments_of(self, office: str, day: str | None) -> list[dict]:
-        self.office(office)
+        """The offline list: today's bookings whose check-in window has not closed yet (tomorrow's: all)."""
+        oc = self.office(office)
         day = self.bookings_day(day)
         conn = self.store.read()
         rows = conn.execute(
             "SELECT * FROM appointments WHERE office=? AND day=? ORDER BY slot, appointment_id", (office, day)
         ).fetchall()
-        return [self._appointment(conn, r) for r in rows]
+        now = self.clock().astimezone(CHINA)
+        after = timedelta(minutes=oc.appointment_window.minutes_after)
+        ahead = [r for r in rows if datetime.combine(date.fromisoformat(day), _hhmm(r["slot"]), CHINA) + after >= now]
+        return [self._appointment(conn, r) for r in ahead]
 
     # -- check-in ----------------------------------------------------------------------------------------------
     def _stated_time(self, value: datetime | None, today_only: bool = True) -> datetime:
@@ -360,7 +379,7 @@ class OfficeBackend:
                 "SELECT id_number, address FROM parties WHERE appointment_id=? ORDER BY seq", (row["appointment_id"],)
             )
         ]
-        appt.pop("match_key")
+        appt.pop("match")
         problem = checkin_problem(
             appt,
             [p["id_number"] for p in body["parties"]],

@@ -150,6 +150,9 @@ class Kiosk:
 
         def on_event(event) -> None:
             translate = table.get(type(event))
+            number = getattr(getattr(event, "record", None), "id_number", None)
+            if number and self.link is not None:
+                self.link.warm(number)  # the booking's hash of this card, before the flow compares it
             if translate is not None:
                 self._emit(translate(name, event))
 

@@ -2,9 +2,11 @@
 
 Pure: the caller passes the appointment, the ID numbers read at the kiosk and the time of arrival.
 
-The offline bookings list carries no ID numbers in clear: each party's number is a keyed HMAC (`id_match`) under
-the day's match key of the office, which the server derives from its office secret and sends with the list, so
-a list copied off a kiosk does not name anyone by ID number and is useless the next day.
+The bookings a kiosk holds carry no ID numbers in clear: each party's number is a memory-hard hash (`id_match`,
+scrypt) under the office's salt of the day (`match`: the salt and the cost, sent with each booking). A kiosk
+hashes a card once (≈ 40 ms) and compares; someone who copied the list off a kiosk must hash every candidate
+number the same way — about three CPU-days for one county's 6.6 million (docs/security-terminal.md,
+bench/bench_match.py). The QR token is random (80 bits), so a keyed SHA-256 under the same salt suffices for it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ import hmac
 import re
 import unicodedata
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
+
+# scrypt's cost for the bookings list: N=2^14, r=8 (16 MiB a hash), p=1 — about 40 ms of one core on the reference
+# machine (bench/bench_match.py). The server may send another cost; a kiosk accepts one within these bounds only.
+MATCH_COST = {"n": 2**14, "r": 8, "p": 1}
+_MAX_MEMORY = 64 * 2**20  # bytes scrypt may take for one hash on a kiosk (128·N·r)
+_MIN_MEMORY = 8 * 2**20  # a list asking for less would be cheap to reverse: refused, nothing matches
 
 # How far a kiosk's stated time (check-in, offline ticket) may run ahead of the office server's clock before the
 # server refuses it as `bad_time`; the kiosk corrects its stamps well before that (kiosk.services.clock_check).
@@ -51,7 +60,7 @@ def checkin_problem(
     """The first rule the check-in breaks (a code of MESSAGES), or None when it may go ahead.
 
     `when` is local office time; the appointment has `date` (YYYY-MM-DD), `slot` (HH:MM), `status` and
-    `parties` with `id_number` (or `id_match` and the appointment's `match_key`).
+    `parties` with `id_number` (or `id_match` and the appointment's `match`).
     """
     if appointment.get("status") == "cancelled":
         return "appointment_cancelled"
@@ -69,22 +78,43 @@ def checkin_problem(
     return None
 
 
-def _match_key(appointment: dict[str, Any]) -> bytes | None:
-    key = appointment.get("match_key")
-    return bytes.fromhex(key) if key else None
+def _match(appointment: dict[str, Any]) -> tuple[bytes, int, int, int] | None:
+    """(salt, n, r, p) of a hashed booking; None for a booking with ID numbers in clear (the server's own)."""
+    match = appointment.get("match")
+    if not isinstance(match, dict):
+        return None
+    try:
+        salt, n, r, p = bytes.fromhex(match["salt"]), int(match["n"]), int(match["r"]), int(match["p"])
+    except (KeyError, TypeError, ValueError):
+        return (b"", 0, 0, 0)  # hashed but unusable: nothing matches
+    return salt, n, r, p
+
+
+def match_ok(n: int, r: int, p: int) -> bool:
+    """A cost a kiosk accepts: N a power of two, memory within bounds, a little parallelism."""
+    return n > 1 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 4 and _MIN_MEMORY <= 128 * n * r <= _MAX_MEMORY
 
 
 def booked_keys(appointment: dict[str, Any]) -> list[str]:
-    """The booked parties as comparable keys: ID numbers, or their HMACs in a list that carries a match key."""
-    if _match_key(appointment) is not None:
+    """The booked parties as comparable keys: ID numbers, or their hashes in a list that carries `match`."""
+    if _match(appointment) is not None:
         return [p.get("id_match", "") for p in appointment.get("parties", [])]
     return [normalise_id(p.get("id_number", "")) for p in appointment.get("parties", [])]
 
 
 def party_key(appointment: dict[str, Any], id_number: str) -> str:
     """An ID number read at the kiosk, in the form `booked_keys` gives for this appointment."""
-    key = _match_key(appointment)
-    return id_match(key, id_number) if key is not None else normalise_id(id_number)
+    match = _match(appointment)
+    if match is None:
+        return normalise_id(id_number)
+    salt, n, r, p = match
+    return id_match(salt, id_number, n, r, p) if salt and match_ok(n, r, p) else "!"
+
+
+def token_key(appointment: dict[str, Any], token: str) -> str:
+    """A scanned QR token in the form of the booking's `token_match` ('' when the booking is not hashed)."""
+    match = _match(appointment)
+    return token_match(match[0], token) if match is not None and match[0] else ""
 
 
 def booked_party(appointment: dict[str, Any], id_number: str) -> dict[str, Any] | None:
@@ -93,14 +123,30 @@ def booked_party(appointment: dict[str, Any], id_number: str) -> dict[str, Any] 
     return next((p for p, k in zip(appointment.get("parties", []), booked_keys(appointment)) if k == wanted), None)
 
 
-def id_match(match_key: bytes, id_number: str) -> str:
-    """How the offline bookings list carries an ID number: HMAC-SHA256 under the day's match key."""
-    return hmac.new(match_key, normalise_id(id_number).encode(), hashlib.sha256).hexdigest()
+def id_match(salt: bytes, id_number: str, n: int = MATCH_COST["n"], r: int = MATCH_COST["r"], p: int = 1) -> str:
+    """How a bookings list carries an ID number: scrypt under the office's salt of the day. Memoised (a few
+    entries): a card is hashed once a session however often the flow compares it; `forget_matches` empties it."""
+    return _scrypt(salt, normalise_id(id_number), n, r, p)
 
 
-def day_match_key(office_secret: bytes, office: str, day: str) -> bytes:
-    """The match key of one office and one day (rotated daily), derived from the office's secret."""
-    return hmac.new(office_secret, f"bookings-match:{office}:{day}".encode(), hashlib.sha256).digest()
+@lru_cache(maxsize=8)
+def _scrypt(salt: bytes, number: str, n: int, r: int, p: int) -> str:
+    return hashlib.scrypt(number.encode(), salt=salt, n=n, r=r, p=p, maxmem=2 * _MAX_MEMORY, dklen=16).hex()
+
+
+def forget_matches() -> None:
+    """Drop the memoised hashes (they are keyed by ID number): at the end of each session."""
+    _scrypt.cache_clear()
+
+
+def token_match(salt: bytes, token: str) -> str:
+    """A QR token (80 random bits: beyond guessing) as HMAC-SHA256 under the day's salt."""
+    return hmac.new(salt, token.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def day_salt(office_secret: bytes, office: str, day: str) -> bytes:
+    """The salt of one office and one day (new every day), derived from the server's secret."""
+    return hmac.new(office_secret, f"bookings-salt:{office}:{day}".encode(), hashlib.sha256).digest()[:16]
 
 
 _PHONE_JUNK = re.compile(r"[\s\-()（）.·]")

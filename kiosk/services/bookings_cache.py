@@ -1,7 +1,8 @@
 """Today's bookings for this kiosk's office, kept (encrypted, in the journal database) for offline check-in.
 
-The server sends the least a kiosk needs: QR tokens and ID numbers only as HMACs under the day's match key,
-names masked, no phones or codes (so offline, applicants check in with the QR code or their ID card).
+The server sends the least a kiosk needs: only the bookings whose check-in window is still open, ID numbers as
+memory-hard hashes (scrypt) and QR tokens as keyed hashes under the office's salt of the day, names masked, no
+phones or codes (so offline, applicants check in with the QR code or their ID card).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from kiosk.domain.checkin import booked_party, party_key
+from kiosk.domain.checkin import booked_party, token_key
 from kiosk.services.journal import Journal
 from kiosk.services.office_client import OfficeClient
 
@@ -45,7 +46,7 @@ class BookingsCache:
         """The same queries as the server's lookup, answered from the cache."""
         found = []
         for a in self.appointments():
-            if token and a.get("token_match") and a["token_match"] == party_key(a, token.strip().upper()):
+            if token and a.get("token_match") and a["token_match"] == token_key(a, token):
                 found.append(a)
             elif id_number and (office or self.office) == a["office"] and booked_party(a, id_number) is not None:
                 found.append(a)

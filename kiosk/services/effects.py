@@ -10,6 +10,7 @@ import logging
 import time
 from datetime import datetime
 
+from kiosk.domain.checkin import forget_matches
 from kiosk.domain.ticket import build_ticket
 from kiosk.errors import KioskError
 from kiosk.flow.events import (
@@ -59,6 +60,7 @@ class EffectRunner:
             return self.call_staff(effect)
         if isinstance(effect, SessionEnded):
             self.sessions[effect.outcome] = self.sessions.get(effect.outcome, 0) + 1
+            forget_matches()  # the session's card hashes, memoised by ID number
             try:
                 self.link.withdraw_assistance()
             except KioskError as err:

@@ -8,6 +8,7 @@ voids whatever it may have issued for it).
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, cast
@@ -15,7 +16,7 @@ from typing import Any, Callable, cast
 from kiosk.domain.ticket import offline_share
 from kiosk.services.backend_status import BackendStatus, local_now
 from kiosk.services.bookings_cache import BookingsCache
-from kiosk.domain.checkin import MESSAGES, checkin_problem
+from kiosk.domain.checkin import MESSAGES, checkin_problem, party_key
 from kiosk.services.forwarder import Forwarder
 from kiosk.services.journal import Entry, Journal
 from kiosk.services.office_client import BackendRejected, BackendUnavailable, OfficeClient, rejection
@@ -61,6 +62,7 @@ class OfficeLink:
         self.offline_share = offline_share  # this kiosk's part of the offline ranges (kiosk.offline_share)
         self.status: BackendStatus = client.status
         self.cache = BookingsCache(journal, client, office.code, clock)
+        self._salts: deque[dict] = deque(maxlen=2)  # the `match` of the bookings seen last (a card is hashed under it)
         self.answer_wait_s = answer_wait_s if answer_wait_s is not None else sum(client.timeout) + 0.5
         self.forwarder = Forwarder(
             journal,
@@ -113,12 +115,23 @@ class OfficeLink:
     def lookup(self, **query) -> tuple[list[dict], str]:
         """(appointments, "online" | "cache"); raises NotFound when there are none."""
         try:
-            return self.client.lookup(**query), "online"
+            found, source = self.client.lookup(**query), "online"
         except BackendUnavailable:
-            found = self.cache.find(**query)
+            found, source = self.cache.find(**query), "cache"
             if not found:
                 raise _refusal("appointment_not_found", 404) from None
-            return found, "cache"
+        for a in found:
+            if a.get("match") and {"match": a["match"]} not in self._salts:
+                self._salts.append({"match": a["match"]})
+        if query.get("id_number"):
+            self.warm(query["id_number"])
+        return found, source
+
+    def warm(self, id_number: str) -> None:
+        """Hash a card under the salts of the bookings seen last (scrypt, ≈ 40 ms), here on a worker or the
+        reader's thread, so that the flow's comparisons on the UI thread find the hash memoised."""
+        for match in list(self._salts):
+            party_key(match, id_number)
 
     # -- check-in ----------------------------------------------------------------------------------------------
     def check_in(self, appointment: dict, id_numbers: list[str], verification=()) -> CheckinOutcome:

@@ -53,23 +53,47 @@ def test_order_of_the_rules():
     assert problem(ids, appt={**APPT, "status": "cancelled"}, already=True) == "appointment_cancelled"
 
 
-def test_the_offline_list_form_matches_by_hmac_only():
-    from kiosk.domain.checkin import booked_party, day_match_key, id_match
+def _hashed(salt, **cost):
+    from kiosk.domain.checkin import MATCH_COST, id_match
 
-    key = day_match_key(b"s" * 32, "441621", "2026-11-26")
-    hashed = {
+    cost = cost or MATCH_COST
+    return {
         **APPT,
-        "match_key": key.hex(),
+        "match": {"salt": salt.hex(), **cost},
         "parties": [
-            {"id_match": id_match(key, p["id_number"]), "military": i == 1} for i, p in enumerate(APPT["parties"])
+            {"id_match": id_match(salt, p["id_number"], **cost), "military": i == 1}
+            for i, p in enumerate(APPT["parties"])
         ],
     }
+
+
+def test_the_offline_list_form_matches_by_its_hashes_only():
+    from kiosk.domain.checkin import booked_party, day_salt, id_match, token_key, token_match
+
+    salt = day_salt(b"s" * 32, "441621", "2026-11-26")
+    hashed = _hashed(salt)
     assert checkin_problem(hashed, ["44162119900101123x", " 441621199201011248"], SLOT, 30, 60, False) is None
     assert checkin_problem(hashed, ["44162119900101123X"], SLOT, 30, 60, False) == "parties_mismatch"
     assert booked_party(hashed, "441621199201011248")["military"] is True
     assert booked_party(hashed, "441621199201011249") is None
-    other_day = day_match_key(b"s" * 32, "441621", "2026-11-27")
+    other_day = day_salt(b"s" * 32, "441621", "2026-11-27")
     assert id_match(other_day, "441621199201011248") != hashed["parties"][1]["id_match"]
+    assert token_key(hashed, " abcd2345efgh6789") == token_match(salt, "ABCD2345EFGH6789")
+    assert token_key(APPT, "ABCD2345EFGH6789") == ""  # a booking in clear has no token hash
+
+
+def test_a_list_asking_for_a_cheap_or_huge_hash_matches_nothing():
+    """A cost below the bound would make the list cheap to reverse, one above it would exhaust the kiosk: either
+    way nothing matches (the applicant is sent to the counter), and nothing is computed."""
+    from kiosk.domain.checkin import booked_party, match_ok
+
+    salt = b"0123456789abcdef"
+    for cost in ({"n": 2**10, "r": 8, "p": 1}, {"n": 2**17, "r": 8, "p": 1}, {"n": 3 * 2**12, "r": 8, "p": 1}):
+        assert not match_ok(**cost)
+        listed = {**_hashed(salt), "match": {"salt": salt.hex(), **cost}}
+        assert booked_party(listed, APPT["parties"][0]["id_number"]) is None
+    garbled = {**_hashed(salt), "match": {"salt": "zz", "n": "many"}}
+    assert booked_party(garbled, APPT["parties"][0]["id_number"]) is None
 
 
 @given(
@@ -107,14 +131,15 @@ def test_id_numbers_compare_in_the_cards_own_form():
 
 
 def test_a_booking_with_no_parties_or_a_party_without_a_number():
-    from kiosk.domain.checkin import booked_keys, booked_party, day_match_key, id_match
+    from kiosk.domain.checkin import MATCH_COST, booked_keys, booked_party, day_salt, id_match
 
     assert booked_keys({"date": "2026-11-26"}) == []
     assert booked_party({"date": "2026-11-26"}, "44162119900101123X") is None
     assert booked_keys({"parties": [{"name": "张三"}]}) == [""]
-    key = day_match_key(b"office secret", "441621", "2026-11-26")
-    hashed = {"match_key": key.hex(), "parties": [{"id_match": id_match(key, "44162119900101123X")}, {}]}
-    assert booked_keys(hashed)[1] == "" and booked_keys({"match_key": key.hex()}) == []
+    salt = day_salt(b"office secret", "441621", "2026-11-26")
+    match = {"salt": salt.hex(), **MATCH_COST}
+    hashed = {"match": match, "parties": [{"id_match": id_match(salt, "44162119900101123X")}, {}]}
+    assert booked_keys(hashed)[1] == "" and booked_keys({"match": match}) == []
     assert booked_party(hashed, "44162119900101123x") == hashed["parties"][0]
 
 

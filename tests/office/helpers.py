@@ -24,20 +24,21 @@ class Api:
         return self.s.post(self.url + path, json=body, headers=headers, timeout=5)
 
     def bookings(self, office="441621"):
-        """The offline list as this office's kiosk sees it, with each party's full data from the seed (the list
-        itself carries ID numbers only as HMACs)."""
+        """Every seeded booking of the day, as this office's kiosk sees it in the offline list where it is listed
+        (its check-in window still open), with each party's full data from the seed (the list itself carries ID
+        numbers only as hashes)."""
         api = self if office == "441621" else Api(self.server, name=f"k-{office}", office=office)
-        found = api.get(f"/v1/offices/{office}/appointments").json()["appointments"]
-        day = date.fromisoformat(found[0]["date"]) if found else date.fromisoformat(TODAY)
-        seeded = {b["appointment_id"]: b for b in seeded_bookings(office, day)}
+        answer = api.get(f"/v1/offices/{office}/appointments").json()
+        listed = {a["appointment_id"]: a for a in answer["appointments"]}
         return {
-            a["appointment_id"][-2:]: {
-                **a,
-                "listed_parties": a["parties"],
-                "parties": seeded[a["appointment_id"]]["parties"],
-                **{k: seeded[a["appointment_id"]][k] for k in ("token", "phone", "code")},
+            b["appointment_id"][-2:]: {
+                **{k: b[k] for k in ("appointment_id", "office", "date", "slot", "business")},
+                **listed.get(b["appointment_id"], {}),
+                "listed_parties": listed.get(b["appointment_id"], {}).get("parties"),
+                "parties": b["parties"],
+                **{k: b[k] for k in ("token", "phone", "code")},
             }
-            for a in found
+            for b in seeded_bookings(office, date.fromisoformat(answer.get("date") or TODAY))
         }
 
     def checkin(self, appt, key=None, ids=None, **extra):

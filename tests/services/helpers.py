@@ -21,19 +21,19 @@ def drain(link, timeout=10.0):
 
 def full_bookings(server, office=OFFICE):
     """Today's bookings as the server lists them, with each party's ID number and the token from the seed (the
-    list itself carries them only as HMACs)."""
+    list itself carries them only as hashes)."""
     from datetime import date
 
     from office.seed import seeded_bookings
 
-    listed = server.backend.appointments_of(office, None)
-    day = date.fromisoformat(listed[0]["date"])
-    seeded = {b["appointment_id"]: b for b in seeded_bookings(office, day)}
+    listed = {a["appointment_id"]: a for a in server.backend.appointments_of(office, None)}
+    day = date.fromisoformat(server.backend.bookings_day(None))
     return {
-        a["appointment_id"][-2:]: {
-            **a,
-            "parties": seeded[a["appointment_id"]]["parties"],
-            "token": seeded[a["appointment_id"]]["token"],
+        b["appointment_id"][-2:]: {
+            **{k: b[k] for k in ("appointment_id", "office", "date", "slot", "business")},
+            **listed.get(b["appointment_id"], {}),
+            "parties": b["parties"],
+            "token": b["token"],
         }
-        for a in listed
+        for b in seeded_bookings(office, day)
     }

@@ -12,12 +12,17 @@ import hmac
 import time
 from datetime import date, datetime, timedelta
 
+from kiosk.config import load_offices
 from kiosk.domain.checkin import MATCH_COST, id_match
 from kiosk.domain.idnumber import check_character
 from office.seed import seeded_bookings
 from tests.office.helpers import TODAY
 
-SEEDED = {b["appointment_id"]: b for b in seeded_bookings("441621", date.fromisoformat(TODAY))}
+NOW = datetime(2026, 11, 26, 10, 5)  # the server's clock in these tests
+SEEDED = {
+    b["appointment_id"]: b
+    for b in seeded_bookings("441621", date.fromisoformat(TODAY), NOW, load_offices()["441621"].opening_hours)
+}
 COUNTY_CANDIDATES = 6_600_000
 
 
@@ -77,7 +82,7 @@ def test_the_list_holds_only_the_bookings_whose_window_is_still_open(api, clock)
     def listed():
         return {a["appointment_id"]: a["slot"] for a in api.get("/v1/offices/441621/appointments").json()["appointments"]}
 
-    now = datetime(2026, 11, 26, 10, 5)
+    now = NOW
     closed = [a for a, b in SEEDED.items() if datetime.combine(now.date(), _time(b["slot"])) + timedelta(hours=1) < now]
     assert closed  # the seed has bookings of the early morning
     morning = listed()

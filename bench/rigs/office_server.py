@@ -3,6 +3,7 @@ a throw-away PKI is made at start and clients get certificates on demand (`clien
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 import time
@@ -48,6 +49,11 @@ class RunningServer:
         self.stop()
 
 
+# One bookings secret for every server this process starts: the offline list's scrypt hashes (≈ 40 ms a party)
+# are then computed once per process, not once per test server.
+_BOOKINGS_SECRET = os.urandom(32)
+
+
 def serve_in_thread(
     db: Path | str,
     clock,
@@ -55,10 +61,13 @@ def serve_in_thread(
     port: int = 0,
     offices_dir: Path | str | None = None,
     pki_dir: Path | str | None = None,
+    warm: tuple[str, ...] = ("441621",),
     **build_options,
 ) -> RunningServer:
     """Start uvicorn on 127.0.0.1 (port 0 → a free one) with HTTPS and client certificates required, and return
-    once it accepts connections. The PKI goes in `pki_dir` (made if missing; default a temporary directory)."""
+    once it accepts connections. The PKI goes in `pki_dir` (made if missing; default a temporary directory).
+    The bookings of the offices in `warm` are hashed before it returns (as the real server does in the
+    background), so a kiosk's first list fetch does not wait for them."""
     import uvicorn
 
     from office import pki
@@ -68,6 +77,9 @@ def serve_in_thread(
     if not (pki_dir / "ca.key").exists():
         pki.init(pki_dir)
     app, backend = build(db, clock, seed, offices_dir, tls_dir=pki_dir, **build_options)
+    with backend.store.write() as conn:
+        conn.execute("UPDATE secrets SET value=? WHERE name='bookings'", (_BOOKINGS_SECRET,))
+    backend.warm_matches(warm)
     server = uvicorn.Server(
         uvicorn_config(app, "127.0.0.1", port, pki_dir, log_level="critical", timeout_graceful_shutdown=1)
     )

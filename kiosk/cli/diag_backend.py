@@ -28,6 +28,10 @@ def _tls(args, backend=None) -> dict:
     out = {}
     for name in ("ca_file", "client_cert", "client_key"):
         value = getattr(args, name, None) or (getattr(backend, name, "") if backend is not None else "")
+        if name == "client_key" and value and not getattr(args, name, None):
+            from kiosk.services.secrets import tls_key
+
+            value = tls_key(value)  # run as kiosk.service runs (systemd-run): the sealed key
         if value:
             out[name] = value
     return out

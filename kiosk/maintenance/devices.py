@@ -148,6 +148,13 @@ class DeviceBoard:
             else:
                 self._set("clock", True)
 
+    def secrets_status(self, status: dict) -> None:
+        """kiosk.services.secrets.status(): a fault row on the device page while a key sits in a plain file."""
+        with self._lock:
+            self._dev("secrets").info.update(status)
+            plain = "plain" in status.values()
+            self._set("secrets", not plain, "plain_files" if plain else "")
+
     # -- reading -----------------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, dict]:
         with self._lock:

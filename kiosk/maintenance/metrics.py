@@ -148,6 +148,18 @@ class KioskCollector:
                 lat.add_metric([*base, q], info[key] / 1000)
         yield lat
         yield from self._clock(base, snap.get("clock", {}).get("info", {}))
+        kept = snap.get("secrets", {}).get("info", {})
+        if kept:
+            g = self._family(
+                GaugeMetricFamily,
+                "kiosk_secret_sealed",
+                "1 when the secret comes from a TPM2-sealed systemd credential, 0 when it sits in a plain file.",
+                ("secret",),
+            )
+            for name in ("journal_key", "tls_key"):
+                if kept.get(name) in ("sealed", "plain"):
+                    g.add_metric([*base, name], 1 if kept[name] == "sealed" else 0)
+            yield g
         camera = snap.get("camera", {}).get("info", {})
         for key, name, doc in (
             ("fps", "kiosk_camera_fps", "Camera frames per second."),

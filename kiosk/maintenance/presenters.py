@@ -44,6 +44,13 @@ T = {
     "checkin": ("签到", "check-in"),
     "ticket": ("取号", "ticket"),
     "clock": ("时钟", "Clock"),
+    "secrets": ("密钥保护", "Keys at rest"),
+    "plain_files": ("密钥以明文文件保存在磁盘上，未受 TPM 保护！", "KEYS IN PLAIN FILES ON THE DISK, NOT SEALED TO THE TPM"),
+    "journal_key": ("离线记录密钥", "Journal key"),
+    "tls_key": ("证书私钥", "TLS client key"),
+    "sealed": ("TPM 加密凭据", "sealed to the TPM (systemd credential)"),
+    "plain": ("明文文件", "plain file"),
+    "none": ("无", "none"),
     "synchronised": ("系统时间同步", "Synchronised (NTP)"),
     "offset_s": ("比办公系统时钟", "Against the office server's clock"),
     "adjusting": ("签到使用办公系统时间", "Stamps use the office server's time"),
@@ -149,6 +156,10 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
                 )
         if name == "clock":
             rows += _clock_rows(info, lang)
+        if name == "secrets":
+            for key in ("journal_key", "tls_key"):
+                if info.get(key):
+                    rows.append(_row(tr(key, lang), tr(info[key], lang), "fault" if info[key] == "plain" else "ok"))
         if d["last_error"]:
             rows.append(_row(tr("last_error", lang), _known(d["last_error"], lang), "warn"))
     return rows

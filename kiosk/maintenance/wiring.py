@@ -279,7 +279,18 @@ class LinkFigures:
         except Exception as e:
             log.info("SAM ID not read: %s", type(e).__name__)
 
+    def _secrets(self) -> None:
+        from kiosk.services import secrets
+
+        config = getattr(self.kiosk, "config", None)
+        client_key = config.backend.client_key if config is not None else ""
+        self.board.secrets_status(secrets.status(client_key, self.kiosk.link.journal.key_sealed))
+
     def _run(self) -> None:
+        try:
+            self._secrets()
+        except Exception:
+            log.exception("secrets status failed")
         self._sam()
         while not self._stop.is_set():
             try:

@@ -6,8 +6,11 @@ more (a check-in accepted from the cache, an offline ticket) is *parked*: out of
 reason, until a technician retries or discards it.
 
 SQLite in WAL mode with synchronous=FULL (a committed entry survives power loss). Request bodies (ID numbers,
-addresses) and the bookings cache are encrypted with Fernet; the key file is created 0600 in the state dir.
-Offline ticket numbers come from a persisted counter, so they never repeat after a restart.
+addresses) and the bookings cache are encrypted with Fernet. The key is a systemd credential sealed to the TPM2
+where the installer could seal one (kiosk.services.secrets); otherwise a file created 0600 in the state dir. Once
+the server has answered an entry (or it is given up), its body is cut down to what the technician's pages show,
+masked (`prune`), and SQLite overwrites what it frees (secure_delete). Offline ticket numbers come from a persisted
+counter, so they never repeat after a restart.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from typing import Callable
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from kiosk.domain.masking import mask_id_for_screen
 from kiosk.errors import KioskError
+from kiosk.services import secrets
 from kiosk.services.backend_status import local_now
 
 SCHEMA = """
@@ -33,7 +38,7 @@ CREATE TABLE IF NOT EXISTS entries (
   path TEXT NOT NULL, body BLOB NOT NULL, created_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',
   attempts INTEGER NOT NULL DEFAULT 0, answered_at TEXT, http_status INTEGER, response TEXT,
   error_code TEXT, offline_number TEXT, ref TEXT, failures INTEGER NOT NULL DEFAULT 0, park_reason TEXT,
-  detached INTEGER NOT NULL DEFAULT 0);
+  detached INTEGER NOT NULL DEFAULT 0, pruned INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS entries_status ON entries(status, seq);
 CREATE TABLE IF NOT EXISTS offline_counters (
   office TEXT NOT NULL, day TEXT NOT NULL, business TEXT NOT NULL, last INTEGER NOT NULL,
@@ -47,7 +52,30 @@ CREATE TABLE IF NOT EXISTS bookings_cache (
 FINAL = ("acked", "rejected", "superseded", "discarded")
 STATUSES = ("pending", "parked", *FINAL)
 # Columns added after the first release (a terminal's journal is migrated in place when opened).
-_ADDED = {"failures": "INTEGER NOT NULL DEFAULT 0", "park_reason": "TEXT", "detached": "INTEGER NOT NULL DEFAULT 0"}
+_ADDED = {
+    "failures": "INTEGER NOT NULL DEFAULT 0",
+    "park_reason": "TEXT",
+    "detached": "INTEGER NOT NULL DEFAULT 0",
+    "pruned": "INTEGER NOT NULL DEFAULT 0",
+}
+# What a settled entry keeps of its body: no address, no name, ID numbers masked (the technician's pages and
+# `kiosk-diag journal` show kind, time, offline number and reason; the audit and counters need no more).
+_KEPT = ("appointment_id", "business", "kiosk_id", "checked_in_at", "called_at", "screen", "offline", "supersedes")
+
+
+def pruned(body: dict) -> dict:
+    """A settled entry's body cut down to what may stay on the disk once the server has it."""
+    kept = {k: body[k] for k in _KEPT if k in body}
+    if isinstance(body.get("parties"), list):
+        kept["parties"] = [
+            {
+                "id_number": mask_id_for_screen(str(p.get("id_number", ""))),
+                **({"verified_by": p["verified_by"]} if p.get("verified_by") else {}),
+            }
+            for p in body["parties"]
+            if isinstance(p, dict)
+        ]
+    return kept
 
 
 class JournalError(KioskError):
@@ -98,18 +126,41 @@ def load_or_create_key(path: Path) -> bytes:
 class Journal:
     FILE, KEY_FILE = "journal.sqlite3", "journal.key"
 
-    def __init__(self, db_path: Path, fernet: Fernet, conn: sqlite3.Connection, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        db_path: Path,
+        fernet: Fernet,
+        conn: sqlite3.Connection,
+        clock: Callable[[], datetime],
+        key_sealed: bool = False,
+    ):
         self.db_path, self._fernet, self._conn, self.clock = db_path, fernet, conn, clock
+        self.key_sealed = key_sealed  # the key came from a TPM2-sealed systemd credential, not a plain file
         self._lock = threading.RLock()
+
+    @classmethod
+    def _key(cls, state: Path) -> tuple[bytes, bool]:
+        sealed = secrets.credential(secrets.JOURNAL_KEY)
+        if sealed is not None:
+            return sealed.read_bytes().strip(), True
+        if (state / cls.FILE).exists() and not (state / cls.KEY_FILE).exists():
+            # A new key would not open it: the key is sealed (run inside kiosk.service) or lost.
+            raise JournalError(
+                f"the journal in {state} has no key here: it is sealed to the TPM2 (run the tool as kiosk.service "
+                "runs, e.g. systemd-run with its LoadCredentialEncrypted=; deploy/README.md) or it was lost"
+            )
+        return load_or_create_key(state / cls.KEY_FILE), False
 
     @classmethod
     def open(cls, state_dir: Path | str, clock: Callable[[], datetime] = local_now) -> "Journal":
         state = Path(state_dir)
         try:
             state.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fernet = Fernet(load_or_create_key(state / cls.KEY_FILE))
+            key, sealed = cls._key(state)
+            fernet = Fernet(key)
             conn = sqlite3.connect(state / cls.FILE, isolation_level=None, check_same_thread=False, timeout=30)
             conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA secure_delete=ON")  # freed pages (pruned bodies, purged rows) are zeroed
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.executescript(SCHEMA)
@@ -119,7 +170,7 @@ class Journal:
                     conn.execute(f"ALTER TABLE entries ADD COLUMN {column} {kind}")
         except (OSError, sqlite3.Error, ValueError) as e:
             raise JournalError(f"cannot open the journal in {state}: {e}") from None
-        return cls(state / cls.FILE, fernet, conn, clock)
+        return cls(state / cls.FILE, fernet, conn, clock, sealed)
 
     def close(self) -> None:
         with self._lock:
@@ -222,6 +273,8 @@ class Journal:
                 ):
                     self._conn.execute("ROLLBACK")
                     return None
+                if supersedes:
+                    self._prune(supersedes)
                 row = self._conn.execute(
                     "SELECT last FROM offline_counters WHERE office=? AND day=? AND business=?",
                     (office, day, body["business"]),
@@ -264,6 +317,7 @@ class Journal:
                     key,
                 ),
             )
+            self._prune(key)
         return cur.rowcount == 1
 
     def record_failure(self, key: str, reason: str, park_after: int) -> Entry | None:
@@ -305,6 +359,7 @@ class Journal:
                 "UPDATE entries SET status='discarded', answered_at=? WHERE key=? AND status='parked'",
                 (self._now(), key),
             )
+            self._prune(key)
         return cur.rowcount == 1
 
     def count_attempt(self, key: str) -> None:
@@ -318,10 +373,35 @@ class Journal:
                 "UPDATE entries SET status='superseded', answered_at=? WHERE key=? AND status IN ('pending', 'parked')",
                 (self._now(), key),
             )
+            self._prune(key)
         return cur.rowcount == 1
 
+    def _prune(self, key: str) -> None:
+        """Once an entry is settled its full body (ID numbers, addresses) is no longer needed: keep `pruned()`."""
+        row = self._conn.execute(
+            "SELECT body FROM entries WHERE key=? AND pruned=0 AND status IN (?,?,?,?)", (key, *FINAL)
+        ).fetchone()
+        if row is not None:
+            self._conn.execute(
+                "UPDATE entries SET body=?, pruned=1 WHERE key=?", (self._seal(pruned(self._open(row["body"]))), key)
+            )
+
+    def prune_settled(self) -> int:
+        """Prune every settled entry still holding its full body (a journal written by an earlier release)."""
+        with self._lock:
+            keys = [
+                r["key"]
+                for r in self._conn.execute(
+                    "SELECT key FROM entries WHERE pruned=0 AND status IN (?,?,?,?)", FINAL
+                ).fetchall()
+            ]
+            for key in keys:
+                self._prune(key)
+        return len(keys)
+
     def purge(self, retention_days: int) -> int:
-        """Delete settled entries (and old counters and caches) older than the retention period."""
+        """Delete settled entries (and old counters and caches) older than the retention period; prune the rest."""
+        self.prune_settled()
         cutoff = (self.clock() - timedelta(days=retention_days)).isoformat(timespec="milliseconds")
         day = cutoff[:10]
         with self._lock:

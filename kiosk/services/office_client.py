@@ -15,6 +15,7 @@ from typing import Callable
 
 import requests
 
+from kiosk.services import secrets
 from kiosk.errors import BackendError
 from kiosk.services.backend_status import BackendStatus
 
@@ -133,7 +134,7 @@ class OfficeClient:
             status=status,
             ca_file=b.ca_file,
             client_cert=b.client_cert,
-            client_key=b.client_key,
+            client_key=secrets.tls_key(b.client_key),  # the TPM2-sealed credential, if kiosk.service has one
             **kw,
         )
 

@@ -26,12 +26,13 @@ def _every_body(state, key: bytes) -> str:
 
 def test_bodies_are_pruned_and_masked_once_the_server_has_them(make_link, server, tmp_path):
     link = make_link(server.url)
+    link.start()
     b = full_bookings(server)["01"]
     ids = [p["id_number"] for p in b["parties"]]
     walk_in = {"id_number": "441624199001011230", "address": "广东省和平县阳明镇1号"}
-    link.check_in(b, ids)
-    link.issue_ticket("marriage", b["appointment_id"])
-    link.issue_ticket("record_certificate", parties=[walk_in])
+    assert link.check_in(b, ids).online
+    assert not link.issue_ticket("marriage", b["appointment_id"]).offline
+    assert not link.issue_ticket("record_certificate", parties=[walk_in]).offline
     drain(link)
     state = tmp_path / "kiosk-state"
     text = _every_body(state, (state / Journal.KEY_FILE).read_bytes().strip())

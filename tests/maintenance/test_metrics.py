@@ -177,3 +177,24 @@ def test_metrics_over_tls_require_the_scrapers_certificate(collector, tmp_path):
         assert b"kiosk_info" in urllib.request.urlopen(url, context=scraper, timeout=5).read()
     finally:
         server.stop()
+
+
+def test_keys_in_plain_files_are_a_fault_on_the_device_page_and_in_the_metrics(collector):
+    from kiosk.maintenance.presenters import device_rows
+
+    collector.board.secrets_status({"journal_key": "plain", "tls_key": "sealed"})
+    server = start_metrics("127.0.0.1:0", collector)
+    try:
+        text = scrape(server.url)
+    finally:
+        server.stop()
+    assert 'kiosk_secret_sealed{kiosk="k-01",office="441621",secret="journal_key"} 0.0' in text
+    assert 'kiosk_secret_sealed{kiosk="k-01",office="441621",secret="tls_key"} 1.0' in text
+    assert 'kiosk_device_up{device="secrets",kiosk="k-01",office="441621"} 0.0' in text
+    rows = device_rows(collector.board.snapshot(), "en")
+    heading = next(r for r in rows if r["label"] == "Keys at rest")
+    assert heading["status"] == "fault" and "PLAIN FILES" in heading["value"]
+    assert {"label": "Journal key", "value": "plain file", "status": "fault"} in rows
+    collector.board.secrets_status({"journal_key": "sealed", "tls_key": "sealed"})
+    rows = device_rows(collector.board.snapshot(), "zh")
+    assert next(r for r in rows if r["label"] == "密钥保护")["status"] == "ok"

@@ -6,12 +6,14 @@
 #
 #   sudo install-terminal.sh [options] BUNDLE              BUNDLE: heyuan-kiosk-<version>/ or its .tar
 #   sudo install-terminal.sh [options] --rollback          back to the previous release
+#   sudo install-terminal.sh [options] --seal-credentials  seal the plain keys to the TPM2 now, restart the kiosk
 #     --trust KEY.pub     first install: trust this release-signing public key (kept in /etc/heyuan-kiosk)
 #     --no-apt            do not install system packages      --no-enable   do not enable the unit
 #     --ready-timeout S   wait S seconds for READY (90)         --settle S    must then stay up S seconds (20)
 #     --max-restarts N    this many crashes count as a crash loop (2)
 #     --root DIR          install under DIR instead of / (tests; no apt, users, chown or udev reload)
 #     --python PY         the interpreter for the release's virtualenv (python3.11)
+#     --tpm2-pcrs LIST    bind the sealed keys also to these PCRs, e.g. 7 ("": the TPM2 chip only; default)
 # Exit: 0 installed and READY · 2 bad usage · 3 bundle refused (signature, digests) · 4 the new release failed
 # and the previous one runs again · 1 any other failure.
 set -euo pipefail
@@ -20,6 +22,7 @@ ROOT=/
 APP_USER=heyuan-kiosk
 GROUPS_NEEDED=(dialout video lp input render audio)
 APT=1 ENABLE=1 READY_TIMEOUT=90 SETTLE=20 MAX_RESTARTS=2 PYTHON=python3.11 TRUST="" BUNDLE="" ROLLBACK=0
+SEAL_ONLY=0 PCRS=""
 UNIT=kiosk.service
 
 while [ $# -gt 0 ]; do
@@ -33,7 +36,9 @@ while [ $# -gt 0 ]; do
     --root) ROOT=$2; shift ;;
     --python) PYTHON=$2; shift ;;
     --rollback) ROLLBACK=1 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --seal-credentials) SEAL_ONLY=1 ;;
+    --tpm2-pcrs) PCRS=$2; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "install-terminal: unknown option $1" >&2; exit 2 ;;
     *) BUNDLE=$1 ;;
   esac
@@ -45,11 +50,13 @@ PREFIX=$ROOT/opt/heyuan-kiosk
 CONF_DIR=$ROOT/etc/heyuan-kiosk
 STATE_DIR=$ROOT/var/lib/heyuan-kiosk
 PUBKEY=$CONF_DIR/release-signing.pub
+CREDSTORE=$ROOT/etc/credstore.encrypted
 SYSTEM=0; [ -z "$ROOT" ] && SYSTEM=1          # a real terminal (not a test root)
 step() { echo "install-terminal: $*"; }
 die() { echo "install-terminal: $2" >&2; exit "$1"; }
 [ "$(id -u)" = 0 ] || [ "$SYSTEM" = 0 ] || die 2 "run as root"
-[ -n "$BUNDLE" ] || [ "$ROLLBACK" = 1 ] || die 2 "usage: install-terminal.sh [options] BUNDLE | --rollback"
+[ -n "$BUNDLE" ] || [ "$ROLLBACK" = 1 ] || [ "$SEAL_ONLY" = 1 ] \
+  || die 2 "usage: install-terminal.sh [options] BUNDLE | --rollback | --seal-credentials"
 
 # --- the service: restart, then wait for READY and a quiet settle time ----------------------------------------
 STATE=""
@@ -85,6 +92,44 @@ switch_to() {        # atomically point current at releases/$1
 }
 
 current_version() { local t; t=$(readlink "$PREFIX/current" 2>/dev/null) || return 0; basename "$t"; }
+
+# --- keys at rest: sealed to the TPM2 as systemd credentials (kiosk.service: LoadCredentialEncrypted=) ----------
+seal() {             # seal NAME SOURCE|- : /etc/credstore.encrypted/heyuan-kiosk.NAME, bound to this TPM2
+  local out=$CREDSTORE/heyuan-kiosk.$1
+  systemd-creds encrypt --with-key=tpm2 --tpm2-pcrs="$PCRS" --name="$1" "$2" "$out.new" && chmod 0600 "$out.new" \
+    && mv -f "$out.new" "$out"
+}
+seal_secrets() {
+  if ! command -v systemd-creds >/dev/null 2>&1 || ! systemd-creds has-tpm2 >/dev/null 2>&1; then
+    echo "install-terminal: WARNING: no usable TPM2: the journal key and the kiosk's TLS key stay in PLAIN FILES" \
+      "on this disk (the maintenance screen and the metrics say so); see deploy/README.md, full-disk encryption" >&2
+    return 0
+  fi
+  install -d -m 0700 "$CREDSTORE"
+  # A plain journal key is the one the journal is encrypted with (an earlier release's, or the fallback's).
+  if [ -f "$STATE_DIR/journal.key" ]; then
+    seal journal.key "$STATE_DIR/journal.key" || die 1 "could not seal the journal key (nothing was removed)"
+    shred -u "$STATE_DIR/journal.key" 2>/dev/null || rm -f "$STATE_DIR/journal.key"
+    step "  journal key sealed to the TPM2; its plain file removed"
+  elif [ ! -f "$CREDSTORE/heyuan-kiosk.journal.key" ] && [ ! -f "$STATE_DIR/journal.sqlite3" ]; then
+    openssl rand -base64 32 | tr '+/' '-_' | seal journal.key - || die 1 "could not seal a new journal key"  # Fernet
+    step "  a new journal key, sealed to the TPM2 (never on the disk in plain)"
+  fi
+  if [ -f "$CONF_DIR/tls/kiosk.key" ]; then
+    seal kiosk.key "$CONF_DIR/tls/kiosk.key" || die 1 "could not seal the TLS key (nothing was removed)"
+    shred -u "$CONF_DIR/tls/kiosk.key" 2>/dev/null || rm -f "$CONF_DIR/tls/kiosk.key"
+    step "  TLS client key sealed to the TPM2; its plain file removed"
+  fi
+}
+
+if [ "$SEAL_ONLY" = 1 ]; then
+  now=$(current_version)
+  [ -n "$now" ] || die 1 "no release installed yet"
+  step "sealing the keys of release $now"
+  seal_secrets
+  start_and_wait || die 4 "the kiosk did not come up with the sealed keys: $WHY"
+  step "release $now is running"; exit 0
+fi
 
 if [ "$ROLLBACK" = 1 ]; then
   prev=$(readlink "$PREFIX/previous" 2>/dev/null || true)
@@ -174,7 +219,8 @@ if [ "$SYSTEM" = 1 ]; then chown -R root:root "$REL"; chmod -R go-w "$REL"; fi
 # --- configuration, state, udev, PAM, unit -------------------------------------------------------------------------
 localize() {   # the unit and rules name the real paths; under a test root they point into it
   if [ "$SYSTEM" = 1 ]; then cat "$1"; else
-    sed -e "s#/opt/heyuan-kiosk#$PREFIX#g" -e "s#/etc/heyuan-kiosk#$CONF_DIR#g" -e "s#/var/lib/heyuan-kiosk#$STATE_DIR#g" "$1"
+    sed -e "s#/opt/heyuan-kiosk#$PREFIX#g" -e "s#/etc/heyuan-kiosk#$CONF_DIR#g" -e "s#/var/lib/heyuan-kiosk#$STATE_DIR#g" \
+      -e "s#/etc/credstore.encrypted#$CREDSTORE#g" "$1"
   fi
 }
 owner=(); [ "$SYSTEM" = 1 ] && owner=(-o root -g "$APP_USER")
@@ -205,6 +251,8 @@ if [ "$ENABLE" = 1 ]; then
   [ "$SYSTEM" = 1 ] && { systemctl set-default graphical.target; systemctl disable getty@tty1.service 2>/dev/null || true; }
   systemctl enable "$UNIT"
 fi
+
+seal_secrets
 
 # --- switch, restart, and roll back by itself ---------------------------------------------------------------------
 switch_to "$VERSION"

@@ -45,7 +45,10 @@ T = {
     "ticket": ("取号", "ticket"),
     "clock": ("时钟", "Clock"),
     "secrets": ("密钥保护", "Keys at rest"),
-    "plain_files": ("密钥以明文文件保存在磁盘上，未受 TPM 保护！", "KEYS IN PLAIN FILES ON THE DISK, NOT SEALED TO THE TPM"),
+    "plain_files": (
+        "密钥以明文文件保存在磁盘上，未受 TPM 保护！",
+        "KEYS IN PLAIN FILES ON THE DISK, NOT SEALED TO THE TPM",
+    ),
     "journal_key": ("离线记录密钥", "Journal key"),
     "tls_key": ("证书私钥", "TLS client key"),
     "sealed": ("TPM 加密凭据", "sealed to the TPM (systemd credential)"),

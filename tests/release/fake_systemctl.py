@@ -1,7 +1,9 @@
 """A stand-in `systemctl` for the installer's cycle test: just enough of systemd for one Type=notify unit.
 
 `restart [--no-block] UNIT` (re)starts a supervisor that runs the unit's ExecStart (without the cage compositor)
-with NOTIFY_SOCKET, marks the unit active once READY=1 arrives, restarts the program when it exits (Restart=always,
+with NOTIFY_SOCKET and the unit's credentials (LoadCredentialEncrypted= decrypted by the `systemd-creds` on PATH,
+SetCredential= as the default when the file is missing) in $CREDENTIALS_DIRECTORY, marks the unit active once READY=1
+arrives, restarts the program when it exits (Restart=always,
 counting NRestarts) and stops it with SIGTERM. `show UNIT -p NAME…` prints the state as systemctl does.
 Everything lives in $FAKE_SYSTEMD (state file, notify socket, calls log); the unit is read from $FAKE_SYSTEMD_ROOT.
 """
@@ -41,7 +43,10 @@ def unit_command(unit: str) -> tuple[list[str], dict[str, str], str | None]:
     argv, env, cwd = [], {}, None
     for line in (ROOT / "etc/systemd/system" / unit).read_text().splitlines():
         key, _, value = line.partition("=")
-        if key == "ExecStart":
+        if key in ("LoadCredentialEncrypted", "SetCredential"):
+            env.setdefault(f"_{key}", "")
+            env[f"_{key}"] += value + "\n"
+        elif key == "ExecStart":
             argv = shlex.split(value)
             if "--" in argv:  # /usr/bin/cage -- PROGRAM …
                 argv = argv[argv.index("--") + 1 :]
@@ -53,8 +58,36 @@ def unit_command(unit: str) -> tuple[list[str], dict[str, str], str | None]:
     return argv, env, cwd
 
 
+def credentials(unit_env: dict[str, str]) -> Path:
+    """The unit's credentials as systemd hands them over, or SystemExit when one can be neither loaded nor
+    defaulted (systemd then refuses to start the unit)."""
+    out = STATE / "credentials"
+    if out.exists():
+        for f in out.iterdir():
+            f.unlink()
+    out.mkdir(mode=0o700, exist_ok=True)
+    defaults = dict(line.split(":", 1) for line in unit_env.pop("_SetCredential", "").splitlines() if line)
+    for line in unit_env.pop("_LoadCredentialEncrypted", "").splitlines():
+        name, _, path = line.partition(":")
+        if path and Path(path).exists():
+            if subprocess.run(["systemd-creds", "decrypt", path, str(out / name)]).returncode != 0:
+                raise SystemExit(f"credential {name}: cannot decrypt {path}")
+        elif name in defaults:
+            (out / name).write_text(defaults[name])
+        else:
+            raise SystemExit(f"credential {name}: {path} missing")
+    return out
+
+
 def supervise(unit: str) -> None:
     argv, unit_env, cwd = unit_command(unit)
+    try:
+        creds = credentials(unit_env)
+    except SystemExit as e:
+        (STATE / "fake.err").open("a").write(f"{e}\n")
+        write_state(ActiveState="failed", SubState="failed", NRestarts=0, MainPID=0)
+        return
+    unit_env["CREDENTIALS_DIRECTORY"] = str(creds)
     sock_path = STATE / "notify.sock"
     sock_path.unlink(missing_ok=True)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)

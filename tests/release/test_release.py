@@ -3,7 +3,8 @@ scripts/make-release.sh builds a signed bundle (the real wheel, every locked dep
 installs it offline and the installed kiosk reaches READY; the installed wheel's tools work from another
 directory with no checkout on the path; an upgrade; a crash-looping release and one that never gets READY are
 rolled back by the installer itself; a bundle with a bad signature, a changed file, an extra file or a link is
-refused; the operator's --rollback.
+refused; the operator's --rollback. Keys at rest: without a TPM2 the kiosk runs on plain key files, warned; with
+one (a fake `systemd-creds`), --seal-credentials seals them and removes the plain files, and the kiosk runs on.
 
 The upgrades use tiny stand-in wheels (same project name, another version) so the cycle stays fast; the first
 install is the real release. Ordered: each test continues from the terminal the one before left."""
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -21,6 +23,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FAKE_SYSTEMCTL = Path(__file__).with_name("fake_systemctl.py")
+FAKE_SYSTEMD_CREDS = Path(__file__).with_name("fake_systemd_creds.py")
 README_CHECK = (
     '{"office": "441602", "business": "marriage", "date": "2026-11-26", "parties": [{"document": '
     '"resident_id", "id_number": "441621199005011218", "address": "广东省紫金县紫城镇永安路2号", "valid_until": '
@@ -67,8 +70,12 @@ class Terminal:
         systemctl = self.bin / "systemctl"
         systemctl.write_text(f"#!/bin/sh\nexec {sys.executable} {FAKE_SYSTEMCTL} \"$@\"\n")
         systemctl.chmod(0o755)
+        creds = self.bin / "systemd-creds"
+        creds.write_text(f"#!/bin/sh\nexec {sys.executable} {FAKE_SYSTEMD_CREDS} \"$@\"\n")
+        creds.chmod(0o755)
         self.env = clean_env(
             PATH=f"{self.bin}:{os.environ['PATH']}",
+            FAKE_TPM2="no",
             FAKE_SYSTEMD=str(self.systemd),
             FAKE_SYSTEMD_ROOT=str(self.root),
             KIVY_HOME=str(base / "kivy"),
@@ -251,6 +258,57 @@ def test_first_install_from_the_tar_reaches_ready(bundle, keys, terminal):
     unit = (terminal.root / "etc/systemd/system/kiosk.service").read_text()
     assert f"{terminal.prefix}/current/venv/bin/kiosk --config {terminal.root}/etc/heyuan-kiosk/kiosk.toml" in unit
     assert (terminal.root / "etc/udev/rules.d/99-heyuan-kiosk.rules").is_file()
+    # No TPM2 here: the installer says the keys stay in plain files, and the kiosk runs on them and says so too.
+    assert "WARNING: no usable TPM2" in r.stderr and "PLAIN FILES" in r.stderr
+    store = terminal.root / "etc/credstore.encrypted"
+    assert f"LoadCredentialEncrypted=journal.key:{store}/heyuan-kiosk.journal.key" in unit
+    assert "SetCredential=journal.key:unsealed" in unit and not store.exists()
+    assert (terminal.systemd / "credentials" / "journal.key").read_text() == "unsealed"
+    state = terminal.root / "var/lib/heyuan-kiosk"
+    log = terminal.systemd / "kiosk.log"
+    deadline = time.monotonic() + 120
+    while not ((state / "journal.key").exists() and "secrets_in_plain_files" in log.read_text(errors="replace")):
+        assert time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
+        time.sleep(0.5)
+
+
+def test_the_keys_are_sealed_to_a_tpm2_and_the_journal_stays_readable(terminal, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    from kiosk.services.journal import Journal
+
+    state = terminal.root / "var/lib/heyuan-kiosk"
+    plain_key = (state / "journal.key").read_bytes()
+    body = {"appointment_id": "AP1", "kiosk_id": "k1", "parties": [{"id_number": "441621199001011234"}]}
+    journal = Journal.open(state)  # as the running kiosk has it: the plain key
+    waiting = journal.append("checkin", "441621", "/v1/offices/441621/checkins", body, detached=True)
+    journal.close()
+    tls = terminal.root / "etc/heyuan-kiosk/tls"
+    tls.mkdir(parents=True)
+    (tls / "kiosk.key").write_text("-----BEGIN PRIVATE KEY-----\nstand-in\n-----END PRIVATE KEY-----\n")
+    terminal.env["FAKE_TPM2"] = "yes"  # the technician enabled the TPM in the firmware
+    r = terminal.install("--seal-credentials", "--ready-timeout", "240")
+    assert r.returncode == 0, r.stdout + r.stderr + (terminal.systemd / "kiosk.log").read_text()[-3000:]
+    assert terminal.state()["ActiveState"] == "active"
+    assert not (state / "journal.key").exists() and not (tls / "kiosk.key").exists()  # no plain copy left
+    store = terminal.root / "etc/credstore.encrypted"
+    for name in ("journal.key", "kiosk.key"):
+        sealed = (store / f"heyuan-kiosk.{name}").read_bytes()
+        assert plain_key not in sealed and b"PRIVATE KEY" not in sealed
+        assert (store / f"heyuan-kiosk.{name}").stat().st_mode & 0o077 == 0
+    calls = (terminal.systemd / "creds.log").read_text()
+    assert "encrypt --with-key=tpm2 --tpm2-pcrs= --name=journal.key" in calls
+    # The kiosk started with the keys from its credentials directory, and made no plain key again.
+    handed = terminal.systemd / "credentials"
+    assert (handed / "journal.key").read_bytes().strip() == plain_key.strip()
+    assert b"stand-in" in (handed / "kiosk.key").read_bytes()
+    assert not (state / "journal.key").exists()
+    # What waited in the journal is still readable, with the sealed key only.
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(handed))
+    journal = Journal.open(state)
+    assert journal.key_sealed and journal.get(waiting.key).body == body
+    journal.close()
+    Fernet(plain_key.strip())  # (the key itself is unchanged: the journal was not re-encrypted)
 
 
 def test_the_installed_wheel_works_from_another_directory(terminal, tmp_path):

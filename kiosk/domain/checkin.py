@@ -123,7 +123,9 @@ def booked_party(appointment: dict[str, Any], id_number: str) -> dict[str, Any] 
     return next((p for p, k in zip(appointment.get("parties", []), booked_keys(appointment)) if k == wanted), None)
 
 
-def id_match(salt: bytes, id_number: str, n: int = MATCH_COST["n"], r: int = MATCH_COST["r"], p: int = 1) -> str:
+def id_match(
+    salt: bytes, id_number: str, n: int = MATCH_COST["n"], r: int = MATCH_COST["r"], p: int = MATCH_COST["p"]
+) -> str:
     """How a bookings list carries an ID number: scrypt under the office's salt of the day. Memoised (a few
     entries): a card is hashed once a session however often the flow compares it; `forget_matches` empties it."""
     return _scrypt(salt, normalise_id(id_number), n, r, p)

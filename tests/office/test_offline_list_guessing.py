@@ -80,7 +80,9 @@ def test_a_copied_list_gives_no_cheap_guess_and_each_guess_costs_a_memory_hard_h
 
 def test_the_list_holds_only_the_bookings_whose_window_is_still_open(api, clock):
     def listed():
-        return {a["appointment_id"]: a["slot"] for a in api.get("/v1/offices/441621/appointments").json()["appointments"]}
+        return {
+            a["appointment_id"]: a["slot"] for a in api.get("/v1/offices/441621/appointments").json()["appointments"]
+        }
 
     now = NOW
     closed = [a for a, b in SEEDED.items() if datetime.combine(now.date(), _time(b["slot"])) + timedelta(hours=1) < now]

@@ -60,7 +60,9 @@ def test_an_earlier_releases_journal_is_pruned_by_the_purge(tmp_path, clock):
     j = Journal.open(tmp_path, clock)
     e = j.append("checkin", "441621", "/c", {"parties": [{"id_number": "441621199001011234"}]})
     j.record_answer(e.key, 201, {})
-    j._conn.execute("UPDATE entries SET body=?, pruned=0", (j._seal({"parties": [{"id_number": "441621199001011234"}]}),))
+    j._conn.execute(
+        "UPDATE entries SET body=?, pruned=0", (j._seal({"parties": [{"id_number": "441621199001011234"}]}),)
+    )
     assert j.purge(30) == 0 and "441621199001011234" not in json.dumps(j.get(e.key).body)
 
 

@@ -58,6 +58,8 @@ def store(server, bookings: list[dict], quota: int = 100_000) -> None:
     backend.offices[OFFICE] = backend.offices[OFFICE].model_copy(update={"walk_in_daily_quota": quota})
     with backend.store.write() as conn:
         store_bookings(conn, bookings)
+    for day in sorted({b["date"] for b in bookings}):  # hashed ahead, as the server's background thread does
+        backend.warm_matches([OFFICE], day)
 
 
 def server_rows(server, sql: str, *args) -> list:

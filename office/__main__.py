@@ -6,6 +6,8 @@ kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                
 kiosk-office-server pki issue --dir DIR --role counter|bureau --name NAME --office CODE|all
 kiosk-office-server pki revoke --dir DIR (--serial HEX | --cert FILE)                 refuse a certificate
 kiosk-office-server audit verify --db FILE                                            check the audit chain
+kiosk-office-server advise --records FILE.csv [--json --service-level 0.9 --wait-min 15]  booking quotas
+kiosk-office-server history --out FILE.csv [--days 60 --end DATE --seed N]            a synthetic records export
 """
 
 from __future__ import annotations
@@ -170,6 +172,14 @@ def main(argv: list[str] | None = None) -> int:
         return _pki(argv[1:])
     if argv[:1] == ["audit"]:
         return _audit(argv[1:])
+    if argv[:1] == ["advise"]:
+        from office.workload.cli import advise_main
+
+        return advise_main(argv[1:])
+    if argv[:1] == ["history"]:
+        from office.workload.cli import history_main
+
+        return history_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="kiosk-office-server", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

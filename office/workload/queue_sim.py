@@ -50,11 +50,12 @@ def calls(arrivals: list[tuple[float, int, float]], windows: int) -> list[tuple[
     free = [(0.0, w) for w in range(windows)]  # (when each window is next free, window): a heap
     queues: tuple[deque, deque] = (deque(), deque())
     out = []
-    i, n = 0, len(arrivals)
+    i, n, now = 0, len(arrivals), 0.0
     while i < n or queues[0] or queues[1]:
-        t, window = heapq.heappop(free)
+        free_at, window = heapq.heappop(free)
+        t = now = max(free_at, now)  # calls happen in time order; a window free earlier is still free now
         if not (queues[0] or queues[1]) and arrivals[i][0] > t:
-            t = arrivals[i][0]  # the window idles until the next ticket
+            t = now = arrivals[i][0]  # the window idles until the next ticket
         while i < n and arrivals[i][0] <= t:
             queues[arrivals[i][1]].append(i)
             i += 1

@@ -88,6 +88,14 @@ FIGURES = [
     ("office", "journal append cost per record (µs)", ("journal", "append_us_per_record"), "", None),
     ("maintenance", "PIN verification (ms)", ("pin_verify_ms",), "", None),
     ("maintenance", "audit verify, 2,000 entries (ms)", ("audit_verify_2000_ms",), "", None),
+    (
+        "workload",
+        "booking advice, a year of six offices' records (s)",
+        ("advise_year_six_offices_s",),
+        "≤ 30",
+        lambda v: v <= 30,
+    ),
+    ("workload", "records in that year's export", ("records",), "", None),
     ("faults", "faults injected (quick suite)", ("faults_injected",), "", None),
     ("faults", "fault episodes recovered, all", ("all_recovered",), "yes", lambda v: v is True),
     ("faults", "check-ins lost under faults", ("checkins_lost",), "0", lambda v: v == 0),
@@ -194,7 +202,7 @@ def add_history(rows: list[dict], path: Path) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--only", default="", help="comma-separated benchmarks (ui,idcard,face,ticket,office,maintenance,faults,soak)"
+        "--only", default="", help="comma-separated benchmarks (ui,idcard,face,ticket,office,maintenance,workload,faults,soak)"
     )
     parser.add_argument("--no-history", action="store_true", help="do not append to bench/HISTORY.md")
     args = parser.parse_args(argv)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from office.workload.figures import Cell, OfficeFigures, percentile
-from office.workload.queue_sim import HalfDay, Outcome, simulate
+from office.workload.queue_sim import HalfDay, Outcome, Trials
 
 MIN_WORKING_DAYS = 10
 MAX_QUOTA = 400
@@ -74,10 +74,10 @@ def _seed(target: Target, office: str, cell: Cell) -> int:
     return zlib.crc32(f"{target.seed}:{office}:{cell.weekday}:{cell.half_day}".encode())
 
 
-def half_day_model(figures: OfficeFigures, cell: Cell, windows: int | None = None) -> HalfDay:
+def half_day_model(figures: OfficeFigures, cell: Cell) -> HalfDay:
     return HalfDay(
         span_min=float(cell.span_min),
-        windows=windows or cell.windows,
+        windows=cell.windows,
         walk_ins=cell.per_day(cell.walk_ins),
         booked_service=tuple(figures.booked_service),
         walk_in_service=tuple(figures.walk_in_service),
@@ -85,16 +85,32 @@ def half_day_model(figures: OfficeFigures, cell: Cell, windows: int | None = Non
     )
 
 
-def quota_for(figures: OfficeFigures, cell: Cell, target: Target, windows: int) -> tuple[int, Outcome]:
-    half = half_day_model(figures, cell, windows)
+def trials(figures: OfficeFigures, cell: Cell, target: Target) -> Trials:
+    return Trials(half_day_model(figures, cell), target.replications, _seed(target, figures.office, cell))
+
+
+def quota_for(
+    figures: OfficeFigures,
+    cell: Cell,
+    target: Target,
+    windows: int,
+    drawn: Trials | None = None,
+    known: tuple[int, int] | None = None,
+) -> tuple[int, Outcome]:
+    """(largest quota, its outcome) for this half-day with `windows` windows. `known`: (windows, quota) already
+    found, which makes a good first guess for another number of windows."""
+    drawn = drawn or trials(figures, cell, target)
+    half = drawn.half
     pool = half.booked_service or half.walk_in_service
     mean = max(statistics.fmean(pool), 0.5)
     capacity = windows * half.span_min / mean  # applicants the windows could take back to back
     cap = min(MAX_QUOTA, int(2 * capacity) + 10)
-    guess = int(0.85 * capacity - half.walk_ins)
-    seed = _seed(target, figures.office, cell)
+    if known:  # the applicants a window takes at the service level, times the windows
+        guess = round((known[1] + half.walk_ins) * windows / known[0] - half.walk_ins)
+    else:
+        guess = int(0.85 * capacity - half.walk_ins)
     return largest_quota(
-        lambda q: simulate(half, q, target.wait_min, target.replications, seed), target.service_level, guess, cap
+        lambda q: drawn.outcome(q, target.wait_min, windows), target.service_level, guess, cap
     )
 
 
@@ -141,9 +157,10 @@ def advise(figures: OfficeFigures, target: Target) -> dict:
 
 def advise_cell(figures: OfficeFigures, cell: Cell, target: Target) -> dict:
     windows = cell.windows
-    quota, outcome = quota_for(figures, cell, target, windows)
-    more, _ = quota_for(figures, cell, target, windows + 1)
-    less = quota_for(figures, cell, target, windows - 1)[0] if windows > 1 else None
+    drawn = trials(figures, cell, target)
+    quota, outcome = quota_for(figures, cell, target, windows, drawn)
+    more, _ = quota_for(figures, cell, target, windows + 1, drawn, (windows, quota))
+    less = quota_for(figures, cell, target, windows - 1, drawn, (windows, quota))[0] if windows > 1 else None
     walk_ins = cell.per_day(cell.walk_ins)
     item = {
         "weekday": cell.weekday,

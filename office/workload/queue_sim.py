@@ -53,7 +53,9 @@ def calls(arrivals: list[tuple[float, int, float]], windows: int) -> list[tuple[
     i, n, now = 0, len(arrivals), 0.0
     while i < n or queues[0] or queues[1]:
         free_at, window = heapq.heappop(free)
-        t = now = max(free_at, now)  # calls happen in time order; a window free earlier is still free now
+        if free_at > now:  # calls happen in time order; a window free earlier is still free now
+            now = free_at
+        t = now
         if not (queues[0] or queues[1]) and arrivals[i][0] > t:
             t = now = arrivals[i][0]  # the window idles until the next ticket
         while i < n and arrivals[i][0] <= t:
@@ -65,14 +67,14 @@ def calls(arrivals: list[tuple[float, int, float]], windows: int) -> list[tuple[
     return out
 
 
+def slot_arrival(k: int, bookings: int, span: float, jitter: float) -> float:
+    """Booked applicant k of `bookings`: slots spread evenly over the half-day (the middle of each equal share),
+    the applicant `jitter` minutes from theirs, within the half-day."""
+    return min(max((k + 0.5) * span / bookings + jitter, 0.0), span)
+
+
 def booked_arrivals(rng: random.Random, bookings: int, span: float) -> list[float]:
-    """Slots spread evenly over the half-day (the middle of each equal share), each applicant within a few
-    minutes of theirs."""
-    out = []
-    for k in range(bookings):
-        slot = (k + 0.5) * span / bookings
-        out.append(min(max(slot + rng.uniform(-BOOKED_JITTER_MIN, BOOKED_JITTER_MIN), 0.0), span))
-    return out
+    return [slot_arrival(k, bookings, span, rng.uniform(-BOOKED_JITTER_MIN, BOOKED_JITTER_MIN)) for k in range(bookings)]
 
 
 def poisson(rng: random.Random, mean: float) -> int:
@@ -95,26 +97,48 @@ def walk_in_arrivals(rng: random.Random, half: HalfDay) -> list[float]:
     return [rng.uniform(0.0, half.span_min) for _ in range(n)]
 
 
+class Trials:
+    """The replications of one half-day, drawn once and replayed for any number of bookings and windows:
+    replication r has the same walk-ins, and its k-th booking the same jitter and service time, whatever is
+    tried (common random numbers), so quotas compare fairly and the search is cheap."""
+
+    def __init__(self, half: HalfDay, replications: int, seed: int):
+        self.half = half
+        self.walk_ins: list[list[tuple[float, int, float]]] = []
+        self._rngs: list[random.Random] = []
+        self._booked: list[list[tuple[float, float]]] = []  # (jitter, service) of the k-th booking
+        for r in range(replications):
+            rng = random.Random(seed * 1_000_003 + r)
+            times = walk_in_arrivals(rng, half)
+            self.walk_ins.append(sorted((t, 1, rng.choice(half.walk_in_service)) for t in times))
+            self._rngs.append(random.Random(seed * 1_000_003 + r + 500_000_000))  # bookings' own stream
+            self._booked.append([])
+
+    def _bookings(self, r: int, bookings: int) -> list[tuple[float, int, float]]:
+        drawn, rng = self._booked[r], self._rngs[r]
+        pool = self.half.booked_service or self.half.walk_in_service
+        while len(drawn) < bookings:
+            drawn.append((rng.uniform(-BOOKED_JITTER_MIN, BOOKED_JITTER_MIN), rng.choice(pool)))
+        span = self.half.span_min
+        return [(slot_arrival(k, bookings, span, drawn[k][0]), 0, drawn[k][1]) for k in range(bookings)]
+
+    def outcome(self, bookings: int, wait_min: float, windows: int | None = None) -> Outcome:
+        windows = windows or self.half.windows
+        if windows < 1:
+            raise ValueError("at least one window")
+        within = 0
+        pooled: list[float] = []
+        for r, walk in enumerate(self.walk_ins):
+            arrivals = sorted(walk + self._bookings(r, bookings)) if bookings else walk
+            w = [t - arrivals[k][0] for k, t, _ in calls(arrivals, windows)]
+            within += sum(1 for x in w if x <= wait_min)
+            pooled.extend(w)
+        if not pooled:
+            return Outcome(1.0, 0.0, 0)
+        pooled.sort()
+        return Outcome(within / len(pooled), pooled[min(len(pooled) - 1, int(0.9 * len(pooled)))], len(pooled))
+
+
 def simulate(half: HalfDay, bookings: int, wait_min: float, replications: int, seed: int) -> Outcome:
-    """The half-day `replications` times with `bookings` booked applicants. Replication r uses the same random
-    numbers whatever `bookings` is (common random numbers), so quotas compare fairly."""
-    if half.windows < 1:
-        raise ValueError("at least one window")
-    within = 0
-    pooled: list[float] = []
-    booked_pool = half.booked_service or half.walk_in_service
-    for r in range(replications):
-        rng = random.Random(seed * 1_000_003 + r)
-        walk = walk_in_arrivals(rng, half)
-        walk_s = [rng.choice(half.walk_in_service) for _ in walk]
-        rng_b = random.Random(seed * 1_000_003 + r + 500_000_000)  # bookings' own stream
-        booked = booked_arrivals(rng_b, bookings, half.span_min)
-        booked_s = [rng_b.choice(booked_pool) for _ in booked]
-        arrivals = sorted([(t, 1, s) for t, s in zip(walk, walk_s)] + [(t, 0, s) for t, s in zip(booked, booked_s)])
-        w = [t - arrivals[k][0] for k, t, _ in calls(arrivals, half.windows)]
-        within += sum(1 for x in w if x <= wait_min)
-        pooled.extend(w)
-    if not pooled:
-        return Outcome(1.0, 0.0, 0)
-    pooled.sort()
-    return Outcome(within / len(pooled), pooled[min(len(pooled) - 1, int(0.9 * len(pooled)))], len(pooled))
+    """The half-day `replications` times with `bookings` booked applicants (see Trials)."""
+    return Trials(half, replications, seed).outcome(bookings, wait_min)

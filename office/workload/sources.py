@@ -23,10 +23,11 @@ class RecordsSource(Protocol):
 
 
 class ExportFile:
-    """An export with the columns of office/workload/records.py COLUMNS."""
+    """An export with the columns of office/workload/records.py COLUMNS. `make` (the demo) writes the file into
+    the text stream it is given when the file is first read and is missing."""
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
+    def __init__(self, path: Path | str, make: Callable | None = None):
+        self.path, self.make = Path(path), make
 
     def version(self) -> str:
         try:
@@ -37,6 +38,11 @@ class ExportFile:
 
     def load(self) -> tuple[list[Record], list[str]]:
         """UnusableInput when the file cannot be read or is not the export."""
+        if self.make is not None and not self.path.exists():
+            partial = self.path.with_name(self.path.name + ".part")
+            with open(partial, "w", encoding="utf-8", newline="") as f:
+                self.make(f)
+            partial.replace(self.path)
         try:
             with open(self.path, encoding="utf-8-sig", newline="") as f:
                 return read_export(f)

@@ -239,7 +239,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="ID@OFFICE",
         help="demo/tests: create the PKI in --tls-dir if missing and issue this kiosk's certificate",
     )
-    parser.add_argument("--seed", choices=["demo"], help="add today's demo bookings for every office")
+    parser.add_argument(
+        "--demo-bureau",
+        metavar="NAME",
+        help="demo: issue a bureau certificate NAME for all offices in --tls-dir (the /bureau/ page)",
+    )
+    parser.add_argument(
+        "--seed",
+        choices=["demo"],
+        help="add today's demo bookings for every office (and, without --records, a synthetic service history)",
+    )
     parser.add_argument("--now", help="start the clock at this local time (YYYY-MM-DDTHH:MM), for tests/demos")
     parser.add_argument("--offices", help="directory of office files (default: the shipped config/offices)")
     parser.add_argument(
@@ -266,6 +275,10 @@ def main(argv: list[str] | None = None) -> int:
             for spec in args.demo_kiosk:
                 kiosk_id, _, office = spec.partition("@")
                 pki.issue(args.tls_dir, "kiosk", kiosk_id, office)
+        if args.demo_bureau:
+            if not (Path(args.tls_dir) / "ca.key").exists():
+                pki.init(args.tls_dir)
+            pki.issue(args.tls_dir, "bureau", args.demo_bureau, "all")
         app, _ = build(
             args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host, args.records
         )

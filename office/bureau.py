@@ -14,7 +14,7 @@ import threading
 from datetime import date
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from office.errors import ApiError
 from office.workload.advice import Target
@@ -23,6 +23,7 @@ from office.workload.records import UnusableInput
 from office.workload.report import advise_all
 from office.workload.sources import RecordsSource
 
+RETRY_AFTER_S = 3  # while the advice is computed: the page reloads itself, the CSV answers 503 with Retry-After
 CSV_COLUMNS = (
     "office",
     "working_days",
@@ -45,26 +46,63 @@ CSV_COLUMNS = (
 
 
 class BureauAdvice:
-    """The advice of every office from a records source, cached per (source version, range)."""
+    """The advice of every office from a records source, computed in the background (seconds for a year of
+    records) and kept per (source version, range) until the source changes."""
+
+    KEEP = 8  # ranges kept
 
     def __init__(self, source: RecordsSource, offices: dict, target: Target | None = None):
         self.source, self.offices, self.target = source, offices, target or Target()
         self._lock = threading.Lock()
         self._cache: dict[tuple, dict] = {}
+        self._working: tuple | None = None
+
+    def _compute(self, start: date | None, end: date | None) -> tuple[tuple, dict]:
+        try:
+            records, problems = self.source.load()
+        except UnusableInput as e:
+            result: dict = {"offices": [], "problem": str(e), "rows_skipped": 0}
+        else:
+            result = advise_all(records, self.offices, self.target, start, end)
+            result["rows_skipped"] = len(problems)
+        return (self.source.version(), start, end), result  # as read (a demo export is written on first read)
+
+    def _keep(self, key: tuple, result: dict) -> None:
+        with self._lock:
+            self._cache = {k: v for k, v in self._cache.items() if k[0] == key[0]}  # an older version is stale
+            self._cache[key] = result
+            while len(self._cache) > self.KEEP:
+                self._cache.pop(next(iter(self._cache)))
+
+    def ready(self, start: date | None = None, end: date | None = None) -> dict | None:
+        """The advice if it is computed; else None, and it is being computed (one range at a time)."""
+        key = (self.source.version(), start, end)
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+            if self._working is not None:
+                return None
+            self._working = key
+
+        def work() -> None:
+            try:
+                self._keep(*self._compute(start, end))
+            finally:
+                with self._lock:
+                    self._working = None
+
+        threading.Thread(target=work, name="bureau-advice", daemon=True).start()
+        return None
 
     def result(self, start: date | None = None, end: date | None = None) -> dict:
-        with self._lock:  # one computation at a time; the others then find it cached
-            key = (self.source.version(), start, end)
-            if key not in self._cache:
-                try:
-                    records, problems = self.source.load()
-                except UnusableInput as e:
-                    return {"offices": [], "problem": str(e), "rows_skipped": 0}
-                result = advise_all(records, self.offices, self.target, start, end)
-                result["rows_skipped"] = len(problems)
-                key = (self.source.version(), start, end)  # as read (a demo export is written on first read)
-                self._cache = {key: result}
-            return self._cache[key]
+        """The advice, computed now if need be (the warm-up at start, tests)."""
+        key = (self.source.version(), start, end)
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        key, result = self._compute(start, end)
+        self._keep(key, result)
+        return result
 
     def warm_up(self) -> None:
         self.result()
@@ -128,7 +166,17 @@ def _templates():
 def install(app: FastAPI, bureau: BureauAdvice, caller, errors) -> None:
     env = _templates()
 
-    @app.get("/bureau/", response_class=HTMLResponse, tags=["bureau"], responses=errors("GET", _400=["invalid_range"]))
+    page_answers = {
+        **errors("GET", _400=["invalid_range"]),
+        200: {"description": "the page (HTML); while the advice is computed, a page that reloads itself",
+              "content": {"text/html": {"schema": {"type": "string"}}}},
+    }
+    csv_answers = {
+        **errors("GET", _400=["invalid_range"], _503=["advice_not_ready"]),
+        200: {"description": "the advice as CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+    }
+
+    @app.get("/bureau/", tags=["bureau"], responses=page_answers)
     def bureau_page(
         request: Request,
         from_: str | None = Query(default=None, alias="from", max_length=10),
@@ -139,7 +187,10 @@ def install(app: FastAPI, bureau: BureauAdvice, caller, errors) -> None:
 
         start, end = _range(from_, to)
         who = caller(request)
-        result = bureau.result(start, end)
+        result = bureau.ready(start, end)
+        if result is None:
+            html = env.get_template("bureau_wait.html").render(target=bureau.target, start=start, end=end)
+            return HTMLResponse(html, headers={"Cache-Control": "no-store"})
         offices = visible(result, who.office)
         names = {code: oc.name.model_dump() for code, oc in bureau.offices.items()}
         charts = {
@@ -159,19 +210,24 @@ def install(app: FastAPI, bureau: BureauAdvice, caller, errors) -> None:
             start=start,
             end=end,
         )
-        return HTMLResponse(html)
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
-    @app.get("/bureau/advice.csv", tags=["bureau"], responses=errors("GET", _400=["invalid_range"]))
+    @app.get("/bureau/advice.csv", tags=["bureau"], responses=csv_answers)
     def bureau_csv(
         request: Request,
         from_: str | None = Query(default=None, alias="from", max_length=10),
         to: str | None = Query(default=None, max_length=10),
     ):
-        """The same advice as CSV (one row per office, weekday and half-day)."""
+        """The same advice as CSV (one row per office, weekday and half-day); 503 with Retry-After while it is
+        being computed."""
         start, end = _range(from_, to)
-        offices = visible(bureau.result(start, end), caller(request).office)
+        who = caller(request)
+        result = bureau.ready(start, end)
+        if result is None:
+            body = ApiError(503, "advice_not_ready").body()
+            return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
         return Response(
-            csv_text(offices),
+            csv_text(visible(result, who.office)),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="booking-advice.csv"'},
+            headers={"Content-Disposition": 'attachment; filename="booking-advice.csv"', "Cache-Control": "no-store"},
         )

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from datetime import datetime
 
 import pytest
@@ -35,9 +36,22 @@ def server(tmp_path_factory, records):
         yield running
 
 
+def fetch(server, path="/bureau/", role=("bureau", "city", "all"), **params):
+    """The answer once the advice is computed: meanwhile the page says so and the CSV answers 503."""
+    session = server.session(*role)
+    for _ in range(600):
+        answer = session.get(server.url + path, params=params, timeout=60)
+        if answer.status_code == 503:
+            assert answer.json()["error"] == "advice_not_ready" and answer.headers["Retry-After"]
+        elif 'id="computing"' not in answer.text:
+            return answer
+        time.sleep(0.5)
+    raise AssertionError("the advice was never ready")
+
+
 @pytest.fixture(scope="module")
 def page(server):
-    answer = server.session("bureau", "city", "all").get(server.url + "/bureau/", timeout=300)
+    answer = fetch(server)
     assert answer.status_code == 200, answer.text[:300]
     assert answer.headers["content-type"].startswith("text/html")
     return answer.text
@@ -75,7 +89,7 @@ def test_the_page_and_the_command_line_agree(page, cli):
 
 
 def test_the_csv_export_agrees_too(server, cli):
-    answer = server.session("bureau", "city", "all").get(server.url + "/bureau/advice.csv", timeout=300)
+    answer = fetch(server, "/bureau/advice.csv")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     for office, entry in cli.items():
@@ -104,7 +118,7 @@ def test_aggregates_only(page, records):
 
 
 def test_a_bureau_certificate_of_one_office_sees_that_office_only(server):
-    answer = server.session("bureau", "zijin", "441621").get(server.url + "/bureau/advice.csv", timeout=300)
+    answer = fetch(server, "/bureau/advice.csv", role=("bureau", "zijin", "441621"))
     assert {r["office"] for r in csv.DictReader(io.StringIO(answer.text))} == {"441621"}
 
 
@@ -118,7 +132,7 @@ def test_a_date_range(server):
     s = server.session("bureau", "city", "all")
     assert s.get(server.url + "/bureau/", params={"from": "2026-13-01"}, timeout=30).status_code == 400
     assert s.get(server.url + "/bureau/", params={"from": "2026-11-20", "to": "2026-11-01"}, timeout=30).status_code == 400
-    narrow = s.get(server.url + "/bureau/advice.csv", params={"from": "2026-11-23", "to": "2026-11-27"}, timeout=300)
+    narrow = fetch(server, "/bureau/advice.csv", **{"from": "2026-11-23", "to": "2026-11-27"})
     rows = list(csv.DictReader(io.StringIO(narrow.text)))
     assert rows and all(r["working_days"] == "5" for r in rows)
     assert all("5 working day(s)" in r["refused"] for r in rows)
@@ -160,7 +174,8 @@ def test_the_page_in_a_real_browser(server, cli):
                 client_certificates=[{"origin": server.url, "certPath": cert, "keyPath": key}],
             )
             view = context.new_page()
-            view.goto(server.url + "/bureau/", timeout=300_000)
+            fetch(server)  # computed (the page would reload itself until then)
+            view.goto(server.url + "/bureau/", timeout=60_000)
             assert view.title().startswith("预约数量建议")
             office = view.locator("#office-441621")
             quotas = office.locator("td.quota").all_inner_texts()
@@ -174,3 +189,14 @@ def test_the_page_in_a_real_browser(server, cli):
             assert download.value.suggested_filename == "booking-advice.csv"
         finally:
             browser.close()
+
+
+def test_the_demo_server_shows_a_synthetic_history_of_the_six_offices(tmp_path):
+    from office.__main__ import build
+
+    app, _ = build(tmp_path / "office.db", ManualClock(datetime(2026, 11, 30, 10, 0)), seed="demo")
+    result = app.state.bureau.result()
+    assert (tmp_path / "office-records.csv").exists()  # written next to the database on first read
+    assert [o["office"] for o in result["offices"]] == ["441602", "441621", "441622", "441623", "441624", "441625"]
+    assert all(len(o["advice"]) == 10 and o["working_days"] == 60 for o in result["offices"])
+    assert result["offices"][0]["to"] == "2026-11-27"  # up to the last working day before today

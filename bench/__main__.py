@@ -202,7 +202,9 @@ def add_history(rows: list[dict], path: Path) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--only", default="", help="comma-separated benchmarks (ui,idcard,face,ticket,office,maintenance,workload,faults,soak)"
+        "--only",
+        default="",
+        help="comma-separated benchmarks (ui,idcard,face,ticket,office,maintenance,workload,faults,soak)",
     )
     parser.add_argument("--no-history", action="store_true", help="do not append to bench/HISTORY.md")
     args = parser.parse_args(argv)

@@ -168,8 +168,10 @@ def install(app: FastAPI, bureau: BureauAdvice, caller, errors) -> None:
 
     page_answers = {
         **errors("GET", _400=["invalid_range"]),
-        200: {"description": "the page (HTML); while the advice is computed, a page that reloads itself",
-              "content": {"text/html": {"schema": {"type": "string"}}}},
+        200: {
+            "description": "the page (HTML); while the advice is computed, a page that reloads itself",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
     }
     csv_answers = {
         **errors("GET", _400=["invalid_range"], _503=["advice_not_ready"]),

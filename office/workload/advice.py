@@ -109,9 +109,7 @@ def quota_for(
         guess = round((known[1] + half.walk_ins) * windows / known[0] - half.walk_ins)
     else:
         guess = int(0.85 * capacity - half.walk_ins)
-    return largest_quota(
-        lambda q: drawn.outcome(q, target.wait_min, windows), target.service_level, guess, cap
-    )
+    return largest_quota(lambda q: drawn.outcome(q, target.wait_min, windows), target.service_level, guess, cap)
 
 
 def refusal(figures: OfficeFigures) -> str | None:

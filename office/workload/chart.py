@@ -58,8 +58,11 @@ def origin_bar(cross_county: float, outside_city: float) -> str:
     local = max(0.0, 1.0 - cross_county - outside_city)
     x = 0.0
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="18" class="origin-bar">']
-    for share, colour, kind in ((local, "#cfd8e3", "local"), (cross_county, "#e0a030", "cross-county"),
-                                (outside_city, "#b05050", "outside-city")):
+    for share, colour, kind in (
+        (local, "#cfd8e3", "local"),
+        (cross_county, "#e0a030", "cross-county"),
+        (outside_city, "#b05050", "outside-city"),
+    ):
         w = width * share
         parts.append(
             f'<rect class="{kind}" data-share="{share:.4f}" x="{x:.1f}" y="0" width="{w:.1f}" height="18" '

@@ -9,6 +9,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Mapping
 from datetime import date, timedelta
 
 from kiosk.domain.business import BUSINESSES
@@ -91,10 +92,10 @@ class OfficeFigures:
 
 def shares(records: list[Record], office: str) -> tuple[float, float]:
     """(cross-county share, outside-city share) of applicants, counted as the 全城通办 report counts them."""
-    cases = [{"day": r.day, "business": r.business, "home_counties": r.home_counties} for r in records]
-    if not cases:
+    if not records:
         return 0.0, 0.0
-    first, last = date.fromisoformat(min(c["day"] for c in cases)), date.fromisoformat(max(c["day"] for c in cases))
+    cases = [{"day": r.day, "business": r.business, "home_counties": r.home_counties} for r in records]
+    first, last = date.fromisoformat(min(r.day for r in records)), date.fromisoformat(max(r.day for r in records))
     applicants = other = outside = 0
     while first <= last:  # the report covers at most MAX_DAYS at a time
         end = min(last, first + timedelta(days=MAX_DAYS - 1))
@@ -106,7 +107,7 @@ def shares(records: list[Record], office: str) -> tuple[float, float]:
     return (round(other / applicants, 4), round(outside / applicants, 4)) if applicants else (0.0, 0.0)
 
 
-def office_figures(office: str, records: list[Record], opening_hours: dict[str, list[str]] | None) -> OfficeFigures:
+def office_figures(office: str, records: list[Record], opening_hours: Mapping[str, list[str]] | None) -> OfficeFigures:
     """The figures of one office's records (all of them belong to `office`)."""
     calendar = Calendar(opening_hours)
     cells: dict[tuple[str, str], Cell] = {}

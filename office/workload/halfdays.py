@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Mapping
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 HALF_DAYS = ("am", "pm")
@@ -52,7 +53,7 @@ def day_halves(spans: list[str]) -> dict[str, Span]:
 class Calendar:
     """Which weekday and half-day a moment belongs to, and how far into it, for one office."""
 
-    def __init__(self, opening_hours: dict[str, list[str]] | None):
+    def __init__(self, opening_hours: Mapping[str, list[str]] | None):
         hours = opening_hours or {}
         known = opening_hours is not None
         self.halves = {d: day_halves(hours[d] if known else DEFAULT_HOURS) for d in WEEKDAYS if d in hours or not known}

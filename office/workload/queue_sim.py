@@ -74,7 +74,9 @@ def slot_arrival(k: int, bookings: int, span: float, jitter: float) -> float:
 
 
 def booked_arrivals(rng: random.Random, bookings: int, span: float) -> list[float]:
-    return [slot_arrival(k, bookings, span, rng.uniform(-BOOKED_JITTER_MIN, BOOKED_JITTER_MIN)) for k in range(bookings)]
+    return [
+        slot_arrival(k, bookings, span, rng.uniform(-BOOKED_JITTER_MIN, BOOKED_JITTER_MIN)) for k in range(bookings)
+    ]
 
 
 def poisson(rng: random.Random, mean: float) -> int:

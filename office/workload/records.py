@@ -156,7 +156,8 @@ def read_export(lines: Iterable[str]) -> tuple[list[Record], list[str]]:
         missing = [c for c in COLUMNS if c not in header]
         extra = [c for c in header if c not in COLUMNS]
         raise UnusableInput(
-            "the header must have exactly the columns " + ",".join(COLUMNS)
+            "the header must have exactly the columns "
+            + ",".join(COLUMNS)
             + (f"; missing: {','.join(missing)}" if missing else "")
             + (f"; unexpected: {','.join(h[:40] for h in extra)}" if extra else "")
         )

@@ -29,6 +29,6 @@ def advise_all(
         by_office[r.office].append(r)
     out = []
     for code in sorted(by_office):
-        hours = offices[code].opening_hours if code in offices else None
+        hours = {str(d): spans for d, spans in offices[code].opening_hours.items()} if code in offices else None
         out.append(advise(office_figures(code, by_office[code], hours), target))
     return {"offices": out}

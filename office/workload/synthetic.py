@@ -71,16 +71,23 @@ class Profile:
 
 # The demo's six offices: the city district busiest, the counties with two or three windows.
 DEMO_PROFILES = (
-    Profile("441602", windows={"am": 4, "pm": 3}, booked={"am": 20, "pm": 12}, walk_ins={"am": 12, "pm": 7},
-            cross_county=0.26, outside_city=0.09),
+    Profile(
+        "441602",
+        windows={"am": 4, "pm": 3},
+        booked={"am": 20, "pm": 12},
+        walk_ins={"am": 12, "pm": 7},
+        cross_county=0.26,
+        outside_city=0.09,
+    ),
     Profile("441621", booked={"am": 13, "pm": 7}, walk_ins={"am": 9, "pm": 5}, cross_county=0.14),
     Profile("441622", booked={"am": 15, "pm": 8}, walk_ins={"am": 9, "pm": 6}, cross_county=0.12),
-    Profile("441623", windows={"am": 2, "pm": 2}, booked={"am": 9, "pm": 5}, walk_ins={"am": 6, "pm": 4},
-            cross_county=0.1),
-    Profile("441624", windows={"am": 2, "pm": 2}, booked={"am": 8, "pm": 5}, walk_ins={"am": 6, "pm": 3},
-            cross_county=0.09),
-    Profile("441625", booked={"am": 14, "pm": 8}, walk_ins={"am": 8, "pm": 5}, cross_county=0.21,
-            outside_city=0.05),
+    Profile(
+        "441623", windows={"am": 2, "pm": 2}, booked={"am": 9, "pm": 5}, walk_ins={"am": 6, "pm": 4}, cross_county=0.1
+    ),
+    Profile(
+        "441624", windows={"am": 2, "pm": 2}, booked={"am": 8, "pm": 5}, walk_ins={"am": 6, "pm": 3}, cross_county=0.09
+    ),
+    Profile("441625", booked={"am": 14, "pm": 8}, walk_ins={"am": 8, "pm": 5}, cross_county=0.21, outside_city=0.05),
 )
 
 
@@ -113,7 +120,8 @@ def half_day(rng: random.Random, p: Profile, day: date, name: str, start_min: in
     factor = p.weekday_factor.get(WEEKDAYS[day.weekday()], 1.0)
     booked_times = booked_arrivals(rng, poisson(rng, p.booked[name] * factor), float(span))
     walk_times = [rng.triangular(0.0, float(span), span * 0.15) for _ in range(poisson(rng, p.walk_ins[name] * factor))]
-    tickets = []  # (arrival, priority, window minutes, business, outcome, service or None)
+    tickets: list[tuple[float, int, float, str, str, tuple[float, float] | None]] = []  # arrival, priority,
+    # window minutes, business, outcome, (walk to the window, service) or None
     for t, priority in sorted([(t, 0) for t in booked_times] + [(t, 1) for t in walk_times]):
         business = _business(rng, p)
         x = rng.random()
@@ -137,8 +145,18 @@ def half_day(rng: random.Random, p: Profile, day: date, name: str, start_min: in
         else:
             ended = called + timedelta(minutes=1)
         out.append(
-            Record(p.office, business, priority == 0, (_home(rng, p),), issued, called, served, ended,
-                   f"W{window + 1}", outcome)
+            Record(
+                p.office,
+                business,
+                priority == 0,
+                (_home(rng, p),),
+                issued,
+                called,
+                served,
+                ended,
+                f"W{window + 1}",
+                outcome,
+            )
         )
     return out
 

@@ -74,7 +74,8 @@ def page_quotas(html: str) -> dict:
     for section in re.findall(r'<section class="office".*?</section>', html, re.S):
         office = re.search(r'data-office="(\d+)"', section).group(1)
         out[office] = {
-            cell: int(q) for cell, q in re.findall(r'<tr data-cell="(\w+-\w+)">.*?<td class="quota">(\d+)</td>', section, re.S)
+            cell: int(q)
+            for cell, q in re.findall(r'<tr data-cell="(\w+-\w+)">.*?<td class="quota">(\d+)</td>', section, re.S)
         }
     return out
 
@@ -131,7 +132,9 @@ def test_kiosks_and_counters_may_not(server, role, name):
 def test_a_date_range(server):
     s = server.session("bureau", "city", "all")
     assert s.get(server.url + "/bureau/", params={"from": "2026-13-01"}, timeout=30).status_code == 400
-    assert s.get(server.url + "/bureau/", params={"from": "2026-11-20", "to": "2026-11-01"}, timeout=30).status_code == 400
+    assert (
+        s.get(server.url + "/bureau/", params={"from": "2026-11-20", "to": "2026-11-01"}, timeout=30).status_code == 400
+    )
     narrow = fetch(server, "/bureau/advice.csv", **{"from": "2026-11-23", "to": "2026-11-27"})
     rows = list(csv.DictReader(io.StringIO(narrow.text)))
     assert rows and all(r["working_days"] == "5" for r in rows)
@@ -146,8 +149,20 @@ def test_the_servers_own_tickets_count_arrivals_but_not_service(tmp_path):
             conn.execute(
                 "INSERT INTO tickets (ticket_id, office, day, business, seq, number, priority, kiosk_id, issued_at,"
                 " status, counter, called_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (f"t{n}", "441621", "2026-11-25", "marriage", n, f"A00{n}", "booked" if n else "walk_in", "k1",
-                 "2026-11-25T09:0%d:00.000+08:00" % n, "called", "W1", "2026-11-25T09:1%d:00.000+08:00" % n),
+                (
+                    f"t{n}",
+                    "441621",
+                    "2026-11-25",
+                    "marriage",
+                    n,
+                    f"A00{n}",
+                    "booked" if n else "walk_in",
+                    "k1",
+                    "2026-11-25T09:0%d:00.000+08:00" % n,
+                    "called",
+                    "W1",
+                    "2026-11-25T09:1%d:00.000+08:00" % n,
+                ),
             )
         conn.execute(
             "INSERT INTO tickets (ticket_id, office, day, business, seq, number, priority, kiosk_id, issued_at)"

@@ -70,7 +70,9 @@ def test_too_few_days_refuse_that_office_only(result):
 
 def test_the_service_level_and_wait_options_move_the_quota(export):
     strict = json.loads(
-        advise("--records", export, "--json", "--service-level", "0.97", "--wait-min", "10", "--office", "441621").stdout
+        advise(
+            "--records", export, "--json", "--service-level", "0.97", "--wait-min", "10", "--office", "441621"
+        ).stdout
     )
     loose = json.loads(advise("--records", export, "--json", "--wait-min", "30", "--office", "441621").stdout)
     q = lambda r: sum(a["booking_quota"] for a in r["offices"][0]["advice"])  # noqa: E731

@@ -37,9 +37,7 @@ def test_erlang_c_also_holds_for_other_loads():
 
 
 arrivals_strategy = st.lists(
-    st.tuples(
-        st.floats(0, 200, allow_nan=False), st.integers(0, 1), st.floats(0, 40, allow_nan=False)
-    ),
+    st.tuples(st.floats(0, 200, allow_nan=False), st.integers(0, 1), st.floats(0, 40, allow_nan=False)),
     max_size=40,
 )
 

@@ -20,7 +20,12 @@ def test_a_good_row():
     (r,), problems = read(GOOD)
     assert problems == []
     assert (r.office, r.business, r.booked, r.home_counties, r.window, r.outcome) == (
-        "441621", "marriage", True, ("441602",), "W1", "done"
+        "441621",
+        "marriage",
+        True,
+        ("441602",),
+        "W1",
+        "done",
     )
     assert r.day == "2026-11-26" and r.issued.hour == 9
 

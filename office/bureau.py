@@ -23,7 +23,14 @@ from office.workload.records import UnusableInput
 from office.workload.report import advise_all
 from office.workload.sources import RecordsSource
 
-RETRY_AFTER_S = 3  # while the advice is computed: the page reloads itself, the CSV answers 503 with Retry-After
+RETRY_AFTER_S = 3  # while the advice is computed: the page reloads itself, the CSV answers 202 with Retry-After
+COMPUTING = {
+    "status": "computing",
+    "message": {
+        "zh": "预约数量建议正在计算，请稍后再试。",
+        "en": "The booking advice is being computed; please try again shortly.",
+    },
+}
 CSV_COLUMNS = (
     "office",
     "working_days",
@@ -174,8 +181,12 @@ def install(app: FastAPI, bureau: BureauAdvice, caller, errors) -> None:
         },
     }
     csv_answers = {
-        **errors("GET", _400=["invalid_range"], _503=["advice_not_ready"]),
+        **errors("GET", _400=["invalid_range"]),
         200: {"description": "the advice as CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+        202: {
+            "description": "the advice is being computed: ask again after Retry-After seconds",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
     }
 
     @app.get("/bureau/", tags=["bureau"], responses=page_answers)
@@ -220,14 +231,13 @@ def install(app: FastAPI, bureau: BureauAdvice, caller, errors) -> None:
         from_: str | None = Query(default=None, alias="from", max_length=10),
         to: str | None = Query(default=None, max_length=10),
     ):
-        """The same advice as CSV (one row per office, weekday and half-day); 503 with Retry-After while it is
+        """The same advice as CSV (one row per office, weekday and half-day); 202 with Retry-After while it is
         being computed."""
         start, end = _range(from_, to)
         who = caller(request)
         result = bureau.ready(start, end)
         if result is None:
-            body = ApiError(503, "advice_not_ready").body()
-            return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+            return JSONResponse(COMPUTING, status_code=202, headers={"Retry-After": str(RETRY_AFTER_S)})
         return Response(
             csv_text(visible(result, who.office)),
             media_type="text/csv; charset=utf-8",

@@ -39,10 +39,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "call_not_found": {"zh": "没有这个呼叫。", "en": "No such call for staff."},
     "queue_empty": {"zh": "没有等候中的号码。", "en": "Nobody is waiting."},
     "invalid_range": {"zh": "日期范围无效。", "en": "The date range is invalid."},
-    "advice_not_ready": {
-        "zh": "预约数量建议正在计算，请稍后再试。",
-        "en": "The booking advice is being computed; please try again shortly.",
-    },
     "invalid_request": {"zh": "请求格式不正确。", "en": "The request is not valid."},
     "bad_time": {"zh": "时间不正确。", "en": "The time given is not plausible."},
     "not_found": {"zh": "没有这个地址。", "en": "No such path."},

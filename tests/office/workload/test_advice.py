@@ -99,3 +99,11 @@ def test_an_entry_names_what_it_rests_on():
         assert a["what_if"]["one_window_more"]["booking_quota"] >= a["booking_quota"]
         assert a["what_if"]["one_window_less"]["booking_quota"] <= a["booking_quota"]
         assert a["predicted_service_level"] >= 0.9
+
+
+def test_an_office_without_configuration_gets_the_usual_hours_and_says_so():
+    unknown = figures(variant(office="445102", opening_hours=None), days=10)
+    assert unknown.cell("mon", "am").span_min == 210 and unknown.cell("mon", "pm").span_min == 180
+    entry = advise(unknown, Target(replications=30))
+    assert entry["rests_on"]["opening_hours"].startswith("assumed")
+    assert entry["cross_county_share"] > 0.9  # every Heyuan county is another county for this office

@@ -37,12 +37,12 @@ def server(tmp_path_factory, records):
 
 
 def fetch(server, path="/bureau/", role=("bureau", "city", "all"), **params):
-    """The answer once the advice is computed: meanwhile the page says so and the CSV answers 503."""
+    """The answer once the advice is computed: meanwhile the page says so and the CSV answers 202."""
     session = server.session(*role)
     for _ in range(600):
         answer = session.get(server.url + path, params=params, timeout=60)
-        if answer.status_code == 503:
-            assert answer.json()["error"] == "advice_not_ready" and answer.headers["Retry-After"]
+        if answer.status_code == 202:
+            assert answer.json()["status"] == "computing" and answer.headers["Retry-After"]
         elif 'id="computing"' not in answer.text:
             return answer
         time.sleep(0.5)

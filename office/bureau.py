@@ -16,9 +16,10 @@ from datetime import date
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from kiosk.domain.business import BUSINESSES
 from office.errors import ApiError
 from office.workload.advice import Target
-from office.workload.chart import capacity_of, load_chart, load_of, origin_bar
+from office.workload.chart import load_chart, origin_bar
 from office.workload.records import UnusableInput
 from office.workload.report import advise_all
 from office.workload.sources import RecordsSource
@@ -166,7 +167,7 @@ def _templates():
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("office", "templates"), autoescape=select_autoescape(["html"]))
-    env.globals.update(load_of=load_of, capacity_of=capacity_of)
+    env.globals.update(businesses=BUSINESSES)
     return env
 
 

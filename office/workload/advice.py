@@ -135,6 +135,12 @@ def advise(figures: OfficeFigures, target: Target) -> dict:
         "outside_city_share": figures.outside_city_share,
         "from": figures.first_day,
         "to": figures.last_day,
+        "figures": {
+            "booked": figures.booked,
+            "walk_ins": figures.walk_ins,
+            "no_shows": figures.no_shows,
+            "by_business": figures.by_business,
+        },
     }
     why = refusal(figures)
     if why:

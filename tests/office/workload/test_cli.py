@@ -62,6 +62,18 @@ def test_the_json_contract(result):
         assert a["predicted_wait_p90_min"] >= 0
 
 
+def test_the_workload_figures_recover_the_known_history(result):
+    o = next(o for o in result["offices"] if o["office"] == "441621")
+    marriage = o["figures"]["by_business"]["marriage"]
+    assert abs(marriage["service_min_median"] - 12.0) <= 1.0  # the history's service: median 12, p90 18
+    assert abs(marriage["service_min_p90"] - 18.0) <= 2.0
+    assert o["figures"]["booked"] + o["figures"]["walk_ins"] == o["tickets"]
+    assert abs(o["cross_county_share"] - 0.18) < 0.04 and abs(o["outside_city_share"] - 0.06) < 0.03
+    am = [a for a in o["advice"] if a["half_day"] == "am"]
+    assert abs(sum(a["expected_walk_ins"] for a in am) / len(am) - 6.0) < 1.5
+    assert abs(sum(a["booked_per_day"] for a in am) / len(am) - 20.0) < 3.0
+
+
 def test_too_few_days_refuse_that_office_only(result):
     short = next(o for o in result["offices"] if o["office"] == "441623")
     assert "advice" not in short

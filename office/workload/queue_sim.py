@@ -8,9 +8,11 @@ from the office's own arrival profile when it has one). Everybody who took a tic
 half-day ends. Nobody gives up while waiting.
 
 Hand-written instead of simpy or ciw: the discipline above is one loop (`calls`: with identical windows and a
-non-preemptive two-class priority, "the earliest free window takes the most urgent ticket present"), and a year of six offices' advice needs a few million simulated applicants in seconds; a process-based library
-spends tens of microseconds per applicant on generators and event objects. Its correctness is checked against
-Erlang C and a brute-force event simulation in tests/office/workload/.
+non-preemptive two-class priority, "the earliest free window takes the most urgent ticket present"), and a year
+of six offices' advice simulates a few million applicants. The same model in simpy gives exactly the same waits
+(tests/office/workload/test_simpy_reference.py) but takes about 34 µs per applicant against 2 µs here, which
+would put a year's advice far past its 30 s goal. The loop is also checked against Erlang C and against its
+rules on random inputs (tests/office/workload/test_queue_sim.py).
 """
 
 from __future__ import annotations

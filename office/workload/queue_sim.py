@@ -111,10 +111,11 @@ class Trials:
         self.walk_ins: list[list[tuple[float, int, float]]] = []
         self._rngs: list[random.Random] = []
         self._booked: list[list[tuple[float, float]]] = []  # (jitter, service) of the k-th booking
+        walk_pool = half.walk_in_service or half.booked_service  # a group without measured times: the other's
         for r in range(replications):
             rng = random.Random(seed * 1_000_003 + r)
             times = walk_in_arrivals(rng, half)
-            self.walk_ins.append(sorted((t, 1, rng.choice(half.walk_in_service)) for t in times))
+            self.walk_ins.append(sorted((t, 1, rng.choice(walk_pool)) for t in times))
             self._rngs.append(random.Random(seed * 1_000_003 + r + 500_000_000))  # bookings' own stream
             self._booked.append([])
 

@@ -107,3 +107,13 @@ def test_an_office_without_configuration_gets_the_usual_hours_and_says_so():
     entry = advise(unknown, Target(replications=30))
     assert entry["rests_on"]["opening_hours"].startswith("assumed")
     assert entry["cross_county_share"] > 0.9  # every Heyuan county is another county for this office
+
+
+def test_walk_ins_without_measured_service_borrow_the_booked_applicants_times():
+    from dataclasses import replace as with_
+
+    known = figures(days=10)
+    no_walk_in_times = with_(known, walk_in_service=[])
+    cell = no_walk_in_times.cell("mon", "am")
+    quota_, outcome = quota_for(no_walk_in_times, cell, Target(replications=30), cell.windows)
+    assert quota_ > 0 and outcome.applicants > 0

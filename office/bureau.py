@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import threading
 from datetime import date
 
@@ -95,6 +96,9 @@ class BureauAdvice:
         def work() -> None:
             try:
                 self._keep(*self._compute(start, end))
+            except Exception as e:  # shown on the page instead of "computing" for ever
+                logging.getLogger("office.bureau").exception("booking advice failed")
+                self._keep(key, {"offices": [], "problem": f"the advice failed ({type(e).__name__})"})
             finally:
                 with self._lock:
                     self._working = None

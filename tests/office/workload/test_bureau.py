@@ -215,3 +215,23 @@ def test_the_demo_server_shows_a_synthetic_history_of_the_six_offices(tmp_path):
     assert [o["office"] for o in result["offices"]] == ["441602", "441621", "441622", "441623", "441624", "441625"]
     assert all(len(o["advice"]) == 10 and o["working_days"] == 60 for o in result["offices"])
     assert result["offices"][0]["to"] == "2026-11-27"  # up to the last working day before today
+
+
+def test_a_failing_computation_is_shown_not_computing_for_ever():
+    from office.bureau import BureauAdvice
+
+    class Broken:
+        def version(self):
+            return "v1"
+
+        def load(self):
+            raise RuntimeError("boom")
+
+    advice = BureauAdvice(Broken(), {})
+    assert advice.ready() is None  # started in the background
+    for _ in range(600):
+        done = advice.ready()
+        if done is not None:
+            break
+        time.sleep(0.05)
+    assert done == {"offices": [], "problem": "the advice failed (RuntimeError)"}

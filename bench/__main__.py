@@ -98,6 +98,14 @@ FIGURES = [
     ),
     ("match", "offline list: the same with the previous HMAC list (s)", ("previous_hmac_county_seconds",), "", None),
     ("maintenance", "audit verify, 2,000 entries (ms)", ("audit_verify_2000_ms",), "", None),
+    (
+        "workload",
+        "booking advice, a year of six offices' records (s)",
+        ("advise_year_six_offices_s",),
+        "≤ 30",
+        lambda v: v <= 30,
+    ),
+    ("workload", "records in that year's export", ("records",), "", None),
     ("faults", "faults injected (quick suite)", ("faults_injected",), "", None),
     ("faults", "fault episodes recovered, all", ("all_recovered",), "yes", lambda v: v is True),
     ("faults", "check-ins lost under faults", ("checkins_lost",), "0", lambda v: v == 0),
@@ -206,7 +214,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated benchmarks (ui,idcard,face,ticket,office,maintenance,match,faults,soak)",
+        help="comma-separated benchmarks (ui,idcard,face,ticket,office,maintenance,match,workload,faults,soak)",
     )
     parser.add_argument("--no-history", action="store_true", help="do not append to bench/HISTORY.md")
     args = parser.parse_args(argv)

@@ -6,6 +6,8 @@ kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                
 kiosk-office-server pki issue --dir DIR --role counter|bureau --name NAME --office CODE|all
 kiosk-office-server pki revoke --dir DIR (--serial HEX | --cert FILE)                 refuse a certificate
 kiosk-office-server audit verify --db FILE                                            check the audit chain
+kiosk-office-server advise --records FILE.csv [--json --service-level 0.9 --wait-min 15]  booking quotas
+kiosk-office-server history --out FILE.csv [--days 60 --end DATE --seed N]            a synthetic records export
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ def build(
     tls_dir: Path | str | None = None,
     retention_days: int = 30,
     allow_hosts: list[str] | None = None,
+    records: Path | str | None = None,
 ):
-    """The app and its backend, with the database created and (optionally) seeded for today."""
+    """The app and its backend, with the database created and (optionally) seeded for today. `records`: an
+    export of the office queue system's service records for the bureau page (with --seed demo and no export, a
+    synthetic history is written next to the database)."""
     from office.app import create_app
     from office.offices import load_offices
     from office.pki import RevocationList
@@ -41,7 +46,33 @@ def build(
         seed_demo(backend)
     revoked = RevocationList(Path(tls_dir) / "revoked.txt") if tls_dir else None
     hosts = (server_names(tls_dir) | set(allow_hosts or ())) if tls_dir else None
-    return create_app(backend, revoked=revoked, hosts=hosts), backend
+    return create_app(
+        backend, revoked=revoked, hosts=hosts, bureau_advice=bureau_advice(backend, records, db if seed else None)
+    ), backend
+
+
+def bureau_advice(backend, records: Path | str | None, demo_db: Path | str | None = None):
+    """The bureau page's records: the export (when configured) first, then the server's own tickets. A demo
+    server without an export gets a synthetic history next to its database, written when first read."""
+    from office.bureau import BureauAdvice
+    from office.workload.sources import ExportFile, Merged, TicketsTable
+
+    table = TicketsTable(backend.store.read, backend.today)
+    if records is None and demo_db is not None:
+        demo = Path(demo_db).with_name(Path(demo_db).stem + "-records.csv")
+        return BureauAdvice(Merged(ExportFile(demo, make=lambda f: demo_history(backend, f)), table), backend.offices)
+    return BureauAdvice(Merged(ExportFile(records), table) if records else table, backend.offices)
+
+
+def demo_history(backend, out, days: int = 60) -> None:
+    """A synthetic service history of the offices up to yesterday (office/workload/synthetic.py)."""
+    from office.clock import CHINA
+    from office.workload.cli import demo_profiles
+    from office.workload.records import write_export
+    from office.workload.synthetic import history
+
+    end = backend.clock().astimezone(CHINA).date() - timedelta(days=1)
+    write_export(history(demo_profiles(backend.offices), end, days), out)
 
 
 def server_names(tls_dir: Path | str) -> set[str]:
@@ -196,6 +227,14 @@ def main(argv: list[str] | None = None) -> int:
         return _pki(argv[1:])
     if argv[:1] == ["audit"]:
         return _audit(argv[1:])
+    if argv[:1] == ["advise"]:
+        from office.workload.cli import advise_main
+
+        return advise_main(argv[1:])
+    if argv[:1] == ["history"]:
+        from office.workload.cli import history_main
+
+        return history_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="kiosk-office-server", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -226,9 +265,22 @@ def main(argv: list[str] | None = None) -> int:
         metavar="ID@OFFICE",
         help="demo/tests: create the PKI in --tls-dir if missing and issue this kiosk's certificate",
     )
-    parser.add_argument("--seed", choices=["demo"], help="add today's demo bookings for every office")
+    parser.add_argument(
+        "--demo-bureau",
+        metavar="NAME",
+        help="demo: issue a bureau certificate NAME for all offices in --tls-dir (the /bureau/ page)",
+    )
+    parser.add_argument(
+        "--seed",
+        choices=["demo"],
+        help="add today's demo bookings for every office (and, without --records, a synthetic service history)",
+    )
     parser.add_argument("--now", help="start the clock at this local time (YYYY-MM-DDTHH:MM), for tests/demos")
     parser.add_argument("--offices", help="directory of office files (default: the shipped config/offices)")
+    parser.add_argument(
+        "--records",
+        help="service records exported from the office queue system (CSV, docs/workload.md) for the bureau page",
+    )
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
 
@@ -249,8 +301,12 @@ def main(argv: list[str] | None = None) -> int:
             for spec in args.demo_kiosk:
                 kiosk_id, _, office = spec.partition("@")
                 pki.issue(args.tls_dir, "kiosk", kiosk_id, office)
+        if args.demo_bureau:
+            if not (Path(args.tls_dir) / "ca.key").exists():
+                pki.init(args.tls_dir)
+            pki.issue(args.tls_dir, "bureau", args.demo_bureau, "all")
         app, backend = build(
-            args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host
+            args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host, args.records
         )
         config = uvicorn_config(app, args.host, args.port, args.tls_dir, args.log_level)
     except (OfficeFileError, pki.PkiError) as e:
@@ -261,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     # The identity service's face models load while the server starts answering (not in each test's server).
     threading.Thread(target=app.state.identity.warm_up, name="identity-warm-up", daemon=True).start()
     threading.Thread(target=warm_matches_forever, args=(backend,), name="bookings-hashes", daemon=True).start()
+    if args.records:  # and the bureau page's advice before anybody asks (seconds; the demo's waits for a visit)
+        threading.Thread(target=app.state.bureau.warm_up, name="bureau-warm-up", daemon=True).start()
     uvicorn.Server(config).run()
     return 0
 

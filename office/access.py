@@ -41,6 +41,9 @@ ACCESS: dict[str, Access] = {
     # the office's identity service compares a live face with the registered photo (office/identity.py)
     # (a face crop as base64 JPEG: at most 400,000 characters, so a bigger body limit than the other calls)
     "POST /v1/identity/verify": Access(("kiosk",), own_office=False, max_body=512 * 1024),
+    # the city bureau's booking advice (office/bureau.py): aggregates; a bureau certificate sees its office or all
+    "GET /bureau/": Access(("bureau",), own_office=False),
+    "GET /bureau/advice.csv": Access(("bureau",), own_office=False),
     # calls for staff (office/assistance.py): kiosks call, counters see and acknowledge
     "POST /v1/offices/{office}/assistance": Access(("kiosk",)),
     "GET /v1/offices/{office}/assistance": Access(("counter",)),

@@ -17,7 +17,9 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from office import access, assistance, queue, reports
+from office import access, assistance, bureau, queue, reports
+from office.bureau import BureauAdvice
+from office.workload.sources import TicketsTable
 from office.errors import ApiError, trim
 from office.group_commit import GroupCommit
 from office.guard import IDENTITY, Guard
@@ -249,7 +251,12 @@ def _document_roles(app: FastAPI) -> None:
                 route.description = f"{route.description}\n\n{note}".strip()
 
 
-def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, hosts: set[str] | None = None) -> FastAPI:
+def create_app(
+    backend: OfficeBackend,
+    revoked: RevocationList | None = None,
+    hosts: set[str] | None = None,
+    bureau_advice: BureauAdvice | None = None,
+) -> FastAPI:
     # POSTs are `async`: their work is a short SQLite write that is serialised anyway, so it runs on the event
     # loop (no thread hop), and POSTs that arrive together share one commit (p99 under 50 concurrent kiosks).
     # Reads stay in threads.
@@ -450,6 +457,8 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
         return reports.citywide(backend.store.read(), office, from_, to)
 
     assistance.install(app, backend, writes, _errors)
+    app.state.bureau = bureau_advice or BureauAdvice(TicketsTable(backend.store.read, backend.today), backend.offices)
+    bureau.install(app, app.state.bureau, caller, _errors)
     _document_roles(app)
     app.add_middleware(Guard, backend=backend, writes=writes, revoked=revoked, hosts=hosts)
     return app

@@ -55,6 +55,8 @@ def start_bundled_server(
             str(pki),
             "--demo-kiosk",
             f"{kiosk_id}@{office}",
+            "--demo-bureau",
+            DEMO_BUREAU,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -84,6 +86,7 @@ def start_bundled_server(
 
 
 _BUNDLED: dict[str, tuple[Path, str]] = {}
+DEMO_BUREAU = "demo-bureau"  # the bureau certificate the bundled server makes at start (all offices)
 
 
 def remember_bundled(url: str, pki: Path, kiosk_id: str) -> None:
@@ -94,6 +97,17 @@ def remember_bundled(url: str, pki: Path, kiosk_id: str) -> None:
 def bundled_pki(url: str) -> Path:
     """The PKI folder (with its CA key) of the bundled server at `url`: tools issue further certificates there."""
     return _BUNDLED[url][0]
+
+
+def bureau_page(url: str) -> dict:
+    """The bundled server's bureau page and the demo bureau certificate made at start (for a browser or curl)."""
+    pki = _BUNDLED[url][0]
+    return {
+        "url": url + "/bureau/",
+        "ca_file": str(pki / "ca.crt"),
+        "client_cert": str(pki / "bureaus" / f"{DEMO_BUREAU}.crt"),
+        "client_key": str(pki / "bureaus" / f"{DEMO_BUREAU}.key"),
+    }
 
 
 def bundled_tls(url: str) -> dict | None:

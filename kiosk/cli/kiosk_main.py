@@ -11,7 +11,14 @@ import signal
 import sys
 import threading
 
-from kiosk.app.bundled import demo_config, start_bundled_server, stop_bundled_server, tickets_dir, with_backend
+from kiosk.app.bundled import (
+    bureau_page,
+    demo_config,
+    start_bundled_server,
+    stop_bundled_server,
+    tickets_dir,
+    with_backend,
+)
 from kiosk.config import DEFAULT_CONFIG, ConfigError, KioskConfig, load_kiosk_config
 
 
@@ -90,6 +97,15 @@ def _main(args) -> int:
             sys.stderr.write(f"kiosk: {e}\n")
             return 1
         server = (proc, db_dir)
+        if demo_pin is not None:
+            page = bureau_page(url)
+            print(
+                f"kiosk demo: the city bureau's booking advice (synthetic history) is at {page['url']} with the"
+                f" bureau certificate {page['client_cert']} (key {page['client_key']}, CA {page['ca_file']});"
+                f" e.g. curl --cacert {page['ca_file']} --cert {page['client_cert']} --key {page['client_key']}"
+                f" {page['url']}advice.csv",
+                flush=True,
+            )
         atexit.register(stop_bundled_server, proc, db_dir)
         _exit_hooks.append(proc.kill)
         config = with_backend(config, url)

@@ -26,6 +26,10 @@ def test_demo_starts_and_runs(tmp_path):
     # issue 20: the demo prints this run's technician PIN and where its tickets land as PNGs
     assert re.search(r"office name .*5 times, PIN \d{6} \(this run only\)", proc.stdout), proc.stdout
     assert re.search(r"PNG files in \S*tickets$", proc.stdout, re.M), proc.stdout
+    # issue 27: and where the bureau page is, with the certificate made for it
+    assert re.search(
+        r"booking advice .* is at https://127\.0\.0\.1:\d+/bureau/ with the bureau certificate \S+\.crt", proc.stdout
+    )
 
 
 def test_lock_down_settings_before_kivy(tmp_path):

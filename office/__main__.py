@@ -3,7 +3,7 @@
 kiosk-office-server --tls-dir DIR --db FILE [--host H --port P --seed demo --now T]   serve (HTTPS + client certs)
 kiosk-office-server pki init  --dir DIR [--server-name NAME …]                        the office CA + server cert
 kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                      a kiosk's certificate
-kiosk-office-server pki issue --dir DIR --role counter|bureau --name NAME --office CODE|all
+kiosk-office-server pki issue --dir DIR --role counter|display|bureau --name NAME --office CODE|all [--p12]
 kiosk-office-server pki revoke --dir DIR (--serial HEX | --cert FILE)                 refuse a certificate
 kiosk-office-server audit verify --db FILE                                            check the audit chain
 """
@@ -25,6 +25,7 @@ def build(
     tls_dir: Path | str | None = None,
     retention_days: int = 30,
     allow_hosts: list[str] | None = None,
+    lobby_options: dict | None = None,
 ):
     """The app and its backend, with the database created and (optionally) seeded for today."""
     from office.app import create_app
@@ -41,7 +42,7 @@ def build(
         seed_demo(backend)
     revoked = RevocationList(Path(tls_dir) / "revoked.txt") if tls_dir else None
     hosts = (server_names(tls_dir) | set(allow_hosts or ())) if tls_dir else None
-    return create_app(backend, revoked=revoked, hosts=hosts), backend
+    return create_app(backend, revoked=revoked, hosts=hosts, lobby_options=lobby_options), backend
 
 
 def server_names(tls_dir: Path | str) -> set[str]:
@@ -103,13 +104,16 @@ def _pki(argv: list[str]) -> int:
     p_server = sub.add_parser("server", help="re-issue the server certificate (rotation, new names)")
     p_server.add_argument("--dir", required=True)
     p_server.add_argument("--server-name", action="append", required=True)
-    p_issue = sub.add_parser("issue", help="a client certificate: --kiosk ID, or --role counter|bureau --name NAME")
+    p_issue = sub.add_parser("issue", help="a client certificate: --kiosk ID, or --role ROLE --name NAME")
     p_issue.add_argument("--dir", required=True)
     p_issue.add_argument("--kiosk")
     p_issue.add_argument("--role", choices=pki.ROLES)
     p_issue.add_argument("--name")
     p_issue.add_argument("--office", required=True)
     p_issue.add_argument("--days", type=int, default=pki.CLIENT_DAYS)
+    p_issue.add_argument(
+        "--p12", action="store_true", help="also write NAME.p12 for a browser (passphrase in NAME.p12.pass)"
+    )
     p_revoke = sub.add_parser("revoke", help="add a certificate to revoked.txt")
     p_revoke.add_argument("--dir", required=True)
     p_revoke.add_argument("--serial")
@@ -130,6 +134,8 @@ def _pki(argv: list[str]) -> int:
                 out = pki.issue(a.dir, a.role, a.name, a.office, a.days)
             else:
                 parser.error("give --kiosk ID, or --role ROLE --name NAME")
+            if a.p12:
+                out.update(pki.browser_bundle(a.dir, out["role"], out["name"]))
         else:
             out = {"revoked": pki.revoke(a.dir, serial=a.serial, cert=a.cert, reason=a.reason)}
     except (pki.PkiError, OSError, ValueError) as e:

@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # gcc + libc6-dev build the stand-in vendor libraries (WLT photo decoder, fingerprint matcher) from drivers/standin;
-# espeak-ng speaks the prompts; openssl checks release signatures (tests/release).
-APT_PACKAGES=(libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgles2 libmtdev1 espeak-ng gcc libc6-dev openssl)
+# espeak-ng speaks the prompts; openssl checks release signatures (tests/release); chromium runs the office's web pages
+# in the browser tests (driven by Playwright, which downloads no browser of its own).
+APT_PACKAGES=(libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgles2 libmtdev1 espeak-ng gcc libc6-dev openssl chromium)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do

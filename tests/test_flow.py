@@ -41,6 +41,7 @@ from kiosk.flow.events import (
     SkipFace,
     SkipFinger,
     StaffCalled,
+    StaffCallStatus,
     Start,
     TicketIssued,
     TicketRefused,
@@ -49,7 +50,14 @@ from kiosk.flow.events import (
     UseIdCard,
 )
 from kiosk.flow.progress import journey_steps
-from kiosk.flow.effects import CallForAssistance, IssueTicket, LookupAppointment, PrintTicket, SessionEnded
+from kiosk.flow.effects import (
+    CallForAssistance,
+    FollowStaffCall,
+    IssueTicket,
+    LookupAppointment,
+    PrintTicket,
+    SessionEnded,
+)
 
 from .domain.cases import CITYWIDE, NATIONAL, OFFICES, POLICIES, REST_DAYS, id_number
 
@@ -113,7 +121,8 @@ def test_booked_couple_walks_to_a_printed_ticket():
     )
     assert flow.state == S.PRINTING
     checks = (PartyCheck(1, "face", "match", 0.8, 1), PartyCheck(2, "face", "match", 0.7, 1))
-    assert fx == [IssueTicket("marriage", "ap-1", (HIM["id_number"], HER["id_number"]), checks)]
+    decision = ("accept", ("local_hukou",))  # shown at the counter with the ticket
+    assert fx == [IssueTicket("marriage", "ap-1", (HIM["id_number"], HER["id_number"]), checks, decision)]
     ticket = {"ticket_id": "t1", "number": "A001"}
     flow, fx = run([TicketIssued(ticket)], flow)
     assert isinstance(fx[0], PrintTicket) and fx[0].ticket == ticket
@@ -271,8 +280,16 @@ def test_calling_staff_keeps_the_session_and_lengthens_the_idle_time():
     assert fx == [CallForAssistance("read_id_2", "marriage")]  # the screen and business, nobody's data
     assert flow.state == S.READ_ID_2 and flow.session.assistance == "calling" and flow.session.cards
     assert run([CallStaff()], flow)[1] == []  # one call at a time
-    flow, _ = run([StaffCalled(True)], flow)
-    assert flow.session.assistance == "on_the_way"
+    flow, fx = run([StaffCalled(True, 7)], flow)
+    assert flow.session.assistance == "sent" and fx == [FollowStaffCall(7)]  # sent: not yet taken by anyone
+    assert run([CallStaff()], flow)[1] == []
+    flow, fx = run([StaffCallStatus(7, "open")], flow)
+    assert flow.session.assistance == "sent" and fx == [FollowStaffCall(7)]  # asked again
+    flow, fx = run([StaffCallStatus(7, "unknown")], flow)
+    assert flow.session.assistance == "sent" and fx == [FollowStaffCall(7)]  # offline a while: still asked
+    assert run([StaffCallStatus(8, "acknowledged")], flow) == (flow, [])  # another session's call
+    flow, fx = run([StaffCallStatus(7, "acknowledged")], flow)
+    assert flow.session.assistance == "on_the_way" and fx == []  # a person took it: only now "on the way"
     seconds = {**SECONDS, "assisted_idle_s": 300}
     assert timer_for(flow.state, seconds) == (Idle, 60)
     assert timer_for(flow.state, seconds, assisted=True) == (Idle, 300)
@@ -432,8 +449,9 @@ EVENTS = st.sampled_from(
         PinResult(False),
         NewDay(date(2026, 11, 27)),
         CallStaff(),
-        StaffCalled(True),
+        StaffCalled(True, 3),
         StaffCalled(False),
+        StaffCallStatus(3, "acknowledged"),
     ]
 )
 

@@ -140,9 +140,10 @@ class Shell:
 
     def _submit(self, effect: Effect) -> None:
         self._observe(effect)
+        counted = not effect.background  # following a call is no work in progress
         with self._lock:
-            self._pending += 1
-            future = self._pool.submit(self._run_effect, effect)
+            self._pending += counted
+            future = self._pool.submit(self._run_effect, effect, counted)
             self._futures[future] = effect
         future.add_done_callback(self._forget)
 
@@ -150,7 +151,7 @@ class Shell:
         with self._lock:
             self._futures.pop(future, None)
 
-    def _run_effect(self, effect: Effect) -> None:
+    def _run_effect(self, effect: Effect, counted: bool = True) -> None:
         try:
             result = self.effects.run(effect)
         except Exception:
@@ -163,7 +164,7 @@ class Shell:
                     self.post(result)
             finally:
                 with self._lock:
-                    self._pending -= 1
+                    self._pending -= counted
 
         self.scheduler.soon(deliver)
 

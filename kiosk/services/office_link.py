@@ -177,13 +177,21 @@ class OfficeLink:
 
     # -- tickets -----------------------------------------------------------------------------------------------
     def issue_ticket(
-        self, business: str, appointment_id: str | None = None, parties: list[dict] | None = None, verification=()
+        self,
+        business: str,
+        appointment_id: str | None = None,
+        parties: list[dict] | None = None,
+        verification=(),
+        eligibility: tuple[str, tuple[str, ...]] | None = None,
     ) -> TicketOutcome:
+        """`eligibility`: the kiosk's decision and its reason codes, shown at the counter with the ticket."""
         body: dict[str, Any] = {
             "business": business,
             "appointment_id": appointment_id,
             "kiosk_id": self.client.kiosk_id,
         }
+        if eligibility:
+            body["eligibility"] = {"decision": eligibility[0], "reasons": list(eligibility[1])}
         if parties and not appointment_id:
             body["parties"] = [
                 {"id_number": p["id_number"], "address": p.get("address", ""), **_verified(verification, i)}
@@ -236,16 +244,24 @@ class OfficeLink:
         )
 
     # -- assistance ----------------------------------------------------------------------------------------------
-    def call_staff(self, screen: str, business: str | None) -> bool:
+    def call_staff(self, screen: str, business: str | None) -> int | None:
         """Ask the office for a person at this kiosk: journaled first (sent exactly once, also after an outage),
-        then sent. True when the office has the call; False when it waits in the journal."""
+        then sent. The office's call id when it has the call; None when it waits in the journal."""
         body = {"kiosk_id": self.client.kiosk_id, "screen": screen, "business": business, "called_at": self._stamp()}
         entry = self.journal.append("assistance", self.office.code, self._path("assistance"), body)
         if not self._online():
             self.forwarder.wake()
-            return False
+            return None
         settled = self._await(entry)
-        return settled is not None and settled.status == "acked"
+        if settled is None or settled.status != "acked":
+            return None
+        return int(settled.response["call_id"])
+
+    def staff_call_status(self, call_id: int) -> str:
+        """open | acknowledged (a person has taken the call) | closed; raises BackendUnavailable offline."""
+        answer = self.client.request("GET", self._path(f"assistance/{int(call_id)}"), retries=0)
+        status = answer.get("status")
+        return status if status in ("open", "acknowledged", "closed") else "open"
 
     def withdraw_assistance(self) -> int:
         """The applicant has gone: calls still waiting in the journal are not sent (staff would come to no one)."""

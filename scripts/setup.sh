@@ -38,3 +38,5 @@ fi
 .venv/bin/python -m drivers.standin
 # The spoken prompts, synthesised offline with espeak-ng into assets/voice (only what changed is redone).
 .venv/bin/python scripts/make_voice.py
+# The waiting-room display's voice segments (office/lobby/voice.py), the same way.
+.venv/bin/python scripts/make_lobby_voice.py

@@ -19,7 +19,7 @@ DIGITS = {
 _ZH_TENS = ["", "十", "二十", "三十", "四十", "五十", "六十", "七十", "八十", "九十"]
 _EN_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _EN_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-MAX_WINDOW = 99  # window numbers said as one word; a longer one is said digit by digit
+MAX_WINDOW = 30  # window numbers said as one word; a higher one is said digit by digit
 PHRASES = {
     "zh": {"please": "请", "number_to": "号到", "window_serve": "号窗口办理"},
     "en": {"number": "Number", "please_window": "please go to window"},

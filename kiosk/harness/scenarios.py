@@ -347,3 +347,45 @@ def privacy(j: Journey):
     # The reader thread lets go of its last event at its next poll (0.15 s): give it a few.
     until = time.monotonic() + 0.6
     yield Until(lambda: time.monotonic() > until, 2, "reader polls")
+
+
+@scenario
+def lobby_day(j: Journey):
+    """The kiosk's part of a day at the office (the lobby's browser tests drive the counters and the display
+    meanwhile): a walk-in couple, a booked couple, another walk-in; then help is called and the kiosk says the call
+    was sent until a counter takes it, then that staff are on the way. Waits up to LOBBY_WAIT_S for the counter."""
+    tickets = []
+
+    def walk_in():
+        a, b = j.people.cards(j.people.booking(_other_office(j)))
+        yield from j.touch("start", "service_menu")
+        yield from j.touch("walk_in", "choose_business")
+        yield from j.touch("business_marriage", "read_id_1")
+        yield from j.card(a, "read_id_2")
+        yield from j.card(b, "eligibility")
+        yield from j.touch("go_on", "consent")
+        yield from j.touch("no", "confirm")
+        yield from _ticket_and_finish(j)
+        tickets.append(j.ticket)
+
+    yield from walk_in()
+    yield from _booked_to_confirm(j, consent=False)
+    yield from _ticket_and_finish(j)
+    tickets.append(j.ticket)
+    yield from walk_in()
+    j.notes["tickets"] = tickets
+    yield from j.touch("start", "service_menu")
+    yield from j.touch("walk_in", "choose_business")
+    yield from j.touch("business_marriage", "read_id_1")
+    session = lambda: j.shell.flow.session  # noqa: E731
+    yield from j.help("call_staff", lambda: session().assistance == "sent", "call sent")
+    shown = j.app.root.ids.help.ids.assistance.text
+    j.expect(shown == j.app.tr("staff_sent"), f"the applicant sees {shown!r}")
+    j.notes["call_id"] = session().assistance_call
+    yield Until(lambda: session().assistance == "on_the_way", LOBBY_WAIT_S, "a counter took the call")
+    j.notes["shown"] = j.app.root.ids.help.ids.assistance.text
+    j.expect(j.notes["shown"] == j.app.tr("staff_on_the_way"), f"the applicant sees {j.notes['shown']!r}")
+    yield from j.cancel()
+
+
+LOBBY_WAIT_S = 180.0

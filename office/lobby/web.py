@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 
+import heyuan_assets
 from office.errors import ApiError
 from office.guard import IDENTITY
 from office.lobby import calls, views, voice
@@ -25,11 +26,18 @@ from office.lobby.records import Lobby
 from office.pki import Identity
 
 POLL_S = 2.0  # a page's request is answered after at most this long, changed or not
-STATIC = {"lobby.css": "text/css", "counter.js": "text/javascript", "display.js": "text/javascript"}
+STATIC = {
+    "lobby.css": "text/css",
+    "counter.js": "text/javascript",
+    "display.js": "text/javascript",
+    "icon.svg": "image/svg+xml",
+}
+# The kiosk's own Chinese font (GB2312 + Latin), so a lobby TV without CJK fonts still shows the texts.
+FONTS = {"kiosk.otf": "NotoSansSC-Kiosk.otf", "kiosk-bold.otf": "NotoSansSC-Kiosk-Bold.otf"}
 # Pages load only their own files: no inline script, nothing from elsewhere.
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 ACTIONS = ("next", "recall", "start", "done", "no_show", "transfer", "pause", "resume", "choose", "reveal")
 CALL_ACTIONS = ("acknowledge", "close")
@@ -177,6 +185,9 @@ def install(app: FastAPI, backend, writes, errors, no_show_after: int = 2, own_v
 
     @router.get("/lobby/static/{name}")
     def static(name: str):
+        if name in FONTS:
+            font = heyuan_assets.path("fonts", FONTS[name])
+            return FileResponse(font, media_type="font/otf", headers={"Cache-Control": "max-age=604800"})
         if name not in STATIC:
             raise ApiError(404, "not_found")
         return FileResponse(

@@ -3,6 +3,8 @@
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
+  const enFirst = new URLSearchParams(location.search).get("lang") === "en";
+  const windowText = (w) => (enFirst ? "Window " + w + " " + w + " 号窗口" : w + " 号窗口 Window " + w);
   let spokenUpTo = null; // calls up to this seq were on screen before this page opened: not said again
   const queue = []; // segment URLs waiting to be played
   let playing = false;
@@ -60,7 +62,7 @@
     const calls = s.calls;
     const top = calls[0];
     $("current-number").textContent = top ? top.number : "—";
-    $("current-window").textContent = top ? top.window + " 号窗口 Window " + top.window : "";
+    $("current-window").textContent = top ? windowText(top.window) : "";
     $("now").classList.remove("flash");
     if (top && spokenUpTo !== null && top.seq > spokenUpTo) {
       void $("now").offsetWidth; // restart the animation
@@ -71,14 +73,14 @@
         const li = el("li");
         li.appendChild(el("span", c.number, "number"));
         li.appendChild(el("span", "→", "arrow"));
-        li.appendChild(el("span", c.window + " 号窗口 Window " + c.window, "window"));
+        li.appendChild(el("span", windowText(c.window), "window"));
         return li;
       })
     );
     $("counts").replaceChildren(
       ...s.waiting.map((w) => {
         const li = el("li");
-        li.appendChild(el("span", w.name.zh + " " + w.name.en, "business"));
+        li.appendChild(el("span", enFirst ? w.name.en + " " + w.name.zh : w.name.zh + " " + w.name.en, "business"));
         li.appendChild(el("span", String(w.count), "count"));
         return li;
       })
@@ -119,6 +121,13 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    if (enFirst) {
+      document.querySelectorAll('span[lang="en"]').forEach((en) => {
+        const zh = en.previousElementSibling;
+        if (zh && zh.getAttribute("lang") === "zh") en.parentNode.insertBefore(en, zh);
+      });
+      document.documentElement.lang = "en";
+    }
     $("sound").addEventListener("click", () => {
       blocked = false;
       $("sound").hidden = true;

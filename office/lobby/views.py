@@ -241,6 +241,7 @@ def display_state(lobby, office: str) -> dict:
     )
     return {
         "office": oc.name.model_dump(),
+        "time": backend.clock().astimezone(CHINA).strftime("%H:%M"),  # the office's clock, not the TV's
         "calls": calls,
         "waiting": [{"business": b, "name": _names(b), "count": waiting.get(b, 0)} for b in oc.tickets],
         "version": lobby.versions.get(office, 0),

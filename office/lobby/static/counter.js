@@ -42,7 +42,10 @@
     if (!enFirst) return;
     root.querySelectorAll('span[lang="en"]').forEach((en) => {
       const zh = en.previousElementSibling;
-      if (zh && zh.getAttribute("lang") === "zh") en.parentNode.insertBefore(en, zh);
+      if (zh && zh.getAttribute("lang") === "zh") {
+          en.parentNode.insertBefore(en, zh);
+          en.after(document.createTextNode(" "));
+        }
     });
     document.documentElement.lang = "en";
   }

@@ -95,12 +95,8 @@
         .forEach(announce);
       spokenUpTo = Math.max(spokenUpTo, newest);
     }
+    $("clock").textContent = s.time;
     document.body.dataset.version = s.version;
-  }
-
-  function tick() {
-    const now = new Date();
-    $("clock").textContent = now.toTimeString().slice(0, 5);
   }
 
   async function follow() {
@@ -124,7 +120,10 @@
     if (enFirst) {
       document.querySelectorAll('span[lang="en"]').forEach((en) => {
         const zh = en.previousElementSibling;
-        if (zh && zh.getAttribute("lang") === "zh") en.parentNode.insertBefore(en, zh);
+        if (zh && zh.getAttribute("lang") === "zh") {
+          en.parentNode.insertBefore(en, zh);
+          en.after(document.createTextNode(" "));
+        }
       });
       document.documentElement.lang = "en";
     }
@@ -133,8 +132,6 @@
       $("sound").hidden = true;
       playNext();
     });
-    tick();
-    setInterval(tick, 10000);
     follow();
   });
 })();

@@ -26,6 +26,10 @@ def test_demo_starts_and_runs(tmp_path):
     # issue 20: the demo prints this run's technician PIN and where its tickets land as PNGs
     assert re.search(r"office name .*5 times, PIN \d{6} \(this run only\)", proc.stdout), proc.stdout
     assert re.search(r"PNG files in \S*tickets$", proc.stdout, re.M), proc.stdout
+    # issue 26: the office's pages with a certificate a browser imports
+    for page, p12 in (("/counter/", "counters/window-1.p12"), ("/display/", "displays/tv1.p12")):
+        pattern = rf"https://127\.0\.0\.1:\d+{page} — import \S*{p12} into the browser \(passphrase [0-9a-f-]{{27}};"
+        assert re.search(pattern, proc.stdout), proc.stdout
 
 
 def test_lock_down_settings_before_kivy(tmp_path):

@@ -255,7 +255,8 @@ class OfficeLink:
         settled = self._await(entry)
         if settled is None or settled.status != "acked":
             return None
-        return int(settled.response["call_id"])
+        call_id = (settled.response or {}).get("call_id")
+        return call_id if isinstance(call_id, int) else None
 
     def staff_call_status(self, call_id: int) -> str:
         """open | acknowledged (a person has taken the call) | closed; raises BackendUnavailable offline."""

@@ -1,6 +1,7 @@
 """kiosk-office-server: the reference office server (see office/README.md).
 
-kiosk-office-server --tls-dir DIR --db FILE [--host H --port P --seed demo --now T]   serve (HTTPS + client certs)
+kiosk-office-server --tls-dir DIR --db FILE [--host H --port P --seed demo --now T]   serve (HTTPS + client certs);
+    pages for browsers: /counter/ (counter certificates), /display/ (display certificates), see office/README.md
 kiosk-office-server pki init  --dir DIR [--server-name NAME …]                        the office CA + server cert
 kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                      a kiosk's certificate
 kiosk-office-server pki issue --dir DIR --role counter|display|bureau --name NAME --office CODE|all [--p12]
@@ -209,6 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", choices=["demo"], help="add today's demo bookings for every office")
     parser.add_argument("--now", help="start the clock at this local time (YYYY-MM-DDTHH:MM), for tests/demos")
     parser.add_argument("--offices", help="directory of office files (default: the shipped config/offices)")
+    parser.add_argument(
+        "--no-show-recalls", type=int, default=2, help="recalls before a counter may record 未到 / no-show (default 2)"
+    )
+    parser.add_argument(
+        "--lobby-voice",
+        metavar="DIR",
+        help="the office's own recordings of the display's voice segments (DIR/zh|en/<segment>.wav win)",
+    )
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
 
@@ -229,7 +238,15 @@ def main(argv: list[str] | None = None) -> int:
             for spec in args.demo_kiosk:
                 kiosk_id, _, office = spec.partition("@")
                 pki.issue(args.tls_dir, "kiosk", kiosk_id, office)
-        app, _ = build(args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host)
+        if not 0 <= args.no_show_recalls <= 10:
+            parser.error("--no-show-recalls: 0–10")
+        lobby = {
+            "no_show_after": args.no_show_recalls,
+            "own_voice": Path(args.lobby_voice) if args.lobby_voice else None,
+        }
+        app, _ = build(
+            args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host, lobby
+        )
         config = uvicorn_config(app, args.host, args.port, args.tls_dir, args.log_level)
     except (OfficeFileError, pki.PkiError) as e:
         sys.stderr.write(f"kiosk-office-server: {e}\n")

@@ -171,7 +171,7 @@ def counter_state(lobby, office: str, window: str) -> dict:
         )
     ]
     calls = [
-        dict(r)
+        {**dict(r), "business_name": _names(r["business"]) if r["business"] else None}
         for r in conn.execute(
             "SELECT call_id, kiosk_id, screen, business, called_at, status, counter FROM assistance_calls"
             " WHERE office=? AND day=? AND status IN ('open','acknowledged') ORDER BY call_id LIMIT 50",

@@ -147,7 +147,8 @@
     $("calls").replaceChildren(
       ...calls.map((c) => {
         const li = el("li", undefined, "call-" + c.status);
-        const what = [c.kiosk_id, c.screen, c.business || "", c.called_at.slice(11, 16), tr(c.status)];
+        const business = c.business_name ? bi(c.business_name.zh, c.business_name.en) : "";
+        const what = [c.kiosk_id, c.screen, business, c.called_at.slice(11, 16), tr(c.status)];
         if (c.counter) what.push(c.counter);
         li.appendChild(el("span", what.filter(Boolean).join(" · ")));
         const ack = el("button");

@@ -4,7 +4,7 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const enFirst = new URLSearchParams(location.search).get("lang") === "en";
-  const windowText = (w) => (enFirst ? "Window " + w + " " + w + " 号窗口" : w + " 号窗口 Window " + w);
+  const windowText = (w) => (enFirst ? "Window " + w + " · " + w + " 号窗口" : w + " 号窗口 Window " + w);
   let spokenUpTo = null; // calls up to this seq were on screen before this page opened: not said again
   const queue = []; // segment URLs waiting to be played
   let playing = false;

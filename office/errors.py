@@ -41,6 +41,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "window_busy": {"zh": "请先办结或处理本窗口的当前号码。", "en": "Finish the ticket at this window first."},
     "window_paused": {"zh": "本窗口已暂停服务。", "en": "This window is paused."},
     "not_at_window": {"zh": "该号码不在本窗口。", "en": "This ticket is not at this window."},
+    "unknown_window": {"zh": "没有这个窗口。", "en": "No such window at this office."},
     "already_serving": {"zh": "该号码已开始办理。", "en": "This ticket is already being served."},
     "recall_first": {
         "zh": "请先重呼，达到次数后才能记为未到。",

@@ -209,6 +209,11 @@ class Lobby:
             raise ApiError(422, "unknown_business", business=business)
         if not (business or to_window) or to_window == window:
             raise ApiError(422, "invalid_request", detail="give another business or window")
+        if (
+            to_window
+            and not conn.execute("SELECT 1 FROM windows WHERE office=? AND window=?", (office, to_window)).fetchone()
+        ):
+            raise ApiError(422, "unknown_window", window=to_window)  # nobody would ever call it there
         row = self._ticket(conn, office, ticket_id, window)
         conn.execute(
             "UPDATE tickets SET status='waiting', business=?, counter=NULL WHERE ticket_id=?",

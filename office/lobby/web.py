@@ -106,7 +106,7 @@ def install(app: FastAPI, backend, writes, errors, no_show_after: int = 2, own_v
     @router.get("/counter/")
     def counter_page(request: Request):
         who = _who(request)
-        return _page(templates.get_template("counter.html").render(window=views.window_label(who.name), who=who))
+        return _page(templates.get_template("counter.html").render(window=views.window_label(who.name)))
 
     @router.get("/counter/state")
     async def counter_state(request: Request, since: Optional[int] = Query(default=None, ge=0)):

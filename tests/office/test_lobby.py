@@ -100,6 +100,8 @@ def test_transfer_pause_and_another_office(api, server):
     # sent to a named window: that window calls it before anyone else
     third = api.ticket("divorce_application").json()
     assert w2.post("/counter/api/next", {}).json()["ticket_id"] == first["ticket_id"]
+    nowhere = {"ticket_id": first["ticket_id"], "window": "window-77"}
+    assert w2.post("/counter/api/transfer", nowhere).json()["error"] == "unknown_window"
     w2.post("/counter/api/transfer", {"ticket_id": first["ticket_id"], "window": "window-1"})
     assert w2.post("/counter/api/next", {}).json()["ticket_id"] == third["ticket_id"]
     assert w1.post("/counter/api/next", {}).json()["ticket_id"] == first["ticket_id"]

@@ -384,7 +384,7 @@ def create_app(
         data = body.model_dump()
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
         note = audited(request, lambda b: b.get("appointment_id", ""))
-        work = lambda c: lobby.kept(c, backend.checkin(c, office, data), data)  # noqa: E731
+        work = lambda c: lobby.kept(c, office, backend.checkin(c, office, data), data)  # noqa: E731
         return _json(*await writes.run(idempotency_key, print_, work, note))
 
     @app.post(
@@ -404,7 +404,7 @@ def create_app(
         data = body.model_dump()
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
         note = audited(request, lambda b: b.get("ticket_id", ""))
-        work = lambda c: lobby.kept(c, queue.issue_ticket(backend, c, office, data), data)  # noqa: E731
+        work = lambda c: lobby.kept(c, office, queue.issue_ticket(backend, c, office, data), data)  # noqa: E731
         return _json(*await writes.run(idempotency_key, print_, work, note))
 
     @app.post("/v1/offices/{office}/queue/next", responses=_errors("POST", _404=["unknown_office", "queue_empty"]))

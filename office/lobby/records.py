@@ -54,7 +54,7 @@ class Lobby:
         self.versions[office] = self.versions.get(office, 0) + 1
 
     # -- records kept at issue and check-in (called from the existing write paths) ------------------------------
-    def kept(self, conn, result: tuple[int, dict], body: dict) -> tuple[int, dict]:
+    def kept(self, conn, office: str, result: tuple[int, dict], body: dict) -> tuple[int, dict]:
         """After a check-in or a ticket was stored: keep what the counter will need (same transaction)."""
         status, answer = result
         if status != 201:
@@ -64,7 +64,7 @@ class Lobby:
             if answer["priority"] == "walk_in":
                 self.keep_parties(conn, answer["ticket_id"], day, body.get("parties"))
             self.keep_eligibility(conn, answer["ticket_id"], day, body.get("eligibility"))
-            self.changed(answer["ticket_id"].split("-", 1)[0])
+            self.changed(office)
         else:
             self.keep_parties(conn, answer["appointment_id"], day, body.get("parties"))
         return result

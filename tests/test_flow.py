@@ -9,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 from kiosk.domain.appointment_qr import make_appointment_qr
 from kiosk.domain.verification import PartyCheck
 from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
+from kiosk.flow.rules import _basis
 from kiosk.flow.events import (
     AppointmentFound,
     AppointmentNotFound,
@@ -121,7 +122,8 @@ def test_booked_couple_walks_to_a_printed_ticket():
     )
     assert flow.state == S.PRINTING
     checks = (PartyCheck(1, "face", "match", 0.8, 1), PartyCheck(2, "face", "match", 0.7, 1))
-    decision = ("accept", ("local_hukou",))  # shown at the counter with the ticket
+    decision = ("accept", ("local_hukou",), _basis(ENV))  # shown at the counter with the ticket
+    assert decision[2] and "婚姻登记" in decision[2][0]
     assert fx == [IssueTicket("marriage", "ap-1", (HIM["id_number"], HER["id_number"]), checks, decision)]
     ticket = {"ticket_id": "t1", "number": "A001"}
     flow, fx = run([TicketIssued(ticket)], flow)

@@ -30,7 +30,8 @@ class IssueTicket(Effect):
     appointment_id: str | None
     id_numbers: tuple[str, ...] = field(repr=False)
     verification: tuple[PartyCheck, ...] = ()  # PartyCheck per party (verified_by, result, score, attempts)
-    eligibility: tuple[str, tuple[str, ...]] | None = None  # the kiosk's decision and its reasons, for the counter
+    # the kiosk's decision, its reasons and the regulation applied, for the counter
+    eligibility: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -414,9 +414,18 @@ def request_ticket(f: Flow, e: Confirm, env: FlowEnv) -> tuple[Flow, tuple[Effec
             appointment_id,
             tuple(_card_id(c) for c in s.cards),
             s.verification,
-            (s.decision.decision, s.decision.reasons) if s.decision else None,
+            (s.decision.decision, s.decision.reasons, _basis(env)) if s.decision else None,
         ),
     )
+
+
+def _basis(env: FlowEnv) -> tuple[str, ...]:
+    """The regulation the decision applied, for the counter (both languages)."""
+    try:
+        policy = in_force(env.policies, env.today) if env.policies else env.policy
+    except ValueError:
+        return ()
+    return (f"{policy.title.zh} {policy.title.en}",)
 
 
 def print_ticket(f: Flow, e: TicketIssued, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:

@@ -182,16 +182,17 @@ class OfficeLink:
         appointment_id: str | None = None,
         parties: list[dict] | None = None,
         verification=(),
-        eligibility: tuple[str, tuple[str, ...]] | None = None,
+        eligibility: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None,
     ) -> TicketOutcome:
-        """`eligibility`: the kiosk's decision and its reason codes, shown at the counter with the ticket."""
+        """`eligibility`: the kiosk's decision, its reason codes and the regulation applied, shown at the counter."""
         body: dict[str, Any] = {
             "business": business,
             "appointment_id": appointment_id,
             "kiosk_id": self.client.kiosk_id,
         }
         if eligibility:
-            body["eligibility"] = {"decision": eligibility[0], "reasons": list(eligibility[1])}
+            decision, reasons, clauses = eligibility
+            body["eligibility"] = {"decision": decision, "reasons": list(reasons), "clauses": list(clauses)}
         if parties and not appointment_id:
             body["parties"] = [
                 {"id_number": p["id_number"], "address": p.get("address", ""), **_verified(verification, i)}

@@ -94,6 +94,7 @@ def test_a_day_from_the_browser(server, browser):
         w1.locator("#t-number", has_text=walk_in_1[0]).wait_for()
         w1.locator("#parties td.staff-check", has_text="身份待人工核验").first.wait_for()
         w1.locator("#eligibility", has_text="可以办理").wait_for()
+        w1.locator("#eligibility .clause", has_text="婚姻登记条例").wait_for()  # the regulation the kiosk applied
         masked = w1.locator("#parties tbody td").nth(1).inner_text()
         assert "*" in masked
         _shot(w1, "counter-zh")

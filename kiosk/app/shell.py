@@ -201,7 +201,7 @@ class Shell:
         """Wait up to `timeout` s for effects already running (a ticket printing, a check-in being sent);
         returns how many are still running. Their results are not delivered: the UI loop has stopped."""
         with self._lock:
-            running = [f for f in self._futures if not f.done()]
+            running = [f for f, e in self._futures.items() if not f.done() and not e.background]  # not a follow-up
         _, not_done = wait(running, timeout=timeout)
         return len(not_done)
 

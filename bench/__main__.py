@@ -86,6 +86,21 @@ FIGURES = [
     ("office", "office API, 50 kiosks, ticket p99 (ms)", ("tickets_burst", "p99_ms"), "≤ 100", lambda v: v <= 100),
     ("office", "ticket numbers unique under concurrency", ("all_unique",), "yes", lambda v: v is True),
     ("office", "journal append cost per record (µs)", ("journal", "append_us_per_record"), "", None),
+    (
+        "lobby",
+        "call next → display updated, 6 windows, 50 kiosks ticketing, p50 (ms)",
+        ("call_to_display_p50_ms",),
+        "",
+        None,
+    ),
+    (
+        "lobby",
+        "call next → display updated, 6 windows, 50 kiosks ticketing, p99 (ms)",
+        ("call_to_display_p99_ms",),
+        "≤ 1000",
+        lambda v: v <= 1000,
+    ),
+    ("lobby", "calls the display missed", ("calls_missed_by_display",), "0", lambda v: v == 0),
     ("maintenance", "PIN verification (ms)", ("pin_verify_ms",), "", None),
     ("match", "offline list: hashing one card, CPU (ms)", ("kiosk_per_card_cpu_ms",), "≤ 50", lambda v: v <= 50),
     ("match", "offline list: hashing one card, wall now (ms, median)", ("kiosk_per_card_wall_ms_median",), "", None),
@@ -214,7 +229,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated benchmarks (ui,idcard,face,ticket,office,maintenance,match,workload,faults,soak)",
+        help="comma-separated benchmarks (ui,idcard,face,ticket,office,lobby,maintenance,match,workload,faults,soak)",
     )
     parser.add_argument("--no-history", action="store_true", help="do not append to bench/HISTORY.md")
     args = parser.parse_args(argv)

@@ -1,9 +1,10 @@
 """kiosk-office-server: the reference office server (see office/README.md).
 
-kiosk-office-server --tls-dir DIR --db FILE [--host H --port P --seed demo --now T]   serve (HTTPS + client certs)
+kiosk-office-server --tls-dir DIR --db FILE [--host H --port P --seed demo --now T]   serve (HTTPS + client certs);
+    pages for browsers: /counter/ (counter certificates), /display/ (display certificates), see office/README.md
 kiosk-office-server pki init  --dir DIR [--server-name NAME …]                        the office CA + server cert
 kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                      a kiosk's certificate
-kiosk-office-server pki issue --dir DIR --role counter|bureau --name NAME --office CODE|all
+kiosk-office-server pki issue --dir DIR --role counter|display|bureau --name NAME --office CODE|all [--p12]
 kiosk-office-server pki revoke --dir DIR (--serial HEX | --cert FILE)                 refuse a certificate
 kiosk-office-server audit verify --db FILE                                            check the audit chain
 kiosk-office-server advise --records FILE.csv [--json --service-level 0.9 --wait-min 15]  booking quotas
@@ -28,6 +29,7 @@ def build(
     retention_days: int = 30,
     allow_hosts: list[str] | None = None,
     records: Path | str | None = None,
+    lobby_options: dict | None = None,
 ):
     """The app and its backend, with the database created and (optionally) seeded for today. `records`: an
     export of the office queue system's service records for the bureau page (with --seed demo and no export, a
@@ -46,9 +48,8 @@ def build(
         seed_demo(backend)
     revoked = RevocationList(Path(tls_dir) / "revoked.txt") if tls_dir else None
     hosts = (server_names(tls_dir) | set(allow_hosts or ())) if tls_dir else None
-    return create_app(
-        backend, revoked=revoked, hosts=hosts, bureau_advice=bureau_advice(backend, records, db if seed else None)
-    ), backend
+    advice = bureau_advice(backend, records, db if seed else None)
+    return create_app(backend, revoked=revoked, hosts=hosts, bureau_advice=advice, lobby_options=lobby_options), backend
 
 
 def bureau_advice(backend, records: Path | str | None, demo_db: Path | str | None = None):
@@ -160,13 +161,16 @@ def _pki(argv: list[str]) -> int:
     p_server = sub.add_parser("server", help="re-issue the server certificate (rotation, new names)")
     p_server.add_argument("--dir", required=True)
     p_server.add_argument("--server-name", action="append", required=True)
-    p_issue = sub.add_parser("issue", help="a client certificate: --kiosk ID, or --role counter|bureau --name NAME")
+    p_issue = sub.add_parser("issue", help="a client certificate: --kiosk ID, or --role ROLE --name NAME")
     p_issue.add_argument("--dir", required=True)
     p_issue.add_argument("--kiosk")
     p_issue.add_argument("--role", choices=pki.ROLES)
     p_issue.add_argument("--name")
     p_issue.add_argument("--office", required=True)
     p_issue.add_argument("--days", type=int, default=pki.CLIENT_DAYS)
+    p_issue.add_argument(
+        "--p12", action="store_true", help="also write NAME.p12 for a browser (passphrase in NAME.p12.pass)"
+    )
     p_revoke = sub.add_parser("revoke", help="add a certificate to revoked.txt")
     p_revoke.add_argument("--dir", required=True)
     p_revoke.add_argument("--serial")
@@ -187,6 +191,8 @@ def _pki(argv: list[str]) -> int:
                 out = pki.issue(a.dir, a.role, a.name, a.office, a.days)
             else:
                 parser.error("give --kiosk ID, or --role ROLE --name NAME")
+            if a.p12:
+                out.update(pki.browser_bundle(a.dir, out["role"], out["name"]))
         else:
             out = {"revoked": pki.revoke(a.dir, serial=a.serial, cert=a.cert, reason=a.reason)}
     except (pki.PkiError, OSError, ValueError) as e:
@@ -281,6 +287,14 @@ def main(argv: list[str] | None = None) -> int:
         "--records",
         help="service records exported from the office queue system (CSV, docs/workload.md) for the bureau page",
     )
+    parser.add_argument(
+        "--no-show-recalls", type=int, default=2, help="recalls before a counter may record 未到 / no-show (default 2)"
+    )
+    parser.add_argument(
+        "--lobby-voice",
+        metavar="DIR",
+        help="the office's own recordings of the display's voice segments (DIR/zh|en/<segment>.wav win)",
+    )
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
 
@@ -305,8 +319,15 @@ def main(argv: list[str] | None = None) -> int:
             if not (Path(args.tls_dir) / "ca.key").exists():
                 pki.init(args.tls_dir)
             pki.issue(args.tls_dir, "bureau", args.demo_bureau, "all")
+        if not 0 <= args.no_show_recalls <= 10:
+            parser.error("--no-show-recalls: 0–10")
+        lobby = {
+            "no_show_after": args.no_show_recalls,
+            "own_voice": Path(args.lobby_voice) if args.lobby_voice else None,
+        }
         app, backend = build(
-            args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host, args.records
+            args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host, args.records,
+            lobby,
         )
         config = uvicorn_config(app, args.host, args.port, args.tls_dir, args.log_level)
     except (OfficeFileError, pki.PkiError) as e:

@@ -48,6 +48,17 @@ ACCESS: dict[str, Access] = {
     "POST /v1/offices/{office}/assistance": Access(("kiosk",)),
     "GET /v1/offices/{office}/assistance": Access(("counter",)),
     "POST /v1/offices/{office}/assistance/{call_id}/acknowledge": Access(("counter",)),
+    # a kiosk follows its own call (office/lobby/calls.py answers 404 for another kiosk's)
+    "GET /v1/offices/{office}/assistance/{call_id}": Access(("kiosk",)),
+    # the lobby's pages (office/lobby/web.py): the office is the certificate's, a counter's window its name
+    "GET /counter/": Access(("counter",)),
+    "GET /counter/state": Access(("counter",)),
+    "POST /counter/api/{action}": Access(("counter",)),
+    "POST /counter/calls/{call_id}/{action}": Access(("counter",)),
+    "GET /display/": Access(("display",)),
+    "GET /display/state": Access(("display",)),
+    "GET /display/voice/{lang}/{name}": Access(("display",)),
+    "GET /lobby/static/{name}": Access(("counter", "display")),
 }
 
 

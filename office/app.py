@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from office import access, assistance, bureau, queue, reports
+from office.lobby import web as lobby_web
 from office.bureau import BureauAdvice
 from office.workload.sources import TicketsTable
 from office.errors import ApiError, trim
@@ -110,6 +111,14 @@ class OfflineTicket(_Body):
     _time = field_validator("issued_at", mode="after")(_plausible)
 
 
+class Eligibility(_Body):
+    """The kiosk's eligibility decision, for the counter (codes only: no personal data)."""
+
+    decision: Literal["accept", "redirect", "staff", "refuse"]
+    reasons: list[str] = Field(default=[], max_length=12)
+    clauses: list[str] = Field(default=[], max_length=12)
+
+
 class TicketRequest(_Body):
     business: str = Field(min_length=1, max_length=32)
     appointment_id: Optional[str] = Field(default=None, max_length=64)
@@ -118,6 +127,7 @@ class TicketRequest(_Body):
         default=None, max_length=MAX_PARTIES, description="Walk-ins: who the ticket is for (for the 全城通办 report)."
     )
     offline: Optional[OfflineTicket] = Field(default=None, description="Record a ticket issued while offline.")
+    eligibility: Optional[Eligibility] = Field(default=None, description="shown at the counter with the ticket")
     supersedes: Optional[str] = Field(
         default=None,
         min_length=1,
@@ -256,6 +266,7 @@ def create_app(
     revoked: RevocationList | None = None,
     hosts: set[str] | None = None,
     bureau_advice: BureauAdvice | None = None,
+    lobby_options: dict | None = None,
 ) -> FastAPI:
     # POSTs are `async`: their work is a short SQLite write that is serialised anyway, so it runs on the event
     # loop (no thread hop), and POSTs that arrive together share one commit (p99 under 50 concurrent kiosks).
@@ -269,6 +280,7 @@ def create_app(
     )
     writes = GroupCommit(backend)
     app.add_middleware(ServerDate, clock=backend.clock)
+    lobby = lobby_web.install(app, backend, writes, _errors, **(lobby_options or {}))  # /counter/, /display/
 
     def audited(request: Request, ref_of=lambda body: ""):
         who, method, path = request.scope.get(IDENTITY), request.method, request.url.path
@@ -376,7 +388,8 @@ def create_app(
         data = body.model_dump()
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
         note = audited(request, lambda b: b.get("appointment_id", ""))
-        return _json(*await writes.run(idempotency_key, print_, lambda c: backend.checkin(c, office, data), note))
+        work = lambda c: lobby.kept(c, office, backend.checkin(c, office, data), data)  # noqa: E731
+        return _json(*await writes.run(idempotency_key, print_, work, note))
 
     @app.post(
         "/v1/offices/{office}/tickets",
@@ -395,9 +408,8 @@ def create_app(
         data = body.model_dump()
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
         note = audited(request, lambda b: b.get("ticket_id", ""))
-        return _json(
-            *await writes.run(idempotency_key, print_, lambda c: queue.issue_ticket(backend, c, office, data), note)
-        )
+        work = lambda c: lobby.kept(c, office, queue.issue_ticket(backend, c, office, data), data)  # noqa: E731
+        return _json(*await writes.run(idempotency_key, print_, work, note))
 
     @app.post("/v1/offices/{office}/queue/next", responses=_errors("POST", _404=["unknown_office", "queue_empty"]))
     async def call_next(office: str, body: CallRequest, request: Request, idempotency_key: Optional[str] = KEY_HEADER):
@@ -406,7 +418,7 @@ def create_app(
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
         note = audited(request, lambda b: b.get("ticket_id", ""))
         return _json(
-            *await writes.run(idempotency_key, print_, lambda c: queue.call_next(backend, c, office, data), note)
+            *await writes.run(idempotency_key, print_, lambda c: queue.call_next(backend, c, office, data, lobby), note)
         )
 
     @app.post("/v1/offices/{office}/lockouts/release", responses=_errors("POST", _404=["unknown_office"]))

@@ -6,6 +6,8 @@ Layout of a PKI directory (`kiosk-office-server pki init|issue|revoke --dir DIR`
   kiosks/<id>.crt|.key        one per kiosk terminal       (role kiosk,   its office)
   counters/<name>.crt|.key    one per counter workstation  (role counter, its office)
   bureaus/<name>.crt|.key     the city bureau              (role bureau,  an office or "all")
+  displays/<name>.crt|.key    a waiting-room display       (role display, its office; read-only)
+  <dir>/<name>.p12            with --p12: the same for a browser (PKCS#12, passphrase in <name>.p12.pass, 0600)
   revoked.txt                 serial numbers (hex) the server refuses, one a line; re-read while it runs
 
 A client certificate's subject carries the caller's identity: OU = role, CN = kiosk id or name, O = office code
@@ -23,8 +25,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROLES = ("kiosk", "counter", "bureau")
-ROLE_DIRS = {"kiosk": "kiosks", "counter": "counters", "bureau": "bureaus"}
+ROLES = ("kiosk", "counter", "bureau", "display")
+ROLE_DIRS = {"kiosk": "kiosks", "counter": "counters", "bureau": "bureaus", "display": "displays"}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 OFFICE = re.compile(r"^\d{6}$")
 CLIENT_DAYS, SERVER_DAYS, CA_DAYS = 397, 397, 3650
@@ -225,6 +227,34 @@ def issue(directory: Path | str, role: str, name: str, office: str, days: int = 
         "office": office,
         "not_after": cert.not_valid_after_utc.isoformat(),
     }
+
+
+def browser_bundle(directory: Path | str, role: str, name: str, passphrase: str | None = None) -> dict:
+    """The issued certificate, its key and the CA as a passphrase-protected PKCS#12 for a browser (AES-256,
+    PBKDF2-SHA256). The passphrase (generated unless given) is written beside it, readable by the owner only."""
+    import secrets
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    ca_file, cert_file, key_file = client_files(directory, role, name)
+    cert = x509.load_pem_x509_certificate(Path(cert_file).read_bytes())
+    key = serialization.load_pem_private_key(Path(key_file).read_bytes(), password=None)
+    ca = x509.load_pem_x509_certificate(Path(ca_file).read_bytes())
+    passphrase = passphrase or "-".join(secrets.token_hex(3) for _ in range(4))
+    encryption = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(100_000)
+        .key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC)
+        .hmac_hash(hashes.SHA256())
+        .build(passphrase.encode())
+    )
+    data = pkcs12.serialize_key_and_certificates(f"{role} {name}".encode(), key, cert, [ca], encryption)  # type: ignore[arg-type]
+    bundle, secret = Path(cert_file[: -len(".crt")] + ".p12"), Path(cert_file[: -len(".crt")] + ".p12.pass")
+    _write(bundle, data, private=True)
+    _write(secret, (passphrase + "\n").encode(), private=True)
+    return {"p12": str(bundle), "passphrase_file": str(secret), "passphrase": passphrase}
 
 
 def revoke(

@@ -160,7 +160,7 @@ def _check_booked(conn, office: str, business: str, appointment_id: str) -> None
         raise ApiError(409, "ticket_already_issued", ticket=_ticket_json(conn, held))
 
 
-def call_next(backend: OfficeBackend, conn, office: str, body: dict) -> tuple[int, dict]:
+def call_next(backend: OfficeBackend, conn, office: str, body: dict, lobby) -> tuple[int, dict]:
     """A counter calls the next applicant: booked first, then walk-ins, each in order of issue."""
     backend.office(office)
     args: list = [office, backend.today()]
@@ -174,10 +174,7 @@ def call_next(backend: OfficeBackend, conn, office: str, body: dict) -> tuple[in
     ).fetchone()
     if row is None:
         raise ApiError(404, "queue_empty")
-    conn.execute(
-        "UPDATE tickets SET status='called', counter=?, called_at=? WHERE ticket_id=?",
-        (body["counter"], stamp(backend.clock()), row["ticket_id"]),
-    )
+    lobby.called(conn, row, body["counter"])  # the service record (office/lobby/records.py)
     return 200, {**_ticket_json(conn, _row(conn, row["ticket_id"])), "counter": body["counter"]}
 
 

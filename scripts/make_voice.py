@@ -42,7 +42,11 @@ def recipe(lang: str, key: str) -> str:
 
 
 def synthesise(lang: str, key: str, target: Path, espeak: str) -> None:
-    text = catalog(lang)[msgid(key)]
+    speak(lang, catalog(lang)[msgid(key)], target, espeak)
+
+
+def speak(lang: str, text: str, target: Path, espeak: str, trim: bool = False) -> None:
+    """`text` in `lang` into the WAV `target` (atomically); `trim`: without the silence around it (segments)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(suffix=".wav", dir=target.parent, delete=False) as tmp:
         partial = Path(tmp.name)
@@ -67,15 +71,16 @@ def synthesise(lang: str, key: str, target: Path, espeak: str) -> None:
             capture_output=True,
             timeout=60,
         )
-        resample(partial, RATE)
+        resample(partial, RATE, trim)
         partial.chmod(0o644)
         partial.replace(target)  # a half-written file is never in the cache
     finally:
         partial.unlink(missing_ok=True)
 
 
-def resample(path: Path, rate: int) -> None:
-    """Rewrite a mono 16-bit WAV at `rate` (linear interpolation: espeak-ng's voice has little above 5 kHz)."""
+def resample(path: Path, rate: int, trim: bool = False) -> None:
+    """Rewrite a mono 16-bit WAV at `rate` (linear interpolation: espeak-ng's voice has little above 5 kHz);
+    `trim`: cut the silence before and after the speech, keeping 40 ms."""
     import wave
 
     import numpy as np
@@ -85,6 +90,11 @@ def resample(path: Path, rate: int) -> None:
             raise ValueError(f"{path}: expected mono 16-bit PCM from espeak-ng")
         source_rate = w.getframerate()
         samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float64)
+    if trim and len(samples):
+        loud = np.flatnonzero(np.abs(samples) > 300)
+        if len(loud):
+            keep = int(source_rate * 0.04)
+            samples = samples[max(0, loud[0] - keep) : loud[-1] + keep]
     if source_rate != rate and len(samples):
         t = np.arange(round(len(samples) * rate / source_rate)) * (source_rate / rate)
         samples = np.interp(t, np.arange(len(samples)), samples)

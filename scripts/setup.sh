@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # gcc + libc6-dev build the stand-in vendor libraries (WLT photo decoder, fingerprint matcher) from drivers/standin;
-# espeak-ng speaks the prompts; openssl checks release signatures (tests/release); chromium shows the server's web
-# pages to playwright in the tests.
+# espeak-ng speaks the prompts; openssl checks release signatures (tests/release); chromium runs the office's web pages
+# in the browser tests (driven by Playwright, which downloads no browser of its own).
 APT_PACKAGES=(libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgles2 libmtdev1 espeak-ng gcc libc6-dev openssl chromium)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
@@ -38,3 +38,5 @@ fi
 .venv/bin/python -m drivers.standin
 # The spoken prompts, synthesised offline with espeak-ng into assets/voice (only what changed is redone).
 .venv/bin/python scripts/make_voice.py
+# The waiting-room display's voice segments (office/lobby/voice.py), the same way.
+.venv/bin/python scripts/make_lobby_voice.py

@@ -9,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 from kiosk.domain.appointment_qr import make_appointment_qr
 from kiosk.domain.verification import PartyCheck
 from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
+from kiosk.flow.rules import _basis
 from kiosk.flow.events import (
     AppointmentFound,
     AppointmentNotFound,
@@ -41,6 +42,7 @@ from kiosk.flow.events import (
     SkipFace,
     SkipFinger,
     StaffCalled,
+    StaffCallStatus,
     Start,
     TicketIssued,
     TicketRefused,
@@ -49,7 +51,14 @@ from kiosk.flow.events import (
     UseIdCard,
 )
 from kiosk.flow.progress import journey_steps
-from kiosk.flow.effects import CallForAssistance, IssueTicket, LookupAppointment, PrintTicket, SessionEnded
+from kiosk.flow.effects import (
+    CallForAssistance,
+    FollowStaffCall,
+    IssueTicket,
+    LookupAppointment,
+    PrintTicket,
+    SessionEnded,
+)
 
 from .domain.cases import CITYWIDE, NATIONAL, OFFICES, POLICIES, REST_DAYS, id_number
 
@@ -113,7 +122,9 @@ def test_booked_couple_walks_to_a_printed_ticket():
     )
     assert flow.state == S.PRINTING
     checks = (PartyCheck(1, "face", "match", 0.8, 1), PartyCheck(2, "face", "match", 0.7, 1))
-    assert fx == [IssueTicket("marriage", "ap-1", (HIM["id_number"], HER["id_number"]), checks)]
+    decision = ("accept", ("local_hukou",), _basis(ENV))  # shown at the counter with the ticket
+    assert decision[2] and "婚姻登记" in decision[2][0]
+    assert fx == [IssueTicket("marriage", "ap-1", (HIM["id_number"], HER["id_number"]), checks, decision)]
     ticket = {"ticket_id": "t1", "number": "A001"}
     flow, fx = run([TicketIssued(ticket)], flow)
     assert isinstance(fx[0], PrintTicket) and fx[0].ticket == ticket
@@ -271,8 +282,16 @@ def test_calling_staff_keeps_the_session_and_lengthens_the_idle_time():
     assert fx == [CallForAssistance("read_id_2", "marriage")]  # the screen and business, nobody's data
     assert flow.state == S.READ_ID_2 and flow.session.assistance == "calling" and flow.session.cards
     assert run([CallStaff()], flow)[1] == []  # one call at a time
-    flow, _ = run([StaffCalled(True)], flow)
-    assert flow.session.assistance == "on_the_way"
+    flow, fx = run([StaffCalled(True, 7)], flow)
+    assert flow.session.assistance == "sent" and fx == [FollowStaffCall(7)]  # sent: not yet taken by anyone
+    assert run([CallStaff()], flow)[1] == []
+    flow, fx = run([StaffCallStatus(7, "open")], flow)
+    assert flow.session.assistance == "sent" and fx == [FollowStaffCall(7)]  # asked again
+    flow, fx = run([StaffCallStatus(7, "unknown")], flow)
+    assert flow.session.assistance == "sent" and fx == [FollowStaffCall(7)]  # offline a while: still asked
+    assert run([StaffCallStatus(8, "acknowledged")], flow) == (flow, [])  # another session's call
+    flow, fx = run([StaffCallStatus(7, "acknowledged")], flow)
+    assert flow.session.assistance == "on_the_way" and fx == []  # a person took it: only now "on the way"
     seconds = {**SECONDS, "assisted_idle_s": 300}
     assert timer_for(flow.state, seconds) == (Idle, 60)
     assert timer_for(flow.state, seconds, assisted=True) == (Idle, 300)
@@ -432,8 +451,9 @@ EVENTS = st.sampled_from(
         PinResult(False),
         NewDay(date(2026, 11, 27)),
         CallStaff(),
-        StaffCalled(True),
+        StaffCalled(True, 3),
         StaffCalled(False),
+        StaffCallStatus(3, "acknowledged"),
     ]
 )
 

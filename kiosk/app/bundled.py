@@ -123,6 +123,28 @@ def bundled_tls(url: str) -> dict | None:
     return {k: str(v) for k, v in files.items()} if all(v.exists() for v in files.values()) else None
 
 
+def browser_certificates(url: str, office: str) -> list[dict]:
+    """The lobby's pages of a bundled server for a newcomer's browser: a counter (window-1) and a display (tv1)
+    certificate from its CA, each also as a passphrase-protected PKCS#12 to import (`pki issue --p12`, run as
+    the server's own command). Each: page URL, p12 file, passphrase."""
+    import json
+
+    pages = []
+    for role, name, page in (("counter", "window-1", "/counter/"), ("display", "tv1", "/display/")):
+        done = subprocess.run(
+            [sys.executable, "-m", "office", "pki", "issue", "--dir", str(bundled_pki(url)), "--role", role]
+            + ["--name", name, "--office", office, "--p12"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"office pki issue: {done.stderr.strip()[-300:]}")
+        issued = json.loads(done.stdout)
+        pages.append({"url": url + page, "p12": issued["p12"], "passphrase": issued["passphrase"], "role": role})
+    return pages
+
+
 def stop_bundled_server(proc: subprocess.Popen, db_dir: Path) -> None:
     import shutil
 

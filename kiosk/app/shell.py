@@ -140,9 +140,10 @@ class Shell:
 
     def _submit(self, effect: Effect) -> None:
         self._observe(effect)
+        counted = not effect.background  # following a call is no work in progress
         with self._lock:
-            self._pending += 1
-            future = self._pool.submit(self._run_effect, effect)
+            self._pending += counted
+            future = self._pool.submit(self._run_effect, effect, counted)
             self._futures[future] = effect
         future.add_done_callback(self._forget)
 
@@ -150,7 +151,7 @@ class Shell:
         with self._lock:
             self._futures.pop(future, None)
 
-    def _run_effect(self, effect: Effect) -> None:
+    def _run_effect(self, effect: Effect, counted: bool = True) -> None:
         try:
             result = self.effects.run(effect)
         except Exception:
@@ -163,7 +164,7 @@ class Shell:
                     self.post(result)
             finally:
                 with self._lock:
-                    self._pending -= 1
+                    self._pending -= counted
 
         self.scheduler.soon(deliver)
 
@@ -200,7 +201,7 @@ class Shell:
         """Wait up to `timeout` s for effects already running (a ticket printing, a check-in being sent);
         returns how many are still running. Their results are not delivered: the UI loop has stopped."""
         with self._lock:
-            running = [f for f in self._futures if not f.done()]
+            running = [f for f, e in self._futures.items() if not f.done() and not e.background]  # not a follow-up
         _, not_done = wait(running, timeout=timeout)
         return len(not_done)
 

@@ -23,6 +23,7 @@ NAMES = (
     "same-face-twice",
     "photo-attack",
     "fingerprint-fallback",
+    "lobby-day",
 )
 
 
@@ -42,6 +43,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--settled",
         action="store_true",
         help="the applicant comes once start-up's background work is done (as the benchmarks time it)",
+    )
+    parser.add_argument(
+        "--office",
+        nargs=2,
+        metavar=("URL", "PKI_DIR"),
+        help="use this running office server (its PKI folder issues the kiosk's certificate) instead of a bundled one",
     )
     parser.add_argument(
         "--id-photo",
@@ -102,6 +109,7 @@ def run(args) -> int:
             id_photos=id_photos,
             faces=faces,
             settled=args.settled,
+            office=tuple(args.office) if args.office else None,
         )
     except Exception as e:  # report, don't die silently (Kivy's console log is off)
         result = {

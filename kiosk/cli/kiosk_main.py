@@ -47,6 +47,24 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def _print_lobby(url: str, office: str) -> None:
+    """The office's side in a browser: the counter console and the waiting-room display of the bundled server."""
+    from kiosk.app.bundled import browser_certificates
+
+    try:
+        pages = browser_certificates(url, office)
+    except (RuntimeError, OSError, ValueError) as e:
+        sys.stderr.write(f"kiosk demo: no browser certificates for the lobby pages: {e}\n")
+        return
+    for p in pages:
+        what = "counter console (柜台)" if p["role"] == "counter" else "waiting-room display (叫号屏)"
+        print(
+            f"kiosk demo: {what} {p['url']} — import {p['p12']} into the browser (passphrase {p['passphrase']};"
+            " office/README.md says how), then accept the server's certificate",
+            flush=True,
+        )
+
+
 def _main(args) -> int:
     from kiosk.services import memory
 
@@ -109,6 +127,8 @@ def _main(args) -> int:
         atexit.register(stop_bundled_server, proc, db_dir)
         _exit_hooks.append(proc.kill)
         config = with_backend(config, url)
+        if args.demo:
+            _print_lobby(url, config.kiosk.office)
     from kiosk.errors import KioskError
 
     try:

@@ -11,6 +11,8 @@ from kiosk.domain.verification import PartyCheck
 class Effect:
     """Base of every effect."""
 
+    background = False  # True: the shell does not count it as work in progress (it may run for a while)
+
 
 @dataclass(frozen=True)
 class LookupAppointment(Effect):
@@ -28,6 +30,8 @@ class IssueTicket(Effect):
     appointment_id: str | None
     id_numbers: tuple[str, ...] = field(repr=False)
     verification: tuple[PartyCheck, ...] = ()  # PartyCheck per party (verified_by, result, score, attempts)
+    # the kiosk's decision, its reasons and the regulation applied, for the counter
+    eligibility: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,15 @@ class CallForAssistance(Effect):
 
     screen: str
     business: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowStaffCall(Effect):
+    """Ask the office, after a short pause, whether a person has taken the call; answered by StaffCallStatus.
+    Runs in the background: the shell does not count it as work in progress."""
+
+    call_id: int
+    background = True
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,15 @@ class CallStaff(Event):
 
 @dataclass(frozen=True)
 class StaffCalled(Event):
-    """The assistance call was delivered to the office (online) or only journaled (offline)."""
+    """The assistance call was delivered to the office (online, with its call id) or only journaled (offline)."""
 
     online: bool
+    call_id: int = 0
+
+
+@dataclass(frozen=True)
+class StaffCallStatus(Event):
+    """What the office says of the call: open, acknowledged (a person is coming), closed, or unknown (no answer)."""
+
+    call_id: int
+    status: str

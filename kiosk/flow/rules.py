@@ -40,13 +40,21 @@ from kiosk.flow.events import (
     SkipFace,
     SkipFinger,
     StaffCalled,
+    StaffCallStatus,
     TicketIssued,
     TicketRefused,
     Timeout,
     ToggleLargeText,
     UseIdCard,
 )
-from kiosk.flow.effects import CallForAssistance, Effect, IssueTicket, LookupAppointment, PrintTicket
+from kiosk.flow.effects import (
+    CallForAssistance,
+    Effect,
+    FollowStaffCall,
+    IssueTicket,
+    LookupAppointment,
+    PrintTicket,
+)
 from kiosk.flow.state import (
     FACE_STATES,
     FINGER_STATES,
@@ -125,6 +133,11 @@ def not_called_yet(f: Flow, e: Event, env: FlowEnv) -> bool:
 
 def call_pending(f: Flow, e: Event, env: FlowEnv) -> bool:
     return f.session.assistance == "calling"
+
+
+def following_call(f: Flow, e: StaffCallStatus, env: FlowEnv) -> bool:
+    """The answer is about this session's call, and nobody has taken it yet."""
+    return f.session.assistance == "sent" and f.session.assistance_call == e.call_id
 
 
 def fault_blocks_state(f: Flow, e: DeviceFault, env: FlowEnv) -> bool:
@@ -396,8 +409,23 @@ def request_ticket(f: Flow, e: Confirm, env: FlowEnv) -> tuple[Flow, tuple[Effec
     s = f.session
     appointment_id = s.appointment.get("appointment_id") if s.appointment else None
     return with_session(f, notice=""), (
-        IssueTicket(cast(str, s.business), appointment_id, tuple(_card_id(c) for c in s.cards), s.verification),
+        IssueTicket(
+            cast(str, s.business),
+            appointment_id,
+            tuple(_card_id(c) for c in s.cards),
+            s.verification,
+            (s.decision.decision, s.decision.reasons, _basis(env)) if s.decision else None,
+        ),
     )
+
+
+def _basis(env: FlowEnv) -> tuple[str, ...]:
+    """The regulation the decision applied, for the counter (both languages)."""
+    try:
+        policy = in_force(env.policies, env.today) if env.policies else env.policy
+    except ValueError:
+        return ()
+    return (f"{policy.title.zh} {policy.title.en}",)
 
 
 def print_ticket(f: Flow, e: TicketIssued, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -450,7 +478,18 @@ def call_staff(f: Flow, e: CallStaff, env: FlowEnv) -> tuple[Flow, tuple[Effect,
 
 
 def staff_called(f: Flow, e: StaffCalled, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return with_session(f, assistance="on_the_way" if e.online else "offline"), ()
+    """The office has the call ("call sent"): follow it until a person takes it. Offline it waits in the journal."""
+    if not e.online:
+        return with_session(f, assistance="offline"), ()
+    follow = (FollowStaffCall(e.call_id),) if e.call_id else ()
+    return with_session(f, assistance="sent", assistance_call=e.call_id), follow
+
+
+def staff_call_status(f: Flow, e: StaffCallStatus, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
+    """Only once a person has taken the call does the kiosk say they are on the way; until then it asks again."""
+    if e.status in ("acknowledged", "closed"):
+        return with_session(f, assistance="on_the_way"), ()
+    return f, (FollowStaffCall(e.call_id),)
 
 
 def pin_rejected(f: Flow, e: PinResult, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:

@@ -78,7 +78,8 @@ class Session:
     face_outcome: tuple[Any, ...] = ()  # (result, score, attempts) of the current party's face path, if any
     ticket: dict[str, Any] | None = None
     notice: str = ""  # a message code for the current screen
-    assistance: str = ""  # "" | calling | on_the_way | offline (a call for staff was made)
+    assistance: str = ""  # "" | calling | sent | on_the_way | offline (a call for staff was made)
+    assistance_call: int = 0  # the office's id of the call, while it is followed
 
     @property
     def is_empty(self) -> bool:

@@ -45,6 +45,7 @@ from kiosk.flow.events import (
     SkipFace,
     SkipFinger,
     StaffCalled,
+    StaffCallStatus,
     Start,
     TicketIssued,
     TicketRefused,
@@ -122,6 +123,8 @@ from kiosk.flow.rules import (
     call_pending,
     call_staff,
     staff_called,
+    staff_call_status,
+    following_call,
 )
 from kiosk.flow.state import (  # noqa: F401 (re-exported: the shell and tests import them from here)
     APPLICANT_STATES,
@@ -232,6 +235,7 @@ TRANSITIONS: tuple[T, ...] = (
     # call staff: the session stays; the idle timeout is longer while help is on its way (timer_for)
     T(APPLICANT, CallStaff, STAY, not_called_yet, call_staff),
     T(APPLICANT, StaffCalled, STAY, call_pending, staff_called),
+    T(NOT_ATTRACT, StaffCallStatus, STAY, following_call, staff_call_status),
     # anywhere
     T(NOT_ATTRACT, Cancel, S.ATTRACT),
     T(ANY, SetLanguage, STAY, None, set_language),

@@ -213,6 +213,15 @@ def _needles(files) -> list[str]:
     return needles
 
 
+def _join_office(url: str, pki_dir: str, kiosk_id: str, office: str) -> None:
+    """This kiosk's certificate from a running office server's CA, remembered for its URL."""
+    from kiosk.app.bundled import remember_bundled
+    from office import pki
+
+    pki.issue(pki_dir, "kiosk", kiosk_id, office)
+    remember_bundled(url, Path(pki_dir), kiosk_id)
+
+
 def run_journey(
     name: str,
     *,
@@ -222,12 +231,14 @@ def run_journey(
     id_photos: dict | None = None,
     faces: dict | None = None,
     settled: bool = False,
+    office: tuple[str, str] | None = None,
 ) -> dict:
     """One scenario in this process (one Kivy app per process). Starts and stops the office server.
     `id_photos` / `faces`: party (1, 2) → image file: the photo on that party's simulated card, and the face
     the simulated camera shows when that party is photographed (instead of the scenario's own). `settled`: the
     first applicant comes once start-up's background work is done (screens, prompts, ticket fonts), as on a kiosk
-    that has been up a while — what the benchmarks time."""
+    that has been up a while — what the benchmarks time. `office`: (url, PKI folder) of an office server already
+    running (the lobby's browser tests): this kiosk's certificate is issued there and the server is left running."""
     from kiosk.app.assemble import assemble
     from kiosk.app.bundled import demo_config, start_bundled_server, stop_bundled_server, with_backend
     from kiosk.config import load_kiosk_config
@@ -242,7 +253,11 @@ def run_journey(
     base = base.model_copy(update={"kiosk": base.kiosk.model_copy(update={"state_dir": str(state_dir)})})
     demo_pin = new_demo_pin()  # as `kiosk --demo` does
     config = demo_config(base, ticket_pngs=name == "demo-strip", demo_pin=demo_pin)
-    proc, url, db_dir = start_bundled_server(state_dir)
+    if office is None:
+        proc, url, db_dir = start_bundled_server(state_dir)
+    else:
+        proc, url, db_dir = None, office[0], None
+        _join_office(*office, config.kiosk.id, config.kiosk.office)
     result: dict[str, Any] = {
         "scenario": name,
         "states": [],
@@ -326,7 +341,8 @@ def run_journey(
     finally:
         if assembly is not None:
             assembly.stop()
-        stop_bundled_server(proc, db_dir)
+        if proc is not None:
+            stop_bundled_server(proc, db_dir)
         import shutil
 
         shutil.rmtree(state_dir, ignore_errors=True)

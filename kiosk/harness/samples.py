@@ -96,6 +96,7 @@ def sample_flows(env: FlowEnv) -> dict[str, Flow]:
         "appointment": Flow(State.APPOINTMENT, replace(base, notice="booking_not_found")),
         "read_id_1": Flow(State.READ_ID_1, base),
         "read_id_2": Flow(State.READ_ID_2, replace(base, cards=(a,))),
+        "read_id_2_staff_sent": Flow(State.READ_ID_2, replace(base, cards=(a,), assistance="sent", assistance_call=1)),
         "read_id_2_staff_called": Flow(State.READ_ID_2, replace(base, cards=(a,), assistance="on_the_way")),
         "read_id_2_staff_offline": Flow(
             State.READ_ID_2, replace(base, cards=(a,), assistance="offline"), Status(backend_online=False)

@@ -19,14 +19,24 @@ from kiosk.flow.events import (
     Event,
     PrintFinished,
     StaffCalled,
+    StaffCallStatus,
     TicketIssued,
     TicketRefused,
 )
-from kiosk.flow.effects import CallForAssistance, Effect, IssueTicket, LookupAppointment, PrintTicket, SessionEnded
+from kiosk.flow.effects import (
+    CallForAssistance,
+    Effect,
+    FollowStaffCall,
+    IssueTicket,
+    LookupAppointment,
+    PrintTicket,
+    SessionEnded,
+)
 from kiosk.services.backend_status import local_now
 from kiosk.services.office_client import BackendRejected, BackendUnavailable
 
 log = logging.getLogger(__name__)
+STAFF_CALL_POLL_S = 1.0  # how often a kiosk asks whether a person has taken its call for staff
 # Server error codes → AppointmentNotFound reasons the screens know.
 # On the ticket when someone's identity was not verified by the machine: the registrar checks it.
 STAFF_CHECK_NOTE = {"note_zh": "身份待人工核验", "note_en": "Identity to be checked at the counter"}
@@ -58,6 +68,8 @@ class EffectRunner:
             return self.print(effect)
         if isinstance(effect, CallForAssistance):
             return self.call_staff(effect)
+        if isinstance(effect, FollowStaffCall):
+            return self.follow_staff_call(effect)
         if isinstance(effect, SessionEnded):
             self.sessions[effect.outcome] = self.sessions.get(effect.outcome, 0) + 1
             forget_matches()  # the session's card hashes, memoised by ID number
@@ -89,10 +101,20 @@ class EffectRunner:
 
     def call_staff(self, e: CallForAssistance) -> Event:
         try:
-            return StaffCalled(self.link.call_staff(e.screen, e.business))
+            call_id = self.link.call_staff(e.screen, e.business)
         except (BackendRejected, BackendUnavailable, KioskError) as err:
             log.warning("assistance call not journaled: %s", type(err).__name__)
             return StaffCalled(False)
+        return StaffCalled(True, call_id) if call_id is not None else StaffCalled(False)
+
+    def follow_staff_call(self, e: FollowStaffCall) -> Event:
+        """One look at the call, after a pause (the flow asks again while it is open)."""
+        time.sleep(STAFF_CALL_POLL_S)
+        try:
+            return StaffCallStatus(e.call_id, self.link.staff_call_status(e.call_id))
+        except (BackendRejected, BackendUnavailable, KioskError) as err:
+            log.info("staff call not followed this time: %s", type(err).__name__)
+            return StaffCallStatus(e.call_id, "unknown")
 
     def issue(self, e: IssueTicket) -> Event:
         if not e.appointment_id and self.walk_in_exhausted is not None and self.walk_in_exhausted():
@@ -101,7 +123,7 @@ class EffectRunner:
             if e.appointment_id:
                 self.link.check_in({"appointment_id": e.appointment_id}, list(e.id_numbers), e.verification)
             parties = None if e.appointment_id else [{"id_number": n} for n in e.id_numbers]
-            t = self.link.issue_ticket(e.business, e.appointment_id, parties, e.verification)
+            t = self.link.issue_ticket(e.business, e.appointment_id, parties, e.verification, e.eligibility)
         except BackendRejected as err:
             return TicketRefused(err.code)
         except (BackendUnavailable, KioskError) as err:

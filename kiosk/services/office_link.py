@@ -190,13 +190,22 @@ class OfficeLink:
 
     # -- tickets -----------------------------------------------------------------------------------------------
     def issue_ticket(
-        self, business: str, appointment_id: str | None = None, parties: list[dict] | None = None, verification=()
+        self,
+        business: str,
+        appointment_id: str | None = None,
+        parties: list[dict] | None = None,
+        verification=(),
+        eligibility: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None,
     ) -> TicketOutcome:
+        """`eligibility`: the kiosk's decision, its reason codes and the regulation applied, shown at the counter."""
         body: dict[str, Any] = {
             "business": business,
             "appointment_id": appointment_id,
             "kiosk_id": self.client.kiosk_id,
         }
+        if eligibility:
+            decision, reasons, clauses = eligibility
+            body["eligibility"] = {"decision": decision, "reasons": list(reasons), "clauses": list(clauses)}
         if parties and not appointment_id:
             body["parties"] = [
                 {"id_number": p["id_number"], "address": p.get("address", ""), **_verified(verification, i)}
@@ -249,16 +258,25 @@ class OfficeLink:
         )
 
     # -- assistance ----------------------------------------------------------------------------------------------
-    def call_staff(self, screen: str, business: str | None) -> bool:
+    def call_staff(self, screen: str, business: str | None) -> int | None:
         """Ask the office for a person at this kiosk: journaled first (sent exactly once, also after an outage),
-        then sent. True when the office has the call; False when it waits in the journal."""
+        then sent. The office's call id when it has the call; None when it waits in the journal."""
         body = {"kiosk_id": self.client.kiosk_id, "screen": screen, "business": business, "called_at": self._stamp()}
         entry = self.journal.append("assistance", self.office.code, self._path("assistance"), body)
         if not self._online():
             self.forwarder.wake()
-            return False
+            return None
         settled = self._await(entry)
-        return settled is not None and settled.status == "acked"
+        if settled is None or settled.status != "acked":
+            return None
+        call_id = (settled.response or {}).get("call_id")
+        return call_id if isinstance(call_id, int) else None
+
+    def staff_call_status(self, call_id: int) -> str:
+        """open | acknowledged (a person has taken the call) | closed; raises BackendUnavailable offline."""
+        answer = self.client.request("GET", self._path(f"assistance/{int(call_id)}"), retries=0)
+        status = answer.get("status")
+        return status if status in ("open", "acknowledged", "closed") else "open"
 
     def withdraw_assistance(self) -> int:
         """The applicant has gone: calls still waiting in the journal are not sent (staff would come to no one)."""

@@ -82,7 +82,7 @@ class KioskApp(App):
     guided = BooleanProperty(False)  # an applicant screen: the step bar and the help row show
     steps = ListProperty([])  # the step bar's step keys (kiosk.flow.progress)
     step = NumericProperty(-1)  # the current one
-    assistance = StringProperty("")  # the session's call for staff: "" | calling | on_the_way | offline
+    assistance = StringProperty("")  # the session's call for staff: "" | calling | sent | on_the_way | offline
     voice_on = BooleanProperty(False)  # spoken prompts on: the "repeat" button shows
 
     def __init__(

@@ -45,7 +45,7 @@ ON_ENTER: dict[State, tuple[str, ...]] = {
 }
 # Said first when the event moved the flow on (a refused card says nothing cheerful).
 ON_EVENT: tuple[tuple[type[Event], str], ...] = ((CardRead, "card_read"), (FaceCaptured, "photo_taken"))
-ON_ASSISTANCE = {"on_the_way": ("staff_on_the_way",), "offline": ("staff_offline",)}
+ON_ASSISTANCE = {"sent": ("staff_sent",), "on_the_way": ("staff_on_the_way",), "offline": ("staff_offline",)}
 PROMPTS: tuple[str, ...] = tuple(
     dict.fromkeys(
         [k for keys in ON_ENTER.values() for k in keys]

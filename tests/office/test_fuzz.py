@@ -14,7 +14,12 @@ from office.clock import ManualClock
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 OFFICES = ["441621", "441602", "441622", "441623", "441624", "441625"]
-CALLERS = {"kiosk": ("k1", "441621"), "counter": ("c1", "441621"), "bureau": ("city", "all")}
+CALLERS = {
+    "kiosk": ("k1", "441621"),
+    "counter": ("c1", "441621"),
+    "bureau": ("city", "all"),
+    "display": ("tv1", "441621"),
+}
 
 
 @pytest.fixture(scope="module")

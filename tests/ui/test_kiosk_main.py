@@ -30,6 +30,10 @@ def test_demo_starts_and_runs(tmp_path):
     assert re.search(
         r"booking advice .* is at https://127\.0\.0\.1:\d+/bureau/ with the bureau certificate \S+\.crt", proc.stdout
     )
+    # issue 26: the office's pages with a certificate a browser imports
+    for page, p12 in (("/counter/", "counters/window-1.p12"), ("/display/", "displays/tv1.p12")):
+        pattern = rf"https://127\.0\.0\.1:\d+{page} — import \S*{p12} into the browser \(passphrase [0-9a-f-]{{27}};"
+        assert re.search(pattern, proc.stdout), proc.stdout
 
 
 def test_lock_down_settings_before_kivy(tmp_path):

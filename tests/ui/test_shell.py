@@ -220,3 +220,32 @@ def test_a_day_change_while_idle_resets_the_days_state_without_any_touch(tmp_pat
         assert json.loads((tmp_path / "counters-today.json").read_text())["day"] == "2026-11-27"
     finally:
         s.close()
+
+
+def test_following_a_staff_call_is_no_work_in_progress(shell):
+    """The kiosk asks every second whether a counter took its call: the journeys' "settled" (not busy) and a
+    shutdown's drain do not wait for that."""
+    from kiosk.flow.events import CallStaff, StaffCalled
+
+    s, sched = shell
+    release = threading.Event()
+    real_run = s.effects.run
+
+    def run(effect):
+        if type(effect).__name__ == "FollowStaffCall":
+            release.wait(10)
+            return None
+        return real_run(effect)
+
+    s.effects.run = run
+    s.post(Start())
+    s.post(CallStaff())
+    sched.drain()
+    s.post(StaffCalled(True, 5))
+    assert s.flow.session.assistance == "sent"
+    deadline = time.monotonic() + 10
+    while not any(type(e).__name__ == "FollowStaffCall" for e in s.running_effects()):
+        assert time.monotonic() < deadline, "the call is not followed"
+        time.sleep(0.01)
+    assert not s.busy and s.drain(0.01) == 0  # it runs, and nobody waits for it
+    release.set()

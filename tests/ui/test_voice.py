@@ -33,6 +33,9 @@ def test_what_each_step_says():
         "staff_on_the_way",
     )
     assert prompts_for(_flow(State.CONSENT), _flow(State.CONSENT, "calling"), StaffCalled(True)) is None
+    assert prompts_for(_flow(State.CONSENT, "calling"), _flow(State.CONSENT, "sent"), StaffCalled(True, 1)) == (
+        "staff_sent",
+    )
 
 
 def test_every_prompt_is_in_both_catalogs_and_never_carries_a_name_or_number():

@@ -2,8 +2,8 @@
 
 A source answers `load()` with (records, problems) and `version()`, which changes when its records may have
 changed (the bureau page keeps its advice until then). `Merged` puts sources together: for an office and day
-that an earlier source covers, a later source's records are left out, so the export (which has service times)
-wins over the server's tickets table (which has none yet; the counter's service records will be another source).
+that an earlier source covers, a later source's records are left out, so an office's export wins over the
+server's own tickets and service records.
 """
 
 from __future__ import annotations
@@ -57,9 +57,10 @@ class ExportFile:
 
 
 class TicketsTable:
-    """The server's tickets of past days, with the home counties of the case each ticket belongs to. The table
-    knows when a ticket was issued and called and by which counter, but not when service began or ended, so
-    these records count arrivals, waits, windows and shares, not service times."""
+    """The server's tickets of past days, with the home counties of the case each ticket belongs to, and what
+    the counters recorded of each (office/lobby/records.py: serving started, ended, outcome, window). A ticket
+    called through the bare queue API, without the console, has no service times: it counts for arrivals,
+    waits, windows and shares only."""
 
     def __init__(self, connect: Callable, today: Callable[[], str]):
         self.connect, self.today = connect, today
@@ -83,11 +84,18 @@ class TicketsTable:
             homes.setdefault(ref, []).append(county)
         records = []
         for t in conn.execute(
-            "SELECT ticket_id, office, business, priority, appointment_id, issued_at, called_at, counter, status"
-            " FROM tickets WHERE day < ? AND status != 'void' ORDER BY office, issued_at",
+            "SELECT t.ticket_id, t.office, t.business, t.priority, t.appointment_id, t.issued_at, t.called_at,"
+            " COALESCE(NULLIF(s.window, ''), t.counter), s.started_at, s.ended_at, s.outcome"
+            " FROM tickets t LEFT JOIN service s USING (ticket_id)"
+            " WHERE t.day < ? AND t.status != 'void' ORDER BY t.office, t.issued_at",
             (self.today(),),
         ):
-            called = datetime.fromisoformat(t[6]).astimezone(CHINA) if t[6] else None
+            called, served, ended = (
+                datetime.fromisoformat(v).astimezone(CHINA) if v else None for v in t[6:7] + t[8:10]
+            )
+            outcome = t[10] or ""
+            if outcome == "done" and (served is None or ended is None):
+                outcome = ""  # done without times (a window closed mid-service): not a service time
             records.append(
                 Record(
                     office=t[1],
@@ -96,10 +104,10 @@ class TicketsTable:
                     home_counties=tuple(homes.get(t[4] or t[0], ())),
                     issued=datetime.fromisoformat(t[5]).astimezone(CHINA),
                     called=called,
-                    served=None,
-                    ended=None,
+                    served=served if outcome else None,
+                    ended=ended if outcome else None,
                     window=t[7] or "",
-                    outcome="",  # the table does not say how the ticket ended
+                    outcome=outcome,
                 )
             )
         return records, []

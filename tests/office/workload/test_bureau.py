@@ -141,9 +141,12 @@ def test_a_date_range(server):
     assert all("5 working day(s)" in r["refused"] for r in rows)
 
 
-def test_the_servers_own_tickets_count_arrivals_but_not_service(tmp_path):
+def test_the_servers_own_tickets_and_the_counters_service_records(tmp_path):
+    from office.lobby.records import SCHEMA
+
     store = Store(tmp_path / "office.db")
     store.create()
+    store.connection().executescript(SCHEMA)
     with store.write() as conn:
         for n in range(3):
             conn.execute(
@@ -169,10 +172,19 @@ def test_the_servers_own_tickets_count_arrivals_but_not_service(tmp_path):
             " VALUES ('today', '441621', '2026-11-26', 'marriage', 9, 'A009', 'walk_in', 'k1',"
             " '2026-11-26T09:00:00.000+08:00')"
         )
+        # the console recorded t1's service at window 3; t0 and t2 were called through the bare queue API
+        conn.execute(
+            "INSERT INTO service (ticket_id, office, day, window, started_at, ended_at, outcome) VALUES"
+            " ('t1', '441621', '2026-11-25', '3', '2026-11-25T09:12:00.000+08:00', '2026-11-25T09:24:30.000+08:00',"
+            " 'done')"
+        )
     records, problems = TicketsTable(store.read, lambda: "2026-11-26").load()
     assert problems == [] and len(records) == 3  # today's queue is not history yet
     assert sum(r.booked for r in records) == 2
-    assert all(r.window == "W1" and r.served is None for r in records)
+    served = {r.issued.minute: r for r in records}
+    assert served[1].outcome == "done" and served[1].window == "3"
+    assert (served[1].ended - served[1].served).total_seconds() == 12.5 * 60  # a service time for the advice
+    assert all(r.window == "W1" and r.served is None and r.outcome == "" for r in (served[0], served[2]))
 
 
 def test_the_page_in_a_real_browser(server, cli):

@@ -326,7 +326,14 @@ def main(argv: list[str] | None = None) -> int:
             "own_voice": Path(args.lobby_voice) if args.lobby_voice else None,
         }
         app, backend = build(
-            args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host, args.records,
+            args.db,
+            clock,
+            args.seed,
+            args.offices,
+            args.tls_dir,
+            args.retention_days,
+            args.allow_host,
+            args.records,
             lobby,
         )
         config = uvicorn_config(app, args.host, args.port, args.tls_dir, args.log_level)

@@ -17,14 +17,12 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from office import access, assistance, queue, reports
+from office import access, assistance, identity_api, queue, reports
 from office.errors import ApiError, trim
 from office.group_commit import GroupCommit
 from office.guard import IDENTITY, Guard
 from office.pki import Identity, RevocationList
 from office.service import OfficeBackend, fingerprint, stamp
-from office.identity import IdentityService
-from office.service import normalise_id
 
 KEY_HEADER = Header(
     default=None,
@@ -188,16 +186,6 @@ def _errors(method: str, **codes: list[str]) -> dict:
         s: {"model": ErrorBody, "description": "error codes: " + ", ".join(sorted(c))}
         for s, c in sorted(merged.items())
     }
-
-
-class IdentityVerifyRequest(_Body):
-    id_number: str = Field(min_length=1, max_length=32)
-    photo_jpeg: str = Field(min_length=16, max_length=400_000, description="the live face crop, JPEG, base64")
-
-
-class IdentityVerifyResponse(BaseModel):
-    result: Literal["match", "no_match", "unavailable"]
-    score: Optional[float] = None
 
 
 def _json(status: int, body: dict, replayed: bool = False) -> JSONResponse:
@@ -417,28 +405,6 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
         """Waiting per business and walk-in quota left."""
         return queue.queue_state(backend, office)
 
-    # --- identity verification (role: kiosk) -------------------------------------------------------------------
-    identity = app.state.identity = IdentityService(backend.store)  # models load on first use (warm_up)
-
-    @app.post(
-        "/v1/identity/verify",
-        response_model=IdentityVerifyResponse,
-        responses=_errors("POST", _422=["invalid_request"]),
-        tags=["kiosk"],
-    )
-    def identity_verify(body: IdentityVerifyRequest):
-        """A kiosk asks whether the live face belongs to this ID number. Role: kiosk. Nothing is stored; the
-        answer holds only the outcome and the score."""
-        import base64
-        import binascii
-
-        try:
-            jpeg = base64.b64decode(body.photo_jpeg, validate=True)
-        except (binascii.Error, ValueError):
-            raise ApiError(422, "invalid_request", detail="photo_jpeg is not base64") from None
-        answer = identity.verify(normalise_id(body.id_number), jpeg)
-        return {"result": answer["result"], "score": answer["score"]}
-
     @app.get(
         "/v1/offices/{office}/reports/citywide",
         responses=_errors("GET", _400=["invalid_range"], _404=["unknown_office"]),
@@ -449,6 +415,7 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
         return reports.citywide(backend.store.read(), office, from_, to)
 
     assistance.install(app, backend, writes, _errors)
+    identity_api.install(app, backend, writes, _errors)
     _document_roles(app)
     app.add_middleware(Guard, backend=backend, writes=writes, revoked=revoked, hosts=hosts)
     return app

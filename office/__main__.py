@@ -70,12 +70,15 @@ def seed_demo(backend, days: int = 1) -> int:
     return added
 
 
-def uvicorn_config(app, host: str, port: int, tls_dir: Path | str, log_level: str = "warning", **kw):
+def uvicorn_config(app, host: str, port: int, tls_dir: Path | str, log_level: str = "warning", limits=None, **kw):
+    """`limits`: the connections' deadlines and the cap per certificate (office.tls.ConnectionLimits)."""
     import uvicorn
 
     from office.pki import server_tls
-    from office.tls import IdentifyingProtocol
+    from office.tls import ConnectionLimits, protocol_for
 
+    limits = limits or ConnectionLimits()
+    kw.setdefault("timeout_keep_alive", limits.idle_s)
     kw.setdefault("timeout_graceful_shutdown", 3)  # kiosks keep connections open: don't wait for them
     kw.setdefault("date_header", False)  # the app dates its answers with its own clock (ServerDate)
     return uvicorn.Config(
@@ -84,7 +87,7 @@ def uvicorn_config(app, host: str, port: int, tls_dir: Path | str, log_level: st
         port=port,
         log_level=log_level,
         access_log=False,
-        http=IdentifyingProtocol,
+        http=protocol_for(limits),
         server_header=False,
         **server_tls(tls_dir),
         **kw,
@@ -170,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         return _pki(argv[1:])
     if argv[:1] == ["audit"]:
         return _audit(argv[1:])
+    from office.tls import ConnectionLimits
+
     parser = argparse.ArgumentParser(
         prog="kiosk-office-server", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -204,6 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--now", help="start the clock at this local time (YYYY-MM-DDTHH:MM), for tests/demos")
     parser.add_argument("--offices", help="directory of office files (default: the shipped config/offices)")
     parser.add_argument("--log-level", default="warning")
+    defaults = ConnectionLimits()
+    parser.add_argument("--idle-timeout", type=float, default=defaults.idle_s, help="s without a request")
+    parser.add_argument("--header-timeout", type=float, default=defaults.header_s, help="s to send headers")
+    parser.add_argument("--body-timeout", type=float, default=defaults.body_s, help="s to send a body")
+    parser.add_argument("--max-connections-per-cert", type=int, default=defaults.per_certificate, help="open at once")
     args = parser.parse_args(argv)
 
     import uvicorn
@@ -224,7 +234,10 @@ def main(argv: list[str] | None = None) -> int:
                 kiosk_id, _, office = spec.partition("@")
                 pki.issue(args.tls_dir, "kiosk", kiosk_id, office)
         app, _ = build(args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host)
-        config = uvicorn_config(app, args.host, args.port, args.tls_dir, args.log_level)
+        limits = ConnectionLimits(
+            args.idle_timeout, args.header_timeout, args.body_timeout, args.max_connections_per_cert
+        )
+        config = uvicorn_config(app, args.host, args.port, args.tls_dir, args.log_level, limits)
     except (OfficeFileError, pki.PkiError) as e:
         sys.stderr.write(f"kiosk-office-server: {e}\n")
         return 2

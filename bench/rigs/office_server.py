@@ -55,10 +55,12 @@ def serve_in_thread(
     port: int = 0,
     offices_dir: Path | str | None = None,
     pki_dir: Path | str | None = None,
+    limits=None,
     **build_options,
 ) -> RunningServer:
     """Start uvicorn on 127.0.0.1 (port 0 → a free one) with HTTPS and client certificates required, and return
-    once it accepts connections. The PKI goes in `pki_dir` (made if missing; default a temporary directory)."""
+    once it accepts connections. The PKI goes in `pki_dir` (made if missing; default a temporary directory);
+    `limits`: the connections' deadlines (office.tls.ConnectionLimits)."""
     import uvicorn
 
     from office import pki
@@ -69,7 +71,9 @@ def serve_in_thread(
         pki.init(pki_dir)
     app, backend = build(db, clock, seed, offices_dir, tls_dir=pki_dir, **build_options)
     server = uvicorn.Server(
-        uvicorn_config(app, "127.0.0.1", port, pki_dir, log_level="critical", timeout_graceful_shutdown=1)
+        uvicorn_config(
+            app, "127.0.0.1", port, pki_dir, log_level="critical", limits=limits, timeout_graceful_shutdown=1
+        )
     )
     thread = threading.Thread(target=server.run, name="office-server", daemon=True)
     thread.start()

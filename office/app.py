@@ -397,7 +397,7 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
             raise ApiError(422, "invalid_request", detail="give phone or kiosk_id")
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
         note = audited(request)
-        work = lambda c: (200, backend.release_lock(c, body.phone, body.kiosk_id))  # noqa: E731
+        work = lambda c: (200, backend.release_lock(c, office, body.phone, body.kiosk_id))  # noqa: E731
         return _json(*await writes.run(idempotency_key, print_, work, note))
 
     @app.get("/v1/offices/{office}/queue", responses=_errors("GET", _404=["unknown_office"]))

@@ -45,9 +45,10 @@ def _row(conn, ticket_id: str):
     return conn.execute("SELECT rowid, * FROM tickets WHERE ticket_id=?", (ticket_id,)).fetchone()
 
 
-def _supersede(conn, backend: OfficeBackend, old_key: str) -> None:
+def _supersede(conn, backend: OfficeBackend, old_key: str, kiosk_id: str) -> None:
     """An offline ticket replaces a request whose answer the kiosk never saw: void what it issued, or make sure
-    it never issues anything if it arrives later."""
+    it never issues anything if it arrives later. Only a ticket the same kiosk took is voided: another kiosk's
+    key (or a key of anything else) is left alone."""
     row = conn.execute("SELECT status, body FROM idempotency WHERE key=?", (old_key,)).fetchone()
     if row is None:
         body = ApiError(409, "superseded").body()
@@ -57,7 +58,10 @@ def _supersede(conn, backend: OfficeBackend, old_key: str) -> None:
         )
     elif row["status"] == 201:
         ticket_id = json.loads(row["body"]).get("ticket_id")
-        conn.execute("UPDATE tickets SET status='void' WHERE ticket_id=? AND status='waiting'", (ticket_id,))
+        conn.execute(
+            "UPDATE tickets SET status='void' WHERE ticket_id=? AND status='waiting' AND kiosk_id=?",
+            (ticket_id, kiosk_id),
+        )
 
 
 def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple[int, dict]:
@@ -72,7 +76,7 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
         backend.check_opening_hours(oc, when)
     day = when.date().isoformat()
     if body.get("supersedes"):
-        _supersede(conn, backend, body["supersedes"])
+        _supersede(conn, backend, body["supersedes"], body["kiosk_id"])
     appointment_id, warnings = body.get("appointment_id"), []
     if appointment_id:
         try:

@@ -26,7 +26,7 @@ class ConnectionLimits:
     idle_s: float = 5.0  # no request yet, or between requests (keep-alive)
     header_s: float = 5.0  # from a request's first byte to the end of its headers
     body_s: float = 15.0  # from the end of the headers to the end of the body (512 KB at most)
-    per_certificate: int = 8  # open connections of one client certificate
+    per_certificate: int = 32  # open connections of one client certificate (a kiosk uses one or two)
 
 
 class IdentifyingProtocol(HttpToolsProtocol):

@@ -25,6 +25,7 @@ def build(
     tls_dir: Path | str | None = None,
     retention_days: int = 30,
     allow_hosts: list[str] | None = None,
+    offline_rules=None,
 ):
     """The app and its backend, with the database created and (optionally) seeded for today."""
     from office.app import create_app
@@ -41,7 +42,7 @@ def build(
         seed_demo(backend)
     revoked = RevocationList(Path(tls_dir) / "revoked.txt") if tls_dir else None
     hosts = (server_names(tls_dir) | set(allow_hosts or ())) if tls_dir else None
-    return create_app(backend, revoked=revoked, hosts=hosts), backend
+    return create_app(backend, revoked=revoked, hosts=hosts, offline_rules=offline_rules), backend
 
 
 def server_names(tls_dir: Path | str) -> set[str]:
@@ -173,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         return _pki(argv[1:])
     if argv[:1] == ["audit"]:
         return _audit(argv[1:])
+    from office.offline import OfflineRules
     from office.tls import ConnectionLimits
 
     parser = argparse.ArgumentParser(
@@ -214,6 +216,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--header-timeout", type=float, default=defaults.header_s, help="s to send headers")
     parser.add_argument("--body-timeout", type=float, default=defaults.body_s, help="s to send a body")
     parser.add_argument("--max-connections-per-cert", type=int, default=defaults.per_certificate, help="open at once")
+    rules = OfflineRules()
+    parser.add_argument(
+        "--offline-heard-gap", type=float, default=rules.heard_gap_s, help="s: requests this close are 'online'"
+    )
+    parser.add_argument(
+        "--offline-min-interval", type=float, default=rules.min_interval_s, help="s between a kiosk's offline tickets"
+    )
+    parser.add_argument(
+        "--offline-daily-share", type=float, default=rules.daily_share, help="of the walk-in quota, per kiosk"
+    )
     args = parser.parse_args(argv)
 
     import uvicorn
@@ -233,7 +245,10 @@ def main(argv: list[str] | None = None) -> int:
             for spec in args.demo_kiosk:
                 kiosk_id, _, office = spec.partition("@")
                 pki.issue(args.tls_dir, "kiosk", kiosk_id, office)
-        app, _ = build(args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host)
+        offline_rules = OfflineRules(args.offline_heard_gap, args.offline_min_interval, args.offline_daily_share)
+        app, _ = build(
+            args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host, offline_rules
+        )
         limits = ConnectionLimits(
             args.idle_timeout, args.header_timeout, args.body_timeout, args.max_connections_per_cert
         )

@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from office import access, assistance, identity_api, queue, reports
+from office import access, assistance, identity_api, offline, queue, reports
 from office.errors import ApiError, trim
 from office.group_commit import GroupCommit
 from office.guard import IDENTITY, Guard
@@ -237,7 +237,12 @@ def _document_roles(app: FastAPI) -> None:
                 route.description = f"{route.description}\n\n{note}".strip()
 
 
-def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, hosts: set[str] | None = None) -> FastAPI:
+def create_app(
+    backend: OfficeBackend,
+    revoked: RevocationList | None = None,
+    hosts: set[str] | None = None,
+    offline_rules: offline.OfflineRules | None = None,
+) -> FastAPI:
     # POSTs are `async`: their work is a short SQLite write that is serialised anyway, so it runs on the event
     # loop (no thread hop), and POSTs that arrive together share one commit (p99 under 50 concurrent kiosks).
     # Reads stay in threads.
@@ -249,6 +254,7 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
         "role (kiosk, counter, bureau), name and office come from the certificate.",
     )
     writes = GroupCommit(backend)
+    offline.attach(backend, offline_rules or offline.OfflineRules())
     app.add_middleware(ServerDate, clock=backend.clock)
 
     def audited(request: Request, ref_of=lambda body: ""):
@@ -366,7 +372,7 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
             "POST",
             _404=["unknown_office", "appointment_not_found"],
             _409=["other_office", "not_checked_in", "ticket_already_issued", "offline_number_taken", "superseded"],
-            _422=["unknown_business", "business_mismatch", "offline_number_invalid", "bad_time"],
+            _422=["unknown_business", "business_mismatch", "offline_number_invalid", "offline_implausible", "bad_time"],
             _429=["quota_exhausted", "range_exhausted"],
         ),
     )
@@ -416,6 +422,7 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
 
     assistance.install(app, backend, writes, _errors)
     identity_api.install(app, backend, writes, _errors)
+    offline.install(app, backend, writes, _errors)
     _document_roles(app)
     app.add_middleware(Guard, backend=backend, writes=writes, revoked=revoked, hosts=hosts)
     return app

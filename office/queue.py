@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from office import offline as offline_rules
 from office.errors import ApiError
 from office.service import OfficeBackend, stamp
 
@@ -72,8 +73,6 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
     rng = oc.tickets[business]
     offline = body.get("offline")
     when = backend._stated_time(offline["issued_at"] if offline else None)
-    if offline:
-        backend.check_opening_hours(oc, when)
     day = when.date().isoformat()
     if body.get("supersedes"):
         _supersede(conn, backend, body["supersedes"], body["kiosk_id"])
@@ -99,6 +98,9 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
             (office, day, business, seq, origin),
         ).fetchone():
             raise ApiError(409, "offline_number_taken", number=number)
+        offline_rules.plausibility(backend, conn, office, body["kiosk_id"], when, priority == "walk_in")
+        if priority == "walk_in" and _walk_ins(conn, office, day) >= oc.walk_in_daily_quota:
+            raise ApiError(429, "quota_exhausted", quota=oc.walk_in_daily_quota)
     else:
         if priority == "walk_in":
             if _walk_ins(conn, office, day) >= oc.walk_in_daily_quota:

@@ -66,6 +66,8 @@ class OfficeBackend:
         self.retention = timedelta(days=retention_days)
         self._purged = 0.0
         self._secret: bytes | None = None
+        self.offline_rules: Any = None  # office.offline.OfflineRules and Contacts, set by office.offline.attach
+        self.contacts: Any = None
 
     def office(self, code: str) -> OfficeConfig:
         if code not in self.offices:
@@ -84,6 +86,8 @@ class OfficeBackend:
         outcomes: list = []
         with self.store.write() as conn:
             self._purge(conn)
+            if self.contacts is not None:
+                self.contacts.flush(conn, self.clock().timestamp())
             for key, print_, work, *rest in requests:
                 note = rest[0] if rest else None
                 conn.execute("SAVEPOINT request")

@@ -73,9 +73,10 @@ class Contacts:
             self._dirty.add((kiosk, spans[-1][0]))
 
     def talking_at(self, kiosk: str, at: float) -> bool:
-        """The kiosk was heard just before and just after `at` (within one span)."""
+        """`at` lies within a stretch of the kiosk's requests (from its first to its last, ends included; a lone
+        request is no stretch)."""
         with self._lock:
-            return any(first < at < last for first, last in self._spans.get(kiosk, ()))
+            return any(first <= at <= last and first < last for first, last in self._spans.get(kiosk, ()))
 
     def flush(self, conn, now: float) -> None:
         with self._lock:

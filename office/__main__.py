@@ -5,7 +5,7 @@ kiosk-office-server pki init  --dir DIR [--server-name NAME …]                
 kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                      a kiosk's certificate
 kiosk-office-server pki issue --dir DIR --role counter|bureau --name NAME --office CODE|all
 kiosk-office-server pki revoke --dir DIR (--serial HEX | --cert FILE)                 refuse a certificate
-kiosk-office-server audit verify --db FILE                                            check the audit chain
+kiosk-office-server audit verify --db FILE [--tls-dir DIR]                            check the audit chain (and anchors)
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ def build(
     retention_days: int = 30,
     allow_hosts: list[str] | None = None,
     offline_rules=None,
+    anchors_file: Path | str | None = None,
+    anchor_interval_s: float = 60.0,
 ):
     """The app and its backend, with the database created and (optionally) seeded for today."""
     from office.app import create_app
@@ -42,7 +44,19 @@ def build(
         seed_demo(backend)
     revoked = RevocationList(Path(tls_dir) / "revoked.txt") if tls_dir else None
     hosts = (server_names(tls_dir) | set(allow_hosts or ())) if tls_dir else None
-    return create_app(backend, revoked=revoked, hosts=hosts, offline_rules=offline_rules), backend
+    anchors = None
+    if tls_dir:  # the audit chain's head, signed with the server's key, outside the database (office/anchor.py)
+        from office.anchor import Anchors
+
+        tls = Path(tls_dir)
+        path = anchors_file or anchors_path(db)
+        anchors = Anchors(path, tls / "server.key", tls / "server.crt", anchor_interval_s)
+    return create_app(backend, revoked=revoked, hosts=hosts, offline_rules=offline_rules, anchors=anchors), backend
+
+
+def anchors_path(db: Path | str) -> Path:
+    """Where the audit anchors go unless told: beside the database (better: another disk, see office/anchor.py)."""
+    return Path(f"{db}.anchors")
 
 
 def server_names(tls_dir: Path | str) -> set[str]:
@@ -152,13 +166,24 @@ def _audit(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="verb", required=True)
     p_verify = sub.add_parser("verify", help="check the hash chain of the server's audit log")
     p_verify.add_argument("--db", required=True)
+    p_verify.add_argument("--anchors", help="the signed anchors file (default: DB.anchors, if it exists)")
+    p_verify.add_argument("--tls-dir", help="the PKI directory: its ca.crt authenticates the anchors")
     a = parser.parse_args(argv)
     if not Path(a.db).exists():
         sys.stderr.write(f"kiosk-office-server audit: {a.db}: no such database\n")
         return 2
     conn = sqlite3.connect(f"file:{a.db}?mode=ro", uri=True)
+    anchors = Path(a.anchors) if a.anchors else anchors_path(a.db)
+    if (a.anchors or anchors.exists()) and not a.tls_dir:
+        sys.stderr.write("kiosk-office-server audit: --tls-dir DIR is needed to check the anchors (its ca.crt)\n")
+        return 2
     try:
         result = audit.verify(conn)
+        if a.tls_dir:
+            from office.anchor import check
+
+            result["anchors"] = check(conn, anchors, Path(a.tls_dir) / "ca.crt")
+            result["ok"] = result["ok"] and result["anchors"]["ok"]
     except sqlite3.DatabaseError as e:
         sys.stderr.write(f"kiosk-office-server audit: {e}\n")
         return 2
@@ -211,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--now", help="start the clock at this local time (YYYY-MM-DDTHH:MM), for tests/demos")
     parser.add_argument("--offices", help="directory of office files (default: the shipped config/offices)")
     parser.add_argument("--log-level", default="warning")
+    parser.add_argument(
+        "--audit-anchors", help="append-only file of the audit chain's signed heads (default DB.anchors)"
+    )
+    parser.add_argument("--anchor-interval", type=float, default=60.0, help="s between two audit anchors")
     defaults = ConnectionLimits()
     parser.add_argument("--idle-timeout", type=float, default=defaults.idle_s, help="s without a request")
     parser.add_argument("--header-timeout", type=float, default=defaults.header_s, help="s to send headers")
@@ -247,7 +276,16 @@ def main(argv: list[str] | None = None) -> int:
                 pki.issue(args.tls_dir, "kiosk", kiosk_id, office)
         offline_rules = OfflineRules(args.offline_heard_gap, args.offline_min_interval, args.offline_daily_share)
         app, _ = build(
-            args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host, offline_rules
+            args.db,
+            clock,
+            args.seed,
+            args.offices,
+            args.tls_dir,
+            args.retention_days,
+            args.allow_host,
+            offline_rules,
+            args.audit_anchors,
+            args.anchor_interval,
         )
         limits = ConnectionLimits(
             args.idle_timeout, args.header_timeout, args.body_timeout, args.max_connections_per_cert

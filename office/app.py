@@ -6,6 +6,8 @@ and Host bounds) before any endpoint runs. Every write is audited in its own tra
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from email.utils import formatdate
 from typing import Literal, Optional
@@ -18,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from office import access, assistance, identity_api, offline, queue, reports
+from office.anchor import Anchors
 from office.errors import ApiError, trim
 from office.group_commit import GroupCommit
 from office.guard import IDENTITY, Guard
@@ -237,11 +240,30 @@ def _document_roles(app: FastAPI) -> None:
                 route.description = f"{route.description}\n\n{note}".strip()
 
 
+def _anchoring(backend: OfficeBackend, anchors: Anchors | None):
+    """The server's lifespan: the audit chain's head anchored at an interval and when the server stops."""
+
+    @asynccontextmanager
+    async def lifespan(app):
+        if anchors is None:
+            yield
+            return
+        task = asyncio.create_task(anchors.run(backend.store, lambda: stamp(backend.clock())))
+        try:
+            yield
+        finally:
+            task.cancel()
+            await asyncio.to_thread(anchors.anchor_now, backend.store, lambda: stamp(backend.clock()))
+
+    return lifespan
+
+
 def create_app(
     backend: OfficeBackend,
     revoked: RevocationList | None = None,
     hosts: set[str] | None = None,
     offline_rules: offline.OfflineRules | None = None,
+    anchors: Anchors | None = None,
 ) -> FastAPI:
     # POSTs are `async`: their work is a short SQLite write that is serialised anyway, so it runs on the event
     # loop (no thread hop), and POSTs that arrive together share one commit (p99 under 50 concurrent kiosks).
@@ -252,6 +274,7 @@ def create_app(
         description="Reference office server: appointments, check-in, queue tickets, 全城通办 report. "
         "Mutual TLS: every caller presents a client certificate from the office CA; its "
         "role (kiosk, counter, bureau), name and office come from the certificate.",
+        lifespan=_anchoring(backend, anchors),
     )
     writes = GroupCommit(backend)
     offline.attach(backend, offline_rules or offline.OfflineRules())

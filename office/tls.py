@@ -48,8 +48,8 @@ class IdentifyingProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def _held_by_certificate(self) -> int:
-        serial = self._identity.serial
-        return sum(1 for c in self.connections if getattr(c, "_identity", None) and c._identity.serial == serial)
+        serial = self._identity.serial if self._identity else None
+        return sum(1 for c in self.connections if getattr(getattr(c, "_identity", None), "serial", None) == serial)
 
     def _arm(self, seconds: float | None) -> None:
         if self._deadline is not None:

@@ -2,8 +2,9 @@
 acknowledge them. A call names the kiosk, the screen and the business, never a person.
 
 Who may call what is declared in office/access.py, with every other endpoint; a kiosk calls only as itself. A
-kiosk has at most one open call: calling again while one is open answers that call (200), so one kiosk cannot bury
-the others' calls. Every call and acknowledgement is audited (office/audit.py).
+kiosk has at most one open call: calling again while one is open updates that call to the later screen and business
+(200, the same call_id), so one kiosk cannot bury the others' calls. Every call and acknowledgement is audited
+(office/audit.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from office.clock import CHINA
 from office.errors import ApiError
 from office.guard import IDENTITY
 from office.service import fingerprint, stamp
@@ -43,6 +45,10 @@ class AssistanceCall(BaseModel):
 class Acknowledge(BaseModel):
     model_config = ConfigDict(extra="forbid")
     counter: str = Field(default="", max_length=16)
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=CHINA)
 
 
 def _json(status: int, body: dict, replayed: bool = False) -> JSONResponse:
@@ -91,10 +97,17 @@ def install(app: FastAPI, backend, writes, errors) -> None:
             "SELECT * FROM assistance_calls WHERE office=? AND kiosk_id=? AND status='open' ORDER BY call_id LIMIT 1",
             (office, body["kiosk_id"]),
         ).fetchone()
-        if held is not None:
-            return 200, _call(held)
-        now = backend.clock()
         called = body["called_at"]
+        if held is not None:  # staff are already asked to this kiosk: tell them where it is now
+            if _aware(called) >= _aware(datetime.fromisoformat(held["called_at"])):  # a late replay changes nothing
+                conn.execute(
+                    "UPDATE assistance_calls SET screen=?, business=?, called_at=? WHERE call_id=?",
+                    (body["screen"], body["business"], called.isoformat(timespec="milliseconds"), held["call_id"]),
+                )
+            return 200, _call(
+                conn.execute("SELECT * FROM assistance_calls WHERE call_id=?", (held["call_id"],)).fetchone()
+            )
+        now = backend.clock()
         cur = conn.execute(
             "INSERT INTO assistance_calls (office, day, kiosk_id, screen, business, called_at, received_at)"
             " VALUES (?,?,?,?,?,?,?)",
@@ -128,7 +141,7 @@ def install(app: FastAPI, backend, writes, errors) -> None:
         PATH,
         status_code=201,
         responses={
-            200: {"description": "This kiosk already has an open call: that call (one open call per kiosk)."},
+            200: {"description": "This kiosk already has an open call: that call, updated (one open call per kiosk)."},
             **errors("POST", _404=["unknown_office"]),
         },
     )

@@ -240,20 +240,25 @@ def _document_roles(app: FastAPI) -> None:
                 route.description = f"{route.description}\n\n{note}".strip()
 
 
-def _anchoring(backend: OfficeBackend, anchors: Anchors | None):
-    """The server's lifespan: the audit chain's head anchored at an interval and when the server stops."""
+def _lifespan(backend: OfficeBackend, anchors: Anchors | None):
+    """The server's lifespan: the audit chain's head anchored at an interval and when the server stops, when the
+    kiosks' contacts are stored too."""
+
+    def stopping() -> None:
+        with backend.store.write() as conn:
+            backend.contacts.flush(conn, backend.clock().timestamp(), force=True)
+        if anchors is not None:
+            anchors.anchor_now(backend.store, lambda: stamp(backend.clock()))
 
     @asynccontextmanager
     async def lifespan(app):
-        if anchors is None:
-            yield
-            return
-        task = asyncio.create_task(anchors.run(backend.store, lambda: stamp(backend.clock())))
+        task = asyncio.create_task(anchors.run(backend.store, lambda: stamp(backend.clock()))) if anchors else None
         try:
             yield
         finally:
-            task.cancel()
-            await asyncio.to_thread(anchors.anchor_now, backend.store, lambda: stamp(backend.clock()))
+            if task is not None:
+                task.cancel()
+            await asyncio.to_thread(stopping)
 
     return lifespan
 
@@ -274,7 +279,7 @@ def create_app(
         description="Reference office server: appointments, check-in, queue tickets, 全城通办 report. "
         "Mutual TLS: every caller presents a client certificate from the office CA; its "
         "role (kiosk, counter, bureau), name and office come from the certificate.",
-        lifespan=_anchoring(backend, anchors),
+        lifespan=_lifespan(backend, anchors),
     )
     writes = GroupCommit(backend)
     offline.attach(backend, offline_rules or offline.OfflineRules())

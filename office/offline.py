@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
@@ -46,10 +47,12 @@ class OfflineRules:
 
 class Contacts:
     """When the server heard from each kiosk: spans of requests at most `gap` seconds apart, in memory and
-    written to the `contacts` table with the next write (so a restart keeps them, but for the last moments)."""
+    written to the `contacts` table with a write at most every `flush_s` (so a restart keeps them, but for the
+    last seconds)."""
 
-    def __init__(self, gap: float, keep_s: float = 2 * 86400):
-        self.gap, self.keep_s = gap, keep_s
+    def __init__(self, gap: float, keep_s: float = 2 * 86400, flush_s: float = 5.0):
+        self.gap, self.keep_s, self.flush_s = gap, keep_s, flush_s
+        self._flushed = self._pruned = 0.0
         self._spans: dict[str, list[list[float]]] = {}
         self._dirty: set[tuple[str, float]] = set()
         self._lock = threading.Lock()
@@ -78,7 +81,10 @@ class Contacts:
         with self._lock:
             return any(first <= at <= last and first < last for first, last in self._spans.get(kiosk, ()))
 
-    def flush(self, conn, now: float) -> None:
+    def flush(self, conn, now: float, force: bool = False) -> None:
+        if not force and time.monotonic() - self._flushed < self.flush_s:
+            return
+        self._flushed = time.monotonic()
         with self._lock:
             dirty, self._dirty = self._dirty, set()
             rows = [
@@ -88,7 +94,8 @@ class Contacts:
                 if first == first0
             ]
         conn.executemany("INSERT OR REPLACE INTO contacts (kiosk, first_at, last_at) VALUES (?,?,?)", rows)
-        if rows:
+        if time.monotonic() - self._pruned > 3600:
+            self._pruned = time.monotonic()
             conn.execute("DELETE FROM contacts WHERE last_at < ?", (now - self.keep_s,))
 
 

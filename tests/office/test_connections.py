@@ -8,6 +8,7 @@ import time
 import pytest
 
 from bench.rigs.office_server import serve_in_thread
+from office import pki
 from office.tls import ConnectionLimits
 from tests.office.helpers import Api
 
@@ -52,6 +53,12 @@ def _closed_by_server(conn, trickle: bytes = b"", every_s: float = 0.1) -> bool:
 
 def test_a_connection_that_never_asks_is_closed(server):
     assert _closed_by_server(_connect(server))
+
+
+def test_a_revoked_certificates_idle_connection_is_closed(server):
+    server.client_files("kiosk", "k-lost", "441621")
+    pki.revoke(server.pki_dir, cert=server.pki_dir / "kiosks/k-lost.crt", reason="stolen")
+    assert _closed_by_server(_connect(server, name="k-lost"))
 
 
 def test_slowloris_headers_are_cut_off(server):

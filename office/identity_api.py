@@ -110,8 +110,9 @@ def install(app: FastAPI, backend, writes, errors, limits: IdentityLimits | None
         person = subject(id_number)
         request.state.audited = True
         conn = backend.store.read()
+        kiosk = f"{who.office}/{who.name}"
         for scope, name, limit in (
-            ("identity_kiosk", who.name, limits.per_kiosk),
+            ("identity_kiosk", kiosk, limits.per_kiosk),
             ("identity_id", person, limits.per_id_number),
         ):
             n, last = backend._count(conn, scope, name)
@@ -129,7 +130,7 @@ def install(app: FastAPI, backend, writes, errors, limits: IdentityLimits | None
             at = backend.clock().timestamp()
             c.executemany(
                 "INSERT INTO failures (scope, subject, at) VALUES (?,?,?)",
-                [("identity_kiosk", who.name, at), ("identity_id", person, at)],
+                [("identity_kiosk", kiosk, at), ("identity_id", person, at)],
             )
             return 200, {}
 

@@ -102,7 +102,7 @@ def test_prompts_are_spoken_with_the_screens(results):
 
 def test_calling_staff_online_and_offline(results):
     # the scenario checks the session is kept, the idle time lengthened, "staff on the way" shown, and that the
-    # office's counter list has both calls once the journaled one was forwarded
+    # office's counter list has the kiosk's one open call, updated by the journaled one once it was forwarded
     out = json.loads(results["call-staff"].stdout)
     assert out["ok"], out
     assert out["sounds"] == ["call"]  # the offline call's tone, and only that

@@ -4,8 +4,9 @@ able to fill the queue with back-dated numbers), and a counter can void a kiosk'
 A kiosk prints an offline number only while it cannot reach the server. So a ticket stamped at `t` is accepted
 only if (`plausibility`, one function):
 - the server was not hearing from that kiosk at `t`: the server keeps each kiosk's contacts (`Contacts`: every
-  request of its certificate, as spans of requests at most `heard_gap_s` apart); a stamp inside such a span — the
-  kiosk was talking to the server just before and just after — is refused;
+  request of its certificate, as spans of requests at most `heard_gap_s` apart, in memory and in the `contacts`
+  table shared by every server process on the database); a stamp inside such a span — the kiosk was talking to the
+  server just before and just after — is refused;
 - it is within the office's opening hours (OfficeBackend.check_opening_hours, from the office configuration);
 - it is no closer to that kiosk's other offline tickets of the day than the shortest possible journey
   (`min_interval_s`): one kiosk serves one applicant at a time;
@@ -75,11 +76,19 @@ class Contacts:
                     del spans[: len(spans) - 5000]
             self._dirty.add((kiosk, spans[-1][0]))
 
-    def talking_at(self, kiosk: str, at: float) -> bool:
+    def talking_at(self, kiosk: str, at: float, conn=None) -> bool:
         """`at` lies within a stretch of the kiosk's requests (from its first to its last, ends included; a lone
-        request is no stretch)."""
+        request is no stretch), as this process heard them or, with `conn`, as any server process on the database
+        stored them."""
         with self._lock:
-            return any(first <= at <= last and first < last for first, last in self._spans.get(kiosk, ()))
+            if any(first <= at <= last and first < last for first, last in self._spans.get(kiosk, ())):
+                return True
+        return conn is not None and bool(
+            conn.execute(
+                "SELECT 1 FROM contacts WHERE kiosk=? AND first_at <= ? AND last_at >= ? AND last_at > first_at",
+                (kiosk, at, at),
+            ).fetchone()
+        )
 
     def flush(self, conn, now: float, force: bool = False) -> None:
         if not force and time.monotonic() - self._flushed < self.flush_s:
@@ -115,7 +124,7 @@ def plausibility(backend, conn, office: str, kiosk: str, when: datetime, walk_in
     rules: OfflineRules = backend.offline_rules
     oc = backend.office(office)
     backend.check_opening_hours(oc, when)
-    if backend.contacts.talking_at(contact_key(office, kiosk), when.timestamp()):
+    if backend.contacts.talking_at(contact_key(office, kiosk), when.timestamp(), conn):
         raise ApiError(422, "offline_implausible", reason="kiosk_was_online")
     day = when.date().isoformat()
     near = conn.execute(

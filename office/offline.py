@@ -61,7 +61,7 @@ class Contacts:
     def load(self, conn, now: float) -> None:
         conn.executescript(SCHEMA)
         for row in conn.execute(
-            "SELECT kiosk, first_at, last_at FROM contacts WHERE last_at > ?", (now - self.keep_s,)
+            "SELECT kiosk, first_at, last_at FROM contacts WHERE last_at > ? ORDER BY first_at", (now - self.keep_s,)
         ):
             self._spans.setdefault(row[0], []).append([row[1], row[2]])
 

@@ -85,6 +85,13 @@ FIGURES = [
     ("office", "office API, 50 kiosks, ticket p50 (ms)", ("tickets_burst", "p50_ms"), "", None),
     ("office", "office API, 50 kiosks, ticket p99 (ms)", ("tickets_burst", "p99_ms"), "≤ 100", lambda v: v <= 100),
     ("office", "ticket numbers unique under concurrency", ("all_unique",), "yes", lambda v: v is True),
+    (
+        "office",
+        "office identity service per party, mTLS (ms, median)",
+        ("identity_service", "median_ms"),
+        "≤ 150",
+        lambda v: v <= 150,
+    ),
     ("office", "journal append cost per record (µs)", ("journal", "append_us_per_record"), "", None),
     (
         "lobby",

@@ -100,11 +100,14 @@ def office_trials(rounds: int = 2, per_round: int = 6, read_timeout_s: float = 0
     from office.clock import ManualClock
     from bench.rigs.faultproxy import FaultProxy
     from bench.rigs.office_server import serve_in_thread
+    from office.offline import OfflineRules
 
     work = tempfile.TemporaryDirectory(prefix="kiosk-faults-office-")
     db = Path(work.name) / "office.db"
     clock = ManualClock(datetime(2026, 11, 26, 10, 5, tzinfo=CHINA))
-    server = serve_in_thread(db, clock, seed=None)
+    # The clock stands still while the kiosk prints several offline tickets: no spacing between them here (the
+    # plausibility rules are tried in tests/office/test_offline.py).
+    server = serve_in_thread(db, clock, seed=None, offline_rules=OfflineRules(min_interval_s=0))
     port = server.port
     proxy = FaultProxy.for_server(server).start()
     ca, cert, key = server.client_files("kiosk", KIOSK_ID, OFFICE)
@@ -209,7 +212,14 @@ def office_trials(rounds: int = 2, per_round: int = 6, read_timeout_s: float = 0
                     refused += serve(b, day, i % 2 == 1, row)
                 t0 = time.monotonic()
                 if mode is None:
-                    server = serve_in_thread(db, clock, seed=None, port=port, pki_dir=server.pki_dir)
+                    server = serve_in_thread(
+                        db,
+                        clock,
+                        seed=None,
+                        port=port,
+                        pki_dir=server.pki_dir,
+                        offline_rules=server.backend.offline_rules,
+                    )
                     store(server, [])
                 proxy.mode = "pass"
                 settle(t0, row)

@@ -255,9 +255,13 @@ def seed_day(server, clock, offices=(OFFICE, OTHER)) -> None:
 def _serve(db: str, shared, quota: int, pipe) -> None:
     """The office server's own process: serve, then answer "sample" (its RSS, fds, threads) until "stop"."""
     from bench.rigs.office_server import serve_in_thread
+    from office.offline import OfflineRules
 
     logging.basicConfig(level=logging.WARNING)
-    server = serve_in_thread(db, DayClock(shared=shared), seed=None)
+    # Journeys here run far faster than people: no spacing between one kiosk's offline tickets (the plausibility
+    # rules are tried in tests/office/test_offline.py).
+    rules = OfflineRules(min_interval_s=0)
+    server = serve_in_thread(db, DayClock(shared=shared), seed=None, offline_rules=rules)
     offices = server.backend.offices
     for code, oc in offices.items():
         offices[code] = oc.model_copy(update={"walk_in_daily_quota": max(oc.walk_in_daily_quota, quota)})

@@ -6,7 +6,7 @@ kiosk-office-server pki init  --dir DIR [--server-name NAME …]                
 kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                      a kiosk's certificate
 kiosk-office-server pki issue --dir DIR --role counter|display|bureau --name NAME --office CODE|all [--p12]
 kiosk-office-server pki revoke --dir DIR (--serial HEX | --cert FILE)                 refuse a certificate
-kiosk-office-server audit verify --db FILE                                            check the audit chain
+kiosk-office-server audit verify --db FILE [--tls-dir DIR]                            check the audit chain (and anchors)
 kiosk-office-server advise --records FILE.csv [--json --service-level 0.9 --wait-min 15]  booking quotas
 kiosk-office-server history --out FILE.csv [--days 60 --end DATE --seed N]            a synthetic records export
 """
@@ -30,6 +30,9 @@ def build(
     allow_hosts: list[str] | None = None,
     records: Path | str | None = None,
     lobby_options: dict | None = None,
+    offline_rules=None,
+    anchors_file: Path | str | None = None,
+    anchor_interval_s: float = 60.0,
 ):
     """The app and its backend, with the database created and (optionally) seeded for today. `records`: an
     export of the office queue system's service records for the bureau page (with --seed demo and no export, a
@@ -48,8 +51,22 @@ def build(
         seed_demo(backend)
     revoked = RevocationList(Path(tls_dir) / "revoked.txt") if tls_dir else None
     hosts = (server_names(tls_dir) | set(allow_hosts or ())) if tls_dir else None
-    advice = bureau_advice(backend, records, db if seed else None)
-    return create_app(backend, revoked=revoked, hosts=hosts, bureau_advice=advice, lobby_options=lobby_options), backend
+    anchors = None
+    if tls_dir:  # the audit chain's head, signed with the server's key, outside the database (office/anchor.py)
+        from office.anchor import Anchors
+
+        tls = Path(tls_dir)
+        path = anchors_file or anchors_path(db)
+        anchors = Anchors(path, tls / "server.key", tls / "server.crt", anchor_interval_s)
+    return create_app(
+        backend,
+        revoked=revoked,
+        hosts=hosts,
+        bureau_advice=bureau_advice(backend, records, db if seed else None),
+        lobby_options=lobby_options,
+        offline_rules=offline_rules,
+        anchors=anchors,
+    ), backend
 
 
 def bureau_advice(backend, records: Path | str | None, demo_db: Path | str | None = None):
@@ -74,6 +91,11 @@ def demo_history(backend, out, days: int = 60) -> None:
 
     end = backend.clock().astimezone(CHINA).date() - timedelta(days=1)
     write_export(history(demo_profiles(backend.offices), end, days), out)
+
+
+def anchors_path(db: Path | str) -> Path:
+    """Where the audit anchors go unless told: beside the database (better: another disk, see office/anchor.py)."""
+    return Path(f"{db}.anchors")
 
 
 def server_names(tls_dir: Path | str) -> set[str]:
@@ -128,12 +150,15 @@ def warm_matches_forever(backend, first_s: float = 30.0, every_s: float = 600.0)
         time.sleep(every_s)
 
 
-def uvicorn_config(app, host: str, port: int, tls_dir: Path | str, log_level: str = "warning", **kw):
+def uvicorn_config(app, host: str, port: int, tls_dir: Path | str, log_level: str = "warning", limits=None, **kw):
+    """`limits`: the connections' deadlines and the cap per certificate (office.tls.ConnectionLimits)."""
     import uvicorn
 
     from office.pki import server_tls
-    from office.tls import IdentifyingProtocol
+    from office.tls import ConnectionLimits, protocol_for
 
+    limits = limits or ConnectionLimits()
+    kw.setdefault("timeout_keep_alive", limits.idle_s)
     kw.setdefault("timeout_graceful_shutdown", 3)  # kiosks keep connections open: don't wait for them
     kw.setdefault("date_header", False)  # the app dates its answers with its own clock (ServerDate)
     return uvicorn.Config(
@@ -142,7 +167,7 @@ def uvicorn_config(app, host: str, port: int, tls_dir: Path | str, log_level: st
         port=port,
         log_level=log_level,
         access_log=False,
-        http=IdentifyingProtocol,
+        http=protocol_for(limits),
         server_header=False,
         **server_tls(tls_dir),
         **kw,
@@ -211,13 +236,24 @@ def _audit(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="verb", required=True)
     p_verify = sub.add_parser("verify", help="check the hash chain of the server's audit log")
     p_verify.add_argument("--db", required=True)
+    p_verify.add_argument("--anchors", help="the signed anchors file (default: DB.anchors, if it exists)")
+    p_verify.add_argument("--tls-dir", help="the PKI directory: its ca.crt authenticates the anchors")
     a = parser.parse_args(argv)
     if not Path(a.db).exists():
         sys.stderr.write(f"kiosk-office-server audit: {a.db}: no such database\n")
         return 2
     conn = sqlite3.connect(f"file:{a.db}?mode=ro", uri=True)
+    anchors = Path(a.anchors) if a.anchors else anchors_path(a.db)
+    if (a.anchors or anchors.exists()) and not a.tls_dir:
+        sys.stderr.write("kiosk-office-server audit: --tls-dir DIR is needed to check the anchors (its ca.crt)\n")
+        return 2
     try:
         result = audit.verify(conn)
+        if a.tls_dir:
+            from office.anchor import check
+
+            result["anchors"] = check(conn, anchors, Path(a.tls_dir) / "ca.crt")
+            result["ok"] = result["ok"] and result["anchors"]["ok"]
     except sqlite3.DatabaseError as e:
         sys.stderr.write(f"kiosk-office-server audit: {e}\n")
         return 2
@@ -241,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         from office.workload.cli import history_main
 
         return history_main(argv[1:])
+    from office.offline import OfflineRules
+    from office.tls import ConnectionLimits
+
     parser = argparse.ArgumentParser(
         prog="kiosk-office-server", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -296,6 +335,25 @@ def main(argv: list[str] | None = None) -> int:
         help="the office's own recordings of the display's voice segments (DIR/zh|en/<segment>.wav win)",
     )
     parser.add_argument("--log-level", default="warning")
+    parser.add_argument(
+        "--audit-anchors", help="append-only file of the audit chain's signed heads (default DB.anchors)"
+    )
+    parser.add_argument("--anchor-interval", type=float, default=60.0, help="s between two audit anchors")
+    defaults = ConnectionLimits()
+    parser.add_argument("--idle-timeout", type=float, default=defaults.idle_s, help="s without a request")
+    parser.add_argument("--header-timeout", type=float, default=defaults.header_s, help="s to send headers")
+    parser.add_argument("--body-timeout", type=float, default=defaults.body_s, help="s to send a body")
+    parser.add_argument("--max-connections-per-cert", type=int, default=defaults.per_certificate, help="open at once")
+    rules = OfflineRules()
+    parser.add_argument(
+        "--offline-heard-gap", type=float, default=rules.heard_gap_s, help="s: requests this close are 'online'"
+    )
+    parser.add_argument(
+        "--offline-min-interval", type=float, default=rules.min_interval_s, help="s between a kiosk's offline tickets"
+    )
+    parser.add_argument(
+        "--offline-daily-share", type=float, default=rules.daily_share, help="of the walk-in quota, per kiosk"
+    )
     args = parser.parse_args(argv)
 
     import uvicorn
@@ -325,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             "no_show_after": args.no_show_recalls,
             "own_voice": Path(args.lobby_voice) if args.lobby_voice else None,
         }
+        offline_rules = OfflineRules(args.offline_heard_gap, args.offline_min_interval, args.offline_daily_share)
         app, backend = build(
             args.db,
             clock,
@@ -333,10 +392,16 @@ def main(argv: list[str] | None = None) -> int:
             args.tls_dir,
             args.retention_days,
             args.allow_host,
-            args.records,
-            lobby,
+            records=args.records,
+            lobby_options=lobby,
+            offline_rules=offline_rules,
+            anchors_file=args.audit_anchors,
+            anchor_interval_s=args.anchor_interval,
         )
-        config = uvicorn_config(app, args.host, args.port, args.tls_dir, args.log_level)
+        limits = ConnectionLimits(
+            args.idle_timeout, args.header_timeout, args.body_timeout, args.max_connections_per_cert
+        )
+        config = uvicorn_config(app, args.host, args.port, args.tls_dir, args.log_level, limits)
     except (OfficeFileError, pki.PkiError) as e:
         sys.stderr.write(f"kiosk-office-server: {e}\n")
         return 2

@@ -47,6 +47,8 @@ ACCESS: dict[str, Access] = {
     # calls for staff (office/assistance.py): kiosks call, counters see and acknowledge
     "POST /v1/offices/{office}/assistance": Access(("kiosk",)),
     "GET /v1/offices/{office}/assistance": Access(("counter",)),
+    # a counter voids a kiosk's offline batch of the day (office/offline.py)
+    "POST /v1/offices/{office}/offline/void": Access(("counter",)),
     "POST /v1/offices/{office}/assistance/{call_id}/acknowledge": Access(("counter",)),
     # a kiosk follows its own call (office/lobby/calls.py answers 404 for another kiosk's)
     "GET /v1/offices/{office}/assistance/{call_id}": Access(("kiosk",)),

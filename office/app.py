@@ -6,6 +6,8 @@ and Host bounds) before any endpoint runs. Every write is audited in its own tra
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from email.utils import formatdate
 from typing import Literal, Optional
@@ -17,17 +19,16 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from office import access, assistance, bureau, queue, reports
-from office.lobby import web as lobby_web
+from office import access, assistance, bureau, identity_api, offline, queue, reports
+from office.anchor import Anchors
 from office.bureau import BureauAdvice
+from office.lobby import web as lobby_web
 from office.workload.sources import TicketsTable
 from office.errors import ApiError, trim
 from office.group_commit import GroupCommit
 from office.guard import IDENTITY, Guard
 from office.pki import Identity, RevocationList
 from office.service import OfficeBackend, fingerprint, stamp
-from office.identity import IdentityService
-from office.service import normalise_id
 
 KEY_HEADER = Header(
     default=None,
@@ -202,16 +203,6 @@ def _errors(method: str, **codes: list[str]) -> dict:
     }
 
 
-class IdentityVerifyRequest(_Body):
-    id_number: str = Field(min_length=1, max_length=32)
-    photo_jpeg: str = Field(min_length=16, max_length=400_000, description="the live face crop, JPEG, base64")
-
-
-class IdentityVerifyResponse(BaseModel):
-    result: Literal["match", "no_match", "unavailable"]
-    score: Optional[float] = None
-
-
 def _json(status: int, body: dict, replayed: bool = False) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers={"Idempotent-Replayed": "true"} if replayed else None)
 
@@ -261,12 +252,37 @@ def _document_roles(app: FastAPI) -> None:
                 route.description = f"{route.description}\n\n{note}".strip()
 
 
+def _lifespan(backend: OfficeBackend, anchors: Anchors | None):
+    """The server's lifespan: the audit chain's head anchored at an interval and when the server stops, when the
+    kiosks' contacts are stored too."""
+
+    def stopping() -> None:
+        with backend.store.write() as conn:
+            backend.contacts.flush(conn, backend.clock().timestamp(), force=True)
+        if anchors is not None:
+            anchors.anchor_now(backend.store, lambda: stamp(backend.clock()))
+
+    @asynccontextmanager
+    async def lifespan(app):
+        task = asyncio.create_task(anchors.run(backend.store, lambda: stamp(backend.clock()))) if anchors else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+            await asyncio.to_thread(stopping)
+
+    return lifespan
+
+
 def create_app(
     backend: OfficeBackend,
     revoked: RevocationList | None = None,
     hosts: set[str] | None = None,
     bureau_advice: BureauAdvice | None = None,
     lobby_options: dict | None = None,
+    offline_rules: offline.OfflineRules | None = None,
+    anchors: Anchors | None = None,
 ) -> FastAPI:
     # POSTs are `async`: their work is a short SQLite write that is serialised anyway, so it runs on the event
     # loop (no thread hop), and POSTs that arrive together share one commit (p99 under 50 concurrent kiosks).
@@ -277,8 +293,10 @@ def create_app(
         description="Reference office server: appointments, check-in, queue tickets, 全城通办 report. "
         "Mutual TLS: every caller presents a client certificate from the office CA; its "
         "role (kiosk, counter, bureau), name and office come from the certificate.",
+        lifespan=_lifespan(backend, anchors),
     )
     writes = GroupCommit(backend)
+    offline.attach(backend, offline_rules or offline.OfflineRules())
     app.add_middleware(ServerDate, clock=backend.clock)
     lobby = lobby_web.install(app, backend, writes, _errors, **(lobby_options or {}))  # /counter/, /display/
 
@@ -399,7 +417,7 @@ def create_app(
             "POST",
             _404=["unknown_office", "appointment_not_found"],
             _409=["other_office", "not_checked_in", "ticket_already_issued", "offline_number_taken", "superseded"],
-            _422=["unknown_business", "business_mismatch", "offline_number_invalid", "bad_time"],
+            _422=["unknown_business", "business_mismatch", "offline_number_invalid", "offline_implausible", "bad_time"],
             _429=["quota_exhausted", "range_exhausted"],
         ),
     )
@@ -429,35 +447,13 @@ def create_app(
             raise ApiError(422, "invalid_request", detail="give phone or kiosk_id")
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
         note = audited(request)
-        work = lambda c: (200, backend.release_lock(c, body.phone, body.kiosk_id))  # noqa: E731
+        work = lambda c: (200, backend.release_lock(c, office, body.phone, body.kiosk_id))  # noqa: E731
         return _json(*await writes.run(idempotency_key, print_, work, note))
 
     @app.get("/v1/offices/{office}/queue", responses=_errors("GET", _404=["unknown_office"]))
     def queue_state(office: str):
         """Waiting per business and walk-in quota left."""
         return queue.queue_state(backend, office)
-
-    # --- identity verification (role: kiosk) -------------------------------------------------------------------
-    identity = app.state.identity = IdentityService(backend.store)  # models load on first use (warm_up)
-
-    @app.post(
-        "/v1/identity/verify",
-        response_model=IdentityVerifyResponse,
-        responses=_errors("POST", _422=["invalid_request"]),
-        tags=["kiosk"],
-    )
-    def identity_verify(body: IdentityVerifyRequest):
-        """A kiosk asks whether the live face belongs to this ID number. Role: kiosk. Nothing is stored; the
-        answer holds only the outcome and the score."""
-        import base64
-        import binascii
-
-        try:
-            jpeg = base64.b64decode(body.photo_jpeg, validate=True)
-        except (binascii.Error, ValueError):
-            raise ApiError(422, "invalid_request", detail="photo_jpeg is not base64") from None
-        answer = identity.verify(normalise_id(body.id_number), jpeg)
-        return {"result": answer["result"], "score": answer["score"]}
 
     @app.get(
         "/v1/offices/{office}/reports/citywide",
@@ -471,6 +467,8 @@ def create_app(
     assistance.install(app, backend, writes, _errors)
     app.state.bureau = bureau_advice or BureauAdvice(TicketsTable(backend.store.read, backend.today), backend.offices)
     bureau.install(app, app.state.bureau, caller, _errors)
+    identity_api.install(app, backend, writes, _errors)
+    offline.install(app, backend, writes, _errors)
     _document_roles(app)
     app.add_middleware(Guard, backend=backend, writes=writes, revoked=revoked, hosts=hosts)
     return app

@@ -1,7 +1,10 @@
 """Calls for staff from the kiosks ("呼叫工作人员"): a kiosk posts one, the counters list the open ones and
 acknowledge them. A call names the kiosk, the screen and the business, never a person.
 
-Who may call what is declared in office/access.py, with every other endpoint; a kiosk calls only as itself.
+Who may call what is declared in office/access.py, with every other endpoint; a kiosk calls only as itself. A
+kiosk has at most one open call: calling again while one is open updates that call to the later screen and business
+(200, the same call_id), so one kiosk cannot bury the others' calls. Every call and acknowledgement is audited
+(office/audit.py).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from office.clock import CHINA
 from office.errors import ApiError
 from office.guard import IDENTITY
 from office.service import fingerprint, stamp
@@ -43,6 +47,10 @@ class Acknowledge(BaseModel):
     counter: str = Field(default="", max_length=16)
 
 
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=CHINA)
+
+
 def _json(status: int, body: dict, replayed: bool = False) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers={"Idempotent-Replayed": "true"} if replayed else None)
 
@@ -65,6 +73,18 @@ def _call(row) -> dict:
     }
 
 
+def _audited(backend, request: Request):
+    """The write's audit row, in its transaction (the call's id as the reference)."""
+    who, path = request.scope.get(IDENTITY), request.url.path
+    request.state.audited = True
+
+    def note(conn, status: int, body: dict) -> None:
+        error = body.get("error", "") if status >= 400 else ""
+        backend.audit(conn, who, "POST", path, status, error, "" if error else str(body.get("call_id", "")))
+
+    return note
+
+
 def install(app: FastAPI, backend, writes, errors) -> None:
     """Add the assistance endpoints to the office API (and their table to the store); `errors(method, _404=[…])`
     documents the statuses each answers."""
@@ -73,8 +93,21 @@ def install(app: FastAPI, backend, writes, errors) -> None:
 
     def record(conn, office: str, body: dict) -> tuple[int, dict]:
         backend.office(office)
-        now = backend.clock()
+        held = conn.execute(
+            "SELECT * FROM assistance_calls WHERE office=? AND kiosk_id=? AND status='open' ORDER BY call_id LIMIT 1",
+            (office, body["kiosk_id"]),
+        ).fetchone()
         called = body["called_at"]
+        if held is not None:  # staff are already asked to this kiosk: tell them where it is now
+            if _aware(called) >= _aware(datetime.fromisoformat(held["called_at"])):  # a late replay changes nothing
+                conn.execute(
+                    "UPDATE assistance_calls SET screen=?, business=?, called_at=? WHERE call_id=?",
+                    (body["screen"], body["business"], called.isoformat(timespec="milliseconds"), held["call_id"]),
+                )
+            return 200, _call(
+                conn.execute("SELECT * FROM assistance_calls WHERE call_id=?", (held["call_id"],)).fetchone()
+            )
+        now = backend.clock()
         cur = conn.execute(
             "INSERT INTO assistance_calls (office, day, kiosk_id, screen, business, called_at, received_at)"
             " VALUES (?,?,?,?,?,?,?)",
@@ -104,7 +137,14 @@ def install(app: FastAPI, backend, writes, errors) -> None:
             row = conn.execute("SELECT * FROM assistance_calls WHERE call_id=?", (call_id,)).fetchone()
         return 200, _call(row)
 
-    @app.post(PATH, status_code=201, responses=errors("POST", _404=["unknown_office"]))
+    @app.post(
+        PATH,
+        status_code=201,
+        responses={
+            200: {"description": "This kiosk already has an open call: that call, updated (one open call per kiosk)."},
+            **errors("POST", _404=["unknown_office"]),
+        },
+    )
     async def call_staff(
         office: str, body: AssistanceCall, request: Request, idempotency_key: Optional[str] = key_header
     ):
@@ -115,7 +155,8 @@ def install(app: FastAPI, backend, writes, errors) -> None:
             raise ApiError(403, "kiosk_id_mismatch")
         data = body.model_dump()
         print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
-        return _json(*await writes.run(idempotency_key, print_, lambda c: record(c, office, data)))
+        note = _audited(backend, request)
+        return _json(*await writes.run(idempotency_key, print_, lambda c: record(c, office, data), note))
 
     @app.get(PATH, responses=errors("GET", _404=["unknown_office"]))
     def open_calls(office: str):
@@ -142,4 +183,7 @@ def install(app: FastAPI, backend, writes, errors) -> None:
         """A counter is on its way; acknowledging twice answers the same."""
         counter = body.counter if body else ""
         print_ = fingerprint("POST", request.url.path, {"counter": counter})
-        return _json(*await writes.run(idempotency_key, print_, lambda c: acknowledge(c, office, call_id, counter)))
+        note = _audited(backend, request)
+        return _json(
+            *await writes.run(idempotency_key, print_, lambda c: acknowledge(c, office, call_id, counter), note)
+        )

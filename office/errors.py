@@ -32,6 +32,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The offline number is outside the offline range.",
     },
     "offline_number_taken": {"zh": "该离线号码已登记。", "en": "This offline number is already recorded."},
+    "offline_implausible": {
+        "zh": "该离线号码不可能由这台终端在离线时发出，不予登记。",
+        "en": "This kiosk cannot have issued that offline number while offline; it is not recorded.",
+    },
     "too_many_attempts": {
         "zh": "验证码错误次数过多，请稍后再试。",
         "en": "Too many wrong codes; please try again later.",

@@ -3,12 +3,16 @@
 In order: a client certificate with a role (else 403 certificate_required), not revoked (403), a `Host` this
 server answers to (400 host_not_allowed), an endpoint declared in office/access.py (404/405), a role and office
 allowed there (403), and for POSTs `Content-Type: application/json` (415) and a body of at most MAX_BODY bytes
-(413). Every refused call (any 4xx/5xx answer not already audited by a write) goes to the audit log.
+(413), and a body that parses as JSON (422 invalid_request for anything else: deep nesting, a 5,000-digit
+number, broken UTF-8). Every refused call (any 4xx/5xx answer not already audited by a write) goes to the audit
+log, at most REFUSALS_AUDITED rows a minute per certificate (a revoked one knocking in a loop); the rows left
+out are counted in the next one written (code `refusals_not_audited`, ref the count).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import parse_qs
 
 from office import access
@@ -17,6 +21,7 @@ from office.pki import RevocationList
 
 MAX_BODY = 64 * 1024
 IDENTITY = "client_identity"  # scope key set by office.tls.IdentifyingProtocol
+REFUSALS_AUDITED = 20  # refused calls audited per certificate per minute
 
 
 def host_name(value: str) -> str:
@@ -41,6 +46,7 @@ class Guard:
         self.revoked = revoked or RevocationList(None)
         self.hosts = {h.lower() for h in hosts} if hosts else None
         self.max_body = max_body
+        self._refusals: dict[str, list] = {}  # certificate serial → [minute, rows written, rows left out]
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -62,6 +68,8 @@ class Guard:
             raise ApiError(403, "certificate_required")
         if self.revoked.revoked(who.serial):
             raise ApiError(403, "certificate_revoked")
+        if who.role == "kiosk" and self.backend.contacts is not None:  # offline tickets' plausibility
+            self.backend.contacts.heard(f"{who.office}/{who.name}", self.backend.clock().timestamp())
         headers = {}
         for k, v in scope["headers"]:
             headers.setdefault(k.decode("latin-1"), v.decode("latin-1"))
@@ -102,6 +110,11 @@ class Guard:
                 raise ApiError(413, "body_too_large", limit=limit)
             if not message.get("more_body"):
                 break
+        if body.strip():
+            try:
+                json.loads(body)
+            except (ValueError, RecursionError):  # UnicodeDecodeError and int digit limits are ValueErrors
+                raise ApiError(422, "invalid_request", detail="the body is not JSON this server reads") from None
         replayed = False
 
         async def replay():
@@ -157,10 +170,30 @@ class Guard:
 
         return wrapped
 
+    def _left_out(self, who) -> int | None:
+        """None: leave this refusal out of the audit; else how many were left out before it."""
+        minute, key = int(time.monotonic() // 60), who.serial if who else ""
+        if len(self._refusals) > 10_000:  # bounded: a new minute starts afresh for everyone
+            self._refusals = {k: v for k, v in self._refusals.items() if v[0] == minute}
+        entry = self._refusals.setdefault(key, [minute, 0, 0])
+        if entry[0] != minute:
+            entry[:] = [minute, 0, entry[2]]
+        if entry[1] >= REFUSALS_AUDITED:
+            entry[2] += 1
+            return None
+        entry[1] += 1
+        left_out, entry[2] = entry[2], 0
+        return left_out
+
     async def _audit(self, scope, status: int, code: str) -> None:
         who, method, path = scope.get(IDENTITY), scope["method"], scope["path"]
+        left_out = self._left_out(who)
+        if left_out is None:
+            return
 
         def work(conn):
+            if left_out:
+                self.backend.audit(conn, who, method, path, status, "refusals_not_audited", str(left_out))
             self.backend.audit(conn, who, method, path, status, code)
             return 200, {}
 

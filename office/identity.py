@@ -1,6 +1,10 @@
 """The office's identity service, as the reference server implements it: compares a live face crop sent by a
 kiosk with the reference photo the office holds for that ID number (a real office relays to the police photo
-comparison used at its counter). Answers match / no_match / unavailable and a score; keeps no photo it is sent.
+comparison used at its counter). Answers match / no_match / unavailable; keeps no photo it is sent.
+
+Who may ask about whom, how often, and what the answer holds is the HTTP side's (office/identity_api.py); this
+side bounds the work: only a JPEG whose frame header is within MAX_WIDTH × MAX_HEIGHT and MAX_JPEG_BYTES is
+decoded (office/jpeg.py), and decoding and detection run on one worker thread off the event loop.
 
 The reference server holds a photo for each seeded booking party (the public-domain test portraits, party 1 and
 party 2 as the kiosk demo's applicants). Faces are compared with the same open models as the kiosk (YuNet to
@@ -16,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import heyuan_assets
+from office import jpeg
 
 # The kiosk's shipped face models and demo photos (the heyuan_assets package; no kiosk code is imported).
 MODELS = heyuan_assets.path("models")
@@ -26,18 +31,18 @@ FACES = heyuan_assets.path("samples", "faces")
 SEEDED_REFERENCES = {1: "grace_hopper.jpg", 2: "astronaut.png"}
 THRESHOLD = 0.363
 MAX_JPEG_BYTES = 300_000
+MAX_WIDTH = MAX_HEIGHT = 1280  # a face crop with its margin; a camera frame at most (≤ 5 MB decoded)
 
 
 class IdentityService:
     def __init__(
         self,
-        store,
         references: dict[int, str] | None = None,
         photo_dir: Path = FACES,
         model_dir: Path = MODELS,
         threshold: float = THRESHOLD,
     ):
-        self.store, self.photo_dir, self.model_dir, self.threshold = store, Path(photo_dir), Path(model_dir), threshold
+        self.photo_dir, self.model_dir, self.threshold = Path(photo_dir), Path(model_dir), threshold
         self.references = SEEDED_REFERENCES if references is None else references
         self._lock = threading.Lock()  # the OpenCV nets are not thread-safe
         self._nets = None
@@ -53,26 +58,34 @@ class IdentityService:
         except Exception:  # a missing model makes verify answer `unavailable`, it must not stop the server
             pass
 
-    def verify(self, id_number: str, jpeg: bytes) -> dict:
+    def reference_of(self, seq: int | None) -> str | None:
+        """The photo the office holds for the party in this place of a booking (seq counts from 0), if any."""
+        return self.references.get(seq + 1) if seq is not None else None
+
+    def verify(self, reference: str | None, data: bytes) -> dict:
+        """Compare the live face with the reference photo. The live photo is decoded and searched for a face
+        even when there is no reference, so an answer takes as long whether or not the office holds one."""
         import cv2
 
-        row = self.store.read().execute("SELECT seq FROM parties WHERE id_number=? LIMIT 1", (id_number,)).fetchone()
-        name = self.references.get(row["seq"] + 1) if row is not None else None  # seq counts from 0
-        if name is None:
-            return {"result": "unavailable", "score": None, "reason": "no_reference"}
-        live_image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+        try:
+            jpeg.check(data, MAX_JPEG_BYTES, MAX_WIDTH, MAX_HEIGHT)
+        except jpeg.NotAcceptedImage:
+            return {"result": "unavailable", "score": None, "reason": "not_accepted_image"}
+        live_image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
         if live_image is None:
             return {"result": "unavailable", "score": None, "reason": "not_an_image"}
         try:
             with self._lock:
                 live = self._embedding(live_image)
                 live_image.fill(0)
-                reference = self._reference(name)
+                stored = self._reference(reference) if reference else None
         except cv2.error:
             return {"result": "unavailable", "score": None, "reason": "models_unavailable"}
-        if live is None or reference is None:
+        if reference is None:
+            return {"result": "unavailable", "score": None, "reason": "no_reference"}
+        if live is None or stored is None:
             return {"result": "unavailable", "score": None, "reason": "no_face"}
-        score = round(float(live @ reference / (np.linalg.norm(live) * np.linalg.norm(reference) or 1.0)), 4)
+        score = round(float(live @ stored / (np.linalg.norm(live) * np.linalg.norm(stored) or 1.0)), 4)
         live.fill(0)
         return {"result": "match" if score >= self.threshold else "no_match", "score": score}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from office import offline as offline_rules
 from office.errors import ApiError
 from office.service import OfficeBackend, stamp
 
@@ -45,9 +46,10 @@ def _row(conn, ticket_id: str):
     return conn.execute("SELECT rowid, * FROM tickets WHERE ticket_id=?", (ticket_id,)).fetchone()
 
 
-def _supersede(conn, backend: OfficeBackend, old_key: str) -> None:
+def _supersede(conn, backend: OfficeBackend, old_key: str, kiosk_id: str) -> None:
     """An offline ticket replaces a request whose answer the kiosk never saw: void what it issued, or make sure
-    it never issues anything if it arrives later."""
+    it never issues anything if it arrives later. Only a ticket the same kiosk took is voided: another kiosk's
+    key (or a key of anything else) is left alone."""
     row = conn.execute("SELECT status, body FROM idempotency WHERE key=?", (old_key,)).fetchone()
     if row is None:
         body = ApiError(409, "superseded").body()
@@ -57,7 +59,10 @@ def _supersede(conn, backend: OfficeBackend, old_key: str) -> None:
         )
     elif row["status"] == 201:
         ticket_id = json.loads(row["body"]).get("ticket_id")
-        conn.execute("UPDATE tickets SET status='void' WHERE ticket_id=? AND status='waiting'", (ticket_id,))
+        conn.execute(
+            "UPDATE tickets SET status='void' WHERE ticket_id=? AND status='waiting' AND kiosk_id=?",
+            (ticket_id, kiosk_id),
+        )
 
 
 def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple[int, dict]:
@@ -68,11 +73,9 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
     rng = oc.tickets[business]
     offline = body.get("offline")
     when = backend._stated_time(offline["issued_at"] if offline else None)
-    if offline:
-        backend.check_opening_hours(oc, when)
     day = when.date().isoformat()
     if body.get("supersedes"):
-        _supersede(conn, backend, body["supersedes"])
+        _supersede(conn, backend, body["supersedes"], body["kiosk_id"])
     appointment_id, warnings = body.get("appointment_id"), []
     if appointment_id:
         try:
@@ -95,6 +98,9 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
             (office, day, business, seq, origin),
         ).fetchone():
             raise ApiError(409, "offline_number_taken", number=number)
+        offline_rules.plausibility(backend, conn, office, body["kiosk_id"], when, priority == "walk_in")
+        if priority == "walk_in" and _walk_ins(conn, office, day) >= oc.walk_in_daily_quota:
+            raise ApiError(429, "quota_exhausted", quota=oc.walk_in_daily_quota)
     else:
         if priority == "walk_in":
             if _walk_ins(conn, office, day) >= oc.walk_in_daily_quota:

@@ -73,6 +73,8 @@ class OfficeBackend:
         self.retention = timedelta(days=retention_days)
         self._purged = 0.0
         self._secret: bytes | None = None
+        self.offline_rules: Any = None  # office.offline.OfflineRules and Contacts, set by office.offline.attach
+        self.contacts: Any = None
 
     def office(self, code: str) -> OfficeConfig:
         if code not in self.offices:
@@ -91,6 +93,8 @@ class OfficeBackend:
         outcomes: list = []
         with self.store.write() as conn:
             self._purge(conn)
+            if self.contacts is not None:
+                self.contacts.flush(conn, self.clock().timestamp())
             for key, print_, work, *rest in requests:
                 note = rest[0] if rest else None
                 conn.execute("SAVEPOINT request")
@@ -265,13 +269,20 @@ class OfficeBackend:
         ).fetchone()
         return n, last or 0.0
 
+    @staticmethod
+    def _subject(office: str, name: str) -> str:
+        """Failures count per office: a kiosk's misses lock that phone number (or that kiosk) at its own office
+        only, so one kiosk cannot lock out the applicants of another office, and a counter lifts only its own."""
+        return f"{office}/{name}"
+
     def _check_locks(self, caller: Identity, phone: str | None) -> None:
         conn = self.store.read()
-        checks = [("kiosk", caller.name, KIOSK_MISSES)]
+        kiosk = self._subject(caller.office, caller.name)
+        checks = [("kiosk", kiosk, KIOSK_MISSES)]
         if phone:
             checks += [
-                ("phone", normalise_phone(phone), PHONE_ATTEMPTS),
-                ("kiosk_phone", caller.name, KIOSK_PHONE_ATTEMPTS),
+                ("phone", self._subject(caller.office, normalise_phone(phone)), PHONE_ATTEMPTS),
+                ("kiosk_phone", kiosk, KIOSK_PHONE_ATTEMPTS),
             ]
         for scope, subject, limit in checks:
             n, last = self._count(conn, scope, subject)
@@ -280,23 +291,25 @@ class OfficeBackend:
                 raise ApiError(429, "too_many_attempts", retry_after_s=retry)
 
     def _fail(self, caller: Identity, phone: str | None) -> None:
-        at = self.clock().timestamp()
-        rows = [("kiosk", caller.name, at)]
+        at, kiosk = self.clock().timestamp(), self._subject(caller.office, caller.name)
+        rows = [("kiosk", kiosk, at)]
         if phone:
-            rows += [("phone", phone, at), ("kiosk_phone", caller.name, at)]
+            rows += [("phone", self._subject(caller.office, phone), at), ("kiosk_phone", kiosk, at)]
         with self.store.write() as conn:
             conn.executemany("INSERT INTO failures (scope, subject, at) VALUES (?,?,?)", rows)
 
-    def release_lock(self, conn, phone: str | None = None, kiosk: str | None = None) -> dict:
-        """Staff lift a lockout: a phone number's, or a kiosk's."""
+    def release_lock(self, conn, office: str, phone: str | None = None, kiosk: str | None = None) -> dict:
+        """Staff lift a lockout at their office: a phone number's, or a kiosk's."""
         released = 0
         if phone:
             released += conn.execute(
-                "DELETE FROM failures WHERE scope='phone' AND subject=?", (normalise_phone(phone),)
+                "DELETE FROM failures WHERE scope='phone' AND subject=?",
+                (self._subject(office, normalise_phone(phone)),),
             ).rowcount
         if kiosk:
             released += conn.execute(
-                "DELETE FROM failures WHERE scope IN ('kiosk','kiosk_phone') AND subject=?", (kiosk,)
+                "DELETE FROM failures WHERE scope IN ('kiosk','kiosk_phone') AND subject=?",
+                (self._subject(office, kiosk),),
             ).rowcount
         return {"released": released}
 

@@ -62,12 +62,14 @@ def serve_in_thread(
     offices_dir: Path | str | None = None,
     pki_dir: Path | str | None = None,
     warm: tuple[str, ...] = ("441621",),
+    limits=None,
     **build_options,
 ) -> RunningServer:
     """Start uvicorn on 127.0.0.1 (port 0 → a free one) with HTTPS and client certificates required, and return
-    once it accepts connections. The PKI goes in `pki_dir` (made if missing; default a temporary directory).
-    The bookings of the offices in `warm` are hashed before it returns (as the real server does in the
-    background), so a kiosk's first list fetch does not wait for them."""
+    once it accepts connections. The PKI goes in `pki_dir` (made if missing; default a temporary directory);
+    `limits`: the connections' deadlines (office.tls.ConnectionLimits). The bookings of the offices in `warm` are
+    hashed before it returns (as the real server does in the background), so a kiosk's first list fetch does not
+    wait for them."""
     import uvicorn
 
     from office import pki
@@ -81,7 +83,9 @@ def serve_in_thread(
         conn.execute("UPDATE secrets SET value=? WHERE name='bookings'", (_BOOKINGS_SECRET,))
     backend.warm_matches(warm)
     server = uvicorn.Server(
-        uvicorn_config(app, "127.0.0.1", port, pki_dir, log_level="critical", timeout_graceful_shutdown=1)
+        uvicorn_config(
+            app, "127.0.0.1", port, pki_dir, log_level="critical", limits=limits, timeout_graceful_shutdown=1
+        )
     )
     thread = threading.Thread(target=server.run, name="office-server", daemon=True)
     thread.start()

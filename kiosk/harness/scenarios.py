@@ -309,7 +309,7 @@ def call_staff(j: Journey):
     j.controls.toggle_network()
     yield Until(lambda: j.kiosk.link.backlog() == 0, 30, "journal forwarded")
     calls = _counter_view(j, f"/v1/offices/{office}/assistance")["calls"]
-    # the first call was taken by a counter: only the journaled one is still open
+    # the first call was taken by a counter: only the journaled one is open (one open call per kiosk)
     j.expect([c["screen"] for c in calls] == ["service_menu"], f"the counter sees {calls}")
     yield from j.cancel()
 

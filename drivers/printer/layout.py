@@ -121,6 +121,8 @@ def ticket_lines(t: Ticket, paper_mm: int = 80) -> list[Line | Qr | Feed]:
     while big > 1 and display_width(t.number_text) * big > cols:
         big -= 1
     out.append(Line(t.number_text, "center", big, True))
+    if t.test:
+        para("*** 测试票 TEST ***", "center", size=2, bold=True)
     if t.priority:
         para("★ 预约优先 Appointment: served first", "center", bold=True)
     if t.offline:

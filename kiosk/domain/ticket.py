@@ -8,7 +8,7 @@ The QR identifies the ticket for the counter: TK1:<office>:<YYYYMMDD>:<number>:<
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -47,6 +47,7 @@ class Ticket:
     offline: bool = False
     note_zh: str = ""
     note_en: str = ""
+    test: bool = False  # a technician's test print: marked TEST, its QR no ticket's
 
     @property
     def number_text(self) -> str:
@@ -54,6 +55,8 @@ class Ticket:
 
     @property
     def qr_payload(self) -> str:
+        if self.test:  # never read as a queue ticket at a counter (parse_qr refuses it)
+            return f"TEST:{self.office_code}:{self.issued_at:%Y%m%d}:{self.ticket_id}"
         return f"{QR_PREFIX}:{self.office_code}:{self.issued_at:%Y%m%d}:{self.number_text}:{self.ticket_id}"
 
 
@@ -63,6 +66,29 @@ class TicketQr:
     date: str  # YYYYMMDD
     number: str  # A012
     ticket_id: str
+
+
+TEST_NOTE = {
+    "zh": "测试票 不是号票 请勿使用",
+    "en": "TEST TICKET - not a queue number, do not use",
+}
+
+
+def build_test_ticket(*, office: Any, policy: Any, issued_at: datetime, business: str = "marriage") -> Ticket:
+    """The self-test's ticket: laid out like a real one (office, business, bring list, QR), number 0 of the
+    business's prefix — no queue ever issues it — and marked TEST, with a QR no counter reads as a ticket."""
+    ticket = build_ticket(
+        office=office,
+        policy=policy,
+        business=business,
+        number=0,
+        ticket_id=f"SELFTEST-{issued_at:%H%M%S}",
+        issued_at=issued_at,
+        offline=False,
+        note_zh=TEST_NOTE["zh"],
+        note_en=TEST_NOTE["en"],
+    )
+    return replace(ticket, test=True)
 
 
 def format_number(prefix: str, number: int) -> str:

@@ -114,24 +114,15 @@ def scanner_test(tap: DeviceTap):
 def printer_test(kiosk, clock):
     def run(timeout_s: float) -> dict:
         from drivers.printer.port import PrintJob
-        from kiosk.domain.ticket import build_ticket
+        from kiosk.domain.ticket import build_test_ticket
 
         if kiosk.printer is None:
             raise DeviceNotFound("printer", "no printer configured")
-        ticket = build_ticket(
-            office=kiosk.office,
-            policy=kiosk.runner.policy,
-            business="marriage",
-            number="TEST",
-            ticket_id="SELFTEST",
-            issued_at=clock(),
-            note_zh="测试票 请勿使用",
-            note_en="Test ticket - not valid",
-        )
-        result = kiosk.printer.print_ticket(PrintJob(ticket, time.monotonic(), "SELFTEST"))
+        ticket = build_test_ticket(office=kiosk.office, policy=kiosk.runner.policy, issued_at=clock())
+        result = kiosk.printer.print_ticket(PrintJob(ticket, time.monotonic(), ticket.ticket_id))
         if not result.issued:
             raise DeviceError("printer", result.reason or result.outcome)
-        return {"outcome": result.outcome, "seconds": round(result.elapsed_s, 2)}
+        return {"printed": ticket.ticket_id, "outcome": result.outcome, "seconds": round(result.elapsed_s, 2)}
 
     return run
 

@@ -25,8 +25,10 @@ def build(
     tls_dir: Path | str | None = None,
     retention_days: int = 30,
     allow_hosts: list[str] | None = None,
+    all_day: bool = False,
 ):
-    """The app and its backend, with the database created and (optionally) seeded for today."""
+    """The app and its backend, with the database created and (optionally) seeded for today. `all_day`: the
+    demo's offices, issuing numbers at any hour (kiosk.domain.hours.demo_office, as the demo kiosk does)."""
     from office.app import create_app
     from office.offices import load_offices
     from office.pki import RevocationList
@@ -34,6 +36,10 @@ def build(
     from office.store import Store
 
     offices = load_offices(offices_dir)
+    if all_day:
+        from kiosk.domain.hours import demo_office
+
+        offices = {code: demo_office(oc) for code, oc in offices.items()}
     store = Store(db)
     store.create()
     backend = OfficeBackend(store, offices, clock, retention_days=retention_days)
@@ -201,6 +207,11 @@ def main(argv: list[str] | None = None) -> int:
         help="demo/tests: create the PKI in --tls-dir if missing and issue this kiosk's certificate",
     )
     parser.add_argument("--seed", choices=["demo"], help="add today's demo bookings for every office")
+    parser.add_argument(
+        "--open-all-day",
+        action="store_true",
+        help="demo: the offices issue numbers at any hour (the demo kiosk does too)",
+    )
     parser.add_argument("--now", help="start the clock at this local time (YYYY-MM-DDTHH:MM), for tests/demos")
     parser.add_argument("--offices", help="directory of office files (default: the shipped config/offices)")
     parser.add_argument("--log-level", default="warning")
@@ -223,7 +234,16 @@ def main(argv: list[str] | None = None) -> int:
             for spec in args.demo_kiosk:
                 kiosk_id, _, office = spec.partition("@")
                 pki.issue(args.tls_dir, "kiosk", kiosk_id, office)
-        app, _ = build(args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host)
+        app, _ = build(
+            args.db,
+            clock,
+            args.seed,
+            args.offices,
+            args.tls_dir,
+            args.retention_days,
+            args.allow_host,
+            args.open_all_day,
+        )
         config = uvicorn_config(app, args.host, args.port, args.tls_dir, args.log_level)
     except (OfficeFileError, pki.PkiError) as e:
         sys.stderr.write(f"kiosk-office-server: {e}\n")

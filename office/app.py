@@ -103,7 +103,7 @@ class OfflineTicket(_Body):
     number: str = Field(
         min_length=1, max_length=8, description="The number the kiosk printed from its offline range, e.g. A701"
     )
-    issued_at: datetime = Field(description="today, within opening hours ± 1 h")
+    issued_at: datetime = Field(description="today, within the office's ticket hours (opening hours ± its margin)")
 
     _time = field_validator("issued_at", mode="after")(_plausible)
 
@@ -377,7 +377,14 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
         responses=_errors(
             "POST",
             _404=["unknown_office", "appointment_not_found"],
-            _409=["other_office", "not_checked_in", "ticket_already_issued", "offline_number_taken", "superseded"],
+            _409=[
+                "other_office",
+                "not_checked_in",
+                "ticket_already_issued",
+                "offline_number_taken",
+                "superseded",
+                "office_closed",
+            ],
             _422=["unknown_business", "business_mismatch", "offline_number_invalid", "bad_time"],
             _429=["quota_exhausted", "range_exhausted"],
         ),

@@ -68,8 +68,7 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
     rng = oc.tickets[business]
     offline = body.get("offline")
     when = backend._stated_time(offline["issued_at"] if offline else None)
-    if offline:
-        backend.check_opening_hours(oc, when)
+    backend.check_ticket_time(oc, when, bool(offline))
     day = when.date().isoformat()
     if body.get("supersedes"):
         _supersede(conn, backend, body["supersedes"])

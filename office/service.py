@@ -16,7 +16,8 @@ from kiosk.domain.checkin import checkin_problem, day_match_key, id_match, norma
 from kiosk.domain.hukou import hukou_of
 from kiosk.domain.checkin import CLOCK_TOLERANCE
 from kiosk.domain.masking import mask_name
-from kiosk.domain.offices import OfficeConfig, Weekday
+from kiosk.domain.hours import hours_text, may_issue
+from kiosk.domain.offices import OfficeConfig
 from office import audit
 from office.clock import CHINA, Clock
 from office.errors import ApiError
@@ -28,9 +29,7 @@ LOCKOUT_S = 900  # failed lookups are counted over this window, and a lock lasts
 PHONE_ATTEMPTS = 5  # wrong codes for one (normalised) phone number → that booking is locked
 KIOSK_PHONE_ATTEMPTS = 20  # wrong phone+code tries from one kiosk → its phone lookups are locked
 KIOSK_MISSES = 60  # lookups that found nothing (any kind) from one kiosk → its lookups locked
-OFFLINE_MARGIN = timedelta(hours=1)  # offline tickets: opening hours ± this
 BOOKINGS_CUTOFF_HOUR = 17  # after this hour the offline list may also be fetched for tomorrow
-_WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def fingerprint(method: str, path: str, body: dict) -> str:
@@ -312,16 +311,14 @@ class OfficeBackend:
             raise ApiError(422, "bad_time", detail="the stated time is before today")
         return value
 
-    def check_opening_hours(self, oc: OfficeConfig, when: datetime) -> None:
-        """An offline ticket is issued while the office is open (± a margin)."""
-        spans = oc.opening_hours.get(_WEEKDAYS[when.weekday()]) or [  # a closed day (a demo, a special
-            s for day in oc.opening_hours.values() for s in day
-        ]  # opening): the office's usual hours
-        for span in spans:
-            a, b = (datetime.combine(when.date(), datetime.strptime(t, "%H:%M").time(), CHINA) for t in span.split("-"))
-            if a - OFFLINE_MARGIN <= when <= b + OFFLINE_MARGIN:
-                return
-        raise ApiError(422, "bad_time", detail="outside the office's opening hours")
+    def check_ticket_time(self, oc: OfficeConfig, when: datetime, offline: bool) -> None:
+        """Numbers are issued by the rule the kiosk follows (kiosk.domain.hours): an online request now, an offline
+        number at the time the kiosk states, with a grace for its clock (it printed by the same rule)."""
+        if not offline:
+            if not may_issue(oc, when):
+                raise ApiError(409, "office_closed", hours=hours_text(oc, when.date()))
+        elif not may_issue(oc, when, grace=CLOCK_SKEW):
+            raise ApiError(422, "bad_time", detail="outside the office's ticket hours")
 
     def _add_case(
         self, conn, office: str, day: str, business: str, source: str, ref: str, parties, verified: dict | None = None

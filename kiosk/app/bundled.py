@@ -51,6 +51,7 @@ def start_bundled_server(
             str(db_dir / "office.sqlite"),
             "--seed",
             "demo",
+            "--open-all-day",  # the demo kiosk's office issues at any hour too (bootstrap: demo_office)
             "--tls-dir",
             str(pki),
             "--demo-kiosk",

@@ -146,6 +146,10 @@ REASON_TEXT.update(
             "zh": "今日现场取号名额已满，请预约后再来。",
             "en": "Today's walk-in numbers are all taken; please book an appointment.",
         },
+        "office_closed": {
+            "zh": "现在不是本处的取号时间。本处今天的办公时间：{hours}。",
+            "en": "This office is not issuing numbers now. Today's opening hours: {hours}.",
+        },
         "already_checked_in": {"zh": "此预约已签到。", "en": "This booking has already been checked in."},
         "outside_window": {"zh": "不在预约签到时间内。", "en": "This is outside your booking's check-in time."},
         "parties_mismatch": {"zh": "到场人员与预约不符。", "en": "The people present do not match the booking."},

@@ -10,6 +10,7 @@ from typing import Any, Callable, cast
 from kiosk.domain.appointment_qr import parse_appointment_qr
 from kiosk.domain.checkin import booked_keys, booked_party
 from kiosk.domain.eligibility import CaseError, Decision, DivorceApplication, decide
+from kiosk.domain.hours import hours_text
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
 from kiosk.domain.policy import in_force
@@ -408,11 +409,19 @@ def print_ticket(f: Flow, e: TicketIssued, env: FlowEnv) -> tuple[Flow, tuple[Ef
 
 
 def ticket_refused(f: Flow, e: TicketRefused, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
+    # Closed: nothing staff could do now; the applicant is told the hours instead.
+    kind = "refuse" if e.reason == "office_closed" else "staff"
     decision = Decision(
-        "staff",
+        kind,
         (e.reason,),
         (env.office,),
-        compose_message("staff", cast(str, f.session.business), [e.reason], [env.offices[env.office]], {}),
+        compose_message(
+            kind,
+            cast(str, f.session.business),
+            [e.reason],
+            [env.offices[env.office]],
+            {"hours": hours_text(env.offices[env.office], env.today)},
+        ),
     )
     return with_session(f, decision=decision), ()
 

@@ -10,6 +10,7 @@ import logging
 import time
 from datetime import datetime
 
+from kiosk.domain.hours import may_issue
 from kiosk.domain.ticket import build_ticket
 from kiosk.errors import KioskError
 from kiosk.flow.events import (
@@ -95,6 +96,8 @@ class EffectRunner:
     def issue(self, e: IssueTicket) -> Event:
         if not e.appointment_id and self.walk_in_exhausted is not None and self.walk_in_exhausted():
             return TicketRefused("quota_exhausted")
+        if not may_issue(self.office, self.clock()):  # before the check-in: no booking used up for no number
+            return TicketRefused("office_closed")
         try:
             if e.appointment_id:
                 self.link.check_in({"appointment_id": e.appointment_id}, list(e.id_numbers), e.verification)

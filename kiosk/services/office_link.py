@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, cast
 
+from kiosk.domain.hours import may_issue
 from kiosk.domain.ticket import offline_share
 from kiosk.services.backend_status import BackendStatus, local_now
 from kiosk.services.bookings_cache import BookingsCache
@@ -190,7 +191,10 @@ class OfficeLink:
                 for i, p in enumerate(parties)
             ]
         supersedes = None
-        day = self.clock().date().isoformat()
+        now = self.clock()
+        day = now.date().isoformat()
+        if not may_issue(self.office, now):  # the server's rule too: it would refuse this number online and offline
+            raise _refusal("office_closed")
         if self._online():
             entry = self.journal.append("ticket", self.office.code, self._path("tickets"), body, ref=appointment_id)
             settled = self._await(entry)

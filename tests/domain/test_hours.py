@@ -1,7 +1,7 @@
 """When numbers are issued (kiosk/domain/hours.py): one rule for the kiosk online, the kiosk offline and the
 office server, so an offline number the kiosk was entitled to print is never refused by the server for its time."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from hypothesis import given, strategies as st
 

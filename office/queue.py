@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from kiosk.domain.checkin import id_match, normalise_id
 from office.errors import ApiError
 from office.service import OfficeBackend, stamp
 
@@ -82,6 +83,13 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
             # An offline ticket is already in someone's hand: record it anyway, as a walk-in, and say why.
             warnings.append(e.code)
     priority = "booked" if appointment_id and not warnings else "walk_in"
+    held_by = _parties_match(backend, office, day, body.get("parties") or []) if not appointment_id else ""
+    if held_by:
+        held = _held_today(conn, office, day, held_by, [p["id_number"] for p in body["parties"]])
+        if held is not None:
+            if not offline:  # the couple already hold a number today: tell them it instead of issuing another
+                raise ApiError(409, "ticket_already_issued", ticket=_ticket_json(conn, held))
+            warnings.append("ticket_already_issued")  # already in their hand: recorded, and said
     if offline:
         number = offline["number"]
         digits = number[len(rng.prefix) :] if number.startswith(rng.prefix) else ""
@@ -109,7 +117,7 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
     ticket_id = f"{office}-{day.replace('-', '')}-{number}" + (f"-{origin}" if origin else "")
     conn.execute(
         "INSERT INTO tickets (ticket_id, office, day, business, seq, number, priority, appointment_id, kiosk_id,"
-        " issued_at, offline, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        " issued_at, offline, origin, parties_match) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             ticket_id,
             office,
@@ -123,12 +131,39 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
             stamp(when),
             int(bool(offline)),
             origin,
+            held_by,
         ),
     )
     if priority == "walk_in" and body.get("parties"):
         backend._add_case(conn, office, day, business, "walk_in", ticket_id, body["parties"])
     answer = _ticket_json(conn, _row(conn, ticket_id))
     return 201, {**answer, "warnings": warnings} if warnings else answer
+
+
+def _parties_match(backend: OfficeBackend, office: str, day: str, parties: list[dict]) -> str:
+    """The walk-in couple as a keyed hash of their ID numbers (the day's match key): no number in clear."""
+    ids = sorted(normalise_id(p.get("id_number", "")) for p in parties)
+    return id_match(backend.match_key(office, day), "|".join(ids)) if ids else ""
+
+
+def _held_today(conn, office: str, day: str, match: str, id_numbers: list[str]):
+    """The number these people already hold today: a walk-in ticket of the same couple, or their booking's."""
+    row = conn.execute(
+        "SELECT rowid, * FROM tickets WHERE office=? AND day=? AND parties_match=? AND status != 'void'"
+        " ORDER BY rowid LIMIT 1",
+        (office, day, match),
+    ).fetchone()
+    if row is not None or not id_numbers:
+        return row
+    ids = sorted(normalise_id(n) for n in id_numbers)
+    for t in conn.execute(
+        "SELECT rowid, * FROM tickets WHERE office=? AND day=? AND appointment_id IS NOT NULL AND status != 'void'",
+        (office, day),
+    ):
+        booked = conn.execute("SELECT id_number FROM parties WHERE appointment_id=?", (t["appointment_id"],))
+        if sorted(normalise_id(r[0]) for r in booked) == ids:
+            return t
+    return None
 
 
 def _walk_ins(conn, office: str, day: str) -> int:

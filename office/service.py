@@ -162,6 +162,10 @@ class OfficeBackend:
         checked = conn.execute(
             "SELECT checked_in_at FROM checkins WHERE appointment_id=?", (row["appointment_id"],)
         ).fetchone()
+        ticket = conn.execute(  # a used booking: the kiosk tells the couple the number they already hold
+            "SELECT number FROM tickets WHERE appointment_id=? AND status != 'void' ORDER BY rowid LIMIT 1",
+            (row["appointment_id"],),
+        ).fetchone()
         extra = json.loads(row["extra"])
         extra.pop("label", None)
         return {
@@ -173,6 +177,7 @@ class OfficeBackend:
             "status": row["status"],
             "checked_in": checked is not None,
             "checked_in_at": checked["checked_in_at"] if checked else None,
+            "ticket_number": ticket["number"] if ticket else None,
             "match_key": key.hex(),
             "token_match": id_match(key, row["token"]),
             "parties": [

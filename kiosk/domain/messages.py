@@ -116,6 +116,7 @@ def compose_message(
     offices: Sequence[Any],
     details: dict[str, Any],
     one_party: bool = False,
+    lead: bool = True,
 ) -> dict[str, str]:
     """The zh/en message: a lead sentence, one sentence per reason, and where to go for a redirect. A staff
     decision names this office's counter (`offices` = [this office]), never another office's address."""
@@ -124,6 +125,7 @@ def compose_message(
         here = getattr(offices[0].name, lang) if offices else THIS_OFFICE[lang]
         # Mid-sentence in English; Chinese has no case.
         parts = [DECISION_LEAD[decision][lang].format(business=BUSINESSES[business][lang].lower(), office=here)]
+        parts = parts if lead else []  # without it the reasons say it all (a used booking)
         texts = [(ONE_PARTY_TEXT if one_party and r in ONE_PARTY_TEXT else REASON_TEXT).get(r) for r in reasons]
         parts += [t[lang].format(**details) for t in texts if t]
         for office in offices if decision == "redirect" else []:
@@ -151,6 +153,18 @@ REASON_TEXT.update(
             "en": "This office is not issuing numbers now. Today's opening hours: {hours}.",
         },
         "already_checked_in": {"zh": "此预约已签到。", "en": "This booking has already been checked in."},
+        "ticket_already_issued": {
+            "zh": "您二位今天已经取过号。",
+            "en": "You two already took a number today.",
+        },
+        "ticket_held": {
+            "zh": "您的号码是 {number}，请留意叫号屏，无需再次取号。",
+            "en": "Your number is {number}; please watch the queue display. You need no other number.",
+        },
+        "ticket_not_held": {
+            "zh": "如需帮助，请到咨询台。",
+            "en": "If you need help, please go to the information desk.",
+        },
         "outside_window": {"zh": "不在预约签到时间内。", "en": "This is outside your booking's check-in time."},
         "parties_mismatch": {"zh": "到场人员与预约不符。", "en": "The people present do not match the booking."},
     }

@@ -99,6 +99,11 @@ def booked_at_other_office(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
     return not booked_here(f, e, env)
 
 
+def booking_used(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
+    """Checked in already (here or, offline, by this kiosk): said at the scan, before cards, consent and face."""
+    return booked_here(f, e, env) and bool(e.appointment.get("checked_in"))
+
+
 def card_unusable(f: Flow, e: CardRead, env: FlowEnv) -> bool:
     return _card_notice(f, e.card) != ""
 
@@ -229,6 +234,15 @@ def booked_elsewhere(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, 
         compose_message("redirect", business, ["booked_elsewhere"], known, {}),
     )
     return with_session(f, decision=decision), ()
+
+
+def booking_used_up(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
+    f, _ = store_appointment(f, e, env)
+    number = e.appointment.get("ticket_number")
+    reasons = ["already_checked_in", "ticket_held" if number else "ticket_not_held"]
+    business = e.appointment.get("business") or "marriage"
+    message = compose_message("staff", business, reasons, [], {"number": number or ""}, lead=False)
+    return with_session(f, decision=Decision("staff", tuple(reasons), (), message)), ()
 
 
 def store_appointment_and_decide(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -409,21 +423,19 @@ def print_ticket(f: Flow, e: TicketIssued, env: FlowEnv) -> tuple[Flow, tuple[Ef
 
 
 def ticket_refused(f: Flow, e: TicketRefused, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    # Closed: nothing staff could do now; the applicant is told the hours instead.
+    # Closed: nothing staff could do now; the applicant is told the hours instead. A couple who already hold a
+    # number today are told that number (and nothing else: it is theirs).
     kind = "refuse" if e.reason == "office_closed" else "staff"
-    decision = Decision(
-        kind,
-        (e.reason,),
-        (env.office,),
-        compose_message(
-            kind,
-            cast(str, f.session.business),
-            [e.reason],
-            [env.offices[env.office]],
-            {"hours": hours_text(env.offices[env.office], env.today)},
-        ),
-    )
-    return with_session(f, decision=decision), ()
+    business = cast(str, f.session.business)
+    if e.reason == "ticket_already_issued" and e.number:
+        reasons = ["ticket_already_issued", "ticket_held"]
+        message = compose_message("staff", business, reasons, [], {"number": e.number}, lead=False)
+    else:
+        reasons = [e.reason]
+        details = {"hours": hours_text(env.offices[env.office], env.today)}
+        message = compose_message(kind, business, reasons, [env.offices[env.office]], details)
+    decision = Decision(kind, tuple(reasons), (env.office,), message)
+    return with_session(f, decision=decision, ticket_refused=True), ()
 
 
 def note_print_problem(f: Flow, e: PrintFinished | Timeout, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:

@@ -104,7 +104,8 @@ class EffectRunner:
             parties = None if e.appointment_id else [{"id_number": n} for n in e.id_numbers]
             t = self.link.issue_ticket(e.business, e.appointment_id, parties, e.verification)
         except BackendRejected as err:
-            return TicketRefused(err.code)
+            held = err.body.get("ticket") if err.code == "ticket_already_issued" else None
+            return TicketRefused(err.code, str(held.get("number", "")) if isinstance(held, dict) else "")
         except (BackendUnavailable, KioskError) as err:
             log.warning("ticket not issued: %s", type(err).__name__)
             return TicketRefused("ticket_unavailable")

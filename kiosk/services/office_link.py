@@ -119,7 +119,11 @@ class OfficeLink:
             found = self.cache.find(**query)
             if not found:
                 raise _refusal("appointment_not_found", 404) from None
-            return found, "cache"
+            # checked in by this kiosk since the list was fetched: the scan says so, as online
+            here = [
+                {**a, "checked_in": True} if self.journal.checked_in_here(a["appointment_id"]) else a for a in found
+            ]
+            return here, "cache"
 
     # -- check-in ----------------------------------------------------------------------------------------------
     def check_in(self, appointment: dict, id_numbers: list[str], verification=()) -> CheckinOutcome:
@@ -201,6 +205,11 @@ class OfficeLink:
             if settled is not None:
                 return self._answered(settled, business)
             supersedes = entry.key
+        held = self.journal.ticket_held(self.office.code, day, [p["id_number"] for p in parties or []])
+        if not appointment_id and held:  # the server would say so (ticket_already_issued); offline, we do
+            if supersedes:
+                self.journal.supersede(supersedes)
+            raise rejection(409, {"error": "ticket_already_issued", "ticket": {"number": held}})
         if not appointment_id and self.journal.walk_ins_refused(self.office.code, day):
             # The office said today's walk-ins are full (its quota covers every business): an outage must not
             # hand out tickets it won't serve.

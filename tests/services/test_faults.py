@@ -243,3 +243,31 @@ def test_after_the_ticket_hours_kiosk_and_server_both_say_closed(server, proxy, 
         and r.json()["hours"] == "08:30–12:00, 14:30–17:30"
     )
     _assert_exactly_once(server, link, [], [])
+
+
+def test_offline_a_walk_in_couple_already_holding_a_number_is_told_it(server, proxy, make_link):
+    # A002 online, then the network went and the same couple got A700.
+    link = make_link(proxy.url)
+    link.start()
+    couple = [{"id_number": "441621199005011234", "address": ""}, {"id_number": "441621199203042345", "address": ""}]
+    first = link.issue_ticket("marriage", parties=couple)
+    proxy.mode = "reset"
+    with pytest.raises(BackendRejected) as e:
+        link.issue_ticket("marriage", parties=list(reversed(couple)))
+    assert e.value.code == "ticket_already_issued" and e.value.body["ticket"]["number"] == first.number
+    other = link.issue_ticket("marriage", parties=[couple[0], {"id_number": "441621199501010021", "address": ""}])
+    assert other.offline and other.number == "A700"
+    proxy.mode = "pass"
+    drain(link)
+    _assert_exactly_once(server, link, [], [first.number, "A700"])
+
+
+def test_offline_a_booking_this_kiosk_checked_in_is_known_as_used_at_the_next_scan(server, proxy, make_link):
+    link = make_link(proxy.url)
+    assert link.cache.refresh() == 12
+    proxy.mode = "reset"
+    appt = _bookings(server)["01"]
+    assert not link.lookup(token=appt["token"])[0][0].get("checked_in")
+    link.check_in(appt, _ids(appt))
+    found, source = link.lookup(token=appt["token"])
+    assert source == "cache" and found[0]["checked_in"]  # the flow says so at the scan (rules.booking_used)

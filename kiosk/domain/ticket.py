@@ -91,6 +91,13 @@ def build_test_ticket(*, office: Any, policy: Any, issued_at: datetime, business
     return replace(ticket, test=True)
 
 
+def non_mainland(cards: Iterable[Any]) -> bool:
+    """Is any of these cards not a mainland resident ID card (HK/Macao/Taiwan, foreigner, passport)? With no
+    card known, True: everything is listed."""
+    types = [c.get("card_type") if isinstance(c, dict) else getattr(c, "card_type", None) for c in cards]
+    return not types or any(t != "resident_id" for t in types)
+
+
 def format_number(prefix: str, number: int) -> str:
     return f"{prefix}{number:0{NUMBER_DIGITS}d}"
 
@@ -149,10 +156,12 @@ def build_ticket(
     offline: bool | None = None,
     note_zh: str = "",
     note_en: str = "",
+    non_mainland_parties: bool = True,
 ) -> Ticket:
     """office: OfficeConfig; policy: Policy; parties: (name, id number) in clear — masked here, never kept.
 
     offline defaults to whether the number lies in the office's offline range for that business.
+    non_mainland_parties: list the documents non-mainland parties bring (False for a couple of mainland residents).
     """
     if business not in BUSINESSES:
         raise ValueError(f"unknown business '{business}'; known: {list(BUSINESSES)}")
@@ -162,7 +171,7 @@ def build_ticket(
         raise ValueError("waiting_ahead must not be negative")
     ticket_range = office.tickets[business]
     n = parse_number(number, ticket_range.prefix)
-    bring = policy.business[business].bring if business in policy.business else None
+    rule = policy.business.get(business)
     return Ticket(
         ticket_id=ticket_id,
         office_code=office.code,
@@ -177,8 +186,8 @@ def build_ticket(
         priority=priority,
         waiting_ahead=waiting_ahead,
         parties=tuple(TicketParty(mask_name(name), mask_id_for_ticket(idn)) for name, idn in parties),
-        bring_zh=tuple(bring.zh) if bring else (),
-        bring_en=tuple(bring.en) if bring else (),
+        bring_zh=tuple(rule.documents("zh", non_mainland_parties)) if rule else (),
+        bring_en=tuple(rule.documents("en", non_mainland_parties)) if rule else (),
         offline=is_offline_number(ticket_range, n) if offline is None else offline,
         note_zh=note_zh,
         note_en=note_en,

@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 
 from kiosk.domain.hours import may_issue
-from kiosk.domain.ticket import build_ticket
+from kiosk.domain.ticket import build_ticket, non_mainland
 from kiosk.errors import KioskError
 from kiosk.flow.events import (
     AppointmentFound,
@@ -141,6 +141,7 @@ class EffectRunner:
             waiting_ahead=t.get("waiting_ahead"),
             priority=t.get("priority") == "booked",
             parties=parties,
+            non_mainland_parties=non_mainland(e.parties),
             offline=t.get("offline"),
             **(STAFF_CHECK_NOTE if e.staff_check else {}),
         )

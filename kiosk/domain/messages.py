@@ -94,7 +94,7 @@ REASON_TEXT: dict[str, dict[str, str]] = {
 DECISION_LEAD = {
     "accept": {"zh": "本处可以为您办理{business}。", "en": "This office can handle your {business}."},
     "redirect": {"zh": "本处不能办理您的{business}。", "en": "This office cannot handle your {business}."},
-    "staff": {"zh": "请到{office}窗口咨询工作人员。", "en": "Please ask the staff at the counter of {office}."},
+    "staff": {"zh": "请到咨询台咨询工作人员。", "en": "Please ask the staff at the information desk."},
     "refuse": {"zh": "暂不能办理{business}。", "en": "Your {business} cannot go ahead now."},
 }
 
@@ -119,7 +119,8 @@ def compose_message(
     lead: bool = True,
 ) -> dict[str, str]:
     """The zh/en message: a lead sentence, one sentence per reason, and where to go for a redirect. A staff
-    decision names this office's counter (`offices` = [this office]), never another office's address."""
+    decision sends people to this office's information desk (where they stand: never its name and address as if it
+    were elsewhere)."""
     out: dict[str, str] = {}
     for lang in ("zh", "en"):
         here = getattr(offices[0].name, lang) if offices else THIS_OFFICE[lang]
@@ -146,7 +147,7 @@ REASON_TEXT.update(
         "needs_registrar": {"zh": "此情况需由工作人员审核。", "en": "A registrar needs to look at this case."},
         "quota_exhausted": {
             "zh": "今日现场取号名额已满，请预约后再来。",
-            "en": "Today's walk-in numbers are all taken; please book an appointment.",
+            "en": "Today's walk-in numbers are all taken; please make a booking.",
         },
         "office_closed": {
             "zh": "现在不是本处的取号时间。本处今天的办公时间：{hours}。",

@@ -68,6 +68,11 @@ class TicketQr:
     ticket_id: str
 
 
+# What an offline number means, the same on the ticket and on the screen (catalog done_offline; docs/glossary.md).
+OFFLINE_NOTE = {
+    "zh": "【离线号】请留意叫号，并向工作人员出示本票",
+    "en": "Offline number: watch for your number and show this ticket to staff",
+}
 TEST_NOTE = {
     "zh": "测试票 不是号票 请勿使用",
     "en": "TEST TICKET - not a queue number, do not use",

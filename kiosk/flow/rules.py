@@ -91,6 +91,11 @@ def business_offered(f: Flow, e: ChooseBusiness, env: FlowEnv) -> bool:
     return e.business in offered and e.business in env.policy.business
 
 
+def policy_today(env: FlowEnv):
+    """The policy that decides today: the one in force (policy = "auto") or the one named."""
+    return in_force(env.policies, env.today) if env.policies else env.policy
+
+
 def booked_here(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
     return e.appointment.get("office") == env.office
 
@@ -217,7 +222,7 @@ def find_by_card(f: Flow, e: UseIdCard, env: FlowEnv) -> tuple[Flow, tuple[Effec
 
 def store_appointment(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     appt = e.appointment
-    f = with_session(f, appointment=appt, business=appt.get("business"), notice="")
+    f = with_session(f, appointment=appt, business=appt.get("business"), notice="booking_found")
     if token := appt.get("token"):
         f = _status(f, used_tokens=f.status.used_tokens | {token})
     return f, ()
@@ -549,7 +554,7 @@ def with_decision(f: Flow, env: FlowEnv) -> Flow:
     if app := appt.get("divorce_application"):
         application = DivorceApplication(date.fromisoformat(app["date"]), app.get("office", env.office))
     try:
-        policy = in_force(env.policies, env.today) if env.policies else env.policy  # policy = "auto"
+        policy = policy_today(env)
         decision = decide(policy, env.offices, env.office, business, env.today, parties, application, env.rest_days)
     except (CaseError, ValueError):
         decision = Decision(

@@ -283,7 +283,8 @@ def _enter(
         flow, ended = _end_session(flow, old, event, env)
         effects = effects + (ended,)
     elif target != S.ATTRACT and flow.session.notice and old != target:
-        flow = with_session(flow, notice=flow.session.notice if target in (S.APPOINTMENT, S.PRINTER_PROBLEM) else "")
+        kept = target in (S.APPOINTMENT, S.PRINTER_PROBLEM) or flow.session.notice == "booking_found"
+        flow = with_session(flow, notice=flow.session.notice if kept else "")
     return flow, effects
 
 

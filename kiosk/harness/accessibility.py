@@ -101,6 +101,7 @@ def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
     touch: list[float] = []
     boxes: list[tuple] = []
     worst = 21.0
+    fonts: dict[str, float] = {}  # font size of each text with an id (large text must never make one smaller)
     window = root.get_root_window()
     for w in root.walk(restrict=True):
         if not _visible(w) or not w.get_root_window():
@@ -125,6 +126,9 @@ def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
             if getattr(w, "must_fit", False) and w._label.get_extents(w.text)[0] > w.width - 2 * w.padding_x:
                 problems.append(f"{_name(w)}: cut short")
             problems += fit_problems(w)
+            key = _id_of(w)
+            if key:
+                fonts[key] = round(float(w.font_size), 1)
         if isinstance(w, Label) and not w.disabled and _TAG.sub("", w.text).strip():
             bg = background_of(w, window_colour)
             for fg in text_colours(w):
@@ -139,6 +143,7 @@ def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
         "min_contrast": round(worst, 2),
         "problems": problems,
         "texts": texts,
+        "font_px": fonts,
     }
 
 
@@ -163,6 +168,10 @@ def fit_problems(label) -> list[str]:
     if has_cjk(paragraphs[-1]) and wrapped and last and sum(c not in NO_START for c in last) <= ORPHAN:
         out.append(f"{_name(label)}: '{last}' stranded on the last line")
     return out
+
+
+def _id_of(widget) -> str:
+    return next((k for k, v in _ids_around(widget).items() if v is widget), "")
 
 
 def _name(widget) -> str:

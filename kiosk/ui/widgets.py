@@ -69,6 +69,7 @@ class KButton(Sized, CjkWrap, Button):
     role = StringProperty("secondary")  # primary | secondary | danger | choice
     sub = StringProperty("")  # a smaller second line
     size_h = NumericProperty(0)  # a height other than app.button_h (set it, not `height`, in kv)
+    grow = BooleanProperty(False)  # taller when the text wraps (in a list, where a taller button moves nothing)
 
 
 class KLabel(Sized, CjkWrap, Label):

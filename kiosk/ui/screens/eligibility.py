@@ -25,7 +25,8 @@ class EligibilityScreen(KioskScreen):
         lines = []
         if d and d.decision in ("redirect", "staff"):
             offices = self.app.shell.env.offices
-            for code in d.offices[:3]:
+            here = self.app.shell.env.office
+            for code in [c for c in d.offices if c != here][:3]:  # never the office they stand in
                 o = offices.get(code)
                 if o is None:
                     continue

@@ -71,6 +71,12 @@ class KButton(Sized, CjkWrap, Button):
     size_h = NumericProperty(0)  # a height other than app.button_h (set it, not `height`, in kv)
     grow = BooleanProperty(False)  # taller when the text wraps (in a list, where a taller button moves nothing)
 
+    def on_texture_size(self, *a):
+        # through size_h, not a second rule on `height` (two rules on one property: the last to fire wins)
+        if self.grow:
+            app = App.get_running_app()
+            self.size_h = max(app.button_h, self.texture_size[1] + 16 * app.u)
+
 
 class KLabel(Sized, CjkWrap, Label):
     pass

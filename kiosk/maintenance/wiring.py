@@ -178,6 +178,11 @@ def parked_view(entry) -> dict:
         "reason": entry.park_reason or "",
         "failures": entry.failures,
         "error": entry.error_code,
+        # the server's own words for a refusal (no personal data: codes, messages and its short detail)
+        "message": (entry.response or {}).get("message")
+        if isinstance((entry.response or {}).get("message"), dict)
+        else None,
+        "detail": str((entry.response or {}).get("detail") or "")[:120],
     }
 
 
@@ -218,6 +223,15 @@ def build(
         parked=ParkedDesk(kiosk.link),
         restart=restart,
     )
+    absent = {
+        "idcard": kiosk.idcard is None,
+        "scanner": kiosk.scanner is None,
+        "printer": kiosk.printer is None,
+        "camera": not kiosk.camera_url or kiosk.camera_url == "none",
+        "fingerprint": getattr(kiosk, "fingerprint", None) is None,  # a sensor and its matcher, or neither
+    }
+    for name in (n for n, missing in absent.items() if missing):
+        m.board.not_configured(name)
     m.self_tests = {
         "idcard": idcard_test(kiosk, tap),
         "printer": printer_test(kiosk, local_now),

@@ -67,6 +67,11 @@ class DeviceBoard:
             d = self._dev(name)
             d.up, d.detail = None, "not_configured"
 
+    def audio_failed(self, why: str) -> None:
+        """Cues or spoken prompts gave up (no audio device, a file that cannot be played)."""
+        with self._lock:
+            self._set("audio", False, why[:120])
+
     # -- events ------------------------------------------------------------------------------------------------
     def observe(self, item) -> None:
         with self._lock:

@@ -27,6 +27,7 @@ T = {
     "camera": ("摄像头", "Camera"),
     "fingerprint": ("指纹仪", "Fingerprint"),
     "backend": ("办公系统", "Office server"),
+    "audio": ("音频（提示音、语音）", "Audio (cues, voice)"),
     "up": ("正常", "OK"),
     "down": ("故障", "Fault"),
     "unknown": ("未知", "Unknown"),

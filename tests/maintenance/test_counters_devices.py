@@ -136,3 +136,13 @@ def test_the_device_page_says_working_not_configured_and_last_errors_in_words_wi
         parked_reason(refused, "en")
         == "The time given is not plausible. — outside the office's ticket hours · HTTP 422 bad_time"
     )
+
+
+def test_a_failed_audio_device_is_shown():
+    from kiosk.maintenance.devices import DeviceBoard
+    from kiosk.maintenance.presenters import device_rows
+
+    board = DeviceBoard(clock=lambda: 0.0)
+    board.audio_failed("cannot play read.wav")
+    rows = {r["label"]: r for r in device_rows(board.snapshot(), "en") if r.get("heading")}
+    assert rows["Audio (cues, voice)"]["status"] == "fault" and "read.wav" in rows["Audio (cues, voice)"]["value"]

@@ -162,11 +162,18 @@ def fit_problems(label) -> list[str]:
     if th > label.height + 2:
         out.append(f"{_name(label)}: text {th:.0f} px tall in a {label.height:.0f} px box")
     paragraphs = plain(getattr(label, "_source", "") or label.text).split("\n")
-    shown = plain(label.text).split("\n")
-    last = shown[-1].strip()
-    wrapped = len(shown) > len(paragraphs) and paragraphs[-1].strip() != last
-    if has_cjk(paragraphs[-1]) and wrapped and last and sum(c not in NO_START for c in last) <= ORPHAN:
-        out.append(f"{_name(label)}: '{last}' stranded on the last line")
+    shown = iter(plain(label.text).split("\n"))
+    for paragraph in paragraphs:  # the shown lines of each paragraph, in order (CjkWrap only adds breaks)
+        lines, joined = [], ""
+        for line in shown:
+            lines.append(line)
+            joined += line
+            if joined.replace(" ", "") == paragraph.replace(" ", ""):
+                break
+        last = lines[-1].strip() if lines else ""
+        stranded = len(lines) > 1 and last and sum(c not in NO_START for c in last) <= ORPHAN
+        if has_cjk(paragraph) and stranded:
+            out.append(f"{_name(label)}: '{last}' stranded on the last line")
     return out
 
 

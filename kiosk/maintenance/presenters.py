@@ -41,6 +41,8 @@ T = {
     "error": ("故障", "error"),
     "fault": ("故障", "fault"),
     "unreachable": ("无法连接", "unreachable"),
+    "server_error": ("办公系统出错，多次重试未成功", "the office server kept failing"),
+    "BackendUnavailable": ("办公系统无应答", "office server did not answer"),
     "ConnectionError": ("连接失败（网络或服务器未响应）", "connection failed (network or server down)"),
     "ConnectTimeout": ("连接超时", "connection timed out"),
     "ReadTimeout": ("等待应答超时", "no answer in time"),
@@ -180,10 +182,12 @@ def _when(epoch_s: float) -> str:
 def _known(code: str, lang: str) -> str:
     """A code the table knows, in words; an exception's name with its text (`ConnectionError: …`) by its name;
     anything else (a driver's own sentence) as it is."""
-    head = code.split(":", 1)[0].strip()
+    head, _, rest = (x.strip() for x in code.partition(":"))
     if code in T:
         return tr(code, lang)
-    return tr(head, lang) if head in T else code
+    if head in T:
+        return tr(head, lang) + ((f"（{rest}）" if lang == "zh" else f" ({rest})") if rest else "")
+    return code
 
 
 def _clock_rows(info: dict, lang: str) -> list[dict]:
@@ -272,9 +276,9 @@ def parked_reason(e: dict, lang: str) -> str:
     message, detail, reason = e.get("message"), e.get("detail"), e.get("reason", "")
     if isinstance(message, dict) and message.get(lang):
         return " · ".join(x for x in (message[lang] + (f" — {detail}" if detail else ""), reason) if x)
-    words = _known(reason.split(" ")[-1], lang) if reason else ""
-    failures = f" ×{e['failures']}" if e.get("failures") else ""
-    return f"{words}{failures}" + (f" · {reason}" if words != reason else "")
+    base = reason.rsplit(" ×", 1)[0]  # "HTTP 500 ×8": what failed, and how often
+    words = tr("server_error", lang) if base.startswith("HTTP 5") else _known(base, lang)
+    return f"{words} · {reason}" if words != base else reason
 
 
 def audit_rows(entries: list[dict]) -> list[dict]:

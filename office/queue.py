@@ -134,7 +134,8 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
             held_by,
         ),
     )
-    if priority == "walk_in" and body.get("parties"):
+    if priority == "walk_in" and body.get("parties") and "ticket_already_issued" not in warnings:  # one couple,
+        # one case: a second number printed offline for them is not a second case in the 全城通办 figures
         backend._add_case(conn, office, day, business, "walk_in", ticket_id, body["parties"])
     answer = _ticket_json(conn, _row(conn, ticket_id))
     return 201, {**answer, "warnings": warnings} if warnings else answer

@@ -209,3 +209,5 @@ def test_an_offline_number_for_a_couple_already_holding_one_is_recorded_with_a_w
         offline={"number": "A700", "issued_at": "2026-11-26T10:04:00+08:00"},
     )
     assert late.status_code == 201 and late.json()["warnings"] == ["ticket_already_issued"]
+    cases = api.server.backend.store.read().execute("SELECT COUNT(*) FROM cases").fetchone()[0]
+    assert cases == 1  # one couple, one case in the 全城通办 figures

@@ -193,6 +193,7 @@ def test_a_used_booking_is_recognised_at_the_scan_with_the_number_already_held()
     )
     assert d.message["zh"] == "此预约已签到。您的号码是 A001，请留意叫号屏，无需再次取号。"
     assert "A001" in d.message["en"] and not flow.session.cards
+    assert journey_steps(flow, ENV)[1] == 0  # still at check-in: no card was read
     lost = run([Start(), ChooseService("booked"), AppointmentFound(dict(BOOKING, checked_in=True))])[0]
     assert lost.session.decision.reasons == ("already_checked_in", "ticket_not_held")
 

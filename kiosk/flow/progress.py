@@ -44,6 +44,8 @@ def journey_steps(flow: Flow, env: FlowEnv) -> tuple[tuple[str, ...], int]:
     index = STEP_OF.get(state, -1)
     if state == S.ELIGIBILITY and s.ticket_refused:
         index = 3
+    elif state == S.ELIGIBILITY and not s.cards:  # answered at the scan (a used booking, another office's)
+        index = 0
     if not face and index >= 2:
         index = len(steps) - 1
     return steps, index

@@ -13,7 +13,7 @@ from kiosk.domain.eligibility import CaseError, Decision, DivorceApplication, de
 from kiosk.domain.hours import hours_text
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
-from kiosk.domain.policy import in_force
+from kiosk.domain.policy import Policy, in_force
 from kiosk.domain.verification import PartyCheck, needs_staff
 from kiosk.flow.events import (
     AppointmentFound,
@@ -91,7 +91,7 @@ def business_offered(f: Flow, e: ChooseBusiness, env: FlowEnv) -> bool:
     return e.business in offered and e.business in env.policy.business
 
 
-def policy_today(env: FlowEnv):
+def policy_today(env: FlowEnv) -> Policy:
     """The policy that decides today: the one in force (policy = "auto") or the one named."""
     return in_force(env.policies, env.today) if env.policies else env.policy
 

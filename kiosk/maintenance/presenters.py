@@ -53,7 +53,7 @@ T = {
     "sam_id": ("SAM 编号", "SAM ID"),
     "last_error": ("最近错误", "Last error"),
     "paper": ("纸张", "Paper"),
-    "cover_open": ("上盖", "Cover"),
+    "cover": ("上盖", "Cover"),
     "online": ("联机", "Online"),
     "fps": ("帧率", "Frame rate"),
     "face_fps": ("人脸处理速率", "Face pipeline rate"),
@@ -149,7 +149,7 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
             if info.get("cover_open") is not None:
                 rows.append(
                     _row(
-                        tr("cover_open", lang),
+                        tr("cover", lang),
                         tr("open" if info["cover_open"] else "closed", lang),
                         "fault" if info["cover_open"] else "ok",
                     )

@@ -67,6 +67,13 @@ class DeviceBoard:
             d = self._dev(name)
             d.up, d.detail = None, "not_configured"
 
+    def configured(self, name: str) -> None:
+        """A device used only during a journey (camera, fingerprint sensor): configured, not yet heard from."""
+        with self._lock:
+            d = self._dev(name)
+            if d.up is None and not d.detail:
+                d.detail = "configured"
+
     def audio_failed(self, why: str) -> None:
         """Cues or spoken prompts gave up (no audio device, a file that cannot be played)."""
         with self._lock:

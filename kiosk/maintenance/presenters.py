@@ -32,6 +32,7 @@ T = {
     "down": ("故障", "Fault"),
     "unknown": ("未知", "Unknown"),
     "not_configured": ("未配置", "Not configured"),
+    "configured": ("已配置（办理时使用）", "Configured (used during a journey)"),
     # last errors, in words (drivers' and the office link's codes)
     "paper_out": ("缺纸", "out of paper"),
     "cover_open": ("上盖打开", "cover open"),
@@ -125,9 +126,9 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
     rows = []
     for name, d in board_snapshot.items():
         status = "unknown" if d["up"] is None else "ok" if d["up"] else "fault"
-        absent = d["up"] is None and d["detail"] == "not_configured"
-        state = tr("not_configured" if absent else "unknown" if d["up"] is None else "up" if d["up"] else "down", lang)
-        detail = d["detail"] if d["detail"] and not absent else ""
+        idle = d["detail"] if d["up"] is None and d["detail"] in ("not_configured", "configured") else ""
+        state = tr(idle or ("unknown" if d["up"] is None else "up" if d["up"] else "down"), lang)
+        detail = d["detail"] if d["detail"] and not idle else ""
         rows.append(
             {**_row(tr(name, lang), state + (f" · {_known(detail, lang)}" if detail else ""), status), "heading": True}
         )

@@ -230,8 +230,11 @@ def build(
         "camera": not kiosk.camera_url or kiosk.camera_url == "none",
         "fingerprint": getattr(kiosk, "fingerprint", None) is None,  # a sensor and its matcher, or neither
     }
-    for name in (n for n, missing in absent.items() if missing):
-        m.board.not_configured(name)
+    for name, missing in absent.items():
+        if missing:
+            m.board.not_configured(name)
+        elif name in ("camera", "fingerprint"):  # opened only for a journey: "configured" until then
+            m.board.configured(name)
     m.self_tests = {
         "idcard": idcard_test(kiosk, tap),
         "printer": printer_test(kiosk, local_now),

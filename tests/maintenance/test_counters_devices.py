@@ -120,11 +120,12 @@ def test_the_device_page_says_working_not_configured_and_last_errors_in_words_wi
     board.observe(fe.DeviceRecovered("idcard"))  # the driver's first answer
     board.observe(fe.QrScanned("x"))
     board.not_configured("fingerprint")
+    board.configured("camera")
     board.observe(fe.PrinterReport(False, "paper_out"))
     board.backend_latency({"last_error": "ConnectionError"})
     rows = {r["label"]: r for r in device_rows(board.snapshot(), "zh") if r.get("heading")}
     assert rows["身份证阅读器"]["value"] == "正常" and rows["扫码器"]["value"] == "正常"
-    assert rows["指纹仪"]["value"] == "未配置"
+    assert rows["指纹仪"]["value"] == "未配置" and rows["摄像头"]["value"] == "已配置（办理时使用）"
     errors = [r["value"] for r in device_rows(board.snapshot(), "zh") if r["label"] == "最近错误"]
     assert "缺纸 (11-26 10:05:07)" in errors and "连接失败（网络或服务器未响应） (11-26 10:05:07)" in errors
     refused = {

@@ -103,7 +103,10 @@ class OfflineTicket(_Body):
     number: str = Field(
         min_length=1, max_length=8, description="The number the kiosk printed from its offline range, e.g. A701"
     )
-    issued_at: datetime = Field(description="today, within the office's ticket hours (opening hours ± its margin)")
+    issued_at: datetime = Field(
+        description="within the office's ticket hours (opening hours ± its margin); today, or up to 24 h ago across"
+        " midnight (then recorded for its day, warning past_day)"
+    )
 
     _time = field_validator("issued_at", mode="after")(_plausible)
 

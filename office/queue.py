@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 from kiosk.domain.checkin import id_match, normalise_id
 from office.errors import ApiError
 from office.service import OfficeBackend, stamp
 
+LATE_OFFLINE = timedelta(hours=24)  # an offline number may arrive this late, across midnight
 _RANK = "CASE priority WHEN 'booked' THEN 0 ELSE 1 END"
 
 
@@ -68,9 +70,14 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
         raise ApiError(422, "unknown_business", business=business)
     rng = oc.tickets[business]
     offline = body.get("offline")
-    when = backend._stated_time(offline["issued_at"] if offline else None)
+    # An offline number may reach us after midnight (the network came back the next day): the kiosk was entitled
+    # to print it, so it is recorded for its own day (the 全城通办 figures), but that day's queue is over.
+    when = backend._stated_time(offline["issued_at"] if offline else None, today_only=not offline)
     backend.check_ticket_time(oc, when, bool(offline))
     day = when.date().isoformat()
+    past_day = bool(offline) and day < backend.today()
+    if past_day and backend.clock() - when > LATE_OFFLINE:  # a back-dated write, not an outage overnight
+        raise ApiError(422, "bad_time", detail="an offline number from more than a day ago")
     if body.get("supersedes"):
         _supersede(conn, backend, body["supersedes"])
     appointment_id, warnings = body.get("appointment_id"), []
@@ -83,6 +90,7 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
             # An offline ticket is already in someone's hand: record it anyway, as a walk-in, and say why.
             warnings.append(e.code)
     priority = "booked" if appointment_id and not warnings else "walk_in"
+    warnings += ["past_day"] if past_day else []
     held_by = _parties_match(backend, office, day, body.get("parties") or []) if not appointment_id else ""
     if held_by:
         held = _held_today(conn, office, day, held_by, [p["id_number"] for p in body["parties"]])
@@ -117,7 +125,7 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
     ticket_id = f"{office}-{day.replace('-', '')}-{number}" + (f"-{origin}" if origin else "")
     conn.execute(
         "INSERT INTO tickets (ticket_id, office, day, business, seq, number, priority, appointment_id, kiosk_id,"
-        " issued_at, offline, origin, parties_match) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " issued_at, offline, origin, parties_match, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             ticket_id,
             office,
@@ -132,6 +140,7 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
             int(bool(offline)),
             origin,
             held_by,
+            "expired" if past_day else "waiting",
         ),
     )
     if priority == "walk_in" and body.get("parties") and "ticket_already_issued" not in warnings:  # one couple,

@@ -211,3 +211,20 @@ def test_an_offline_number_for_a_couple_already_holding_one_is_recorded_with_a_w
     assert late.status_code == 201 and late.json()["warnings"] == ["ticket_already_issued"]
     cases = api.server.backend.store.read().execute("SELECT COUNT(*) FROM cases").fetchone()[0]
     assert cases == 1  # one couple, one case in the 全城通办 figures
+
+
+def test_an_offline_number_reaching_the_server_after_midnight_is_recorded_for_its_day_not_refused(api, clock):
+    # The kiosk printed A700 at 17:20 and the network came back the next morning: "bad_time" parked it for good.
+    from datetime import datetime
+
+    clock.set(datetime(2026, 11, 27, 8, 40))
+    late = api.ticket(
+        "marriage",
+        parties=[{"id_number": "441621199005011234"}],
+        offline={"number": "A700", "issued_at": "2026-11-26T17:20:00+08:00"},
+    )
+    assert late.status_code == 201 and late.json()["warnings"] == ["past_day"], late.json()
+    row = api.server.backend.store.read().execute("SELECT day, status FROM tickets WHERE number='A700'").fetchone()
+    assert (row["day"], row["status"]) == ("2026-11-26", "expired")  # counted for its day, never called today
+    cases = api.server.backend.store.read().execute("SELECT day FROM cases").fetchall()
+    assert [c["day"] for c in cases] == ["2026-11-26"]

@@ -93,7 +93,7 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
     warnings += ["past_day"] if past_day else []
     held_by = _parties_match(backend, office, day, body.get("parties") or []) if not appointment_id else ""
     if held_by:
-        held = _held_today(conn, office, day, held_by, [p["id_number"] for p in body["parties"]])
+        held = _held_today(conn, office, day, business, held_by, [p["id_number"] for p in body["parties"]])
         if held is not None:
             if not offline:  # the couple already hold a number today: tell them it instead of issuing another
                 raise ApiError(409, "ticket_already_issued", ticket=_ticket_json(conn, held))
@@ -156,19 +156,21 @@ def _parties_match(backend: OfficeBackend, office: str, day: str, parties: list[
     return id_match(backend.match_key(office, day), "|".join(ids)) if ids else ""
 
 
-def _held_today(conn, office: str, day: str, match: str, id_numbers: list[str]):
-    """The number these people already hold today: a walk-in ticket of the same couple, or their booking's."""
+def _held_today(conn, office: str, day: str, business: str, match: str, id_numbers: list[str]):
+    """The number these people already hold today for this business: a walk-in ticket of the same couple, or
+    their booking's (another business is another queue: a second number is right there)."""
     row = conn.execute(
-        "SELECT rowid, * FROM tickets WHERE office=? AND day=? AND parties_match=? AND status != 'void'"
+        "SELECT rowid, * FROM tickets WHERE office=? AND day=? AND business=? AND parties_match=? AND status != 'void'"
         " ORDER BY rowid LIMIT 1",
-        (office, day, match),
+        (office, day, business, match),
     ).fetchone()
     if row is not None or not id_numbers:
         return row
     ids = sorted(normalise_id(n) for n in id_numbers)
     for t in conn.execute(
-        "SELECT rowid, * FROM tickets WHERE office=? AND day=? AND appointment_id IS NOT NULL AND status != 'void'",
-        (office, day),
+        "SELECT rowid, * FROM tickets WHERE office=? AND day=? AND business=? AND appointment_id IS NOT NULL"
+        " AND status != 'void'",
+        (office, day, business),
     ):
         booked = conn.execute("SELECT id_number FROM parties WHERE appointment_id=?", (t["appointment_id"],))
         if sorted(normalise_id(r[0]) for r in booked) == ids:

@@ -364,9 +364,9 @@ class Journal:
             ).fetchone()
         return row is not None
 
-    def ticket_held(self, office: str, day: str, id_numbers: list[str]) -> str | None:
-        """The number this kiosk gave these people (a walk-in ticket, online or offline) on `day`, if any — so
-        an outage does not hand the same couple a second number."""
+    def ticket_held(self, office: str, day: str, business: str, id_numbers: list[str]) -> str | None:
+        """The number this kiosk gave these people for `business` (a walk-in ticket, online or offline) on `day`,
+        if any — so an outage does not hand the same couple a second number."""
         wanted = sorted(normalise_id(n) for n in id_numbers)
         if not wanted:
             return None
@@ -378,6 +378,8 @@ class Journal:
             ).fetchall()
         for row in rows:
             entry = self._entry(row)
+            if entry.body.get("business") != business:
+                continue
             people = sorted(normalise_id(p.get("id_number", "")) for p in entry.body.get("parties") or [])
             number = entry.offline_number or (entry.response or {}).get("number")
             if number and people == wanted:  # (a request still unanswered holds no number)

@@ -205,7 +205,7 @@ class OfficeLink:
             if settled is not None:
                 return self._answered(settled, business)
             supersedes = entry.key
-        held = self.journal.ticket_held(self.office.code, day, [p["id_number"] for p in parties or []])
+        held = self.journal.ticket_held(self.office.code, day, business, [p["id_number"] for p in parties or []])
         if not appointment_id and held:  # the server would say so (ticket_already_issued); offline, we do
             if supersedes:
                 self.journal.supersede(supersedes)

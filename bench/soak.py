@@ -37,6 +37,9 @@ FACE_EVERY = 100  # one booked couple in this many goes through the face pipelin
 BOOKINGS_PER_DAY = 3  # the seeded walk-through bookings (slot = now) of the kiosk's office
 
 
+WALK_IN_LABELS = ("local", "other_county")  # couples this office accepts for marriage (Heyuan hukou)
+
+
 class People:
     """Today's seeded bookings as cards, and which of the kiosk office's bookings are still unused."""
 
@@ -52,6 +55,7 @@ class People:
         self.other = seeded_bookings(OTHER, day, now, offices[OTHER].opening_hours)
         self.cards = lambda b: [card_fields(p, day) for p in b["parties"]]
         self.used = 0
+        self.walk_ins = 0
         self.redirects = 0  # each booking QR can be scanned once a day (the flow refuses replays)
         # A couple whose ID cards expired yesterday: no office may register them (refuse).
         expired = {
@@ -65,6 +69,14 @@ class People:
             return None
         self.redirects += 1
         return self.other[self.redirects - 1]
+
+    def next_walk_in(self) -> dict | None:
+        """A couple who has not taken a walk-in number today (a couple is given one number a day per business)."""
+        couples = [b for b in self.other if b["business"] == "marriage" and b["extra"]["label"] in WALK_IN_LABELS]
+        if self.walk_ins >= len(couples):
+            return None
+        self.walk_ins += 1
+        return couples[self.walk_ins - 1]
 
     def next_booking(self) -> dict | None:
         if self.used >= len(self.here):
@@ -176,7 +188,12 @@ class Soak:
 
     def walk_in(self) -> None:
         r = self.rig
-        a, c = self.people.cards(self.people.other[0])  # another county: the city-wide service
+        couple = self.people.next_walk_in()
+        if couple is None:
+            self.rig.next_day()
+            self.people = People(self.rig)
+            couple = self.people.next_walk_in()
+        a, c = self.people.cards(couple)  # another county: the city-wide service
         r.post(ev.Start(), "service_menu")
         r.post(ev.ChooseService("walk_in"), "choose_business")
         r.post(ev.ChooseBusiness("marriage"), "read_id_1")

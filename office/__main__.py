@@ -33,10 +33,12 @@ def build(
     offline_rules=None,
     anchors_file: Path | str | None = None,
     anchor_interval_s: float = 60.0,
+    all_day: bool = False,
 ):
     """The app and its backend, with the database created and (optionally) seeded for today. `records`: an
     export of the office queue system's service records for the bureau page (with --seed demo and no export, a
-    synthetic history is written next to the database)."""
+    synthetic history is written next to the database). `all_day`: the demo's offices, issuing numbers at any hour
+    (kiosk.domain.hours.demo_office, as the demo kiosk does)."""
     from office.app import create_app
     from office.offices import load_offices
     from office.pki import RevocationList
@@ -44,6 +46,10 @@ def build(
     from office.store import Store
 
     offices = load_offices(offices_dir)
+    if all_day:
+        from kiosk.domain.hours import demo_office
+
+        offices = {code: demo_office(oc) for code, oc in offices.items()}
     store = Store(db)
     store.create()
     backend = OfficeBackend(store, offices, clock, retention_days=retention_days)
@@ -320,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=["demo"],
         help="add today's demo bookings for every office (and, without --records, a synthetic service history)",
     )
+    parser.add_argument(
+        "--open-all-day",
+        action="store_true",
+        help="demo: the offices issue numbers at any hour (the demo kiosk does too)",
+    )
     parser.add_argument("--now", help="start the clock at this local time (YYYY-MM-DDTHH:MM), for tests/demos")
     parser.add_argument("--offices", help="directory of office files (default: the shipped config/offices)")
     parser.add_argument(
@@ -397,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
             offline_rules=offline_rules,
             anchors_file=args.audit_anchors,
             anchor_interval_s=args.anchor_interval,
+            all_day=args.open_all_day,
         )
         limits = ConnectionLimits(
             args.idle_timeout, args.header_timeout, args.body_timeout, args.max_connections_per_cert

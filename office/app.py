@@ -107,7 +107,10 @@ class OfflineTicket(_Body):
     number: str = Field(
         min_length=1, max_length=8, description="The number the kiosk printed from its offline range, e.g. A701"
     )
-    issued_at: datetime = Field(description="today, within opening hours ± 1 h")
+    issued_at: datetime = Field(
+        description="within the office's ticket hours (opening hours ± its margin); today, or up to 24 h ago across"
+        " midnight (then recorded for its day, warning past_day)"
+    )
 
     _time = field_validator("issued_at", mode="after")(_plausible)
 
@@ -416,8 +419,21 @@ def create_app(
         responses=_errors(
             "POST",
             _404=["unknown_office", "appointment_not_found"],
-            _409=["other_office", "not_checked_in", "ticket_already_issued", "offline_number_taken", "superseded"],
-            _422=["unknown_business", "business_mismatch", "offline_number_invalid", "offline_implausible", "bad_time"],
+            _409=[
+                "other_office",
+                "not_checked_in",
+                "ticket_already_issued",
+                "offline_number_taken",
+                "superseded",
+                "office_closed",
+            ],
+            _422=[
+                "unknown_business",
+                "business_mismatch",
+                "offline_number_invalid",
+                "offline_implausible",
+                "bad_time",
+            ],
             _429=["quota_exhausted", "range_exhausted"],
         ),
     )

@@ -53,6 +53,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "invalid_range": {"zh": "日期范围无效。", "en": "The date range is invalid."},
     "invalid_request": {"zh": "请求格式不正确。", "en": "The request is not valid."},
+    "office_closed": {
+        "zh": "现在不是本处的取号时间。",
+        "en": "This office is not issuing numbers at this time.",
+    },
     "bad_time": {"zh": "时间不正确。", "en": "The time given is not plausible."},
     "not_found": {"zh": "没有这个地址。", "en": "No such path."},
     "internal_error": {"zh": "服务器内部错误。", "en": "Internal server error."},

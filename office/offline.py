@@ -7,7 +7,7 @@ only if (`plausibility`, one function):
   request of its certificate, as spans of requests at most `heard_gap_s` apart, in memory and in the `contacts`
   table shared by every server process on the database); a stamp inside such a span — the kiosk was talking to the
   server just before and just after — is refused;
-- it is within the office's opening hours (OfficeBackend.check_opening_hours, from the office configuration);
+- it is within the office's ticket hours (OfficeBackend.check_ticket_time: kiosk.domain.hours, the rule the kiosk prints by);
 - it is no closer to that kiosk's other offline tickets of the day than the shortest possible journey
   (`min_interval_s`): one kiosk serves one applicant at a time;
 - that kiosk's offline walk-in tickets of the day stay within `daily_share` of the walk-in quota.
@@ -123,7 +123,7 @@ def plausibility(backend, conn, office: str, kiosk: str, when: datetime, walk_in
     have been printed by that kiosk while it was cut off from the server."""
     rules: OfflineRules = backend.offline_rules
     oc = backend.office(office)
-    backend.check_opening_hours(oc, when)
+    backend.check_ticket_time(oc, when, offline=True)
     if backend.contacts.talking_at(contact_key(office, kiosk), when.timestamp(), conn):
         raise ApiError(422, "offline_implausible", reason="kiosk_was_online")
     day = when.date().isoformat()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
+from datetime import timedelta
 
+from kiosk.domain.checkin import normalise_id
 from office import offline as offline_rules
 from office.errors import ApiError
 from office.service import OfficeBackend, stamp
 
+LATE_OFFLINE = timedelta(hours=24)  # an offline number may arrive this late, across midnight
 _RANK = "CASE priority WHEN 'booked' THEN 0 ELSE 1 END"
 
 
@@ -72,8 +77,14 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
         raise ApiError(422, "unknown_business", business=business)
     rng = oc.tickets[business]
     offline = body.get("offline")
-    when = backend._stated_time(offline["issued_at"] if offline else None)
+    # An offline number may reach us after midnight (the network came back the next day): the kiosk was entitled
+    # to print it, so it is recorded for its own day (the 全城通办 figures), but that day's queue is over.
+    when = backend._stated_time(offline["issued_at"] if offline else None, today_only=not offline)
+    backend.check_ticket_time(oc, when, bool(offline))
     day = when.date().isoformat()
+    past_day = bool(offline) and day < backend.today()
+    if past_day and backend.clock() - when > LATE_OFFLINE:  # a back-dated write, not an outage overnight
+        raise ApiError(422, "bad_time", detail="an offline number from more than a day ago")
     if body.get("supersedes"):
         _supersede(conn, backend, body["supersedes"], body["kiosk_id"])
     appointment_id, warnings = body.get("appointment_id"), []
@@ -86,6 +97,14 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
             # An offline ticket is already in someone's hand: record it anyway, as a walk-in, and say why.
             warnings.append(e.code)
     priority = "booked" if appointment_id and not warnings else "walk_in"
+    warnings += ["past_day"] if past_day else []
+    held_by = _parties_match(backend, office, day, body.get("parties") or []) if not appointment_id else ""
+    if held_by:
+        held = _held_today(conn, office, day, business, held_by, [p["id_number"] for p in body["parties"]])
+        if held is not None:
+            if not offline:  # the couple already hold a number today: tell them it instead of issuing another
+                raise ApiError(409, "ticket_already_issued", ticket=_ticket_json(conn, held))
+            warnings.append("ticket_already_issued")  # already in their hand: recorded, and said
     if offline:
         number = offline["number"]
         digits = number[len(rng.prefix) :] if number.startswith(rng.prefix) else ""
@@ -116,7 +135,7 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
     ticket_id = f"{office}-{day.replace('-', '')}-{number}" + (f"-{origin}" if origin else "")
     conn.execute(
         "INSERT INTO tickets (ticket_id, office, day, business, seq, number, priority, appointment_id, kiosk_id,"
-        " issued_at, offline, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        " issued_at, offline, origin, parties_match, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             ticket_id,
             office,
@@ -130,12 +149,45 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
             stamp(when),
             int(bool(offline)),
             origin,
+            held_by,
+            "expired" if past_day else "waiting",
         ),
     )
-    if priority == "walk_in" and body.get("parties"):
+    if priority == "walk_in" and body.get("parties") and "ticket_already_issued" not in warnings:  # one couple,
+        # one case: a second number printed offline for them is not a second case in the 全城通办 figures
         backend._add_case(conn, office, day, business, "walk_in", ticket_id, body["parties"])
     answer = _ticket_json(conn, _row(conn, ticket_id))
     return 201, {**answer, "warnings": warnings} if warnings else answer
+
+
+def _parties_match(backend: OfficeBackend, office: str, day: str, parties: list[dict]) -> str:
+    """The walk-in couple as a keyed hash of their ID numbers (HMAC, keyed from the office's salt of the day), so
+    the tickets table holds no number in clear; it is compared only here, on the server."""
+    ids = sorted(normalise_id(p.get("id_number", "")) for p in parties)
+    key = b"walk-in-couple:" + backend.match_salt(office, day)
+    return hmac.new(key, "|".join(ids).encode(), hashlib.sha256).hexdigest() if ids else ""
+
+
+def _held_today(conn, office: str, day: str, business: str, match: str, id_numbers: list[str]):
+    """The number these people already hold today for this business: a walk-in ticket of the same couple, or
+    their booking's (another business is another queue: a second number is right there)."""
+    row = conn.execute(
+        "SELECT rowid, * FROM tickets WHERE office=? AND day=? AND business=? AND parties_match=? AND status != 'void'"
+        " ORDER BY rowid LIMIT 1",
+        (office, day, business, match),
+    ).fetchone()
+    if row is not None or not id_numbers:
+        return row
+    ids = sorted(normalise_id(n) for n in id_numbers)
+    for t in conn.execute(
+        "SELECT rowid, * FROM tickets WHERE office=? AND day=? AND business=? AND appointment_id IS NOT NULL"
+        " AND status != 'void'",
+        (office, day, business),
+    ):
+        booked = conn.execute("SELECT id_number FROM parties WHERE appointment_id=?", (t["appointment_id"],))
+        if sorted(normalise_id(r[0]) for r in booked) == ids:
+            return t
+    return None
 
 
 def _walk_ins(conn, office: str, day: str) -> int:

@@ -17,7 +17,8 @@ from kiosk.domain.checkin import token_match
 from kiosk.domain.hukou import hukou_of
 from kiosk.domain.checkin import CLOCK_TOLERANCE
 from kiosk.domain.masking import mask_name
-from kiosk.domain.offices import OfficeConfig, Weekday
+from kiosk.domain.hours import hours_text, may_issue
+from kiosk.domain.offices import OfficeConfig
 from office import audit
 from office.clock import CHINA, Clock
 from office.errors import ApiError
@@ -29,9 +30,7 @@ LOCKOUT_S = 900  # failed lookups are counted over this window, and a lock lasts
 PHONE_ATTEMPTS = 5  # wrong codes for one (normalised) phone number → that booking is locked
 KIOSK_PHONE_ATTEMPTS = 20  # wrong phone+code tries from one kiosk → its phone lookups are locked
 KIOSK_MISSES = 60  # lookups that found nothing (any kind) from one kiosk → its lookups locked
-OFFLINE_MARGIN = timedelta(hours=1)  # offline tickets: opening hours ± this
 BOOKINGS_CUTOFF_HOUR = 17  # after this hour the offline list may also be fetched for tomorrow
-_WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # (salt, ID number) → id_match, shared by every backend of the process (a salt is one office's day)
 _MATCHES: dict[tuple[bytes, str], str] = {}
 
@@ -199,6 +198,10 @@ class OfficeBackend:
         checked = conn.execute(
             "SELECT checked_in_at FROM checkins WHERE appointment_id=?", (row["appointment_id"],)
         ).fetchone()
+        ticket = conn.execute(  # a used booking: the kiosk tells the couple the number they already hold
+            "SELECT number FROM tickets WHERE appointment_id=? AND status != 'void' ORDER BY rowid LIMIT 1",
+            (row["appointment_id"],),
+        ).fetchone()
         extra = json.loads(row["extra"])
         extra.pop("label", None)
         return {
@@ -210,6 +213,7 @@ class OfficeBackend:
             "status": row["status"],
             "checked_in": checked is not None,
             "checked_in_at": checked["checked_in_at"] if checked else None,
+            "ticket_number": ticket["number"] if ticket else None,
             "match": {"salt": salt.hex(), **MATCH_COST},
             "token_match": token_match(salt, row["token"]),
             "parties": [
@@ -361,16 +365,14 @@ class OfficeBackend:
             raise ApiError(422, "bad_time", detail="the stated time is before today")
         return value
 
-    def check_opening_hours(self, oc: OfficeConfig, when: datetime) -> None:
-        """An offline ticket is issued while the office is open (± a margin)."""
-        spans = oc.opening_hours.get(_WEEKDAYS[when.weekday()]) or [  # a closed day (a demo, a special
-            s for day in oc.opening_hours.values() for s in day
-        ]  # opening): the office's usual hours
-        for span in spans:
-            a, b = (datetime.combine(when.date(), datetime.strptime(t, "%H:%M").time(), CHINA) for t in span.split("-"))
-            if a - OFFLINE_MARGIN <= when <= b + OFFLINE_MARGIN:
-                return
-        raise ApiError(422, "bad_time", detail="outside the office's opening hours")
+    def check_ticket_time(self, oc: OfficeConfig, when: datetime, offline: bool) -> None:
+        """Numbers are issued by the rule the kiosk follows (kiosk.domain.hours): an online request now, an offline
+        number at the time the kiosk states, with a grace for its clock (it printed by the same rule)."""
+        if not offline:
+            if not may_issue(oc, when):
+                raise ApiError(409, "office_closed", hours=hours_text(oc, when.date()))
+        elif not may_issue(oc, when, grace=CLOCK_SKEW):
+            raise ApiError(422, "bad_time", detail="outside the office's ticket hours")
 
     def _add_case(
         self, conn, office: str, day: str, business: str, source: str, ref: str, parties, verified: dict | None = None

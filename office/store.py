@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS tickets (
   seq INTEGER NOT NULL, number TEXT NOT NULL, priority TEXT NOT NULL, appointment_id TEXT,
   kiosk_id TEXT NOT NULL, issued_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'waiting',
   offline INTEGER NOT NULL DEFAULT 0, origin TEXT NOT NULL DEFAULT '', counter TEXT, called_at TEXT,
+  parties_match TEXT NOT NULL DEFAULT '',
   UNIQUE (office, day, business, seq, origin));
 CREATE INDEX IF NOT EXISTS tickets_queue ON tickets(office, day, business, status, priority, issued_at);
 CREATE INDEX IF NOT EXISTS tickets_walk_ins ON tickets(office, day, priority, offline, status);
@@ -80,6 +81,8 @@ class Store:
         columns = {r[1] for r in conn.execute("PRAGMA table_info(case_applicants)")}
         if "verified_by" not in columns:  # a database made before identity verification was recorded
             conn.execute("ALTER TABLE case_applicants ADD COLUMN verified_by TEXT NOT NULL DEFAULT ''")
+        if "parties_match" not in {r[1] for r in conn.execute("PRAGMA table_info(tickets)")}:  # before walk-in
+            conn.execute("ALTER TABLE tickets ADD COLUMN parties_match TEXT NOT NULL DEFAULT ''")  # duplicates
         with self.write() as conn:  # the server's secret: keys the offline bookings list (HMAC)
             conn.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES ('bookings', ?)", (os.urandom(32),))
 

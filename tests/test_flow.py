@@ -190,6 +190,44 @@ def test_booking_at_another_office_redirects_there():
     assert flow.state == S.ELIGIBILITY and flow.session.decision.reasons == ("booked_elsewhere",)
 
 
+def test_a_used_booking_is_recognised_at_the_scan_with_the_number_already_held():
+    # It went through cards, consent and three face tries before "此预约已签到".
+    used = dict(BOOKING, checked_in=True, ticket_number="A001")
+    flow, _ = run([Start(), ChooseService("booked")])
+    flow, _ = run([AppointmentFound(used)], flow)
+    d = flow.session.decision
+    assert (flow.state, d.decision, d.reasons, d.offices) == (
+        S.ELIGIBILITY,
+        "staff",
+        ("already_checked_in", "ticket_held"),
+        (),  # no office card: they stand in it
+    )
+    assert d.message["zh"] == "此预约已签到。您的号码是 A001，请留意叫号屏，无需再次取号。"
+    assert "A001" in d.message["en"] and not flow.session.cards
+    assert journey_steps(flow, ENV)[1] == 0  # still at check-in: no card was read
+    lost = run([Start(), ChooseService("booked"), AppointmentFound(dict(BOOKING, checked_in=True))])[0]
+    assert lost.session.decision.reasons == ("already_checked_in", "ticket_not_held")
+
+
+def test_a_walk_in_couple_who_already_hold_a_number_are_told_it():
+    flow, _ = run(
+        [
+            Start(),
+            ChooseService("walk_in"),
+            ChooseBusiness("marriage"),
+            CardRead(HIM),
+            CardRead(HER),
+            Continue(),
+            Consent(False),
+            Confirm(),
+            TicketRefused("ticket_already_issued", "A002"),
+        ]
+    )
+    d = flow.session.decision
+    assert flow.state == S.ELIGIBILITY and d.reasons == ("ticket_already_issued", "ticket_held")
+    assert d.message["zh"] == "您二位今天已经取过号。您的号码是 A002，请留意叫号屏，无需再次取号。"
+
+
 def test_cards_must_be_the_booked_parties_and_not_read_twice():
     flow, _ = run([Start(), ChooseService("booked"), AppointmentFound(BOOKING), CardRead(OUTSIDER)])
     assert (flow.state, flow.session.notice) == (S.READ_ID_1, "card_not_in_booking")
@@ -318,7 +356,10 @@ def test_the_step_bar_follows_the_business_variant():
     flow, _ = run([Start(), ChooseService("walk_in"), ChooseBusiness("marriage"), CardRead(HIM), Idle()])
     assert journey_steps(flow, ENV) == (("choose", "read_id", "face", "ticket"), 1)  # the paused step
     flow, _ = run([Continue(), CardRead(HER), Continue(), Consent(False)], flow)
-    assert flow.state == S.CONFIRM and journey_steps(flow, ENV) == (("choose", "read_id", "ticket"), 2)
+    # declining the photo passes its step: the bar does not shrink from 4 to 3 mid-journey
+    assert flow.state == S.CONFIRM and journey_steps(flow, ENV) == (("choose", "read_id", "face", "ticket"), 3)
+    flow, _ = run([Confirm(), TicketRefused("quota_exhausted")], flow)
+    assert flow.state == S.ELIGIBILITY and journey_steps(flow, ENV)[1] == 3  # no jump back from 4 to 2
     no_face = replace(ENV, face_enabled=False)
     assert journey_steps(run([Start()])[0], no_face)[0] == ("check_in", "read_id", "ticket")
     assert journey_steps(Flow(), ENV) == ((), -1)

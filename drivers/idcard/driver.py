@@ -55,13 +55,16 @@ class IdCardDriver:
         self.link.close()
 
     def _run(self, on_event: EventSink) -> None:
-        faulted, delay = False, self.backoff_s[0]
+        # None until the device first answers or fails: then its state is said either way (up at start
+        # shows as working on the technician's page, not "unknown" until a first fault)
+        faulted: bool | None = None
+        delay = self.backoff_s[0]
         while not self._stop.is_set():
             try:
                 with self._lock:
                     self._ensure_open()
                     event = self._poll()
-                if faulted:
+                if faulted is not False:
                     faulted, delay = False, self.backoff_s[0]
                     deliver(on_event, ReaderRecovered())
                 if event is not None:
@@ -69,7 +72,7 @@ class IdCardDriver:
                 self._stop.wait(self.poll_interval_s)
             except (DeviceNotFound, DeviceTimeout, codec.SamError) as e:
                 self.link.close()
-                if not faulted:
+                if faulted is not True:
                     faulted = True
                     log.warning("idcard fault: %s", e)
                     deliver(on_event, ReaderFault(str(e)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.domain.ticket import Ticket
+from kiosk.domain.ticket import OFFLINE_NOTE, Ticket
 
 PAPER = {80: (48, 576), 58: (32, 384)}  # mm → (columns, dots)
 BIG = {80: 6, 58: 4}  # queue number size multiplier
@@ -121,11 +121,13 @@ def ticket_lines(t: Ticket, paper_mm: int = 80) -> list[Line | Qr | Feed]:
     while big > 1 and display_width(t.number_text) * big > cols:
         big -= 1
     out.append(Line(t.number_text, "center", big, True))
+    if t.test:
+        para("*** 测试票 TEST ***", "center", size=2, bold=True)
     if t.priority:
         para("★ 预约优先 Appointment: served first", "center", bold=True)
     if t.offline:
-        para("【离线号】请向工作人员出示本票", "center", bold=True)
-        para("Offline number: please show this ticket to staff", "center")
+        para(OFFLINE_NOTE["zh"], "center", bold=True)
+        para(OFFLINE_NOTE["en"], "center")
     out.append(Feed(1))
     if t.waiting_ahead is not None:
         para(f"前面等候 Waiting ahead: {t.waiting_ahead}")

@@ -62,12 +62,15 @@ class SerialScanner:
 
     def _run(self, on_event) -> None:
         splitter = LineSplitter(self.idle_flush_s)
-        faulted, delay = False, self.backoff_s[0]
+        # None until the device first answers or fails: then its state is said either way (up at start
+        # shows as working on the technician's page, not "unknown" until a first fault)
+        faulted: bool | None = None
+        delay = self.backoff_s[0]
         while not self._stop.is_set():
             try:
                 if self._ser is None:
                     self._open()
-                    if faulted:
+                    if faulted is not False:
                         faulted, delay = False, self.backoff_s[0]
                         deliver(on_event, ScannerRecovered())
                 data = self._read()
@@ -77,7 +80,7 @@ class SerialScanner:
             except DeviceNotFound as e:
                 self._close()
                 splitter.flush()  # a half code from before the unplug is not a scan
-                if not faulted:
+                if faulted is not True:
                     faulted = True
                     deliver(on_event, ScannerFault(str(e)))
                 self._stop.wait(delay)

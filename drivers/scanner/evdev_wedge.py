@@ -9,7 +9,7 @@ import logging
 import threading
 from typing import Any, Callable
 
-from drivers.scanner.port import Scan, ScannerEvent, ScannerFault
+from drivers.scanner.port import Scan, ScannerEvent, ScannerFault, ScannerRecovered
 from kiosk.errors import DeviceNotFound
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,7 @@ class EvdevScanner:
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, args=(evdev, on_event), name="scanner-evdev", daemon=True)
         self._thread.start()
+        on_event(ScannerRecovered())  # opened and grabbed: up (as the serial scanner says on its first open)
 
     def _run(self, evdev, on_event) -> None:
         decoder = KeyWedgeDecoder()

@@ -51,6 +51,7 @@ def start_bundled_server(
             str(db_dir / "office.sqlite"),
             "--seed",
             "demo",
+            "--open-all-day",  # the demo kiosk's office issues at any hour too (bootstrap: demo_office)
             "--tls-dir",
             str(pki),
             "--demo-kiosk",
@@ -64,6 +65,7 @@ def start_bundled_server(
     )
     url = f"https://127.0.0.1:{port}"
     remember_bundled(url, pki, kiosk_id)
+    _publish(state_dir, url, pki, kiosk_id, proc.pid)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -145,6 +147,34 @@ def browser_certificates(url: str, office: str) -> list[dict]:
     return pages
 
 
+BUNDLED_FILE = "bundled-server.json"  # in the state dir while a demo's bundled server runs: tools find it there
+
+
+def _publish(state_dir: Path, url: str, pki: Path, kiosk_id: str, pid: int) -> None:
+    """Tell the technician's tools (`kiosk-diag backend ping`) where this demo's server is and how to talk to it.
+    Only paths: the key files stay where they are (0600, in the state dir)."""
+    import json
+
+    (Path(state_dir) / BUNDLED_FILE).write_text(
+        json.dumps({"url": url, "pki": str(pki), "kiosk_id": kiosk_id, "pid": pid}), encoding="utf-8"
+    )
+
+
+def running_bundled(state_dir: Path) -> dict | None:
+    """The demo server another process started (its URL and TLS files), if it is still running."""
+    import json
+    import os
+
+    try:
+        found = json.loads((Path(state_dir) / BUNDLED_FILE).read_text(encoding="utf-8"))
+        os.kill(int(found["pid"]), 0)  # still there?
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    remember_bundled(found["url"], Path(found["pki"]), found["kiosk_id"])
+    tls = bundled_tls(found["url"])
+    return {"url": found["url"], **tls} if tls else None
+
+
 def stop_bundled_server(proc: subprocess.Popen, db_dir: Path) -> None:
     import shutil
 
@@ -155,6 +185,14 @@ def stop_bundled_server(proc: subprocess.Popen, db_dir: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
     shutil.rmtree(db_dir, ignore_errors=True)
+    published = db_dir.parent / BUNDLED_FILE
+    try:
+        import json
+
+        if json.loads(published.read_text(encoding="utf-8")).get("pid") == proc.pid:
+            published.unlink()
+    except (OSError, ValueError):
+        pass
 
 
 def tickets_dir(config: KioskConfig) -> Path:

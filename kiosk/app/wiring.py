@@ -315,6 +315,10 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
         from kiosk.config import ConfigError
 
         raise ConfigError("config", "kiosk.office", f"no office file for '{config.kiosk.office}'")
+    if config.backend.start_bundled:  # the demo: its bundled server issues at any hour (--open-all-day), so do we
+        from kiosk.domain.hours import demo_office
+
+        office = offices[office.code] = demo_office(office)
     for business, ticket_range in office.tickets.items():
         try:
             offline_share(ticket_range, config.kiosk.offline_share)

@@ -49,6 +49,15 @@ def client_from_args(args, **kw):
             raise UsageError(str(e)) from None
         return OfficeClient(args.url, kiosk_id="kiosk-diag", **_tls(args), **kw)
     b = config.backend
+    if not getattr(args, "url", None) and b.start_bundled:
+        # the demo: its office server runs on a free port chosen at start; `kiosk --demo` says where
+        from kiosk.app.bundled import running_bundled
+
+        demo = running_bundled(config.state_dir)
+        if demo is not None:
+            tls = {k: v for k, v in demo.items() if k != "url"}
+            return OfficeClient(demo["url"], kiosk_id=config.kiosk.id, **{**tls, **_tls(args)}, **kw)
+        args.demo_not_running = True
     return OfficeClient(
         getattr(args, "url", None) or b.url,
         kiosk_id=config.kiosk.id,
@@ -66,6 +75,8 @@ def run(args) -> int:
         raise UsageError("--count must be at least 1")
     client = client_from_args(args, retries=0)
     result = {"ok": False, "url": client.base_url}
+    if getattr(args, "demo_not_running", False):
+        result["hint"] = "no `kiosk --demo` runs with this state dir; start it, or pass --url and the TLS files"
     try:
         for _ in range(args.count):
             health = client.health()
@@ -80,4 +91,11 @@ def run(args) -> int:
     else:
         state = "reachable" if result["ok"] else f"NOT reachable ({result.get('error')})"
         print(f"{client.base_url}: {state}; p50 {result['latency']['p50_ms']} ms, p99 {result['latency']['p99_ms']} ms")
+        if not result["ok"] and getattr(args, "demo_not_running", False):
+            print(
+                "This configuration starts the demo's bundled office server (backend.start_bundled): no `kiosk --demo`"
+                " runs with this state dir now. Start it, or point at a server with --url and --ca-file,"
+                " --client-cert, --client-key."
+            )
+
     return EXIT_OK if result["ok"] else EXIT_FAILED

@@ -15,6 +15,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--orientation", choices=["portrait", "landscape"], help="override the configured one")
     parser.add_argument("--only", help="comma-separated screen names (default: all)")
     parser.add_argument("--large-text", action="store_true", help="render in large-text mode")
+    parser.add_argument("--demo-strip", action="store_true", help="with the demo strip at the bottom (kiosk --demo)")
     parser.add_argument("--json", action="store_true", help="print the files written as JSON")
     parser.add_argument("--verbose", action="store_true", help="show Kivy's log on stderr")
 
@@ -49,7 +50,12 @@ def run(args) -> int:
 
     try:
         written, error, sizes, checks = render_screens(
-            config, out, langs, only=args.only.split(",") if args.only else None, large_text=args.large_text
+            config,
+            out,
+            langs,
+            only=args.only.split(",") if args.only else None,
+            large_text=args.large_text,
+            demo_strip=args.demo_strip,
         )
     except Exception as e:  # a broken screen: name it instead of dying silently (Kivy's log is off)
         written, error, sizes, checks = [], e, {}, {}

@@ -30,17 +30,17 @@ _MIN_MEMORY = 8 * 2**20  # a list asking for less would be cheap to reverse: ref
 CLOCK_TOLERANCE = timedelta(minutes=10)
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "appointment_cancelled": {"zh": "该预约已取消。", "en": "This appointment has been cancelled."},
-    "not_today": {"zh": "该预约不是今天的。", "en": "This appointment is not for today."},
-    "too_early": {"zh": "还未到签到时间，请稍后再来。", "en": "It is too early to check in for this appointment."},
+    "appointment_cancelled": {"zh": "该预约已取消。", "en": "This booking has been cancelled."},
+    "not_today": {"zh": "该预约不是今天的。", "en": "This booking is not for today."},
+    "too_early": {"zh": "还未到签到时间，请稍后再来。", "en": "It is too early to check in for this booking."},
     "too_late": {
-        "zh": "已超过预约签到时间，请到窗口咨询。",
-        "en": "The check-in time for this appointment has passed; please ask at the counter.",
+        "zh": "已超过预约签到时间，请到咨询台咨询。",
+        "en": "The check-in time for this booking has passed; please ask at the information desk.",
     },
-    "already_checked_in": {"zh": "该预约已签到。", "en": "This appointment has already been checked in."},
+    "already_checked_in": {"zh": "该预约已签到。", "en": "This booking has already been checked in."},
     "parties_mismatch": {
         "zh": "到场人员与预约登记的当事人不一致。",
-        "en": "The people present are not the ones named in the appointment.",
+        "en": "The people present are not the ones named in the booking.",
     },
 }
 

@@ -94,7 +94,7 @@ REASON_TEXT: dict[str, dict[str, str]] = {
 DECISION_LEAD = {
     "accept": {"zh": "本处可以为您办理{business}。", "en": "This office can handle your {business}."},
     "redirect": {"zh": "本处不能办理您的{business}。", "en": "This office cannot handle your {business}."},
-    "staff": {"zh": "请到{office}窗口咨询工作人员。", "en": "Please ask the staff at the counter of {office}."},
+    "staff": {"zh": "请到咨询台咨询工作人员。", "en": "Please ask the staff at the information desk."},
     "refuse": {"zh": "暂不能办理{business}。", "en": "Your {business} cannot go ahead now."},
 }
 
@@ -116,14 +116,17 @@ def compose_message(
     offices: Sequence[Any],
     details: dict[str, Any],
     one_party: bool = False,
+    lead: bool = True,
 ) -> dict[str, str]:
     """The zh/en message: a lead sentence, one sentence per reason, and where to go for a redirect. A staff
-    decision names this office's counter (`offices` = [this office]), never another office's address."""
+    decision sends people to this office's information desk (where they stand: never its name and address as if it
+    were elsewhere)."""
     out: dict[str, str] = {}
     for lang in ("zh", "en"):
         here = getattr(offices[0].name, lang) if offices else THIS_OFFICE[lang]
         # Mid-sentence in English; Chinese has no case.
         parts = [DECISION_LEAD[decision][lang].format(business=BUSINESSES[business][lang].lower(), office=here)]
+        parts = parts if lead else []  # without it the reasons say it all (a used booking)
         texts = [(ONE_PARTY_TEXT if one_party and r in ONE_PARTY_TEXT else REASON_TEXT).get(r) for r in reasons]
         parts += [t[lang].format(**details) for t in texts if t]
         for office in offices if decision == "redirect" else []:
@@ -144,9 +147,25 @@ REASON_TEXT.update(
         "needs_registrar": {"zh": "此情况需由工作人员审核。", "en": "A registrar needs to look at this case."},
         "quota_exhausted": {
             "zh": "今日现场取号名额已满，请预约后再来。",
-            "en": "Today's walk-in numbers are all taken; please book an appointment.",
+            "en": "Today's walk-in numbers are all taken; please make a booking.",
+        },
+        "office_closed": {
+            "zh": "现在不是本处的取号时间。本处今天的办公时间：{hours}。",
+            "en": "This office is not issuing numbers now. Today's opening hours: {hours}.",
         },
         "already_checked_in": {"zh": "此预约已签到。", "en": "This booking has already been checked in."},
+        "ticket_already_issued": {
+            "zh": "您二位今天已经取过号。",
+            "en": "You two already took a number today.",
+        },
+        "ticket_held": {
+            "zh": "您的号码是 {number}，请留意叫号屏，无需再次取号。",
+            "en": "Your number is {number}; please watch the queue display. You need no other number.",
+        },
+        "ticket_not_held": {
+            "zh": "如需帮助，请到咨询台。",
+            "en": "If you need help, please go to the information desk.",
+        },
         "outside_window": {"zh": "不在预约签到时间内。", "en": "This is outside your booking's check-in time."},
         "parties_mismatch": {"zh": "到场人员与预约不符。", "en": "The people present do not match the booking."},
     }

@@ -47,6 +47,14 @@ class AppointmentWindow(Strict):
     minutes_after: int = Field(ge=0, le=24 * 60)
 
 
+class TicketHours(Strict):
+    """When numbers are issued (kiosk.domain.hours): opening hours widened by `margin_minutes` on each side;
+    `all_day` only for a demo office."""
+
+    margin_minutes: int = Field(default=60, ge=0, le=240)
+    all_day: bool = False
+
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -59,6 +67,7 @@ class OfficeConfig(Strict):
     walk_in_daily_quota: int = Field(ge=0)
     appointment_window: AppointmentWindow
     opening_hours: dict[Weekday, list[str]]
+    ticket_hours: TicketHours = TicketHours()
     tickets: dict[str, TicketRange]
 
     @field_validator("opening_hours")

@@ -73,6 +73,13 @@ class BusinessRule(Rule):
     legal_age: bool = False
     exceptions: list[Exception_] = []
     bring: Documents
+    bring_non_mainland: Documents | None = None  # more, when a party is not a mainland resident
+
+    def documents(self, lang: str, non_mainland: bool = True) -> list[str]:
+        """What to have ready, in `lang`: the items for non-mainland parties only when `non_mainland` (the guide,
+        where nobody is known yet, lists them all)."""
+        lists = [self.bring] + ([self.bring_non_mainland] if non_mainland and self.bring_non_mainland else [])
+        return [item for d in lists for item in (getattr(d, lang, None) or d.zh)]
 
     @field_validator("parties")
     @classmethod

@@ -8,7 +8,7 @@ The QR identifies the ticket for the counter: TK1:<office>:<YYYYMMDD>:<number>:<
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -47,6 +47,7 @@ class Ticket:
     offline: bool = False
     note_zh: str = ""
     note_en: str = ""
+    test: bool = False  # a technician's test print: marked TEST, its QR no ticket's
 
     @property
     def number_text(self) -> str:
@@ -54,6 +55,8 @@ class Ticket:
 
     @property
     def qr_payload(self) -> str:
+        if self.test:  # never read as a queue ticket at a counter (parse_qr refuses it)
+            return f"TEST:{self.office_code}:{self.issued_at:%Y%m%d}:{self.ticket_id}"
         return f"{QR_PREFIX}:{self.office_code}:{self.issued_at:%Y%m%d}:{self.number_text}:{self.ticket_id}"
 
 
@@ -63,6 +66,41 @@ class TicketQr:
     date: str  # YYYYMMDD
     number: str  # A012
     ticket_id: str
+
+
+# What an offline number means, the same on the ticket and on the screen (catalog done_offline; docs/glossary.md).
+OFFLINE_NOTE = {
+    "zh": "【离线号】请留意叫号，并向工作人员出示本票",
+    "en": "Offline number: watch for your number and show this ticket to staff",
+}
+TEST_NOTE = {
+    "zh": "测试票 不是号票 请勿使用",
+    "en": "TEST TICKET - not a queue number, do not use",
+}
+
+
+def build_test_ticket(*, office: Any, policy: Any, issued_at: datetime, business: str = "marriage") -> Ticket:
+    """The self-test's ticket: laid out like a real one (office, business, bring list, QR), number 0 of the
+    business's prefix — no queue ever issues it — and marked TEST, with a QR no counter reads as a ticket."""
+    ticket = build_ticket(
+        office=office,
+        policy=policy,
+        business=business,
+        number=0,
+        ticket_id=f"SELFTEST-{issued_at:%H%M%S}",
+        issued_at=issued_at,
+        offline=False,
+        note_zh=TEST_NOTE["zh"],
+        note_en=TEST_NOTE["en"],
+    )
+    return replace(ticket, test=True)
+
+
+def non_mainland(cards: Iterable[Any]) -> bool:
+    """Is any of these cards not a mainland resident ID card (HK/Macao/Taiwan, foreigner, passport)? With no
+    card known, True: everything is listed."""
+    types = [c.get("card_type") if isinstance(c, dict) else getattr(c, "card_type", None) for c in cards]
+    return not types or any(t != "resident_id" for t in types)
 
 
 def format_number(prefix: str, number: int) -> str:
@@ -123,10 +161,12 @@ def build_ticket(
     offline: bool | None = None,
     note_zh: str = "",
     note_en: str = "",
+    non_mainland_parties: bool = True,
 ) -> Ticket:
     """office: OfficeConfig; policy: Policy; parties: (name, id number) in clear — masked here, never kept.
 
     offline defaults to whether the number lies in the office's offline range for that business.
+    non_mainland_parties: list the documents non-mainland parties bring (False for a couple of mainland residents).
     """
     if business not in BUSINESSES:
         raise ValueError(f"unknown business '{business}'; known: {list(BUSINESSES)}")
@@ -136,7 +176,7 @@ def build_ticket(
         raise ValueError("waiting_ahead must not be negative")
     ticket_range = office.tickets[business]
     n = parse_number(number, ticket_range.prefix)
-    bring = policy.business[business].bring if business in policy.business else None
+    rule = policy.business.get(business)
     return Ticket(
         ticket_id=ticket_id,
         office_code=office.code,
@@ -151,8 +191,8 @@ def build_ticket(
         priority=priority,
         waiting_ahead=waiting_ahead,
         parties=tuple(TicketParty(mask_name(name), mask_id_for_ticket(idn)) for name, idn in parties),
-        bring_zh=tuple(bring.zh) if bring else (),
-        bring_en=tuple(bring.en) if bring else (),
+        bring_zh=tuple(rule.documents("zh", non_mainland_parties)) if rule else (),
+        bring_en=tuple(rule.documents("en", non_mainland_parties)) if rule else (),
         offline=is_offline_number(ticket_range, n) if offline is None else offline,
         note_zh=note_zh,
         note_en=note_en,

@@ -144,6 +144,7 @@ class TicketIssued(Event):
 @dataclass(frozen=True)
 class TicketRefused(Event):
     reason: str  # quota_exhausted | already_checked_in | outside_window | parties_mismatch | …
+    number: str = ""  # ticket_already_issued: the number these people already hold today
 
 
 @dataclass(frozen=True)

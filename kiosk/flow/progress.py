@@ -1,6 +1,6 @@
 """Where the applicant is on their way through the kiosk, for the step bar: 签到 → 读取身份证 → 拍照核验 → 取号,
-in the business's own variant (walk-ins choose instead of checking in; no photo step when face checks are off
-or the applicant chose the counter). Pure."""
+in the business's own variant (walk-ins choose instead of checking in; no photo step when face checks are off).
+Pure."""
 
 from __future__ import annotations
 
@@ -37,9 +37,15 @@ def journey_steps(flow: Flow, env: FlowEnv) -> tuple[tuple[str, ...], int]:
         return (), -1
     s = flow.session
     first = "choose" if s.service in ("walk_in", "other") else "check_in"
-    face = env.face_enabled and s.consent is not False
+    # The bar keeps its steps for the whole journey: declining the photo passes the photo step, it does not
+    # remove it; and an answer given at the ticket step (a refusal) stays on that step.
+    face = env.face_enabled
     steps = (first, "read_id") + (("face",) if face else ()) + ("ticket",)
     index = STEP_OF.get(state, -1)
+    if state == S.ELIGIBILITY and s.ticket_refused:
+        index = 3
+    elif state == S.ELIGIBILITY and not s.cards:  # answered at the scan (a used booking, another office's)
+        index = 0
     if not face and index >= 2:
         index = len(steps) - 1
     return steps, index

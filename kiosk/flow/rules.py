@@ -10,9 +10,10 @@ from typing import Any, Callable, cast
 from kiosk.domain.appointment_qr import parse_appointment_qr
 from kiosk.domain.checkin import booked_keys, booked_party
 from kiosk.domain.eligibility import CaseError, Decision, DivorceApplication, decide
+from kiosk.domain.hours import hours_text
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
-from kiosk.domain.policy import in_force
+from kiosk.domain.policy import Policy, in_force
 from kiosk.domain.verification import PartyCheck, needs_staff
 from kiosk.flow.events import (
     AppointmentFound,
@@ -98,12 +99,22 @@ def business_offered(f: Flow, e: ChooseBusiness, env: FlowEnv) -> bool:
     return e.business in offered and e.business in env.policy.business
 
 
+def policy_today(env: FlowEnv) -> Policy:
+    """The policy that decides today: the one in force (policy = "auto") or the one named."""
+    return in_force(env.policies, env.today) if env.policies else env.policy
+
+
 def booked_here(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
     return e.appointment.get("office") == env.office
 
 
 def booked_at_other_office(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
     return not booked_here(f, e, env)
+
+
+def booking_used(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
+    """Checked in already (here or, offline, by this kiosk): said at the scan, before cards, consent and face."""
+    return booked_here(f, e, env) and bool(e.appointment.get("checked_in"))
 
 
 def card_unusable(f: Flow, e: CardRead, env: FlowEnv) -> bool:
@@ -224,7 +235,7 @@ def find_by_card(f: Flow, e: UseIdCard, env: FlowEnv) -> tuple[Flow, tuple[Effec
 
 def store_appointment(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     appt = e.appointment
-    f = with_session(f, appointment=appt, business=appt.get("business"), notice="")
+    f = with_session(f, appointment=appt, business=appt.get("business"), notice="booking_found")
     if token := appt.get("token"):
         f = _status(f, used_tokens=f.status.used_tokens | {token})
     return f, ()
@@ -241,6 +252,15 @@ def booked_elsewhere(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, 
         compose_message("redirect", business, ["booked_elsewhere"], known, {}),
     )
     return with_session(f, decision=decision), ()
+
+
+def booking_used_up(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
+    f, _ = store_appointment(f, e, env)
+    number = e.appointment.get("ticket_number")
+    reasons = ["already_checked_in", "ticket_held" if number else "ticket_not_held"]
+    business = e.appointment.get("business") or "marriage"
+    message = compose_message("staff", business, reasons, [], {"number": number or ""}, lead=False)
+    return with_session(f, decision=Decision("staff", tuple(reasons), (), message)), ()
 
 
 def store_appointment_and_decide(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -436,13 +456,19 @@ def print_ticket(f: Flow, e: TicketIssued, env: FlowEnv) -> tuple[Flow, tuple[Ef
 
 
 def ticket_refused(f: Flow, e: TicketRefused, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    decision = Decision(
-        "staff",
-        (e.reason,),
-        (env.office,),
-        compose_message("staff", cast(str, f.session.business), [e.reason], [env.offices[env.office]], {}),
-    )
-    return with_session(f, decision=decision), ()
+    # Closed: nothing staff could do now; the applicant is told the hours instead. A couple who already hold a
+    # number today are told that number (and nothing else: it is theirs).
+    kind = "refuse" if e.reason == "office_closed" else "staff"
+    business = cast(str, f.session.business)
+    if e.reason == "ticket_already_issued" and e.number:
+        reasons = ["ticket_already_issued", "ticket_held"]
+        message = compose_message("staff", business, reasons, [], {"number": e.number}, lead=False)
+    else:
+        reasons = [e.reason]
+        details = {"hours": hours_text(env.offices[env.office], env.today)}
+        message = compose_message(kind, business, reasons, [env.offices[env.office]], details)
+    decision = Decision(kind, tuple(reasons), (env.office,), message)
+    return with_session(f, decision=decision, ticket_refused=True), ()
 
 
 def note_print_problem(f: Flow, e: PrintFinished | Timeout, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -567,7 +593,7 @@ def with_decision(f: Flow, env: FlowEnv) -> Flow:
     if app := appt.get("divorce_application"):
         application = DivorceApplication(date.fromisoformat(app["date"]), app.get("office", env.office))
     try:
-        policy = in_force(env.policies, env.today) if env.policies else env.policy  # policy = "auto"
+        policy = policy_today(env)
         decision = decide(policy, env.offices, env.office, business, env.today, parties, application, env.rest_days)
     except (CaseError, ValueError):
         decision = Decision(

@@ -77,6 +77,7 @@ class Session:
     attempts: int = 0  # tries of the current party on the current path (face or finger)
     face_outcome: tuple[Any, ...] = ()  # (result, score, attempts) of the current party's face path, if any
     ticket: dict[str, Any] | None = None
+    ticket_refused: bool = False  # the outcome came at the ticket step (the step bar stays there)
     notice: str = ""  # a message code for the current screen
     assistance: str = ""  # "" | calling | sent | on_the_way | offline (a call for staff was made)
     assistance_call: int = 0  # the office's id of the call, while it is followed

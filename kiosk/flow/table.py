@@ -62,6 +62,8 @@ from kiosk.flow.rules import (
     business_offered,
     booked_here,
     booked_at_other_office,
+    booking_used,
+    booking_used_up,
     card_unusable,
     looking_up_by_card,
     accepted,
@@ -180,6 +182,7 @@ TRANSITIONS: tuple[T, ...] = (
     T(_in(S.APPOINTMENT), QrScanned, STAY, None, scan_booking),
     T(_in(S.APPOINTMENT), PhoneCodeEntered, STAY, None, lookup_by_phone),
     T(_in(S.APPOINTMENT), UseIdCard, S.READ_ID_1, None, find_by_card),
+    T(_in(S.APPOINTMENT, S.READ_ID_1), AppointmentFound, S.ELIGIBILITY, booking_used, booking_used_up),
     T(_in(S.APPOINTMENT, S.READ_ID_1), AppointmentFound, S.ELIGIBILITY, booked_at_other_office, booked_elsewhere),
     T(_in(S.APPOINTMENT), AppointmentFound, S.READ_ID_1, booked_here, store_appointment),
     T(_in(S.READ_ID_1), AppointmentFound, AFTER_CARD, booked_here, store_appointment_and_decide),
@@ -284,7 +287,8 @@ def _enter(
         flow, ended = _end_session(flow, old, event, env)
         effects = effects + (ended,)
     elif target != S.ATTRACT and flow.session.notice and old != target:
-        flow = with_session(flow, notice=flow.session.notice if target in (S.APPOINTMENT, S.PRINTER_PROBLEM) else "")
+        kept = target in (S.APPOINTMENT, S.PRINTER_PROBLEM) or flow.session.notice == "booking_found"
+        flow = with_session(flow, notice=flow.session.notice if kept else "")
     return flow, effects
 
 

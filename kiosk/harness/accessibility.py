@@ -1,5 +1,6 @@
 """Checks a rendered screen from its widget tree: every button the applicant can touch is at least 15 mm on the
-configured panel, and every text has a contrast of at least 4.5:1 (WCAG AA) against what is painted behind it.
+configured panel, every text has a contrast of at least 4.5:1 (WCAG AA) against what is painted behind it, and
+every text fits its box (no overflow, no character stranded on a last line) — in each language and text size.
 
 The background of a text is found by walking up the tree to the first widget that paints a filled colour over
 its area (a flat button, a canvas.before rectangle), blending colours that are not opaque, down to the window's
@@ -100,6 +101,7 @@ def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
     touch: list[float] = []
     boxes: list[tuple] = []
     worst = 21.0
+    fonts: dict[str, float] = {}  # font size of each text with an id (large text must never make one smaller)
     window = root.get_root_window()
     for w in root.walk(restrict=True):
         if not _visible(w) or not w.get_root_window():
@@ -123,6 +125,10 @@ def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
             texts.append(_TAG.sub("", w.text))
             if getattr(w, "must_fit", False) and w._label.get_extents(w.text)[0] > w.width - 2 * w.padding_x:
                 problems.append(f"{_name(w)}: cut short")
+            problems += fit_problems(w)
+            key = _id_of(w)
+            if key:
+                fonts[key] = round(float(w.font_size), 1)
         if isinstance(w, Label) and not w.disabled and _TAG.sub("", w.text).strip():
             bg = background_of(w, window_colour)
             for fg in text_colours(w):
@@ -137,7 +143,42 @@ def check(root, min_touch_px: float, px_per_mm: float, window_colour) -> dict:
         "min_contrast": round(worst, 2),
         "problems": problems,
         "texts": texts,
+        "font_px": fonts,
     }
+
+
+def fit_problems(label) -> list[str]:
+    """A text that does not fit its box: wider than it (a word too long to wrap, a label that does not wrap),
+    taller than a box of fixed height (a button whose text wraps to too many lines), or a wrapped Chinese
+    paragraph that ends in a stranded character or two ("明", "核验）") on a line of its own."""
+    from kiosk.ui.linebreak import ORPHAN, NO_START, has_cjk, plain
+
+    label.texture_update()
+    tw, th = label.texture_size
+    box_w = label.width
+    out = []
+    if tw > box_w + 1:
+        out.append(f"{_name(label)}: text {tw:.0f} px wide in a {box_w:.0f} px box")
+    if th > label.height + 2:
+        out.append(f"{_name(label)}: text {th:.0f} px tall in a {label.height:.0f} px box")
+    paragraphs = plain(getattr(label, "_source", "") or label.text).split("\n")
+    shown = iter(plain(label.text).split("\n"))
+    for paragraph in paragraphs:  # the shown lines of each paragraph, in order (CjkWrap only adds breaks)
+        lines, joined = [], ""
+        for line in shown:
+            lines.append(line)
+            joined += line
+            if joined.replace(" ", "") == paragraph.replace(" ", ""):
+                break
+        last = lines[-1].strip() if lines else ""
+        stranded = len(lines) > 1 and last and sum(c not in NO_START for c in last) <= ORPHAN
+        if has_cjk(paragraph) and stranded:
+            out.append(f"{_name(label)}: '{last}' stranded on the last line")
+    return out
+
+
+def _id_of(widget) -> str:
+    return next((k for k, v in _ids_around(widget).items() if v is widget), "")
 
 
 def _name(widget) -> str:

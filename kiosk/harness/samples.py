@@ -90,11 +90,13 @@ def sample_flows(env: FlowEnv) -> dict[str, Flow]:
     other = next(code for code in sorted(env.offices) if code != env.office)
     flows = {
         "attract": Flow(),
+        "attract_printer_out": Flow(status=Status(printer_ok=False, printer_problem="paper_out")),
         "service_menu": Flow(State.SERVICE_MENU),
         "choose_business": Flow(State.CHOOSE_BUSINESS, Session(service="walk_in")),
         "guide": Flow(State.GUIDE),
         "appointment": Flow(State.APPOINTMENT, replace(base, notice="booking_not_found")),
         "read_id_1": Flow(State.READ_ID_1, base),
+        "read_id_1_booking_found": Flow(State.READ_ID_1, replace(base, notice="booking_found")),
         "read_id_2": Flow(State.READ_ID_2, replace(base, cards=(a,))),
         "read_id_2_staff_sent": Flow(State.READ_ID_2, replace(base, cards=(a,), assistance="sent", assistance_call=1)),
         "read_id_2_staff_called": Flow(State.READ_ID_2, replace(base, cards=(a,), assistance="on_the_way")),
@@ -105,6 +107,20 @@ def sample_flows(env: FlowEnv) -> dict[str, Flow]:
         "eligibility_redirect": Flow(State.ELIGIBILITY, decision("redirect", "booked_elsewhere", (other,))),
         "eligibility_staff": Flow(State.ELIGIBILITY, decision("staff", "needs_registrar", (env.office,))),
         "eligibility_refuse": Flow(State.ELIGIBILITY, decision("refuse", "underage", ())),
+        "eligibility_used_booking": Flow(
+            State.ELIGIBILITY,
+            replace(
+                base,
+                decision=Decision(
+                    "staff",
+                    ("already_checked_in", "ticket_held"),
+                    (),
+                    compose_message(
+                        "staff", "marriage", ["already_checked_in", "ticket_held"], [], {"number": "A001"}, lead=False
+                    ),
+                ),
+            ),
+        ),
         "consent": Flow(State.CONSENT, decided),
         "face_1": Flow(State.FACE_1, decided),
         "face_2": Flow(State.FACE_2, decided),

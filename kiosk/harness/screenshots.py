@@ -44,7 +44,20 @@ def _sample_face():
         cam.close()
 
 
-def render_screens(config, out: Path, langs: list[str], only: list[str] | None = None, large_text: bool = False):
+class StripStub:
+    """The demo strip's controls for a screenshot: nothing behind the buttons."""
+
+    demo_pin = "123456"
+
+
+def render_screens(
+    config,
+    out: Path,
+    langs: list[str],
+    only: list[str] | None = None,
+    large_text: bool = False,
+    demo_strip: bool = False,
+):
     from kiosk.app.shell import Shell, timer_seconds
     from kiosk.ui.app import KioskApp
     from kiosk.harness.headless import Shot, Until, run_headless
@@ -60,7 +73,7 @@ def render_screens(config, out: Path, langs: list[str], only: list[str] | None =
 
     maint_dir = Path(tempfile.mkdtemp(prefix="kiosk-maint-shots-"))
     maintenance = sample_maintenance(maint_dir, office.code, env.today)
-    app = KioskApp(shell, office=office, maintenance=maintenance)
+    app = KioskApp(shell, office=office, maintenance=maintenance, demo_controls=StripStub() if demo_strip else None)
     app.screen_diagonal_in = config.kiosk.screen_diagonal_in
     app.voice_on = config.voice.enabled  # the help row as applicants see it (nothing is spoken here)
     flows = sample_flows(env)

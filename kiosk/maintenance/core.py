@@ -7,6 +7,7 @@ Clock loop (idle logout). Actions a technician takes go on the audit log here, s
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,8 @@ from kiosk.maintenance.devices import DeviceBoard
 from kiosk.maintenance.logs import RecentLines
 from kiosk.maintenance.pin import MaintenanceAuth
 from kiosk.maintenance.settings import SafeSettings, defaults_from_config
+
+log = logging.getLogger(__name__)
 
 SELF_TESTS = ("idcard", "printer", "camera", "scanner")
 
@@ -142,6 +145,11 @@ class Maintenance:
             except KioskError as e:
                 result = SelfTestResult(
                     device, False, round(self.monotonic() - started, 2), {}, type(e).__name__ + ": " + str(e)
+                )
+            except Exception as e:  # a bug in a test must still end as a failed, audited attempt with its words
+                log.exception("self-test %s failed", device)
+                result = SelfTestResult(
+                    device, False, round(self.monotonic() - started, 2), {}, f"{type(e).__name__}: {e}"
                 )
         self.audit.record("self_test", device=device, ok=result.ok, seconds=result.seconds, error=result.error)
         return result

@@ -61,6 +61,24 @@ class DeviceBoard:
             d.last_error, d.last_error_at = detail or "fault", self.clock()
         d.up, d.detail = up, detail
 
+    def not_configured(self, name: str) -> None:
+        """No such device in this kiosk's configuration: said so, instead of "unknown"."""
+        with self._lock:
+            d = self._dev(name)
+            d.up, d.detail = None, "not_configured"
+
+    def configured(self, name: str) -> None:
+        """A device used only during a journey (camera, fingerprint sensor): configured, not yet heard from."""
+        with self._lock:
+            d = self._dev(name)
+            if d.up is None and not d.detail:
+                d.detail = "configured"
+
+    def audio_failed(self, why: str) -> None:
+        """Cues or spoken prompts gave up (no audio device, a file that cannot be played)."""
+        with self._lock:
+            self._set("audio", False, why[:120])
+
     # -- events ------------------------------------------------------------------------------------------------
     def observe(self, item) -> None:
         with self._lock:
@@ -68,6 +86,10 @@ class DeviceBoard:
                 self._set(item.device, False, item.detail)
             elif isinstance(item, ev.DeviceRecovered):
                 self._set(item.device, True)
+            elif isinstance(item, ev.CardRead):  # a card read is the reader working, whatever came before
+                self._set("idcard", True)
+            elif isinstance(item, ev.QrScanned):
+                self._set("scanner", True)
             elif isinstance(item, ev.BackendDown):
                 self._set("backend", False, "unreachable")
             elif isinstance(item, ev.BackendUp):
@@ -120,7 +142,9 @@ class DeviceBoard:
         self.set_info("backend", **{k: snapshot.get(k) for k in ("p50_ms", "p99_ms", "requests", "failures")})
         if snapshot.get("last_error"):
             with self._lock:
-                self._dev("backend").last_error = snapshot["last_error"]
+                d = self._dev("backend")
+                if d.last_error != snapshot["last_error"]:  # when it was first seen (the page says when)
+                    d.last_error, d.last_error_at = snapshot["last_error"], self.clock()
 
     def journal_backlog(self, backlog: int, oldest_pending: str | None = None, parked: int | None = None) -> None:
         self.set_info(

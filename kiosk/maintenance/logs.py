@@ -16,8 +16,9 @@ import re
 import sys
 import threading
 from collections import deque
-from datetime import datetime, timezone
+from datetime import datetime
 
+from kiosk.domain.dates import CHINA
 from kiosk.domain.masking import mask_id_for_screen, mask_name, mask_phone
 
 # 6-digit division · birth date 18xx–20xx · 3-digit sequence · check character; not inside a longer token.
@@ -114,7 +115,7 @@ class JsonFormatter(logging.Formatter):
 
     def _json(self, record: logging.LogRecord) -> str:
         out = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": datetime.fromtimestamp(record.created, CHINA).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
@@ -128,22 +129,38 @@ class JsonFormatter(logging.Formatter):
 
 
 class RecentLines(logging.Handler):
-    """The last `size` formatted (already masked) lines, for the maintenance screen."""
+    """The last `size` (already masked) lines for the maintenance screen, in China time like the audit log and
+    the tickets. A message repeating (an audio device warning every few seconds) stays one line with a count, so
+    it cannot push everything else out; `lines(min_level=…)` filters by level."""
+
+    REPEAT_WINDOW = 30  # a message seen among the last this many lines is counted there, not added again
 
     def __init__(self, size: int = 200):
         super().__init__()
-        self._lines: deque[str] = deque(maxlen=size)
+        self._lines: deque[list] = deque(maxlen=size)  # [levelno, when, level letter, logger, message, count]
+        self._lock_lines = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
-            self._lines.append(f"{when} {record.levelname[0]} {record.name}: {record.getMessage()}")
+            when = datetime.fromtimestamp(record.created, CHINA).strftime("%H:%M:%S")
+            key = (record.levelno, record.name, record.getMessage())
+            with self._lock_lines:
+                recent = list(self._lines)[-self.REPEAT_WINDOW :]
+                same = next((x for x in reversed(recent) if (x[0], x[3], x[4]) == key), None)
+                if same is not None:
+                    self._lines.remove(same)
+                    same[1], same[5] = when, same[5] + 1
+                    self._lines.append(same)
+                else:
+                    self._lines.append([record.levelno, when, record.levelname[0], record.name, key[2], 1])
         except Exception:
             self.handleError(record)
 
-    def lines(self, last: int | None = None) -> list[str]:
-        items = list(self._lines)
-        return items[-last:] if last else items
+    def lines(self, last: int | None = None, min_level: int = logging.NOTSET) -> list[str]:
+        with self._lock_lines:
+            items = [x for x in self._lines if x[0] >= min_level]
+        text = [f"{w} {lv} {name}: {msg}" + (f"  (×{n})" if n > 1 else "") for _, w, lv, name, msg, n in items]
+        return text[-last:] if last else text
 
 
 def setup_logging(

@@ -27,13 +27,34 @@ T = {
     "camera": ("摄像头", "Camera"),
     "fingerprint": ("指纹仪", "Fingerprint"),
     "backend": ("办公系统", "Office server"),
+    "audio": ("音频（提示音、语音）", "Audio (cues, voice)"),
     "up": ("正常", "OK"),
     "down": ("故障", "Fault"),
     "unknown": ("未知", "Unknown"),
+    "not_configured": ("未配置", "Not configured"),
+    "configured": ("已配置（办理时使用）", "Configured (used during a journey)"),
+    # last errors, in words (drivers' and the office link's codes)
+    "paper_out": ("缺纸", "out of paper"),
+    "cover_open": ("上盖打开", "cover open"),
+    "offline": ("脱机", "offline"),
+    "not_responding": ("无响应", "not responding"),
+    "cutter_error": ("切纸器故障", "cutter jammed"),
+    "error": ("故障", "error"),
+    "fault": ("故障", "fault"),
+    "unreachable": ("无法连接", "unreachable"),
+    "server_error": ("办公系统出错，多次重试未成功", "the office server kept failing"),
+    "BackendUnavailable": ("办公系统无应答", "office server did not answer"),
+    "ConnectionError": ("连接失败（网络或服务器未响应）", "connection failed (network or server down)"),
+    "ConnectTimeout": ("连接超时", "connection timed out"),
+    "ReadTimeout": ("等待应答超时", "no answer in time"),
+    "Timeout": ("超时", "timed out"),
+    "SSLError": ("TLS 证书或加密连接错误", "TLS certificate or connection error"),
+    "DeviceNotFound": ("设备未找到（未连接或端口不对）", "device not found (unplugged or wrong port)"),
+    "DeviceTimeout": ("设备无应答", "device did not answer"),
     "sam_id": ("SAM 编号", "SAM ID"),
     "last_error": ("最近错误", "Last error"),
     "paper": ("纸张", "Paper"),
-    "cover_open": ("上盖", "Cover"),
+    "cover": ("上盖", "Cover"),
     "online": ("联机", "Online"),
     "fps": ("帧率", "Frame rate"),
     "face_fps": ("人脸处理速率", "Face pipeline rate"),
@@ -76,6 +97,7 @@ T = {
     "refusals": ("不予受理", "Refused"),
     "offline_tickets": ("离线号", "Offline tickets"),
     "paper_left": ("剩余纸张(估)", "Paper left (est.)"),
+    "home_counties": ("当事人户籍所在县(区)（人）", "Applicants' home counties (persons)"),
     "tickets_unit": ("张", "tickets"),
     "verified_machine": ("机器核验身份占比", "Identity verified by machine"),
     "verified_face": ("人脸核验", "by face"),
@@ -90,11 +112,6 @@ T = {
 def tr(key: str, lang: str, **kw) -> str:
     zh, en = T.get(key, (key, key))
     return (zh if lang == "zh" else en).format(**kw)
-
-
-def _known(code: str, lang: str) -> str:
-    """A code the table knows, in words; anything else (a driver's own text) as it is."""
-    return tr(code, lang) if code in T else code
 
 
 def _row(label: str, value, status: str = "ok") -> dict:
@@ -119,12 +136,11 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
     rows = []
     for name, d in board_snapshot.items():
         status = "unknown" if d["up"] is None else "ok" if d["up"] else "fault"
-        state = tr("unknown" if d["up"] is None else "up" if d["up"] else "down", lang)
+        idle = d["detail"] if d["up"] is None and d["detail"] in ("not_configured", "configured") else ""
+        state = tr(idle or ("unknown" if d["up"] is None else "up" if d["up"] else "down"), lang)
+        detail = d["detail"] if d["detail"] and not idle else ""
         rows.append(
-            {
-                **_row(tr(name, lang), state + (f" · {_known(d['detail'], lang)}" if d["detail"] else ""), status),
-                "heading": True,
-            }
+            {**_row(tr(name, lang), state + (f" · {_known(detail, lang)}" if detail else ""), status), "heading": True}
         )
         info = d["info"]
         for key in ("sam_id", "fps", "face_fps", "p50_ms", "p99_ms", "journal_backlog", "journal_parked"):
@@ -144,7 +160,7 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
             if info.get("cover_open") is not None:
                 rows.append(
                     _row(
-                        tr("cover_open", lang),
+                        tr("cover", lang),
                         tr("open" if info["cover_open"] else "closed", lang),
                         "fault" if info["cover_open"] else "ok",
                     )
@@ -164,8 +180,29 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
                 if info.get(key):
                     rows.append(_row(tr(key, lang), tr(info[key], lang), "fault" if info[key] == "plain" else "ok"))
         if d["last_error"]:
-            rows.append(_row(tr("last_error", lang), _known(d["last_error"], lang), "warn"))
+            when = f" ({_when(d['last_error_at'])})" if d.get("last_error_at") else ""
+            rows.append(_row(tr("last_error", lang), _known(d["last_error"], lang) + when, "warn"))
     return rows
+
+
+def _when(epoch_s: float) -> str:
+    """A moment in China time, as the audit log and the tickets give it."""
+    from datetime import datetime
+
+    from kiosk.domain.dates import CHINA
+
+    return datetime.fromtimestamp(epoch_s, CHINA).strftime("%m-%d %H:%M:%S")
+
+
+def _known(code: str, lang: str) -> str:
+    """A code the table knows, in words; an exception's name with its text (`ConnectionError: …`) by its name;
+    anything else (a driver's own sentence) as it is."""
+    head, _, rest = (x.strip() for x in code.partition(":"))
+    if code in T:
+        return tr(code, lang)
+    if head in T:
+        return tr(head, lang) + ((f"（{rest}）" if lang == "zh" else f" ({rest})") if rest else "")
+    return code
 
 
 def _clock_rows(info: dict, lang: str) -> list[dict]:
@@ -218,6 +255,8 @@ def counter_rows(snapshot: dict, lang: str) -> list[dict]:
         rows.append(_row("  " + tr(f"verified_{how}", lang), verified.get(how, 0)))
     left = snapshot["paper"]["tickets_left_estimate"]
     rows.append(_row(tr("paper_left", lang), f"{left} {tr('tickets_unit', lang)}", "warn" if left < 50 else "ok"))
+    if snapshot["counties"]:
+        rows.append({**_row(tr("home_counties", lang), sum(snapshot["counties"].values())), "heading": True})
     for county, n in sorted(snapshot["counties"].items(), key=lambda kv: -kv[1]):
         rows.append(_row("  " + county_name(county, lang), n))
     return rows
@@ -238,9 +277,23 @@ def parked_rows(entries: list[dict], lang: str) -> list[dict]:
     for e in entries:
         what = tr(e["kind"], lang) + (f" {e['offline_number']}" if e.get("offline_number") else "")
         rows.append(
-            {**_row(f"{e['created_at'][:19].replace('T', ' ')} · {what}", e["reason"], "warn"), "key": e["key"]}
+            {
+                **_row(f"{e['created_at'][:19].replace('T', ' ')} · {what}", parked_reason(e, lang), "warn"),
+                "key": e["key"],
+            }
         )
     return rows
+
+
+def parked_reason(e: dict, lang: str) -> str:
+    """Why an entry is parked, in words: the server's message for a refusal ("时间不正确。 — outside the office's
+    ticket hours · HTTP 422 bad_time"), or the failure in words after repeated tries."""
+    message, detail, reason = e.get("message"), e.get("detail"), e.get("reason", "")
+    if isinstance(message, dict) and message.get(lang):
+        return " · ".join(x for x in (message[lang] + (f" — {detail}" if detail else ""), reason) if x)
+    base = reason.rsplit(" ×", 1)[0]  # "HTTP 500 ×8": what failed, and how often
+    words = tr("server_error", lang) if base.startswith("HTTP 5") else _known(base, lang)
+    return f"{words} · {reason}" if words != base else reason
 
 
 def audit_rows(entries: list[dict]) -> list[dict]:

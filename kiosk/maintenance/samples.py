@@ -91,6 +91,7 @@ def feed_sample_day(m: Maintenance, office: str) -> None:
         ev.DeviceFault("camera", "DeviceNotFound"),
     ):
         board.observe(item)
+    board.not_configured("fingerprint")  # as in the default configuration (devices.fingerprint = "none")
     board.sam_id("05.01-20101118-0001234567-2147483647")
     board.backend_latency(
         {"p50_ms": 38, "p99_ms": 212, "requests": 140, "failures": 2, "last_error": "BackendUnavailable: read timeout"}

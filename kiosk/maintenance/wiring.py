@@ -114,24 +114,15 @@ def scanner_test(tap: DeviceTap):
 def printer_test(kiosk, clock):
     def run(timeout_s: float) -> dict:
         from drivers.printer.port import PrintJob
-        from kiosk.domain.ticket import build_ticket
+        from kiosk.domain.ticket import build_test_ticket
 
         if kiosk.printer is None:
             raise DeviceNotFound("printer", "no printer configured")
-        ticket = build_ticket(
-            office=kiosk.office,
-            policy=kiosk.runner.policy,
-            business="marriage",
-            number="TEST",
-            ticket_id="SELFTEST",
-            issued_at=clock(),
-            note_zh="测试票 请勿使用",
-            note_en="Test ticket - not valid",
-        )
-        result = kiosk.printer.print_ticket(PrintJob(ticket, time.monotonic(), "SELFTEST"))
+        ticket = build_test_ticket(office=kiosk.office, policy=kiosk.runner.policy, issued_at=clock())
+        result = kiosk.printer.print_ticket(PrintJob(ticket, time.monotonic(), ticket.ticket_id))
         if not result.issued:
             raise DeviceError("printer", result.reason or result.outcome)
-        return {"outcome": result.outcome, "seconds": round(result.elapsed_s, 2)}
+        return {"printed": ticket.ticket_id, "outcome": result.outcome, "seconds": round(result.elapsed_s, 2)}
 
     return run
 
@@ -187,6 +178,11 @@ def parked_view(entry) -> dict:
         "reason": entry.park_reason or "",
         "failures": entry.failures,
         "error": entry.error_code,
+        # the server's own words for a refusal (no personal data: codes, messages and its short detail)
+        "message": (entry.response or {}).get("message")
+        if isinstance((entry.response or {}).get("message"), dict)
+        else None,
+        "detail": str((entry.response or {}).get("detail") or "")[:120],
     }
 
 
@@ -227,6 +223,18 @@ def build(
         parked=ParkedDesk(kiosk.link),
         restart=restart,
     )
+    absent = {
+        "idcard": kiosk.idcard is None,
+        "scanner": kiosk.scanner is None,
+        "printer": kiosk.printer is None,
+        "camera": not kiosk.camera_url or kiosk.camera_url == "none",
+        "fingerprint": getattr(kiosk, "fingerprint", None) is None,  # a sensor and its matcher, or neither
+    }
+    for name, missing in absent.items():
+        if missing:
+            m.board.not_configured(name)
+        elif name in ("camera", "fingerprint"):  # opened only for a journey: "configured" until then
+            m.board.configured(name)
     m.self_tests = {
         "idcard": idcard_test(kiosk, tap),
         "printer": printer_test(kiosk, local_now),

@@ -11,7 +11,8 @@ import time
 from datetime import datetime
 
 from kiosk.domain.checkin import forget_matches
-from kiosk.domain.ticket import build_ticket
+from kiosk.domain.hours import may_issue
+from kiosk.domain.ticket import build_ticket, non_mainland
 from kiosk.errors import KioskError
 from kiosk.flow.events import (
     AppointmentFound,
@@ -119,13 +120,17 @@ class EffectRunner:
     def issue(self, e: IssueTicket) -> Event:
         if not e.appointment_id and self.walk_in_exhausted is not None and self.walk_in_exhausted():
             return TicketRefused("quota_exhausted")
+        if self.office is not None and not may_issue(self.office, self.clock()):  # before the check-in: no
+            # booking is used up for no number
+            return TicketRefused("office_closed")
         try:
             if e.appointment_id:
                 self.link.check_in({"appointment_id": e.appointment_id}, list(e.id_numbers), e.verification)
             parties = None if e.appointment_id else [{"id_number": n} for n in e.id_numbers]
             t = self.link.issue_ticket(e.business, e.appointment_id, parties, e.verification, e.eligibility)
         except BackendRejected as err:
-            return TicketRefused(err.code)
+            held = err.body.get("ticket") if err.code == "ticket_already_issued" else None
+            return TicketRefused(err.code, str(held.get("number", "")) if isinstance(held, dict) else "")
         except (BackendUnavailable, KioskError) as err:
             log.warning("ticket not issued: %s", type(err).__name__)
             return TicketRefused("ticket_unavailable")
@@ -161,6 +166,7 @@ class EffectRunner:
             waiting_ahead=t.get("waiting_ahead"),
             priority=t.get("priority") == "booked",
             parties=parties,
+            non_mainland_parties=non_mainland(e.parties),
             offline=t.get("offline"),
             **(STAFF_CHECK_NOTE if e.staff_check else {}),
         )

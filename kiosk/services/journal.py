@@ -27,6 +27,7 @@ from typing import Callable
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from kiosk.domain.checkin import normalise_id
 from kiosk.domain.masking import mask_id_for_screen
 from kiosk.errors import KioskError
 from kiosk.services import secrets
@@ -442,6 +443,28 @@ class Journal:
                 (office, day),
             ).fetchone()
         return row is not None
+
+    def ticket_held(self, office: str, day: str, business: str, id_numbers: list[str]) -> str | None:
+        """The number this kiosk gave these people for `business` (a walk-in ticket, online or offline) on `day`,
+        if any — so an outage does not hand the same couple a second number."""
+        wanted = sorted(normalise_id(n) for n in id_numbers)
+        if not wanted:
+            return None
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM entries WHERE kind='ticket' AND office=? AND ref IS NULL AND substr(created_at, 1, 10)=?"
+                " AND status IN ('pending','acked','parked')",
+                (office, day),
+            ).fetchall()
+        for row in rows:
+            entry = self._entry(row)
+            if entry.body.get("business") != business:
+                continue
+            people = sorted(normalise_id(p.get("id_number", "")) for p in entry.body.get("parties") or [])
+            number = entry.offline_number or (entry.response or {}).get("number")
+            if number and people == wanted:  # (a request still unanswered holds no number)
+                return number
+        return None
 
     def parked(self, limit: int = 200) -> list[Entry]:
         return self.entries("parked", limit)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, cast
 
+from kiosk.domain.hours import may_issue
 from kiosk.domain.ticket import offline_share
 from kiosk.services.backend_status import BackendStatus, local_now
 from kiosk.services.bookings_cache import BookingsCache
@@ -120,6 +121,11 @@ class OfficeLink:
             found, source = self.cache.find(**query), "cache"
             if not found:
                 raise _refusal("appointment_not_found", 404) from None
+            # checked in by this kiosk since the list was fetched: the scan says so, as online
+            here = [
+                {**a, "checked_in": True} if self.journal.checked_in_here(a["appointment_id"]) else a for a in found
+            ]
+            found = here
         for a in found:
             if a.get("match") and {"match": a["match"]} not in self._salts:
                 self._salts.append({"match": a["match"]})
@@ -212,13 +218,21 @@ class OfficeLink:
                 for i, p in enumerate(parties)
             ]
         supersedes = None
-        day = self.clock().date().isoformat()
+        now = self.clock()
+        day = now.date().isoformat()
+        if not may_issue(self.office, now):  # the server's rule too: it would refuse this number online and offline
+            raise _refusal("office_closed")
         if self._online():
             entry = self.journal.append("ticket", self.office.code, self._path("tickets"), body, ref=appointment_id)
             settled = self._await(entry)
             if settled is not None:
                 return self._answered(settled, business)
             supersedes = entry.key
+        held = self.journal.ticket_held(self.office.code, day, business, [p["id_number"] for p in parties or []])
+        if not appointment_id and held:  # the server would say so (ticket_already_issued); offline, we do
+            if supersedes:
+                self.journal.supersede(supersedes)
+            raise rejection(409, {"error": "ticket_already_issued", "ticket": {"number": held}})
         if not appointment_id and self.journal.walk_ins_refused(self.office.code, day):
             # The office said today's walk-ins are full (its quota covers every business): an outage must not
             # hand out tickets it won't serve.

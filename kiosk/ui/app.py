@@ -116,6 +116,8 @@ class KioskApp(App):
             else Voice(enabled=False)
         )
         self.voice_on = self.voice.enabled
+        if maintenance is not None:  # a failed audio device is shown on the device page, not only logged
+            self.cues.on_failure = self.voice.on_failure = maintenance.board.audio_failed
         self.screen_diagonal_in = config.kiosk.screen_diagonal_in if config is not None else 21.5
         self.sm: ScreenManager | None = None
         self.title = "婚姻登记自助服务"

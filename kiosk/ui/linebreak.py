@@ -4,7 +4,8 @@ none ends with an opening one such as （「『. Pure: the caller passes how wid
 Chinese may break between any two characters; Latin words (and their trailing spaces) stay whole; markup tags
 (`[b]`, `[color=…]`) have no width and stay with the text they mark. Where the greedy break would strand a mark,
 the break moves back one unit at a time (the previous character goes down with it); a line that cannot be
-fixed that way (a single unit) keeps the greedy break.
+fixed that way (a single unit) keeps the greedy break. Nor does a paragraph end in a stranded character or two
+on a line of their own (a lone "明", "核验）"): the last break moves back so the last line holds more.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def break_paragraph(paragraph: str, width_of: Callable[[str], float], max_width:
     pieces = units(paragraph)
     full = [width_of(plain(p)) for p in pieces]  # with trailing spaces
     bare = [width_of(plain(p).rstrip()) for p in pieces]  # as the last piece of a line
-    lines: list[str] = []
+    spans: list[tuple[int, int]] = []
     i = 0
 
     def fits(a: int, b: int) -> bool:
@@ -89,9 +90,36 @@ def break_paragraph(paragraph: str, width_of: Callable[[str], float], max_width:
                 k -= 1
             if not _bad_break(pieces[k - 1], pieces[k]):
                 j = k
-        lines.append("".join(pieces[i:j]).rstrip(" \t"))
+        spans.append((i, j))
         i = j
-    return lines or [""]
+    spans = _no_orphan(pieces, spans, fits)
+    return ["".join(pieces[a:b]).rstrip(" \t") for a, b in spans] or [""]
+
+
+ORPHAN = 2  # a last line of this many characters or fewer (punctuation aside) looks stranded: "明", "核验）"
+
+
+def _weight(units_: list[str]) -> int:
+    return sum(1 for u in units_ if _first(u) not in NO_START and plain(u).strip())
+
+
+def _no_orphan(pieces: list[str], spans: list[tuple[int, int]], fits) -> list[tuple[int, int]]:
+    """A wrapped paragraph does not end in a stranded character or two: units move down from the line above
+    (at a break that is allowed) until the last line holds more, when the line above keeps at least as many."""
+    if len(spans) < 2:
+        return spans
+    (a, b), (c, d) = spans[-2], spans[-1]
+    if _weight(pieces[c:d]) > ORPHAN:
+        return spans
+    for k in range(b - 1, a, -1):
+        moved_down = _weight(pieces[k:d])
+        if moved_down <= ORPHAN:
+            continue
+        if _weight(pieces[a:k]) < moved_down or not fits(k, d):
+            break
+        if not _bad_break(pieces[k - 1], pieces[k]):
+            return spans[:-2] + [(a, k), (k, d)]
+    return spans
 
 
 def break_lines(text: str, width_of: Callable[[str], float], max_width: float) -> list[str]:

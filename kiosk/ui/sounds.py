@@ -50,6 +50,7 @@ class Cues:
         self.played: deque[str] = deque(maxlen=50)  # what was played, newest last (diagnostics, tests)
         self._sounds: dict[str, object] = {}
         self._silent = False  # no audio device, or the files are missing
+        self.on_failure = None  # (why) -> None: the technician's device page shows the audio down
 
     def preload(self) -> None:
         """Load every cue now (on the main thread, before an applicant comes), not on the first touch."""
@@ -105,3 +106,5 @@ class Cues:
     def _give_up(self, why: str) -> None:
         self._silent = True
         log.warning("sound cues off: %s (no audio device?)", why)
+        if self.on_failure is not None:
+            self.on_failure(why)

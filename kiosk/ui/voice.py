@@ -222,6 +222,10 @@ class Voice:
             self._sounds[path] = sound
         return self._sounds[path]
 
+    on_failure = None  # (why) -> None: the technician's device page shows the audio down
+
     def _give_up(self, why: str) -> None:
         self._silent = True
         log.warning("spoken prompts off: %s (no audio device?)", why)
+        if self.on_failure is not None:
+            self.on_failure(why)

@@ -24,6 +24,14 @@ class Root(BoxLayout):
     pass
 
 
+class Sized:
+    """`font_px`: a size a screen sets (from app.fs_*) instead of `font_size`. The class rule computes font_size
+    from it and the default in one expression: two rules both setting font_size would let whichever app size
+    changes last win (大字模式 made 点击开始 smaller than normal)."""
+
+    font_px = NumericProperty(0)
+
+
 class CjkWrap:
     """For a label that wraps (text_size width set): Chinese text is cut into lines by kiosk.ui.linebreak, so no
     line starts with ，。、：；！？）」』 or ends with （「『; Kivy then only draws the lines. The text as given stays
@@ -57,13 +65,20 @@ class CjkWrap:
             self.text = wrapped
 
 
-class KButton(CjkWrap, Button):
+class KButton(Sized, CjkWrap, Button):
     role = StringProperty("secondary")  # primary | secondary | danger | choice
     sub = StringProperty("")  # a smaller second line
     size_h = NumericProperty(0)  # a height other than app.button_h (set it, not `height`, in kv)
+    grow = BooleanProperty(False)  # taller when the text wraps (in a list, where a taller button moves nothing)
+
+    def on_texture_size(self, *a):
+        # through size_h, not a second rule on `height` (two rules on one property: the last to fire wins)
+        if self.grow:
+            app = App.get_running_app()
+            self.size_h = max(app.button_h, self.texture_size[1] + 16 * app.u)
 
 
-class KLabel(CjkWrap, Label):
+class KLabel(Sized, CjkWrap, Label):
     pass
 
 

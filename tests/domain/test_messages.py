@@ -30,12 +30,13 @@ def test_an_accept_says_so_and_why():
     }
 
 
-def test_a_staff_decision_names_this_offices_counter_only():
+def test_a_staff_decision_sends_people_to_the_information_desk_of_the_office_they_stand_in():
+    # It said "请到紫金县婚姻登记处窗口…" (and the screen showed its address) to people standing in it.
     d = decide(NATIONAL, OFFICES, "441602", "archive_query", TODAY, [resident("441622", address="河源市江东新区")])
     assert d.message == {
-        "zh": "请到源城区婚姻登记处窗口咨询工作人员。无法从证件确定户籍所在县区，请由工作人员确认。",
-        "en": "Please ask the staff at the counter of Yuancheng District Marriage Registration "
-        "Office. Your hukou county cannot be read from the card; staff will confirm it.",
+        "zh": "请到咨询台咨询工作人员。无法从证件确定户籍所在县区，请由工作人员确认。",
+        "en": "Please ask the staff at the information desk. Your hukou county cannot be read from the card; "
+        "staff will confirm it.",
     }
 
 
@@ -65,8 +66,8 @@ def test_a_refusal_lists_every_reason_with_its_details():
 def test_compose_without_offices_and_with_unknown_reasons():
     m = compose_message("staff", "marriage", ["needs_registrar", "not_a_reason"], [], {})
     assert m == {
-        "zh": "请到本处窗口咨询工作人员。此情况需由工作人员审核。",
-        "en": "Please ask the staff at the counter of this office. A registrar needs to look at this case.",
+        "zh": "请到咨询台咨询工作人员。此情况需由工作人员审核。",
+        "en": "Please ask the staff at the information desk. A registrar needs to look at this case.",
     }
     one = compose_message("refuse", "archive_query", ["no_local_hukou"], [], {}, one_party=True)
     two = compose_message("refuse", "archive_query", ["no_local_hukou"], [], {})

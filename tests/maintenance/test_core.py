@@ -206,3 +206,16 @@ def test_from_config_wires_the_state_dir(tmp_path, pin_hash, clock):
         "pin-lockout.json",
     }
     assert m.settings.values()["languages"] == ["zh", "en"] and m.office == "441621"
+
+
+def test_a_self_test_that_breaks_unexpectedly_fails_in_words_and_is_audited(maint):
+    # The print test's ValueError went past run_self_test: a bare red "ValueError" and no audit entry.
+    def broken(timeout_s):
+        raise ValueError("'TEST' is not a queue number")
+
+    maint.self_tests["printer"] = broken
+    assert maint.auth.login(PIN).accepted
+    result = maint.run_self_test("printer")
+    assert not result.ok and result.error == "ValueError: 'TEST' is not a queue number"
+    last = maint.audit.entries()[-1]
+    assert last["action"] == "self_test" and "printer" in str(last) and "ValueError" in str(last)

@@ -105,3 +105,45 @@ def test_printer_status_poll():
     assert board.snapshot()["printer"]["info"]["paper"] == "out"
     board.printer_status(PrinterStatus("ok", online=True))
     assert board.snapshot()["printer"]["up"] is True
+
+
+def test_the_device_page_says_working_not_configured_and_last_errors_in_words_with_a_time():
+    # A working reader and scanner showed "未知", an absent fingerprint sensor "未知", errors as raw codes.
+    from datetime import datetime, timezone
+
+    from kiosk.flow import events as fe
+    from kiosk.maintenance.devices import DeviceBoard
+    from kiosk.maintenance.presenters import device_rows, parked_reason
+
+    at = datetime(2026, 11, 26, 2, 5, 7, tzinfo=timezone.utc).timestamp()
+    board = DeviceBoard(clock=lambda: at)
+    board.observe(fe.DeviceRecovered("idcard"))  # the driver's first answer
+    board.observe(fe.QrScanned("x"))
+    board.not_configured("fingerprint")
+    board.configured("camera")
+    board.observe(fe.PrinterReport(False, "paper_out"))
+    board.backend_latency({"last_error": "ConnectionError"})
+    rows = {r["label"]: r for r in device_rows(board.snapshot(), "zh") if r.get("heading")}
+    assert rows["身份证阅读器"]["value"] == "正常" and rows["扫码器"]["value"] == "正常"
+    assert rows["指纹仪"]["value"] == "未配置" and rows["摄像头"]["value"] == "已配置（办理时使用）"
+    errors = [r["value"] for r in device_rows(board.snapshot(), "zh") if r["label"] == "最近错误"]
+    assert "缺纸 (11-26 10:05:07)" in errors and "连接失败（网络或服务器未响应） (11-26 10:05:07)" in errors
+    refused = {
+        "reason": "HTTP 422 bad_time",
+        "message": {"zh": "时间不正确。", "en": "The time given is not plausible."},
+        "detail": "outside the office's ticket hours",
+    }
+    assert (
+        parked_reason(refused, "en")
+        == "The time given is not plausible. — outside the office's ticket hours · HTTP 422 bad_time"
+    )
+
+
+def test_a_failed_audio_device_is_shown():
+    from kiosk.maintenance.devices import DeviceBoard
+    from kiosk.maintenance.presenters import device_rows
+
+    board = DeviceBoard(clock=lambda: 0.0)
+    board.audio_failed("cannot play read.wav")
+    rows = {r["label"]: r for r in device_rows(board.snapshot(), "en") if r.get("heading")}
+    assert rows["Audio (cues, voice)"]["status"] == "fault" and "read.wav" in rows["Audio (cues, voice)"]["value"]

@@ -77,3 +77,54 @@ def test_journal_priority_prefix():
     rec = logging.LogRecord("x", logging.WARNING, __file__, 1, "hello", None, None)
     assert JsonFormatter(journal=True).format(rec).startswith('<4>{"ts"')
     assert JsonFormatter().format(rec).startswith('{"ts"')
+
+
+def test_recent_lines_in_china_time_repeats_counted_and_filtered_by_level():
+    # The page showed UTC while audit and tickets use China time, and audio warnings pushed everything else out.
+    import logging as lg
+    from datetime import datetime, timezone
+
+    from kiosk.maintenance.logs import RecentLines
+
+    recent = RecentLines(size=10)
+    at = datetime(2026, 11, 26, 2, 5, 7, tzinfo=timezone.utc).timestamp()  # 10:05:07 in China
+    for _ in range(50):
+        recent.emit(
+            lg.makeLogRecord(
+                {
+                    "name": "kivy",
+                    "levelno": lg.WARNING,
+                    "levelname": "WARNING",
+                    "msg": "audio: no device",
+                    "created": at,
+                }
+            )
+        )
+    recent.emit(
+        lg.makeLogRecord(
+            {"name": "kiosk.link", "levelno": lg.ERROR, "levelname": "ERROR", "msg": "office down", "created": at}
+        )
+    )
+    recent.emit(
+        lg.makeLogRecord(
+            {"name": "kiosk", "levelno": lg.INFO, "levelname": "INFO", "msg": "ticket printed", "created": at}
+        )
+    )
+    assert recent.lines() == [
+        "10:05:07 W kivy: audio: no device  (×50)",
+        "10:05:07 E kiosk.link: office down",
+        "10:05:07 I kiosk: ticket printed",
+    ]
+    assert recent.lines(min_level=lg.ERROR) == ["10:05:07 E kiosk.link: office down"]
+
+
+def test_json_lines_carry_china_time():
+    import json as js
+    import logging as lg
+    from datetime import datetime, timezone
+
+    from kiosk.maintenance.logs import JsonFormatter
+
+    at = datetime(2026, 11, 26, 2, 5, 7, tzinfo=timezone.utc).timestamp()
+    rec = lg.makeLogRecord({"name": "k", "levelno": lg.INFO, "levelname": "INFO", "msg": "m", "created": at})
+    assert js.loads(JsonFormatter().format(rec))["ts"].startswith("2026-11-26T10:05:07.000+08:00")

@@ -171,3 +171,29 @@ def test_self_tests_report_a_missing_device_or_silence_as_device_errors():
         idcard_test(SimpleNamespace(idcard=None), DeviceTap())(0.05)
     with pytest.raises(DeviceNotFound, match="printer: no printer"):
         printer_test(SimpleNamespace(printer=None), lambda: None)(0.05)
+
+
+def test_print_self_test_prints_a_ticket_marked_test_that_no_counter_reads_as_a_ticket(tmp_path):
+    # It raised ValueError ("TEST" is no queue number): nothing printed and nothing audited.
+    from datetime import datetime
+
+    from drivers.registry import create
+    from kiosk.config import load_offices, load_policy
+    from kiosk.domain.ticket import parse_qr
+    from kiosk.maintenance.wiring import printer_test
+
+    printer = create("printer", f"sim://printer?out={tmp_path}", status_timeout_s=0.2, job_timeout_s=3.0)
+    try:
+        kiosk = SimpleNamespace(
+            printer=printer,
+            office=load_offices()["441621"],
+            runner=SimpleNamespace(policy=load_policy("national-2025")),
+        )
+        out = printer_test(kiosk, lambda: datetime(2026, 11, 26, 9, 41))(5.0)
+        receipt = printer.sim.receipts[-1]
+    finally:
+        printer.close()
+    assert out["outcome"] == "printed" and out["printed"] == "SELFTEST-094100"
+    text = receipt.text()
+    assert receipt.complete and "测试票 TEST" in text and "不是号票" in text and "紫金县婚姻登记处" in text
+    assert receipt.qr_data and parse_qr(receipt.qr_data[0]) is None  # a counter never takes it for a ticket

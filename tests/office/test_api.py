@@ -174,3 +174,57 @@ def test_failed_phone_attempts_are_forgotten_after_the_lockout(api, clock):
     clock.advance(seconds=LOCKOUT_S + 1)  # the lock lasts its time, then the right code works
     ok = api.get("/v1/appointments/lookup", phone=seeded["phone"], code=seeded["code"])
     assert ok.status_code == 200
+
+
+def test_a_couple_who_already_hold_a_number_today_are_told_it_not_given_another(api):
+    # The walk-in path gave the same couple A002 and then another number without noticing them.
+    him, her = "441621199005011234", "441621199203042345"
+    first = api.ticket("marriage", parties=[{"id_number": him}, {"id_number": her}])
+    assert first.status_code == 201
+    again = api.ticket("marriage", parties=[{"id_number": her}, {"id_number": " " + him.lower()}])
+    assert again.status_code == 409 and again.json()["error"] == "ticket_already_issued"
+    assert again.json()["ticket"]["number"] == first.json()["number"]
+    other = api.ticket("marriage", parties=[{"id_number": him}, {"id_number": "441621199501010021"}])
+    assert other.status_code == 201  # another couple
+    # a booked couple whose booking already gave them a number, coming back as walk-ins
+    appt = api.bookings()["01"]
+    assert api.checkin(appt).status_code == 201
+    booked = api.ticket(appt["business"], appt["appointment_id"])
+    walk_in = api.ticket(appt["business"], parties=[{"id_number": p["id_number"]} for p in appt["parties"]])
+    assert walk_in.status_code == 409 and walk_in.json()["ticket"]["number"] == booked.json()["number"]
+    listed = [
+        a
+        for a in api.get("/v1/offices/441621/appointments").json()["appointments"]
+        if a["appointment_id"] == appt["appointment_id"]
+    ]
+    assert listed[0]["checked_in"] and listed[0]["ticket_number"] == booked.json()["number"]
+
+
+def test_an_offline_number_for_a_couple_already_holding_one_is_recorded_with_a_warning(api):
+    him, her = "441621199005011234", "441621199203042345"
+    assert api.ticket("marriage", parties=[{"id_number": him}, {"id_number": her}]).status_code == 201
+    late = api.ticket(
+        "marriage",
+        parties=[{"id_number": him}, {"id_number": her}],
+        offline={"number": "A700", "issued_at": "2026-11-26T10:04:00+08:00"},
+    )
+    assert late.status_code == 201 and late.json()["warnings"] == ["ticket_already_issued"]
+    cases = api.server.backend.store.read().execute("SELECT COUNT(*) FROM cases").fetchone()[0]
+    assert cases == 1  # one couple, one case in the 全城通办 figures
+
+
+def test_an_offline_number_reaching_the_server_after_midnight_is_recorded_for_its_day_not_refused(api, clock):
+    # The kiosk printed A700 at 17:20 and the network came back the next morning: "bad_time" parked it for good.
+    from datetime import datetime
+
+    clock.set(datetime(2026, 11, 27, 8, 40))
+    late = api.ticket(
+        "marriage",
+        parties=[{"id_number": "441621199005011234"}],
+        offline={"number": "A700", "issued_at": "2026-11-26T17:20:00+08:00"},
+    )
+    assert late.status_code == 201 and late.json()["warnings"] == ["past_day"], late.json()
+    row = api.server.backend.store.read().execute("SELECT day, status FROM tickets WHERE number='A700'").fetchone()
+    assert (row["day"], row["status"]) == ("2026-11-26", "expired")  # counted for its day, never called today
+    cases = api.server.backend.store.read().execute("SELECT day FROM cases").fetchall()
+    assert [c["day"] for c in cases] == ["2026-11-26"]

@@ -79,3 +79,29 @@ def test_journal_parked_retry_and_discard_are_audited(tmp_path, clock, capsys):
         ("journal_discard", "kiosk-diag", True),
     ]
     assert audit.verify().ok
+
+
+def test_backend_ping_finds_the_running_demos_server(tmp_path):
+    # It said "NOT reachable" with its defaults while the demo kiosk was online (the demo's server is on a free
+    # port with its own CA); now `kiosk --demo` publishes where it is, and the ping says how to point it there.
+    import json as js
+    import subprocess as sp
+    import sys as system
+
+    from kiosk.app.bundled import BUNDLED_FILE, start_bundled_server, stop_bundled_server
+    from kiosk.config import DEFAULT_CONFIG
+
+    config = tmp_path / "kiosk.toml"
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    config.write_text(text.replace('state_dir = "$HOME/.local/state/heyuan-kiosk"', f'state_dir = "{tmp_path}"'))
+    ping = [system.executable, "-m", "kiosk.cli.diag", "backend", "ping", "--config", str(config), "--count", "1"]
+    idle = sp.run(ping, capture_output=True, text=True, timeout=60)
+    assert idle.returncode == 1 and "kiosk --demo" in idle.stdout  # says how, instead of a bare NOT reachable
+    proc, url, db_dir = start_bundled_server(tmp_path)
+    try:
+        found = sp.run(ping + ["--json"], capture_output=True, text=True, timeout=60)
+        out = js.loads(found.stdout)
+        assert found.returncode == 0 and out["ok"] and out["url"] == url, found.stdout + found.stderr
+    finally:
+        stop_bundled_server(proc, db_dir)
+    assert not (tmp_path / BUNDLED_FILE).exists()

@@ -200,3 +200,74 @@ def test_one_request_the_server_keeps_failing_does_not_stop_the_others(server, p
     rows = server_rows(server, "SELECT appointment_id FROM checkins")
     assert sorted(r[0] for r in rows) == sorted([b["01"]["appointment_id"], b["02"]["appointment_id"]])
     assert link.journal.status()["parked"] == 0
+
+
+def test_an_offline_number_printed_in_the_ticket_hours_is_accepted_when_the_network_returns(
+    server, proxy, make_link, clock
+):
+    # A700 was printed at 21:48 and refused for good (422 bad_time) while the server had issued A001 online at the
+    # same minute: three rules for one question. Now one (kiosk.domain.hours): 18:25 is inside the hours (17:30
+    # + 60 min), the number is printed offline and the server takes it 15 minutes later.
+    from datetime import datetime
+
+    clock.set(datetime(2026, 11, 26, 18, 25))
+    proxy.mode = "reset"
+    link = make_link(proxy.url)
+    link.start()
+    assert link.issue_ticket("marriage").number == "A700"
+    clock.advance(minutes=15)
+    proxy.mode = "pass"
+    drain(link)
+    _assert_exactly_once(server, link, [], ["A700"])
+
+
+def test_after_the_ticket_hours_kiosk_and_server_both_say_closed(server, proxy, make_link, clock):
+    from datetime import datetime
+
+    clock.set(datetime(2026, 11, 26, 21, 48))
+    link = make_link(proxy.url)
+    link.start()
+    with pytest.raises(BackendRejected) as online:  # nothing sent: the server would refuse it the same way
+        link.issue_ticket("marriage")
+    proxy.mode = "reset"
+    with pytest.raises(BackendRejected) as offline:
+        link.issue_ticket("marriage")
+    assert online.value.code == offline.value.code == "office_closed"
+    proxy.mode = "pass"
+    r = server.session().post(
+        f"{server.url}/v1/offices/{OFFICE}/tickets", json={"business": "marriage", "kiosk_id": "k1"}
+    )
+    assert (
+        r.status_code == 409
+        and r.json()["error"] == "office_closed"
+        and r.json()["hours"] == "08:30–12:00, 14:30–17:30"
+    )
+    _assert_exactly_once(server, link, [], [])
+
+
+def test_offline_a_walk_in_couple_already_holding_a_number_is_told_it(server, proxy, make_link):
+    # A002 online, then the network went and the same couple got A700.
+    link = make_link(proxy.url)
+    link.start()
+    couple = [{"id_number": "441621199005011234", "address": ""}, {"id_number": "441621199203042345", "address": ""}]
+    first = link.issue_ticket("marriage", parties=couple)
+    proxy.mode = "reset"
+    with pytest.raises(BackendRejected) as e:
+        link.issue_ticket("marriage", parties=list(reversed(couple)))
+    assert e.value.code == "ticket_already_issued" and e.value.body["ticket"]["number"] == first.number
+    other = link.issue_ticket("marriage", parties=[couple[0], {"id_number": "441621199501010021", "address": ""}])
+    assert other.offline and other.number == "A700"
+    proxy.mode = "pass"
+    drain(link)
+    _assert_exactly_once(server, link, [], [first.number, "A700"])
+
+
+def test_offline_a_booking_this_kiosk_checked_in_is_known_as_used_at_the_next_scan(server, proxy, make_link):
+    link = make_link(proxy.url)
+    assert link.cache.refresh() == 12
+    proxy.mode = "reset"
+    appt = _bookings(server)["01"]
+    assert not link.lookup(token=appt["token"])[0][0].get("checked_in")
+    link.check_in(appt, _ids(appt))
+    found, source = link.lookup(token=appt["token"])
+    assert source == "cache" and found[0]["checked_in"]  # the flow says so at the scan (rules.booking_used)

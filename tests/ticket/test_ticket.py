@@ -32,9 +32,20 @@ def test_content_from_office_policy_and_arguments():
     assert t.number_text == "A012" and t.number == 12 and t.priority
     assert (t.office_zh, t.office_en) == ("紫金县婚姻登记处", "Zijin County Marriage Registration Office")
     assert (t.business, t.business_zh, t.business_en) == ("marriage", "结婚登记", "Marriage registration")
-    assert t.bring_zh == tuple(POLICY.business["marriage"].bring.zh)
-    assert t.bring_en == tuple(POLICY.business["marriage"].bring.en)
+    rule = POLICY.business["marriage"]
+    assert t.bring_zh == tuple(rule.bring.zh + rule.bring_non_mainland.zh)  # nobody said who they are: all
     assert t.issued_at == WHEN and t.waiting_ahead == 5 and not t.offline
+    local = make(non_mainland_parties=False)  # a couple of mainland residents: no HK/Macao/Taiwan documents
+    assert local.bring_zh == tuple(rule.bring.zh) and local.bring_en == tuple(rule.bring.en)
+    assert not any("港澳台" in x for x in local.bring_zh) and not any("HK" in x for x in local.bring_en)
+
+
+def test_the_documents_of_non_mainland_parties_are_listed_only_for_them():
+    from kiosk.domain.ticket import non_mainland
+
+    assert not non_mainland([{"card_type": "resident_id"}, {"card_type": "resident_id"}])
+    assert non_mainland([{"card_type": "resident_id"}, {"card_type": "hmt_residence_permit"}])
+    assert non_mainland([])  # unknown: list everything
 
 
 def test_only_masked_personal_data_is_kept():

@@ -31,3 +31,12 @@ def test_staff_check_is_printed_on_the_ticket():
     from kiosk.services.effects import STAFF_CHECK_NOTE
 
     assert STAFF_CHECK_NOTE["note_zh"] == "身份待人工核验"
+
+
+def test_the_print_self_test_says_a_test_ticket_was_printed():
+    from kiosk.maintenance.core import SelfTestResult
+    from kiosk.ui.screens.maintenance_selftest import result_text
+
+    done = SelfTestResult("printer", True, 0.4, {"printed": "SELFTEST-094100", "outcome": "printed"})
+    text = result_text(done, lambda k: tr(k, "zh"))
+    assert text.startswith("通过 (0.4 s)  已打印测试票 SELFTEST-094100（标有“测试票 TEST”）") and "printed=" not in text

@@ -52,3 +52,19 @@ def test_no_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(text, ma
     assert all(width(line) <= max_width for line in lines)
     assert all(line[:1] not in NO_START for line in lines[1:]), lines
     assert all(line.rstrip()[-1:] not in NO_END for line in lines[:-1]), lines
+
+
+def test_no_paragraph_ends_in_a_stranded_character_or_two():
+    # "…（请到窗口由工作人员核验）" left "核验）" alone on the last line; a name left a lone "明".
+    text = "陈*明：身份待人工核验，请到窗口由工作人员核验）"
+    lines = break_lines(text, width, 44)
+    assert "".join(lines) == text and all(width(x) <= 44 for x in lines)
+    assert lines == ["陈*明：身份待人工核验，请到窗口由工作人", "员核验）"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CJK, min_size=1, max_size=60).map("".join), st.integers(12, 60))
+def test_a_wrapped_paragraph_never_ends_in_one_or_two_characters(text, max_width):
+    lines = break_lines(text, width, max_width)
+    assert "".join(lines) == text and all(width(line) <= max_width for line in lines)
+    assert len(lines) == 1 or len(lines[-1]) > 2, lines

@@ -36,7 +36,8 @@ def test_maintenance_through_the_screens():
         {"actor": "technician", "key": "volume", "old": 70, "new": 80},
     ]
     assert out["volume"] == 80
-    assert out["parked_shown"] == ["HTTP 500 ×8"]  # a parked journal entry, with its reason
+    # a parked journal entry, with its reason in words
+    assert len(out["parked_shown"]) == 1 and out["parked_shown"][0].endswith(" · HTTP 500 ×8")
     assert [(d["done"], d["reason"]) for d in out["parked_audit"]] == [(True, "HTTP 500 ×8")]
     assert out["languages"] == ["zh, en", "zh", ["zh"], False]
     assert out["language_switch_on_attract"] == [0, True, "zh"]  # Chinese only: no switch for applicants

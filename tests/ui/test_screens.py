@@ -47,6 +47,39 @@ def test_large_text_mode_is_as_accessible(tmp_path):
     _accessible(out)
 
 
+def test_every_text_fits_in_large_text_with_the_demo_strip(tmp_path):
+    # 大字模式 made 点击开始 smaller; "Skip: staff will check me" overflowed its button; the strip's labels were cut
+    # ("Remove ca", "Network off/o"). The check (accessibility.fit_problems) now sees each of them.
+    only = "attract,face_1,choose_business,printer_problem,confirm,done"
+    proc = run_cli(
+        ["-m", "kiosk.cli.diag", "screens", "--out", str(tmp_path), "--large-text", "--demo-strip", "--only", only]
+        + ["--json"]
+    )
+    out = json.loads(proc.stdout)
+    assert out["ok"], (out.get("error"), proc.stderr[-2000:])
+    problems = {name: c["problems"] for name, c in out["accessibility"].items() if c["problems"]}
+    assert not problems, problems
+    texts = out["accessibility"]["attract.en"]["texts"]
+    assert "Remove card" in texts and "Network off/on" in texts
+
+
+def test_large_text_never_makes_a_text_smaller(tmp_path):
+    # 大字模式 made the 点击开始 label smaller: the button's class rule (fs_button) overrode the screen's size.
+    sizes = []
+    for extra in ([], ["--large-text"]):
+        proc = run_cli(
+            ["-m", "kiosk.cli.diag", "screens", "--out", str(tmp_path), "--only", "attract,done", "--json"] + extra
+        )
+        out = json.loads(proc.stdout)
+        assert out["ok"], proc.stderr[-2000:]
+        sizes.append({k: v["font_px"] for k, v in out["accessibility"].items()})
+    normal, large = sizes
+    for screen, fonts in normal.items():
+        for widget, px in fonts.items():
+            assert large[screen][widget] >= px, (screen, widget, px, large[screen][widget])
+    assert large["attract.zh"]["start"] > normal["attract.zh"]["start"]
+
+
 def test_every_applicant_screen_shows_the_step_bar_and_the_help_row(tmp_path):
     from kiosk.ui.i18n import tr
 

@@ -47,6 +47,9 @@ def test_silent_at_volume_zero_and_without_sound_files(tmp_path, caplog):
     muted.on_flow(*step)
     assert list(muted.played) == []
     missing = Cues(folder=tmp_path)
+    reported = []
+    missing.on_failure = reported.append  # the device page (DeviceBoard.audio_failed) in the kiosk
     missing.on_flow(*step)
     missing.on_flow(*step)
     assert list(missing.played) == [] and caplog.text.count("sound cues off") == 1
+    assert reported == ["cannot play done.wav"] or (len(reported) == 1 and "cannot play" in reported[0])

@@ -31,7 +31,7 @@ class ChooseBusinessScreen(KioskScreen):
         box.clear_widgets()
         lang = self.app.lang
         for b in self.businesses:
-            button = KButton(text=BUSINESSES[b][lang], role="choice")
+            button = KButton(text=BUSINESSES[b][lang], role="choice", grow=True)
             button.bind(on_release=lambda _w, b=b: self.send(ChooseBusiness(b)))
             self.ids[f"business_{b}"] = button
             box.add_widget(button)

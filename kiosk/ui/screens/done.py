@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.domain.ticket import non_mainland
 from kiosk.flow.events import Finish
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
@@ -27,7 +28,7 @@ class DoneScreen(KioskScreen):
         n = t.get("waiting_ahead")
         self.ahead = tr("done_ahead", lang, n=n) if n is not None else tr("done_ahead_unknown", lang)
         rule = self.app.shell.env.policy.business.get(s.business or "")
-        items = (getattr(rule.bring, lang, None) or rule.bring.zh) if rule else []
+        items = rule.documents(lang, non_mainland(s.cards)) if rule else []
         self.bring = tr("done_bring", lang) + "\n" + "\n".join(f"  •{i}" for i in items) if items else ""
 
     def finish(self):

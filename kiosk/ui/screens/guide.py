@@ -20,7 +20,7 @@ class GuideScreen(KioskScreen):
         for b, rule in policy.business.items():
             if b not in BUSINESSES:
                 continue
-            bring = getattr(rule.bring, lang, None) or rule.bring.zh
+            bring = rule.documents(lang)  # nobody known yet: every item
             who = tr("guide_parties_2" if rule.min_parties == 2 else "guide_parties_1", lang)
             items = "\n".join(f"  •{item}" for item in bring)
             parts.append(f"[b][color=#FFD200]{BUSINESSES[b][lang]}[/color][/b]\n  {who}\n{items}")

@@ -1,17 +1,29 @@
-"""Recent log lines, already masked by the logging filter (ID numbers, phones, the current applicants' names)."""
+"""Recent log lines, already masked by the logging filter (ID numbers, phones, the current applicants' names), in
+China time, repeats counted on one line, filtered by level."""
 
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+import logging
+
+from kivy.properties import NumericProperty, StringProperty
 
 from kiosk.ui.screens.maint_page import MaintPage
 
 LAST = 40
 
 
+LEVELS = (logging.NOTSET, logging.WARNING, logging.ERROR)  # all | warnings and errors | errors
+
+
 class MaintenanceLogsScreen(MaintPage):
     refresh_every_s = 3.0
     text = StringProperty("")
+    min_level = NumericProperty(logging.NOTSET)
+
+    def show_level(self, level: int) -> None:
+        self.touched()
+        self.min_level = level
+        self.refresh()
 
     def refresh(self):
         m = self.m
@@ -19,7 +31,8 @@ class MaintenanceLogsScreen(MaintPage):
             self.message = "mt_not_available"
             return
         self.loading = True
-        self.in_worker(lambda: m.recent.lines(LAST), self._shown)
+        level = int(self.min_level)
+        self.in_worker(lambda: m.recent.lines(LAST, min_level=level), self._shown)
 
     def _shown(self, lines, error):
         self.loading = False

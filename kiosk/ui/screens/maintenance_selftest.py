@@ -18,8 +18,10 @@ def result_text(result, tr) -> str:
         return ""
     if result == "running":
         return tr("mt_test_running")
-    detail = " · ".join(f"{k}={v}" for k, v in result.detail.items() if not k.startswith("_"))
+    detail = " · ".join(f"{k}={v}" for k, v in result.detail.items() if not k.startswith("_") and k != "printed")
     head = f"{tr('mt_test_ok' if result.ok else 'mt_test_failed')} ({result.seconds} s)"
+    if result.ok and result.detail.get("printed"):  # the test ticket: say what to look at
+        head += "  " + tr("mt_test_printed").format(ticket=result.detail["printed"])
     return "  ".join(x for x in (head, detail, result.error) if x)
 
 

@@ -357,8 +357,10 @@ def lobby_day(j: Journey):
     was sent until a counter takes it, then that staff are on the way. Waits up to LOBBY_WAIT_S for the counter."""
     tickets = []
 
-    def walk_in():
-        a, b = j.people.cards(j.people.booking(_other_office(j)))
+    def walk_in(n: int):
+        # a different couple each time: the same couple again would be told the number they already hold
+        others = [code for code in sorted(j.shell.env.offices) if code != j.shell.env.office]
+        a, b = j.people.cards(j.people.booking(others[n]))
         yield from j.touch("start", "service_menu")
         yield from j.touch("walk_in", "choose_business")
         yield from j.touch("business_marriage", "read_id_1")
@@ -369,11 +371,11 @@ def lobby_day(j: Journey):
         yield from _ticket_and_finish(j)
         tickets.append(j.ticket)
 
-    yield from walk_in()
+    yield from walk_in(0)
     yield from _booked_to_confirm(j, consent=False)
     yield from _ticket_and_finish(j)
     tickets.append(j.ticket)
-    yield from walk_in()
+    yield from walk_in(1)
     j.notes["tickets"] = tickets
     yield from j.touch("start", "service_menu")
     yield from j.touch("walk_in", "choose_business")
@@ -386,6 +388,8 @@ def lobby_day(j: Journey):
     yield Until(lambda: session().assistance == "on_the_way", LOBBY_WAIT_S, "a counter took the call")
     j.notes["shown"] = j.app.root.ids.help.ids.assistance.text
     j.expect(j.notes["shown"] == j.app.tr("staff_on_the_way"), f"the applicant sees {j.notes['shown']!r}")
+    # and hears it: the prompt starts on a later frame, so the session is not cancelled under it
+    yield Until(lambda: any(s.endswith("/staff_on_the_way") for s in j.app.voice.spoken), 10, "'on the way' said")
     yield from j.cancel()
 
 

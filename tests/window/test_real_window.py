@@ -96,7 +96,7 @@ def test_call_staff_from_the_service_menu(window):
     w = window
     w.go("service_menu", id="start")
     w.press(id="call_staff")
-    t = w.wait(lambda t: bool((w.find(t, id="assistance") or {}).get("text")), "the call for staff answered", 30)
+    w.wait(lambda t: bool((w.find(t, id="assistance") or {}).get("text")), "the call for staff answered", 30)
     w.shot("call-staff")
     w.go("attract", cls="KButton", text="取消")
 

@@ -174,6 +174,25 @@ class Window:
             time.sleep(0.1)
         raise Stuck(f"nothing to touch matching {match}; texts {texts(tree or {})[:15]}")
 
+    def to_start(self) -> None:
+        """Back to the start screen: cancel, finish or log out, as staff would."""
+        if self.proc.poll() is not None:
+            return
+        for _ in range(4):
+            tree = self.tree()
+            if tree.get("state") == "attract":
+                return
+            for match in ({"id": "finish"}, {"id": "leave"}, {"cls": "KButton", "text": "取消"}):
+                widget = self.find(tree, **match)
+                if widget is not None and not widget["disabled"]:
+                    self.touch(widget)
+                    break
+            try:
+                self.wait_state("attract", timeout=10)
+                return
+            except Stuck:
+                continue
+
     def go(self, state: str, timeout: float = 30.0, **match) -> dict:
         """Touch, then wait for `state`; a touch that did not land (the screen still the same) is repeated, as a
         person taps again."""

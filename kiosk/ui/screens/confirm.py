@@ -49,7 +49,7 @@ def verification_lines(session, lang: str) -> str:
         name = short_name(card, check.party, lang)
         line = tr(f"confirm_verified_{check.verified_by}", lang, name=name)
         if check.verified_by == "staff":  # and why: what the kiosk tried
-            why = check.result if check.result in ("no_match", "skipped") else "unavailable"
+            why = check.result if check.result in ("no_match", "skipped", "declined") else "unavailable"
             line += tr(f"confirm_staff_{why}", lang, n=check.attempts)
         lines.append(line)
     return "\n".join(lines)

@@ -166,6 +166,9 @@ def uvicorn_config(app, host: str, port: int, tls_dir: Path | str, log_level: st
     limits = limits or ConnectionLimits()
     kw.setdefault("timeout_keep_alive", limits.idle_s)
     kw.setdefault("timeout_graceful_shutdown", 3)  # kiosks keep connections open: don't wait for them
+    # Kiosks probe every 5 s: a keep-alive as short as that (uvicorn's default) closes connections just as they
+    # are reused, which a kiosk took for an outage (issue 23).
+    kw.setdefault("timeout_keep_alive", 30)
     kw.setdefault("date_header", False)  # the app dates its answers with its own clock (ServerDate)
     return uvicorn.Config(
         app,

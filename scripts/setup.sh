@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 
 # gcc + libc6-dev build the stand-in vendor libraries (WLT photo decoder, fingerprint matcher) from drivers/standin;
 # espeak-ng speaks the prompts; openssl checks release signatures (tests/release); chromium runs the office's web pages
-# in the browser tests (driven by Playwright, which downloads no browser of its own).
-APT_PACKAGES=(libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgles2 libmtdev1 espeak-ng gcc libc6-dev openssl chromium)
+# in the browser tests (driven by Playwright, which downloads no browser of its own); xvfb, xdotool and x11-utils run
+# the real-window test (tests/window: the demo in an X server, touched as a person would).
+APT_PACKAGES=(libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgles2 libmtdev1 espeak-ng gcc libc6-dev openssl chromium
+  xvfb xdotool x11-utils)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do

@@ -6,6 +6,9 @@ still (good frames, so auto-capture fires), leaving; then the next person. A lit
 frozen-frame check honest. Fault modes for tests and demos:
   black   – a covered lens (black frames)        frozen – the same frame forever
   absent  – open() fails (no camera)             unplug – frames stop after `unplug_after` reads
+Time in the scene is wall-clock time since open() (with `realtime`): a reader slower than `fps` misses frames,
+as with a real camera, but a blink still lasts BLINK_S, not a number of frames. Without `realtime` (tests,
+benchmarks) a frame is 1/fps later than the one before.
 With `person=IMAGE` the camera shows that one person (any photo with a face): they step up, hold still, and then,
 unless `animate=False` (a still photo held to the camera), do what the screen asks (`follow` returns the
 instruction shown: blink, turn_left, turn_right), again and again, or without `follow` blink and turn in turn.
@@ -45,6 +48,7 @@ HOLD_S = 1.2
 GESTURES = [(1.0, 1.35, "blink"), (2.0, 2.9, "turn_left"), (3.5, 4.4, "turn_right")]
 GESTURE_CYCLE_S = 5.0
 FOLLOW_CYCLE_S, FOLLOW_REST_S = 1.5, 0.6  # doing what the screen says: rest, then the gesture
+BLINK_S = 0.3  # a deliberate blink: eyes closed this long (wall-clock), then open again
 KNOWN_GESTURES = ("blink", "turn_left", "turn_right")
 
 
@@ -80,7 +84,7 @@ class SimulatedCamera:
         self._room: np.ndarray | None = None
         self._noise: list[np.ndarray] = []
         self._count = 0
-        self._next_at = 0.0
+        self._next_at = self._opened_at = 0.0
 
     def open(self) -> None:
         if self.mode == "absent":
@@ -98,6 +102,7 @@ class SimulatedCamera:
         rng = np.random.default_rng(7)
         self._noise = [rng.integers(0, 4, (self.height, self.width, 3), dtype=np.uint8) for _ in range(3)]
         self._count, self._next_at = 0, self._clock()
+        self._opened_at = self._next_at
 
     def read(self) -> np.ndarray:
         if self._room is None:
@@ -109,7 +114,7 @@ class SimulatedCamera:
             if delay > 0:
                 self._sleep(delay)
             self._next_at = max(self._next_at + 1.0 / self.fps, self._clock())
-        t = self._count / self.fps
+        t = self._clock() - self._opened_at if self.realtime else self._count / self.fps
         self._count += 1
         if self.mode == "black":
             return np.zeros((self.height, self.width, 3), np.uint8)
@@ -163,7 +168,7 @@ class SimulatedCamera:
                 if self._asked != (asked, self._asked[1]) or self._asked[1] is None:
                     self._asked = (asked, t)  # reads the instruction, then starts after a moment
                 n, local = divmod(t - self._asked[1], FOLLOW_CYCLE_S)
-                if local >= FOLLOW_REST_S:
+                if local >= FOLLOW_REST_S and (asked != "blink" or local < FOLLOW_REST_S + BLINK_S):
                     gesture, k, variant = asked, (local - FOLLOW_REST_S) / (FOLLOW_CYCLE_S - FOLLOW_REST_S), int(n)
             elif self.follow is None:
                 n, local = divmod(t - HOLD_S, GESTURE_CYCLE_S)

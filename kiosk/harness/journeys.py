@@ -226,7 +226,7 @@ def run_journey(
     name: str,
     *,
     privacy_files: Sequence[str] = (),
-    camera_fps: float = 60.0,
+    camera_fps: float = 15.0,  # the demo camera's rate: 60 hid a liveness failure only the real window had
     shots_dir: Path | None = None,
     id_photos: dict | None = None,
     faces: dict | None = None,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -277,10 +278,11 @@ class MetricsServer:
         return f"{'https' if self.tls else 'http'}://{host}:{self.port}/metrics"
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        """Without waiting: prometheus_client's serve loop looks for a shutdown only every 0.5 s, which a SIGTERM
+        used to wait out (issue 23); the port is free within that time, the daemon thread ends with the process."""
+        server, self._server = self._server, None
+        if server is not None:
+            threading.Thread(target=lambda: (server.shutdown(), server.server_close()), daemon=True).start()
 
 
 def start_metrics(bind: str, collector: KioskCollector, tls: MetricsTls | None = None) -> MetricsServer:

@@ -5,11 +5,14 @@ Also the kiosk's local clock: offices are in China (UTC+8, no daylight saving).
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import datetime
 from typing import Callable
 
 from kiosk.domain.dates import CHINA
+
+log = logging.getLogger(__name__)
 
 
 def local_now() -> datetime:
@@ -32,6 +35,8 @@ class BackendStatus:
             self.up, self.reason = up, reason
             if changed:
                 self.changes += 1
+        if changed and up:
+            log.info("office server reachable")
         if changed and self._on_change is not None:
             self._on_change(up, reason)
 

@@ -6,6 +6,8 @@ answers a repeated key with its first answer). requests' own errors never leave 
 
 from __future__ import annotations
 
+import http.client
+import logging
 import os
 import threading
 import time
@@ -18,6 +20,11 @@ import requests
 from kiosk.services import secrets
 from kiosk.errors import BackendError
 from kiosk.services.backend_status import BackendStatus
+
+log = logging.getLogger(__name__)
+# A kept-alive connection the server closed just as it was reused (its keep-alive timer ran out while the request
+# was on its way): says nothing about the server, which answers the same request on a new connection.
+_DROPPED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
 
 
 class BackendUnavailable(BackendError):
@@ -200,9 +207,7 @@ class OfficeClient:
                 time.sleep(self.backoff_s * (2 ** (attempt - 1)))
             started = time.perf_counter()
             try:
-                resp = self.session.request(
-                    method, self.base_url + path, params=params, json=body, headers=headers, timeout=self.timeout
-                )
+                resp = self._exchange(method, self.base_url + path, params=params, json=body, headers=headers)
                 data = resp.json() if resp.content else {}
             except (requests.RequestException, ValueError) as e:
                 failure = type(e).__name__
@@ -222,8 +227,56 @@ class OfficeClient:
                 raise rejection(resp.status_code, data if isinstance(data, dict) else None)
             return resp.status_code, data
         if server_errors_down or not server_error:
-            self.status.report(False, failure)
+            self._judge_down(failure)
         raise BackendUnavailable(failure)
+
+    def _exchange(self, method: str, url: str, **kw) -> requests.Response:
+        """One request; sent again at once on a new connection when a kept-alive one was closed under it (safe:
+        GETs, and POSTs carry an Idempotency-Key)."""
+        try:
+            return self.session.request(method, url, timeout=self.timeout, **kw)
+        except requests.ConnectionError as e:
+            if not _dropped(e):
+                raise
+            log.info("office server closed a kept-alive connection as it was reused; sending again")
+            return self.session.request(method, url, timeout=self.timeout, **kw)
+
+    def _judge_down(self, failure: str) -> None:
+        """A request failed. The server is judged down only if a probe on a new connection fails too: one slow
+        or dropped answer does not turn the kiosk offline (the banner, cached check-ins, offline numbers)."""
+        if self.status.up is False:
+            self.status.report(False, failure)
+            return
+        confirm = self.probe_fresh()
+        lat = self.latency.snapshot()
+        if not confirm:
+            log.info("office server: a request failed (%s) but it answers on a new connection: still up", failure)
+            return
+        reason = f"{failure}, then {confirm} on a new connection"
+        log.warning(
+            "office server judged down: %s (timeouts %.1f s connect, %.1f s read; answers so far p50 %s ms, p99 %s ms)",
+            reason,
+            *self.timeout,
+            lat["p50_ms"],
+            lat["p99_ms"],
+        )
+        self.status.report(False, reason)
+
+    def probe_fresh(self) -> str:
+        """GET /healthz on a new connection: "" when the server answers (any status below 500), else why not."""
+        started = time.perf_counter()
+        with requests.Session() as s:
+            s.trust_env, s.verify, s.cert = False, self.verify, self.cert
+            try:
+                resp = s.get(self.base_url + "/healthz", timeout=self.timeout)
+            except requests.RequestException as e:
+                self.latency.record((time.perf_counter() - started) * 1000, False, type(e).__name__)
+                return type(e).__name__
+        ok = resp.status_code < 500
+        self.latency.record((time.perf_counter() - started) * 1000, ok, "" if ok else f"HTTP {resp.status_code}")
+        if ok:
+            self.status.report(True)
+        return "" if ok else f"HTTP {resp.status_code}"
 
     # -- the API -----------------------------------------------------------------------------------------------
     def health(self) -> dict:
@@ -272,6 +325,20 @@ class OfficeClient:
 
     def citywide_report(self, office: str, start: str, end: str) -> dict:
         return self.request("GET", f"/v1/offices/{office}/reports/citywide", params={"from": start, "to": end})
+
+
+def _dropped(error: BaseException) -> bool:
+    """Does a requests error come from a kept-alive connection the server had closed?"""
+    todo: list[BaseException] = [error]
+    for _ in range(20):  # the chain of causes is short; a cycle must not loop
+        if not todo:
+            break
+        e = todo.pop()
+        if isinstance(e, _DROPPED):
+            return True
+        todo.extend(a for a in e.args if isinstance(a, BaseException))
+        todo.extend(c for c in (e.__cause__, e.__context__) if c is not None and c is not e)
+    return False
 
 
 def _path(value: str) -> str:

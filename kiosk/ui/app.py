@@ -169,6 +169,13 @@ class KioskApp(App):
         self._start_watchdog()
         return root
 
+    def on_start(self):
+        from kiosk.ui.widgets import OfflineBanner
+
+        # on the window, after the root: drawn over it, outside its layout
+        self.banner = OfflineBanner()
+        Window.add_widget(self.banner)
+
     def _screen_pieces(self) -> list:
         def build(name: str):
             return lambda: self.sm.has_screen(name) or self.sm.get_screen(name)

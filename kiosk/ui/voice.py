@@ -46,11 +46,16 @@ ON_ENTER: dict[State, tuple[str, ...]] = {
 # Said first when the event moved the flow on (a refused card says nothing cheerful).
 ON_EVENT: tuple[tuple[type[Event], str], ...] = ((CardRead, "card_read"), (FaceCaptured, "photo_taken"))
 ON_ASSISTANCE = {"sent": ("staff_sent",), "on_the_way": ("staff_on_the_way",), "offline": ("staff_offline",)}
+# Said by the face screens (kiosk/ui/screens/face.py): the liveness challenge, then the comparison's outcome.
+ON_FACE = tuple(f"face_{c}" for c in ("blink", "turn_left", "turn_right")) + tuple(
+    f"face_outcome_{o}" for o in ("match", "no_match", "same_face", "liveness_failed", "unavailable")
+)
 PROMPTS: tuple[str, ...] = tuple(
     dict.fromkeys(
         [k for keys in ON_ENTER.values() for k in keys]
         + [k for _, k in ON_EVENT]
         + [k for keys in ON_ASSISTANCE.values() for k in keys]
+        + list(ON_FACE)
     )
 )
 

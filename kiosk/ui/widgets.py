@@ -32,6 +32,19 @@ class Sized:
     font_px = NumericProperty(0)
 
 
+class OfflineBanner(Label):
+    """ "Offline" over the top of the window; touches go through to what lies below."""
+
+    def on_touch_down(self, touch):
+        return False
+
+    def on_touch_move(self, touch):
+        return False
+
+    def on_touch_up(self, touch):
+        return False
+
+
 class CjkWrap:
     """For a label that wraps (text_size width set): Chinese text is cut into lines by kiosk.ui.linebreak, so no
     line starts with ，。、：；！？）」』 or ends with （「『; Kivy then only draws the lines. The text as given stays

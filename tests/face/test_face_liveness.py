@@ -10,7 +10,7 @@ def landmarks(yaw: float = 0.0) -> np.ndarray:
     return np.array([[100, 100], [200, 100], [150 + 100 * yaw, 150], [110, 200], [190, 200]], np.float32)
 
 
-def run(challenge, values, kind, dt=0.1):
+def run(challenge, values, kind, dt=0.15):
     status = PENDING
     for i, value in enumerate(values):
         if kind == "blink":
@@ -61,6 +61,30 @@ def test_blink_closes_and_reopens():
     c = challenge_of("blink")
     assert run(c, [0.2, 0.21, 0.19, 0.2, 0.08, 0.19], "blink") == PASSED
     assert run(challenge_of("blink"), [0.2, 0.21, 0.19, 0.2, 0.18, 0.19], "blink") == PENDING
+
+
+def test_a_baseline_taken_while_still_stepping_closer_does_not_block_the_blink():
+    """At 15 frames a second the challenge began while the person was still coming closer: the baseline was
+    measured on a smaller face (higher openness), the reopened eyes never reached 85 % of it (issue 23)."""
+    c = challenge_of("blink")
+    t, status = 0.0, PENDING
+    approach = [(0.92, 0.179), (0.95, 0.187), (0.97, 0.170)]  # growing face, openness of a smaller face
+    steady = [0.150] * 5 + [0.026] * 4 + [0.150] * 3  # holds still, blinks, eyes open again
+    for scale, openness in approach + [(1.0, o) for o in steady]:
+        status = c.feed(Observation(t, landmarks() * scale, openness))
+        t += 1 / 15
+    assert status == PASSED
+
+
+def test_the_baseline_takes_the_same_time_at_any_frame_rate():
+    """Three frames are 50 ms at 60 frames a second: too short to know how open the eyes are."""
+    c = challenge_of("blink")
+    for i in range(3):
+        c.feed(Observation(i / 60, landmarks(), 0.2))
+    assert c._phase == "settle"
+    for i in range(3, 20):
+        c.feed(Observation(i / 60, landmarks(), 0.2))
+    assert c._phase == "act"
 
 
 def test_two_steps_must_both_pass():

@@ -62,15 +62,21 @@ class LivenessChallenge:
         turn_yaw: float = 0.2,
         back_yaw: float = 0.1,
         closed_ratio: float = 0.65,
-        open_ratio: float = 0.85,
+        reopened: float = 0.5,
         mirrored: bool = False,
         steady: float = 0.12,
+        settle_s: float = 0.3,
     ):
         rng = random.Random(seed)
         self.challenges = [rng.choice(list(kinds)) for _ in range(steps)]
         self.step_timeout_s, self.turn_yaw, self.back_yaw = step_timeout_s, turn_yaw, back_yaw
-        self.closed_ratio, self.open_ratio, self.mirrored = closed_ratio, open_ratio, mirrored
+        # Eyes count as open again once back `reopened` of the way from the most closed value to the baseline: the
+        # baseline itself may have been measured a little nearer or farther (a person still settling).
+        self.closed_ratio, self.reopened, self.mirrored = closed_ratio, reopened, mirrored
         self.steady = steady  # how far (a share of the face's height) the face may move or grow mid-gesture
+        # The baseline is taken over this long (wall-clock seconds, whatever the frame rate) while the face holds
+        # still: at 15 frames a second three frames were 0.2 s of a person still stepping closer (issue 23).
+        self.settle_s = settle_s
         self.status = PENDING
         self._step = 0
         self._reset_step()
@@ -82,6 +88,8 @@ class LivenessChallenge:
     def _settle(self) -> None:
         self._baseline: list[float] = []  # yaw or openness while settling
         self._placed: list[tuple[float, float, float]] = []  # the face's height and centre while settling
+        self._settle_t: float | None = None  # when the current settling began
+        self._closed = float("inf")  # the lowest eye openness seen since the eyes closed
         self._phase = "settle"  # settle → act → back
 
     def _moved(self, landmarks: np.ndarray, kind: str | None) -> bool:
@@ -91,6 +99,10 @@ class LivenessChallenge:
         height = float(abs(mouth[1] - eyes[1])) or 1.0
         cx, cy = (float(v) for v in landmarks.mean(axis=0))
         if self._phase == "settle":
+            if self._placed:
+                h0, x0, y0 = self._placed[0]
+                if abs(height - h0) > self.steady * h0 / 2 or max(abs(cx - x0), abs(cy - y0)) > self.steady * h0:
+                    self._settle()  # still coming closer or moving: settle afresh from here
             self._placed.append((height, cx, cy))
             return False
         h0, x0, y0 = (float(np.median([p[i] for p in self._placed])) for i in range(3))
@@ -120,13 +132,20 @@ class LivenessChallenge:
             self._settle()  # judge the gesture afresh once the face holds still (the clock keeps running)
             return self.status
         if self._phase == "settle":
+            if self._settle_t is None:
+                self._settle_t = obs.t
             self._baseline.append(value)
-            if len(self._baseline) >= 3:
+            if len(self._baseline) >= 3 and obs.t - self._settle_t >= self.settle_s:
                 self._phase = "act"
             return self.status
         base = float(np.median(self._baseline))
         if kind == "blink":
-            done = value < base * self.closed_ratio if self._phase == "act" else value > base * self.open_ratio
+            if value < base * self.closed_ratio:
+                self._closed = min(self._closed, value)
+            if self._phase == "act":
+                done = value < base * self.closed_ratio
+            else:
+                done = value > self._closed + self.reopened * (base - self._closed)
         else:
             sign = 1 if kind == "turn_left" else -1
             done = (

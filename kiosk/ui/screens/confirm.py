@@ -47,5 +47,9 @@ def verification_lines(session, lang: str) -> str:
     for check in session.verification:
         card = session.cards[check.party - 1] if check.party <= len(session.cards) else None
         name = short_name(card, check.party, lang)
-        lines.append(tr(f"confirm_verified_{check.verified_by}", lang, name=name))
+        line = tr(f"confirm_verified_{check.verified_by}", lang, name=name)
+        if check.verified_by == "staff":  # and why: what the kiosk tried
+            why = check.result if check.result in ("no_match", "skipped", "declined") else "unavailable"
+            line += tr(f"confirm_staff_{why}", lang, n=check.attempts)
+        lines.append(line)
     return "\n".join(lines)

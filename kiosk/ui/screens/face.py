@@ -14,6 +14,20 @@ from kivy.properties import NumericProperty, StringProperty
 from kiosk.flow.events import DeviceFault, DeviceRecovered, FaceCaptured, SkipFace
 from kiosk.ui.screens.base import KioskScreen
 
+CHALLENGES = ("blink", "turn_left", "turn_right")  # the liveness challenges: said aloud, and retake is offered
+GOOD = ("ok", "comparing", *CHALLENGES)  # the face is where it should be: the oval turns green
+OUTCOME_S = 1.8  # how long the comparison's outcome stays up (and is said) before the flow moves on
+
+
+def outcome_of(result) -> str:
+    """The comparison with the ID photo, as the applicant is told it (face_outcome_<key>)."""
+    if result is None:
+        return ""
+    reason = getattr(result, "reason", "")
+    if reason in ("liveness_failed", "same_face"):
+        return reason
+    return {"match": "match", "no_match": "no_match"}.get(getattr(result, "verdict", ""), "unavailable")
+
 
 class FaceScreen(KioskScreen):
     party_no = NumericProperty(1)
@@ -21,6 +35,7 @@ class FaceScreen(KioskScreen):
     progress = NumericProperty(0.0)
     countdown = NumericProperty(0)
     attempt = NumericProperty(0)  # retakes so far (the flow's count), shown after a no-match
+    outcome = StringProperty("")  # the comparison's outcome, shown (and said) before the flow moves on
     session = None
 
     def on_enter(self, *a):
@@ -37,7 +52,7 @@ class FaceScreen(KioskScreen):
         self._stop_session()
         app = self.app
         kiosk = getattr(app, "kiosk", None)
-        self.hint, self.progress = "starting", 0.0
+        self.hint, self.progress, self.outcome = "starting", 0.0, ""
         if kiosk is None:
             return
         from kiosk.services.face.session import FaceSession
@@ -69,17 +84,21 @@ class FaceScreen(KioskScreen):
         self.session.start()
 
     def _progress(self, code, p):
-        if self.manager is None or self.manager.current != self.name or self.session is None:
+        if self.manager is None or self.manager.current != self.name or self.session is None or self.outcome:
             return
+        if code != self.hint and code in CHALLENGES:
+            self.app.voice.say((f"face_{code}",), self.app.lang)  # said once, when the challenge appears
         self.hint = code
         self.progress = p
+        self.ids.preview.good = code in GOOD
         needed = getattr(self.app.kiosk.config.face, "consecutive_good_frames", 5) if self.app.kiosk else 5
         self.countdown = math.ceil(p) if code == "models_unavailable" else max(0, math.ceil((1 - p) * needed / 5))
 
     def _frame(self, frame):
         if self.manager is not None and self.manager.current == self.name:
             self.ids.preview.show_frame(frame)
-            self.ids.preview.good = self.hint in ("ok", "blink", "turn_left", "turn_right", "comparing")
+            if self.hint == "starting":
+                self.hint = "look"  # the camera is open: no "opening the camera" over a live picture
 
     def _captured(self, result):
         if self._done or self.manager is None or self.manager.current != self.name:
@@ -87,6 +106,19 @@ class FaceScreen(KioskScreen):
                 result.wipe()
             return
         self._done = True
+        self.outcome = outcome_of(result)
+        if not self.outcome:
+            self.app.post(FaceCaptured(result), touch=False)
+            return
+        self.ids.preview.good = self.outcome == "match"
+        self.app.voice.say((f"face_outcome_{self.outcome}",), self.app.lang)
+        Clock.schedule_once(lambda dt: self._report(result), OUTCOME_S)
+
+    def _report(self, result):
+        if self.manager is None or self.manager.current != self.name or not self._done:  # left, or a new capture
+            if result is not None:
+                result.wipe()
+            return
         self.app.post(FaceCaptured(result), touch=False)
 
     def _stop_session(self):
@@ -109,7 +141,7 @@ class FaceScreen(KioskScreen):
 
     def clear(self):
         self.ids.preview.clear()
-        self.hint, self.progress, self.countdown, self.attempt = "starting", 0.0, 0, 0
+        self.hint, self.progress, self.countdown, self.attempt, self.outcome = "starting", 0.0, 0, 0, ""
 
 
 def _holder(card) -> str:

@@ -18,11 +18,9 @@ CALLERS = {"kiosk": ("k1", "441621"), "counter": ("c1", "441621"), "bureau": ("c
 
 
 @pytest.fixture(scope="module")
-def fuzzed_server(tmp_path_factory):
-    from bench.rigs.office_server import serve_in_thread
-
+def fuzzed_server(office_host, tmp_path_factory):
     db = tmp_path_factory.mktemp("fuzz") / "office.db"
-    with serve_in_thread(db, ManualClock(datetime(2026, 11, 26, 10, 5))) as server:
+    with office_host.serving(db, ManualClock(datetime(2026, 11, 26, 10, 5))) as server:
         yield server
 
 

@@ -139,26 +139,9 @@ def test_every_endpoint_declares_its_roles_and_undeclared_ones_answer_nobody(ser
     def undeclared():
         return {"secret": True}
 
-    from bench.rigs.office_server import RunningServer  # noqa: F401  (same PKI; serve the new app)
-    import threading
-
-    import uvicorn
-
-    from office.__main__ import uvicorn_config
-
-    srv = uvicorn.Server(uvicorn_config(app, "127.0.0.1", 0, server.pki_dir, log_level="critical"))
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        port = srv.servers[0].sockets[0].getsockname()[1]
-        r = server.session().get(f"https://127.0.0.1:{port}/v1/undeclared", timeout=5)
-        assert r.status_code == 404 and "secret" not in r.text  # … is reachable by nobody
-    finally:
-        srv.should_exit = True
-        t.join(5)
+    with server.answering(app):  # the same listening server and PKI, serving the new app
+        r = server.session().get(server.url + "/v1/undeclared", timeout=5)
+    assert r.status_code == 404 and "secret" not in r.text  # … is reachable by nobody
 
 
 # -- least data --------------------------------------------------------------------------------------------------------

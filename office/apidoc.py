@@ -73,7 +73,8 @@ def _cell(text: str) -> str:
 
 
 def _fields(schema: dict, components: dict, prefix: str = "", seen: tuple[str, ...] = ()) -> list[str]:
-    """Table rows for an object's fields, nested objects flattened as `parent.child` (`parent[].child`)."""
+    """Table rows for an object's fields; a nested object is flattened as `parent.child` (`parent[].child`), and
+    each object of a choice (`A or B`) gets its own rows, `parent[] (A).child`."""
     name = _ref_name(schema)
     if name:
         if name in seen:
@@ -89,10 +90,11 @@ def _fields(schema: dict, components: dict, prefix: str = "", seen: tuple[str, .
             f"{_cell(about + default)} |"
         )
         for v in _variants(sub)[0]:
-            if _ref_name(v) and "properties" in components.get(_ref_name(v), {}):
-                rows += _fields(v, components, f"{prefix}{field}.", seen)
-            elif v.get("type") == "array" and _ref_name(v.get("items", {})):
-                rows += _fields(v["items"], components, f"{prefix}{field}[].", seen)
+            inner, suffix = (v.get("items", {}), "[]") if v.get("type") == "array" else (v, "")
+            objects = [o for o in _variants(inner)[0] if "properties" in components.get(_ref_name(o) or "", {})]
+            for o in objects:
+                label = f" ({_ref_name(o)})" if len(objects) > 1 else ""
+                rows += _fields(o, components, f"{prefix}{field}{suffix}{label}.", seen)
     return rows
 
 

@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from office import access, assistance, queue, reports
+from office import access, answers, assistance, queue, reports
 from office.errors import ApiError, trim
 from office.group_commit import GroupCommit
 from office.guard import IDENTITY, Guard
@@ -450,5 +450,6 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
 
     assistance.install(app, backend, writes, _errors)
     _document_roles(app)
+    answers.document(app)
     app.add_middleware(Guard, backend=backend, writes=writes, revoked=revoked, hosts=hosts)
     return app

@@ -45,10 +45,11 @@ def _variants(schema: dict) -> tuple[list[dict], bool]:
 
 def _type(schema: dict) -> str:
     variants, nullable = _variants(schema)
-    names = []
+    names: list[str] = []
     for v in variants:
-        if _ref_name(v):
-            names.append(_ref_name(v))
+        ref = _ref_name(v)
+        if ref:
+            names.append(ref)
         elif "enum" in v:
             names.append("one of " + ", ".join(f"`{e}`" for e in v["enum"]))
         elif "const" in v:

@@ -61,9 +61,7 @@ class RunningServer:
     def serving(self, db: Path | str, clock, seed: str | None = "demo", offices_dir=None, **build_options):
         """This server answering from a fresh database and backend (`office.__main__.build`) until the block
         ends; the listening socket and the PKI stay."""
-        from office.__main__ import build
-
-        app, backend = build(db, clock, seed, offices_dir, tls_dir=self.pki_dir, **build_options)
+        app, backend = build_office(db, clock, seed, offices_dir, self.pki_dir, **build_options)
         with self.answering(app):
             before, self.backend = self.backend, backend
             try:
@@ -99,6 +97,13 @@ class RunningServer:
         self.stop()
 
 
+def build_office(db: Path | str, clock, seed: str | None, offices_dir, pki_dir: Path, **build_options):
+    """The app and backend of a test or benchmark server (`office.__main__.build`), whichever way it is served."""
+    from office.__main__ import build
+
+    return build(db, clock, seed, offices_dir, tls_dir=pki_dir, **build_options)
+
+
 def serve_in_thread(
     db: Path | str,
     clock,
@@ -113,12 +118,12 @@ def serve_in_thread(
     import uvicorn
 
     from office import pki
-    from office.__main__ import build, uvicorn_config
+    from office.__main__ import uvicorn_config
 
     pki_dir = Path(pki_dir or tempfile.mkdtemp(prefix="office-pki-"))
     if not (pki_dir / "ca.key").exists():
         pki.init(pki_dir)
-    app, backend = build(db, clock, seed, offices_dir, tls_dir=pki_dir, **build_options)
+    app, backend = build_office(db, clock, seed, offices_dir, pki_dir, **build_options)
     current = CurrentApp(app)
     config = uvicorn_config(
         current, "127.0.0.1", port, pki_dir, log_level="critical", timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S

@@ -43,9 +43,9 @@ def main(seconds: float = 5.0, camera_fps: float = 30.0, width: int = 640, heigh
 
     from drivers.camera.capture import CaptureThread
     from drivers.camera.simulator import SimulatedCamera
-    from kiosk.services.face.models import check_models
+    from kiosk.facematch.models import check_models
     from kiosk.services.face.pipeline import FaceEngine
-    from kiosk.services.face.verify import compare
+    from kiosk.facematch.verify import compare
 
     rss_start = _rss_mb()
     t0 = time.perf_counter()

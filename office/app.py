@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from office import access, assistance, bureau, identity_api, offline, queue, reports
+from office import access, answers, assistance, bureau, identity_api, offline, queue, reports
 from office.anchor import Anchors
 from office.bureau import BureauAdvice
 from office.lobby import web as lobby_web
@@ -486,5 +486,6 @@ def create_app(
     identity_api.install(app, backend, writes, _errors)
     offline.install(app, backend, writes, _errors)
     _document_roles(app)
+    answers.document(app)
     app.add_middleware(Guard, backend=backend, writes=writes, revoked=revoked, hosts=hosts)
     return app

@@ -7,8 +7,8 @@ side bounds the work: only a JPEG whose frame header is within MAX_WIDTH × MAX_
 decoded (office/jpeg.py), and decoding and detection run on one worker thread off the event loop.
 
 The reference server holds a photo for each seeded booking party (the public-domain test portraits, party 1 and
-party 2 as the kiosk demo's applicants). Faces are compared with the same open models as the kiosk (YuNet to
-find and align the face, SFace for the embedding, cosine similarity against the same threshold).
+party 2 as the kiosk demo's applicants). Faces are compared by the kiosk's own face matching (kiosk.facematch:
+YuNet to find and align the face, SFace for the embedding, cosine similarity against the same threshold).
 """
 
 from __future__ import annotations
@@ -20,16 +20,15 @@ from pathlib import Path
 import numpy as np
 
 import heyuan_assets
+from kiosk.facematch.detector import FaceModelError, YuNetDetector
+from kiosk.facematch.models import DETECTOR, MODEL_DIR, RECOGNISER
+from kiosk.facematch.verify import DEFAULT_THRESHOLD, SFaceEmbedder, compare
 from office import jpeg
 
-# The kiosk's shipped face models and demo photos (the heyuan_assets package; no kiosk code is imported).
-MODELS = heyuan_assets.path("models")
-DETECTOR = "face_detection_yunet_2023mar_int8bq.onnx"
-RECOGNISER = "face_recognition_sface_2021dec_int8bq.onnx"
+# The demo photos (the heyuan_assets package). Seeded booking party (1, 2) → the reference photo the office holds.
 FACES = heyuan_assets.path("samples", "faces")
-# Seeded booking party (1, 2) → the reference photo the office holds for them.
 SEEDED_REFERENCES = {1: "grace_hopper.jpg", 2: "astronaut.png"}
-THRESHOLD = 0.363
+MIN_SIDE = 128  # YuNet misses the face in a smaller crop: such images are enlarged first
 MAX_JPEG_BYTES = 300_000
 MAX_WIDTH = MAX_HEIGHT = 1280  # a face crop with its margin; a camera frame at most (≤ 5 MB decoded)
 
@@ -39,13 +38,13 @@ class IdentityService:
         self,
         references: dict[int, str] | None = None,
         photo_dir: Path = FACES,
-        model_dir: Path = MODELS,
-        threshold: float = THRESHOLD,
+        model_dir: Path = MODEL_DIR,
+        threshold: float = DEFAULT_THRESHOLD,
     ):
         self.photo_dir, self.model_dir, self.threshold = Path(photo_dir), Path(model_dir), threshold
         self.references = SEEDED_REFERENCES if references is None else references
         self._lock = threading.Lock()  # the OpenCV nets are not thread-safe
-        self._nets = None
+        self._nets: tuple[YuNetDetector, SFaceEmbedder] | None = None
         self._reference = lru_cache(maxsize=256)(self._reference_embedding)
 
     def warm_up(self) -> None:
@@ -79,15 +78,15 @@ class IdentityService:
                 live = self._embedding(live_image)
                 live_image.fill(0)
                 stored = self._reference(reference) if reference else None
-        except cv2.error:
+        except FaceModelError:
             return {"result": "unavailable", "score": None, "reason": "models_unavailable"}
         if reference is None:
             return {"result": "unavailable", "score": None, "reason": "no_reference"}
         if live is None or stored is None:
             return {"result": "unavailable", "score": None, "reason": "no_face"}
-        score = round(float(live @ stored / (np.linalg.norm(live) * np.linalg.norm(stored) or 1.0)), 4)
+        match = compare(live, stored, self.threshold)
         live.fill(0)
-        return {"result": "match" if score >= self.threshold else "no_match", "score": score}
+        return {"result": "match" if match.same_person else "no_match", "score": match.score}
 
     def _reference_embedding(self, name: str):
         import cv2
@@ -98,22 +97,18 @@ class IdentityService:
     def _embedding(self, image: np.ndarray):
         import cv2
 
-        detector, recogniser = self._load()
-        if min(image.shape[:2]) < 128:
-            scale = 128 / min(image.shape[:2])
+        detector, embedder = self._load()
+        if min(image.shape[:2]) < MIN_SIDE:
+            scale = MIN_SIDE / min(image.shape[:2])
             image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        detector.setInputSize((image.shape[1], image.shape[0]))
-        _, faces = detector.detect(image)
-        if faces is None or not len(faces):
+        faces = detector.detect(image)
+        if not faces:
             return None
-        face = max(faces, key=lambda f: f[2] * f[3])
-        return recogniser.feature(recogniser.alignCrop(image, face)).reshape(-1).astype(np.float64).copy()
+        face = max(faces, key=lambda f: f.box[2] * f.box[3])  # the largest face: the applicant, not a passer-by
+        return embedder.embed(image, face)
 
-    def _load(self):
-        import cv2
-
+    def _load(self) -> tuple[YuNetDetector, SFaceEmbedder]:
         if self._nets is None:
-            detector = cv2.FaceDetectorYN.create(str(self.model_dir / DETECTOR), "", (320, 320), 0.6)
-            recogniser = cv2.FaceRecognizerSF.create(str(self.model_dir / RECOGNISER), "")
-            self._nets = (detector, recogniser)
+            detector = YuNetDetector(self.model_dir / DETECTOR).load()
+            self._nets = (detector, SFaceEmbedder(self.model_dir / RECOGNISER).load())
         return self._nets

@@ -329,11 +329,11 @@ def canonical_serial(serial: str) -> str:
 class RevocationList:
     """revoked.txt, re-read when it changes (checked at most once a second)."""
 
-    def __init__(self, path: Path | str | None):
-        self.path = Path(path) if path else None
+    def __init__(self, path: Path | str | None, monotonic=time.monotonic):
+        self.path, self.monotonic = (Path(path) if path else None), monotonic
         self._serials: frozenset[str] = frozenset()
         self._mtime: float | None = None
-        self._checked = 0.0
+        self._checked: float | None = None  # when the file was last looked at (read at the first call)
         self._lock = threading.Lock()
 
     @staticmethod
@@ -345,9 +345,9 @@ class RevocationList:
     def serials(self) -> frozenset[str]:
         if self.path is None:
             return frozenset()
-        now = time.monotonic()
+        now = self.monotonic()
         with self._lock:
-            if now - self._checked >= 1.0:
+            if self._checked is None or now - self._checked >= 1.0:
                 self._checked = now
                 try:
                     mtime = self.path.stat().st_mtime_ns

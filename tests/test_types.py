@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(330)
 def test_mypy_passes():
     mypy = Path(sys.executable).with_name("mypy")

@@ -57,7 +57,7 @@ def _threshold(args) -> float:
 
 
 def _engine_or_fail(args, need_match: bool):
-    from kiosk.services.face.models import MODEL_DIR, check_models
+    from kiosk.facematch.models import MODEL_DIR, check_models
     from kiosk.services.face.pipeline import CAPTURE_ONLY, FULL, FaceEngine
 
     engine = FaceEngine.load(check_models(args.models or MODEL_DIR))
@@ -80,7 +80,7 @@ def _report(args, obj: dict, text: str) -> None:
 
 def run(args) -> int:
     if args.action == "models":
-        from kiosk.services.face.models import MODEL_DIR, check_models
+        from kiosk.facematch.models import MODEL_DIR, check_models
 
         check = check_models(args.models or MODEL_DIR)
         _report(args, {"ok": check.ok, "directory": str(check.directory), "problems": check.problems}, check.message())

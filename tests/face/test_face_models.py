@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import face_variants as v
-from kiosk.services.face.models import DETECTOR, EXPECTED, MODEL_DIR, RECOGNISER, check_models
+from kiosk.facematch.models import DETECTOR, EXPECTED, MODEL_DIR, RECOGNISER, check_models
 from kiosk.services.face.pipeline import CAPTURE_ONLY, FULL, NO_MATCH, FaceEngine, PartyCapture
 
 
@@ -50,7 +50,7 @@ def test_corrupt_recogniser_means_no_match(tmp_path, damage):
 
 def test_corrupt_detector_that_passes_no_check_fails_cleanly(tmp_path):
     # A file that is not ONNX at all, loaded without the checks: a clear error, not a crash.
-    from kiosk.services.face.detector import FaceModelError, YuNetDetector
+    from kiosk.facematch.detector import FaceModelError, YuNetDetector
 
     bad = tmp_path / "bad.onnx"
     bad.write_bytes(np.random.default_rng(1).integers(0, 255, 4096, dtype=np.uint8).tobytes())

@@ -4,7 +4,7 @@ import pytest
 import face_variants as v
 from conftest import ASTRONAUT_BOX, GRACE_BOX
 from drivers.camera.frames import FrameFormatError
-from kiosk.services.face.detector import Face
+from kiosk.facematch.detector import Face
 from kiosk.services.face.messages import GUIDANCE, PRIORITY, guidance, ordered
 from kiosk.services.face.quality import assess, head_pose
 

@@ -5,7 +5,7 @@ from hypothesis.extra.numpy import arrays
 
 import face_variants as v
 from conftest import ASTRONAUT_BOX, GRACE_BOX
-from kiosk.services.face.verify import DEFAULT_THRESHOLD, compare, cosine
+from kiosk.facematch.verify import DEFAULT_THRESHOLD, compare, cosine
 
 
 def same_person_pairs():

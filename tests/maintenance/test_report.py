@@ -112,14 +112,11 @@ def test_chart_without_cjk_font_falls_back(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def running_office(tmp_path_factory):
-    pytest.importorskip("uvicorn")
-    pytest.importorskip("fastapi")
-    from bench.rigs.office_server import serve_in_thread
+def running_office(office_host, tmp_path_factory):
     from office.clock import ManualClock
 
     db = tmp_path_factory.mktemp("office") / "office.db"
-    with serve_in_thread(db, ManualClock(datetime(2026, 11, 26, 10, 0)), seed=None) as server:
+    with office_host.serving(db, ManualClock(datetime(2026, 11, 26, 10, 0)), seed=None) as server:
         with server.backend.store.write() as conn:
             for i, r in enumerate(seeded_records()):
                 cur = conn.execute(

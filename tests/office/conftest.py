@@ -3,7 +3,6 @@ from datetime import datetime
 import pytest
 
 from office.clock import ManualClock
-from bench.rigs.office_server import serve_in_thread
 from tests.office.helpers import Api
 
 
@@ -13,8 +12,9 @@ def clock():
 
 
 @pytest.fixture
-def server(tmp_path, clock):
-    with serve_in_thread(tmp_path / "office.db", clock) as running:
+def server(office_host, tmp_path, clock):
+    """The session's office server answering from this test's own seeded database."""
+    with office_host.serving(tmp_path / "office.db", clock) as running:
         yield running
 
 

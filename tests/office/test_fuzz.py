@@ -23,11 +23,9 @@ CALLERS = {
 
 
 @pytest.fixture(scope="module")
-def fuzzed_server(tmp_path_factory):
-    from bench.rigs.office_server import serve_in_thread
-
+def fuzzed_server(office_host, tmp_path_factory):
     db = tmp_path_factory.mktemp("fuzz") / "office.db"
-    with serve_in_thread(db, ManualClock(datetime(2026, 11, 26, 10, 5))) as server:
+    with office_host.serving(db, ManualClock(datetime(2026, 11, 26, 10, 5))) as server:
         yield server
 
 
@@ -61,6 +59,7 @@ CHECKS = [
 ]
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_and_never_fails(case, fuzzed_server, sessions):

@@ -3,7 +3,6 @@ fails if its attack works again."""
 
 import json
 import ssl
-import time
 from datetime import date
 
 import pytest
@@ -53,13 +52,18 @@ def test_the_server_certificate_is_not_a_client_certificate(server):
 
 @pytest.mark.parametrize("n", range(4))  # serials with an odd number of hex digits too
 def test_revoked_certificate_is_refused_while_the_server_runs(server, n):
-    api = Api(server, name=f"k-lost{n}")
-    assert api.get("/healthz").status_code == 200
-    pki.revoke(server.pki_dir, cert=server.pki_dir / f"kiosks/k-lost{n}.crt", reason="stolen")
-    time.sleep(1.1)  # the list is re-read at most once a second
-    r = api.get("/healthz")
-    assert r.status_code == 403 and r.json()["error"] == "certificate_revoked"
-    assert Api(server, name="k1").get("/healthz").status_code == 200
+    from office.app import create_app
+
+    seconds = [0.0]
+    revoked = pki.RevocationList(server.pki_dir / "revoked.txt", monotonic=lambda: seconds[0])
+    with server.answering(create_app(server.backend, revoked=revoked)):
+        api = Api(server, name=f"k-lost{n}")
+        assert api.get("/healthz").status_code == 200
+        pki.revoke(server.pki_dir, cert=server.pki_dir / f"kiosks/k-lost{n}.crt", reason="stolen")
+        seconds[0] += 1.0  # the list is re-read at most once a second
+        r = api.get("/healthz")
+        assert r.status_code == 403 and r.json()["error"] == "certificate_revoked"
+        assert Api(server, name="k1").get("/healthz").status_code == 200
 
 
 # -- roles -----------------------------------------------------------------------------------------------------------
@@ -139,26 +143,9 @@ def test_every_endpoint_declares_its_roles_and_undeclared_ones_answer_nobody(ser
     def undeclared():
         return {"secret": True}
 
-    from bench.rigs.office_server import RunningServer  # noqa: F401  (same PKI; serve the new app)
-    import threading
-
-    import uvicorn
-
-    from office.__main__ import uvicorn_config
-
-    srv = uvicorn.Server(uvicorn_config(app, "127.0.0.1", 0, server.pki_dir, log_level="critical"))
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        port = srv.servers[0].sockets[0].getsockname()[1]
-        r = server.session().get(f"https://127.0.0.1:{port}/v1/undeclared", timeout=5)
-        assert r.status_code == 404 and "secret" not in r.text  # … is reachable by nobody
-    finally:
-        srv.should_exit = True
-        t.join(5)
+    with server.answering(app):  # the same listening server and PKI, serving the new app
+        r = server.session().get(server.url + "/v1/undeclared", timeout=5)
+    assert r.status_code == 404 and "secret" not in r.text  # … is reachable by nobody
 
 
 # -- least data --------------------------------------------------------------------------------------------------------

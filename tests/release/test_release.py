@@ -31,7 +31,7 @@ README_CHECK = (
     '"湖南省长沙市岳麓区8号", "valid_until": "2030-01-01"}]}'
 )
 
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.timeout(900), pytest.mark.slow]
 
 
 def clean_env(**extra) -> dict[str, str]:

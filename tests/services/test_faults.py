@@ -110,11 +110,12 @@ def test_two_kiosks_of_an_office_offline_at_once_never_share_a_number(server, pr
     proxy.mode = "reset"
     first = make_link(proxy.url, state="k1", kiosk_id="k1", offline_share="1/2")
     second = make_link(proxy.url, state="k2", kiosk_id="k2", offline_share="2/2")
+    for link in (first, second):
+        link.start()  # its forwarder finds the office gone (an unstarted one would keep the kiosk waiting)
     numbers = [link.issue_ticket("marriage").number for link in (first, second) for _ in range(2)]
     assert numbers == ["A700", "A701", "A850", "A851"]  # 700–999 cut in two
     proxy.mode = "pass"
     for link in (first, second):
-        link.start()
         drain(link)
     waiting = server_rows(server, "SELECT number FROM tickets WHERE status='waiting'")
     assert sorted(r[0] for r in waiting) == numbers
@@ -136,6 +137,7 @@ def test_an_outage_hands_out_no_walk_in_tickets_the_office_said_were_full(server
     assert link.journal.backlog() == 0  # nothing left to resend either
     link.stop()
     link = make_link(proxy.url)  # the kiosk restarts, still cut off
+    link.start()
     for business in ("marriage", "archive_query"):  # the quota is the office's, not a business's
         with pytest.raises(QuotaExhausted):
             link.issue_ticket(business)
@@ -174,6 +176,7 @@ def test_one_request_the_server_keeps_failing_does_not_stop_the_others(server, p
     link.cache.refresh()
     b = _bookings(server)
     proxy.mode = "reset"
+    link.start()
     link.check_in(b["01"], _ids(b["01"]))  # queued while offline: the oldest entry
     link.check_in(b["02"], _ids(b["02"]))
     t = link.issue_ticket("marriage", b["02"]["appointment_id"])

@@ -75,13 +75,12 @@ def test_without_a_usable_reference_the_answer_is_unavailable(engine, tmp_path):
     assert (off.result, off.reason) == ("unavailable", "not_configured")
 
 
-def test_the_office_identity_service_on_loopback(engine, tmp_path):
+def test_the_office_identity_service_on_loopback(engine, office_host, tmp_path):
     from office.clock import ManualClock
     from office.seed import seeded_bookings
-    from bench.rigs.office_server import serve_in_thread
 
     clock = ManualClock(datetime(2026, 11, 26, 10, 5))
-    with serve_in_thread(tmp_path / "office.db", clock) as server:
+    with office_host.serving(tmp_path / "office.db", clock) as server:
         party_1 = seeded_bookings("441621", clock().date(), clock())[0]["parties"][0]
         ca, cert, key = server.client_files("kiosk", "k1", "441621")
         client = OfficeClient(

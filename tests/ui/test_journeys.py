@@ -37,7 +37,7 @@ EXPECTED_END = {
 }
 KEYS = {"scenario", "states", "ticket", "touches", "machine_time_s", "ok"}
 # Fifteen journeys, two at a time, several with up to three face captures and their liveness challenges.
-pytestmark = pytest.mark.timeout(1800)
+pytestmark = [pytest.mark.timeout(1800), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

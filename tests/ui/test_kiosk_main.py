@@ -1,5 +1,7 @@
 """The kiosk entry point: a broken config stops with one message naming file and key; the demo starts."""
 
+import pytest
+
 from tests.ui.conftest import run_cli
 
 
@@ -14,6 +16,7 @@ def test_broken_config_names_file_and_key(tmp_path):
     assert len(lines) == 1 and str(bad) in lines[0] and "kiosk.idle_warning_s" in lines[0], proc.stderr
 
 
+@pytest.mark.slow  # the whole demo started as a process
 def test_demo_starts_and_runs(tmp_path):
     import re
 

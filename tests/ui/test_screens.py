@@ -2,12 +2,15 @@
 
 import json
 
+import pytest
+
 from PIL import Image, ImageStat
 
 from kiosk.flow import State
 from tests.ui.conftest import run_cli
 
 
+@pytest.mark.slow  # every screen rendered in its own process
 def test_every_screen_in_both_languages(tmp_path):
     proc = run_cli(["-m", "kiosk.cli.diag", "screens", "--out", str(tmp_path), "--lang", "zh,en", "--json"])
     out = json.loads(proc.stdout)
@@ -38,6 +41,7 @@ def _accessible(out):
     assert min(c["min_contrast"] for c in checks.values()) >= 4.5
 
 
+@pytest.mark.slow  # every screen rendered in its own process
 def test_large_text_mode_is_as_accessible(tmp_path):
     proc = run_cli(
         ["-m", "kiosk.cli.diag", "screens", "--out", str(tmp_path), "--lang", "zh,en", "--large-text", "--json"]

@@ -34,6 +34,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow  # the whole demo started and signalled
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_signal_stops_the_demo_cleanly_within_3_s(tmp_path, signum):
     sock_path = tmp_path / "notify.sock"

@@ -15,11 +15,11 @@ from typing import cast
 import numpy as np
 
 from drivers.camera.frames import as_bgr
-from kiosk.services.face.detector import Face, FaceModelError, YuNetDetector
+from kiosk.facematch.detector import Face, FaceModelError, YuNetDetector
+from kiosk.facematch.models import DETECTOR, RECOGNISER, ModelCheck, check_models
+from kiosk.facematch.verify import DEFAULT_THRESHOLD, Match, SFaceEmbedder, compare
 from kiosk.services.face.liveness import FAILED, PASSED, LivenessChallenge, Observation, eye_openness
-from kiosk.services.face.models import DETECTOR, RECOGNISER, ModelCheck, check_models
 from kiosk.services.face.quality import QualityLimits, QualityReport, assess
-from kiosk.services.face.verify import DEFAULT_THRESHOLD, Match, SFaceEmbedder, compare
 
 log = logging.getLogger(__name__)
 FULL, NO_MATCH, CAPTURE_ONLY = "full", "no_match", "capture_only"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kiosk.services.face.detector import Face
+from kiosk.facematch.detector import Face
 from kiosk.services.face.messages import ordered
 
 

@@ -64,7 +64,7 @@ class CardPhoto:
         import cv2
         import numpy as np
 
-        from kiosk.services.face.verify import compare
+        from kiosk.facematch.verify import compare
 
         if not getattr(self.decoder, "available", False):
             return Verdict("unavailable", reason="no_decoder")
@@ -162,7 +162,7 @@ class FaceVerifier:
 
     def _verify(self, engine, card, result, earlier) -> Verdict:
         from kiosk.services.face.pipeline import FULL
-        from kiosk.services.face.verify import compare
+        from kiosk.facematch.verify import compare
 
         if result is None or result.photo is None:
             return Verdict("unavailable", reason="no_photo")

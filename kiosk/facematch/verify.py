@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.services.face.detector import Face, FaceModelError
+from kiosk.facematch.detector import Face, FaceModelError
 
 DEFAULT_THRESHOLD = 0.363
 

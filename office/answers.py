@@ -31,9 +31,16 @@ class Offices(Answer):
 
 
 class ListedParty(Answer):
-    id_match: str = Field(description="HMAC-SHA256 of the ID number under the booking's match_key, hex")
+    id_match: str = Field(description="scrypt of the ID number under the booking's match salt and cost, hex")
     name: str = Field(description="masked, e.g. 陈*明")
     military: bool
+
+
+class MatchCost(Answer):
+    salt: str = Field(description="the office's salt of the day, hex")
+    n: int = Field(description="scrypt CPU/memory cost")
+    r: int = Field(description="scrypt block size")
+    p: int = Field(description="scrypt parallelism")
 
 
 class DivorceApplication(Answer):
@@ -52,8 +59,9 @@ class Booking(Answer):
     status: str = Field(description="booked | cancelled | …")
     checked_in: bool
     checked_in_at: Optional[str] = Field(description=STAMP)
-    match_key: str = Field(description="the day's key (hex) the kiosk matches ID numbers and tokens with")
-    token_match: str = Field(description="HMAC of the booking's QR token under match_key, hex")
+    ticket_number: Optional[str] = Field(description="the number this booking already holds today, if any")
+    match: MatchCost = Field(description="how the kiosk hashes a card to compare it with `id_match`")
+    token_match: str = Field(description="HMAC-SHA256 of the booking's QR token under the match salt, hex")
     parties: list[ListedParty]
     divorce_application: Optional[DivorceApplication] = Field(default=None, description="divorce certificates only")
     certificate_lost: Optional[bool] = Field(default=None, description="re-issue of a certificate only")
@@ -167,7 +175,7 @@ class Call(Answer):
     business: Optional[str]
     called_at: str = Field(description=STAMP)
     received_at: str = Field(description=STAMP)
-    status: str = Field(description="open | acknowledged")
+    status: str = Field(description="open | acknowledged | closed")
     acknowledged_at: Optional[str]
     counter: Optional[str]
 
@@ -178,7 +186,8 @@ class Calls(Answer):
 
 
 # "METHOD path" → (status, what it answers)
-ANSWERS: dict[str, tuple[int, type[BaseModel]]] = {
+# (a route answering two success statuses, such as a call updated rather than made, lists both)
+ANSWERS: dict[str, tuple[int | tuple[int, ...], type[BaseModel]]] = {
     "GET /healthz": (200, Health),
     "GET /v1/offices": (200, Offices),
     "GET /v1/appointments/lookup": (200, Found),
@@ -188,7 +197,7 @@ ANSWERS: dict[str, tuple[int, type[BaseModel]]] = {
     "POST /v1/offices/{office}/lockouts/release": (200, Released),
     "GET /v1/offices/{office}/queue": (200, QueueState),
     "GET /v1/offices/{office}/reports/citywide": (200, Citywide),
-    "POST /v1/offices/{office}/assistance": (201, Call),
+    "POST /v1/offices/{office}/assistance": ((201, 200), Call),
     "GET /v1/offices/{office}/assistance": (200, Calls),
     "POST /v1/offices/{office}/assistance/{call_id}/acknowledge": (200, Call),
 }
@@ -208,12 +217,13 @@ def document(app: FastAPI) -> None:
             schemas = doc.setdefault("components", {}).setdefault("schemas", {})
             for name, schema in defs.get("$defs", {}).items():
                 schemas.setdefault(name, schema)
-            for key, (status, model) in ANSWERS.items():
+            for key, (statuses, model) in ANSWERS.items():
                 method, path = key.split(" ", 1)
                 operation = doc["paths"].get(path, {}).get(method.lower())
-                if operation is not None:
-                    answer = operation["responses"].setdefault(str(status), {"description": "Successful Response"})
-                    answer["content"] = {"application/json": {"schema": refs[model, "serialization"]}}
+                for status in statuses if isinstance(statuses, tuple) else (statuses,):
+                    if operation is not None:
+                        answer = operation["responses"].setdefault(str(status), {"description": "Successful Response"})
+                        answer["content"] = {"application/json": {"schema": refs[model, "serialization"]}}
             app.openapi_schema = doc
         return app.openapi_schema
 

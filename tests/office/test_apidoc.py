@@ -25,8 +25,8 @@ def test_every_route_declares_the_fields_of_its_answer(api):
 
 def test_each_answer_has_exactly_the_declared_fields(api, counter, bureau):
     def check(key, r):
-        status, model = ANSWERS[key]
-        assert r.status_code == status, (key, r.text)
+        statuses, model = ANSWERS[key]
+        assert r.status_code in (statuses if isinstance(statuses, tuple) else (statuses,)), (key, r.text)
         model.model_validate(r.json(), strict=True)  # extra fields are refused too
 
     booked = api.bookings()["01"]

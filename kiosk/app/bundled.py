@@ -12,6 +12,8 @@ from pathlib import Path
 
 from kiosk.config import KioskConfig
 
+OFFICE_DEMO_PREFIX = "office-demo-"  # the bundled server's folder in the kiosk's state dir (its database, its PKI)
+
 SIM_DEVICES = {
     "idcard": "sim://idcard",
     "scanner": "sim://scanner",
@@ -36,7 +38,7 @@ def start_bundled_server(
     import requests
 
     port = free_port()
-    db_dir = Path(tempfile.mkdtemp(prefix="office-demo-", dir=state_dir))
+    db_dir = Path(tempfile.mkdtemp(prefix=OFFICE_DEMO_PREFIX, dir=state_dir))
     pki = db_dir / "pki"
     proc = subprocess.Popen(
         [

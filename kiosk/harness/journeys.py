@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kiosk.app.bundled import OFFICE_DEMO_PREFIX
 from kiosk.flow import State
 from kiosk.flow.events import Cancel
 from kiosk.harness.headless import ScriptFailed, Shot, Until
@@ -192,11 +193,13 @@ def personal_strings_left(needles: list[str], app) -> list[str]:
 
 def personal_files_left(needles: list[str], state_dir: Path) -> list[str]:
     """Files under the kiosk's state dir (journal, Kivy home, tickets…) holding a needle in clear, in UTF-8,
-    UTF-16 (the card's own encoding) or GB18030 (the printer's)."""
+    UTF-16 (the card's own encoding) or GB18030 (the printer's). The demo's bundled office server keeps its
+    database there too: it stands for the office's own system, which records who was served (the counter shows
+    the parties of a walk-in ticket), so it is not the kiosk's disk and is left out."""
     patterns = [n.encode(enc) for n in needles for enc in ("utf-8", "utf-16-le", "gb18030")]
     hits = []
     for f in state_dir.rglob("*"):
-        if f.is_file():
+        if f.is_file() and not f.relative_to(state_dir).parts[0].startswith(OFFICE_DEMO_PREFIX):
             data = f.read_bytes()
             if any(p in data for p in patterns):
                 hits.append(str(f.relative_to(state_dir)))

@@ -1,6 +1,6 @@
 """kiosk-office-server: the reference office server (see office/README.md).
 
-kiosk-office-server --tls-dir DIR --db FILE [--host H --port P --seed demo --now T]   serve (HTTPS + client certs)
+kiosk-office-server --tls-dir DIR --db FILE [--host H --port P --seed demo --now T --config-dir DIR]   serve
 kiosk-office-server pki init  --dir DIR [--server-name NAME …]                        the office CA + server cert
 kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                      a kiosk's certificate
 kiosk-office-server pki issue --dir DIR --role counter|bureau --name NAME --office CODE|all
@@ -25,9 +25,12 @@ def build(
     tls_dir: Path | str | None = None,
     retention_days: int = 30,
     allow_hosts: list[str] | None = None,
+    config_dir: Path | str | None = None,
 ):
-    """The app and its backend, with the database created and (optionally) seeded for today."""
+    """The app and its backend, with the database created and (optionally) seeded for today. `config_dir`: the
+    office's own files; its holidays/<year>.toml join the shipped calendars."""
     from office.app import create_app
+    from office.holidays import load_rest_days
     from office.offices import load_offices
     from office.pki import RevocationList
     from office.service import OfficeBackend
@@ -41,7 +44,9 @@ def build(
         seed_demo(backend)
     revoked = RevocationList(Path(tls_dir) / "revoked.txt") if tls_dir else None
     hosts = (server_names(tls_dir) | set(allow_hosts or ())) if tls_dir else None
-    return create_app(backend, revoked=revoked, hosts=hosts), backend
+    app = create_app(backend, revoked=revoked, hosts=hosts)
+    app.state.rest_days = load_rest_days(config_dir)
+    return app, backend
 
 
 def server_names(tls_dir: Path | str) -> set[str]:
@@ -203,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", choices=["demo"], help="add today's demo bookings for every office")
     parser.add_argument("--now", help="start the clock at this local time (YYYY-MM-DDTHH:MM), for tests/demos")
     parser.add_argument("--offices", help="directory of office files (default: the shipped config/offices)")
+    parser.add_argument(
+        "--config-dir",
+        help="the office's own configuration (e.g. /etc/heyuan-office): holidays/<year>.toml join the shipped ones",
+    )
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
 
@@ -210,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from office import pki
     from office.clock import offset_clock, parse_instant, system_clock
+    from office.holidays import HolidayFileError
     from office.offices import OfficeFileError
 
     try:
@@ -223,9 +233,11 @@ def main(argv: list[str] | None = None) -> int:
             for spec in args.demo_kiosk:
                 kiosk_id, _, office = spec.partition("@")
                 pki.issue(args.tls_dir, "kiosk", kiosk_id, office)
-        app, _ = build(args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host)
+        app, _ = build(
+            args.db, clock, args.seed, args.offices, args.tls_dir, args.retention_days, args.allow_host, args.config_dir
+        )
         config = uvicorn_config(app, args.host, args.port, args.tls_dir, args.log_level)
-    except (OfficeFileError, pki.PkiError) as e:
+    except (OfficeFileError, HolidayFileError, pki.PkiError) as e:
         sys.stderr.write(f"kiosk-office-server: {e}\n")
         return 2
     import threading

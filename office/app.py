@@ -18,9 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from office import access, assistance, queue, reports
+from office import clock as office_clock
 from office.errors import ApiError, trim
 from office.group_commit import GroupCommit
 from office.guard import IDENTITY, Guard
+from office.holidays import outlook as holiday_outlook
 from office.pki import Identity, RevocationList
 from office.service import OfficeBackend, fingerprint, stamp
 from office.identity import IdentityService
@@ -309,7 +311,12 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
     @app.get("/healthz", responses=_errors("GET"))
     def healthz():
         backend.store.read().execute("SELECT 1").fetchone()
-        return {"ok": True, "time": stamp(backend.clock())}
+        now = backend.clock()
+        out: dict = {"ok": True, "time": stamp(now)}
+        rest_days = getattr(app.state, "rest_days", None)  # set by build(): shipped + installed calendars
+        if rest_days is not None:
+            out["holidays"] = holiday_outlook(rest_days, now.astimezone(office_clock.CHINA).date())
+        return out
 
     @app.get("/v1/offices", responses=_errors("GET"))
     def offices():

@@ -148,6 +148,16 @@ class DeviceBoard:
             else:
                 self._set("clock", True)
 
+    def calendar_status(self, outlook: dict) -> None:
+        """upkeep.calendar_outlook(): one more row on the device page, a fault while a calendar is due and missing."""
+        with self._lock:
+            d = self._dev("holidays")
+            d.info.update(covered=outlook["covered"], missing=outlook["missing"])
+            if outlook["missing"] is None:
+                self._set("holidays", True)
+            else:
+                self._set("holidays", False, "calendar_missing")
+
     # -- reading -----------------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, dict]:
         with self._lock:

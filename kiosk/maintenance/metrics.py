@@ -51,6 +51,7 @@ METRIC_NAMES = (
     "kiosk_backend_up",
     "kiosk_paper_tickets_left_estimate",
     "kiosk_maintenance_logged_in",
+    "kiosk_holiday_calendar_missing",
 )
 
 
@@ -148,6 +149,7 @@ class KioskCollector:
                 lat.add_metric([*base, q], info[key] / 1000)
         yield lat
         yield from self._clock(base, snap.get("clock", {}).get("info", {}))
+        yield from self._holidays(base, snap.get("holidays", {}).get("info", {}))
         camera = snap.get("camera", {}).get("info", {})
         for key, name, doc in (
             ("fps", "kiosk_camera_fps", "Camera frames per second."),
@@ -183,6 +185,22 @@ class KioskCollector:
             )
             g.add_metric(base, 1 if info.get("adjusting") else 0)
             yield g
+
+    def _holidays(self, base, info: dict):
+        if not info.get("covered") and info.get("missing") is None:
+            return  # not looked at yet
+        g = self._family(
+            GaugeMetricFamily,
+            "kiosk_holiday_calendar_missing",
+            "1: the holiday calendar of this year (or from 1 November, of next year) is not installed; decisions "
+            "with a divorce deadline in it go to the counter.",
+            ("year",),
+        )
+        if info.get("missing") is not None:
+            g.add_metric([*base, str(info["missing"])], 1)
+        else:
+            g.add_metric([*base, str(max(info["covered"]) + 1)], 0)
+        yield g
 
     def _counts(self, base):
         life = self.counters.lifetime_counts()

@@ -52,6 +52,11 @@ T = {
     "ahead": ("快 {s} 秒", "{s} s fast"),
     "behind": ("慢 {s} 秒", "{s} s slow"),
     "in_step": ("一致（±1 秒）", "in step (±1 s)"),
+    "holidays": ("节假日安排", "Holiday calendars"),
+    "calendar_missing": ("缺少节假日安排", "a holiday calendar is missing"),
+    "covered": ("已有年份", "Years covered"),
+    "missing": ("须安装", "To install"),
+    "calendar_file": ("{year} 年（holidays/{year}.toml）", "{year} (holidays/{year}.toml)"),
     "ok": ("正常", "OK"),
     "near_end": ("将尽", "Near end"),
     "out": ("缺纸", "Out"),
@@ -149,6 +154,10 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
                 )
         if name == "clock":
             rows += _clock_rows(info, lang)
+        if name == "holidays":
+            rows.append(_row(tr("covered", lang), ", ".join(str(y) for y in info.get("covered", ()))))
+            if info.get("missing") is not None:
+                rows.append(_row(tr("missing", lang), tr("calendar_file", lang, year=info["missing"]), "fault"))
         if d["last_error"]:
             rows.append(_row(tr("last_error", lang), _known(d["last_error"], lang), "warn"))
     return rows

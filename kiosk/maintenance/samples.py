@@ -81,7 +81,10 @@ def _ok_test(detail: dict):
     return lambda timeout_s: dict(detail)
 
 
-def feed_sample_day(m: Maintenance, office: str) -> None:
+def feed_sample_day(m: Maintenance, office: str, today: date) -> None:
+    from kiosk.config import load_rest_days
+    from kiosk.maintenance.upkeep import calendar_outlook
+
     board = m.board
     for item in (
         ev.DeviceRecovered("idcard"),
@@ -97,6 +100,7 @@ def feed_sample_day(m: Maintenance, office: str) -> None:
     )
     board.journal_backlog(3, None, 1)
     board.clock_status({"synchronised": "yes", "source": "chronyc", "offset_s": 0.4, "adjusting": False})
+    board.calendar_status(calendar_outlook(load_rest_days(), today))  # the shipped calendars: from 1 Nov, one due
     for i, (business, booked) in enumerate(
         (
             ("marriage", True),
@@ -145,7 +149,7 @@ def sample_maintenance(state_dir: Path, office: str, today: date, logged_in: boo
         replay=lambda: {"reached": "yes", "accepted": 3, "refused": 0, "left": 0},
         parked=SampleParked(),
     )
-    feed_sample_day(m, office)
+    feed_sample_day(m, office, today)
     from kiosk.maintenance.logs import KnownNames, MaskingFilter
 
     names = KnownNames()

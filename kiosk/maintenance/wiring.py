@@ -16,6 +16,8 @@ from kiosk.flow import effects as fx
 from kiosk.domain.masking import mask_id_for_screen, mask_name
 from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout
 from kiosk.maintenance.core import Maintenance
+from kiosk.maintenance.upkeep import calendar_outlook
+from kiosk.services.backend_status import local_now
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +271,10 @@ class LinkFigures:
         check = getattr(self.kiosk, "clock_check", None)
         if check is not None:
             self.board.clock_status(check.snapshot())
+        env = getattr(self.kiosk, "env", None)
+        if env is not None:
+            today = (check.now() if check is not None else local_now()).date()
+            self.board.calendar_status(calendar_outlook(env.rest_days, today))
 
     def _sam(self) -> None:
         sam = getattr(self.kiosk.idcard, "sam_id", None)

@@ -5,6 +5,7 @@ kiosk-office-server pki init  --dir DIR [--server-name NAME …]                
 kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                      a kiosk's certificate
 kiosk-office-server pki issue --dir DIR --role counter|bureau --name NAME --office CODE|all
 kiosk-office-server pki revoke --dir DIR (--serial HEX | --cert FILE)                 refuse a certificate
+kiosk-office-server pki status --dir DIR [--within-days 30]     days left; exit 1 if any expire within the days
 kiosk-office-server audit verify --db FILE                                            check the audit chain
 """
 
@@ -115,6 +116,9 @@ def _pki(argv: list[str]) -> int:
     p_issue.add_argument("--name")
     p_issue.add_argument("--office", required=True)
     p_issue.add_argument("--days", type=int, default=pki.CLIENT_DAYS)
+    p_status = sub.add_parser("status", help="days left of the CA, the server's and every issued certificate")
+    p_status.add_argument("--dir", required=True)
+    p_status.add_argument("--within-days", type=int, default=30, help="list as expiring within this many days")
     p_revoke = sub.add_parser("revoke", help="add a certificate to revoked.txt")
     p_revoke.add_argument("--dir", required=True)
     p_revoke.add_argument("--serial")
@@ -135,13 +139,17 @@ def _pki(argv: list[str]) -> int:
                 out = pki.issue(a.dir, a.role, a.name, a.office, a.days)
             else:
                 parser.error("give --kiosk ID, or --role ROLE --name NAME")
+        elif a.verb == "status":
+            from office.pki_status import status
+
+            out = status(a.dir, a.within_days)
         else:
             out = {"revoked": pki.revoke(a.dir, serial=a.serial, cert=a.cert, reason=a.reason)}
     except (pki.PkiError, OSError, ValueError) as e:
         sys.stderr.write(f"kiosk-office-server pki: {e}\n")
         return 2
     print(json.dumps(out, ensure_ascii=False))
-    return 0
+    return 1 if a.verb == "status" and out["expiring"] else 0
 
 
 def _audit(argv: list[str]) -> int:

@@ -129,11 +129,18 @@ def test_from_1_november_the_device_page_and_the_metrics_say_next_years_calendar
     assert _samples(board)[("kiosk_holiday_calendar_missing", (("year", "2027"),))] == 0
     board.calendar_status(calendar_outlook(rest, date(2026, 11, 1)))
     rows = {r["label"]: r for r in device_rows(board.snapshot(), "en")}
-    assert rows["Holiday calendars"]["status"] == "fault"
-    assert "a holiday calendar is missing" in rows["Holiday calendars"]["value"]
-    assert (rows["To install"]["value"], rows["To install"]["status"]) == ("2027 (holidays/2027.toml)", "fault")
+    heading = rows["Holiday calendars"]
+    assert (heading["status"], heading["value"]) == ("warn", "Attention · next year's holiday calendar is missing")
+    assert (rows["To install"]["value"], rows["To install"]["status"]) == ("2027 (holidays/2027.toml)", "warn")
+    assert "Last error" not in rows  # the heading says it
     zh = {r["label"]: r["value"] for r in device_rows(board.snapshot(), "zh")}
-    assert zh["须安装"] == "2027 年（holidays/2027.toml）"
+    assert (zh["节假日安排"], zh["须安装"]) == ("注意 · 缺少下一年节假日安排", "2027 年（holidays/2027.toml）")
+    assert _samples(board)[("kiosk_holiday_calendar_missing", (("year", "2027"),))] == 1
+    # still missing on 1 January: divorce deadlines now go to the counter, a fault
+    board.calendar_status(calendar_outlook(rest, date(2027, 1, 1)))
+    rows = {r["label"]: r for r in device_rows(board.snapshot(), "en")}
+    assert (rows["Holiday calendars"]["status"], rows["To install"]["status"]) == ("fault", "fault")
+    assert rows["Holiday calendars"]["value"] == "Fault · this year's holiday calendar is missing"
     assert _samples(board)[("kiosk_holiday_calendar_missing", (("year", "2027"),))] == 1
 
 

@@ -155,8 +155,26 @@ class DeviceBoard:
             d.info.update(covered=outlook["covered"], missing=outlook["missing"])
             if outlook["missing"] is None:
                 self._set("holidays", True)
+            elif outlook["missing"] == outlook.get("year"):  # this year's: deadlines already go to the counter
+                self._set("holidays", False, "calendar_missing_now")
             else:
                 self._set("holidays", False, "calendar_missing")
+
+    def certificates_status(self, outlook: dict) -> None:
+        """upkeep.certificate_outlook(): days left of the kiosk's certificate and the office CA; a fault from
+        CERT_WARN_DAYS before either expires (or when one cannot be read). Without mutual TLS, no row."""
+        if not outlook:
+            return
+        with self._lock:
+            d = self._dev("certificates")
+            d.info.clear()
+            d.info.update({name: dict(c) for name, c in outlook.items()})
+            states = {c["state"] for c in outlook.values()}
+            worst = next((s for s in ("expired", "unreadable", "expiring") if s in states), None)
+            if worst is None:
+                self._set("certificates", True)
+            else:
+                self._set("certificates", False, f"cert_{worst}")
 
     # -- reading -----------------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, dict]:

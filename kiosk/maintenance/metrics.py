@@ -52,6 +52,8 @@ METRIC_NAMES = (
     "kiosk_paper_tickets_left_estimate",
     "kiosk_maintenance_logged_in",
     "kiosk_holiday_calendar_missing",
+    "kiosk_certificate_days_left",
+    "kiosk_certificate_expiring",
 )
 
 
@@ -150,6 +152,7 @@ class KioskCollector:
         yield lat
         yield from self._clock(base, snap.get("clock", {}).get("info", {}))
         yield from self._holidays(base, snap.get("holidays", {}).get("info", {}))
+        yield from self._certificates(base, snap.get("certificates", {}).get("info", {}))
         camera = snap.get("camera", {}).get("info", {})
         for key, name, doc in (
             ("fps", "kiosk_camera_fps", "Camera frames per second."),
@@ -201,6 +204,28 @@ class KioskCollector:
         else:
             g.add_metric([*base, str(max(info["covered"]) + 1)], 0)
         yield g
+
+    def _certificates(self, base, info: dict):
+        if not info:
+            return
+        left = self._family(
+            GaugeMetricFamily,
+            "kiosk_certificate_days_left",
+            "Whole days until the certificate expires (negative: expired).",
+            ("cert",),
+        )
+        expiring = self._family(
+            GaugeMetricFamily,
+            "kiosk_certificate_expiring",
+            "1 within 30 days of expiry, expired or unreadable: renew it (deploy/README.md).",
+            ("cert",),
+        )
+        for name, c in sorted(info.items()):
+            if c.get("days_left") is not None:
+                left.add_metric([*base, name], c["days_left"])
+            expiring.add_metric([*base, name], 0 if c["state"] == "ok" else 1)
+        yield left
+        yield expiring
 
     def _counts(self, base):
         life = self.counters.lifetime_counts()

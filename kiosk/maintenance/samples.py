@@ -101,6 +101,17 @@ def feed_sample_day(m: Maintenance, office: str, today: date) -> None:
     board.journal_backlog(3, None, 1)
     board.clock_status({"synchronised": "yes", "source": "chronyc", "offset_s": 0.4, "adjusting": False})
     board.calendar_status(calendar_outlook(load_rest_days(), today))  # the shipped calendars: from 1 Nov, one due
+    board.certificates_status(  # the kiosk's certificate inside its last 30 days, the CA years away
+        {
+            name: {
+                "file": f"/etc/heyuan-kiosk/tls/{name}.crt",
+                "days_left": n,
+                "state": state,
+                "not_after": (today + timedelta(days=n)).isoformat(),
+            }
+            for name, n, state in (("kiosk", 21, "expiring"), ("ca", 3402, "ok"))
+        }
+    )
     for i, (business, booked) in enumerate(
         (
             ("marriage", True),

@@ -6,6 +6,7 @@ and Host bounds) before any endpoint runs. Every write is audited in its own tra
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timezone
 from email.utils import formatdate
 from typing import Literal, Optional
@@ -19,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from office import access, assistance, queue, reports
 from office import clock as office_clock
-from office.errors import ApiError, trim
+from office.errors import RETRY_FULL_S, ApiError, storage_failure, trim
 from office.group_commit import GroupCommit
 from office.guard import IDENTITY, Guard
 from office.holidays import outlook as holiday_outlook
@@ -170,6 +171,7 @@ COMMON = {
     500: ["internal_error"],
 }
 POSTS = {
+    503: ["storage_full"],
     400: ["idempotency_key_invalid"],
     403: ["kiosk_id_mismatch"],
     409: ["idempotency_conflict"],
@@ -303,6 +305,14 @@ def create_app(backend: OfficeBackend, revoked: RevocationList | None = None, ho
             return JSONResponse(
                 ApiError(422, "invalid_request", detail=trim(type(exc).__name__)).body(), status_code=422
             )
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def _storage(request: Request, exc: Exception):
+        if storage_failure(exc):  # nothing was stored: the transaction rolled back, the database is intact
+            return JSONResponse(
+                ApiError(503, "storage_full").body(), status_code=503, headers={"Retry-After": str(RETRY_FULL_S)}
+            )
+        return JSONResponse(ApiError(500, "internal_error").body(), status_code=500)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):

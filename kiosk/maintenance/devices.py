@@ -15,6 +15,7 @@ from kiosk.flow import events as ev
 
 DEVICES = ("idcard", "scanner", "printer", "camera", "fingerprint", "backend")
 PAPER_STATES = ("ok", "near_end", "out", "unknown")
+STORAGE_FULL_BYTES, STORAGE_LOW_SHARE = 1 << 20, 0.10  # the state directory's disk: full, and low
 # PrinterReport / PrintFinished problem codes → (paper, cover_open, online); None = unchanged
 _PRINTER_PROBLEMS = {
     "paper_out": ("out", None, None),
@@ -175,6 +176,22 @@ class DeviceBoard:
                 self._set("certificates", True)
             else:
                 self._set("certificates", False, f"cert_{worst}")
+
+    def storage_status(self, snapshot: dict) -> None:
+        """StorageWatch.snapshot() of the state directory: a fault while journal writes fail or under 1 MiB is
+        free, a warning under 10 %."""
+        with self._lock:
+            d = self._dev("storage")
+            d.info.update(
+                {k: snapshot.get(k) for k in ("free_bytes", "total_bytes", "failing", "failing_since", "failures")}
+            )
+            free, total = snapshot.get("free_bytes"), snapshot.get("total_bytes")
+            if snapshot.get("failing") or (free is not None and free < STORAGE_FULL_BYTES):
+                self._set("storage", False, "storage_full")
+            elif free is not None and total and free < total * STORAGE_LOW_SHARE:
+                self._set("storage", False, "storage_low")
+            else:
+                self._set("storage", True)
 
     # -- reading -----------------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, dict]:

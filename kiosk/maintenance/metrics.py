@@ -54,6 +54,8 @@ METRIC_NAMES = (
     "kiosk_holiday_calendar_missing",
     "kiosk_certificate_days_left",
     "kiosk_certificate_expiring",
+    "kiosk_state_free_bytes",
+    "kiosk_state_writes_failing",
 )
 
 
@@ -153,6 +155,7 @@ class KioskCollector:
         yield from self._clock(base, snap.get("clock", {}).get("info", {}))
         yield from self._holidays(base, snap.get("holidays", {}).get("info", {}))
         yield from self._certificates(base, snap.get("certificates", {}).get("info", {}))
+        yield from self._storage(base, snap.get("storage", {}).get("info", {}))
         camera = snap.get("camera", {}).get("info", {})
         for key, name, doc in (
             ("fps", "kiosk_camera_fps", "Camera frames per second."),
@@ -226,6 +229,20 @@ class KioskCollector:
             expiring.add_metric([*base, name], 0 if c["state"] == "ok" else 1)
         yield left
         yield expiring
+
+    def _storage(self, base, info: dict):
+        if info.get("free_bytes") is not None:
+            g = self._family(GaugeMetricFamily, "kiosk_state_free_bytes", "Free space on the state directory's disk.")
+            g.add_metric(base, info["free_bytes"])
+            yield g
+        if "failing" in info:
+            g = self._family(
+                GaugeMetricFamily,
+                "kiosk_state_writes_failing",
+                "1 while journal writes fail (disk full): the kiosk serves online only, nothing offline.",
+            )
+            g.add_metric(base, 1 if info["failing"] else 0)
+            yield g
 
     def _counts(self, base):
         life = self.counters.lifetime_counts()

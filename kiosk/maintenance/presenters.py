@@ -67,6 +67,12 @@ T = {
     "cert_ca": ("办公系统 CA 证书", "Office CA certificate"),
     "days_left": ("剩余 {n} 天（至 {day}）", "{n} days left (until {day})"),
     "expired_on": ("已于 {day} 过期", "expired on {day}"),
+    "storage": ("存储空间", "Storage (state directory)"),
+    "storage_full": ("存储空间已满：仅在线服务", "disk full: serving online only"),
+    "storage_low": ("存储空间不足", "disk nearly full"),
+    "free": ("可用", "Free"),
+    "free_of": ("{free} / {total}", "{free} of {total}"),
+    "writes_failing": ("写入失败（自 {since}，{n} 次）", "writes failing (since {since}, {n}×)"),
     "ok": ("正常", "OK"),
     "near_end": ("将尽", "Near end"),
     "out": ("缺纸", "Out"),
@@ -94,7 +100,7 @@ T = {
 
 # Not faults yet, things to do in time: the heading is a warning (this year's missing calendar already sends divorce
 # certificates to the counter, and an expired certificate leaves the kiosk offline: those stay faults).
-WARNINGS = ("calendar_missing", "cert_expiring")
+WARNINGS = ("calendar_missing", "cert_expiring", "storage_low")
 
 
 def tr(key: str, lang: str, **kw) -> str:
@@ -173,6 +179,8 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
             rows += _clock_rows(info, lang)
         if name == "certificates":
             rows += _certificate_rows(info, lang)
+        if name == "storage":
+            rows += _storage_rows(info, lang)
         if name == "holidays":
             rows.append(_row(tr("covered", lang), ", ".join(str(y) for y in info.get("covered", ()))))
             if info.get("missing") is not None:
@@ -182,7 +190,7 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
                         tr("missing", lang), tr("calendar_file", lang, year=info["missing"]), "fault" if now else "warn"
                     )
                 )
-        if d["last_error"] and name not in ("holidays", "certificates"):  # their heading says it all
+        if d["last_error"] and name not in ("holidays", "certificates", "storage"):  # their heading says it all
             rows.append(_row(tr("last_error", lang), _known(d["last_error"], lang), "warn"))
     return rows
 
@@ -226,6 +234,22 @@ def _certificate_rows(info: dict, lang: str) -> list[dict]:
             value = tr("days_left", lang, n=c["days_left"], day=c["not_after"][:10])
         status = {"ok": "ok", "expiring": "warn"}.get(c["state"], "fault")
         rows.append(_row(tr(f"cert_{name}", lang), value, status))
+    return rows
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 30):.1f} GB" if n >= 1 << 30 else f"{n / (1 << 20):.1f} MB"
+
+
+def _storage_rows(info: dict, lang: str) -> list[dict]:
+    rows = []
+    free, total = info.get("free_bytes"), info.get("total_bytes")
+    if free is not None and total:
+        status = "fault" if free < 1 << 20 else "warn" if free < total * 0.10 else "ok"
+        rows.append(_row(tr("free", lang), tr("free_of", lang, free=_size(free), total=_size(total)), status))
+    if info.get("failing"):
+        since = (info.get("failing_since") or "")[:19].replace("T", " ")
+        rows.append(_row(tr("last_error", lang), tr("writes_failing", lang, since=since, n=info["failures"]), "fault"))
     return rows
 
 

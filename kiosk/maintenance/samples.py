@@ -100,6 +100,7 @@ def feed_sample_day(m: Maintenance, office: str, today: date) -> None:
     )
     board.journal_backlog(3, None, 1)
     board.clock_status({"synchronised": "yes", "source": "chronyc", "offset_s": 0.4, "adjusting": False})
+    board.storage_status({"free_bytes": 2_150_000_000, "total_bytes": 31_460_000_000, "failing": False})  # < 10 %
     board.calendar_status(calendar_outlook(load_rest_days(), today))  # the shipped calendars: from 1 Nov, one due
     board.certificates_status(  # the kiosk's certificate inside its last 30 days, the CA years away
         {

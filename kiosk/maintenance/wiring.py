@@ -281,6 +281,9 @@ class LinkFigures:
         config = getattr(self.kiosk, "config", None)
         if config is not None:
             self.board.certificates_status(self._certificates(config.backend, now))
+        storage = getattr(link, "storage", None)
+        if storage is not None:
+            self.board.storage_status(storage.snapshot())
 
     def _certificates(self, backend, now) -> dict:
         """certificate_outlook(), each file parsed again only when it changed (a renewal installs new ones)."""

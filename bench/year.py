@@ -66,8 +66,10 @@ def drain(rig: Rig, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
-def _size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+def _size(path: Path, suffix: str = "") -> int:
+    """A SQLite file's size (suffix "-wal": its write-ahead log's)."""
+    target = path.with_name(path.name + suffix)
+    return target.stat().st_size if target.exists() else 0
 
 
 def _dir_size(path: Path) -> int:
@@ -81,16 +83,20 @@ def month_sample(rig: Rig, month: str, journeys: int, log_lines: LogLines, calen
     kiosk_state = Path(rig.config.state_dir)
     journal = rig.kiosk.link.journal
     server = rig.server.backend.store.read()
-    rows = {t: server.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("tickets", "checkins", "idempotency")}
+    rows = {
+        t: server.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("tickets", "checkins", "idempotency")
+    }
     rows["audit"] = server.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
     proc = process_sample(trim=True)
     return {
         "month": month,
         "journeys": journeys,
         "journal_kb": round(_size(journal.db_path) / 1024, 1),
+        "journal_wal_kb": round(_size(journal.db_path, "-wal") / 1024, 1),
         "journal_entries": sum(journal.status()["by_status"].values()),
         "kiosk_state_kb": round(_dir_size(kiosk_state) / 1024, 1),
         "server_db_kb": round(_size(Path(rig.server.backend.store.path)) / 1024, 1),
+        "server_wal_kb": round(_size(Path(rig.server.backend.store.path), "-wal") / 1024, 1),
         "server_rows": rows,
         "rss_mb": proc["rss_mb"],
         "rss_trimmed_mb": proc.get("rss_trimmed_mb"),
@@ -181,12 +187,13 @@ def year(days: int = 365, start: date = START, *, work: Path, progress=None) -> 
     }
 
 
-def print_month(sample: dict) -> None:
+def print_month(s: dict) -> None:
+    """One row of the month table (bench/README.md)."""
     print(
-        f"{sample['month']}  journeys {sample['journeys']:5d}  journal {sample['journal_kb']:8.1f} KB "
-        f"({sample['journal_entries']} entries)  server db {sample['server_db_kb']:9.1f} KB  "
-        f"rss {sample['rss_mb']} MB  server rss {sample['server_rss_mb']} MB  fds {sample['fds']}  "
-        f"threads {sample['threads']}  log lines {sample['log_lines']}",
+        f"| {s['month']} | {s['journeys']} | {s['journal_kb']:.0f} + {s['journal_wal_kb']:.0f} | "
+        f"{s['journal_entries']} | {s['kiosk_state_kb']:.0f} | {s['server_db_kb']:.0f} + {s['server_wal_kb']:.0f} | "
+        f"{s['server_rows']['tickets']} / {s['server_rows']['idempotency']} / {s['server_rows']['audit']} | "
+        f"{s['rss_mb']} | {s['server_rss_mb']} | {s['fds']} | {s['threads']} | {s['log_lines']} | {s['calendar']} |",
         flush=True,
     )
 

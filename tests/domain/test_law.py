@@ -594,3 +594,20 @@ def test_calendars_together_give_the_rest_days_and_the_years_covered():
     assert rest.notices == {2030: "TEST-2030"} and rest.covers(2030) and not rest.covers(2031)
     assert rest.holidays == frozenset(one.days_off()) and rest.working_weekends == frozenset({date(2030, 1, 5)})
     assert rest_days_of([]) == RestDays()
+    two = rest_days_of(
+        [
+            one,
+            HolidayCalendar.model_validate(
+                {
+                    "year": 2031,
+                    "notice": "TEST-2031",
+                    "title": "",
+                    "holidays": [{"name": "y", "from": date(2031, 1, 1), "to": date(2031, 1, 1)}],
+                    "working_days": [{"date": date(2031, 1, 4), "for": "y"}],
+                }
+            ),
+        ]
+    )
+    assert two.holidays == frozenset(one.days_off() | {date(2031, 1, 1)})  # every year's, not the last one's
+    assert two.working_weekends == frozenset({date(2030, 1, 5), date(2031, 1, 4)})
+    assert two.notices == {2030: "TEST-2030", 2031: "TEST-2031"}

@@ -206,3 +206,34 @@ def test_the_office_server_refuses_to_start_on_a_wrong_calendar(tmp_path):
         check=False,
     )
     assert out.returncode == 2 and "2027.toml" in out.stderr and "a date outside 2030" in out.stderr
+
+
+def test_kiosk_diag_check_decides_with_the_calendars_installed_beside_its_configuration(office_dir):
+    import json as _json
+
+    case = {
+        "office": "441621",
+        "business": "divorce_certificate",
+        "date": "2026-12-30",
+        "parties": [
+            {"document": "resident_id", "id_number": "441621199005011218", "address": "广东省紫金县紫城镇"},
+            {"document": "resident_id", "id_number": "441602199509091224", "address": "河源市源城区文明路1号"},
+        ],
+        "divorce_application": {"date": "2026-11-20", "office": "441621"},
+    }
+
+    def check():
+        out = subprocess.run(
+            [sys.executable, "-m", "kiosk.cli.diag", "check", "--config", str(office_dir / "kiosk.toml")],
+            input=_json.dumps(case),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        return _json.loads(out.stdout)
+
+    assert (check()["decision"], check()["reasons"]) == ("staff", ["holiday_calendar_missing"])
+    (office_dir / "holidays" / "2027.toml").write_text(TEST_2027, encoding="utf-8")
+    decided = check()
+    assert decided["decision"] == "accept" and "2027: holidays per TEST-2027" in decided["details"]["rest_days"]

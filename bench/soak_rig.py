@@ -261,6 +261,24 @@ def object_counts() -> dict[str, int]:
     return dict(Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in _objects()))
 
 
+def bench_calendars(etc: Path, last_year: int = 2040) -> Path:
+    """Weekends-only calendars for the years no notice covers yet, installed as an office would (holidays/ beside
+    the configuration): the soaks' days run years ahead, and a divorce certificate whose deadlines fall in a year
+    without a calendar goes to the counter. Marked as the bench's own, not State Council notices."""
+    from kiosk.config import holiday_calendars
+
+    folder = etc / "holidays"
+    folder.mkdir(parents=True, exist_ok=True)
+    shipped = holiday_calendars()
+    for year in range(max(shipped) + 1, last_year + 1):
+        (folder / f"{year}.toml").write_text(
+            f'year = {year}\nnotice = "BENCH-{year}"\ntitle = "the soak\'s own: weekends only, not a State Council '
+            f'notice"\nholidays = []\n',
+            encoding="utf-8",
+        )
+    return etc
+
+
 def seed_day(server, clock, offices=(OFFICE, OTHER)) -> None:
     """Today's demo bookings for the offices the journeys use (written to the server's database file)."""
     from office.seed import seeded_bookings, store_bookings
@@ -376,6 +394,7 @@ class Rig:
                 "face": base.face.model_copy(update={"enabled": face}),
             }
         )
+        self.config._file = bench_calendars(self.work / "etc") / "kiosk.toml"  # holidays/ beside it
         self.kiosk = self.shell = None
 
     def start(self, scheduler=None) -> "Rig":

@@ -93,7 +93,15 @@ def _in_thread(fn) -> threading.Event:
     return done
 
 
-def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, progress=None, trace: bool = False) -> dict:
+def soak_ui(
+    journeys: int,
+    *,
+    work: Path,
+    sample_every: int = SAMPLE_EVERY,
+    progress=None,
+    trace: bool = False,
+    trace_from: int = 0,
+) -> dict:
     from kiosk.ui import kivy_env
 
     kivy_env.prepare(work / "kivy", headless=True, size=(540, 960))
@@ -181,12 +189,13 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
                 samples.append(sample)
                 if progress:
                     progress(sample)
-                heap.start()  # from the first sample on, with --tracemalloc
+                if i >= trace_from:
+                    heap.start()  # from the first sample (or --trace-from) on, with --tracemalloc
 
     try:
         run_error = run_headless(app, script())
         elapsed = time.monotonic() - t0
-        top = heap.top()
+        top, types = heap.top(), heap.type_growth()
         checks = verify(rig, tally)
     finally:
         rig.stop()
@@ -214,6 +223,7 @@ def soak_ui(journeys: int, *, work: Path, sample_every: int = SAMPLE_EVERY, prog
         "ui_lost_or_duplicated": tally.duplicates
         + sum(checks[k] for k in ("checkins_lost", "checkins_duplicated", "tickets_lost", "tickets_duplicated")),
         "ui_tracemalloc_top": top,
+        "ui_object_growth": types,
         "ui_samples": samples,
     }
 
@@ -250,7 +260,10 @@ def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(prog="python -m bench.soak_ui", description=__doc__.split("\n\n")[0])
     p.add_argument("--journeys", type=int, default=1000)
     p.add_argument("--sample-every", type=int, default=SAMPLE_EVERY)
-    p.add_argument("--tracemalloc", action="store_true", help="Python heap size per sample, growth by line")
+    p.add_argument(
+        "--tracemalloc", action="store_true", help="Python heap size per sample, growth by line and object type"
+    )
+    p.add_argument("--trace-from", type=int, default=0, metavar="N", help="start tracing at journey N")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -261,6 +274,7 @@ def main(argv: list[str] | None = None) -> dict:
             sample_every=args.sample_every,
             progress=None if args.json else print_sample,
             trace=args.tracemalloc,
+            trace_from=args.trace_from,
         )
     report(result, args.json)
     return result

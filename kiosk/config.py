@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 import heyuan_config
 from kiosk.domain.dates import RestDays
+from kiosk.domain.holidays import HolidayCalendar, rest_days_of
 from kiosk.domain.offices import AppointmentWindow, Text, TicketRange  # noqa: F401 (re-exported for config users)
 from kiosk.domain.offices import OfficeConfig, Strict, validation_problem
 from kiosk.domain.policy import Policy, PolicyNotInForce, in_force
@@ -144,10 +146,16 @@ class KioskConfig(Strict):
     face: FaceSection
     maintenance: MaintenanceSection
     voice: VoiceSection = VoiceSection()
+    _file: Path | None = PrivateAttr(default=None)  # where it was read from (load_kiosk_config)
 
     @property
     def state_dir(self) -> Path:
         return Path(os.path.expandvars(os.path.expanduser(self.kiosk.state_dir)))
+
+    @property
+    def holidays_dir(self) -> Path | None:
+        """The office's own holiday calendars: holidays/ next to this file (/etc/heyuan-kiosk/holidays/)."""
+        return installed_holidays_dir(self._file) if self._file else None
 
 
 def _read_toml(path: Path) -> dict:
@@ -177,7 +185,9 @@ def load_kiosk_config(path: Path | str = DEFAULT_CONFIG) -> KioskConfig:
         data.setdefault("backend", {})["url"] = url
     if pin := os.environ.get("KIOSK_PIN_HASH"):
         data.setdefault("maintenance", {})["pin_hash"] = pin
-    return _validate(KioskConfig, data, path)
+    config = _validate(KioskConfig, data, path)
+    config._file = path
+    return config
 
 
 def load_office(path: Path | str) -> OfficeConfig:
@@ -239,71 +249,51 @@ def load_policies(directory: Path | str = CONFIG_DIR / "policies") -> tuple[Poli
     return tuple(policies)
 
 
-class HolidaySpan(Strict):
-    name: str
-    from_: date = Field(alias="from")
-    to: date
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.to < self.from_:
-            raise ValueError(f"{self.name}: 'to' is before 'from'")
-        return self
+SHIPPED_HOLIDAYS = CONFIG_DIR / "holidays"
 
 
-class WorkingDay(Strict):
-    day: date = Field(alias="date")
-    for_: str = Field(alias="for")
+@dataclass(frozen=True)
+class CalendarFile:
+    """One year's calendar and where it came from: shipped with the release, or installed by the office."""
 
-    @field_validator("day")
-    @classmethod
-    def _weekend(cls, value):
-        if value.weekday() < 5:
-            raise ValueError(f"{value} is a weekday; only weekend days are adjusted working days")
-        return value
+    calendar: HolidayCalendar
+    path: Path
+    origin: Literal["shipped", "installed"]
 
 
-class HolidayCalendar(Strict):
-    """One year's State Council holiday notice: holidays and adjusted working days (调休上班)."""
-
-    year: int = Field(ge=2000, le=2100)
-    notice: str = Field(min_length=1)
-    title: str
-    holidays: list[HolidaySpan]
-    working_days: list[WorkingDay] = []
-
-    def days_off(self) -> set[date]:
-        out = set()
-        for span in self.holidays:
-            day = span.from_
-            while day <= span.to:
-                out.add(day)
-                day = date.fromordinal(day.toordinal() + 1)
-        return out
-
-    @model_validator(mode="after")
-    def _consistent(self):
-        both = self.days_off() & {w.day for w in self.working_days}
-        if both:
-            raise ValueError(f"{sorted(both)[0]} is both a holiday and a working day")
-        if any(d.year != self.year for d in self.days_off() | {w.day for w in self.working_days}):
-            raise ValueError(f"a date outside {self.year}")
-        return self
+def installed_holidays_dir(config_file: Path | str) -> Path | None:
+    """holidays/ next to a kiosk or server configuration file; None when that is the shipped folder itself."""
+    directory = Path(config_file).parent / "holidays"
+    return None if directory.resolve() == SHIPPED_HOLIDAYS.resolve() else directory
 
 
-def load_rest_days(directory: Path | str = CONFIG_DIR / "holidays") -> RestDays:
-    """The holiday calendars of config/holidays/<year>.toml together; years without a file count weekends only."""
-    holidays: set[date] = set()
-    working: set[date] = set()
-    notices: dict[int, str] = {}
-    for path in sorted(Path(directory).glob("*.toml")):
-        calendar = _validate(HolidayCalendar, _read_toml(path), path)
-        if path.stem != str(calendar.year):
-            raise ConfigError(path, "year", f"{calendar.year} does not match the file name")
-        holidays |= calendar.days_off()
-        working |= {w.day for w in calendar.working_days}
-        notices[calendar.year] = calendar.notice
-    return RestDays(frozenset(holidays), frozenset(working), notices)
+def load_holiday_calendar(path: Path | str) -> HolidayCalendar:
+    path = Path(path)
+    calendar = _validate(HolidayCalendar, _read_toml(path), path)
+    if path.stem != str(calendar.year):
+        raise ConfigError(path, "year", f"{calendar.year} does not match the file name")
+    return calendar
+
+
+def holiday_calendars(
+    installed: Path | str | None = None, shipped: Path | str = SHIPPED_HOLIDAYS
+) -> dict[int, CalendarFile]:
+    """Every year's calendar: the shipped ones, and the office's installed ones (<year>.toml, same format), which
+    replace a shipped year (a corrected notice). A missing installed folder is no calendar, not an error."""
+    out: dict[int, CalendarFile] = {}
+    for origin, directory in (("shipped", shipped), ("installed", installed)):
+        if directory is None or not Path(directory).is_dir():
+            continue
+        for path in sorted(Path(directory).glob("*.toml")):
+            calendar = load_holiday_calendar(path)
+            out[calendar.year] = CalendarFile(calendar, path, origin)  # type: ignore[arg-type]
+    return dict(sorted(out.items()))
+
+
+def load_rest_days(directory: Path | str = SHIPPED_HOLIDAYS, installed: Path | str | None = None) -> RestDays:
+    """The holiday calendars together (shipped, then the office's installed ones); years without one are not
+    covered, and a decision with a deadline in them goes to the counter."""
+    return rest_days_of(found.calendar for found in holiday_calendars(installed, directory).values())
 
 
 def check_file(path: Path | str) -> str:
@@ -317,9 +307,8 @@ def check_file(path: Path | str) -> str:
         load_policy(path)
         return "policy"
     if parent == "holidays":
-        calendar = _validate(HolidayCalendar, _read_toml(path), path)
-        if path.stem != str(calendar.year):
-            raise ConfigError(path, "year", f"{calendar.year} does not match the file name")
+        load_holiday_calendar(path)
         return "holidays"
-    load_kiosk_config(path)
+    config = load_kiosk_config(path)
+    holiday_calendars(config.holidays_dir)  # the office's installed calendars next to it
     return "kiosk"

@@ -1,11 +1,13 @@
 """kiosk-office-server: the reference office server (see office/README.md).
 
-kiosk-office-server --tls-dir DIR --db FILE [--host H --port P --seed demo --now T]   serve (HTTPS + client certs);
-    pages for browsers: /counter/ (counter certificates), /display/ (display certificates), see office/README.md
+kiosk-office-server --tls-dir DIR --db FILE [--host H --port P --seed demo --now T --config-dir DIR]   serve
+    (HTTPS + client certs); pages for browsers: /counter/ (counter certificates), /display/ (display
+    certificates), /bureau/ (bureau certificates), see office/README.md
 kiosk-office-server pki init  --dir DIR [--server-name NAME …]                        the office CA + server cert
 kiosk-office-server pki issue --dir DIR --kiosk ID --office CODE                      a kiosk's certificate
 kiosk-office-server pki issue --dir DIR --role counter|display|bureau --name NAME --office CODE|all [--p12]
 kiosk-office-server pki revoke --dir DIR (--serial HEX | --cert FILE)                 refuse a certificate
+kiosk-office-server pki status --dir DIR [--within-days 30]     days left; exit 1 if any expire within the days
 kiosk-office-server audit verify --db FILE [--tls-dir DIR]                            check the audit chain (and anchors)
 kiosk-office-server advise --records FILE.csv [--json --service-level 0.9 --wait-min 15]  booking quotas
 kiosk-office-server history --out FILE.csv [--days 60 --end DATE --seed N]            a synthetic records export
@@ -34,12 +36,15 @@ def build(
     anchors_file: Path | str | None = None,
     anchor_interval_s: float = 60.0,
     all_day: bool = False,
+    config_dir: Path | str | None = None,
 ):
     """The app and its backend, with the database created and (optionally) seeded for today. `records`: an
     export of the office queue system's service records for the bureau page (with --seed demo and no export, a
     synthetic history is written next to the database). `all_day`: the demo's offices, issuing numbers at any hour
-    (kiosk.domain.hours.demo_office, as the demo kiosk does)."""
+    (kiosk.domain.hours.demo_office, as the demo kiosk does). `config_dir`: the office's own files; its
+    holidays/<year>.toml join the shipped calendars."""
     from office.app import create_app
+    from office.holidays import load_rest_days
     from office.offices import load_offices
     from office.pki import RevocationList
     from office.service import OfficeBackend
@@ -64,7 +69,7 @@ def build(
         tls = Path(tls_dir)
         path = anchors_file or anchors_path(db)
         anchors = Anchors(path, tls / "server.key", tls / "server.crt", anchor_interval_s)
-    return create_app(
+    app = create_app(
         backend,
         revoked=revoked,
         hosts=hosts,
@@ -72,7 +77,9 @@ def build(
         lobby_options=lobby_options,
         offline_rules=offline_rules,
         anchors=anchors,
-    ), backend
+    )
+    app.state.rest_days = load_rest_days(config_dir)
+    return app, backend
 
 
 def bureau_advice(backend, records: Path | str | None, demo_db: Path | str | None = None):
@@ -205,6 +212,9 @@ def _pki(argv: list[str]) -> int:
     p_issue.add_argument(
         "--p12", action="store_true", help="also write NAME.p12 for a browser (passphrase in NAME.p12.pass)"
     )
+    p_status = sub.add_parser("status", help="days left of the CA, the server's and every issued certificate")
+    p_status.add_argument("--dir", required=True)
+    p_status.add_argument("--within-days", type=int, default=30, help="list as expiring within this many days")
     p_revoke = sub.add_parser("revoke", help="add a certificate to revoked.txt")
     p_revoke.add_argument("--dir", required=True)
     p_revoke.add_argument("--serial")
@@ -227,13 +237,17 @@ def _pki(argv: list[str]) -> int:
                 parser.error("give --kiosk ID, or --role ROLE --name NAME")
             if a.p12:
                 out.update(pki.browser_bundle(a.dir, out["role"], out["name"]))
+        elif a.verb == "status":
+            from office.pki_status import status
+
+            out = status(a.dir, a.within_days)
         else:
             out = {"revoked": pki.revoke(a.dir, serial=a.serial, cert=a.cert, reason=a.reason)}
     except (pki.PkiError, OSError, ValueError) as e:
         sys.stderr.write(f"kiosk-office-server pki: {e}\n")
         return 2
     print(json.dumps(out, ensure_ascii=False))
-    return 0
+    return 1 if a.verb == "status" and out["expiring"] else 0
 
 
 def _audit(argv: list[str]) -> int:
@@ -348,6 +362,10 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="the office's own recordings of the display's voice segments (DIR/zh|en/<segment>.wav win)",
     )
+    parser.add_argument(
+        "--config-dir",
+        help="the office's own configuration (e.g. /etc/heyuan-office): holidays/<year>.toml join the shipped ones",
+    )
     parser.add_argument("--log-level", default="warning")
     parser.add_argument(
         "--audit-anchors", help="append-only file of the audit chain's signed heads (default DB.anchors)"
@@ -374,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from office import pki
     from office.clock import offset_clock, parse_instant, system_clock
+    from office.holidays import HolidayFileError
     from office.offices import OfficeFileError
 
     try:
@@ -412,12 +431,13 @@ def main(argv: list[str] | None = None) -> int:
             anchors_file=args.audit_anchors,
             anchor_interval_s=args.anchor_interval,
             all_day=args.open_all_day,
+            config_dir=args.config_dir,
         )
         limits = ConnectionLimits(
             args.idle_timeout, args.header_timeout, args.body_timeout, args.max_connections_per_cert
         )
         config = uvicorn_config(app, args.host, args.port, args.tls_dir, args.log_level, limits)
-    except (OfficeFileError, pki.PkiError) as e:
+    except (OfficeFileError, HolidayFileError, pki.PkiError) as e:
         sys.stderr.write(f"kiosk-office-server: {e}\n")
         return 2
     import threading

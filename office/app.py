@@ -7,6 +7,7 @@ and Host bounds) before any endpoint runs. Every write is audited in its own tra
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from email.utils import formatdate
@@ -20,13 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from office import access, answers, assistance, bureau, identity_api, offline, queue, reports
+from office import clock as office_clock
 from office.anchor import Anchors
 from office.bureau import BureauAdvice
 from office.lobby import web as lobby_web
 from office.workload.sources import TicketsTable
-from office.errors import ApiError, trim
+from office.errors import RETRY_FULL_S, ApiError, storage_failure, trim
 from office.group_commit import GroupCommit
 from office.guard import IDENTITY, Guard
+from office.holidays import outlook as holiday_outlook
 from office.pki import Identity, RevocationList
 from office.service import OfficeBackend, fingerprint, stamp
 
@@ -184,6 +187,7 @@ COMMON = {
     500: ["internal_error"],
 }
 POSTS = {
+    503: ["storage_full"],
     400: ["idempotency_key_invalid"],
     403: ["kiosk_id_mismatch"],
     409: ["idempotency_conflict"],
@@ -342,6 +346,14 @@ def create_app(
                 ApiError(422, "invalid_request", detail=trim(type(exc).__name__)).body(), status_code=422
             )
 
+    @app.exception_handler(sqlite3.OperationalError)
+    async def _storage(request: Request, exc: Exception):
+        if storage_failure(exc):  # nothing was stored: the transaction rolled back, the database is intact
+            return JSONResponse(
+                ApiError(503, "storage_full").body(), status_code=503, headers={"Retry-After": str(RETRY_FULL_S)}
+            )
+        return JSONResponse(ApiError(500, "internal_error").body(), status_code=500)
+
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):
         return JSONResponse(ApiError(500, "internal_error").body(), status_code=500)
@@ -349,7 +361,12 @@ def create_app(
     @app.get("/healthz", responses=_errors("GET"))
     def healthz():
         backend.store.read().execute("SELECT 1").fetchone()
-        return {"ok": True, "time": stamp(backend.clock())}
+        now = backend.clock()
+        out: dict = {"ok": True, "time": stamp(now)}
+        rest_days = getattr(app.state, "rest_days", None)  # set by build(): shipped + installed calendars
+        if rest_days is not None:
+            out["holidays"] = holiday_outlook(rest_days, now.astimezone(office_clock.CHINA).date())
+        return out
 
     @app.get("/v1/offices", responses=_errors("GET"))
     def offices():

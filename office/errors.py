@@ -60,6 +60,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bad_time": {"zh": "时间不正确。", "en": "The time given is not plausible."},
     "not_found": {"zh": "没有这个地址。", "en": "No such path."},
     "internal_error": {"zh": "服务器内部错误。", "en": "Internal server error."},
+    "storage_full": {
+        "zh": "服务器存储空间已满，未保存任何内容，请稍后重试。",
+        "en": "The server's disk is full; nothing was stored. Try again later.",
+    },
     "certificate_required": {
         "zh": "需要本登记处签发的客户端证书。",
         "en": "A client certificate from the office's CA is required.",
@@ -90,6 +94,17 @@ class ApiError(Exception):
     def body(self) -> dict:
         message = MESSAGES.get(self.code, {"zh": self.code, "en": self.code})
         return {"error": self.code, "message": message, **self.extra}
+
+
+RETRY_FULL_S = 60  # Retry-After of a 503 storage_full
+
+
+def storage_failure(e: BaseException) -> bool:
+    """SQLite could not write for want of space (SQLITE_FULL) or an I/O error (SQLITE_IOERR): a 503, not a 500."""
+    import sqlite3
+
+    code = getattr(e, "sqlite_errorcode", None) if isinstance(e, sqlite3.Error) else None
+    return code is not None and code & 0xFF in (13, 10) or (isinstance(e, sqlite3.Error) and "disk is full" in str(e))
 
 
 def trim(text: object, limit: int = 200) -> str:

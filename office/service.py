@@ -71,6 +71,7 @@ class OfficeBackend:
         self.store, self.offices, self.clock = store, offices, clock
         self.retention = timedelta(days=retention_days)
         self._purged = 0.0
+        self._purged_day: date | None = None
         self._secret: bytes | None = None
         self.offline_rules: Any = None  # office.offline.OfflineRules and Contacts, set by office.offline.attach
         self.contacts: Any = None
@@ -114,10 +115,12 @@ class OfficeBackend:
         return outcomes
 
     def _purge(self, conn) -> None:
-        """Idempotency rows and failure counts outlive their use: drop them (at most once a minute)."""
-        if time.monotonic() - self._purged < 60:
+        """Idempotency rows and failure counts outlive their use: drop them (at most once a minute, and on the
+        first write of each day of the server's clock)."""
+        today = self.clock().date()
+        if time.monotonic() - self._purged < 60 and today == self._purged_day:
             return
-        self._purged = time.monotonic()
+        self._purged, self._purged_day = time.monotonic(), today
         conn.execute("DELETE FROM idempotency WHERE created_at < ?", (stamp(self.clock() - self.retention),))
         conn.execute("DELETE FROM failures WHERE at < ?", (self.clock().timestamp() - LOCKOUT_S,))
 

@@ -96,10 +96,13 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                # a failed COMMIT (disk full) may have rolled back already; otherwise the connection would stay
+                # inside the transaction and refuse every later write
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
             self.commits += 1
 
     def read(self) -> sqlite3.Connection:

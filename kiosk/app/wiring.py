@@ -339,7 +339,7 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
         config.face.enabled,
         tuple(config.kiosk.languages),
         policies,
-        load_rest_days(),
+        load_rest_days(installed=config.holidays_dir),
         face_attempts=config.face.attempts,
     )
     d = config.devices

@@ -9,6 +9,7 @@ from kiosk.cli.common import run_verb_table
 VERBS = {
     "check": "kiosk.cli.diag_check",
     "config": "kiosk.cli.diag_config",
+    "holidays": "kiosk.cli.diag_holidays",
     "idcard": "kiosk.cli.diag_idcard",
     "scanner": "kiosk.cli.diag_scanner",
     "ticket": "kiosk.cli.diag_ticket",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
 
-HELP = "office server: `backend ping [--url URL]` checks /healthz and the API, with latency"
+HELP = (
+    "office server: `backend ping [--url URL]` checks /healthz and the API, with latency, and the days left of "
+    "this kiosk's certificate and the office CA"
+)
 
 
 def configure(parser):
@@ -86,16 +89,35 @@ def run(args) -> int:
     finally:
         client.close()
     result["latency"] = client.latency.snapshot()
+    result["certificates"] = _certificates(client)
     if args.json:
         emit_json(result)
     else:
         state = "reachable" if result["ok"] else f"NOT reachable ({result.get('error')})"
         print(f"{client.base_url}: {state}; p50 {result['latency']['p50_ms']} ms, p99 {result['latency']['p99_ms']} ms")
+        for name, c in result["certificates"].items():
+            what = {"kiosk": "this kiosk's certificate", "ca": "office CA certificate"}[name]
+            if c["state"] == "unreadable":
+                print(f"{what}: cannot be read ({c['problem']}): {c['file']}")
+                continue
+            line = f"{what}: {c['days_left']} days left (until {c['not_after'][:10]})"
+            if c["state"] != "ok":
+                line += f" — {c['state'].upper()}: renew it (deploy/README.md, Certificates)"
+            print(line)
         if not result["ok"] and getattr(args, "demo_not_running", False):
             print(
                 "This configuration starts the demo's bundled office server (backend.start_bundled): no `kiosk --demo`"
                 " runs with this state dir now. Start it, or point at a server with --url and --ca-file,"
                 " --client-cert, --client-key."
             )
-
     return EXIT_OK if result["ok"] else EXIT_FAILED
+
+
+def _certificates(client) -> dict:
+    """Days left of the kiosk's own certificate and the office CA it trusts (warnings from 30 days before)."""
+    from datetime import datetime, timezone
+
+    from kiosk.maintenance.upkeep import certificate_outlook
+
+    ca = client.verify if isinstance(client.verify, str) else ""
+    return certificate_outlook(ca, client.cert[0] if client.cert else "", datetime.now(timezone.utc))

@@ -46,7 +46,7 @@ def run(args) -> int:
         config = load_kiosk_config(args.config or DEFAULT_CONFIG)
         offices = load_offices()
         policy = load_policy(policy_name or config.kiosk.policy, on=day)
-        rest_days = load_rest_days()
+        rest_days = load_rest_days(installed=config.holidays_dir)  # with the office's installed calendars
     except ConfigError as e:
         raise UsageError(e.problem if e.problem.startswith(("policy '", "no policy")) else str(e)) from None
     office = str(case.get("office") or config.kiosk.office)

@@ -39,6 +39,10 @@ def card_valid_on(valid_until: date | str, day: date) -> bool:
     return day <= cast(date, valid_until)  # any other text was rejected when the card was read
 
 
+# From this day of the year, next year's holiday calendar should be installed: the State Council publishes it in
+# the autumn (late October to mid-December), and a divorce applied for in November already has deadlines in it.
+CALENDAR_DUE = (11, 1)
+
 # 民法典 第一千二百六十条 "本法自2021年1月1日起施行。" — the cooling-off period (art. 1077) applies to divorce
 # applications received from that day; before it the certificate was issued on the day of application.
 COOLING_OFF_SINCE = date(2021, 1, 1)
@@ -65,6 +69,22 @@ class RestDays:
         while self.is_rest_day(day):
             day += timedelta(days=1)
         return day
+
+    def covers(self, year: int) -> bool:
+        return year in self.notices
+
+    def missing_years(self, first: date, last: date) -> tuple[int, ...]:
+        """The years from `first` to `last` (inclusive) that no holiday calendar covers."""
+        return tuple(year for year in range(first.year, last.year + 1) if not self.covers(year))
+
+    def calendar_missing(self, today: date) -> int | None:
+        """The year whose calendar the technician must install now: this year's if it is missing, else from
+        1 November next year's; None when nothing is due."""
+        if not self.covers(today.year):
+            return today.year
+        if (today.month, today.day) >= CALENDAR_DUE and not self.covers(today.year + 1):
+            return today.year + 1
+        return None
 
     def note(self, years: Iterable[int]) -> str:
         """Which calendar decided the rest days of these years (shown in a decision's details)."""
@@ -98,6 +118,13 @@ class CoolingOff:
     @property
     def window_closes(self) -> date:
         return self.rest_days.last_day(self.cooling_off_ends + timedelta(days=self.window_days))
+
+    @property
+    def missing_years(self) -> tuple[int, ...]:
+        """Years without a holiday calendar that the deadlines fall in (from the 30th day of the cooling-off, as
+        it may move, to the end of the window): in them the deadlines would rest on weekends alone."""
+        first = self.applied_on + timedelta(days=self.cooling_off_days)
+        return self.rest_days.missing_years(first, self.window_closes)
 
     @property
     def calendar_note(self) -> str:

@@ -1,8 +1,8 @@
 """The rules engine: given a policy, this office, the business, the day and the parties, may this office take
 the case? One engine reads any policy file; the policy decides where each business may be handled.
 
-Decisions: accept · redirect (offices lists who may) · staff (the kiosk cannot tell; offices is this office, whose
-counter takes it) · refuse (no office may). Each check quotes the clause it applies; where a business may be
+Decisions: accept · redirect (offices lists who may) · staff (the kiosk cannot tell, e.g. an unclear hukou county or
+a deadline in a year without a holiday calendar; offices is this office, whose counter takes it) · refuse (no office may). Each check quotes the clause it applies; where a business may be
 handled is policy data (config/policies/*.toml, with their clauses).
 """
 
@@ -143,7 +143,8 @@ def decide(
     rest_days: RestDays | None = None,
 ) -> Decision:
     """`offices` maps code → office info (.name.zh/.en, .address.zh/.en, .phone) for every office known.
-    `policy` must be in force on `day`; `rest_days` is the holiday calendar (None: weekends only)."""
+    `policy` must be in force on `day`; `rest_days` is the holiday calendar (None: none installed). A divorce
+    deadline in a year without a calendar goes to this office's counter (staff), never weekends alone."""
     try:
         check_in_force(policy, day)
     except PolicyNotInForce as e:
@@ -182,7 +183,10 @@ def decide(
         s = stage.stage_on(day)
         if s == "before":
             raise CaseError("divorce_application date is after the day being checked")
-        if s != "window":
+        if stage.missing_years:
+            first, last = stage.missing_years[0], stage.missing_years[-1]  # consecutive years
+            details["calendar_missing"] = str(first) if first == last else f"{first}–{last}"
+        elif s != "window":
             reasons.append("cooling_off" if s == "cooling_off" else "window_expired")
     if reasons:
         return _decision("refuse", reasons, [], business, offices, details, len(parties))
@@ -204,6 +208,9 @@ def decide(
         details["if_confirmed"] = {"decision": trusted[0], "offices": list(trusted[2])}
         return _decision("staff", ["hukou_unclear"], [office], business, offices, details, len(parties))
     decision, why, where = trusted
+    if decision == "accept" and "calendar_missing" in details:
+        # Weekends alone could put a deadline inside a holiday (the Spring Festival): the counter works it out.
+        return _decision("staff", ["holiday_calendar_missing"], [office], business, offices, details, len(parties))
     return _decision(decision, list(why), list(where), business, offices, details, len(parties))
 
 

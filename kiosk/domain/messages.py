@@ -89,6 +89,11 @@ REASON_TEXT: dict[str, dict[str, str]] = {
         "zh": "无法从证件确定户籍所在县区，请由工作人员确认。",
         "en": "Your hukou county cannot be read from the card; staff will confirm it.",
     },
+    "holiday_calendar_missing": {
+        "zh": "本机尚未安装{calendar_missing}年的节假日安排，离婚冷静期和领证期限请由工作人员核算。",
+        "en": "The holiday calendar for {calendar_missing} is not installed on this kiosk; staff will work out "
+        "the cooling-off and collection dates.",
+    },
 }
 
 DECISION_LEAD = {

@@ -133,6 +133,12 @@ def render_screens(
             yield Shot(path)
             written.append(path)
             measure(f"{name}.{lang}", screen)
+            if name == "maintenance_devices":
+                yield from _scrolled_to_end(screen.current_page())  # the year's rows: calendars, certificates …
+                path = out / f"{name}_end.{lang}.png"
+                yield Shot(path)
+                written.append(path)
+                measure(f"{name}_end.{lang}", screen)
 
     try:
         error = run_headless(app, script())
@@ -169,6 +175,19 @@ def _maintenance_page(screen, name: str):
         yield Until(lambda: bool(page.rows), what=f"{name} rows")
     elif name == "maintenance_logs":
         yield Until(lambda: bool(page.text), what="log lines")
+    yield Until(lambda: True)
+
+
+def _scrolled_to_end(page):
+    """The page's list scrolled to its last row (the device page is longer than the panel)."""
+    from kivy.uix.scrollview import ScrollView
+
+    from kiosk.harness.headless import Until
+
+    for w in page.walk(restrict=True):
+        if isinstance(w, ScrollView):
+            w.scroll_y = 0
+    yield Until(lambda: True)
     yield Until(lambda: True)
 
 

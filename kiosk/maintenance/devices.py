@@ -15,6 +15,7 @@ from kiosk.flow import events as ev
 
 DEVICES = ("idcard", "scanner", "printer", "camera", "fingerprint", "backend")
 PAPER_STATES = ("ok", "near_end", "out", "unknown")
+STORAGE_FULL_BYTES, STORAGE_LOW_SHARE = 1 << 20, 0.10  # the state directory's disk: full, and low
 # PrinterReport / PrintFinished problem codes → (paper, cover_open, online); None = unchanged
 _PRINTER_PROBLEMS = {
     "paper_out": ("out", None, None),
@@ -178,6 +179,50 @@ class DeviceBoard:
             self._dev("secrets").info.update(status)
             plain = "plain" in status.values()
             self._set("secrets", not plain, "plain_files" if plain else "")
+
+    def calendar_status(self, outlook: dict) -> None:
+        """upkeep.calendar_outlook(): one more row on the device page, a fault while a calendar is due and missing."""
+        with self._lock:
+            d = self._dev("holidays")
+            d.info.update(covered=outlook["covered"], missing=outlook["missing"])
+            if outlook["missing"] is None:
+                self._set("holidays", True)
+            elif outlook["missing"] == outlook.get("year"):  # this year's: deadlines already go to the counter
+                self._set("holidays", False, "calendar_missing_now")
+            else:
+                self._set("holidays", False, "calendar_missing")
+
+    def certificates_status(self, outlook: dict) -> None:
+        """upkeep.certificate_outlook(): days left of the kiosk's certificate and the office CA; a fault from
+        CERT_WARN_DAYS before either expires (or when one cannot be read). Without mutual TLS, no row."""
+        if not outlook:
+            return
+        with self._lock:
+            d = self._dev("certificates")
+            d.info.clear()
+            d.info.update({name: dict(c) for name, c in outlook.items()})
+            states = {c["state"] for c in outlook.values()}
+            worst = next((s for s in ("expired", "unreadable", "expiring") if s in states), None)
+            if worst is None:
+                self._set("certificates", True)
+            else:
+                self._set("certificates", False, f"cert_{worst}")
+
+    def storage_status(self, snapshot: dict) -> None:
+        """StorageWatch.snapshot() of the state directory: a fault while journal writes fail or under 1 MiB is
+        free, a warning under 10 %."""
+        with self._lock:
+            d = self._dev("storage")
+            d.info.update(
+                {k: snapshot.get(k) for k in ("free_bytes", "total_bytes", "failing", "failing_since", "failures")}
+            )
+            free, total = snapshot.get("free_bytes"), snapshot.get("total_bytes")
+            if snapshot.get("failing") or (free is not None and free < STORAGE_FULL_BYTES):
+                self._set("storage", False, "storage_full")
+            elif free is not None and total and free < total * STORAGE_LOW_SHARE:
+                self._set("storage", False, "storage_low")
+            else:
+                self._set("storage", True)
 
     # -- reading -----------------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, dict]:

@@ -52,6 +52,11 @@ METRIC_NAMES = (
     "kiosk_backend_up",
     "kiosk_paper_tickets_left_estimate",
     "kiosk_maintenance_logged_in",
+    "kiosk_holiday_calendar_missing",
+    "kiosk_certificate_days_left",
+    "kiosk_certificate_expiring",
+    "kiosk_state_free_bytes",
+    "kiosk_state_writes_failing",
 )
 
 
@@ -161,6 +166,9 @@ class KioskCollector:
                 if kept.get(name) in ("sealed", "plain"):
                     g.add_metric([*base, name], 1 if kept[name] == "sealed" else 0)
             yield g
+        yield from self._holidays(base, snap.get("holidays", {}).get("info", {}))
+        yield from self._certificates(base, snap.get("certificates", {}).get("info", {}))
+        yield from self._storage(base, snap.get("storage", {}).get("info", {}))
         camera = snap.get("camera", {}).get("info", {})
         for key, name, doc in (
             ("fps", "kiosk_camera_fps", "Camera frames per second."),
@@ -195,6 +203,58 @@ class KioskCollector:
                 "1 while the kiosk stamps check-ins with the server-adjusted time (its clock is off).",
             )
             g.add_metric(base, 1 if info.get("adjusting") else 0)
+            yield g
+
+    def _holidays(self, base, info: dict):
+        if not info.get("covered") and info.get("missing") is None:
+            return  # not looked at yet
+        g = self._family(
+            GaugeMetricFamily,
+            "kiosk_holiday_calendar_missing",
+            "1: the holiday calendar of this year (or from 1 November, of next year) is not installed; decisions "
+            "with a divorce deadline in it go to the counter.",
+            ("year",),
+        )
+        if info.get("missing") is not None:
+            g.add_metric([*base, str(info["missing"])], 1)
+        else:
+            g.add_metric([*base, str(max(info["covered"]) + 1)], 0)
+        yield g
+
+    def _certificates(self, base, info: dict):
+        if not info:
+            return
+        left = self._family(
+            GaugeMetricFamily,
+            "kiosk_certificate_days_left",
+            "Whole days until the certificate expires (negative: expired).",
+            ("cert",),
+        )
+        expiring = self._family(
+            GaugeMetricFamily,
+            "kiosk_certificate_expiring",
+            "1 within 30 days of expiry, expired or unreadable: renew it (deploy/README.md).",
+            ("cert",),
+        )
+        for name, c in sorted(info.items()):
+            if c.get("days_left") is not None:
+                left.add_metric([*base, name], c["days_left"])
+            expiring.add_metric([*base, name], 0 if c["state"] == "ok" else 1)
+        yield left
+        yield expiring
+
+    def _storage(self, base, info: dict):
+        if info.get("free_bytes") is not None:
+            g = self._family(GaugeMetricFamily, "kiosk_state_free_bytes", "Free space on the state directory's disk.")
+            g.add_metric(base, info["free_bytes"])
+            yield g
+        if "failing" in info:
+            g = self._family(
+                GaugeMetricFamily,
+                "kiosk_state_writes_failing",
+                "1 while journal writes fail (disk full): the kiosk serves online only, nothing offline.",
+            )
+            g.add_metric(base, 1 if info["failing"] else 0)
             yield g
 
     def _counts(self, base):

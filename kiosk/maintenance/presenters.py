@@ -51,6 +51,7 @@ T = {
     "SSLError": ("TLS 证书或加密连接错误", "TLS certificate or connection error"),
     "DeviceNotFound": ("设备未找到（未连接或端口不对）", "device not found (unplugged or wrong port)"),
     "DeviceTimeout": ("设备无应答", "device did not answer"),
+    "attention": ("注意", "Attention"),
     "sam_id": ("SAM 编号", "SAM ID"),
     "last_error": ("最近错误", "Last error"),
     "paper": ("纸张", "Paper"),
@@ -83,6 +84,26 @@ T = {
     "ahead": ("快 {s} 秒", "{s} s fast"),
     "behind": ("慢 {s} 秒", "{s} s slow"),
     "in_step": ("一致（±1 秒）", "in step (±1 s)"),
+    "holidays": ("节假日安排", "Holiday calendars"),
+    "calendar_missing": ("缺少下一年节假日安排", "next year's holiday calendar is missing"),
+    "calendar_missing_now": ("缺少本年节假日安排", "this year's holiday calendar is missing"),
+    "covered": ("已有年份", "Years covered"),
+    "missing": ("须安装", "To install"),
+    "calendar_file": ("{year} 年（holidays/{year}.toml）", "{year} (holidays/{year}.toml)"),
+    "certificates": ("证书", "Certificates"),
+    "cert_expiring": ("证书即将过期", "a certificate expires soon"),
+    "cert_expired": ("证书已过期", "a certificate has expired"),
+    "cert_unreadable": ("证书无法读取", "a certificate cannot be read"),
+    "cert_kiosk": ("本机证书", "This kiosk's certificate"),
+    "cert_ca": ("办公系统 CA 证书", "Office CA certificate"),
+    "days_left": ("剩余 {n} 天（至 {day}）", "{n} days left (until {day})"),
+    "expired_on": ("已于 {day} 过期", "expired on {day}"),
+    "storage": ("存储空间", "Storage (state directory)"),
+    "storage_full": ("存储空间已满：仅在线服务", "disk full: serving online only"),
+    "storage_low": ("存储空间不足", "disk nearly full"),
+    "free": ("可用", "Free"),
+    "free_of": ("{free} / {total}", "{free} of {total}"),
+    "writes_failing": ("写入失败（自 {since}，{n} 次）", "writes failing (since {since}, {n}×)"),
     "ok": ("正常", "OK"),
     "near_end": ("将尽", "Near end"),
     "out": ("缺纸", "Out"),
@@ -107,6 +128,11 @@ T = {
     "wrong_pin": ("PIN 错误（还可尝试 {n} 次）", "Wrong PIN ({n} tries left before a lockout)"),
     "disabled": ("未设置维护 PIN", "No maintenance PIN is set"),
 }
+
+
+# Not faults yet, things to do in time: the heading is a warning (this year's missing calendar already sends divorce
+# certificates to the counter, and an expired certificate leaves the kiosk offline: those stay faults).
+WARNINGS = ("calendar_missing", "cert_expiring", "storage_low")
 
 
 def tr(key: str, lang: str, **kw) -> str:
@@ -139,6 +165,8 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
         idle = d["detail"] if d["up"] is None and d["detail"] in ("not_configured", "configured") else ""
         state = tr(idle or ("unknown" if d["up"] is None else "up" if d["up"] else "down"), lang)
         detail = d["detail"] if d["detail"] and not idle else ""
+        if d["up"] is False and d["detail"] in WARNINGS:
+            status, state = "warn", tr("attention", lang)
         rows.append(
             {**_row(tr(name, lang), state + (f" · {_known(detail, lang)}" if detail else ""), status), "heading": True}
         )
@@ -179,7 +207,20 @@ def device_rows(board_snapshot: dict, lang: str) -> list[dict]:
             for key in ("journal_key", "tls_key"):
                 if info.get(key):
                     rows.append(_row(tr(key, lang), tr(info[key], lang), "fault" if info[key] == "plain" else "ok"))
-        if d["last_error"]:
+        if name == "certificates":
+            rows += _certificate_rows(info, lang)
+        if name == "storage":
+            rows += _storage_rows(info, lang)
+        if name == "holidays":
+            rows.append(_row(tr("covered", lang), ", ".join(str(y) for y in info.get("covered", ()))))
+            if info.get("missing") is not None:
+                now = d["detail"] == "calendar_missing_now"
+                rows.append(
+                    _row(
+                        tr("missing", lang), tr("calendar_file", lang, year=info["missing"]), "fault" if now else "warn"
+                    )
+                )
+        if d["last_error"] and name not in ("holidays", "certificates", "storage"):  # their heading says it all
             when = f" ({_when(d['last_error_at'])})" if d.get("last_error_at") else ""
             rows.append(_row(tr("last_error", lang), _known(d["last_error"], lang) + when, "warn"))
     return rows
@@ -227,6 +268,39 @@ def _clock_rows(info: dict, lang: str) -> list[dict]:
         rows.append(_row(tr("offset_s", lang), text, "fault" if info.get("adjusting") else "ok"))
     if info.get("adjusting"):
         rows.append(_row(tr("adjusting", lang), tr("yes", lang), "warn"))
+    return rows
+
+
+def _certificate_rows(info: dict, lang: str) -> list[dict]:
+    rows = []
+    for name in ("kiosk", "ca"):
+        c = info.get(name)
+        if c is None:
+            continue
+        if c["state"] == "unreadable":
+            value = f"{tr('cert_unreadable', lang)}: {c.get('problem', '')}"
+        elif c["state"] == "expired":
+            value = tr("expired_on", lang, day=c["not_after"][:10])
+        else:
+            value = tr("days_left", lang, n=c["days_left"], day=c["not_after"][:10])
+        status = {"ok": "ok", "expiring": "warn"}.get(c["state"], "fault")
+        rows.append(_row(tr(f"cert_{name}", lang), value, status))
+    return rows
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 30):.1f} GB" if n >= 1 << 30 else f"{n / (1 << 20):.1f} MB"
+
+
+def _storage_rows(info: dict, lang: str) -> list[dict]:
+    rows = []
+    free, total = info.get("free_bytes"), info.get("total_bytes")
+    if free is not None and total:
+        status = "fault" if free < 1 << 20 else "warn" if free < total * 0.10 else "ok"
+        rows.append(_row(tr("free", lang), tr("free_of", lang, free=_size(free), total=_size(total)), status))
+    if info.get("failing"):
+        since = (info.get("failing_since") or "")[:19].replace("T", " ")
+        rows.append(_row(tr("last_error", lang), tr("writes_failing", lang, since=since, n=info["failures"]), "fault"))
     return rows
 
 

@@ -81,7 +81,10 @@ def _ok_test(detail: dict):
     return lambda timeout_s: dict(detail)
 
 
-def feed_sample_day(m: Maintenance, office: str) -> None:
+def feed_sample_day(m: Maintenance, office: str, today: date) -> None:
+    from kiosk.config import load_rest_days
+    from kiosk.maintenance.upkeep import calendar_outlook
+
     board = m.board
     for item in (
         ev.DeviceRecovered("idcard"),
@@ -98,6 +101,19 @@ def feed_sample_day(m: Maintenance, office: str) -> None:
     )
     board.journal_backlog(3, None, 1)
     board.clock_status({"synchronised": "yes", "source": "chronyc", "offset_s": 0.4, "adjusting": False})
+    board.storage_status({"free_bytes": 2_150_000_000, "total_bytes": 31_460_000_000, "failing": False})  # < 10 %
+    board.calendar_status(calendar_outlook(load_rest_days(), today))  # the shipped calendars: from 1 Nov, one due
+    board.certificates_status(  # the kiosk's certificate inside its last 30 days, the CA years away
+        {
+            name: {
+                "file": f"/etc/heyuan-kiosk/tls/{name}.crt",
+                "days_left": n,
+                "state": state,
+                "not_after": (today + timedelta(days=n)).isoformat(),
+            }
+            for name, n, state in (("kiosk", 21, "expiring"), ("ca", 3402, "ok"))
+        }
+    )
     for i, (business, booked) in enumerate(
         (
             ("marriage", True),
@@ -146,7 +162,7 @@ def sample_maintenance(state_dir: Path, office: str, today: date, logged_in: boo
         replay=lambda: {"reached": "yes", "accepted": 3, "refused": 0, "left": 0},
         parked=SampleParked(),
     )
-    feed_sample_day(m, office)
+    feed_sample_day(m, office, today)
     from kiosk.maintenance.logs import KnownNames, MaskingFilter
 
     names = KnownNames()

@@ -6,6 +6,7 @@ shell observers (counters, device board, log masking, self-test taps) and the of
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from datetime import date
@@ -16,6 +17,8 @@ from kiosk.flow import effects as fx
 from kiosk.domain.masking import mask_id_for_screen, mask_name
 from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout
 from kiosk.maintenance.core import Maintenance
+from kiosk.maintenance.upkeep import calendar_outlook, certificate_expiry, days_left
+from kiosk.services.backend_status import local_now
 
 log = logging.getLogger(__name__)
 
@@ -254,11 +257,13 @@ def attach(shell, m: Maintenance, tap: DeviceTap | None = None, names=None) -> N
 
 
 class LinkFigures:
-    """Every few seconds: office latency and journal backlog (and once the reader's SAM ID) to the device board.
+    """Every few seconds: office latency, journal backlog, clock, holiday calendars and certificates (and once the
+    reader's SAM ID) to the device board.
     A thread, since the journal is SQLite and the SAM ID a serial exchange."""
 
     def __init__(self, board, kiosk, every_s: float = 5.0):
         self.board, self.kiosk, self.every_s = board, kiosk, every_s
+        self._certs: dict[str, tuple[int | None, dict]] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -277,6 +282,32 @@ class LinkFigures:
         check = getattr(self.kiosk, "clock_check", None)
         if check is not None:
             self.board.clock_status(check.snapshot())
+        now = check.now() if check is not None else local_now()
+        env = getattr(self.kiosk, "env", None)
+        if env is not None:
+            self.board.calendar_status(calendar_outlook(env.rest_days, now.date()))
+        config = getattr(self.kiosk, "config", None)
+        if config is not None:
+            self.board.certificates_status(self._certificates(config.backend, now))
+        storage = getattr(link, "storage", None)
+        if storage is not None:
+            self.board.storage_status(storage.snapshot())
+
+    def _certificates(self, backend, now) -> dict:
+        """certificate_outlook(), each file parsed again only when it changed (a renewal installs new ones)."""
+        out = {}
+        for name, path in (("kiosk", backend.client_cert), ("ca", backend.ca_file)):
+            if not path:
+                continue
+            try:
+                stamp = os.stat(os.path.expandvars(os.path.expanduser(path))).st_mtime_ns
+            except OSError:
+                stamp = None
+            cached = self._certs.get(path)
+            if cached is None or cached[0] != stamp or stamp is None:
+                cached = self._certs[path] = (stamp, certificate_expiry(path))
+            out[name] = days_left(cached[1], now)
+        return out
 
     def _sam(self) -> None:
         sam = getattr(self.kiosk.idcard, "sam_id", None)

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from kiosk.services.journal import Entry, Journal
 from kiosk.services.office_client import BackendRejected, BackendUnavailable, OfficeClient
+from kiosk.services.storage import disk_full
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,10 @@ _TRANSIENT_4XX = (408, 425, 429)
 
 
 def entry_failure(reason: str) -> bool:
-    """Did the server get the request (and fail on it), as opposed to not being reached?"""
+    """Did the server get the request (and fail on it), as opposed to not being reached? A server whose disk is
+    full (503 storage_full) takes no writes at all: like one not reached, nothing is counted or parked."""
+    if reason.endswith("storage_full"):
+        return False
     return reason.startswith("HTTP 5") or reason in _NO_ANSWER
 
 
@@ -185,8 +189,11 @@ class Forwarder:
             self._run_jobs()
             try:
                 ok = self.forward_once()
-            except Exception:
-                log.exception("journal forwarder failed; retrying")
+            except Exception as e:
+                if disk_full(e):  # sent, but the answer cannot be written down: sent again later, applied once
+                    log.warning("journal answers not recorded, state disk full; retrying")
+                else:
+                    log.exception("journal forwarder failed; retrying")
                 ok = False
             if ok:
                 backoff, pause = self.retry_s, self.idle_s

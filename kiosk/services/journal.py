@@ -237,7 +237,8 @@ class Journal:
                 self._insert(kind, office, path, body, key, None, ref, detached)
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # a failed COMMIT (disk full) has rolled back already
+                    self._conn.execute("ROLLBACK")
                 raise
         entry = self.get(key)
         assert entry is not None  # written just above
@@ -292,7 +293,8 @@ class Journal:
                 self._insert("ticket", office, path, full, key, number, body.get("appointment_id"))
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # a failed COMMIT (disk full) has rolled back already
+                    self._conn.execute("ROLLBACK")
                 raise
         return self.get(key)
 

@@ -218,6 +218,8 @@ class OfficeClient:
                 self.on_date(resp.headers["date"])
             if resp.status_code >= 500:
                 failure, server_error = f"HTTP {resp.status_code}", True
+                if isinstance(data, dict) and data.get("error") == "storage_full":
+                    failure += " storage_full"  # the server's disk: not this request's fault (forwarder)
                 self.latency.record(ms, False, failure)
                 continue
             server_error = False

@@ -3,11 +3,15 @@
 Every check-in and ticket is journaled first, then sent by the forwarder; the caller waits for the answer up
 to the client's timeouts. With no answer: a check-in is validated against the cached bookings and stays queued;
 a ticket is replaced by one from the kiosk's offline range (the unanswered request is superseded, so the server
-voids whatever it may have issued for it).
+voids whatever it may have issued for it). With the state disk full (kiosk.services.storage) requests go to the
+server directly, and nothing is accepted offline.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import uuid
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +25,9 @@ from kiosk.domain.checkin import MESSAGES, checkin_problem, party_key
 from kiosk.services.forwarder import Forwarder
 from kiosk.services.journal import Entry, Journal
 from kiosk.services.office_client import BackendRejected, BackendUnavailable, OfficeClient, rejection
+from kiosk.services.storage import StorageFull, StorageWatch, disk_full
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class OfficeLink:
         self.status: BackendStatus = client.status
         self.cache = BookingsCache(journal, client, office.code, clock)
         self._salts: deque[dict] = deque(maxlen=2)  # the `match` of the bookings seen last (a card is hashed under it)
+        self.storage = StorageWatch(journal.db_path.parent)
         self.answer_wait_s = answer_wait_s if answer_wait_s is not None else sum(client.timeout) + 0.5
         self.forwarder = Forwarder(
             journal,
@@ -105,6 +113,23 @@ class OfficeLink:
 
     def _online(self) -> bool:
         return self.status.up is not False
+
+    def _write(self, fn: Callable[[], Any]) -> Any:
+        """A journal write; a full disk becomes StorageFull (and the technician's device page says so)."""
+        try:
+            out = fn()
+        except (sqlite3.Error, OSError) as e:
+            if not disk_full(e):
+                raise
+            self.storage.failed(e, self._stamp())
+            log.error("journal write failed, state disk full: %s", e, extra={"event": "storage_full"})
+            raise StorageFull(str(e)) from None
+        self.storage.recovered()
+        return out
+
+    def _direct(self, what: str, body: dict) -> dict:
+        """Without the journal (disk full): sent once, answered before anyone is told yes; no answer, no yes."""
+        return self.client.send("POST", self._path(what), body=body, key=uuid.uuid4().hex)[1]
 
     def _await(self, entry: Entry) -> Entry | None:
         """The settled entry, or None if the server gave no answer in time."""
@@ -152,14 +177,22 @@ class OfficeLink:
         online = self._online()
         if not online:
             self._check_offline(appointment, id_numbers)
-        entry = self.journal.append(
-            "checkin",
-            self.office.code,
-            self._path("checkins"),
-            body,
-            ref=appointment["appointment_id"],
-            detached=not online,
-        )
+        try:
+            entry = self._write(
+                lambda: self.journal.append(
+                    "checkin",
+                    self.office.code,
+                    self._path("checkins"),
+                    body,
+                    ref=appointment["appointment_id"],
+                    detached=not online,
+                )
+            )
+        except StorageFull:
+            if not online:
+                raise BackendUnavailable("storage_full") from None  # accepted offline only if journaled
+            self._direct("checkins", body)
+            return CheckinOutcome(appointment["appointment_id"], True, at)
         if online:
             settled = self._await(entry)
             if settled is None and not self.journal.detach(entry.key):
@@ -223,7 +256,14 @@ class OfficeLink:
         if not may_issue(self.office, now):  # the server's rule too: it would refuse this number online and offline
             raise _refusal("office_closed")
         if self._online():
-            entry = self.journal.append("ticket", self.office.code, self._path("tickets"), body, ref=appointment_id)
+            try:
+                entry = self._write(
+                    lambda: self.journal.append(
+                        "ticket", self.office.code, self._path("tickets"), body, ref=appointment_id
+                    )
+                )
+            except StorageFull:
+                return self._outcome(self._direct("tickets", body), business)
             settled = self._await(entry)
             if settled is not None:
                 return self._answered(settled, business)
@@ -241,9 +281,14 @@ class OfficeLink:
             raise _refusal("quota_exhausted", 429)
         rng = self.office.tickets[business]
         first, last = offline_share(rng, self.offline_share)
-        offline = self.journal.append_offline_ticket(
-            self.office.code, self._path("tickets"), body, rng.prefix, first, last, day, supersedes
-        )
+        try:
+            offline = self._write(
+                lambda: self.journal.append_offline_ticket(
+                    self.office.code, self._path("tickets"), body, rng.prefix, first, last, day, supersedes
+                )
+            )
+        except StorageFull:
+            raise BackendUnavailable("storage_full") from None  # an offline number exists only if journaled
         if offline is None:  # answered just as we gave up: use it
             return self._answered(self.journal.get(cast(str, supersedes)), business)  # only with an online try
         self.forwarder.wake()
@@ -260,7 +305,10 @@ class OfficeLink:
     def _answered(self, settled, business: str) -> TicketOutcome:
         if settled.status == "rejected":
             raise rejection(settled.http_status, settled.response)
-        t = settled.response
+        return self._outcome(settled.response, business)
+
+    @staticmethod
+    def _outcome(t: dict, business: str) -> TicketOutcome:
         return TicketOutcome(
             t["number"],
             business,
@@ -276,7 +324,19 @@ class OfficeLink:
         """Ask the office for a person at this kiosk: journaled first (sent exactly once, also after an outage),
         then sent. The office's call id when it has the call; None when it waits in the journal."""
         body = {"kiosk_id": self.client.kiosk_id, "screen": screen, "business": business, "called_at": self._stamp()}
-        entry = self.journal.append("assistance", self.office.code, self._path("assistance"), body)
+        try:
+            entry = self._write(
+                lambda: self.journal.append("assistance", self.office.code, self._path("assistance"), body)
+            )
+        except StorageFull:
+            if not self._online():
+                return None
+            try:
+                answer = self._direct("assistance", body)
+            except BackendUnavailable:
+                return None
+            call_id = (answer or {}).get("call_id")
+            return call_id if isinstance(call_id, int) else None
         if not self._online():
             self.forwarder.wake()
             return None

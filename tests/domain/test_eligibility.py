@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from kiosk.domain.dates import RestDays
 from kiosk.domain.eligibility import CaseError, DivorceApplication, decide
 
 from .cases import CITYWIDE, CITYWIDE_DAY, NATIONAL, OFFICES, foreigner, hmt, resident
@@ -173,13 +174,20 @@ def test_number_fallback_does_not_matter_when_the_other_party_is_local():
 # --- divorce cooling-off (Civil Code art. 1077) ---------------------------------------------------------------
 
 
-def _cert(day, office="441621", applied=date(2024, 10, 8), app_office="441621"):
-    return check(
+# 2024 as if its notice had no holidays in these months: weekends are the rest days, and the year counts as covered
+WEEKENDS_2024 = RestDays(notices={2024: "test: weekends only"})
+
+
+def _cert(day, office="441621", applied=date(2024, 10, 8), app_office="441621", rest_days=WEEKENDS_2024):
+    return decide(
+        CITYWIDE,
+        OFFICES,
         office,
         "divorce_certificate",
+        day,
         [resident(), resident(sex="female")],
-        day=day,
-        application=DivorceApplication(applied, app_office),
+        DivorceApplication(applied, app_office),
+        rest_days,
     )
 
 
@@ -198,6 +206,13 @@ def test_certificate_only_at_the_accepting_office():
     d = _cert(date(2024, 11, 20), office="441602")
     assert (d.decision, d.reasons, d.offices) == ("redirect", ("other_office",), ("441621",))
     assert OFFICES["441621"].address.zh in d.message["zh"]
+
+
+def test_without_the_years_calendar_the_counter_decides_but_the_wrong_office_still_redirects():
+    d = _cert(date(2024, 11, 20), rest_days=None)
+    assert (d.decision, d.reasons, d.offices) == ("staff", ("holiday_calendar_missing",), ("441621",))
+    d = _cert(date(2024, 11, 20), office="441602", rest_days=None)
+    assert (d.decision, d.reasons, d.offices) == ("redirect", ("other_office",), ("441621",))
 
 
 def test_certificate_needs_the_application():

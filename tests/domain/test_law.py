@@ -305,28 +305,89 @@ def test_an_adjusted_working_weekend_day_does_not_move_a_deadline():
     assert REST_DAYS.last_day(date(2025, 10, 8)) == date(2025, 10, 9)  # 2025 国庆/中秋 ends on the 8th
 
 
-def test_without_a_calendar_weekends_still_move_a_deadline_and_details_say_so():
+def test_without_a_calendar_weekends_still_move_a_deadline_and_the_note_says_so():
     weekends = RestDays()
     assert weekends.last_day(date(2026, 10, 1)) == date(2026, 10, 1)
     assert weekends.last_day(date(2026, 10, 3)) == date(2026, 10, 5)
-    applied = date(2027, 3, 2)  # no 2027 calendar; day 30 = Thu 04-01, window day 30 = Sat 05-01 → Mon 05-03
-    d = _cert(date(2027, 5, 3), applied)
-    assert d.decision == "accept" and d.details["window_closes"] == "2027-05-03"
-    assert d.details["rest_days"] == "2027: no holiday calendar, weekends only"
-    assert _cert(date(2027, 5, 4), applied).reasons == ("window_expired",)
+    c = CoolingOff(date(2027, 3, 2), rest_days=REST_DAYS)  # day 30 = Thu 04-01, window day 30 = Sat 05-01 → Mon 05-03
+    assert (c.window_closes, c.missing_years) == (date(2027, 5, 3), (2027,))
+    assert c.calendar_note == "2027: no holiday calendar, weekends only"
 
 
-def test_a_window_into_a_year_without_calendar_names_both_years():
-    d = _cert(date(2026, 12, 1), date(2026, 11, 20))
+def _staff_for_calendar(d, years, office="441621"):
+    assert (d.decision, d.reasons, d.offices) == ("staff", ("holiday_calendar_missing",), (office,))
+    assert d.details["calendar_missing"] == years
+    assert f"本机尚未安装{years}年的节假日安排" in d.message["zh"]
+    assert f"The holiday calendar for {years} is not installed" in d.message["en"]
+
+
+def test_a_deadline_in_a_year_without_a_calendar_goes_to_the_counter_not_to_weekends_alone():
+    applied = date(2027, 3, 2)  # weekends alone would accept on 05-03 and refuse on 05-04
+    for day in (date(2027, 3, 3), date(2027, 5, 3), date(2027, 5, 4), date(2027, 12, 1)):
+        _staff_for_calendar(_cert(day, applied), "2027")
+
+
+def test_a_window_into_a_year_without_calendar_goes_to_the_counter_and_names_both_years():
+    d = _cert(date(2026, 12, 1), date(2026, 11, 20))  # cooling-off ends 2026-12-21, window closes in January 2027
+    _staff_for_calendar(d, "2027")
     assert (
         d.details["rest_days"] == "2026: holidays per 国办发明电〔2025〕7号; 2027: no holiday calendar, weekends only"
     )
 
 
-def test_no_calendar_given_means_weekends_only():
+def test_only_the_deadlines_count_not_the_day_of_application():
+    # applied 2024-12-20 (no 2024 calendar): day 30 = 2025-01-19, all deadlines inside the 2025 calendar
+    assert CoolingOff(date(2024, 12, 20), rest_days=REST_DAYS).missing_years == ()
+    assert CoolingOff(date(2024, 12, 1), rest_days=REST_DAYS).missing_years == (2024,)  # day 30 = 2024-12-31
+    # applied 2026-10-30: cooling-off ends 11-30, the window 12-30 (Wed): both in 2026, decided here
+    assert CoolingOff(date(2026, 10, 30), rest_days=REST_DAYS).window_closes == date(2026, 12, 30)
+    assert _cert(date(2026, 12, 30), date(2026, 10, 30)).decision == "accept"
+    assert _cert(date(2026, 12, 31), date(2026, 10, 30)).reasons == ("window_expired",)
+
+
+def test_a_deadline_moved_across_new_year_into_a_year_without_calendar_goes_to_the_counter():
+    # applied 2026-11-01: cooling-off ends Tue 12-01; window day 30 = Thu 12-31 (working) → decided
+    assert _cert(date(2026, 12, 31), date(2026, 11, 1)).decision == "accept"
+    # a calendar that makes 2026-12-31 a holiday: the deadline moves into 2027, which has none
+    eve = RestDays(REST_DAYS.holidays | {date(2026, 12, 31)}, REST_DAYS.working_weekends, REST_DAYS.notices)
+    c = CoolingOff(date(2026, 11, 1), rest_days=eve)
+    assert (c.window_closes, c.missing_years) == (date(2027, 1, 1), (2027,))
+    _staff_for_calendar(_cert(date(2026, 12, 31), date(2026, 11, 1), rest_days=eve), "2027")
+
+
+def test_a_refusal_that_does_not_hang_on_the_calendar_stays_a_refusal():
+    d = check(
+        "441621",
+        "divorce_certificate",
+        couple(valid_until=date(2026, 1, 1)),
+        NATIONAL,
+        date(2027, 3, 10),
+        DivorceApplication(date(2027, 3, 2), "441621"),
+    )
+    assert (d.decision, d.reasons) == ("refuse", ("id_expired",))
+
+
+def test_two_years_without_calendar_are_named_as_a_span():
+    _staff_for_calendar(_cert(date(2027, 12, 25), date(2027, 11, 20)), "2027–2028")
+
+
+def test_no_calendar_given_means_the_counter_decides():
     d = _cert(date(2026, 10, 5), date(2026, 9, 1), rest_days=None)
+    _staff_for_calendar(d, "2026")
     assert d.details["window_opens"] == "2026-10-02"
     assert d.details["rest_days"] == "2026: no holiday calendar, weekends only"
+
+
+def test_the_calendar_due_is_this_years_then_from_1_november_next_years():
+    assert REST_DAYS.covers(2026) and not REST_DAYS.covers(2027)
+    assert REST_DAYS.calendar_missing(date(2026, 10, 31)) is None
+    assert REST_DAYS.calendar_missing(date(2026, 11, 1)) == 2027
+    assert REST_DAYS.calendar_missing(date(2026, 12, 31)) == 2027
+    assert REST_DAYS.calendar_missing(date(2027, 1, 1)) == 2027
+    assert REST_DAYS.calendar_missing(date(2025, 11, 1)) is None  # 2026 is there
+    assert REST_DAYS.calendar_missing(date(2024, 6, 1)) == 2024
+    assert REST_DAYS.missing_years(date(2024, 12, 31), date(2027, 1, 1)) == (2024, 2027)
+    assert RestDays().missing_years(date(2026, 1, 1), date(2026, 12, 31)) == (2026,)
 
 
 def test_a_divorce_application_in_the_future_or_before_the_civil_code_cannot_be_judged():
@@ -352,6 +413,7 @@ def test_a_divorce_application_in_the_future_or_before_the_civil_code_cannot_be_
         HUKOU_2003,
         date(2021, 1, 5),
         DivorceApplication(COOLING_OFF_SINCE, "441621"),
+        RestDays(notices={2021: "test: weekends only"}),
     )
     assert d.reasons == ("cooling_off",)
 
@@ -515,3 +577,39 @@ def test_a_divorce_certificate_needs_a_mainland_party_unless_the_policy_says_non
     rule = NATIONAL.business["divorce_certificate"].model_copy(update={"requires": "none"})
     anyone = NATIONAL.model_copy(update={"business": NATIONAL.business | {"divorce_certificate": rule}})
     assert check("441602", "divorce_certificate", hk, anyone, date(2026, 4, 20), app).decision == "accept"
+
+
+def test_calendars_together_give_the_rest_days_and_the_years_covered():
+    from kiosk.domain.holidays import HolidayCalendar, rest_days_of
+
+    one = HolidayCalendar.model_validate(
+        {
+            "year": 2030,
+            "notice": "TEST-2030",
+            "title": "",
+            "holidays": [{"name": "x", "from": date(2030, 1, 1), "to": date(2030, 1, 3)}],
+            "working_days": [{"date": date(2030, 1, 5), "for": "x"}],
+        }
+    )
+    assert one.days_off() == {date(2030, 1, 1), date(2030, 1, 2), date(2030, 1, 3)}
+    rest = rest_days_of([one])
+    assert rest.notices == {2030: "TEST-2030"} and rest.covers(2030) and not rest.covers(2031)
+    assert rest.holidays == frozenset(one.days_off()) and rest.working_weekends == frozenset({date(2030, 1, 5)})
+    assert rest_days_of([]) == RestDays()
+    two = rest_days_of(
+        [
+            one,
+            HolidayCalendar.model_validate(
+                {
+                    "year": 2031,
+                    "notice": "TEST-2031",
+                    "title": "",
+                    "holidays": [{"name": "y", "from": date(2031, 1, 1), "to": date(2031, 1, 1)}],
+                    "working_days": [{"date": date(2031, 1, 4), "for": "y"}],
+                }
+            ),
+        ]
+    )
+    assert two.holidays == frozenset(one.days_off() | {date(2031, 1, 1)})  # every year's, not the last one's
+    assert two.working_weekends == frozenset({date(2030, 1, 5), date(2031, 1, 4)})
+    assert two.notices == {2030: "TEST-2030", 2031: "TEST-2031"}

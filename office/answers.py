@@ -21,9 +21,17 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Calendars(Answer):
+    covered: list[int] = Field(description="the years with a holiday calendar, shipped or installed")
+    missing: Optional[int] = Field(
+        description="this year's calendar, or from 1 November next year's, when it is not installed; else null"
+    )
+
+
 class Health(Answer):
     ok: bool
     time: str = Field(description=f"the server's clock ({STAMP}); kiosks measure their own against it")
+    holidays: Optional[Calendars] = Field(default=None, description="served by `kiosk-office-server` (build())")
 
 
 class Offices(Answer):

@@ -31,7 +31,7 @@ class FakeLink:
     def __init__(self):
         self.issued = 0
 
-    def issue_ticket(self, business, appointment_id=None, parties=None, verification=()):
+    def issue_ticket(self, business, appointment_id=None, parties=None, verification=(), eligibility=None):
         self.issued += 1
         return SimpleNamespace(
             number=f"A{self.issued:03d}",

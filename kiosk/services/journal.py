@@ -15,6 +15,8 @@ counter, so they never repeat after a restart.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import sqlite3
@@ -64,9 +66,12 @@ _ADDED = {
 _KEPT = ("appointment_id", "business", "kiosk_id", "checked_in_at", "called_at", "screen", "offline", "supersedes")
 
 
-def pruned(body: dict) -> dict:
-    """A settled entry's body cut down to what may stay on the disk once the server has it."""
+def pruned(body: dict, couple: str = "") -> dict:
+    """A settled entry's body cut down to what may stay on the disk once the server has it. `couple`: the
+    walk-in couple's digest (Journal.couple), so the kiosk still knows the number it gave them today."""
     kept = {k: body[k] for k in _KEPT if k in body}
+    if couple:
+        kept["couple"] = couple
     if isinstance(body.get("parties"), list):
         kept["parties"] = [
             {
@@ -134,9 +139,11 @@ class Journal:
         conn: sqlite3.Connection,
         clock: Callable[[], datetime],
         key_sealed: bool = False,
+        couple_salt: bytes = b"",
     ):
         self.db_path, self._fernet, self._conn, self.clock = db_path, fernet, conn, clock
         self.key_sealed = key_sealed  # the key came from a TPM2-sealed systemd credential, not a plain file
+        self._couple_salt = couple_salt
         self._lock = threading.RLock()
 
     @classmethod
@@ -171,7 +178,8 @@ class Journal:
                     conn.execute(f"ALTER TABLE entries ADD COLUMN {column} {kind}")
         except (OSError, sqlite3.Error, ValueError) as e:
             raise JournalError(f"cannot open the journal in {state}: {e}") from None
-        return cls(state / cls.FILE, fernet, conn, clock, sealed)
+        couple_salt = hmac.new(key, b"walk-in couple", hashlib.sha256).digest()[:16]
+        return cls(state / cls.FILE, fernet, conn, clock, sealed, couple_salt)
 
     def close(self) -> None:
         with self._lock:
@@ -385,9 +393,19 @@ class Journal:
             "SELECT body FROM entries WHERE key=? AND pruned=0 AND status IN (?,?,?,?)", (key, *FINAL)
         ).fetchone()
         if row is not None:
+            body = self._open(row["body"])
+            walk_in = isinstance(body.get("parties"), list) and not body.get("appointment_id")
+            couple = self.couple([str(p.get("id_number", "")) for p in body["parties"]]) if walk_in else ""
             self._conn.execute(
-                "UPDATE entries SET body=?, pruned=1 WHERE key=?", (self._seal(pruned(self._open(row["body"]))), key)
+                "UPDATE entries SET body=?, pruned=1 WHERE key=?", (self._seal(pruned(body, couple)), key)
             )
+
+    def couple(self, id_numbers: list[str]) -> str:
+        """A walk-in couple as scrypt of their sorted ID numbers under a salt derived from the journal's key: what
+        a pruned ticket keeps of them (memory-hard, like the offline list: a copy of the disk and its key does
+        not give the numbers back cheaply)."""
+        joined = "|".join(sorted(normalise_id(n) for n in id_numbers))
+        return hashlib.scrypt(joined.encode(), salt=self._couple_salt, n=2**14, r=8, p=1, dklen=16).hex()
 
     def prune_settled(self) -> int:
         """Prune every settled entry still holding its full body (a journal written by an earlier release)."""
@@ -458,13 +476,19 @@ class Journal:
                 " AND status IN ('pending','acked','parked')",
                 (office, day),
             ).fetchall()
+        digest = None
         for row in rows:
             entry = self._entry(row)
             if entry.body.get("business") != business:
                 continue
-            people = sorted(normalise_id(p.get("id_number", "")) for p in entry.body.get("parties") or [])
             number = entry.offline_number or (entry.response or {}).get("number")
-            if number and people == wanted:  # (a request still unanswered holds no number)
+            if not number:  # (a request still unanswered holds no number)
+                continue
+            if "couple" in entry.body:  # pruned once the server had it
+                digest = digest or self.couple(wanted)
+                if entry.body["couple"] == digest:
+                    return number
+            elif sorted(normalise_id(p.get("id_number", "")) for p in entry.body.get("parties") or []) == wanted:
                 return number
         return None
 

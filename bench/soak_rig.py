@@ -301,9 +301,10 @@ def _serve(db: str, shared, quota: int, pipe) -> None:
     from office.offline import OfflineRules
 
     logging.basicConfig(level=logging.WARNING)
-    # Journeys here run far faster than people: no spacing between one kiosk's offline tickets (the plausibility
-    # rules are tried in tests/office/test_offline.py).
-    rules = OfflineRules(min_interval_s=0)
+    # Journeys here run far faster than people on a clock that hardly moves within a day: no spacing between one
+    # kiosk's offline tickets, and no "was it talking to us then" (a network cut of a second here spans no
+    # simulated time). The plausibility rules are tried in tests/office/test_offline.py.
+    rules = OfflineRules(heard_gap_s=0, min_interval_s=0)
     server = serve_in_thread(db, DayClock(shared=shared), seed=None, offline_rules=rules)
     offices = server.backend.offices
     for code, oc in offices.items():

@@ -118,13 +118,18 @@ def contact_key(office: str, kiosk: str) -> str:
     return f"{office}/{kiosk}"
 
 
-def plausibility(backend, conn, office: str, kiosk: str, when: datetime, walk_in: bool) -> None:
+def plausibility(
+    backend, conn, office: str, kiosk: str, when: datetime, walk_in: bool, supersedes: str | None = None
+) -> None:
     """Raise 422 offline_implausible (with the reason) unless an offline ticket of `kiosk` stamped `when` could
-    have been printed by that kiosk while it was cut off from the server."""
+    have been printed by that kiosk while it was cut off from the server — or while its requests reached the
+    server but the answers did not reach it: an offline ticket that replaces (`supersedes`) the same kiosk's own
+    ticket request, answered here close to `when`, takes that number's place instead of adding one."""
     rules: OfflineRules = backend.offline_rules
     oc = backend.office(office)
     backend.check_ticket_time(oc, when, offline=True)
-    if backend.contacts.talking_at(contact_key(office, kiosk), when.timestamp(), conn):
+    answer_lost = supersedes is not None and _replaces_own_request(conn, supersedes, kiosk, when)
+    if not answer_lost and backend.contacts.talking_at(contact_key(office, kiosk), when.timestamp(), conn):
         raise ApiError(422, "offline_implausible", reason="kiosk_was_online")
     day = when.date().isoformat()
     near = conn.execute(
@@ -149,6 +154,24 @@ def plausibility(backend, conn, office: str, kiosk: str, when: datetime, walk_in
         ).fetchone()[0]
         if held >= bound:
             raise ApiError(422, "offline_implausible", reason="kiosk_share_used", bound=bound)
+
+
+ANSWER_LOST_WINDOW = timedelta(minutes=5)  # a kiosk waits seconds for an answer before it prints offline
+
+
+def _replaces_own_request(conn, key: str, kiosk: str, when: datetime) -> bool:
+    """The superseded key is a ticket request of this kiosk that the server answered with a number issued
+    within ANSWER_LOST_WINDOW of `when` (the kiosk never saw that answer)."""
+    import json
+
+    row = conn.execute("SELECT status, body FROM idempotency WHERE key=?", (key,)).fetchone()
+    if row is None or row["status"] != 201:
+        return False
+    ticket = conn.execute(
+        "SELECT issued_at FROM tickets WHERE ticket_id=? AND kiosk_id=?",
+        (json.loads(row["body"]).get("ticket_id"), kiosk),
+    ).fetchone()
+    return ticket is not None and abs(datetime.fromisoformat(ticket["issued_at"]) - when) <= ANSWER_LOST_WINDOW
 
 
 class VoidBatch(BaseModel):

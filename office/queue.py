@@ -117,7 +117,9 @@ def issue_ticket(backend: OfficeBackend, conn, office: str, body: dict) -> tuple
             (office, day, business, seq, origin),
         ).fetchone():
             raise ApiError(409, "offline_number_taken", number=number)
-        offline_rules.plausibility(backend, conn, office, body["kiosk_id"], when, priority == "walk_in")
+        offline_rules.plausibility(
+            backend, conn, office, body["kiosk_id"], when, priority == "walk_in", body.get("supersedes")
+        )
         if priority == "walk_in" and _walk_ins(conn, office, day) >= oc.walk_in_daily_quota:
             raise ApiError(429, "quota_exhausted", quota=oc.walk_in_daily_quota)
     else:

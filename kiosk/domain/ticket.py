@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from kiosk.domain.business import BUSINESSES
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.masking import mask_id_for_ticket, mask_name
 
 QR_PREFIX = "TK1"
@@ -96,10 +97,10 @@ def build_test_ticket(*, office: Any, policy: Any, issued_at: datetime, business
     return replace(ticket, test=True)
 
 
-def non_mainland(cards: Iterable[Any]) -> bool:
+def non_mainland(cards: Iterable[IdCardRecord]) -> bool:
     """Is any of these cards not a mainland resident ID card (HK/Macao/Taiwan, foreigner, passport)? With no
     card known, True: everything is listed."""
-    types = [c.get("card_type") if isinstance(c, dict) else getattr(c, "card_type", None) for c in cards]
+    types = [c.card_type for c in cards]
     return not types or any(t != "resident_id" for t in types)
 
 

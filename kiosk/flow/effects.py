@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.verification import PartyCheck
 
 
@@ -38,7 +39,7 @@ class IssueTicket(Effect):
 class PrintTicket(Effect):
     ticket: dict[str, Any]
     business: str
-    parties: tuple[Any, ...] = field(repr=False)  # the card records, for masked names on the ticket
+    parties: tuple[IdCardRecord, ...] = field(repr=False)  # for masked names on the ticket
     staff_check: bool = False  # someone's identity is to be checked at the counter (身份待人工核验)
 
 

@@ -11,10 +11,11 @@ from kiosk.domain.appointment_qr import parse_appointment_qr
 from kiosk.domain.checkin import booked_keys, booked_party
 from kiosk.domain.eligibility import CaseError, Decision, DivorceApplication, decide
 from kiosk.domain.hours import hours_text
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
 from kiosk.domain.policy import Policy, in_force
-from kiosk.domain.verification import PartyCheck, needs_staff
+from kiosk.domain.verification import FaceResult, FaceVerdict, FingerOutcome, PartyCheck, needs_staff
 from kiosk.flow.events import (
     AppointmentFound,
     AppointmentNotFound,
@@ -57,6 +58,8 @@ from kiosk.flow.effects import (
     PrintTicket,
 )
 from kiosk.flow.state import (
+    Assistance,
+    FaceOutcome,
     FACE_STATES,
     FINGER_STATES,
     State,
@@ -139,16 +142,16 @@ def print_ok(f: Flow, e: PrintFinished, env: FlowEnv) -> bool:
 
 
 def not_called_yet(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.session.assistance in ("", "offline")  # offline: the applicant may try again
+    return f.session.assistance in (Assistance.NONE, Assistance.OFFLINE)  # offline: the applicant may try again
 
 
 def call_pending(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.session.assistance == "calling"
+    return f.session.assistance == Assistance.CALLING
 
 
 def following_call(f: Flow, e: StaffCallStatus, env: FlowEnv) -> bool:
     """The answer is about this session's call, and nobody has taken it yet."""
-    return f.session.assistance == "sent" and f.session.assistance_call == e.call_id
+    return f.session.assistance == Assistance.SENT and f.session.assistance_call == e.call_id
 
 
 def fault_blocks_state(f: Flow, e: DeviceFault, env: FlowEnv) -> bool:
@@ -168,19 +171,21 @@ def resuming_finger(f: Flow, e: Event, env: FlowEnv) -> bool:
 
 
 def face_matched(f: Flow, e: FaceCaptured, env: FlowEnv) -> bool:
-    return face_verdict(e.result)[0] == "match"
+    return face_verdict(e.result)[0] == FaceVerdict.MATCH
 
 
 def face_retake_left(f: Flow, e: FaceCaptured, env: FlowEnv) -> bool:
-    return face_verdict(e.result)[0] == "no_match" and f.session.attempts + 1 < env.face_attempts
+    return face_verdict(e.result)[0] == FaceVerdict.NO_MATCH and f.session.attempts + 1 < env.face_attempts
 
 
 def finger_matched(f: Flow, e: FingerChecked, env: FlowEnv) -> bool:
-    return e.outcome == "match"
+    return e.outcome == FingerOutcome.MATCH
 
 
 def finger_retry_left(f: Flow, e: FingerChecked, env: FlowEnv) -> bool:
-    return e.outcome in ("no_match", "no_finger") and f.session.attempts + 1 < env.finger_attempts
+    return (
+        e.outcome in (FingerOutcome.NO_MATCH, FingerOutcome.NO_FINGER) and f.session.attempts + 1 < env.finger_attempts
+    )
 
 
 def pin_accepted(f: Flow, e: PinResult, env: FlowEnv) -> bool:
@@ -309,21 +314,18 @@ def begin_verification(f: Flow, e: Continue, env: FlowEnv) -> tuple[Flow, tuple[
 # --- identity verification, party by party (kiosk/domain/verification.py) -------------------------------------
 
 
-def face_verdict(result: Any) -> tuple[str, float | None, str]:
-    """(match | no_match | unavailable, score, reason) of a face result; liveness failed counts as no match."""
+def face_verdict(result: FaceResult | None) -> tuple[FaceVerdict, float | None, str]:
+    """(verdict, score, reason) of a face result; liveness failed counts as no match."""
     if result is None:
-        return "unavailable", None, "no_photo"
-    verdict = getattr(result, "verdict", "unavailable")
-    return (
-        verdict if verdict in ("match", "no_match") else "unavailable",
-        getattr(result, "score", None),
-        getattr(result, "reason", ""),
-    )
+        return FaceVerdict.UNAVAILABLE, None, "no_photo"
+    known = result.verdict in (FaceVerdict.MATCH, FaceVerdict.NO_MATCH)
+    return FaceVerdict(result.verdict) if known else FaceVerdict.UNAVAILABLE, result.score, result.reason
 
 
 def face_verified(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     _, score, _ = face_verdict(e.result)
-    f = with_session(f, faces=f.session.faces + (e.result,), notice="")
+    faces = f.session.faces + ((e.result,) if e.result is not None else ())  # a match has a result
+    f = with_session(f, faces=faces, notice="")
     return settle(_record(f, "face", "match", score, f.session.attempts + 1), env), ()
 
 
@@ -361,14 +363,8 @@ def finger_retry(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[E
 
 
 def finger_failed(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    result = e.outcome if isinstance(e, FingerChecked) and e.outcome != "no_finger" else "no_match"
-    return _to_staff(
-        f,
-        env,
-        result,
-        e.score if isinstance(e, FingerChecked) else None,
-        f.session.attempts + (1 if isinstance(e, FingerChecked) else 0),
-    ), ()
+    result = e.outcome if e.outcome != FingerOutcome.NO_FINGER else FingerOutcome.NO_MATCH
+    return _to_staff(f, env, result, e.score, f.session.attempts + 1), ()
 
 
 def skip_finger(f: Flow, e: SkipFinger, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -378,14 +374,14 @@ def skip_finger(f: Flow, e: SkipFinger, env: FlowEnv) -> tuple[Flow, tuple[Effec
 def _fallback(f: Flow, env: FlowEnv, result: str, score: float | None, attempts: int) -> Flow:
     """The face path ended without a match: the fingerprint if this card holds templates, else the counter."""
     if _finger_possible(f, env):
-        return with_session(f, face_outcome=(result, score, attempts), attempts=0, notice="")
+        return with_session(f, face_outcome=FaceOutcome(result, score, attempts), attempts=0, notice="")
     return settle(_record(with_session(f, notice="verify_staff"), "staff", result, score, attempts), env)
 
 
 def _to_staff(f: Flow, env: FlowEnv, result: str, score: float | None, attempts: int) -> Flow:
     face = f.session.face_outcome
     if face and result == "skipped" and not attempts:  # nothing tried on the sensor: the face outcome stands
-        result, score, attempts = face
+        result, score, attempts = face.result, face.score, face.attempts
     return settle(_record(with_session(f, notice="verify_staff"), "staff", result, score, attempts), env)
 
 
@@ -397,7 +393,7 @@ def _record(f: Flow, verified_by: str, result: str, score: float | None, attempt
         None if score is None else round(float(score), 4),
         attempts,
     )
-    return with_session(f, verification=f.session.verification + (check,), attempts=0, face_outcome=())
+    return with_session(f, verification=f.session.verification + (check,), attempts=0, face_outcome=None)
 
 
 def settle(f: Flow, env: FlowEnv) -> Flow:
@@ -420,9 +416,8 @@ def _finger_possible(f: Flow, env: FlowEnv) -> bool:
     return env.fingerprint and k < len(s.cards) and has_templates(s.cards[k])
 
 
-def has_templates(card: Any) -> bool:
-    data = card.get("fingerprints") if isinstance(card, dict) else getattr(card, "fingerprints", b"")
-    return len(data or b"") >= 512
+def has_templates(card: IdCardRecord) -> bool:
+    return len(card.fingerprints) >= 512
 
 
 def request_ticket(f: Flow, e: Confirm, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -500,21 +495,21 @@ def new_day(f: Flow, e: NewDay, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]
 def call_staff(f: Flow, e: CallStaff, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     """Ask for a person: the screen the applicant is stuck on and the business, nothing personal."""
     screen = f.resume if f.state in (S.IDLE_WARNING, S.DEVICE_FAULT) and f.resume else f.state
-    return with_session(f, assistance="calling"), (CallForAssistance(screen.value, f.session.business),)
+    return with_session(f, assistance=Assistance.CALLING), (CallForAssistance(screen.value, f.session.business),)
 
 
 def staff_called(f: Flow, e: StaffCalled, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     """The office has the call ("call sent"): follow it until a person takes it. Offline it waits in the journal."""
     if not e.online:
-        return with_session(f, assistance="offline"), ()
+        return with_session(f, assistance=Assistance.OFFLINE), ()
     follow = (FollowStaffCall(e.call_id),) if e.call_id else ()
-    return with_session(f, assistance="sent", assistance_call=e.call_id), follow
+    return with_session(f, assistance=Assistance.SENT, assistance_call=e.call_id), follow
 
 
 def staff_call_status(f: Flow, e: StaffCallStatus, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     """Only once a person has taken the call does the kiosk say they are on the way; until then it asks again."""
     if e.status in ("acknowledged", "closed"):
-        return with_session(f, assistance="on_the_way"), ()
+        return with_session(f, assistance=Assistance.ON_THE_WAY), ()
     return f, (FollowStaffCall(e.call_id),)
 
 
@@ -560,8 +555,8 @@ BACK_FROM_CARD = Choice(_back_from_card, "booked?", (S.APPOINTMENT, S.CHOOSE_BUS
 # --- helpers ---------------------------------------------------------------------------------------------------
 
 
-def _card_id(card: Any) -> str:
-    return (card.get("id_number") if isinstance(card, dict) else getattr(card, "id_number", "")) or ""
+def _card_id(card: IdCardRecord) -> str:
+    return card.id_number
 
 
 def _parties_needed(f: Flow, env: FlowEnv) -> int:
@@ -569,7 +564,7 @@ def _parties_needed(f: Flow, env: FlowEnv) -> int:
     return env.policy.business[business].min_parties if business in env.policy.business else 1
 
 
-def _card_notice(f: Flow, card: Any) -> str:
+def _card_notice(f: Flow, card: IdCardRecord) -> str:
     """Why this card cannot be used now, as a message code, or ''."""
     number = _card_id(card)
     if not number:

@@ -11,9 +11,25 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
-VERIFIED_BY = ("face", "fingerprint", "staff")
-# What the face or fingerprint path ended with (for the technician and the office's statistics).
-RESULTS = ("match", "no_match", "unavailable", "declined", "skipped")
+
+class VerifiedBy(StrEnum):
+    FACE = "face"
+    FINGERPRINT = "fingerprint"
+    STAFF = "staff"
+
+
+class CheckResult(StrEnum):
+    """What the face or fingerprint path ended with (for the technician and the office's statistics)."""
+
+    MATCH = "match"
+    NO_MATCH = "no_match"
+    UNAVAILABLE = "unavailable"
+    DECLINED = "declined"
+    SKIPPED = "skipped"
+
+
+VERIFIED_BY = tuple(VerifiedBy)
+RESULTS = tuple(CheckResult)
 
 
 class FaceVerdict(StrEnum):
@@ -55,8 +71,8 @@ class FaceResult(Protocol):
 @dataclass(frozen=True)
 class PartyCheck:
     party: int  # 1 or 2, in the order the cards were read
-    verified_by: str  # face | fingerprint | staff
-    result: str  # match | no_match | unavailable | declined | skipped
+    verified_by: str  # a VerifiedBy
+    result: str  # a CheckResult
     score: float | None = None  # of the deciding comparison (face: cosine; fingerprint: 0..100)
     attempts: int = 0  # face captures or finger placements tried
 
@@ -72,4 +88,4 @@ class PartyCheck:
 
 def needs_staff(checks: Iterable[PartyCheck]) -> bool:
     """At least one party is to be checked by the registrar at the counter."""
-    return any(c.verified_by == "staff" for c in checks)
+    return any(c.verified_by == VerifiedBy.STAFF for c in checks)

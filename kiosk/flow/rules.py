@@ -9,13 +9,21 @@ from typing import Any, Callable, cast
 
 from kiosk.domain.appointment_qr import parse_appointment_qr
 from kiosk.domain.checkin import booked_keys, booked_party
-from kiosk.domain.eligibility import CaseError, Decision, DivorceApplication, decide
+from kiosk.domain.eligibility import CaseError, Decision, DecisionKind, DivorceApplication, decide
 from kiosk.domain.hours import hours_text
 from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
 from kiosk.domain.policy import Policy, in_force
-from kiosk.domain.verification import FaceResult, FaceVerdict, FingerOutcome, PartyCheck, needs_staff
+from kiosk.domain.verification import (
+    CheckResult,
+    FaceResult,
+    FaceVerdict,
+    FingerOutcome,
+    PartyCheck,
+    VerifiedBy,
+    needs_staff,
+)
 from kiosk.flow.events import (
     AppointmentFound,
     AppointmentNotFound,
@@ -60,6 +68,7 @@ from kiosk.flow.effects import (
 from kiosk.flow.state import (
     Assistance,
     FaceOutcome,
+    Notice,
     FACE_STATES,
     FINGER_STATES,
     State,
@@ -121,7 +130,7 @@ def booking_used(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
 
 
 def card_unusable(f: Flow, e: CardRead, env: FlowEnv) -> bool:
-    return _card_notice(f, e.card) != ""
+    return _card_notice(f, e.card) != Notice.NONE
 
 
 def looking_up_by_card(f: Flow, e: CardRead, env: FlowEnv) -> bool:
@@ -130,7 +139,7 @@ def looking_up_by_card(f: Flow, e: CardRead, env: FlowEnv) -> bool:
 
 def accepted(f: Flow, e: Event, env: FlowEnv) -> bool:
     d = f.session.decision
-    return d is not None and d.decision == "accept"
+    return d is not None and d.decision == DecisionKind.ACCEPT
 
 
 def offline_lookup(f: Flow, e: AppointmentNotFound, env: FlowEnv) -> bool:
@@ -223,7 +232,7 @@ def scan_booking(f: Flow, e: QrScanned, env: FlowEnv) -> tuple[Flow, tuple[Effec
     outcome = parse_appointment_qr(e.payload, f.status.used_tokens)
     if outcome.kind != "appointment":
         return with_session(f, notice=f"qr_{outcome.kind}"), ()
-    return with_session(f, notice="looking_up"), (LookupAppointment(token=outcome.token),)
+    return with_session(f, notice=Notice.LOOKING_UP), (LookupAppointment(token=outcome.token),)
 
 
 def scan_booking_from_start(f: Flow, e: QrScanned, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -231,7 +240,7 @@ def scan_booking_from_start(f: Flow, e: QrScanned, env: FlowEnv) -> tuple[Flow, 
 
 
 def lookup_by_phone(f: Flow, e: PhoneCodeEntered, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return with_session(f, notice="looking_up"), (LookupAppointment(phone=e.phone, code=e.code),)
+    return with_session(f, notice=Notice.LOOKING_UP), (LookupAppointment(phone=e.phone, code=e.code),)
 
 
 def find_by_card(f: Flow, e: UseIdCard, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -240,7 +249,7 @@ def find_by_card(f: Flow, e: UseIdCard, env: FlowEnv) -> tuple[Flow, tuple[Effec
 
 def store_appointment(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     appt = e.appointment
-    f = with_session(f, appointment=appt, business=appt.get("business"), notice="booking_found")
+    f = with_session(f, appointment=appt, business=appt.get("business"), notice=Notice.BOOKING_FOUND)
     if token := appt.get("token"):
         f = _status(f, used_tokens=f.status.used_tokens | {token})
     return f, ()
@@ -251,10 +260,10 @@ def booked_elsewhere(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, 
     office, business = e.appointment.get("office", ""), e.appointment.get("business", "marriage")
     known = [env.offices[office]] if office in env.offices else []
     decision = Decision(
-        "redirect",
+        DecisionKind.REDIRECT,
         ("booked_elsewhere",),
         (office,),
-        compose_message("redirect", business, ["booked_elsewhere"], known, {}),
+        compose_message(DecisionKind.REDIRECT, business, ["booked_elsewhere"], known, {}),
     )
     return with_session(f, decision=decision), ()
 
@@ -264,8 +273,8 @@ def booking_used_up(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, t
     number = e.appointment.get("ticket_number")
     reasons = ["already_checked_in", "ticket_held" if number else "ticket_not_held"]
     business = e.appointment.get("business") or "marriage"
-    message = compose_message("staff", business, reasons, [], {"number": number or ""}, lead=False)
-    return with_session(f, decision=Decision("staff", tuple(reasons), (), message)), ()
+    message = compose_message(DecisionKind.STAFF, business, reasons, [], {"number": number or ""}, lead=False)
+    return with_session(f, decision=Decision(DecisionKind.STAFF, tuple(reasons), (), message)), ()
 
 
 def store_appointment_and_decide(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -281,7 +290,7 @@ def not_found(f: Flow, e: AppointmentNotFound, env: FlowEnv) -> tuple[Flow, tupl
 
 
 def remember_card_and_look_up(f: Flow, e: CardRead, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    f = with_session(f, cards=(e.card,), notice="looking_up")
+    f = with_session(f, cards=(e.card,), notice=Notice.LOOKING_UP)
     return f, (LookupAppointment(id_number=_card_id(e.card)),)
 
 
@@ -326,12 +335,14 @@ def face_verified(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[E
     _, score, _ = face_verdict(e.result)
     faces = f.session.faces + ((e.result,) if e.result is not None else ())  # a match has a result
     f = with_session(f, faces=faces, notice="")
-    return settle(_record(f, "face", "match", score, f.session.attempts + 1), env), ()
+    return settle(_record(f, VerifiedBy.FACE, CheckResult.MATCH, score, f.session.attempts + 1), env), ()
 
 
 def face_retake(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     _, _, reason = face_verdict(e.result)
-    notice = "verify_" + (reason if reason in ("same_face", "liveness_failed") else "no_match")
+    notice = {"same_face": Notice.VERIFY_SAME_FACE, "liveness_failed": Notice.VERIFY_LIVENESS_FAILED}.get(
+        reason, Notice.VERIFY_NO_MATCH
+    )
     faces = f.session.faces + ((e.result,) if e.result is not None else ())
     return with_session(f, faces=faces, attempts=f.session.attempts + 1, notice=notice), ()
 
@@ -344,17 +355,17 @@ def face_failed(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[Eff
 
 
 def skip_face(f: Flow, e: SkipFace, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return _fallback(f, env, "skipped", None, f.session.attempts), ()
+    return _fallback(f, env, CheckResult.SKIPPED, None, f.session.attempts), ()
 
 
 def skip_faces_camera_down(f: Flow, e: SkipFace, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     """From the camera's fault screen: no face for anyone left (the camera is down), fingerprint or counter."""
     f = with_session(f, consent=None)
-    return _fallback(f, env, "unavailable", None, f.session.attempts), ()
+    return _fallback(f, env, CheckResult.UNAVAILABLE, None, f.session.attempts), ()
 
 
 def finger_verified(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    f = _record(f, "fingerprint", "match", e.score, f.session.attempts + 1)
+    f = _record(f, VerifiedBy.FINGERPRINT, CheckResult.MATCH, e.score, f.session.attempts + 1)
     return settle(with_session(f, notice=""), env), ()
 
 
@@ -368,21 +379,21 @@ def finger_failed(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[
 
 
 def skip_finger(f: Flow, e: SkipFinger, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return _to_staff(f, env, "skipped", None, f.session.attempts), ()
+    return _to_staff(f, env, CheckResult.SKIPPED, None, f.session.attempts), ()
 
 
 def _fallback(f: Flow, env: FlowEnv, result: str, score: float | None, attempts: int) -> Flow:
     """The face path ended without a match: the fingerprint if this card holds templates, else the counter."""
     if _finger_possible(f, env):
         return with_session(f, face_outcome=FaceOutcome(result, score, attempts), attempts=0, notice="")
-    return settle(_record(with_session(f, notice="verify_staff"), "staff", result, score, attempts), env)
+    return settle(_record(with_session(f, notice=Notice.VERIFY_STAFF), VerifiedBy.STAFF, result, score, attempts), env)
 
 
 def _to_staff(f: Flow, env: FlowEnv, result: str, score: float | None, attempts: int) -> Flow:
     face = f.session.face_outcome
-    if face and result == "skipped" and not attempts:  # nothing tried on the sensor: the face outcome stands
+    if face and result == CheckResult.SKIPPED and not attempts:  # nothing tried on the sensor: the face outcome stands
         result, score, attempts = face.result, face.score, face.attempts
-    return settle(_record(with_session(f, notice="verify_staff"), "staff", result, score, attempts), env)
+    return settle(_record(with_session(f, notice=Notice.VERIFY_STAFF), VerifiedBy.STAFF, result, score, attempts), env)
 
 
 def _record(f: Flow, verified_by: str, result: str, score: float | None, attempts: int) -> Flow:
@@ -401,7 +412,8 @@ def settle(f: Flow, env: FlowEnv) -> Flow:
     the counter at once; stops at the next party who has a way to try."""
     s = f.session
     while len(s.verification) < len(s.cards) and not _face_path(f, env) and not _finger_possible(f, env):
-        f = _record(f, "staff", "declined" if env.face_enabled and s.consent is False else "unavailable", None, 0)
+        result = CheckResult.DECLINED if env.face_enabled and s.consent is False else CheckResult.UNAVAILABLE
+        f = _record(f, VerifiedBy.STAFF, result, None, 0)
         s = f.session
     return f
 
@@ -453,11 +465,11 @@ def print_ticket(f: Flow, e: TicketIssued, env: FlowEnv) -> tuple[Flow, tuple[Ef
 def ticket_refused(f: Flow, e: TicketRefused, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     # Closed: nothing staff could do now; the applicant is told the hours instead. A couple who already hold a
     # number today are told that number (and nothing else: it is theirs).
-    kind = "refuse" if e.reason == "office_closed" else "staff"
+    kind = DecisionKind.REFUSE if e.reason == "office_closed" else DecisionKind.STAFF
     business = cast(str, f.session.business)
     if e.reason == "ticket_already_issued" and e.number:
         reasons = ["ticket_already_issued", "ticket_held"]
-        message = compose_message("staff", business, reasons, [], {"number": e.number}, lead=False)
+        message = compose_message(DecisionKind.STAFF, business, reasons, [], {"number": e.number}, lead=False)
     else:
         reasons = [e.reason]
         details = {"hours": hours_text(env.offices[env.office], env.today)}
@@ -514,7 +526,7 @@ def staff_call_status(f: Flow, e: StaffCallStatus, env: FlowEnv) -> tuple[Flow, 
 
 
 def pin_rejected(f: Flow, e: PinResult, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return with_session(f, notice="pin_rejected"), ()
+    return with_session(f, notice=Notice.PIN_REJECTED), ()
 
 
 # --- choices ------------------------------------------------------------------------------------------------------
@@ -564,17 +576,17 @@ def _parties_needed(f: Flow, env: FlowEnv) -> int:
     return env.policy.business[business].min_parties if business in env.policy.business else 1
 
 
-def _card_notice(f: Flow, card: IdCardRecord) -> str:
-    """Why this card cannot be used now, as a message code, or ''."""
+def _card_notice(f: Flow, card: IdCardRecord) -> Notice:
+    """Why this card cannot be used now, or Notice.NONE."""
     number = _card_id(card)
     if not number:
-        return "card_unreadable"
+        return Notice.CARD_UNREADABLE
     if any(_card_id(c) == number for c in f.session.cards):
-        return "card_already_read"
+        return Notice.CARD_ALREADY_READ
     appt = f.session.appointment
     if appt and any(booked_keys(appt)) and booked_party(appt, number) is None:
-        return "card_not_in_booking"
-    return ""
+        return Notice.CARD_NOT_IN_BOOKING
+    return Notice.NONE
 
 
 def with_decision(f: Flow, env: FlowEnv) -> Flow:
@@ -592,9 +604,9 @@ def with_decision(f: Flow, env: FlowEnv) -> Flow:
         decision = decide(policy, env.offices, env.office, business, env.today, parties, application, env.rest_days)
     except (CaseError, ValueError):
         decision = Decision(
-            "staff",
+            DecisionKind.STAFF,
             ("needs_registrar",),
             (env.office,),
-            compose_message("staff", business, ["needs_registrar"], [env.offices[env.office]], {}),
+            compose_message(DecisionKind.STAFF, business, ["needs_registrar"], [env.offices[env.office]], {}),
         )
     return with_session(f, decision=decision)

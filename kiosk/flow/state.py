@@ -60,6 +60,23 @@ WALK_IN_BUSINESSES = ("marriage", "divorce_application", "divorce_certificate")
 OTHER_BUSINESSES = ("reissue_certificate", "archive_query", "record_certificate")
 
 
+class Notice(StrEnum):
+    """A message code for the current screen (the catalogs' notice_<code>). Composed codes stay strings:
+    qr_<kind>, booking_<reason>, finger_<outcome> and printer_<problem>."""
+
+    NONE = ""
+    LOOKING_UP = "looking_up"
+    BOOKING_FOUND = "booking_found"
+    CARD_UNREADABLE = "card_unreadable"
+    CARD_ALREADY_READ = "card_already_read"
+    CARD_NOT_IN_BOOKING = "card_not_in_booking"
+    VERIFY_NO_MATCH = "verify_no_match"
+    VERIFY_SAME_FACE = "verify_same_face"
+    VERIFY_LIVENESS_FAILED = "verify_liveness_failed"
+    VERIFY_STAFF = "verify_staff"
+    PIN_REJECTED = "pin_rejected"
+
+
 class Assistance(StrEnum):
     """Where the applicant's call for staff stands."""
 
@@ -74,7 +91,7 @@ class Assistance(StrEnum):
 class FaceOutcome:
     """How a party's face path ended without a match, kept while the fingerprint is tried."""
 
-    result: str  # no_match | unavailable | skipped
+    result: str  # a CheckResult: no_match | unavailable | skipped
     score: float | None
     attempts: int
 
@@ -98,7 +115,7 @@ class Session:
     face_outcome: FaceOutcome | None = None  # how the current party's face path ended, if it did
     ticket: dict[str, Any] | None = None
     ticket_refused: bool = False  # the outcome came at the ticket step (the step bar stays there)
-    notice: str = ""  # a message code for the current screen
+    notice: str = Notice.NONE  # a Notice or a composed code (see Notice)
     assistance: Assistance = Assistance.NONE
     assistance_call: int = 0  # the office's id of the call, while it is followed
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import cast
 
+from kiosk.domain.eligibility import DecisionKind
 from kiosk.domain.party import party_from_card
 from kiosk.flow.events import (
     AppointmentFound,
@@ -298,7 +299,7 @@ def _end_session(flow: Flow, old: State, event: Event, env: FlowEnv) -> tuple[Fl
         outcome = "ticket"
     elif s.ticket:
         outcome = "ticket_not_printed"
-    elif s.decision and s.decision.decision != "accept":
+    elif s.decision and s.decision.decision != DecisionKind.ACCEPT:
         outcome = s.decision.decision
     elif isinstance(event, Timeout):
         outcome = "timed_out"

@@ -10,7 +10,7 @@ from kiosk.domain.appointment_qr import make_appointment_qr
 from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.verification import FingerOutcome, PartyCheck
 from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
-from kiosk.flow.rules import _basis
+from kiosk.flow.actions import _basis
 from kiosk.flow.events import (
     AppointmentFound,
     AppointmentNotFound,

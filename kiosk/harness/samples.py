@@ -11,7 +11,7 @@ from kiosk.domain.idnumber import check_character
 from kiosk.domain.messages import compose_message
 from kiosk.domain.verification import PartyCheck
 from kiosk.flow import Assistance, Flow, FlowEnv, Session, State, Status
-from kiosk.flow.rules import with_decision
+from kiosk.flow.actions import with_decision
 
 
 def _id(body: str) -> str:

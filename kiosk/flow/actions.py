@@ -1,24 +1,21 @@
-"""Guards, actions and choices of the flow table (kiosk/flow/table.py). All pure: a guard only looks; an action
-returns a new Flow and the effects the shell must carry out."""
+"""Actions of the flow table (kiosk/flow/table.py). All pure: an action returns a new Flow and the effects the
+shell must carry out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any, Callable, cast
 
 from kiosk.domain.appointment_qr import parse_appointment_qr
-from kiosk.domain.checkin import booked_keys, booked_party
+from kiosk.domain.checkin import booked_party
 from kiosk.domain.eligibility import CaseError, Decision, DecisionKind, DivorceApplication, decide
 from kiosk.domain.hours import hours_text
-from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
-from kiosk.domain.policy import Policy, in_force
+from kiosk.domain.policy import in_force
 from kiosk.domain.verification import (
     CheckResult,
-    FaceResult,
-    FaceVerdict,
     FingerOutcome,
     PartyCheck,
     VerifiedBy,
@@ -65,143 +62,27 @@ from kiosk.flow.effects import (
     LookupAppointment,
     PrintTicket,
 )
+from kiosk.flow.guards import (
+    card_id,
+    card_notice,
+    face_path,
+    face_verdict,
+    finger_possible,
+    parties_needed,
+    policy_today,
+)
 from kiosk.flow.state import (
     Assistance,
     FaceOutcome,
     Notice,
-    FACE_STATES,
-    FINGER_STATES,
-    State,
     S,
     Flow,
     FlowEnv,
-    NEEDS,
-    WALK_IN_BUSINESSES,
-    OTHER_BUSINESSES,
 )
 
 
-# The event is typed Any: the table matches the event's type before it calls a guard or an action.
-Guard = Callable[[Flow, Any, FlowEnv], bool]
+# The event is typed Any: the table matches the event's type before it calls an action.
 Action = Callable[[Flow, Any, FlowEnv], "tuple[Flow, tuple[Effect, ...]]"]
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A target picked by a pure function of the flow after the action ran (a UML choice pseudo-state)."""
-
-    pick: Callable[[Flow, FlowEnv], State]
-    name: str
-    outcomes: tuple[State, ...]
-
-
-# --- guards (no side effects) ------------------------------------------------------------------------------------
-
-
-def is_service(name: str) -> Guard:
-    def guard(f: Flow, e: ChooseService, env: FlowEnv) -> bool:
-        return e.service == name
-
-    guard.__name__ = f"service_is_{name}"
-    return guard
-
-
-def business_offered(f: Flow, e: ChooseBusiness, env: FlowEnv) -> bool:
-    offered = WALK_IN_BUSINESSES if f.session.service == "walk_in" else OTHER_BUSINESSES
-    return e.business in offered and e.business in env.policy.business
-
-
-def policy_today(env: FlowEnv) -> Policy:
-    """The policy that decides today: the one in force (policy = "auto") or the one named."""
-    return in_force(env.policies, env.today) if env.policies else env.policy
-
-
-def booked_here(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
-    return e.appointment.get("office") == env.office
-
-
-def booked_at_other_office(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
-    return not booked_here(f, e, env)
-
-
-def booking_used(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
-    """Checked in already (here or, offline, by this kiosk): said at the scan, before cards, consent and face."""
-    return booked_here(f, e, env) and bool(e.appointment.get("checked_in"))
-
-
-def card_unusable(f: Flow, e: CardRead, env: FlowEnv) -> bool:
-    return _card_notice(f, e.card) != Notice.NONE
-
-
-def looking_up_by_card(f: Flow, e: CardRead, env: FlowEnv) -> bool:
-    return f.session.find_by_card and f.session.appointment is None
-
-
-def accepted(f: Flow, e: Event, env: FlowEnv) -> bool:
-    d = f.session.decision
-    return d is not None and d.decision == DecisionKind.ACCEPT
-
-
-def offline_lookup(f: Flow, e: AppointmentNotFound, env: FlowEnv) -> bool:
-    return e.reason == "offline"
-
-
-def print_ok(f: Flow, e: PrintFinished, env: FlowEnv) -> bool:
-    return e.ok
-
-
-def not_called_yet(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.session.assistance in (Assistance.NONE, Assistance.OFFLINE)  # offline: the applicant may try again
-
-
-def call_pending(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.session.assistance == Assistance.CALLING
-
-
-def following_call(f: Flow, e: StaffCallStatus, env: FlowEnv) -> bool:
-    """The answer is about this session's call, and nobody has taken it yet."""
-    return f.session.assistance == Assistance.SENT and f.session.assistance_call == e.call_id
-
-
-def fault_blocks_state(f: Flow, e: DeviceFault, env: FlowEnv) -> bool:
-    return NEEDS.get(f.state) == e.device
-
-
-def fault_recovered(f: Flow, e: DeviceRecovered, env: FlowEnv) -> bool:
-    return f.resume is not None and NEEDS.get(f.resume) == e.device
-
-
-def resuming_face(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.resume in FACE_STATES
-
-
-def resuming_finger(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.resume in FINGER_STATES
-
-
-def face_matched(f: Flow, e: FaceCaptured, env: FlowEnv) -> bool:
-    return face_verdict(e.result)[0] == FaceVerdict.MATCH
-
-
-def face_retake_left(f: Flow, e: FaceCaptured, env: FlowEnv) -> bool:
-    return face_verdict(e.result)[0] == FaceVerdict.NO_MATCH and f.session.attempts + 1 < env.face_attempts
-
-
-def finger_matched(f: Flow, e: FingerChecked, env: FlowEnv) -> bool:
-    return e.outcome == FingerOutcome.MATCH
-
-
-def finger_retry_left(f: Flow, e: FingerChecked, env: FlowEnv) -> bool:
-    return (
-        e.outcome in (FingerOutcome.NO_MATCH, FingerOutcome.NO_FINGER) and f.session.attempts + 1 < env.finger_attempts
-    )
-
-
-def pin_accepted(f: Flow, e: PinResult, env: FlowEnv) -> bool:
-    return e.accepted
-
-
-# --- actions (pure: return a new flow and effects) -----------------------------------------------------------------
 
 
 def with_session(f: Flow, **changes: Any) -> Flow:
@@ -291,20 +172,20 @@ def not_found(f: Flow, e: AppointmentNotFound, env: FlowEnv) -> tuple[Flow, tupl
 
 def remember_card_and_look_up(f: Flow, e: CardRead, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     f = with_session(f, cards=(e.card,), notice=Notice.LOOKING_UP)
-    return f, (LookupAppointment(id_number=_card_id(e.card)),)
+    return f, (LookupAppointment(id_number=card_id(e.card)),)
 
 
 def refuse_card(f: Flow, e: CardRead, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return with_session(f, notice=_card_notice(f, e.card)), ()
+    return with_session(f, notice=card_notice(f, e.card)), ()
 
 
 def store_card(f: Flow, e: CardRead, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     f = with_session(f, cards=f.session.cards + (e.card,), notice="")
-    return (with_decision(f, env), ()) if len(f.session.cards) >= _parties_needed(f, env) else (f, ())
+    return (with_decision(f, env), ()) if len(f.session.cards) >= parties_needed(f, env) else (f, ())
 
 
 def decide_if_complete(f: Flow, e: Event, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return (with_decision(f, env) if len(f.session.cards) >= _parties_needed(f, env) else f), ()
+    return (with_decision(f, env) if len(f.session.cards) >= parties_needed(f, env) else f), ()
 
 
 def forget_cards(f: Flow, e: Back, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -320,15 +201,7 @@ def begin_verification(f: Flow, e: Continue, env: FlowEnv) -> tuple[Flow, tuple[
     return (f if env.face_enabled else settle(f, env)), ()
 
 
-# --- identity verification, party by party (kiosk/domain/verification.py) -------------------------------------
-
-
-def face_verdict(result: FaceResult | None) -> tuple[FaceVerdict, float | None, str]:
-    """(verdict, score, reason) of a face result; liveness failed counts as no match."""
-    if result is None:
-        return FaceVerdict.UNAVAILABLE, None, "no_photo"
-    known = result.verdict in (FaceVerdict.MATCH, FaceVerdict.NO_MATCH)
-    return FaceVerdict(result.verdict) if known else FaceVerdict.UNAVAILABLE, result.score, result.reason
+# --- identity verification, party by party (kiosk/domain/verification.py) ----------------------------------------
 
 
 def face_verified(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -384,7 +257,7 @@ def skip_finger(f: Flow, e: SkipFinger, env: FlowEnv) -> tuple[Flow, tuple[Effec
 
 def _fallback(f: Flow, env: FlowEnv, result: str, score: float | None, attempts: int) -> Flow:
     """The face path ended without a match: the fingerprint if this card holds templates, else the counter."""
-    if _finger_possible(f, env):
+    if finger_possible(f, env):
         return with_session(f, face_outcome=FaceOutcome(result, score, attempts), attempts=0, notice="")
     return settle(_record(with_session(f, notice=Notice.VERIFY_STAFF), VerifiedBy.STAFF, result, score, attempts), env)
 
@@ -411,25 +284,11 @@ def settle(f: Flow, env: FlowEnv) -> Flow:
     """Parties that can be verified neither by face (no consent or face capture off) nor by fingerprint go to
     the counter at once; stops at the next party who has a way to try."""
     s = f.session
-    while len(s.verification) < len(s.cards) and not _face_path(f, env) and not _finger_possible(f, env):
+    while len(s.verification) < len(s.cards) and not face_path(f, env) and not finger_possible(f, env):
         result = CheckResult.DECLINED if env.face_enabled and s.consent is False else CheckResult.UNAVAILABLE
         f = _record(f, VerifiedBy.STAFF, result, None, 0)
         s = f.session
     return f
-
-
-def _face_path(f: Flow, env: FlowEnv) -> bool:
-    return env.face_enabled and bool(f.session.consent) and not f.session.face_outcome
-
-
-def _finger_possible(f: Flow, env: FlowEnv) -> bool:
-    s = f.session
-    k = len(s.verification)
-    return env.fingerprint and k < len(s.cards) and has_templates(s.cards[k])
-
-
-def has_templates(card: IdCardRecord) -> bool:
-    return len(card.fingerprints) >= 512
 
 
 def request_ticket(f: Flow, e: Confirm, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -439,7 +298,7 @@ def request_ticket(f: Flow, e: Confirm, env: FlowEnv) -> tuple[Flow, tuple[Effec
         IssueTicket(
             cast(str, s.business),
             appointment_id,
-            tuple(_card_id(c) for c in s.cards),
+            tuple(card_id(c) for c in s.cards),
             s.verification,
             (s.decision.decision, s.decision.reasons, _basis(env)) if s.decision else None,
         ),
@@ -529,72 +388,12 @@ def pin_rejected(f: Flow, e: PinResult, env: FlowEnv) -> tuple[Flow, tuple[Effec
     return with_session(f, notice=Notice.PIN_REJECTED), ()
 
 
-# --- choices ------------------------------------------------------------------------------------------------------
-
-
-def _after_card(f: Flow, env: FlowEnv) -> State:
-    if f.session.decision is not None:
-        return S.ELIGIBILITY
-    return S.READ_ID_2 if f.session.cards else S.READ_ID_1
-
-
-def _after_accept(f: Flow, env: FlowEnv) -> State:
-    if env.face_enabled:
-        return S.CONSENT
-    return _next_party(f, env)
-
-
-def _next_party(f: Flow, env: FlowEnv) -> State:
-    s = f.session
-    k = len(s.verification)
-    if k >= len(s.cards):
-        return S.CONFIRM
-    if _face_path(f, env):
-        return FACE_STATES[min(k, 1)]
-    return FINGER_STATES[min(k, 1)]  # settle() left this party only if the fingerprint is possible
-
-
-def _back_from_card(f: Flow, env: FlowEnv) -> State:
-    return S.APPOINTMENT if f.session.service == "booked" else S.CHOOSE_BUSINESS
-
-
-AFTER_CARD = Choice(_after_card, "all parties read?", (S.READ_ID_1, S.READ_ID_2, S.ELIGIBILITY))
-AFTER_ACCEPT = Choice(_after_accept, "face capture on?", (S.CONSENT, S.FINGER_1, S.CONFIRM))
-NEXT_PARTY = Choice(_next_party, "who is verified next, how?", (S.FACE_1, S.FACE_2, S.FINGER_1, S.FINGER_2, S.CONFIRM))
-BACK_FROM_CARD = Choice(_back_from_card, "booked?", (S.APPOINTMENT, S.CHOOSE_BUSINESS))
-
-
-# --- helpers ---------------------------------------------------------------------------------------------------
-
-
-def _card_id(card: IdCardRecord) -> str:
-    return card.id_number
-
-
-def _parties_needed(f: Flow, env: FlowEnv) -> int:
-    business = f.session.business
-    return env.policy.business[business].min_parties if business in env.policy.business else 1
-
-
-def _card_notice(f: Flow, card: IdCardRecord) -> Notice:
-    """Why this card cannot be used now, or Notice.NONE."""
-    number = _card_id(card)
-    if not number:
-        return Notice.CARD_UNREADABLE
-    if any(_card_id(c) == number for c in f.session.cards):
-        return Notice.CARD_ALREADY_READ
-    appt = f.session.appointment
-    if appt and any(booked_keys(appt)) and booked_party(appt, number) is None:
-        return Notice.CARD_NOT_IN_BOOKING
-    return Notice.NONE
-
-
 def with_decision(f: Flow, env: FlowEnv) -> Flow:
     s = f.session
     business = cast(str, s.business)  # chosen before any card is read
     appt = s.appointment or {}
     parties = [
-        party_from_card(c, military=bool((booked_party(appt, _card_id(c)) or {}).get("military"))) for c in s.cards
+        party_from_card(c, military=bool((booked_party(appt, card_id(c)) or {}).get("military"))) for c in s.cards
     ]
     application = None
     if app := appt.get("divorce_application"):

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.domain.idcard_record import IdCardRecord
+from kiosk.domain.ticket import IssuedTicket
 from kiosk.domain.verification import FaceResult, FingerOutcome
 
 
@@ -141,7 +142,7 @@ class Timeout(Event):
 
 @dataclass(frozen=True)
 class TicketIssued(Event):
-    ticket: dict[str, Any]  # ticket_id, number, priority, waiting_ahead, issued_at, offline
+    ticket: IssuedTicket
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from kiosk.domain.eligibility import Decision
 from kiosk.domain.dates import RestDays
 from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.policy import Policy
+from kiosk.domain.ticket import IssuedTicket
 from kiosk.domain.verification import FaceResult, PartyCheck
 
 
@@ -113,7 +114,7 @@ class Session:
     verification: tuple[PartyCheck, ...] = ()  # PartyCheck per party verified so far (kiosk/domain/verification.py)
     attempts: int = 0  # tries of the current party on the current path (face or finger)
     face_outcome: FaceOutcome | None = None  # how the current party's face path ended, if it did
-    ticket: dict[str, Any] | None = None
+    ticket: IssuedTicket | None = None
     ticket_refused: bool = False  # the outcome came at the ticket step (the step bar stays there)
     notice: str = Notice.NONE  # a Notice or a composed code (see Notice)
     assistance: Assistance = Assistance.NONE

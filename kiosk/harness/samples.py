@@ -9,6 +9,7 @@ from kiosk.domain.eligibility import Decision
 from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.idnumber import check_character
 from kiosk.domain.messages import compose_message
+from kiosk.domain.ticket import IssuedTicket
 from kiosk.domain.verification import PartyCheck
 from kiosk.flow import Assistance, Flow, FlowEnv, Session, State, Status
 from kiosk.flow.actions import with_decision
@@ -72,7 +73,7 @@ def sample_flows(env: FlowEnv) -> dict[str, Flow]:
     )
     two = replace(base, cards=(a, b))
     decided = with_decision(Flow(session=two), env).session
-    ticket = {
+    ticket: IssuedTicket = {
         "number": "A012",
         "business": "marriage",
         "offline": False,

@@ -69,7 +69,9 @@ def test_failed_liveness_is_no_match_without_comparing(engine, card_verifier):
 def test_without_a_usable_reference_the_answer_is_unavailable(engine, tmp_path):
     no_library = FaceVerifier(CardPhoto(photo_decoder(str(tmp_path / "missing.so"))), 0.363)
     assert no_library.verify(engine, _card(GRACE), _captured(engine, GRACE)).reason == "no_decoder"
-    filler = record_from_fields({"id_number": "x"}, photo=bytes(range(256)) * 4)  # a real card's WLT: not the simulator's
+    filler = record_from_fields(
+        {"id_number": "x"}, photo=bytes(range(256)) * 4
+    )  # a real card's WLT: not the simulator's
     decoder = FaceVerifier(CardPhoto(WltLibraryDecoder(str(build("wlt")))), 0.363)
     assert decoder.verify(engine, filler, _captured(engine, GRACE)).reason == "photo_not_decoded"
     off = FaceVerifier(NoReference(), 0.363).verify(engine, _card(GRACE), _captured(engine, GRACE))

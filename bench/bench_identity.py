@@ -56,6 +56,7 @@ def main(runs: int = 30) -> dict:
     from drivers.idcard.sim_photo import photo_base64
     from drivers.standin import build
     from kiosk.config import load_kiosk_config
+    from kiosk.domain.idcard_record import record_from_fields
     from kiosk.services.face.pipeline import FaceEngine, PartyFaceResult
     from kiosk.services.identity import CardPhoto, FaceVerifier
 
@@ -63,7 +64,7 @@ def main(runs: int = 30) -> dict:
     engine = FaceEngine.load()
     verifier = FaceVerifier(CardPhoto(WltLibraryDecoder(str(build("wlt")))), threshold)
     cards = {
-        name: {"id_number": f"card-{i}", "photo": base64.b64decode(photo_base64(FIXTURES / name))}
+        name: record_from_fields({"id_number": f"card-{i}"}, photo=base64.b64decode(photo_base64(FIXTURES / name)))
         for i, name in enumerate(PEOPLE)
     }
     views = {name: _views(FIXTURES / name) for name in PEOPLE}

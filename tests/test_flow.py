@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from kiosk.domain.appointment_qr import make_appointment_qr
-from kiosk.domain.verification import PartyCheck
+from kiosk.domain.idcard_record import IdCardRecord
+from kiosk.domain.verification import FingerOutcome, PartyCheck
 from kiosk.flow import S, Flow, FlowEnv, Session, step, timer_for
-from kiosk.flow.rules import _basis
+from kiosk.flow.actions import _basis
 from kiosk.flow.events import (
     AppointmentFound,
     AppointmentNotFound,
@@ -64,32 +65,32 @@ from .domain.cases import CITYWIDE, NATIONAL, OFFICES, POLICIES, REST_DAYS, id_n
 
 TODAY = date(2024, 11, 26)  # under the 2021 city-wide plan
 ENV = FlowEnv(CITYWIDE, OFFICES, "441621", TODAY)
-HIM = {
-    "card_type": "resident_id",
-    "name": "张三丰",
-    "sex": "male",
-    "birth": "1990-05-01",
-    "address": "广东省紫金县紫城镇永安路2号",
-    "id_number": id_number("441621", date(1990, 5, 1), "male"),
-    "valid_until": "long_term",
-}
-HER = {
-    "card_type": "resident_id",
-    "name": "李四娘",
-    "sex": "female",
-    "birth": "1993-08-08",
-    "address": "湖南省长沙市岳麓区8号",
-    "id_number": id_number("430104", date(1993, 8, 8), "female"),
-    "valid_until": "2030-01-01",
-}
-OUTSIDER = dict(HIM, address="湖南省长沙市岳麓区9号", id_number=id_number("430104", date(1990, 5, 1), "male"))
+HIM = IdCardRecord(
+    card_type="resident_id",
+    name="张三丰",
+    sex="male",
+    birth="1990-05-01",
+    address="广东省紫金县紫城镇永安路2号",
+    id_number=id_number("441621", date(1990, 5, 1), "male"),
+    valid_until="long_term",
+)
+HER = IdCardRecord(
+    card_type="resident_id",
+    name="李四娘",
+    sex="female",
+    birth="1993-08-08",
+    address="湖南省长沙市岳麓区8号",
+    id_number=id_number("430104", date(1993, 8, 8), "female"),
+    valid_until="2030-01-01",
+)
+OUTSIDER = replace(HIM, address="湖南省长沙市岳麓区9号", id_number=id_number("430104", date(1990, 5, 1), "male"))
 TOKEN = "ABCDEFGHIJKLMN23"
 BOOKING = {
     "appointment_id": "ap-1",
     "office": "441621",
     "business": "marriage",
     "token": TOKEN,
-    "parties": [{"id_number": HIM["id_number"]}, {"id_number": HER["id_number"]}],
+    "parties": [{"id_number": HIM.id_number}, {"id_number": HER.id_number}],
 }
 
 
@@ -100,6 +101,10 @@ class Face:
     verdict: str
     score: float | None = None
     reason: str = ""
+    party: int = 0
+
+    def wipe(self) -> None:
+        pass
 
 
 def run(events, flow=Flow(), env=ENV):
@@ -124,7 +129,7 @@ def test_booked_couple_walks_to_a_printed_ticket():
     checks = (PartyCheck(1, "face", "match", 0.8, 1), PartyCheck(2, "face", "match", 0.7, 1))
     decision = ("accept", ("local_hukou",), _basis(ENV))  # shown at the counter with the ticket
     assert decision[2] and "婚姻登记" in decision[2][0]
-    assert fx == [IssueTicket("marriage", "ap-1", (HIM["id_number"], HER["id_number"]), checks, decision)]
+    assert fx == [IssueTicket("marriage", "ap-1", (HIM.id_number, HER.id_number), checks, decision)]
     ticket = {"ticket_id": "t1", "number": "A001"}
     flow, fx = run([TicketIssued(ticket)], flow)
     assert isinstance(fx[0], PrintTicket) and fx[0].ticket == ticket
@@ -178,7 +183,7 @@ def test_hukou_office_only_business_redirects():
             Start(),
             ChooseService("other"),
             ChooseBusiness("reissue_certificate"),
-            CardRead(dict(HIM, address="广东省河源市龙川县老隆镇")),
+            CardRead(replace(HIM, address="广东省河源市龙川县老隆镇")),
         ]
     )
     d = flow.session.decision
@@ -237,7 +242,7 @@ def test_cards_must_be_the_booked_parties_and_not_read_twice():
 
 def test_find_booking_by_id_card():
     flow, fx = run([Start(), ChooseService("booked"), UseIdCard(), CardRead(HIM)])
-    assert flow.state == S.READ_ID_1 and fx == [LookupAppointment(id_number=HIM["id_number"])]
+    assert flow.state == S.READ_ID_1 and fx == [LookupAppointment(id_number=HIM.id_number)]
     flow, _ = run([AppointmentFound(BOOKING)], flow)
     assert flow.state == S.READ_ID_2 and len(flow.session.cards) == 1
     flow, _ = run([CardRead(HER)], flow)
@@ -453,7 +458,7 @@ EVENTS = st.sampled_from(
         CardRead(HIM),
         CardRead(HER),
         CardRead(OUTSIDER),
-        CardRead({"card_type": "resident_id"}),
+        CardRead(IdCardRecord("resident_id", name="", sex="unknown", birth="", id_number="")),
         CardRemoved(),
         Consent(True),
         Consent(False),
@@ -461,9 +466,9 @@ EVENTS = st.sampled_from(
         FaceCaptured(Face("no_match", 0.1)),
         FaceCaptured(Face("unavailable")),
         FaceCaptured(None),
-        FingerChecked("match", 96),
-        FingerChecked("no_match", 8),
-        FingerChecked("no_finger"),
+        FingerChecked(FingerOutcome.MATCH, 96),
+        FingerChecked(FingerOutcome.NO_MATCH, 8),
+        FingerChecked(FingerOutcome.NO_FINGER),
         SkipFinger(),
         DeviceFault("fingerprint"),
         SkipFace(),
@@ -592,20 +597,20 @@ def test_same_face_for_party_two_is_a_no_match_with_its_own_notice():
 
 
 def test_fingerprint_fallback_when_the_card_holds_templates():
-    him, her = dict(HIM, fingerprints=FP), dict(HER)
+    him, her = replace(HIM, fingerprints=FP), replace(HER)
     flow = run([Consent(True)] + [FaceCaptured(Face("no_match", 0.1))] * 3, _to_consent(ENV_FP, him, her), ENV_FP)[0]
     assert flow.state == S.FINGER_1 and flow.session.verification == ()
-    flow, _ = run([FingerChecked("no_finger"), FingerChecked("match", 96)], flow, ENV_FP)
+    flow, _ = run([FingerChecked(FingerOutcome.NO_FINGER), FingerChecked(FingerOutcome.MATCH, 96)], flow, ENV_FP)
     assert flow.state == S.FACE_2 and _checks(flow) == [("fingerprint", "match", 2)]
     flow, _ = run([SkipFace()], flow, ENV_FP)  # no templates on her card: straight to the counter
     assert flow.state == S.CONFIRM and _checks(flow)[1] == ("staff", "skipped", 0)
 
 
 def test_declined_consent_uses_the_fingerprint_else_the_counter():
-    him = dict(HIM, fingerprints=FP)
-    flow = run([Consent(False)], _to_consent(ENV_FP, him, dict(HER, fingerprints=FP)), ENV_FP)[0]
+    him = replace(HIM, fingerprints=FP)
+    flow = run([Consent(False)], _to_consent(ENV_FP, him, replace(HER, fingerprints=FP)), ENV_FP)[0]
     assert flow.state == S.FINGER_1
-    flow, _ = run([FingerChecked("no_match", 8)] * 3, flow, ENV_FP)
+    flow, _ = run([FingerChecked(FingerOutcome.NO_MATCH, 8)] * 3, flow, ENV_FP)
     assert flow.state == S.FINGER_2 and _checks(flow) == [("staff", "no_match", 3)]
     flow, _ = run([SkipFinger()], flow, ENV_FP)
     assert flow.state == S.CONFIRM

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Callable, Protocol
 
+from kiosk.domain.verification import FaceResult
 from kiosk.flow import Flow, FlowEnv, Session, State, step, timer_for
 from kiosk.flow.events import Event, Idle, NewDay
 from kiosk.flow.effects import Effect, SessionEnded
@@ -218,8 +219,6 @@ class Shell:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _wipe_faces(faces) -> None:
+def _wipe_faces(faces: tuple[FaceResult, ...]) -> None:
     for result in faces:
-        wipe = getattr(result, "wipe", None)
-        if wipe is not None:
-            wipe()
+        result.wipe()

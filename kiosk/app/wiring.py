@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 from kiosk.config import KioskConfig, load_offices, load_policies, load_policy, load_rest_days
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.flow import events as ev
 from kiosk.flow import FlowEnv
 from kiosk.services.backend_status import local_now
@@ -256,14 +257,13 @@ class Kiosk:
             options.update(person=str(self.sim_faces[holder]), animate=holder not in self.sim_still, follow=follow)
         return create("camera", self.camera_url, **options)
 
-    def check_finger(self, card, stop=None):
+    def check_finger(self, card: IdCardRecord, stop=None):
         """Compare a finger on the sensor with `card`'s templates (blocking: call from a worker)."""
         from drivers.fingerprint.port import FingerprintResult
 
         if self.fingerprint is None:
             return FingerprintResult("unavailable", reason="no fingerprint device")
-        templates = (card.get("fingerprints") if isinstance(card, dict) else getattr(card, "fingerprints", b"")) or b""
-        holder = str((card.get("id_number") if isinstance(card, dict) else getattr(card, "id_number", "")) or "")
+        templates, holder = card.fingerprints, card.id_number
         sim = getattr(self.fingerprint.sensor, "sim", None)
         if sim is not None and holder in self.sim_fingers:
             sim.put_finger(self.sim_fingers[holder])  # the simulated applicant lays their finger down

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from kiosk.domain.dates import COOLING_OFF_SINCE, CoolingOff, RestDays, age_on, card_valid_on
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import Party
 from kiosk.domain.policy import BusinessRule, Policy, PolicyNotInForce, Rule, check_in_force
+
+
+class DecisionKind(StrEnum):
+    ACCEPT = "accept"
+    REDIRECT = "redirect"
+    STAFF = "staff"
+    REFUSE = "refuse"
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,7 @@ class DivorceApplication:
 
 @dataclass(frozen=True)
 class Decision:
-    decision: str  # accept | redirect | staff | refuse
+    decision: str  # a DecisionKind
     reasons: tuple[str, ...]
     offices: tuple[str, ...]
     message: dict[str, str] = field(default_factory=dict)

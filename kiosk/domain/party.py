@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from kiosk.domain.dates import LONG_TERM
 from kiosk.domain.hukou import Hukou, hukou_of
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.idnumber import InvalidIdNumber, IdNumber, normalise, parse_id_number
 
 Document = Literal["resident_id", "foreign_permanent_resident", "hmt_residence_permit", "passport", "hmt_travel_permit"]
@@ -167,25 +168,19 @@ def _date(value: object, field_name: str) -> date:
         raise ValueError(f"{field_name} '{value}' is not a real date (YYYY-MM-DD)") from None
 
 
-def party_from_card(card: Any, military: bool = False) -> Party:
-    """A Party from an ID card record (attributes as `kiosk-diag idcard read` prints them); a missing field is
-    empty (a card without a type is a resident card)."""
-
-    def value(name: str) -> Any:
-        return card.get(name) if isinstance(card, dict) else getattr(card, name, None)
-
-    birth = value("birth")
-    valid_until = value("valid_until")
-    if isinstance(valid_until, str) and valid_until != LONG_TERM:
-        valid_until = date.fromisoformat(valid_until) if valid_until else None
+def party_from_card(card: IdCardRecord, military: bool = False) -> Party:
+    """A Party from an ID card record; an empty field is unknown."""
+    valid_until: date | str | None = card.valid_until
+    if valid_until != LONG_TERM:
+        valid_until = date.fromisoformat(card.valid_until) if card.valid_until else None
     return Party(
-        document=value("card_type") or "resident_id",
-        id_number=value("id_number") or "",
-        name=value("name") or "",
-        sex=value("sex"),
-        birth=date.fromisoformat(birth) if isinstance(birth, str) and birth else birth or None,
-        address=value("address") or "",
+        document=card.card_type,
+        id_number=card.id_number,
+        name=card.name,
+        sex=card.sex or None,
+        birth=date.fromisoformat(card.birth) if card.birth else None,
+        address=card.address,
         valid_until=valid_until,
         military=military,
-        nationality=value("nationality") or "",
+        nationality=card.nationality,
     )

@@ -10,15 +10,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, TypedDict
 
 from kiosk.domain.business import BUSINESSES
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.masking import mask_id_for_ticket, mask_name
 
 QR_PREFIX = "TK1"
 NUMBER_DIGITS = 3
 _TICKET_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,48}$")
 _QR = re.compile(r"^TK1:(\d{6}):(\d{8}):([A-Z]{0,2}\d{1,6}):([A-Za-z0-9_.\-]{1,48})$")
+
+
+class IssuedTicket(TypedDict, total=False):
+    """A queue number as the office (or, offline, the kiosk's own numbering) issued it, before it is printed."""
+
+    number: str
+    business: str
+    offline: bool
+    priority: str  # booked | walk_in
+    issued_at: str  # ISO 8601 with offset
+    waiting_ahead: int | None  # None when offline (unknown)
+    ticket_id: str | None
+    appointment_id: str | None
 
 
 @dataclass(frozen=True)
@@ -96,10 +110,10 @@ def build_test_ticket(*, office: Any, policy: Any, issued_at: datetime, business
     return replace(ticket, test=True)
 
 
-def non_mainland(cards: Iterable[Any]) -> bool:
+def non_mainland(cards: Iterable[IdCardRecord]) -> bool:
     """Is any of these cards not a mainland resident ID card (HK/Macao/Taiwan, foreigner, passport)? With no
     card known, True: everything is listed."""
-    types = [c.get("card_type") if isinstance(c, dict) else getattr(c, "card_type", None) for c in cards]
+    types = [c.card_type for c in cards]
     return not types or any(t != "resident_id" for t in types)
 
 

@@ -1,6 +1,6 @@
 """The applicant flow: one declarative state machine. `table` holds the transitions, `state` the states and the
-applicant's session, `events` what happens, `effects` what the shell must do, `rules` the guards and actions.
-The shell and the screens import the machine's public names from here."""
+applicant's session, `events` what happens, `effects` what the shell must do, `guards` the guards and choices,
+`actions` the actions. The shell and the screens import the machine's public names from here."""
 
 from kiosk.flow.state import (
     APPLICANT_STATES,
@@ -9,6 +9,7 @@ from kiosk.flow.state import (
     NEEDS,
     OTHER_BUSINESSES,
     WALK_IN_BUSINESSES,
+    Assistance,
     Flow,
     FlowEnv,
     S,
@@ -16,7 +17,7 @@ from kiosk.flow.state import (
     State,
     Status,
 )
-from kiosk.flow.rules import Choice
+from kiosk.flow.guards import Choice
 from kiosk.flow.table import ANY, APPLICANT, NOT_ATTRACT, RESUME, STAY, TRANSITIONS, step, timer_for
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "STAY",
     "TRANSITIONS",
     "WALK_IN_BUSINESSES",
+    "Assistance",
     "Choice",
     "Flow",
     "FlowEnv",

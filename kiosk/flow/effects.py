@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from kiosk.domain.idcard_record import IdCardRecord
+from kiosk.domain.ticket import IssuedTicket
 from kiosk.domain.verification import PartyCheck
 
 
@@ -36,9 +37,9 @@ class IssueTicket(Effect):
 
 @dataclass(frozen=True)
 class PrintTicket(Effect):
-    ticket: dict[str, Any]
+    ticket: IssuedTicket
     business: str
-    parties: tuple[Any, ...] = field(repr=False)  # the card records, for masked names on the ticket
+    parties: tuple[IdCardRecord, ...] = field(repr=False)  # for masked names on the ticket
     staff_check: bool = False  # someone's identity is to be checked at the counter (身份待人工核验)
 
 

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kiosk.domain.idcard_record import IdCardRecord
+from kiosk.domain.ticket import IssuedTicket
+from kiosk.domain.verification import FaceResult, FingerOutcome
+
 
 class Event:
     """Base of every event the flow machine accepts."""
@@ -65,7 +69,7 @@ class AppointmentNotFound(Event):
 
 @dataclass(frozen=True)
 class CardRead(Event):
-    card: Any = field(repr=False)  # a card record (card_type, name, sex, birth, address, id_number, …)
+    card: IdCardRecord = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -80,14 +84,14 @@ class Consent(Event):
 
 @dataclass(frozen=True)
 class FaceCaptured(Event):
-    result: Any = field(repr=False)  # the face pipeline's per-party result (has wipe(), verdict, score)
+    result: FaceResult | None = field(repr=False)  # the face pipeline's per-party result; None: no photo
 
 
 @dataclass(frozen=True)
 class FingerChecked(Event):
     """A finger on the sensor compared with the card's templates (in a worker)."""
 
-    outcome: str  # match | no_match | no_finger | unavailable
+    outcome: FingerOutcome
     score: float | None = None
 
 
@@ -138,7 +142,7 @@ class Timeout(Event):
 
 @dataclass(frozen=True)
 class TicketIssued(Event):
-    ticket: dict[str, Any]  # ticket_id, number, priority, waiting_ahead, issued_at, offline
+    ticket: IssuedTicket
 
 
 @dataclass(frozen=True)

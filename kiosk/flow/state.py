@@ -10,8 +10,10 @@ from typing import Any
 
 from kiosk.domain.eligibility import Decision
 from kiosk.domain.dates import RestDays
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.policy import Policy
-from kiosk.domain.verification import PartyCheck
+from kiosk.domain.ticket import IssuedTicket
+from kiosk.domain.verification import FaceResult, PartyCheck
 
 
 class State(StrEnum):
@@ -59,6 +61,42 @@ WALK_IN_BUSINESSES = ("marriage", "divorce_application", "divorce_certificate")
 OTHER_BUSINESSES = ("reissue_certificate", "archive_query", "record_certificate")
 
 
+class Notice(StrEnum):
+    """A message code for the current screen (the catalogs' notice_<code>). Composed codes stay strings:
+    qr_<kind>, booking_<reason>, finger_<outcome> and printer_<problem>."""
+
+    NONE = ""
+    LOOKING_UP = "looking_up"
+    BOOKING_FOUND = "booking_found"
+    CARD_UNREADABLE = "card_unreadable"
+    CARD_ALREADY_READ = "card_already_read"
+    CARD_NOT_IN_BOOKING = "card_not_in_booking"
+    VERIFY_NO_MATCH = "verify_no_match"
+    VERIFY_SAME_FACE = "verify_same_face"
+    VERIFY_LIVENESS_FAILED = "verify_liveness_failed"
+    VERIFY_STAFF = "verify_staff"
+    PIN_REJECTED = "pin_rejected"
+
+
+class Assistance(StrEnum):
+    """Where the applicant's call for staff stands."""
+
+    NONE = ""
+    CALLING = "calling"
+    SENT = "sent"  # the office has the call
+    ON_THE_WAY = "on_the_way"  # a counter took it
+    OFFLINE = "offline"  # only journaled: the applicant may try again
+
+
+@dataclass(frozen=True)
+class FaceOutcome:
+    """How a party's face path ended without a match, kept while the fingerprint is tried."""
+
+    result: str  # a CheckResult: no_match | unavailable | skipped
+    score: float | None
+    attempts: int
+
+
 @dataclass(frozen=True)
 class Session:
     """One applicant visit. Everything personal is here, and only here."""
@@ -69,17 +107,17 @@ class Session:
     business: str | None = None
     appointment: dict[str, Any] | None = field(default=None, repr=False)
     find_by_card: bool = False
-    cards: tuple[Any, ...] = field(default=(), repr=False)
+    cards: tuple[IdCardRecord, ...] = field(default=(), repr=False)
     decision: Decision | None = None
     consent: bool | None = None
-    faces: tuple[Any, ...] = field(default=(), repr=False)  # every face result taken (wiped at session end)
+    faces: tuple[FaceResult, ...] = field(default=(), repr=False)  # every face result taken (wiped at session end)
     verification: tuple[PartyCheck, ...] = ()  # PartyCheck per party verified so far (kiosk/domain/verification.py)
     attempts: int = 0  # tries of the current party on the current path (face or finger)
-    face_outcome: tuple[Any, ...] = ()  # (result, score, attempts) of the current party's face path, if any
-    ticket: dict[str, Any] | None = None
+    face_outcome: FaceOutcome | None = None  # how the current party's face path ended, if it did
+    ticket: IssuedTicket | None = None
     ticket_refused: bool = False  # the outcome came at the ticket step (the step bar stays there)
-    notice: str = ""  # a message code for the current screen
-    assistance: str = ""  # "" | calling | sent | on_the_way | offline (a call for staff was made)
+    notice: str = Notice.NONE  # a Notice or a composed code (see Notice)
+    assistance: Assistance = Assistance.NONE
     assistance_call: int = 0  # the office's id of the call, while it is followed
 
     @property

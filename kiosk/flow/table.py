@@ -3,7 +3,7 @@
 Pure: no Kivy, no devices, no clock. The shell feeds events and carries out the effects; timeouts are events the
 shell schedules from `timer_for`. The applicant's data lives in `Session`, which is replaced by an empty one on
 every path back to attract. Read TRANSITIONS top to bottom: the first row whose state, event and guard match wins.
-States and data: kiosk/flow/state.py; guards, actions and choices: kiosk/flow/rules.py.
+States and data: kiosk/flow/state.py; guards and choices: kiosk/flow/guards.py; actions: kiosk/flow/actions.py.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import cast
 
+from kiosk.domain.eligibility import DecisionKind
 from kiosk.domain.party import party_from_card
 from kiosk.flow.events import (
     AppointmentFound,
@@ -54,25 +55,9 @@ from kiosk.flow.events import (
     UseIdCard,
 )
 from kiosk.flow.effects import Effect, SessionEnded
-from kiosk.flow.rules import (
-    Guard,
+from kiosk.flow.actions import (
     Action,
-    Choice,
-    is_service,
-    business_offered,
-    booked_here,
-    booked_at_other_office,
-    booking_used,
     booking_used_up,
-    card_unusable,
-    looking_up_by_card,
-    accepted,
-    offline_lookup,
-    print_ok,
-    fault_blocks_state,
-    fault_recovered,
-    resuming_face,
-    pin_accepted,
     with_session,
     set_language,
     toggle_large_text,
@@ -96,19 +81,14 @@ from kiosk.flow.rules import (
     print_ticket,
     ticket_refused,
     begin_verification,
-    face_matched,
-    face_retake_left,
     face_verified,
     face_retake,
     face_failed,
     skip_face,
-    finger_matched,
-    finger_retry_left,
     finger_verified,
     finger_retry,
     finger_failed,
     skip_finger,
-    resuming_finger,
     skip_faces_camera_down,
     note_print_problem,
     device_down,
@@ -117,15 +97,38 @@ from kiosk.flow.rules import (
     printer_status,
     pin_rejected,
     new_day,
+    call_staff,
+    staff_called,
+    staff_call_status,
+)
+from kiosk.flow.guards import (
+    Guard,
+    Choice,
+    is_service,
+    business_offered,
+    booked_here,
+    booked_at_other_office,
+    booking_used,
+    card_unusable,
+    looking_up_by_card,
+    accepted,
+    offline_lookup,
+    print_ok,
+    fault_blocks_state,
+    fault_recovered,
+    resuming_face,
+    pin_accepted,
+    face_matched,
+    face_retake_left,
+    finger_matched,
+    finger_retry_left,
+    resuming_finger,
     AFTER_CARD,
     AFTER_ACCEPT,
     NEXT_PARTY,
     BACK_FROM_CARD,
     not_called_yet,
     call_pending,
-    call_staff,
-    staff_called,
-    staff_call_status,
     following_call,
 )
 from kiosk.flow.state import (  # noqa: F401 (re-exported: the shell and tests import them from here)
@@ -298,7 +301,7 @@ def _end_session(flow: Flow, old: State, event: Event, env: FlowEnv) -> tuple[Fl
         outcome = "ticket"
     elif s.ticket:
         outcome = "ticket_not_printed"
-    elif s.decision and s.decision.decision != "accept":
+    elif s.decision and s.decision.decision != DecisionKind.ACCEPT:
         outcome = s.decision.decision
     elif isinstance(event, Timeout):
         outcome = "timed_out"

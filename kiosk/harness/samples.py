@@ -6,42 +6,44 @@ from dataclasses import replace
 
 import heyuan_assets as assets
 from kiosk.domain.eligibility import Decision
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.idnumber import check_character
 from kiosk.domain.messages import compose_message
+from kiosk.domain.ticket import IssuedTicket
 from kiosk.domain.verification import PartyCheck
-from kiosk.flow import Flow, FlowEnv, Session, State, Status
-from kiosk.flow.rules import with_decision
+from kiosk.flow import Assistance, Flow, FlowEnv, Session, State, Status
+from kiosk.flow.actions import with_decision
 
 
 def _id(body: str) -> str:
     return body + check_character(body)
 
 
-def sample_cards(env: FlowEnv) -> tuple[dict, dict]:
+def sample_cards(env: FlowEnv) -> tuple[IdCardRecord, IdCardRecord]:
     """Two people (not real) with hukou in this kiosk's county, old enough and with valid cards."""
     office = env.office
     year = env.today.year
     return (
-        {
-            "card_type": "resident_id",
-            "name": "陈志明",
-            "sex": "male",
-            "birth": f"{year - 30}-03-12",
-            "address": "广东省河源市紫金县紫城镇东村12号",
-            "id_number": _id(f"{office}{year - 30}0312011"),
-            "valid_until": f"{year + 5}-01-01",
-            "nation": "汉",
-        },
-        {
-            "card_type": "resident_id",
-            "name": "欧阳喆",
-            "sex": "female",
-            "birth": f"{year - 27}-08-20",
-            "address": "广东省河源市紫金县龙窝镇南村8号",
-            "id_number": _id(f"{office}{year - 27}0820022"),
-            "valid_until": "long_term",
-            "nation": "汉",
-        },
+        IdCardRecord(
+            card_type="resident_id",
+            name="陈志明",
+            sex="male",
+            birth=f"{year - 30}-03-12",
+            address="广东省河源市紫金县紫城镇东村12号",
+            id_number=_id(f"{office}{year - 30}0312011"),
+            valid_until=f"{year + 5}-01-01",
+            nation="汉",
+        ),
+        IdCardRecord(
+            card_type="resident_id",
+            name="欧阳喆",
+            sex="female",
+            birth=f"{year - 27}-08-20",
+            address="广东省河源市紫金县龙窝镇南村8号",
+            id_number=_id(f"{office}{year - 27}0820022"),
+            valid_until="long_term",
+            nation="汉",
+        ),
     )
 
 
@@ -71,7 +73,7 @@ def sample_flows(env: FlowEnv) -> dict[str, Flow]:
     )
     two = replace(base, cards=(a, b))
     decided = with_decision(Flow(session=two), env).session
-    ticket = {
+    ticket: IssuedTicket = {
         "number": "A012",
         "business": "marriage",
         "offline": False,
@@ -98,10 +100,12 @@ def sample_flows(env: FlowEnv) -> dict[str, Flow]:
         "read_id_1": Flow(State.READ_ID_1, base),
         "read_id_1_booking_found": Flow(State.READ_ID_1, replace(base, notice="booking_found")),
         "read_id_2": Flow(State.READ_ID_2, replace(base, cards=(a,))),
-        "read_id_2_staff_sent": Flow(State.READ_ID_2, replace(base, cards=(a,), assistance="sent", assistance_call=1)),
-        "read_id_2_staff_called": Flow(State.READ_ID_2, replace(base, cards=(a,), assistance="on_the_way")),
+        "read_id_2_staff_sent": Flow(
+            State.READ_ID_2, replace(base, cards=(a,), assistance=Assistance.SENT, assistance_call=1)
+        ),
+        "read_id_2_staff_called": Flow(State.READ_ID_2, replace(base, cards=(a,), assistance=Assistance.ON_THE_WAY)),
         "read_id_2_staff_offline": Flow(
-            State.READ_ID_2, replace(base, cards=(a,), assistance="offline"), Status(backend_online=False)
+            State.READ_ID_2, replace(base, cards=(a,), assistance=Assistance.OFFLINE), Status(backend_online=False)
         ),
         "eligibility": Flow(State.ELIGIBILITY, decided),
         "eligibility_redirect": Flow(State.ELIGIBILITY, decision("redirect", "booked_elsewhere", (other,))),

@@ -23,10 +23,6 @@ from kiosk.services.backend_status import local_now
 log = logging.getLogger(__name__)
 
 
-def _field(card, name: str) -> str:
-    return (card.get(name) if isinstance(card, dict) else getattr(card, name, "")) or ""
-
-
 class DeviceTap:
     """A shell observer: a self-test waits here for the next card or code a device reports (the flow itself
     ignores them while the technician is logged in)."""
@@ -60,7 +56,7 @@ def names_observer(names) -> Callable[[object], None]:
 
     def observe(item) -> None:
         if isinstance(item, ev.CardRead):
-            names.add(_field(item.card, "name"))
+            names.add(item.card.name)
         elif isinstance(item, fx.SessionEnded):
             names.clear()
 
@@ -90,9 +86,9 @@ def idcard_test(kiosk, tap: DeviceTap):
         read = tap.wait_for(ev.CardRead, timeout_s, "idcard")
         card = read.card
         out = {
-            "card_type": _field(card, "card_type"),
-            "name": mask_name(_field(card, "name")),
-            "id_number": mask_id_for_screen(_field(card, "id_number")),
+            "card_type": card.card_type,
+            "name": mask_name(card.name),
+            "id_number": mask_id_for_screen(card.id_number),
         }
         sam = getattr(kiosk.idcard, "sam_id", None)
         if sam is not None:

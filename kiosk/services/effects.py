@@ -155,7 +155,7 @@ class EffectRunner:
         except ValueError:
             issued_at = self.clock()
         ticket_id = t.get("ticket_id") or f"OFF{str(t['number']).replace('-', '')}"
-        parties = [(_field(c, "name"), _field(c, "id_number")) for c in e.parties]
+        parties = [(c.name, c.id_number) for c in e.parties]
         ticket = build_ticket(
             office=self.office,
             policy=self.policy,
@@ -178,7 +178,3 @@ class EffectRunner:
             return PrintFinished(False, "not_responding")
         self.last_print = result
         return PrintFinished(result.issued, "" if result.issued else (result.reason or result.outcome))
-
-
-def _field(card, name: str) -> str:
-    return (card.get(name) if isinstance(card, dict) else getattr(card, name, "")) or ""

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from kiosk.domain.business import business_name, check_business_keys
 from kiosk.domain.idnumber import check_character
 from kiosk.domain.hukou import hukou_from_id_number, hukou_of
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.party import Party, party_from_card, party_from_dict
 from kiosk.domain.policy import BusinessRule, Policy
 
@@ -20,17 +21,21 @@ HK_WOMAN = id_number("810000", date(1992, 3, 3), "female")
 # --- party from a card read ---------------------------------------------------------------------------------------
 
 
-def test_party_from_a_card_record_dict():
+def card(**fields: str) -> IdCardRecord:
+    """A card record with only the given fields (the others empty, as a card that does not print them)."""
+    return IdCardRecord(**{"card_type": "resident_id", "name": "", "sex": "", "birth": "", "id_number": "", **fields})
+
+
+def test_party_from_a_card_record():
     p = party_from_card(
-        {
-            "card_type": "resident_id",
-            "id_number": ZIJIN_MAN,
-            "name": "张三",
-            "sex": "male",
-            "birth": "1990-05-01",
-            "address": "广东省紫金县紫城镇",
-            "valid_until": "2030-01-02",
-        },
+        card(
+            id_number=ZIJIN_MAN,
+            name="张三",
+            sex="male",
+            birth="1990-05-01",
+            address="广东省紫金县紫城镇",
+            valid_until="2030-01-02",
+        ),
         military=True,
     )
     assert (p.document, p.id_number, p.name, p.sex, p.birth, p.address, p.valid_until, p.military) == (
@@ -46,15 +51,8 @@ def test_party_from_a_card_record_dict():
     assert p.mainland and p.hukou().county == "441621"
 
 
-def test_party_from_a_card_object_with_long_term_validity_and_missing_fields():
-    class Card:
-        card_type = "hmt_residence_permit"
-        id_number = HK_WOMAN
-        valid_until = "long_term"
-        birth = ""
-        nationality = None
-
-    p = party_from_card(Card())
+def test_party_from_a_card_with_long_term_validity_and_missing_fields():
+    p = party_from_card(card(card_type="hmt_residence_permit", id_number=HK_WOMAN, valid_until="long_term"))
     assert (p.document, p.valid_until, p.birth, p.name, p.address, p.nationality, p.military) == (
         "hmt_residence_permit",
         "long_term",
@@ -67,11 +65,8 @@ def test_party_from_a_card_object_with_long_term_validity_and_missing_fields():
     assert p.status == "hmt" and p.hukou() is None and p.effective_birth() == date(1992, 3, 3)
 
 
-def test_party_from_a_card_object_with_only_a_number():
-    class Bare:
-        id_number = ZIJIN_MAN
-
-    p = party_from_card(Bare())
+def test_party_from_a_card_with_only_a_number():
+    p = party_from_card(card(id_number=ZIJIN_MAN))
     assert (p.document, p.id_number, p.name, p.sex, p.birth, p.address, p.valid_until, p.nationality) == (
         "resident_id",
         ZIJIN_MAN,
@@ -82,20 +77,20 @@ def test_party_from_a_card_object_with_only_a_number():
         None,
         "",
     )
-    assert party_from_card(object()).id_number == ""
+    assert party_from_card(card()).id_number == ""
 
 
 def test_party_from_a_foreign_permanent_resident_card_keeps_nationality_and_birth():
     p = party_from_card(
-        {
-            "card_type": "foreign_permanent_resident",
-            "id_number": "USA123456789012",
-            "nationality": "USA",
-            "birth": "1980-01-02",
-            "sex": "female",
-            "name": "JANE",
-            "valid_until": "long_term",
-        }
+        card(
+            card_type="foreign_permanent_resident",
+            id_number="USA123456789012",
+            nationality="USA",
+            birth="1980-01-02",
+            sex="female",
+            name="JANE",
+            valid_until="long_term",
+        )
     )
     assert (p.document, p.nationality, p.birth, p.sex, p.name, p.valid_until, p.status) == (
         "foreign_permanent_resident",
@@ -106,11 +101,11 @@ def test_party_from_a_foreign_permanent_resident_card_keeps_nationality_and_birt
         "long_term",
         "foreigner",
     )
-    assert party_from_card({"birth": date(1980, 1, 2)}).birth == date(1980, 1, 2)
+    assert party_from_card(card(birth="1980-01-02")).birth == date(1980, 1, 2)
 
 
-def test_party_from_a_card_without_type_is_a_resident_card_and_empty_validity_is_unknown():
-    p = party_from_card({"id_number": ZIJIN_MAN, "valid_until": ""})
+def test_party_from_a_resident_card_with_empty_validity_and_sex_is_unknown():
+    p = party_from_card(card(id_number=ZIJIN_MAN, valid_until=""))
     assert (p.document, p.valid_until, p.sex, p.birth) == ("resident_id", None, None, None)
     assert (p.effective_sex(), p.effective_birth()) == ("male", date(1990, 5, 1))
 

@@ -7,6 +7,7 @@ import threading
 from datetime import date
 from types import SimpleNamespace
 
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.flow import events as ev
 from kiosk.flow import effects as fx
 from kiosk.maintenance.counters import DailyCounters
@@ -86,7 +87,7 @@ def test_names_masked_while_the_applicant_is_here():
     setup_logging(names=names, stream=stream)
     try:
         observe = names_observer(names)
-        observe(ev.CardRead({"name": "欧阳娜娜", "id_number": "441621199001011234"}))
+        observe(ev.CardRead(IdCardRecord("resident_id", "欧阳娜娜", "female", "", "441621199001011234")))
         logging.getLogger("kiosk.test").info("greeting 欧阳娜娜")
         observe(fx.SessionEnded("done"))
         assert names.current() == []

@@ -12,6 +12,7 @@ from drivers.camera.simulator import FIXTURES, SimulatedCamera
 from drivers.idcard.photo import WltLibraryDecoder, photo_decoder
 from drivers.idcard.sim_photo import photo_base64
 from drivers.standin import build
+from kiosk.domain.idcard_record import IdCardRecord, record_from_fields
 from kiosk.services.face.pipeline import FaceEngine, PartyFaceResult
 from kiosk.services.identity import CardPhoto, FaceVerifier, NoReference, OfficeService
 from kiosk.services.office_client import OfficeClient
@@ -26,8 +27,8 @@ def engine():
     return engine
 
 
-def _card(image: Path, number: str = "441621199001011234") -> dict:
-    return {"id_number": number, "photo": base64.b64decode(photo_base64(image))}
+def _card(image: Path, number: str = "441621199001011234") -> IdCardRecord:
+    return record_from_fields({"id_number": number}, photo=base64.b64decode(photo_base64(image)))
 
 
 def _captured(engine, image: Path, party: int = 1, liveness: str = "passed") -> PartyFaceResult:
@@ -68,7 +69,9 @@ def test_failed_liveness_is_no_match_without_comparing(engine, card_verifier):
 def test_without_a_usable_reference_the_answer_is_unavailable(engine, tmp_path):
     no_library = FaceVerifier(CardPhoto(photo_decoder(str(tmp_path / "missing.so"))), 0.363)
     assert no_library.verify(engine, _card(GRACE), _captured(engine, GRACE)).reason == "no_decoder"
-    filler = {"id_number": "x", "photo": bytes(range(256)) * 4}  # a real card's WLT: not the simulator's
+    filler = record_from_fields(
+        {"id_number": "x"}, photo=bytes(range(256)) * 4
+    )  # a real card's WLT: not the simulator's
     decoder = FaceVerifier(CardPhoto(WltLibraryDecoder(str(build("wlt")))), 0.363)
     assert decoder.verify(engine, filler, _captured(engine, GRACE)).reason == "photo_not_decoded"
     off = FaceVerifier(NoReference(), 0.363).verify(engine, _card(GRACE), _captured(engine, GRACE))
@@ -87,7 +90,7 @@ def test_the_office_identity_service_on_loopback(engine, office_host, tmp_path):
             server.url, kiosk_id="k1", read_timeout_s=60, retries=0, ca_file=ca, client_cert=cert, client_key=key
         )
         verifier = FaceVerifier(OfficeService(client), 0.363)
-        card = {"id_number": party_1["id_number"], "photo": b""}
+        card = record_from_fields({"id_number": party_1["id_number"]})
         assert verifier.verify(engine, card, _captured(engine, GRACE)).result == "match"
         assert verifier.verify(engine, card, _captured(engine, ASTRONAUT)).result == "no_match"
     down = FaceVerifier(OfficeService(OfficeClient("http://127.0.0.1:9", kiosk_id="k1", retries=0)), 0.363)

@@ -41,10 +41,12 @@ def test_content_from_office_policy_and_arguments():
 
 
 def test_the_documents_of_non_mainland_parties_are_listed_only_for_them():
+    from kiosk.domain.idcard_record import record_from_fields
     from kiosk.domain.ticket import non_mainland
 
-    assert not non_mainland([{"card_type": "resident_id"}, {"card_type": "resident_id"}])
-    assert non_mainland([{"card_type": "resident_id"}, {"card_type": "hmt_residence_permit"}])
+    resident, hmt = record_from_fields({}), record_from_fields({"card_type": "hmt_residence_permit"})
+    assert not non_mainland([resident, resident])
+    assert non_mainland([resident, hmt])
     assert non_mainland([])  # unknown: list everything
 
 

@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+from kiosk.domain.idcard_record import record_from_fields
 from kiosk.domain.verification import PartyCheck
 from kiosk.ui.screens.face import outcome_of
 
@@ -32,7 +33,7 @@ def test_every_outcome_has_its_text_and_prompt_in_both_languages():
 def test_the_confirm_screen_says_why_staff_will_check():
     from kiosk.ui.screens import confirm
 
-    card = {"name": "陈小明", "id_number": "441621199005011218"}
+    card = record_from_fields({"name": "陈小明", "id_number": "441621199005011218"})
     session = SimpleNamespace(
         cards=[card, card],
         verification=(

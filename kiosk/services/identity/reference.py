@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.errors import KioskError
 
 if TYPE_CHECKING:  # numpy loads with OpenCV, when the first face is verified: not on the kiosk's start
@@ -33,12 +34,10 @@ class Verdict:
 class Reference(Protocol):
     source: str  # card | office | none
 
-    def verify(self, card, photo: np.ndarray, face, live: np.ndarray | None, engine, threshold: float) -> Verdict:
+    def verify(
+        self, card: IdCardRecord | None, photo: np.ndarray, face, live: np.ndarray | None, engine, threshold: float
+    ) -> Verdict:
         """Compare the live face (photo + detected face + its embedding) with this card holder's reference."""
-
-
-def _card_field(card, name: str, default=None):
-    return card.get(name, default) if isinstance(card, dict) else getattr(card, name, default)
 
 
 class NoReference:
@@ -68,7 +67,7 @@ class CardPhoto:
 
         if not getattr(self.decoder, "available", False):
             return Verdict("unavailable", reason="no_decoder")
-        wlt = _card_field(card, "photo", b"") or b""
+        wlt = card.photo if card is not None else b""
         try:
             bmp = bytearray(self.decoder.decode(bytes(wlt)))
         except KioskError:
@@ -104,7 +103,7 @@ class OfficeService:
 
         from kiosk.services.office_client import BackendRejected, BackendUnavailable
 
-        number = _card_field(card, "id_number", "") or ""
+        number = card.id_number if card is not None else ""
         crop = face_crop_for_service(photo, face)
         ok, jpeg = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 90])
         crop.fill(0)

@@ -10,7 +10,7 @@ from kivy.properties import StringProperty
 
 from kiosk.domain.policy import PolicyNotInForce
 from kiosk.flow.events import MaintenanceRequested, SetLanguage, Start, ToggleLargeText
-from kiosk.flow.rules import policy_today
+from kiosk.flow.guards import policy_today
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
 

@@ -22,7 +22,7 @@ class ConfirmScreen(KioskScreen):
         self.summary = "\n\n".join(
             [tr("confirm_business", lang, business=business), people_lines(s.cards, lang), verification_lines(s, lang)]
         )
-        latest = {getattr(f, "party", i): f for i, f in enumerate(s.faces)}  # the last photo of each party
+        latest = {f.party: f for f in s.faces}  # the last photo of each party
         photos = [f.photo for _, f in sorted(latest.items()) if getattr(f, "photo", None) is not None]
         for i, widget in enumerate((self.ids.photo_1, self.ids.photo_2)):
             if i < len(photos):

@@ -11,6 +11,7 @@ import threading
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 
+from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.flow.events import DeviceFault, DeviceRecovered, FaceCaptured, SkipFace
 from kiosk.ui.screens.base import KioskScreen
 
@@ -61,7 +62,7 @@ class FaceScreen(KioskScreen):
         flow = app.shell.flow
         cards = flow.session.cards
         card = cards[party - 1] if len(cards) >= party else None
-        earlier = tuple(r for r in flow.session.faces if getattr(r, "party", 0) not in (0, party))
+        earlier = tuple(r for r in flow.session.faces if r.party not in (0, party))
         verifier, config = kiosk.verifier, kiosk.config.face
         self._done = False
         self.session = FaceSession(
@@ -144,10 +145,8 @@ class FaceScreen(KioskScreen):
         self.hint, self.progress, self.countdown, self.attempt, self.outcome = "starting", 0.0, 0, 0, ""
 
 
-def _holder(card) -> str:
-    if card is None:
-        return ""
-    return str((card.get("id_number") if isinstance(card, dict) else getattr(card, "id_number", "")) or "")
+def _holder(card: IdCardRecord | None) -> str:
+    return "" if card is None else card.id_number
 
 
 class Face1Screen(FaceScreen):

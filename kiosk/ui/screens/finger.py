@@ -7,6 +7,7 @@ import threading
 
 from kivy.properties import NumericProperty, StringProperty
 
+from kiosk.domain.verification import FingerOutcome
 from kiosk.flow.events import FingerChecked, SkipFinger
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.people import short_name
@@ -43,7 +44,7 @@ class FingerScreen(KioskScreen):
         def work():
             result = kiosk.check_finger(card, stop)
             if not stop.is_set():
-                shell.post_threadsafe(FingerChecked(result.outcome, result.score))
+                shell.post_threadsafe(FingerChecked(FingerOutcome(result.outcome), result.score))
 
         threading.Thread(target=work, name="fingerprint", daemon=True).start()
 

@@ -1,20 +1,26 @@
-"""Guards, actions and choices of the flow table (kiosk/flow/table.py). All pure: a guard only looks; an action
-returns a new Flow and the effects the shell must carry out."""
+"""Actions of the flow table (kiosk/flow/table.py). All pure: an action returns a new Flow and the effects the
+shell must carry out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any, Callable, cast
 
 from kiosk.domain.appointment_qr import parse_appointment_qr
-from kiosk.domain.checkin import booked_keys, booked_party
-from kiosk.domain.eligibility import CaseError, Decision, DivorceApplication, decide
+from kiosk.domain.checkin import booked_party
+from kiosk.domain.eligibility import CaseError, Decision, DecisionKind, DivorceApplication, decide
 from kiosk.domain.hours import hours_text
 from kiosk.domain.messages import compose_message
 from kiosk.domain.party import party_from_card
-from kiosk.domain.policy import Policy, in_force
-from kiosk.domain.verification import PartyCheck, needs_staff
+from kiosk.domain.policy import in_force
+from kiosk.domain.verification import (
+    CheckResult,
+    FingerOutcome,
+    PartyCheck,
+    VerifiedBy,
+    needs_staff,
+)
 from kiosk.flow.events import (
     AppointmentFound,
     AppointmentNotFound,
@@ -56,138 +62,27 @@ from kiosk.flow.effects import (
     LookupAppointment,
     PrintTicket,
 )
+from kiosk.flow.guards import (
+    card_id,
+    card_notice,
+    face_path,
+    face_verdict,
+    finger_possible,
+    parties_needed,
+    policy_today,
+)
 from kiosk.flow.state import (
-    FACE_STATES,
-    FINGER_STATES,
-    State,
+    Assistance,
+    FaceOutcome,
+    Notice,
     S,
     Flow,
     FlowEnv,
-    NEEDS,
-    WALK_IN_BUSINESSES,
-    OTHER_BUSINESSES,
 )
 
 
-# The event is typed Any: the table matches the event's type before it calls a guard or an action.
-Guard = Callable[[Flow, Any, FlowEnv], bool]
+# The event is typed Any: the table matches the event's type before it calls an action.
 Action = Callable[[Flow, Any, FlowEnv], "tuple[Flow, tuple[Effect, ...]]"]
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A target picked by a pure function of the flow after the action ran (a UML choice pseudo-state)."""
-
-    pick: Callable[[Flow, FlowEnv], State]
-    name: str
-    outcomes: tuple[State, ...]
-
-
-# --- guards (no side effects) ------------------------------------------------------------------------------------
-
-
-def is_service(name: str) -> Guard:
-    def guard(f: Flow, e: ChooseService, env: FlowEnv) -> bool:
-        return e.service == name
-
-    guard.__name__ = f"service_is_{name}"
-    return guard
-
-
-def business_offered(f: Flow, e: ChooseBusiness, env: FlowEnv) -> bool:
-    offered = WALK_IN_BUSINESSES if f.session.service == "walk_in" else OTHER_BUSINESSES
-    return e.business in offered and e.business in env.policy.business
-
-
-def policy_today(env: FlowEnv) -> Policy:
-    """The policy that decides today: the one in force (policy = "auto") or the one named."""
-    return in_force(env.policies, env.today) if env.policies else env.policy
-
-
-def booked_here(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
-    return e.appointment.get("office") == env.office
-
-
-def booked_at_other_office(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
-    return not booked_here(f, e, env)
-
-
-def booking_used(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
-    """Checked in already (here or, offline, by this kiosk): said at the scan, before cards, consent and face."""
-    return booked_here(f, e, env) and bool(e.appointment.get("checked_in"))
-
-
-def card_unusable(f: Flow, e: CardRead, env: FlowEnv) -> bool:
-    return _card_notice(f, e.card) != ""
-
-
-def looking_up_by_card(f: Flow, e: CardRead, env: FlowEnv) -> bool:
-    return f.session.find_by_card and f.session.appointment is None
-
-
-def accepted(f: Flow, e: Event, env: FlowEnv) -> bool:
-    d = f.session.decision
-    return d is not None and d.decision == "accept"
-
-
-def offline_lookup(f: Flow, e: AppointmentNotFound, env: FlowEnv) -> bool:
-    return e.reason == "offline"
-
-
-def print_ok(f: Flow, e: PrintFinished, env: FlowEnv) -> bool:
-    return e.ok
-
-
-def not_called_yet(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.session.assistance in ("", "offline")  # offline: the applicant may try again
-
-
-def call_pending(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.session.assistance == "calling"
-
-
-def following_call(f: Flow, e: StaffCallStatus, env: FlowEnv) -> bool:
-    """The answer is about this session's call, and nobody has taken it yet."""
-    return f.session.assistance == "sent" and f.session.assistance_call == e.call_id
-
-
-def fault_blocks_state(f: Flow, e: DeviceFault, env: FlowEnv) -> bool:
-    return NEEDS.get(f.state) == e.device
-
-
-def fault_recovered(f: Flow, e: DeviceRecovered, env: FlowEnv) -> bool:
-    return f.resume is not None and NEEDS.get(f.resume) == e.device
-
-
-def resuming_face(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.resume in FACE_STATES
-
-
-def resuming_finger(f: Flow, e: Event, env: FlowEnv) -> bool:
-    return f.resume in FINGER_STATES
-
-
-def face_matched(f: Flow, e: FaceCaptured, env: FlowEnv) -> bool:
-    return face_verdict(e.result)[0] == "match"
-
-
-def face_retake_left(f: Flow, e: FaceCaptured, env: FlowEnv) -> bool:
-    return face_verdict(e.result)[0] == "no_match" and f.session.attempts + 1 < env.face_attempts
-
-
-def finger_matched(f: Flow, e: FingerChecked, env: FlowEnv) -> bool:
-    return e.outcome == "match"
-
-
-def finger_retry_left(f: Flow, e: FingerChecked, env: FlowEnv) -> bool:
-    return e.outcome in ("no_match", "no_finger") and f.session.attempts + 1 < env.finger_attempts
-
-
-def pin_accepted(f: Flow, e: PinResult, env: FlowEnv) -> bool:
-    return e.accepted
-
-
-# --- actions (pure: return a new flow and effects) -----------------------------------------------------------------
 
 
 def with_session(f: Flow, **changes: Any) -> Flow:
@@ -218,7 +113,7 @@ def scan_booking(f: Flow, e: QrScanned, env: FlowEnv) -> tuple[Flow, tuple[Effec
     outcome = parse_appointment_qr(e.payload, f.status.used_tokens)
     if outcome.kind != "appointment":
         return with_session(f, notice=f"qr_{outcome.kind}"), ()
-    return with_session(f, notice="looking_up"), (LookupAppointment(token=outcome.token),)
+    return with_session(f, notice=Notice.LOOKING_UP), (LookupAppointment(token=outcome.token),)
 
 
 def scan_booking_from_start(f: Flow, e: QrScanned, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -226,7 +121,7 @@ def scan_booking_from_start(f: Flow, e: QrScanned, env: FlowEnv) -> tuple[Flow, 
 
 
 def lookup_by_phone(f: Flow, e: PhoneCodeEntered, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return with_session(f, notice="looking_up"), (LookupAppointment(phone=e.phone, code=e.code),)
+    return with_session(f, notice=Notice.LOOKING_UP), (LookupAppointment(phone=e.phone, code=e.code),)
 
 
 def find_by_card(f: Flow, e: UseIdCard, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -235,7 +130,7 @@ def find_by_card(f: Flow, e: UseIdCard, env: FlowEnv) -> tuple[Flow, tuple[Effec
 
 def store_appointment(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     appt = e.appointment
-    f = with_session(f, appointment=appt, business=appt.get("business"), notice="booking_found")
+    f = with_session(f, appointment=appt, business=appt.get("business"), notice=Notice.BOOKING_FOUND)
     if token := appt.get("token"):
         f = _status(f, used_tokens=f.status.used_tokens | {token})
     return f, ()
@@ -246,10 +141,10 @@ def booked_elsewhere(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, 
     office, business = e.appointment.get("office", ""), e.appointment.get("business", "marriage")
     known = [env.offices[office]] if office in env.offices else []
     decision = Decision(
-        "redirect",
+        DecisionKind.REDIRECT,
         ("booked_elsewhere",),
         (office,),
-        compose_message("redirect", business, ["booked_elsewhere"], known, {}),
+        compose_message(DecisionKind.REDIRECT, business, ["booked_elsewhere"], known, {}),
     )
     return with_session(f, decision=decision), ()
 
@@ -259,8 +154,8 @@ def booking_used_up(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, t
     number = e.appointment.get("ticket_number")
     reasons = ["already_checked_in", "ticket_held" if number else "ticket_not_held"]
     business = e.appointment.get("business") or "marriage"
-    message = compose_message("staff", business, reasons, [], {"number": number or ""}, lead=False)
-    return with_session(f, decision=Decision("staff", tuple(reasons), (), message)), ()
+    message = compose_message(DecisionKind.STAFF, business, reasons, [], {"number": number or ""}, lead=False)
+    return with_session(f, decision=Decision(DecisionKind.STAFF, tuple(reasons), (), message)), ()
 
 
 def store_appointment_and_decide(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -276,21 +171,21 @@ def not_found(f: Flow, e: AppointmentNotFound, env: FlowEnv) -> tuple[Flow, tupl
 
 
 def remember_card_and_look_up(f: Flow, e: CardRead, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    f = with_session(f, cards=(e.card,), notice="looking_up")
-    return f, (LookupAppointment(id_number=_card_id(e.card)),)
+    f = with_session(f, cards=(e.card,), notice=Notice.LOOKING_UP)
+    return f, (LookupAppointment(id_number=card_id(e.card)),)
 
 
 def refuse_card(f: Flow, e: CardRead, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return with_session(f, notice=_card_notice(f, e.card)), ()
+    return with_session(f, notice=card_notice(f, e.card)), ()
 
 
 def store_card(f: Flow, e: CardRead, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     f = with_session(f, cards=f.session.cards + (e.card,), notice="")
-    return (with_decision(f, env), ()) if len(f.session.cards) >= _parties_needed(f, env) else (f, ())
+    return (with_decision(f, env), ()) if len(f.session.cards) >= parties_needed(f, env) else (f, ())
 
 
 def decide_if_complete(f: Flow, e: Event, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return (with_decision(f, env) if len(f.session.cards) >= _parties_needed(f, env) else f), ()
+    return (with_decision(f, env) if len(f.session.cards) >= parties_needed(f, env) else f), ()
 
 
 def forget_cards(f: Flow, e: Back, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -306,30 +201,21 @@ def begin_verification(f: Flow, e: Continue, env: FlowEnv) -> tuple[Flow, tuple[
     return (f if env.face_enabled else settle(f, env)), ()
 
 
-# --- identity verification, party by party (kiosk/domain/verification.py) -------------------------------------
-
-
-def face_verdict(result: Any) -> tuple[str, float | None, str]:
-    """(match | no_match | unavailable, score, reason) of a face result; liveness failed counts as no match."""
-    if result is None:
-        return "unavailable", None, "no_photo"
-    verdict = getattr(result, "verdict", "unavailable")
-    return (
-        verdict if verdict in ("match", "no_match") else "unavailable",
-        getattr(result, "score", None),
-        getattr(result, "reason", ""),
-    )
+# --- identity verification, party by party (kiosk/domain/verification.py) ----------------------------------------
 
 
 def face_verified(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     _, score, _ = face_verdict(e.result)
-    f = with_session(f, faces=f.session.faces + (e.result,), notice="")
-    return settle(_record(f, "face", "match", score, f.session.attempts + 1), env), ()
+    faces = f.session.faces + ((e.result,) if e.result is not None else ())  # a match has a result
+    f = with_session(f, faces=faces, notice="")
+    return settle(_record(f, VerifiedBy.FACE, CheckResult.MATCH, score, f.session.attempts + 1), env), ()
 
 
 def face_retake(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     _, _, reason = face_verdict(e.result)
-    notice = "verify_" + (reason if reason in ("same_face", "liveness_failed") else "no_match")
+    notice = {"same_face": Notice.VERIFY_SAME_FACE, "liveness_failed": Notice.VERIFY_LIVENESS_FAILED}.get(
+        reason, Notice.VERIFY_NO_MATCH
+    )
     faces = f.session.faces + ((e.result,) if e.result is not None else ())
     return with_session(f, faces=faces, attempts=f.session.attempts + 1, notice=notice), ()
 
@@ -342,17 +228,17 @@ def face_failed(f: Flow, e: FaceCaptured, env: FlowEnv) -> tuple[Flow, tuple[Eff
 
 
 def skip_face(f: Flow, e: SkipFace, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return _fallback(f, env, "skipped", None, f.session.attempts), ()
+    return _fallback(f, env, CheckResult.SKIPPED, None, f.session.attempts), ()
 
 
 def skip_faces_camera_down(f: Flow, e: SkipFace, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     """From the camera's fault screen: no face for anyone left (the camera is down), fingerprint or counter."""
     f = with_session(f, consent=None)
-    return _fallback(f, env, "unavailable", None, f.session.attempts), ()
+    return _fallback(f, env, CheckResult.UNAVAILABLE, None, f.session.attempts), ()
 
 
 def finger_verified(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    f = _record(f, "fingerprint", "match", e.score, f.session.attempts + 1)
+    f = _record(f, VerifiedBy.FINGERPRINT, CheckResult.MATCH, e.score, f.session.attempts + 1)
     return settle(with_session(f, notice=""), env), ()
 
 
@@ -361,32 +247,26 @@ def finger_retry(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[E
 
 
 def finger_failed(f: Flow, e: FingerChecked, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    result = e.outcome if isinstance(e, FingerChecked) and e.outcome != "no_finger" else "no_match"
-    return _to_staff(
-        f,
-        env,
-        result,
-        e.score if isinstance(e, FingerChecked) else None,
-        f.session.attempts + (1 if isinstance(e, FingerChecked) else 0),
-    ), ()
+    result = e.outcome if e.outcome != FingerOutcome.NO_FINGER else FingerOutcome.NO_MATCH
+    return _to_staff(f, env, result, e.score, f.session.attempts + 1), ()
 
 
 def skip_finger(f: Flow, e: SkipFinger, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return _to_staff(f, env, "skipped", None, f.session.attempts), ()
+    return _to_staff(f, env, CheckResult.SKIPPED, None, f.session.attempts), ()
 
 
 def _fallback(f: Flow, env: FlowEnv, result: str, score: float | None, attempts: int) -> Flow:
     """The face path ended without a match: the fingerprint if this card holds templates, else the counter."""
-    if _finger_possible(f, env):
-        return with_session(f, face_outcome=(result, score, attempts), attempts=0, notice="")
-    return settle(_record(with_session(f, notice="verify_staff"), "staff", result, score, attempts), env)
+    if finger_possible(f, env):
+        return with_session(f, face_outcome=FaceOutcome(result, score, attempts), attempts=0, notice="")
+    return settle(_record(with_session(f, notice=Notice.VERIFY_STAFF), VerifiedBy.STAFF, result, score, attempts), env)
 
 
 def _to_staff(f: Flow, env: FlowEnv, result: str, score: float | None, attempts: int) -> Flow:
     face = f.session.face_outcome
-    if face and result == "skipped" and not attempts:  # nothing tried on the sensor: the face outcome stands
-        result, score, attempts = face
-    return settle(_record(with_session(f, notice="verify_staff"), "staff", result, score, attempts), env)
+    if face and result == CheckResult.SKIPPED and not attempts:  # nothing tried on the sensor: the face outcome stands
+        result, score, attempts = face.result, face.score, face.attempts
+    return settle(_record(with_session(f, notice=Notice.VERIFY_STAFF), VerifiedBy.STAFF, result, score, attempts), env)
 
 
 def _record(f: Flow, verified_by: str, result: str, score: float | None, attempts: int) -> Flow:
@@ -397,32 +277,18 @@ def _record(f: Flow, verified_by: str, result: str, score: float | None, attempt
         None if score is None else round(float(score), 4),
         attempts,
     )
-    return with_session(f, verification=f.session.verification + (check,), attempts=0, face_outcome=())
+    return with_session(f, verification=f.session.verification + (check,), attempts=0, face_outcome=None)
 
 
 def settle(f: Flow, env: FlowEnv) -> Flow:
     """Parties that can be verified neither by face (no consent or face capture off) nor by fingerprint go to
     the counter at once; stops at the next party who has a way to try."""
     s = f.session
-    while len(s.verification) < len(s.cards) and not _face_path(f, env) and not _finger_possible(f, env):
-        f = _record(f, "staff", "declined" if env.face_enabled and s.consent is False else "unavailable", None, 0)
+    while len(s.verification) < len(s.cards) and not face_path(f, env) and not finger_possible(f, env):
+        result = CheckResult.DECLINED if env.face_enabled and s.consent is False else CheckResult.UNAVAILABLE
+        f = _record(f, VerifiedBy.STAFF, result, None, 0)
         s = f.session
     return f
-
-
-def _face_path(f: Flow, env: FlowEnv) -> bool:
-    return env.face_enabled and bool(f.session.consent) and not f.session.face_outcome
-
-
-def _finger_possible(f: Flow, env: FlowEnv) -> bool:
-    s = f.session
-    k = len(s.verification)
-    return env.fingerprint and k < len(s.cards) and has_templates(s.cards[k])
-
-
-def has_templates(card: Any) -> bool:
-    data = card.get("fingerprints") if isinstance(card, dict) else getattr(card, "fingerprints", b"")
-    return len(data or b"") >= 512
 
 
 def request_ticket(f: Flow, e: Confirm, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
@@ -432,7 +298,7 @@ def request_ticket(f: Flow, e: Confirm, env: FlowEnv) -> tuple[Flow, tuple[Effec
         IssueTicket(
             cast(str, s.business),
             appointment_id,
-            tuple(_card_id(c) for c in s.cards),
+            tuple(card_id(c) for c in s.cards),
             s.verification,
             (s.decision.decision, s.decision.reasons, _basis(env)) if s.decision else None,
         ),
@@ -458,11 +324,11 @@ def print_ticket(f: Flow, e: TicketIssued, env: FlowEnv) -> tuple[Flow, tuple[Ef
 def ticket_refused(f: Flow, e: TicketRefused, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     # Closed: nothing staff could do now; the applicant is told the hours instead. A couple who already hold a
     # number today are told that number (and nothing else: it is theirs).
-    kind = "refuse" if e.reason == "office_closed" else "staff"
+    kind = DecisionKind.REFUSE if e.reason == "office_closed" else DecisionKind.STAFF
     business = cast(str, f.session.business)
     if e.reason == "ticket_already_issued" and e.number:
         reasons = ["ticket_already_issued", "ticket_held"]
-        message = compose_message("staff", business, reasons, [], {"number": e.number}, lead=False)
+        message = compose_message(DecisionKind.STAFF, business, reasons, [], {"number": e.number}, lead=False)
     else:
         reasons = [e.reason]
         details = {"hours": hours_text(env.offices[env.office], env.today)}
@@ -500,86 +366,26 @@ def new_day(f: Flow, e: NewDay, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]
 def call_staff(f: Flow, e: CallStaff, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     """Ask for a person: the screen the applicant is stuck on and the business, nothing personal."""
     screen = f.resume if f.state in (S.IDLE_WARNING, S.DEVICE_FAULT) and f.resume else f.state
-    return with_session(f, assistance="calling"), (CallForAssistance(screen.value, f.session.business),)
+    return with_session(f, assistance=Assistance.CALLING), (CallForAssistance(screen.value, f.session.business),)
 
 
 def staff_called(f: Flow, e: StaffCalled, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     """The office has the call ("call sent"): follow it until a person takes it. Offline it waits in the journal."""
     if not e.online:
-        return with_session(f, assistance="offline"), ()
+        return with_session(f, assistance=Assistance.OFFLINE), ()
     follow = (FollowStaffCall(e.call_id),) if e.call_id else ()
-    return with_session(f, assistance="sent", assistance_call=e.call_id), follow
+    return with_session(f, assistance=Assistance.SENT, assistance_call=e.call_id), follow
 
 
 def staff_call_status(f: Flow, e: StaffCallStatus, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     """Only once a person has taken the call does the kiosk say they are on the way; until then it asks again."""
     if e.status in ("acknowledged", "closed"):
-        return with_session(f, assistance="on_the_way"), ()
+        return with_session(f, assistance=Assistance.ON_THE_WAY), ()
     return f, (FollowStaffCall(e.call_id),)
 
 
 def pin_rejected(f: Flow, e: PinResult, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
-    return with_session(f, notice="pin_rejected"), ()
-
-
-# --- choices ------------------------------------------------------------------------------------------------------
-
-
-def _after_card(f: Flow, env: FlowEnv) -> State:
-    if f.session.decision is not None:
-        return S.ELIGIBILITY
-    return S.READ_ID_2 if f.session.cards else S.READ_ID_1
-
-
-def _after_accept(f: Flow, env: FlowEnv) -> State:
-    if env.face_enabled:
-        return S.CONSENT
-    return _next_party(f, env)
-
-
-def _next_party(f: Flow, env: FlowEnv) -> State:
-    s = f.session
-    k = len(s.verification)
-    if k >= len(s.cards):
-        return S.CONFIRM
-    if _face_path(f, env):
-        return FACE_STATES[min(k, 1)]
-    return FINGER_STATES[min(k, 1)]  # settle() left this party only if the fingerprint is possible
-
-
-def _back_from_card(f: Flow, env: FlowEnv) -> State:
-    return S.APPOINTMENT if f.session.service == "booked" else S.CHOOSE_BUSINESS
-
-
-AFTER_CARD = Choice(_after_card, "all parties read?", (S.READ_ID_1, S.READ_ID_2, S.ELIGIBILITY))
-AFTER_ACCEPT = Choice(_after_accept, "face capture on?", (S.CONSENT, S.FINGER_1, S.CONFIRM))
-NEXT_PARTY = Choice(_next_party, "who is verified next, how?", (S.FACE_1, S.FACE_2, S.FINGER_1, S.FINGER_2, S.CONFIRM))
-BACK_FROM_CARD = Choice(_back_from_card, "booked?", (S.APPOINTMENT, S.CHOOSE_BUSINESS))
-
-
-# --- helpers ---------------------------------------------------------------------------------------------------
-
-
-def _card_id(card: Any) -> str:
-    return (card.get("id_number") if isinstance(card, dict) else getattr(card, "id_number", "")) or ""
-
-
-def _parties_needed(f: Flow, env: FlowEnv) -> int:
-    business = f.session.business
-    return env.policy.business[business].min_parties if business in env.policy.business else 1
-
-
-def _card_notice(f: Flow, card: Any) -> str:
-    """Why this card cannot be used now, as a message code, or ''."""
-    number = _card_id(card)
-    if not number:
-        return "card_unreadable"
-    if any(_card_id(c) == number for c in f.session.cards):
-        return "card_already_read"
-    appt = f.session.appointment
-    if appt and any(booked_keys(appt)) and booked_party(appt, number) is None:
-        return "card_not_in_booking"
-    return ""
+    return with_session(f, notice=Notice.PIN_REJECTED), ()
 
 
 def with_decision(f: Flow, env: FlowEnv) -> Flow:
@@ -587,7 +393,7 @@ def with_decision(f: Flow, env: FlowEnv) -> Flow:
     business = cast(str, s.business)  # chosen before any card is read
     appt = s.appointment or {}
     parties = [
-        party_from_card(c, military=bool((booked_party(appt, _card_id(c)) or {}).get("military"))) for c in s.cards
+        party_from_card(c, military=bool((booked_party(appt, card_id(c)) or {}).get("military"))) for c in s.cards
     ]
     application = None
     if app := appt.get("divorce_application"):
@@ -597,9 +403,9 @@ def with_decision(f: Flow, env: FlowEnv) -> Flow:
         decision = decide(policy, env.offices, env.office, business, env.today, parties, application, env.rest_days)
     except (CaseError, ValueError):
         decision = Decision(
-            "staff",
+            DecisionKind.STAFF,
             ("needs_registrar",),
             (env.office,),
-            compose_message("staff", business, ["needs_registrar"], [env.offices[env.office]], {}),
+            compose_message(DecisionKind.STAFF, business, ["needs_registrar"], [env.offices[env.office]], {}),
         )
     return with_session(f, decision=decision)

@@ -2,7 +2,8 @@
 probe, part of the time on a machine whose cores are all busy. Screenshots: artifacts/window/ (git-ignored).
 
 The journeys run in order in one kiosk, as a day at a kiosk does: a booked couple (CPU hog), the same booking
-shown again (used), the printer out of paper and back, the network cut and back, a call for staff, the technician's login and self-tests, then SIGTERM after all that use."""
+shown again (used), the printer out of paper and back, the network cut and back, a call for staff, the technician's
+login and self-tests, then SIGTERM after all that use."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """The real window: `kiosk --demo` in an SDL window on Xvfb, touched through xdotool, read back through the demo's
 probe, part of the time on a machine whose cores are all busy. Screenshots: artifacts/window/ (git-ignored).
 
-The journeys run in order in one kiosk, as a day at a kiosk does: a booked couple (CPU hog), the network cut and
-back, a call for staff, the technician's login and self-tests, then SIGTERM after all that use."""
+The journeys run in order in one kiosk, as a day at a kiosk does: a booked couple (CPU hog), the same booking
+shown again (used), the printer out of paper and back, the network cut and back, a call for staff, the technician's
+login and self-tests, then SIGTERM after all that use."""
 
 from __future__ import annotations
 
@@ -44,47 +45,101 @@ def _online(w: Window) -> dict:
     return w.wait(lambda t: t["backend_online"] and t["backend_changes"] >= 1, "the office server judged up", 60)
 
 
+USED: dict[str, str] = {}  # the demo booking's ticket number once a journey has used it to the end
+
+
 def test_a_booked_couple_on_a_loaded_machine(window):
     w = window
     before = _online(w)
     w.shot("attract")
     hog = Hog()
     try:
-        w.go("read_id_1", id="show_qr")
-        w.go("read_id_2", id="card_1")
-        w.go("eligibility", id="card_2")
-        w.shot("eligibility")
-        w.go("consent", id="go_on")
-        w.go("face_1", id="yes")
-        w.wait(lambda t: t["state"] == "face_1" and _face_cue(t), "party 1's liveness challenge", 60)
-        w.shot("face-1-challenge")
-        t = w.wait(lambda t: t["state"] != "face_1" or _outcome(t), "party 1's outcome or party 2", 90)
-        if _outcome(t):  # up for 1.8 s: a busy machine may poll past it
-            w.shot("face-1-outcome")
-        w.wait_state("face_2", timeout=90)
-        w.wait(lambda t: t["state"] == "face_2" and _face_cue(t), "party 2's liveness challenge", 60)
-        w.shot("face-2-challenge")
-        t = w.wait_state("confirm", timeout=90)
-        w.shot("confirm")
-        verification = t["verification"]
-        (ARTIFACTS / "verification.json").write_text(json.dumps(verification, indent=1))
-        assert verification[0]["verified_by"] == "face", verification  # the blink that never passed (issue 23)
-        # Party 2 is the astronaut photo: the simulator's head turn to the right, a flat photo warped, stays short of
-        # the liveness threshold for that face, so when all three tries draw it, staff check at the counter. Either
-        # way the journey must end in one of the two ways an applicant can leave this screen.
-        assert verification[1]["verified_by"] == "face" or (
-            verification[1]["verified_by"] == "staff" and verification[1]["attempts"] == 3
-        ), verification
-        t = w.go("done", timeout=60, id="confirm")
-        w.shot("done")
-        number = w.find(t, id="number")
-        assert number is not None and number["text"].strip(), texts(t)
+        _booked_couple(w, shots=True)
         after = w.tree()
     finally:
         hog.stop()
     # no false offline banner: the link was never judged down while the machine was loaded
     assert after["backend_changes"] == before["backend_changes"] and after["backend_online"], after["backend_reason"]
     w.go("attract", id="finish")
+
+
+def _booked_couple(w: Window, shots: bool = False) -> str:
+    """The demo strip's booking to the end: QR, both cards, consent, both faces, confirm, ticket printed."""
+    shot = w.shot if shots else (lambda name: None)
+    w.go("read_id_1", id="show_qr")
+    w.go("read_id_2", id="card_1")
+    w.go("eligibility", id="card_2")
+    shot("eligibility")
+    w.go("consent", id="go_on")
+    w.go("face_1", id="yes")
+    w.wait(lambda t: t["state"] == "face_1" and _face_cue(t), "party 1's liveness challenge", 60)
+    shot("face-1-challenge")
+    t = w.wait(lambda t: t["state"] != "face_1" or _outcome(t), "party 1's outcome or party 2", 90)
+    if _outcome(t):  # up for 1.8 s: a busy machine may poll past it
+        shot("face-1-outcome")
+    w.wait_state("face_2", timeout=90)
+    w.wait(lambda t: t["state"] == "face_2" and _face_cue(t), "party 2's liveness challenge", 60)
+    shot("face-2-challenge")
+    t = w.wait_state("confirm", timeout=90)
+    shot("confirm")
+    verification = t["verification"]
+    (ARTIFACTS / "verification.json").write_text(json.dumps(verification, indent=1))
+    assert verification[0]["verified_by"] == "face", verification  # the blink that never passed (issue 23)
+    # Party 2 is the astronaut photo: the simulator's head turn to the right, a flat photo warped, stays short of the
+    # liveness threshold for that face, so when all three tries draw it, staff check at the counter. Either way the
+    # journey must end in one of the two ways an applicant can leave this screen.
+    assert verification[1]["verified_by"] == "face" or (
+        verification[1]["verified_by"] == "staff" and verification[1]["attempts"] == 3
+    ), verification
+    t = w.go("done", timeout=60, id="confirm")
+    shot("done")
+    number = w.find(t, id="number")
+    assert number is not None and number["text"].strip(), texts(t)
+    USED["number"] = number["text"].strip()
+    return USED["number"]
+
+
+def test_a_used_booking_is_told_at_the_scan(window):
+    """The same QR again after its ticket was printed: said at once, with the number held — no cards, consent or
+    face first."""
+    w = window
+    _online(w)
+    if "number" not in USED:  # run on its own: use the booking first
+        _booked_couple(w)
+        w.go("attract", id="finish")
+    number = USED["number"]
+    seen: list[str] = []
+
+    def answered(t: dict) -> bool:
+        seen.append(t["state"])
+        return t["state"] == "eligibility" and not t["busy"] and bool((w.find(t, id="message") or {}).get("text"))
+
+    w.press(id="show_qr")
+    t = w.wait(answered, "the used booking's answer", 60)
+    w.shot("used-booking")
+    assert "此预约已签到" in texts(t), texts(t)
+    assert number in w.find(t, id="message")["text"], (number, texts(t))
+    # straight from the scan: never a card, consent or face screen on the way
+    assert not set(seen) & {"read_id_1", "read_id_2", "consent", "face_1", "face_2", "confirm"}, seen
+    w.go("attract", id="go_on")
+
+
+def test_paper_out_is_said_on_the_start_screen_before_a_journey(window):
+    w = window
+    w.wait_state("attract")
+    w.press(id="paper")
+    try:
+        t = w.wait(
+            lambda t: t["state"] == "attract" and bool((w.find(t, id="printer_warning") or {}).get("text")),
+            "the printer warning on the start screen",
+            60,  # the printer is polled every 15 s (and each print job reports too)
+        )
+        w.shot("paper-out-warning")
+        assert "打印机" in w.find(t, id="printer_warning")["text"], texts(t)
+    finally:
+        w.press(id="paper")  # the paper back, whatever happened
+    w.wait(lambda t: t["state"] == "attract" and w.find(t, id="printer_warning") is None, "the warning gone", 60)
+    w.shot("paper-in")
 
 
 def _outcome(t: dict) -> bool:

@@ -7,54 +7,21 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CHECKED = ["kiosk", "drivers", "office", "assets", "config", "bench", "scripts", "tests", "setup.py"]
+
+
+def _ruff(*args: str) -> subprocess.CompletedProcess:
+    ruff = Path(sys.executable).with_name("ruff")
+    return subprocess.run(
+        [str(ruff), *args, "--no-cache", *CHECKED], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_ruff_check_passes():
-    ruff = Path(sys.executable).with_name("ruff")
-    proc = subprocess.run(
-        [
-            str(ruff),
-            "check",
-            "--no-cache",
-            "kiosk",
-            "drivers",
-            "office",
-            "assets",
-            "config",
-            "bench",
-            "scripts",
-            "tests",
-            "setup.py",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = _ruff("check")
     assert proc.returncode == 0, proc.stdout[-8000:] + proc.stderr[-2000:]
 
 
 def test_code_is_formatted():
-    ruff = Path(sys.executable).with_name("ruff")
-    proc = subprocess.run(
-        [
-            str(ruff),
-            "format",
-            "--check",
-            "--no-cache",
-            "kiosk",
-            "drivers",
-            "office",
-            "assets",
-            "config",
-            "bench",
-            "scripts",
-            "tests",
-            "setup.py",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = _ruff("format", "--check")
     assert proc.returncode == 0, "run `.venv/bin/ruff format .`\n" + proc.stdout[-8000:] + proc.stderr[-2000:]

@@ -145,7 +145,7 @@ def warm_matches_forever(backend, first_s: float = 30.0, every_s: float = 600.0)
     import time
 
     from office.clock import CHINA
-    from office.service import BOOKINGS_CUTOFF_HOUR
+    from office.bookings import BOOKINGS_CUTOFF_HOUR
 
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread only (Linux)

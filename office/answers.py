@@ -1,8 +1,8 @@
 """What each route answers when it succeeds, declared for the OpenAPI document: so docs/api.md lists the answer's
 fields, and the tests check every answer against its declaration (no field more, none missing).
 
-Routes with a `response_model` (tickets, identity) declare theirs in office/app.py; `document(app)` adds these to
-the document the server serves."""
+Routes with a `response_model` (tickets, identity) declare theirs in office/routes/bodies.py and
+office/identity_api.py; `document(app)` adds these to the document the server serves."""
 
 from __future__ import annotations
 

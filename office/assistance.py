@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from office.clock import CHINA
 from office.errors import ApiError
 from office.guard import IDENTITY
-from office.service import fingerprint, stamp
+from office.clock import stamp
+from office.idempotency import fingerprint
 
 PATH = "/v1/offices/{office}/assistance"
 ACK = PATH + "/{call_id}/acknowledge"

@@ -46,3 +46,7 @@ def parse_instant(text: str) -> datetime:
     """ISO date-time; without an offset it is China local time."""
     value = datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=CHINA)
+
+
+def stamp(when: datetime) -> str:
+    return when.astimezone(CHINA).isoformat(timespec="milliseconds")

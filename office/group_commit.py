@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 
-from office.service import OfficeBackend, check_key
+from office.idempotency import check_key
+from office.service import OfficeBackend
 
 
 class GroupCommit:

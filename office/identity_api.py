@@ -27,7 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from office.errors import ApiError
 from office.guard import IDENTITY
 from office.identity import IdentityService
-from office.service import LOCKOUT_S, normalise_id
+from kiosk.domain.checkin import normalise_id
+from office.lockouts import LOCKOUT_S
 
 PATH = "/v1/identity/verify"
 HIGH_MARGIN = 0.15  # a score this far above the threshold is a `high` match

@@ -30,7 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from office.errors import ApiError
 from office.guard import IDENTITY
-from office.service import fingerprint, stamp
+from office.clock import stamp
+from office.idempotency import fingerprint
 
 VOID_PATH = "/v1/offices/{office}/offline/void"
 SCHEMA = """

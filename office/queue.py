@@ -11,7 +11,8 @@ from datetime import timedelta
 from kiosk.domain.checkin import normalise_id
 from office import offline as offline_rules
 from office.errors import ApiError
-from office.service import OfficeBackend, stamp
+from office.clock import stamp
+from office.service import OfficeBackend
 
 LATE_OFFLINE = timedelta(hours=24)  # an offline number may arrive this late, across midnight
 _RANK = "CASE priority WHEN 'booked' THEN 0 ELSE 1 END"

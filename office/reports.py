@@ -1,7 +1,7 @@
 """The 全城通办 (city-wide handling) figures an office reports to the city bureau.
 
 A case is a registration handled: a checked-in appointment, or a walk-in ticket that named its parties; each
-applicant's home county was worked out when the case was recorded (office.service.home_county). The figures
+applicant's home county was worked out when the case was recorded (office.checkins.home_county). The figures
 themselves are computed by kiosk.domain.citywide.compute, the one definition shared with the kiosk's
 maintenance export.
 """

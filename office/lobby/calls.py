@@ -5,7 +5,7 @@ has taken the call. The calls themselves are made by office/assistance.py."""
 from __future__ import annotations
 
 from office.errors import ApiError
-from office.service import stamp
+from office.clock import stamp
 
 
 def _row(conn, office: str, call_id: int):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from kiosk.domain.checkin import normalise_id
 from office.errors import ApiError
-from office.service import stamp
+from office.clock import stamp
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS service (

@@ -166,7 +166,7 @@ def test_concurrent_tickets_are_unique(api, server):
 
 
 def test_failed_phone_attempts_are_forgotten_after_the_lockout(api, clock):
-    from office.service import LOCKOUT_S
+    from office.lockouts import LOCKOUT_S
 
     seeded = seeded_bookings("441621", __import__("datetime").date(2026, 11, 26))[0]
     for _ in range(5):

@@ -1,6 +1,6 @@
 """The 全城通办 report: by business, by home county, share from other counties, by day."""
 
-from office.service import home_county
+from office.checkins import home_county
 
 
 def test_home_county_from_address_then_number():

@@ -242,7 +242,7 @@ def test_lockout_survives_a_restart_and_is_shared_by_a_second_server(server, api
 
 
 def test_one_kiosk_guessing_many_phones_is_stopped(api):
-    from office.service import KIOSK_PHONE_ATTEMPTS
+    from office.lockouts import KIOSK_PHONE_ATTEMPTS
 
     for i in range(KIOSK_PHONE_ATTEMPTS):
         assert api.get("/v1/appointments/lookup", phone=f"1390000{i:04d}", code="123456").status_code == 404
@@ -251,7 +251,7 @@ def test_one_kiosk_guessing_many_phones_is_stopped(api):
 
 
 def test_guessing_id_numbers_is_throttled(api):
-    from office.service import KIOSK_MISSES
+    from office.lockouts import KIOSK_MISSES
 
     for i in range(KIOSK_MISSES):
         assert api.get("/v1/appointments/lookup", id_number=f"44162119900101{i:04d}").status_code == 404

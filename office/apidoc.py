@@ -24,7 +24,7 @@ LIMITS = {
 
 
 def openapi() -> dict:
-    from office.__main__ import build
+    from office.assemble import build
     from office.clock import system_clock
 
     with tempfile.TemporaryDirectory() as tmp:

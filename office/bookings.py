@@ -39,7 +39,7 @@ class Bookings(Lockouts):
 
     def warm_matches(self, offices=None, day: str | None = None) -> int:
         """Hash every party of the day's bookings ahead of the kiosks' first list (≈ 40 ms a party); returns how
-        many were new. The server runs it in the background (office/__main__.py)."""
+        many were new. The server runs it in the background (office/cli/serve.py)."""
         day = day or self.today()
         conn, new = self.store.read(), 0
         for office in offices if offices is not None else self.offices:

@@ -60,7 +60,7 @@ class RunningServer:
 
     @contextmanager
     def serving(self, db: Path | str, clock, seed: str | None = "demo", offices_dir=None, **build_options):
-        """This server answering from a fresh database and backend (`office.__main__.build`) until the block
+        """This server answering from a fresh database and backend (`office.assemble.build`) until the block
         ends; the listening socket and the PKI stay."""
         app, backend = build_office(db, clock, seed, offices_dir, self.pki_dir, **build_options)
         with self.answering(app):
@@ -106,10 +106,10 @@ _BOOKINGS_SECRET = os.urandom(32)
 def build_office(
     db: Path | str, clock, seed: str | None, offices_dir, pki_dir: Path, warm: tuple[str, ...] = ("441621",), **options
 ):
-    """The app and backend of a test or benchmark server (`office.__main__.build`), whichever way it is served.
+    """The app and backend of a test or benchmark server (`office.assemble.build`), whichever way it is served.
     The bookings of the offices in `warm` are hashed before it returns (as the real server does in the
     background), so a kiosk's first list fetch does not wait for them."""
-    from office.__main__ import build
+    from office.assemble import build
 
     app, backend = build(db, clock, seed, offices_dir, tls_dir=pki_dir, **options)
     with backend.store.write() as conn:
@@ -137,7 +137,7 @@ def serve_in_thread(
     import uvicorn
 
     from office import pki
-    from office.__main__ import uvicorn_config
+    from office.assemble import uvicorn_config
 
     pki_dir = Path(pki_dir or tempfile.mkdtemp(prefix="office-pki-"))
     if not (pki_dir / "ca.key").exists():

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from office import queue
-from office.__main__ import build
+from office.assemble import build
 from office.clock import ManualClock
 from office.errors import ApiError
 from office.group_commit import GroupCommit

@@ -219,7 +219,7 @@ def test_the_page_in_a_real_browser(server, cli):
 
 
 def test_the_demo_server_shows_a_synthetic_history_of_the_six_offices(tmp_path):
-    from office.__main__ import build
+    from office.assemble import build
 
     app, _ = build(tmp_path / "office.db", ManualClock(datetime(2026, 11, 30, 10, 0)), seed="demo")
     result = app.state.bureau.result()

@@ -13,14 +13,13 @@ from datetime import datetime
 from typing import Optional
 
 from fastapi import FastAPI, Header, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from office.clock import CHINA
 from office.errors import ApiError
 from office.guard import IDENTITY
 from office.clock import stamp
-from office.idempotency import fingerprint
+from office.routes.common import write
 
 PATH = "/v1/offices/{office}/assistance"
 ACK = PATH + "/{call_id}/acknowledge"
@@ -52,8 +51,9 @@ def _aware(when: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=CHINA)
 
 
-def _json(status: int, body: dict, replayed: bool = False) -> JSONResponse:
-    return JSONResponse(body, status_code=status, headers={"Idempotent-Replayed": "true"} if replayed else None)
+def _call_id(answer: dict) -> str:
+    """The audit reference of a call or an acknowledgement."""
+    return str(answer.get("call_id", ""))
 
 
 def _call(row) -> dict:
@@ -72,18 +72,6 @@ def _call(row) -> dict:
             "counter",
         )
     }
-
-
-def _audited(backend, request: Request):
-    """The write's audit row, in its transaction (the call's id as the reference)."""
-    who, path = request.scope.get(IDENTITY), request.url.path
-    request.state.audited = True
-
-    def note(conn, status: int, body: dict) -> None:
-        error = body.get("error", "") if status >= 400 else ""
-        backend.audit(conn, who, "POST", path, status, error, "" if error else str(body.get("call_id", "")))
-
-    return note
 
 
 def install(app: FastAPI, backend, writes, errors) -> None:
@@ -155,9 +143,8 @@ def install(app: FastAPI, backend, writes, errors) -> None:
         if who is None or body.kiosk_id != who.name:
             raise ApiError(403, "kiosk_id_mismatch")
         data = body.model_dump()
-        print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
-        note = _audited(backend, request)
-        return _json(*await writes.run(idempotency_key, print_, lambda c: record(c, office, data), note))
+        work = lambda c: record(c, office, data)  # noqa: E731
+        return await write(backend, writes, request, idempotency_key, body.model_dump(mode="json"), work, _call_id)
 
     @app.get(PATH, responses=errors("GET", _404=["unknown_office"]))
     def open_calls(office: str):
@@ -183,8 +170,5 @@ def install(app: FastAPI, backend, writes, errors) -> None:
     ):
         """A counter is on its way; acknowledging twice answers the same."""
         counter = body.counter if body else ""
-        print_ = fingerprint("POST", request.url.path, {"counter": counter})
-        note = _audited(backend, request)
-        return _json(
-            *await writes.run(idempotency_key, print_, lambda c: acknowledge(c, office, call_id, counter), note)
-        )
+        work = lambda c: acknowledge(c, office, call_id, counter)  # noqa: E731
+        return await write(backend, writes, request, idempotency_key, {"counter": counter}, work, _call_id)

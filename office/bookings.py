@@ -71,12 +71,7 @@ class Bookings(Lockouts):
         extra = json.loads(row["extra"])
         extra.pop("label", None)
         return {
-            "appointment_id": row["appointment_id"],
-            "office": row["office"],
-            "date": row["day"],
-            "slot": row["slot"],
-            "business": row["business"],
-            "status": row["status"],
+            **self._elsewhere(row),
             "checked_in": checked is not None,
             "checked_in_at": checked["checked_in_at"] if checked else None,
             "ticket_number": ticket["number"] if ticket else None,

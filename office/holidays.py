@@ -4,17 +4,14 @@ them; its health says which years are covered and which calendar is due and miss
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from pathlib import Path
-
-from pydantic import ValidationError
 
 import heyuan_config
 
 from kiosk.domain.dates import RestDays
 from kiosk.domain.holidays import HolidayCalendar, rest_days_of
-from kiosk.domain.offices import validation_problem
+from office import config_files
 
 SHIPPED_DIR = heyuan_config.path("holidays")
 
@@ -24,13 +21,7 @@ class HolidayFileError(Exception):
 
 
 def _load(path: Path) -> HolidayCalendar:
-    try:
-        calendar = HolidayCalendar.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeError, tomllib.TOMLDecodeError) as e:
-        raise HolidayFileError(f"{path}: cannot be read ({e})") from None
-    except ValidationError as e:
-        key, problem = validation_problem(e)
-        raise HolidayFileError(f"{path}: {key}: {problem}") from None
+    calendar = config_files.load(path, HolidayCalendar, HolidayFileError)
     if path.stem != str(calendar.year):
         raise HolidayFileError(f"{path}: year: {calendar.year} does not match the file name")
     return calendar

@@ -25,13 +25,11 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from fastapi import FastAPI, Header, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from office.errors import ApiError
-from office.guard import IDENTITY
 from office.clock import stamp
-from office.idempotency import fingerprint
+from office.routes.common import write
 
 VOID_PATH = "/v1/offices/{office}/offline/void"
 SCHEMA = """
@@ -199,16 +197,6 @@ def install(app: FastAPI, backend, writes, errors) -> None:
     ):
         """A counter voids the waiting offline tickets a kiosk recorded today (e.g. a stolen kiosk's), in one
         action; called tickets stay as they are."""
-        who = request.scope.get(IDENTITY)
-        request.state.audited = True
-
-        def note(conn, status: int, answer: dict) -> None:
-            error = answer.get("error", "") if status >= 400 else ""
-            ref = "" if error else f"{body.kiosk_id}:{answer.get('voided', 0)}"
-            backend.audit(conn, who, "POST", request.url.path, status, error, ref)
-
-        print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
-        status, answer, replayed = await writes.run(
-            idempotency_key, print_, lambda c: void(c, office, body.kiosk_id), note
-        )
-        return JSONResponse(answer, status_code=status, headers={"Idempotent-Replayed": "true"} if replayed else None)
+        work = lambda c: void(c, office, body.kiosk_id)  # noqa: E731
+        batch = lambda answer: f"{body.kiosk_id}:{answer.get('voided', 0)}"  # noqa: E731
+        return await write(backend, writes, request, idempotency_key, body.model_dump(mode="json"), work, batch)

@@ -91,6 +91,19 @@ def _load_ca(directory: Path):
     return cert, key
 
 
+_KEY_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+
+
 def _build(
     subject, issuer_name, issuer_key, public_key, days: int, *, ca: bool = False, server_names=(), client: bool = False
 ):
@@ -110,36 +123,10 @@ def _build(
         .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
     )
-    if ca:
-        b = b.add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-    else:
-        b = b.add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=True,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+    # a CA only signs certificates (and CRLs); a leaf signs and agrees keys in its TLS handshakes
+    allowed = {"key_cert_sign", "crl_sign"} if ca else {"digital_signature", "key_agreement"}
+    b = b.add_extension(x509.KeyUsage(**{u: u in allowed for u in _KEY_USAGES}), critical=True)
+    if not ca:
         usage = ExtendedKeyUsageOID.CLIENT_AUTH if client else ExtendedKeyUsageOID.SERVER_AUTH
         b = b.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
     if server_names:

@@ -7,10 +7,9 @@ from typing import Optional
 from fastapi import APIRouter, Request
 
 from office.group_commit import GroupCommit
-from office.idempotency import fingerprint
 from office.lobby.web import Lobby
 from office.routes.bodies import CheckinRequest
-from office.routes.common import KEY_HEADER, answer, audited, caller, errors, same_kiosk
+from office.routes.common import KEY_HEADER, caller, errors, same_kiosk, write
 from office.service import OfficeBackend
 
 
@@ -30,9 +29,8 @@ def router(backend: OfficeBackend, writes: GroupCommit, lobby: Lobby) -> APIRout
     async def checkin(office: str, body: CheckinRequest, request: Request, idempotency_key: Optional[str] = KEY_HEADER):
         same_kiosk(caller(request), body.kiosk_id)
         data = body.model_dump()
-        print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
-        note = audited(backend, request, lambda b: b.get("appointment_id", ""))
         work = lambda c: lobby.kept(c, office, backend.checkin(c, office, data), data)  # noqa: E731
-        return answer(*await writes.run(idempotency_key, print_, work, note))
+        sent = body.model_dump(mode="json")
+        return await write(backend, writes, request, idempotency_key, sent, work, lambda b: b.get("appointment_id", ""))
 
     return routes

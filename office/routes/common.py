@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from office.errors import ApiError
 from office.guard import IDENTITY
+from office.idempotency import fingerprint
 from office.pki import Identity
 
 KEY_HEADER = Header(
@@ -90,3 +91,10 @@ def audited(backend, request: Request, ref_of=lambda body: ""):
         )
 
     return note
+
+
+async def write(backend, writes, request: Request, key: str | None, sent: dict, work, ref_of=lambda body: ""):
+    """A POST's `work(conn)` run once per Idempotency-Key (`sent`: the body as sent, JSON) in the group commit,
+    audited in the same transaction with its outcome (`ref_of(answer)` as the reference)."""
+    print_ = fingerprint("POST", request.url.path, sent)
+    return answer(*await writes.run(key, print_, work, audited(backend, request, ref_of)))

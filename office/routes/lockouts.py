@@ -8,9 +8,8 @@ from fastapi import APIRouter, Request
 
 from office.errors import ApiError
 from office.group_commit import GroupCommit
-from office.idempotency import fingerprint
 from office.routes.bodies import ReleaseRequest
-from office.routes.common import KEY_HEADER, answer, audited, errors
+from office.routes.common import KEY_HEADER, errors, write
 from office.service import OfficeBackend
 
 
@@ -23,9 +22,7 @@ def router(backend: OfficeBackend, writes: GroupCommit) -> APIRouter:
         backend.office(office)
         if not (body.phone or body.kiosk_id):
             raise ApiError(422, "invalid_request", detail="give phone or kiosk_id")
-        print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
-        note = audited(backend, request)
         work = lambda c: (200, backend.release_lock(c, office, body.phone, body.kiosk_id))  # noqa: E731
-        return answer(*await writes.run(idempotency_key, print_, work, note))
+        return await write(backend, writes, request, idempotency_key, body.model_dump(mode="json"), work)
 
     return routes

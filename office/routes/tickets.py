@@ -9,10 +9,9 @@ from fastapi import APIRouter, Request
 
 from office import queue
 from office.group_commit import GroupCommit
-from office.idempotency import fingerprint
 from office.lobby.web import Lobby
 from office.routes.bodies import CallRequest, TicketRequest, TicketResponse
-from office.routes.common import KEY_HEADER, answer, audited, caller, errors, same_kiosk
+from office.routes.common import KEY_HEADER, caller, errors, same_kiosk, write
 from office.service import OfficeBackend
 
 
@@ -47,20 +46,17 @@ def router(backend: OfficeBackend, writes: GroupCommit, lobby: Lobby) -> APIRout
     async def ticket(office: str, body: TicketRequest, request: Request, idempotency_key: Optional[str] = KEY_HEADER):
         same_kiosk(caller(request), body.kiosk_id)
         data = body.model_dump()
-        print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
-        note = audited(backend, request, lambda b: b.get("ticket_id", ""))
         work = lambda c: lobby.kept(c, office, queue.issue_ticket(backend, c, office, data), data)  # noqa: E731
-        return answer(*await writes.run(idempotency_key, print_, work, note))
+        sent = body.model_dump(mode="json")
+        return await write(backend, writes, request, idempotency_key, sent, work, lambda b: b.get("ticket_id", ""))
 
     @routes.post("/v1/offices/{office}/queue/next", responses=errors("POST", _404=["unknown_office", "queue_empty"]))
     async def call_next(office: str, body: CallRequest, request: Request, idempotency_key: Optional[str] = KEY_HEADER):
         """A counter calls the next ticket (booked first)."""
         data = body.model_dump()
-        print_ = fingerprint("POST", request.url.path, body.model_dump(mode="json"))
-        note = audited(backend, request, lambda b: b.get("ticket_id", ""))
-        return answer(
-            *await writes.run(idempotency_key, print_, lambda c: queue.call_next(backend, c, office, data, lobby), note)
-        )
+        work = lambda c: queue.call_next(backend, c, office, data, lobby)  # noqa: E731
+        sent = body.model_dump(mode="json")
+        return await write(backend, writes, request, idempotency_key, sent, work, lambda b: b.get("ticket_id", ""))
 
     @routes.get("/v1/offices/{office}/queue", responses=errors("GET", _404=["unknown_office"]))
     def queue_state(office: str):

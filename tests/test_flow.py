@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from kiosk.domain.appointment import Appointment, BookedParty
 from kiosk.domain.appointment_qr import make_appointment_qr
 from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.verification import FingerOutcome, PartyCheck
@@ -85,13 +86,9 @@ HER = IdCardRecord(
 )
 OUTSIDER = replace(HIM, address="湖南省长沙市岳麓区9号", id_number=id_number("430104", date(1990, 5, 1), "male"))
 TOKEN = "ABCDEFGHIJKLMN23"
-BOOKING = {
-    "appointment_id": "ap-1",
-    "office": "441621",
-    "business": "marriage",
-    "token": TOKEN,
-    "parties": [{"id_number": HIM.id_number}, {"id_number": HER.id_number}],
-}
+BOOKING = Appointment(
+    "ap-1", "441621", "marriage", token=TOKEN, parties=(BookedParty(HIM.id_number), BookedParty(HER.id_number))
+)
 
 
 @dataclass
@@ -191,13 +188,13 @@ def test_hukou_office_only_business_redirects():
 
 
 def test_booking_at_another_office_redirects_there():
-    flow, _ = run([Start(), ChooseService("booked"), AppointmentFound(dict(BOOKING, office="441622"))])
+    flow, _ = run([Start(), ChooseService("booked"), AppointmentFound(replace(BOOKING, office="441622"))])
     assert flow.state == S.ELIGIBILITY and flow.session.decision.reasons == ("booked_elsewhere",)
 
 
 def test_a_used_booking_is_recognised_at_the_scan_with_the_number_already_held():
     # It went through cards, consent and three face tries before "此预约已签到".
-    used = dict(BOOKING, checked_in=True, ticket_number="A001")
+    used = replace(BOOKING, checked_in=True, ticket_number="A001")
     flow, _ = run([Start(), ChooseService("booked")])
     flow, _ = run([AppointmentFound(used)], flow)
     d = flow.session.decision
@@ -210,7 +207,7 @@ def test_a_used_booking_is_recognised_at_the_scan_with_the_number_already_held()
     assert d.message["zh"] == "此预约已签到。您的号码是 A001，请留意叫号屏，无需再次取号。"
     assert "A001" in d.message["en"] and not flow.session.cards
     assert journey_steps(flow, ENV)[1] == 0  # still at check-in: no card was read
-    lost = run([Start(), ChooseService("booked"), AppointmentFound(dict(BOOKING, checked_in=True))])[0]
+    lost = run([Start(), ChooseService("booked"), AppointmentFound(replace(BOOKING, checked_in=True))])[0]
     assert lost.session.decision.reasons == ("already_checked_in", "ticket_not_held")
 
 
@@ -452,7 +449,7 @@ EVENTS = st.sampled_from(
         PhoneCodeEntered("1", "2"),
         UseIdCard(),
         AppointmentFound(BOOKING),
-        AppointmentFound(dict(BOOKING, office="441602")),
+        AppointmentFound(replace(BOOKING, office="441602")),
         AppointmentNotFound("not_found"),
         AppointmentNotFound("offline"),
         CardRead(HIM),
@@ -616,3 +613,12 @@ def test_declined_consent_uses_the_fingerprint_else_the_counter():
     assert flow.state == S.CONFIRM
     flow = run([Consent(False)], _to_consent())[0]
     assert flow.state == S.CONFIRM and _checks(flow) == [("staff", "declined", 0)] * 2
+
+
+def test_the_typed_changes_name_every_field_of_session_and_status():
+    from dataclasses import fields
+
+    from kiosk.flow.state import SessionChanges, Status, StatusChanges
+
+    assert set(SessionChanges.__annotations__) == {f.name for f in fields(Session)}
+    assert set(StatusChanges.__annotations__) == {f.name for f in fields(Status)}

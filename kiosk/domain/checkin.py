@@ -78,9 +78,17 @@ def checkin_problem(
     return None
 
 
-def _match(appointment: dict[str, Any]) -> tuple[bytes, int, int, int] | None:
+# (salt, n, r, p): how a hashed bookings list carries ID numbers (see id_match)
+Match = tuple[bytes, int, int, int]
+
+
+def _match(appointment: dict[str, Any]) -> Match | None:
     """(salt, n, r, p) of a hashed booking; None for a booking with ID numbers in clear (the server's own)."""
-    match = appointment.get("match")
+    return match_of(appointment.get("match"))
+
+
+def match_of(match: object) -> Match | None:
+    """A booking's `match` field as (salt, n, r, p); None when absent (ID numbers in clear)."""
     if not isinstance(match, dict):
         return None
     try:
@@ -104,7 +112,11 @@ def booked_keys(appointment: dict[str, Any]) -> list[str]:
 
 def party_key(appointment: dict[str, Any], id_number: str) -> str:
     """An ID number read at the kiosk, in the form `booked_keys` gives for this appointment."""
-    match = _match(appointment)
+    return key_under(_match(appointment), id_number)
+
+
+def key_under(match: Match | None, id_number: str) -> str:
+    """An ID number in the form a booking with this `match` carries it (in clear when None)."""
     if match is None:
         return normalise_id(id_number)
     salt, n, r, p = match

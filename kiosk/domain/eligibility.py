@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Mapping
 
 from kiosk.domain.dates import COOLING_OFF_SINCE, CoolingOff, RestDays, age_on, card_valid_on
 from kiosk.domain.messages import compose_message
+from kiosk.domain.offices import OfficeConfig
 from kiosk.domain.party import Party
 from kiosk.domain.policy import BusinessRule, Policy, PolicyNotInForce, Rule, check_in_force
 
@@ -142,7 +143,7 @@ def _basis(rule: Rule) -> str:
 
 def decide(
     policy: Policy,
-    offices: dict[str, Any],
+    offices: Mapping[str, OfficeConfig],
     office: str,
     business: str,
     day: date,
@@ -227,7 +228,7 @@ def _decision(
     reasons: list[str],
     where: list[str],
     business: str,
-    offices: dict[str, Any],
+    offices: Mapping[str, OfficeConfig],
     details: dict[str, Any],
     party_count: int,
 ) -> Decision:

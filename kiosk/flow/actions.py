@@ -4,11 +4,9 @@ shell must carry out."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
-from typing import Any, Callable, cast
+from typing import Callable, Unpack, cast
 
 from kiosk.domain.appointment_qr import parse_appointment_qr
-from kiosk.domain.checkin import booked_party
 from kiosk.domain.eligibility import CaseError, Decision, DecisionKind, DivorceApplication, decide
 from kiosk.domain.hours import hours_text
 from kiosk.domain.messages import compose_message
@@ -63,6 +61,7 @@ from kiosk.flow.effects import (
     PrintTicket,
 )
 from kiosk.flow.guards import (
+    E,
     card_id,
     card_notice,
     face_path,
@@ -78,18 +77,20 @@ from kiosk.flow.state import (
     S,
     Flow,
     FlowEnv,
+    SessionChanges,
+    StatusChanges,
 )
 
 
-# The event is typed Any: the table matches the event's type before it calls an action.
-Action = Callable[[Flow, Any, FlowEnv], "tuple[Flow, tuple[Effect, ...]]"]
+# An action of a table row takes the row's event type (T checks it; the table matches the type before the call).
+Action = Callable[[Flow, E, FlowEnv], "tuple[Flow, tuple[Effect, ...]]"]
 
 
-def with_session(f: Flow, **changes: Any) -> Flow:
+def with_session(f: Flow, **changes: Unpack[SessionChanges]) -> Flow:
     return replace(f, session=replace(f.session, **changes))
 
 
-def _status(f: Flow, **changes: Any) -> Flow:
+def _status(f: Flow, **changes: Unpack[StatusChanges]) -> Flow:
     return replace(f, status=replace(f.status, **changes))
 
 
@@ -130,15 +131,15 @@ def find_by_card(f: Flow, e: UseIdCard, env: FlowEnv) -> tuple[Flow, tuple[Effec
 
 def store_appointment(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     appt = e.appointment
-    f = with_session(f, appointment=appt, business=appt.get("business"), notice=Notice.BOOKING_FOUND)
-    if token := appt.get("token"):
+    f = with_session(f, appointment=appt, business=appt.business, notice=Notice.BOOKING_FOUND)
+    if token := appt.token:
         f = _status(f, used_tokens=f.status.used_tokens | {token})
     return f, ()
 
 
 def booked_elsewhere(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     f, _ = store_appointment(f, e, env)
-    office, business = e.appointment.get("office", ""), e.appointment.get("business", "marriage")
+    office, business = e.appointment.office, e.appointment.business
     known = [env.offices[office]] if office in env.offices else []
     decision = Decision(
         DecisionKind.REDIRECT,
@@ -151,9 +152,9 @@ def booked_elsewhere(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, 
 
 def booking_used_up(f: Flow, e: AppointmentFound, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     f, _ = store_appointment(f, e, env)
-    number = e.appointment.get("ticket_number")
+    number = e.appointment.ticket_number
     reasons = ["already_checked_in", "ticket_held" if number else "ticket_not_held"]
-    business = e.appointment.get("business") or "marriage"
+    business = e.appointment.business
     message = compose_message(DecisionKind.STAFF, business, reasons, [], {"number": number or ""}, lead=False)
     return with_session(f, decision=Decision(DecisionKind.STAFF, tuple(reasons), (), message)), ()
 
@@ -293,7 +294,7 @@ def settle(f: Flow, env: FlowEnv) -> Flow:
 
 def request_ticket(f: Flow, e: Confirm, env: FlowEnv) -> tuple[Flow, tuple[Effect, ...]]:
     s = f.session
-    appointment_id = s.appointment.get("appointment_id") if s.appointment else None
+    appointment_id = s.appointment.appointment_id if s.appointment else None
     return with_session(f, notice=""), (
         IssueTicket(
             cast(str, s.business),
@@ -350,7 +351,7 @@ def device_up(f: Flow, e: DeviceRecovered, env: FlowEnv) -> tuple[Flow, tuple[Ef
     return _status(f, devices_down=f.status.devices_down - {e.device}), ()
 
 
-def backend(online: bool) -> Action:
+def backend(online: bool) -> Action[Event]:
     return lambda f, e, env: (_status(f, backend_online=online), ())
 
 
@@ -391,13 +392,13 @@ def pin_rejected(f: Flow, e: PinResult, env: FlowEnv) -> tuple[Flow, tuple[Effec
 def with_decision(f: Flow, env: FlowEnv) -> Flow:
     s = f.session
     business = cast(str, s.business)  # chosen before any card is read
-    appt = s.appointment or {}
+    appt = s.appointment
     parties = [
-        party_from_card(c, military=bool((booked_party(appt, card_id(c)) or {}).get("military"))) for c in s.cards
+        party_from_card(c, military=bool(appt and (p := appt.party(card_id(c))) and p.military)) for c in s.cards
     ]
     application = None
-    if app := appt.get("divorce_application"):
-        application = DivorceApplication(date.fromisoformat(app["date"]), app.get("office", env.office))
+    if appt and (app := appt.divorce_application):
+        application = DivorceApplication(app.date, app.office or env.office)
     try:
         policy = policy_today(env)
         decision = decide(policy, env.offices, env.office, business, env.today, parties, application, env.rest_days)

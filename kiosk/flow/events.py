@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
+from kiosk.domain.appointment import Appointment
 from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.ticket import IssuedTicket
 from kiosk.domain.verification import FaceResult, FingerOutcome
@@ -59,7 +59,7 @@ class UseIdCard(Event):
 
 @dataclass(frozen=True)
 class AppointmentFound(Event):
-    appointment: dict[str, Any] = field(repr=False)  # appointment_id, office, business, parties[{id_number}], …
+    appointment: Appointment = field(repr=False)
 
 
 @dataclass(frozen=True)

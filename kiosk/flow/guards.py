@@ -4,9 +4,8 @@ pure: a guard only looks; a choice picks a target from the flow after the action
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable, TypeVar
 
-from kiosk.domain.checkin import booked_keys, booked_party
 from kiosk.domain.eligibility import DecisionKind
 from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.policy import Policy, in_force
@@ -41,8 +40,9 @@ from kiosk.flow.state import (
 )
 
 
-# The event is typed Any: the table matches the event's type before it calls a guard.
-Guard = Callable[[Flow, Any, FlowEnv], bool]
+E = TypeVar("E", bound=Event)
+# A guard of a table row takes the row's event type (T checks it; the table matches the type before the call).
+Guard = Callable[[Flow, E, FlowEnv], bool]
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Choice:
 # --- guards (no side effects) -------------------------------------------------------------------------------------
 
 
-def is_service(name: str) -> Guard:
+def is_service(name: str) -> Guard[ChooseService]:
     def guard(f: Flow, e: ChooseService, env: FlowEnv) -> bool:
         return e.service == name
 
@@ -76,7 +76,7 @@ def policy_today(env: FlowEnv) -> Policy:
 
 
 def booked_here(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
-    return e.appointment.get("office") == env.office
+    return e.appointment.office == env.office
 
 
 def booked_at_other_office(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
@@ -85,7 +85,7 @@ def booked_at_other_office(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
 
 def booking_used(f: Flow, e: AppointmentFound, env: FlowEnv) -> bool:
     """Checked in already (here or, offline, by this kiosk): said at the scan, before cards, consent and face."""
-    return booked_here(f, e, env) and bool(e.appointment.get("checked_in"))
+    return booked_here(f, e, env) and e.appointment.checked_in
 
 
 def card_unusable(f: Flow, e: CardRead, env: FlowEnv) -> bool:
@@ -202,7 +202,7 @@ def card_notice(f: Flow, card: IdCardRecord) -> Notice:
     if any(card_id(c) == number for c in f.session.cards):
         return Notice.CARD_ALREADY_READ
     appt = f.session.appointment
-    if appt and any(booked_keys(appt)) and booked_party(appt, number) is None:
+    if appt and any(appt.booked_keys()) and appt.party(number) is None:
         return Notice.CARD_NOT_IN_BOOKING
     return Notice.NONE
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Mapping, TypedDict
 
+from kiosk.domain.appointment import Appointment
 from kiosk.domain.eligibility import Decision
 from kiosk.domain.dates import RestDays
 from kiosk.domain.idcard_record import IdCardRecord
+from kiosk.domain.offices import OfficeConfig
 from kiosk.domain.policy import Policy
 from kiosk.domain.ticket import IssuedTicket
 from kiosk.domain.verification import FaceResult, PartyCheck
@@ -105,7 +107,7 @@ class Session:
     large_text: bool = False
     service: str | None = None  # booked | walk_in | other
     business: str | None = None
-    appointment: dict[str, Any] | None = field(default=None, repr=False)
+    appointment: Appointment | None = field(default=None, repr=False)
     find_by_card: bool = False
     cards: tuple[IdCardRecord, ...] = field(default=(), repr=False)
     decision: Decision | None = None
@@ -153,7 +155,7 @@ class FlowEnv:
     """What the rules need, given by the shell: the policy, the offices, this office and today."""
 
     policy: Policy
-    offices: dict[str, Any]
+    offices: Mapping[str, OfficeConfig]
     office: str
     today: date
     face_enabled: bool = True
@@ -163,3 +165,37 @@ class FlowEnv:
     face_attempts: int = 3  # captures per party before the fallback (face.attempts)
     fingerprint: bool = False  # a fingerprint sensor and matcher are configured
     finger_attempts: int = 3
+
+
+class SessionChanges(TypedDict, total=False):
+    """Keyword changes to a Session (actions.with_session), typed field by field; tests/test_flow.py checks that
+    it names every field of Session."""
+
+    language: str
+    large_text: bool
+    service: str | None
+    business: str | None
+    appointment: Appointment | None
+    find_by_card: bool
+    cards: tuple[IdCardRecord, ...]
+    decision: Decision | None
+    consent: bool | None
+    faces: tuple[FaceResult, ...]
+    verification: tuple[PartyCheck, ...]
+    attempts: int
+    face_outcome: FaceOutcome | None
+    ticket: IssuedTicket | None
+    ticket_refused: bool
+    notice: str
+    assistance: Assistance
+    assistance_call: int
+
+
+class StatusChanges(TypedDict, total=False):
+    """Keyword changes to the Status (actions._status), like SessionChanges."""
+
+    devices_down: frozenset[str]
+    backend_online: bool
+    printer_ok: bool
+    printer_problem: str
+    used_tokens: frozenset[str]

@@ -102,6 +102,7 @@ from kiosk.flow.actions import (
     staff_call_status,
 )
 from kiosk.flow.guards import (
+    E,
     Guard,
     Choice,
     is_service,
@@ -151,13 +152,31 @@ STAY = "stay"  # target: remain in the state (the action may still change data)
 RESUME = "resume"  # target: go back to Flow.resume
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class T:
+    """One row: in a `source` state, on an event of type `event`, if `guard` passes, run `action`, go to `target`."""
+
     source: frozenset[State]
-    event: type
+    event: type[Event]
     target: State | Choice | str
-    guard: Guard | None = None
-    action: Action | None = None
+    guard: Guard[Event] | None
+    action: Action[Event] | None
+
+    def __init__(
+        self,
+        source: frozenset[State],
+        event: type[E],
+        target: State | Choice | str,
+        guard: Guard[E] | None = None,
+        action: Action[E] | None = None,
+    ) -> None:
+        # The type checker holds the guard and the action to the row's event type here; `step` calls them only
+        # with an event of that type, so they are kept as taking any event.
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "event", event)
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "guard", cast("Guard[Event] | None", guard))
+        object.__setattr__(self, "action", cast("Action[Event] | None", action))
 
 
 def _in(*states: State) -> frozenset[State]:

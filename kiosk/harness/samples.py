@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import heyuan_assets as assets
+from kiosk.domain.appointment import Appointment
 from kiosk.domain.eligibility import Decision
 from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.idnumber import check_character
@@ -69,7 +70,7 @@ def sample_flows(env: FlowEnv) -> dict[str, Flow]:
     base = Session(
         service="booked",
         business="marriage",
-        appointment={"appointment_id": "AP-SAMPLE", "office": env.office, "business": "marriage"},
+        appointment=Appointment("AP-SAMPLE", env.office, "marriage"),
     )
     two = replace(base, cards=(a, b))
     decided = with_decision(Flow(session=two), env).session

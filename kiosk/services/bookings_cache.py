@@ -46,8 +46,10 @@ class BookingsCache:
         """The same queries as the server's lookup, answered from the cache."""
         found = []
         for a in self.appointments():
+            if not isinstance(a, dict):  # garbled in the office's list: never found (each is checked when used)
+                continue
             if token and a.get("token_match") and a["token_match"] == token_key(a, token):
                 found.append(a)
-            elif id_number and (office or self.office) == a["office"] and booked_party(a, id_number) is not None:
+            elif id_number and (office or self.office) == a.get("office") and booked_party(a, id_number) is not None:
                 found.append(a)
         return found

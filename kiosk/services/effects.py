@@ -10,6 +10,7 @@ import logging
 import time
 from datetime import datetime
 
+from kiosk.domain.appointment import Appointment, BookingDataError
 from kiosk.domain.checkin import forget_matches
 from kiosk.domain.hours import may_issue
 from kiosk.domain.ticket import build_ticket, non_mainland
@@ -42,6 +43,22 @@ STAFF_CALL_POLL_S = 1.0  # how often a kiosk asks whether a person has taken its
 # On the ticket when someone's identity was not verified by the machine: the registrar checks it.
 STAFF_CHECK_NOTE = {"note_zh": "身份待人工核验", "note_en": "Identity to be checked at the counter"}
 _NOT_FOUND = {"appointment_not_found": "not_found", "not_today": "not_today", "too_many_attempts": "too_many_attempts"}
+
+
+def _first_usable(found: list[object]) -> Event:
+    """The office's answer (online, or from the offline list) as the flow's typed booking: the first one not
+    cancelled. A garbled one never enters the flow: the applicant is told the lookup failed (`unknown`)."""
+    garbled = False
+    for data in found:
+        try:
+            appointment = Appointment.parse(data)
+        except BookingDataError as err:
+            log.warning("garbled booking in the office's answer: %s", err)
+            garbled = True
+            continue
+        if appointment.status != "cancelled":
+            return AppointmentFound(appointment)
+    return AppointmentNotFound("unknown" if garbled else "not_found")
 
 
 class EffectRunner:
@@ -97,8 +114,7 @@ class EffectRunner:
             return AppointmentNotFound(_NOT_FOUND.get(err.code, "unknown"))
         except BackendUnavailable:
             return AppointmentNotFound("offline")
-        usable = [a for a in found if a.get("status", "booked") != "cancelled"]
-        return AppointmentFound(usable[0]) if usable else AppointmentNotFound("not_found")
+        return _first_usable(found)
 
     def call_staff(self, e: CallForAssistance) -> Event:
         try:

@@ -288,8 +288,13 @@ class OfficeClient:
         return self.request("GET", "/v1/offices")["offices"]
 
     def lookup(self, **query) -> list[dict]:
-        """token=… | id_number=…, office=… | phone=…, code=… → today's bookings (NotFound when none)."""
-        return self.request("GET", "/v1/appointments/lookup", params=query)["appointments"]
+        """token=… | id_number=…, office=… | phone=…, code=… → today's bookings (NotFound when none); an answer
+        without a list of them is refused here (`garbled_answer`), each booking is checked where it is used."""
+        answer = self.request("GET", "/v1/appointments/lookup", params=query)
+        found = answer.get("appointments") if isinstance(answer, dict) else None
+        if not isinstance(found, list):
+            raise BackendRejected(200, "garbled_answer")
+        return found
 
     def appointments_of(self, office: str, day: str | None = None) -> list[dict]:
         return self.request("GET", f"/v1/offices/{office}/appointments", params={"date": day} if day else None)[

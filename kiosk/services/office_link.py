@@ -148,11 +148,12 @@ class OfficeLink:
                 raise _refusal("appointment_not_found", 404) from None
             # checked in by this kiosk since the list was fetched: the scan says so, as online
             here = [
-                {**a, "checked_in": True} if self.journal.checked_in_here(a["appointment_id"]) else a for a in found
+                {**a, "checked_in": True} if self.journal.checked_in_here(str(a.get("appointment_id"))) else a
+                for a in found
             ]
             found = here
         for a in found:
-            if a.get("match") and {"match": a["match"]} not in self._salts:
+            if isinstance(a, dict) and a.get("match") and {"match": a["match"]} not in self._salts:
                 self._salts.append({"match": a["match"]})
         if query.get("id_number"):
             self.warm(query["id_number"])

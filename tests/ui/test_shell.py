@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.config import load_offices, load_policy
 from kiosk.flow import FlowEnv, State
+from kiosk.domain.appointment import Appointment
 from kiosk.flow.events import AppointmentFound, ChooseService, QrScanned, Start
 from kiosk.flow.effects import LookupAppointment
 from kiosk.app.shell import Shell
@@ -61,9 +62,7 @@ class FakeEffects:
     def run(self, effect):
         self.seen.append((type(effect).__name__, threading.current_thread().name))
         if isinstance(effect, LookupAppointment):
-            return AppointmentFound(
-                {"appointment_id": "AP1", "office": self.office, "business": "marriage", "parties": []}
-            )
+            return AppointmentFound(Appointment("AP1", self.office, "marriage"))
         return None
 
 
@@ -148,17 +147,7 @@ def _booked_code_used(s, sched):
 
     s.post(QrScanned(make_appointment_qr("441621", "ABCDEFGHJKLMNPQR")))
     sched.drain()
-    s.post(
-        AppointmentFound(
-            {
-                "appointment_id": "AP1",
-                "office": "441621",
-                "business": "marriage",
-                "token": "ABCDEFGHJKLMNPQR",
-                "parties": [],
-            }
-        )
-    )
+    s.post(AppointmentFound(Appointment("AP1", "441621", "marriage", token="ABCDEFGHJKLMNPQR")))
     s.post(Cancel())
 
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from kiosk.flow import State
+from kiosk.domain.appointment import Appointment
 from kiosk.flow.events import AppointmentFound, CardRead, Confirm, PrintFinished, Start, Timeout
 from kiosk.ui.sounds import SOUNDS, Cues, cue_for
 
@@ -15,7 +16,7 @@ from kiosk.ui.sounds import SOUNDS, Cues, cue_for
     "old,new,event,cue",
     [
         (State.READ_ID_1, State.READ_ID_2, CardRead({}), "read"),
-        (State.APPOINTMENT, State.READ_ID_1, AppointmentFound({}), "read"),
+        (State.APPOINTMENT, State.READ_ID_1, AppointmentFound(Appointment("AP1", "441621", "marriage")), "read"),
         (State.PRINTING, State.DONE, PrintFinished(True, ""), "ticket"),
         (State.CONFIRM, State.IDLE_WARNING, Timeout(), "attention"),
         (State.PRINTING, State.PRINTER_PROBLEM, PrintFinished(False, "paper_out"), "attention"),

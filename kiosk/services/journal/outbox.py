@@ -1,66 +1,28 @@
-"""The offline journal: every check-in and ticket is committed here, with its Idempotency-Key, before the
+"""The outbox: every check-in, ticket and call for staff is committed here, with its Idempotency-Key, before the
 network sees it; the forwarder sends pending entries in order until the server has answered each one.
 
 An entry the server keeps failing on (5xx, no answer in time) or refuses after nobody waits for the answer any
 more (a check-in accepted from the cache, an offline ticket) is *parked*: out of the forwarder's way, with its
-reason, until a technician retries or discards it.
-
-SQLite in WAL mode with synchronous=FULL (a committed entry survives power loss). Request bodies (ID numbers,
-addresses) and the bookings cache are encrypted with Fernet. The key is a systemd credential sealed to the TPM2
-where the installer could seal one (kiosk.services.secrets); otherwise a file created 0600 in the state dir. Once
-the server has answered an entry (or it is given up), its body is cut down to what the technician's pages show,
-masked (`prune`), and SQLite overwrites what it frees (secure_delete). Offline ticket numbers come from a persisted
-counter, so they never repeat after a restart.
+reason, until a technician retries or discards it. Once the server has answered an entry (or it is given up), its
+body is cut down to what the technician's pages show, masked (`prune`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
-import os
 import sqlite3
-import threading
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Callable
-
-from cryptography.fernet import Fernet, InvalidToken
 
 from kiosk.domain.checkin import normalise_id
 from kiosk.domain.masking import mask_id_for_screen
-from kiosk.errors import KioskError
-from kiosk.services import secrets
-from kiosk.services.backend_status import local_now
+from kiosk.services.journal.store import Store
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS entries (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, office TEXT NOT NULL,
-  path TEXT NOT NULL, body BLOB NOT NULL, created_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',
-  attempts INTEGER NOT NULL DEFAULT 0, answered_at TEXT, http_status INTEGER, response TEXT,
-  error_code TEXT, offline_number TEXT, ref TEXT, failures INTEGER NOT NULL DEFAULT 0, park_reason TEXT,
-  detached INTEGER NOT NULL DEFAULT 0, pruned INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS entries_status ON entries(status, seq);
-CREATE TABLE IF NOT EXISTS offline_counters (
-  office TEXT NOT NULL, day TEXT NOT NULL, business TEXT NOT NULL, last INTEGER NOT NULL,
-  PRIMARY KEY (office, day, business));
-CREATE TABLE IF NOT EXISTS bookings_cache (
-  office TEXT NOT NULL, day TEXT NOT NULL, fetched_at TEXT NOT NULL, data BLOB NOT NULL,
-  PRIMARY KEY (office, day));
-"""
 # pending → acked (2xx) | rejected (4xx answered to the applicant waiting for it) | superseded (replaced by an
 # offline ticket) | parked (needs a technician) → pending again (retry) or discarded
 FINAL = ("acked", "rejected", "superseded", "discarded")
 STATUSES = ("pending", "parked", *FINAL)
-# Columns added after the first release (a terminal's journal is migrated in place when opened).
-_ADDED = {
-    "failures": "INTEGER NOT NULL DEFAULT 0",
-    "park_reason": "TEXT",
-    "detached": "INTEGER NOT NULL DEFAULT 0",
-    "pruned": "INTEGER NOT NULL DEFAULT 0",
-}
 # What a settled entry keeps of its body: no address, no name, ID numbers masked (the technician's pages and
 # `kiosk-diag journal` show kind, time, offline number and reason; the audit and counters need no more).
 _KEPT = ("appointment_id", "business", "kiosk_id", "checked_in_at", "called_at", "screen", "offline", "supersedes")
@@ -84,14 +46,6 @@ def pruned(body: dict, couple: str = "") -> dict:
     return kept
 
 
-class JournalError(KioskError):
-    """The journal cannot be opened or read (disk, key file, corruption)."""
-
-
-class OfflineRangeExhausted(JournalError):
-    """Every offline number for this business today has been used."""
-
-
 @dataclass(frozen=True)
 class Entry:
     seq: int
@@ -113,91 +67,8 @@ class Entry:
     detached: bool = False  # nobody waits for the answer: the applicant was served from the cache or offline
 
 
-def load_or_create_key(path: Path) -> bytes:
-    """The Fernet key; created once with mode 0600 (O_EXCL, so two processes never make two keys)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        if path.stat().st_mode & 0o077:
-            os.chmod(path, 0o600)
-        return path.read_bytes().strip()
-    key = Fernet.generate_key()
-    with os.fdopen(fd, "wb") as f:
-        f.write(key)
-        f.flush()
-        os.fsync(f.fileno())
-    return key
-
-
-class Journal:
-    FILE, KEY_FILE = "journal.sqlite3", "journal.key"
-
-    def __init__(
-        self,
-        db_path: Path,
-        fernet: Fernet,
-        conn: sqlite3.Connection,
-        clock: Callable[[], datetime],
-        key_sealed: bool = False,
-        couple_salt: bytes = b"",
-    ):
-        self.db_path, self._fernet, self._conn, self.clock = db_path, fernet, conn, clock
-        self.key_sealed = key_sealed  # the key came from a TPM2-sealed systemd credential, not a plain file
-        self._couple_salt = couple_salt
-        self._lock = threading.RLock()
-
-    @classmethod
-    def _key(cls, state: Path) -> tuple[bytes, bool]:
-        sealed = secrets.credential(secrets.JOURNAL_KEY)
-        if sealed is not None:
-            return sealed.read_bytes().strip(), True
-        if (state / cls.FILE).exists() and not (state / cls.KEY_FILE).exists():
-            # A new key would not open it: the key is sealed (run inside kiosk.service) or lost.
-            raise JournalError(
-                f"the journal in {state} has no key here: it is sealed to the TPM2 (run the tool as kiosk.service "
-                "runs, e.g. systemd-run with its LoadCredentialEncrypted=; deploy/README.md) or it was lost"
-            )
-        return load_or_create_key(state / cls.KEY_FILE), False
-
-    @classmethod
-    def open(cls, state_dir: Path | str, clock: Callable[[], datetime] = local_now) -> "Journal":
-        state = Path(state_dir)
-        try:
-            state.mkdir(parents=True, exist_ok=True, mode=0o700)
-            key, sealed = cls._key(state)
-            fernet = Fernet(key)
-            conn = sqlite3.connect(state / cls.FILE, isolation_level=None, check_same_thread=False, timeout=30)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA secure_delete=ON")  # freed pages (pruned bodies, purged rows) are zeroed
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.executescript(SCHEMA)
-            have = {r["name"] for r in conn.execute("PRAGMA table_info(entries)")}
-            for column, kind in _ADDED.items():
-                if column not in have:
-                    conn.execute(f"ALTER TABLE entries ADD COLUMN {column} {kind}")
-        except (OSError, sqlite3.Error, ValueError) as e:
-            raise JournalError(f"cannot open the journal in {state}: {e}") from None
-        couple_salt = hmac.new(key, b"walk-in couple", hashlib.sha256).digest()[:16]
-        return cls(state / cls.FILE, fernet, conn, clock, sealed, couple_salt)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def _now(self) -> str:
-        return self.clock().isoformat(timespec="milliseconds")
-
-    def _seal(self, obj) -> bytes:
-        return self._fernet.encrypt(json.dumps(obj, ensure_ascii=False).encode())
-
-    def _open(self, blob: bytes):
-        try:
-            return json.loads(self._fernet.decrypt(blob))
-        except InvalidToken:
-            raise JournalError("journal data cannot be decrypted (wrong or replaced key file)") from None
-
-    def _entry(self, row) -> Entry:
+class Outbox(Store):
+    def _entry(self, row: sqlite3.Row) -> Entry:
         return Entry(
             row["seq"],
             row["key"],
@@ -239,72 +110,11 @@ class Journal:
         """Commit one request (durably) and return it; the caller may send it only after this returns.
         `detached`: nobody will wait for the answer (queued while offline)."""
         key = key or uuid.uuid4().hex
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._insert(kind, office, path, body, key, None, ref, detached)
-                self._conn.execute("COMMIT")
-            except BaseException:
-                if self._conn.in_transaction:  # a failed COMMIT (disk full) has rolled back already
-                    self._conn.execute("ROLLBACK")
-                raise
+        with self._transaction():
+            self._insert(kind, office, path, body, key, None, ref, detached)
         entry = self.get(key)
         assert entry is not None  # written just above
         return entry
-
-    def append_offline_ticket(
-        self,
-        office: str,
-        path: str,
-        body: dict,
-        prefix: str,
-        first: int,
-        last: int,
-        day: str,
-        supersedes: str | None = None,
-    ) -> Entry | None:
-        """Take the next number of the kiosk's offline range and journal the ticket, in one transaction; with
-        `supersedes`, that unanswered ticket request is given up in the same transaction (a crash between the two
-        would leave a ticket the server may have issued, never printed and never voided). None if it was
-        answered meanwhile: use its answer."""
-        key = uuid.uuid4().hex
-        if supersedes:
-            body = {**body, "supersedes": supersedes}
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                if (
-                    supersedes
-                    and self._conn.execute(
-                        "UPDATE entries SET status='superseded', answered_at=? WHERE key=? AND status='pending'",
-                        (self._now(), supersedes),
-                    ).rowcount
-                    != 1
-                ):
-                    self._conn.execute("ROLLBACK")
-                    return None
-                if supersedes:
-                    self._prune(supersedes)
-                row = self._conn.execute(
-                    "SELECT last FROM offline_counters WHERE office=? AND day=? AND business=?",
-                    (office, day, body["business"]),
-                ).fetchone()
-                seq = first if row is None else max(first, row["last"] + 1)  # the share may have moved
-                if seq > last:
-                    raise OfflineRangeExhausted(f"offline numbers {prefix}{first}–{prefix}{last} all used today")
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO offline_counters (office, day, business, last) VALUES (?,?,?,?)",
-                    (office, day, body["business"], seq),
-                )
-                number = f"{prefix}{seq:03d}"
-                full = {**body, "offline": {"number": number, "issued_at": self._now()}}
-                self._insert("ticket", office, path, full, key, number, body.get("appointment_id"))
-                self._conn.execute("COMMIT")
-            except BaseException:
-                if self._conn.in_transaction:  # a failed COMMIT (disk full) has rolled back already
-                    self._conn.execute("ROLLBACK")
-                raise
-        return self.get(key)
 
     def record_answer(self, key: str, http_status: int, response: dict) -> bool:
         """Store the server's answer to a pending entry; False if it was already settled (e.g. superseded).
@@ -420,18 +230,13 @@ class Journal:
                 self._prune(key)
         return len(keys)
 
-    def purge(self, retention_days: int) -> int:
-        """Delete settled entries (and old counters and caches) older than the retention period; prune the rest."""
+    def _purge_entries(self, cutoff: str) -> int:
+        """Delete settled entries answered before `cutoff`; prune the rest (a journal of an earlier release)."""
         self.prune_settled()
-        cutoff = (self.clock() - timedelta(days=retention_days)).isoformat(timespec="milliseconds")
-        day = cutoff[:10]
         with self._lock:
-            n = self._conn.execute(
+            return self._conn.execute(
                 "DELETE FROM entries WHERE status NOT IN ('pending', 'parked') AND answered_at < ?", (cutoff,)
             ).rowcount
-            self._conn.execute("DELETE FROM offline_counters WHERE day < ?", (day,))
-            self._conn.execute("DELETE FROM bookings_cache WHERE day < ?", (self.clock().date().isoformat(),))
-        return n
 
     # -- reading -----------------------------------------------------------------------------------------------
     def get(self, key: str) -> Entry | None:
@@ -452,45 +257,6 @@ class Journal:
         with self._lock:
             rows = self._conn.execute(f"SELECT * FROM entries {where} ORDER BY seq LIMIT ?", args).fetchall()
         return [self._entry(r) for r in rows]
-
-    def walk_ins_refused(self, office: str, day: str) -> bool:
-        """Did the office refuse a walk-in ticket on `day` for its daily quota? (Read from the journal, so it
-        still holds after a restart.)"""
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT 1 FROM entries WHERE kind='ticket' AND office=? AND ref IS NULL"
-                " AND error_code='quota_exhausted' AND substr(created_at, 1, 10)=? LIMIT 1",
-                (office, day),
-            ).fetchone()
-        return row is not None
-
-    def ticket_held(self, office: str, day: str, business: str, id_numbers: list[str]) -> str | None:
-        """The number this kiosk gave these people for `business` (a walk-in ticket, online or offline) on `day`,
-        if any — so an outage does not hand the same couple a second number."""
-        wanted = sorted(normalise_id(n) for n in id_numbers)
-        if not wanted:
-            return None
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT * FROM entries WHERE kind='ticket' AND office=? AND ref IS NULL AND substr(created_at, 1, 10)=?"
-                " AND status IN ('pending','acked','parked')",
-                (office, day),
-            ).fetchall()
-        digest = None
-        for row in rows:
-            entry = self._entry(row)
-            if entry.body.get("business") != business:
-                continue
-            number = entry.offline_number or (entry.response or {}).get("number")
-            if not number:  # (a request still unanswered holds no number)
-                continue
-            if "couple" in entry.body:  # pruned once the server had it
-                digest = digest or self.couple(wanted)
-                if entry.body["couple"] == digest:
-                    return number
-            elif sorted(normalise_id(p.get("id_number", "")) for p in entry.body.get("parties") or []) == wanted:
-                return number
-        return None
 
     def parked(self, limit: int = 200) -> list[Entry]:
         return self.entries("parked", limit)
@@ -527,18 +293,3 @@ class Journal:
             "offline_tickets_today": offline,
             "path": str(self.db_path),
         }
-
-    # -- bookings cache ----------------------------------------------------------------------------------------
-    def save_bookings(self, office: str, day: str, appointments: list[dict]) -> None:
-        with self._lock:
-            self._conn.execute(
-                "INSERT OR REPLACE INTO bookings_cache (office, day, fetched_at, data) VALUES (?,?,?,?)",
-                (office, day, self._now(), self._seal(appointments)),
-            )
-
-    def load_bookings(self, office: str, day: str) -> tuple[list[dict], str | None]:
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT fetched_at, data FROM bookings_cache WHERE office=? AND day=?", (office, day)
-            ).fetchone()
-        return (self._open(row["data"]), row["fetched_at"]) if row else ([], None)

@@ -18,7 +18,7 @@ def _assembled(state_dir: Path):
 
 def test_the_technicians_walk_in_quota_gates_the_kiosks_walk_in_tickets(tmp_path):
     a = _assembled(tmp_path)
-    m, runner = a.maintenance, a.kiosk.runner
+    m, runner = a.maintenance, a.parts.runner
     m.settings.change("walk_in_quota", 0)
     assert runner.issue(fx.IssueTicket("marriage", None, ("x",))) == ev.TicketRefused("quota_exhausted")
     m.settings.change("walk_in_quota", 5)
@@ -45,6 +45,6 @@ def test_a_ticket_cut_by_shutdown_stays_on_the_technicians_audit_page(tmp_path):
 
 def test_the_face_steps_analysis_rate_reaches_the_maintenance_board(tmp_path):
     a = _assembled(tmp_path)
-    assert a.kiosk.face_rate is not None
-    a.kiosk.face_rate(12.34)
+    assert a.parts.kiosk.face_rate is not None
+    a.parts.kiosk.face_rate(12.34)
     assert a.maintenance.board.snapshot()["camera"]["info"]["face_fps"] == 12.3

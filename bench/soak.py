@@ -103,13 +103,13 @@ class Soak:
         return self.rig.shell.flow.state.value
 
     def card(self, card: dict, until: str) -> None:
-        sim = self.rig.kiosk.idcard.sim
+        sim = self.rig.parts.devices.idcard.sim
         sim.remove()
         sim.present(card)
         self.rig.wait_state(until)
 
     def qr(self, payload: str, until: str) -> None:
-        self.rig.kiosk.scanner.sim.scan(payload)
+        self.rig.parts.devices.scanner.sim.scan(payload)
         self.rig.wait_state(until)
 
     def take_booking(self) -> dict:
@@ -160,7 +160,7 @@ class Soak:
         from kiosk.services.face.session import FaceSession
 
         r = self.rig
-        k = r.kiosk
+        k = r.parts.kiosk  # the identity parts
         r.wait(lambda: k.face_engine is not None or bool(k.face_engine_error), 30, "face engine")
         session = FaceSession(
             lambda: create("camera", k.camera_url, **k.camera_options),
@@ -233,21 +233,23 @@ class Soak:
         r = self.rig
         b = self.take_booking()
         self._booked_to_confirm(b, face=False)
-        r.kiosk.printer.sim.pull_paper()
+        r.parts.devices.printer.sim.pull_paper()
         try:
             r.post(ev.Confirm(), "printer_problem", 40)
             self._ticket(offline=False)  # issued (checked in); the number is shown for the counter
             self.checkins.add(b["appointment_id"])
             r.post(ev.Finish(), "attract")
         finally:
-            r.kiosk.printer.sim.load_paper()
+            r.parts.devices.printer.sim.load_paper()
 
     def backend_down(self) -> None:
+        from kiosk.harness.demo import NetworkCut
+
         r = self.rig
-        k = r.kiosk
+        link, network = r.parts.link, NetworkCut(r.parts.link.client)
         b = self.take_booking()
-        k.link.cache.refresh()  # today's bookings, cached while the server answered
-        k.cut_network(True)
+        link.cache.refresh()  # today's bookings, cached while the server answered
+        network.set(True)
         try:
             r.wait(lambda: not r.shell.flow.status.backend_online, 15, "backend seen down")
             self._booked_to_confirm(b, face=False)
@@ -256,7 +258,7 @@ class Soak:
             self.checkins.add(b["appointment_id"])
             r.post(ev.Finish(), "attract")
         finally:
-            k.cut_network(False)
+            network.set(False)
         r.wait(lambda: r.shell.flow.status.backend_online, 15, "backend seen up")
 
     def idle_timeout(self) -> None:
@@ -294,13 +296,13 @@ class Soak:
             except Exception:
                 pass
         finally:
-            r.kiosk.idcard.sim.remove()
+            r.parts.devices.idcard.sim.remove()
             r.scheduler.drain()
 
 
 def verify(rig: Rig, soak: Soak, drain_timeout: float = 120) -> dict:
     """Drain the journal, then compare what the kiosk handed out with the server's database."""
-    link = rig.kiosk.link
+    link = rig.parts.link
     t0 = time.monotonic()
     while link.backlog() and time.monotonic() - t0 < drain_timeout:
         link.forwarder.wake()
@@ -326,7 +328,7 @@ def verify(rig: Rig, soak: Soak, drain_timeout: float = 120) -> dict:
         "tickets_unexpected": len(set(tickets) - soak.tickets),
         "checkins": len(soak.checkins),
         "tickets": len(soak.tickets),
-        "journal": rig.kiosk.link.journal.status()["by_status"],
+        "journal": rig.parts.link.journal.status()["by_status"],
     }
 
 

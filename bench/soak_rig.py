@@ -357,7 +357,7 @@ class OfficeProcess:
 
 
 class Rig:
-    """Office server + kiosk (bootstrap) + Shell on a ManualScheduler, in this process."""
+    """Office server + kiosk (bootstrap's parts) + Shell on a ManualScheduler, in this process."""
 
     def __init__(self, work: Path, *, read_timeout_s: float = 2.0, face: bool = True):
         from kiosk.config import load_kiosk_config
@@ -400,31 +400,36 @@ class Rig:
             }
         )
         self.config._file = bench_calendars(self.work / "etc") / "kiosk.toml"  # holidays/ beside it
-        self.kiosk = self.shell = None
+        self.parts = self.shell = None
 
     def start(self, scheduler=None) -> "Rig":
         """`scheduler`: the shell's (default a ManualScheduler driven by `wait`; the UI soak passes Kivy's)."""
-        from drivers.registry import create
         from kiosk.app.wiring import bootstrap
         from kiosk.services.memory import give_back_after_sessions
         from kiosk.app.shell import Shell, timer_seconds
 
         self.scheduler = scheduler or ManualScheduler()
-        self.kiosk = bootstrap(self.config, clock=self.clock)
         # Reads in milliseconds: the wire/SAM timing model is for the ID benchmark, not for 10,000 journeys.
         # The reader polls every 20 ms instead of 150 ms (a real reader's pace; the journeys don't wait on it).
-        self.kiosk.idcard = create("idcard", "sim://idcard", model_timing=False, poll_interval_s=0.02)
-        self.kiosk.scanner = create("scanner", "sim://scanner", model_timing=False)
-        self.kiosk.camera_options = {"fps": 60.0}
+        self.parts = parts = bootstrap(
+            self.config,
+            clock=self.clock,
+            device_options={
+                "idcard": {"model_timing": False, "poll_interval_s": 0.02},
+                "scanner": {"model_timing": False},
+                "camera": {"fps": 60.0},
+            },
+        )
         self.shell = Shell(
-            self.kiosk.env,
-            self.kiosk.runner,
+            parts.env,
+            parts.runner,
             self.scheduler,
             timer_seconds(self.config),
             today=lambda: self.clock().date(),
         )
+        parts.events.attach(self.shell.post_threadsafe)
         give_back_after_sessions(self.shell)  # as run_kiosk does
-        self.kiosk.start(self.shell.post_threadsafe, probe_s=1.0)
+        parts.start(probe_s=1.0)
         return self
 
     def wait(self, test, timeout: float = 15.0, what: str = "") -> None:
@@ -457,7 +462,7 @@ class Rig:
             self.wait_state("attract")
         # The office closes for the night with the journal forwarded (a kiosk online sends within seconds); the
         # server takes offline tickets only for their own day.
-        link, deadline = self.kiosk.link, time.monotonic() + 30
+        link, deadline = self.parts.link, time.monotonic() + 30
         while link.backlog() and time.monotonic() < deadline:
             link.forwarder.wake()
             time.sleep(0.05)
@@ -466,8 +471,8 @@ class Rig:
         self.shell.env = replace(self.shell.env, today=self.clock().date())
 
     def stop(self) -> None:
-        if self.kiosk is not None:
-            self.kiosk.stop()
+        if self.parts is not None:
+            self.parts.stop()
         if self.shell is not None:
             self.shell.close()
         self.server.stop()

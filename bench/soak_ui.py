@@ -108,7 +108,7 @@ def soak_ui(
 
     from kiosk.flow.events import Cancel
     from kiosk.maintenance.logs import KnownNames
-    from kiosk.maintenance.wiring import wire
+    from kiosk.maintenance.wiring import attach
     from kiosk.ui.app import ClockScheduler, KioskApp
     from kiosk.harness.demo import DemoControls
     from kiosk.harness.headless import ScriptFailed, Until, run_headless
@@ -119,10 +119,19 @@ def soak_ui(
     rig = Rig(work)
     seed_day(rig.server, rig.clock, offices=tuple(rig.server.backend.offices))
     rig.start(ClockScheduler())
-    kiosk, shell = rig.kiosk, rig.shell
-    today = lambda: rig.clock().date()  # noqa: E731
-    controls = DemoControls(kiosk)
-    app = KioskApp(shell, kiosk, controls, maintenance=wire(kiosk, shell, today=today, names=KnownNames()))
+    parts, shell = rig.parts, rig.shell
+    kiosk = parts.kiosk  # the identity parts
+    controls = DemoControls(parts)
+    attach(shell, parts.maintenance, parts.tap, KnownNames())
+    app = KioskApp(
+        shell,
+        kiosk,
+        controls,
+        office=parts.office,
+        config=rig.config,
+        pacing=parts.pacing,
+        maintenance=parts.maintenance,
+    )
     people, tally = FreshPeople(rig), Tally()
     outcomes: dict[str, int] = {}
     failures: list[str] = []
@@ -142,19 +151,19 @@ def soak_ui(
         rig.next_day()
         seed_day(rig.server, rig.clock, offices=tuple(rig.server.backend.offices))
         people.used.clear()
-        done = _in_thread(kiosk.link.cache.refresh)  # today's bookings, for the backend-down journey
+        done = _in_thread(parts.link.cache.refresh)  # today's bookings, for the backend-down journey
         yield from settle("bookings cache refreshed", done.is_set)
 
     def script():
         yield Until(lambda: app.sm is not None and app.frames > 0, 30, "first frame")
         yield Until(lambda: kiosk.face_engine is not None or bool(kiosk.face_engine_error), 30, "face engine")
-        done = _in_thread(kiosk.link.cache.refresh)
+        done = _in_thread(parts.link.cache.refresh)
         yield Until(done.is_set, 30, "bookings cached")
         for i in range(1, journeys + 1):
             name = CYCLE[(i - 1) % len(CYCLE)]
             if people.exhausted:
                 yield from new_day()
-            journey = Journey(app, shell, kiosk, controls)
+            journey = Journey(app, shell, parts, controls)
             journey.people = people
             started = time.perf_counter()
             try:

@@ -60,7 +60,7 @@ def set_clock(rig: Rig, when: datetime) -> None:
 
 
 def drain(rig: Rig, timeout: float = 30.0) -> None:
-    link, deadline = rig.kiosk.link, time.monotonic() + timeout
+    link, deadline = rig.parts.link, time.monotonic() + timeout
     while link.backlog() and time.monotonic() < deadline:
         link.forwarder.wake()
         time.sleep(0.02)
@@ -81,7 +81,7 @@ def month_sample(rig: Rig, month: str, journeys: int, log_lines: LogLines, calen
 
     gc.collect()
     kiosk_state = Path(rig.config.state_dir)
-    journal = rig.kiosk.link.journal
+    journal = rig.parts.link.journal
     server = rig.server.backend.store.read()
     rows = {
         t: server.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("tickets", "checkins", "idempotency")
@@ -112,7 +112,7 @@ def _divorce_note(rig: Rig, day: date) -> str:
     """The calendar a divorce certificate applied for 45 days before `day` is decided with (the year boundary)."""
     from kiosk.domain.dates import CoolingOff
 
-    stage = CoolingOff(day - timedelta(days=45), rest_days=rig.kiosk.env.rest_days)
+    stage = CoolingOff(day - timedelta(days=45), rest_days=rig.parts.env.rest_days)
     return stage.calendar_note + (f"; staff: no calendar for {stage.missing_years}" if stage.missing_years else "")
 
 
@@ -124,7 +124,7 @@ def year(days: int = 365, start: date = START, *, work: Path, progress=None) -> 
     set_clock(rig, datetime.combine(start, datetime.min.time(), CHINA).replace(hour=9, minute=5))
     seed_day(rig.server, rig.clock)
     rig.start()
-    rest = rig.kiosk.env.rest_days
+    rest = rig.parts.env.rest_days
     retention = rig.config.backend.journal_retention_days
     soak, samples = None, []
     open_days = closed_days = journeys = 0
@@ -154,7 +154,7 @@ def year(days: int = 365, start: date = START, *, work: Path, progress=None) -> 
                         soak.run_one(name)
                         journeys += 1
                 drain(rig)  # the evening: the journal is forwarded before the office closes
-            rig.kiosk.link.journal.purge(retention)  # the forwarder's retention job, once a simulated day
+            rig.parts.link.journal.purge(retention)  # the forwarder's retention job, once a simulated day
             tomorrow = day + timedelta(days=1)
             if tomorrow.day == 1 or n == days - 1:
                 sample = month_sample(rig, day.strftime("%Y-%m"), journeys, log_lines, _divorce_note(rig, day))

@@ -147,7 +147,6 @@ def test_from_1_november_the_device_page_and_the_metrics_say_next_years_calendar
 def test_the_running_kiosks_figures_thread_feeds_the_calendar_row(office_dir):
     from types import SimpleNamespace
 
-    from kiosk.flow import FlowEnv  # noqa: F401 (the env the kiosk holds)
     from kiosk.maintenance.wiring import LinkFigures
 
     class Journal:
@@ -166,13 +165,13 @@ def test_the_running_kiosks_figures_thread_feeds_the_calendar_row(office_dir):
             return datetime(2026, 12, 6, 10, 0)
 
     link = SimpleNamespace(journal=Journal(), client=SimpleNamespace(latency=Latency()))
-    env = SimpleNamespace(rest_days=load_rest_days(installed=office_dir / "holidays"))
     board = DeviceBoard()
-    LinkFigures(board, SimpleNamespace(link=link, idcard=None, clock_check=Check(), env=env)).push()
+    rest_days = load_rest_days(installed=office_dir / "holidays")
+    LinkFigures(board, link, clock_check=Check(), rest_days=rest_days).push()
     assert board.snapshot()["holidays"]["info"] == {"covered": [2025, 2026], "missing": 2027}
     (office_dir / "holidays" / "2027.toml").write_text(TEST_2027, encoding="utf-8")
-    env.rest_days = load_rest_days(installed=office_dir / "holidays")
-    LinkFigures(board, SimpleNamespace(link=link, idcard=None, clock_check=Check(), env=env)).push()
+    rest_days = load_rest_days(installed=office_dir / "holidays")  # the kiosk restarted after the install
+    LinkFigures(board, link, clock_check=Check(), rest_days=rest_days).push()
     assert board.snapshot()["holidays"]["up"] is True
 
 

@@ -1,20 +1,21 @@
 """The one wiring of the running kiosk, used by `kiosk`, the demo, the journeys and the benchmarks alike:
-devices and services (`wiring.bootstrap`), the shell around the flow, the maintenance side, the Kivy app,
-metrics, sd_notify and memory trimming. Nothing starts until `Assembly.start`."""
+the parts (`wiring.bootstrap`: devices, office link, maintenance core, effect runner, probes, identity), the
+shell around the flow, the Kivy app, metrics, sd_notify and memory trimming. Plain construction in dependency
+order; nothing starts until `Assembly.start`."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
+
 from kiosk.config import KioskConfig
 from kiosk.flow.effects import PrintTicket
 
 if TYPE_CHECKING:
     from kiosk.app.shell import Shell
-    from kiosk.app.wiring import Kiosk
-    from kiosk.maintenance.core import Maintenance
-    from kiosk.maintenance.metrics import MetricsServer
+    from kiosk.app.wiring import Parts
+    from kiosk.maintenance.metrics import KioskCollector, MetricsServer
     from kiosk.maintenance.sdnotify import Notifier
     from kiosk.maintenance.wiring import LinkFigures
     from kiosk.ui.app import KioskApp
@@ -22,35 +23,55 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+class Restart:
+    """The technician's restart: remembered (the process exits with EXIT_RESTART and systemd starts a fresh
+    kiosk) and the UI loop ended from Kivy's clock. Built before the maintenance core that calls it."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def __call__(self) -> None:
+        from kivy.app import App
+        from kivy.clock import Clock
+
+        self.asked = True
+
+        def stop(dt) -> None:
+            app = App.get_running_app()
+            if app is not None:
+                app.stop()
+
+        Clock.schedule_once(stop, 0)
+
+
 @dataclass
 class Assembly:
     config: KioskConfig
-    kiosk: Kiosk
+    parts: Parts
     shell: Shell
     app: KioskApp
-    maintenance: Maintenance
     notifier: Notifier
+    restart: Restart
+    collector: KioskCollector  # the metrics' figures (served once started)
+    figures: LinkFigures
     controls: object | None = None
-    metrics: MetricsServer | None = None
-    figures: LinkFigures | None = None
-    restart_asked: bool = False
+    metrics: MetricsServer | None = field(default=None, repr=False)  # the endpoint, once started (None: off)
     _stopped: bool = field(default=False, repr=False)
 
-    def start(self, **kiosk_options) -> None:
-        from kiosk.maintenance.metrics import KioskCollector, MetricsTls, start_or_log
-        from kiosk.maintenance.wiring import LinkFigures
+    @property
+    def maintenance(self):
+        return self.parts.maintenance
 
-        m, kiosk, config = self.maintenance, self.kiosk, self.config
-        self.metrics = start_or_log(
-            config.maintenance.metrics_bind,
-            KioskCollector(
-                config.kiosk.id, kiosk.office.code, m.board, m.counters, lambda: m.auth.logged_in, kiosk_version()
-            ),
-            MetricsTls.from_config(config.maintenance),
-        )
-        self.app.metrics = self.metrics
-        self.figures = LinkFigures(m.board, kiosk)
-        kiosk.start(self.shell.post_threadsafe, **kiosk_options)
+    @property
+    def restart_asked(self) -> bool:
+        return self.restart.asked
+
+    def start(self, probe_s: float = 5.0) -> None:
+        from kiosk.maintenance.metrics import MetricsTls, start_or_log
+
+        maintenance = self.config.maintenance
+        self.metrics = start_or_log(maintenance.metrics_bind, self.collector, MetricsTls.from_config(maintenance))
+        self.parts.start(probe_s)
         self.shell.watch_day()
         self.figures.start()
 
@@ -82,11 +103,10 @@ class Assembly:
                         number=str(effect.ticket.get("number", "")),
                         business=effect.business,
                     )
-        if self.figures is not None:
-            self.figures.stop()
+        self.figures.stop()
         if self.metrics is not None:
             self.metrics.stop()
-        self.kiosk.stop()
+        self.parts.stop()
         self.shell.close()
 
 
@@ -104,45 +124,52 @@ def assemble(
     *,
     names=None,
     recent=None,
-    camera_options: dict | None = None,
-    demo_controls: Callable[[object], object] | None = None,
+    device_options: dict[str, dict] | None = None,
+    demo_controls: Callable[[Parts], object] | None = None,
 ) -> Assembly:
-    """Build the whole kiosk for `config` (call after kivy_env.prepare). `demo_controls(kiosk)` makes the demo
+    """Build the whole kiosk for `config` (call after kivy_env.prepare). `demo_controls(parts)` makes the demo
     strip's controls (the harness's DemoControls) when the config asks for the strip."""
     from kiosk.app.shell import Shell, timer_seconds
     from kiosk.app.wiring import bootstrap
-    from kiosk.maintenance import wiring
     from kiosk.maintenance.logs import KnownNames
+    from kiosk.maintenance.metrics import KioskCollector
     from kiosk.maintenance.sdnotify import Notifier
+    from kiosk.maintenance.wiring import LinkFigures, attach
     from kiosk.services.memory import give_back_after_sessions
     from kiosk.ui.app import ClockScheduler, KioskApp
 
-    kiosk = bootstrap(config)
-    if camera_options:
-        kiosk.camera_options = camera_options
-    assert kiosk.clock_check is not None  # bootstrap sets it
-    now = kiosk.clock_check.now  # the kiosk's clock, server-adjusted when it is off
-    shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config), today=lambda: now().date())
+    restart = Restart()
+    parts = bootstrap(config, device_options=device_options, recent=recent, restart=restart)
+    m, now = parts.maintenance, parts.clock_check.now  # the kiosk's clock, server-adjusted when it is off
+    shell = Shell(parts.env, parts.runner, ClockScheduler(), timer_seconds(config), today=lambda: now().date())
+    parts.events.attach(shell.post_threadsafe)
     give_back_after_sessions(shell)
-    holder: dict[str, Assembly] = {}
-
-    def ask_restart() -> None:
-        from kivy.clock import Clock
-
-        holder["a"].restart_asked = True
-        Clock.schedule_once(lambda dt: holder["a"].app.stop(), 0)
-
-    m = wiring.wire(
-        kiosk, shell, today=lambda: now().date(), names=names or KnownNames(), recent=recent, restart=ask_restart
-    )
-    # The walk-in quota: the technician's setting over today's counters, checked by the effect that issues tickets.
-    kiosk.runner.walk_in_exhausted = wiring.quota_gate(m.settings, m.counters)
-    kiosk.face_rate = m.board.face_rate  # the face step's analysis rate on the maintenance page and in metrics
-    controls = demo_controls(kiosk) if demo_controls is not None and config.kiosk.demo_controls else None
+    attach(shell, m, parts.tap, names or KnownNames())
+    controls = demo_controls(parts) if demo_controls is not None and config.kiosk.demo_controls else None
     if controls is not None and hasattr(controls, "observe"):
         shell.observers.append(controls.observe)
     notifier = Notifier()
-    app = KioskApp(shell, kiosk, controls, maintenance=m, notifier=notifier, entry_key=config.maintenance.entry_key)
+    app = KioskApp(
+        shell,
+        parts.kiosk,
+        controls,
+        office=parts.office,
+        config=config,
+        pacing=parts.pacing,
+        maintenance=m,
+        notifier=notifier,
+        entry_key=config.maintenance.entry_key,
+    )
     app.apply_settings()
-    holder["a"] = assembly = Assembly(config, kiosk, shell, app, m, notifier, controls)
-    return assembly
+    collector = KioskCollector(
+        config.kiosk.id, parts.office.code, m.board, m.counters, lambda: m.auth.logged_in, kiosk_version()
+    )
+    figures = LinkFigures(
+        m.board,
+        parts.link,
+        idcard=parts.devices.idcard,
+        clock_check=parts.clock_check,
+        rest_days=parts.env.rest_days,
+        config=config,
+    )
+    return Assembly(config, parts, shell, app, notifier, restart, collector, figures, controls)

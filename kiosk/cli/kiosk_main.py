@@ -199,12 +199,12 @@ def run_kiosk(config: KioskConfig, run_for: float = 0, demo_pin: str | None = No
     from kiosk.harness.demo import DemoControls
 
     names, recent = setup_logging()
-    a = assemble(config, names=names, recent=recent, demo_controls=lambda kiosk: DemoControls(kiosk, demo_pin=demo_pin))
+    a = assemble(config, names=names, recent=recent, demo_controls=lambda parts: DemoControls(parts, demo_pin=demo_pin))
     _stop_soon(a)
     if demo_pin is not None:  # the demo only: what the window shows, for tests/window (KIOSK_DEMO_PROBE)
         from kiosk.harness import probe
 
-        probe.start(a.app, a.kiosk)
+        probe.start(a.app, a.parts.link)
     if run_for:
         from kivy.clock import Clock
 

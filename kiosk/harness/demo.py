@@ -19,14 +19,44 @@ def demo_face(name: str):
     return FIXTURES / name
 
 
+class NetworkCut:
+    """The demo's pulled cable: the office client pointed at a closed loopback port, or back at the server."""
+
+    def __init__(self, client):
+        self.client = client  # kiosk.services.office_client.OfficeClient
+        self._server_url = ""
+
+    @property
+    def cut(self) -> bool:
+        return bool(self._server_url)
+
+    def set(self, cut: bool) -> None:
+        client = self.client
+        if cut and not self._server_url:
+            self._server_url, client.base_url = client.base_url, "http://127.0.0.1:9"
+        elif not cut and self._server_url:
+            client.base_url, self._server_url = self._server_url, ""
+        _in_background(self._probe_once)  # the banner follows at once, not at the next health probe
+
+    def _probe_once(self) -> None:
+        try:
+            self.client.health()
+        except Exception:
+            pass  # the client has reported the failure to BackendStatus
+
+
 class DemoControls:
-    def __init__(self, kiosk, booking_index: int = 0, demo_pin: str | None = None):
+    def __init__(self, parts, booking_index: int = 0, demo_pin: str | None = None):
+        """`parts`: the kiosk's (kiosk.app.wiring.Parts): its simulated devices, the office link and the
+        simulated people of its identity steps."""
         from office.seed import card_fields, seeded_bookings
 
-        self.kiosk = kiosk
+        self.kiosk = parts.kiosk  # the identity parts: whose face and finger the simulators show
+        self.devices = parts.devices
+        self.network = NetworkCut(parts.link.client)
         self.demo_pin = demo_pin  # this run's technician PIN, shown in the strip
         now = local_now()
-        office = kiosk.office
+        office = parts.office
         bookings = seeded_bookings(office.code, now.date(), now, office.opening_hours)
         self.booking = bookings[booking_index]
         self.cards = [card_fields(p, now.date()) for p in self.booking["parties"]]
@@ -60,8 +90,8 @@ class DemoControls:
         return self._paper_out
 
     def toggle_network(self) -> bool:
-        self.kiosk.cut_network(not self.kiosk.network_cut)
-        return self.kiosk.network_cut
+        self.network.set(not self.network.cut)
+        return self.network.cut
 
     def restore(self) -> None:
         """Paper loaded, network back, no card on the reader (blocks on the simulators: not on Kivy's thread)."""
@@ -74,8 +104,8 @@ class DemoControls:
         self.faces = dict(self.id_photos)
         self.still = set()
         self._holders = []  # ID numbers presented this session, in order: party 1, party 2
-        if self.kiosk.network_cut:
-            self.kiosk.cut_network(False)
+        if self.network.cut:
+            self.network.set(False)
         if idcard is not None:
             idcard.remove()
 
@@ -145,7 +175,7 @@ class DemoControls:
 
     def _sim(self, device: str):
         return getattr(
-            {"idcard": self.kiosk.idcard, "scanner": self.kiosk.scanner, "printer": self.kiosk.printer}[device],
+            {"idcard": self.devices.idcard, "scanner": self.devices.scanner, "printer": self.devices.printer}[device],
             "sim",
             None,
         )

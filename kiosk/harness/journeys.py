@@ -23,8 +23,9 @@ from kiosk.harness.headless import ScriptFailed, Shot, Until
 
 
 class Journey:
-    def __init__(self, app, shell, kiosk, controls):
-        self.app, self.shell, self.kiosk, self.controls = app, shell, kiosk, controls
+    def __init__(self, app, shell, parts, controls):
+        # parts: the kiosk's (kiosk.app.wiring.Parts): its devices, office link and configuration
+        self.app, self.shell, self.parts, self.controls = app, shell, parts, controls
         self.states: list[str] = [shell.flow.state.value]
         self.ticket: dict | None = None
         self.decision: str | None = None
@@ -89,7 +90,7 @@ class Journey:
             yield Shot(self.shots_dir / f"{len(self.steps):02d}-{self.state}.png")
 
     def _reader_modelled_s(self) -> float:
-        return getattr(getattr(self.kiosk.idcard, "sim", None), "modelled_s", 0.0)
+        return getattr(getattr(self.parts.devices.idcard, "sim", None), "modelled_s", 0.0)
 
     # --- inputs --------------------------------------------------------------------------------------------------
     def touch(self, widget_id: str, until: str, **kw):
@@ -274,12 +275,12 @@ def run_journey(
         config = with_backend(config, url)
         assembly = assemble(
             config,
-            camera_options={"fps": camera_fps},
-            demo_controls=lambda kiosk: DemoControls(kiosk, demo_pin=demo_pin),
+            device_options={"camera": {"fps": camera_fps}},
+            demo_controls=lambda parts: DemoControls(parts, demo_pin=demo_pin),
         )
-        app, shell, kiosk, controls = assembly.app, assembly.shell, assembly.kiosk, assembly.controls
-        maintenance = assembly.maintenance
-        journey = Journey(app, shell, kiosk, controls)
+        app, shell, parts, controls = assembly.app, assembly.shell, assembly.parts, assembly.controls
+        kiosk, maintenance = parts.kiosk, assembly.maintenance
+        journey = Journey(app, shell, parts, controls)
         journey.people = TodaysPeople()
         journey.demo_pin, journey.maintenance = demo_pin, maintenance
         journey.privacy_files = list(privacy_files)
@@ -295,7 +296,7 @@ def run_journey(
                 "face engine",
             )
             if settled:  # an applicant who finds the kiosk up a while: start-up's background work all done
-                yield Until(lambda: app.idle_work.done and kiosk.fonts_warm.is_set(), 20, "start-up work done")
+                yield Until(lambda: app.idle_work.done and parts.pacing.fonts_warm.is_set(), 20, "start-up work done")
             for party, image in journey.id_photos.items():  # the technician's images win over the scenario's
                 controls.set_id_photo(party, image)
             for party, image in journey.faces.items():
@@ -322,7 +323,7 @@ def run_journey(
         result["counters"] = {
             k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects", "verified_by")
         }
-        result["effects_s"] = dict(kiosk.runner.timings)
+        result["effects_s"] = dict(parts.runner.timings)
         result["sounds"] = list(app.cues.played)
         result["spoken"] = list(app.voice.spoken)  # prompts started (SDL's dummy driver: a null sink)
         result["ui_ready"] = app.ready  # warm-up done and cues loaded, off the first touches' path

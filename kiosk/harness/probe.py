@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 ENV = "KIOSK_DEMO_PROBE"
 
 
-def start(app, kiosk) -> threading.Thread | None:
+def start(app, link) -> threading.Thread | None:
     """Serve the probe if KIOSK_DEMO_PROBE names a socket path (call for the demo only)."""
     path = os.environ.get(ENV, "")
     if not path:
@@ -29,25 +29,25 @@ def start(app, kiosk) -> threading.Thread | None:
     server.bind(path)
     os.chmod(path, 0o600)
     server.listen(2)
-    thread = threading.Thread(target=_serve, args=(server, app, kiosk), name="demo-probe", daemon=True)
+    thread = threading.Thread(target=_serve, args=(server, app, link), name="demo-probe", daemon=True)
     thread.start()
     log.info("demo probe listening")
     return thread
 
 
-def _serve(server: socket.socket, app, kiosk) -> None:
+def _serve(server: socket.socket, app, link) -> None:
     while True:
         conn, _ = server.accept()
-        threading.Thread(target=_answer, args=(conn, app, kiosk), daemon=True).start()
+        threading.Thread(target=_answer, args=(conn, app, link), daemon=True).start()
 
 
-def _answer(conn: socket.socket, app, kiosk) -> None:
+def _answer(conn: socket.socket, app, link) -> None:
     with conn, conn.makefile("rw", encoding="utf-8") as f:
         for line in f:
             if line.strip() != "tree":
                 f.write(json.dumps({"error": "ask 'tree'"}) + "\n")
             else:
-                f.write(json.dumps(_on_main_thread(lambda: snapshot(app, kiosk))) + "\n")
+                f.write(json.dumps(_on_main_thread(lambda: snapshot(app, link))) + "\n")
             f.flush()
 
 
@@ -67,7 +67,7 @@ def _on_main_thread(fn, timeout: float = 10.0):
     return box["value"] if done.wait(timeout) else {"error": "the UI thread did not answer in time"}
 
 
-def snapshot(app, kiosk) -> dict:
+def snapshot(app, link) -> dict:
     from kivy.core.window import Window
 
     names: dict[int, str] = {}
@@ -95,7 +95,7 @@ def snapshot(app, kiosk) -> dict:
         if name is not None:
             item["id"] = name
     shell = app.shell
-    status = kiosk.link.status
+    status = link.status
     return {
         "state": shell.flow.state.value,
         "busy": bool(shell.busy),

@@ -152,7 +152,7 @@ def photo_attack(j: Journey):
 @scenario
 def demo_strip(j: Journey):
     """The README's demo: a booked couple with the strip's buttons, to a ticket rendered as PNG."""
-    tickets = Path(j.kiosk.config.state_dir) / "tickets"
+    tickets = Path(j.parts.config.state_dir) / "tickets"
     yield from j.strip("show_qr", "read_id_1")
     yield from j.strip("card_1", "read_id_2")
     yield from j.strip("card_2", "eligibility")
@@ -241,7 +241,7 @@ def printer_out(j: Journey):
 
 @scenario
 def backend_down(j: Journey):
-    yield Until(lambda: j.kiosk.link.cache.fetched_at() is not None, 15, "bookings cached")
+    yield Until(lambda: j.parts.link.cache.fetched_at() is not None, 15, "bookings cached")
     j.controls.toggle_network()
     yield Until(lambda: not j.shell.flow.status.backend_online, 15, "backend seen down")
     yield from _booked_to_confirm(j, consent=False)
@@ -269,7 +269,7 @@ def _counter_view(j: Journey, path: str, post: dict | None = None) -> dict:
     from kiosk.app import bundled
     from office import pki
 
-    url = j.kiosk.config.backend.url
+    url = j.parts.config.backend.url
     pki_dir = bundled.bundled_pki(url)
     files = pki.issue(pki_dir, "counter", "journey-counter", j.shell.env.office)
     with requests.Session() as s:
@@ -305,9 +305,9 @@ def call_staff(j: Journey):
     yield from j.cancel()
     yield from j.touch("start", "service_menu")
     yield from j.help("call_staff", lambda: session().assistance == "offline", "call journaled")
-    j.expect(j.kiosk.link.backlog() == 1, "the call is not in the journal")
+    j.expect(j.parts.link.backlog() == 1, "the call is not in the journal")
     j.controls.toggle_network()
-    yield Until(lambda: j.kiosk.link.backlog() == 0, 30, "journal forwarded")
+    yield Until(lambda: j.parts.link.backlog() == 0, 30, "journal forwarded")
     calls = _counter_view(j, f"/v1/offices/{office}/assistance")["calls"]
     # the first call was taken by a counter: only the journaled one is open (one open call per kiosk)
     j.expect([c["screen"] for c in calls] == ["service_menu"], f"the counter sees {calls}")
@@ -317,7 +317,7 @@ def call_staff(j: Journey):
 @scenario
 def card_unplugged(j: Journey):
     a, b = j.people.cards(j.people.booking(_other_office(j)))
-    sim = j.kiosk.idcard.sim
+    sim = j.parts.devices.idcard.sim
     yield from j.touch("start", "service_menu")
     yield from j.touch("walk_in", "choose_business")
     yield from j.touch("business_marriage", "read_id_1")
@@ -344,7 +344,7 @@ def privacy(j: Journey):
         yield from j.touch("confirm", "done", timeout=30)
         yield from j.touch("finish", "attract")
     j.controls.remove_card()
-    yield Until(lambda: j.kiosk.idcard.sim.core.card is None, 5, "card removed")
+    yield Until(lambda: j.parts.devices.idcard.sim.core.card is None, 5, "card removed")
     # The reader thread lets go of its last event at its next poll (0.15 s): give it a few.
     until = time.monotonic() + 0.6
     yield Until(lambda: time.monotonic() > until, 2, "reader polls")

@@ -1,5 +1,4 @@
-"""The maintenance core wired into the running kiosk (no Kivy here): self-tests through the devices the Kiosk
-holds, journal replay through the office link, the report from the office API, the walk-in quota gate, the
+"""The maintenance core wired into the running kiosk (no Kivy here): self-tests through the kiosk's devices, journal replay through the office link, the report from the office API, the walk-in quota gate, the
 shell observers (counters, device board, log masking, self-test taps) and the office-link figures thread.
 """
 
@@ -79,9 +78,9 @@ def quota_gate(settings, counters) -> Callable[[], bool]:
 
 
 # -- self-tests --------------------------------------------------------------------------------------------------
-def idcard_test(kiosk, tap: DeviceTap):
+def idcard_test(devices, tap: DeviceTap):
     def run(timeout_s: float) -> dict:
-        if kiosk.idcard is None:
+        if devices.idcard is None:
             raise DeviceNotFound("idcard", "no ID card reader configured")
         read = tap.wait_for(ev.CardRead, timeout_s, "idcard")
         card = read.card
@@ -90,7 +89,7 @@ def idcard_test(kiosk, tap: DeviceTap):
             "name": mask_name(card.name),
             "id_number": mask_id_for_screen(card.id_number),
         }
-        sam = getattr(kiosk.idcard, "sam_id", None)
+        sam = getattr(devices.idcard, "sam_id", None)
         if sam is not None:
             try:
                 out["sam_id"] = sam()
@@ -110,15 +109,15 @@ def scanner_test(tap: DeviceTap):
     return run
 
 
-def printer_test(kiosk, clock):
+def printer_test(printer, office, policy, clock):
     def run(timeout_s: float) -> dict:
         from drivers.printer.port import PrintJob
         from kiosk.domain.ticket import build_test_ticket
 
-        if kiosk.printer is None:
+        if printer is None:
             raise DeviceNotFound("printer", "no printer configured")
-        ticket = build_test_ticket(office=kiosk.office, policy=kiosk.runner.policy, issued_at=clock())
-        result = kiosk.printer.print_ticket(PrintJob(ticket, time.monotonic(), ticket.ticket_id))
+        ticket = build_test_ticket(office=office, policy=policy, issued_at=clock())
+        result = printer.print_ticket(PrintJob(ticket, time.monotonic(), ticket.ticket_id))
         if not result.issued:
             raise DeviceError("printer", result.reason or result.outcome)
         return {"printed": ticket.ticket_id, "outcome": result.outcome, "seconds": round(result.elapsed_s, 2)}
@@ -126,11 +125,11 @@ def printer_test(kiosk, clock):
     return run
 
 
-def camera_test(kiosk, board, frames: int = 10):
+def camera_test(url: str, options: dict, board, frames: int = 10):
     def run(timeout_s: float) -> dict:
         from drivers.registry import create
 
-        camera = create("camera", kiosk.camera_url, **getattr(kiosk, "camera_options", {}))
+        camera = create("camera", url, **options)
         camera.open()
         try:
             started = time.monotonic()
@@ -206,28 +205,40 @@ class ParkedDesk:
 
 # -- the whole -----------------------------------------------------------------------------------------------------
 def build(
-    kiosk, *, today: Callable[[], date], recent=None, restart: Callable[[], None] | None = None, clock=time.time
+    config,
+    *,
+    office,
+    link,
+    devices,
+    policy,
+    camera: tuple[str, dict],
+    fingerprint: bool,
+    today: Callable[[], date],
+    recent=None,
+    restart: Callable[[], None] | None = None,
+    clock=time.time,
 ) -> tuple[Maintenance, DeviceTap]:
-    from kiosk.services.backend_status import local_now
-
+    """The technician's core over the kiosk's office link and devices (`camera`: its URL and driver options;
+    `fingerprint`: a sensor and its matcher are configured)."""
     tap = DeviceTap()
     m = Maintenance.from_config(
-        kiosk.config,
+        config,
         clock=clock,
         today=today,
-        walk_in_quota=getattr(kiosk.office, "walk_in_daily_quota", None),
+        walk_in_quota=getattr(office, "walk_in_daily_quota", None),
         recent=recent,
-        report_source=kiosk.link.client,
-        replay=lambda: journal_replay(kiosk.link),
-        parked=ParkedDesk(kiosk.link),
+        report_source=link.client,
+        replay=lambda: journal_replay(link),
+        parked=ParkedDesk(link),
         restart=restart,
     )
+    camera_url, camera_options = camera
     absent = {
-        "idcard": kiosk.idcard is None,
-        "scanner": kiosk.scanner is None,
-        "printer": kiosk.printer is None,
-        "camera": not kiosk.camera_url or kiosk.camera_url == "none",
-        "fingerprint": getattr(kiosk, "fingerprint", None) is None,  # a sensor and its matcher, or neither
+        "idcard": devices.idcard is None,
+        "scanner": devices.scanner is None,
+        "printer": devices.printer is None,
+        "camera": not camera_url or camera_url == "none",
+        "fingerprint": not fingerprint,  # a sensor and its matcher, or neither
     }
     for name, missing in absent.items():
         if missing:
@@ -235,9 +246,9 @@ def build(
         elif name in ("camera", "fingerprint"):  # opened only for a journey: "configured" until then
             m.board.configured(name)
     m.self_tests = {
-        "idcard": idcard_test(kiosk, tap),
-        "printer": printer_test(kiosk, local_now),
-        "camera": camera_test(kiosk, m.board),
+        "idcard": idcard_test(devices, tap),
+        "printer": printer_test(devices.printer, office, policy, local_now),
+        "camera": camera_test(camera_url, camera_options, m.board),
         "scanner": scanner_test(tap),
     }
     return m, tap
@@ -257,8 +268,9 @@ class LinkFigures:
     reader's SAM ID) to the device board.
     A thread, since the journal is SQLite and the SAM ID a serial exchange."""
 
-    def __init__(self, board, kiosk, every_s: float = 5.0):
-        self.board, self.kiosk, self.every_s = board, kiosk, every_s
+    def __init__(self, board, link, *, idcard=None, clock_check=None, rest_days=None, config=None, every_s=5.0):
+        self.board, self.link, self.idcard, self.every_s = board, link, idcard, every_s
+        self.clock_check, self.rest_days, self.config = clock_check, rest_days, config
         self._certs: dict[str, tuple[int | None, dict]] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -271,20 +283,18 @@ class LinkFigures:
         self._stop.set()
 
     def push(self) -> None:
-        link = self.kiosk.link
+        link = self.link
         self.board.backend_latency(link.client.latency.snapshot())
         status = link.journal.status()
         self.board.journal_backlog(status["backlog"], status["oldest_pending"], status["parked"])
-        check = getattr(self.kiosk, "clock_check", None)
+        check = self.clock_check
         if check is not None:
             self.board.clock_status(check.snapshot())
         now = check.now() if check is not None else local_now()
-        env = getattr(self.kiosk, "env", None)
-        if env is not None:
-            self.board.calendar_status(calendar_outlook(env.rest_days, now.date()))
-        config = getattr(self.kiosk, "config", None)
-        if config is not None:
-            self.board.certificates_status(self._certificates(config.backend, now))
+        if self.rest_days is not None:
+            self.board.calendar_status(calendar_outlook(self.rest_days, now.date()))
+        if self.config is not None:
+            self.board.certificates_status(self._certificates(self.config.backend, now))
         storage = getattr(link, "storage", None)
         if storage is not None:
             self.board.storage_status(storage.snapshot())
@@ -306,7 +316,7 @@ class LinkFigures:
         return out
 
     def _sam(self) -> None:
-        sam = getattr(self.kiosk.idcard, "sam_id", None)
+        sam = getattr(self.idcard, "sam_id", None)
         if sam is None:
             return
         try:
@@ -317,9 +327,8 @@ class LinkFigures:
     def _secrets(self) -> None:
         from kiosk.services import secrets
 
-        config = getattr(self.kiosk, "config", None)
-        client_key = config.backend.client_key if config is not None else ""
-        self.board.secrets_status(secrets.status(client_key, self.kiosk.link.journal.key_sealed))
+        client_key = self.config.backend.client_key if self.config is not None else ""
+        self.board.secrets_status(secrets.status(client_key, self.link.journal.key_sealed))
 
     def _run(self) -> None:
         try:
@@ -333,12 +342,3 @@ class LinkFigures:
             except Exception:
                 log.exception("office link figures failed")
             self._stop.wait(self.every_s)
-
-
-def wire(
-    kiosk, shell, *, today: Callable[[], date], names=None, recent=None, restart: Callable[[], None] | None = None
-) -> Maintenance:
-    """build + attach: what the kiosk and the scripted journeys both run."""
-    m, tap = build(kiosk, today=today, recent=recent, restart=restart)
-    attach(shell, m, tap, names)
-    return m

@@ -64,7 +64,7 @@ def _first_usable(found: list[object]) -> Event:
 class EffectRunner:
     def __init__(self, link, printer, office, policy, clock=local_now, walk_in_exhausted=None):
         self.link, self.printer, self.office, self.policy, self.clock = link, printer, office, policy, clock
-        # () -> bool: the technician's walk-in quota for today is used up (set by kiosk.app.assemble)
+        # () -> bool: the technician's walk-in quota for today is used up (kiosk.app.wiring builds it)
         self.walk_in_exhausted = walk_in_exhausted
         self.sessions: dict[str, int] = {}  # outcome → count since start (no personal data)
         self.last_print = None  # the last PrintResult, for the maintenance screen

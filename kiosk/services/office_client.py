@@ -115,6 +115,7 @@ class OfficeClient:
         ca_file: str = "",
         client_cert: str = "",
         client_key: str = "",
+        on_date: Callable[[str], None] | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         # Mutual TLS: trust only the office CA, and show this kiosk's certificate (its identity on the server).
@@ -125,7 +126,7 @@ class OfficeClient:
         self.retries, self.backoff_s = retries, backoff_s
         self.status = status or BackendStatus()
         self.latency = LatencyStats()
-        self.on_date: Callable[[str], None] | None = None  # each answer's Date header (the kiosk's clock check)
+        self.on_date = on_date  # each answer's Date header (the kiosk's clock check)
         self._local = threading.local()  # one Session per thread: the UI worker and the forwarder
         self._sessions: list[tuple[threading.Thread, requests.Session]] = []
         self._sessions_lock = threading.Lock()

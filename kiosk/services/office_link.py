@@ -84,9 +84,12 @@ class OfficeLink:
         )
 
     @classmethod
-    def from_config(cls, config, office, on_change=None, clock: Callable[[], datetime] = local_now) -> "OfficeLink":
-        """Wire the real client and journal from the kiosk configuration (no I/O until start())."""
-        client = OfficeClient.from_config(config, BackendStatus(on_change))
+    def from_config(
+        cls, config, office, on_change=None, clock: Callable[[], datetime] = local_now, on_date=None
+    ) -> "OfficeLink":
+        """Wire the real client and journal from the kiosk configuration (no I/O until start()). `on_change`: the
+        server judged up or down; `on_date`: each answer's Date header (the kiosk's clock check)."""
+        client = OfficeClient.from_config(config, BackendStatus(on_change), on_date=on_date)
         journal = Journal.open(config.state_dir, clock)
         return cls(
             office=office,

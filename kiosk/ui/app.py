@@ -94,14 +94,18 @@ class KioskApp(App):
         maintenance=None,
         notifier=None,
         entry_key: str = "f12",
+        config=None,
+        pacing=None,
         **kw,
     ):
         super().__init__(**kw)
+        # kiosk: the identity parts the face and fingerprint screens use (kiosk.app.wiring.Kiosk; None: screenshots)
         self.shell, self.kiosk, self.demo_controls = shell, kiosk, demo_controls
+        self.pacing = pacing  # kiosk.app.pacing.StartupPacing: told when the first screen is up and when idle
         self.maintenance = maintenance  # kiosk.maintenance.core.Maintenance (None: tools unavailable)
         self.notifier = notifier  # kiosk.maintenance.sdnotify.Notifier (READY, WATCHDOG)
         self.entry_key = entry_key  # the technician's key on the attract screen (config)
-        self.office = office if office is not None else getattr(kiosk, "office", None)
+        self.office = office
         self.demo = demo_controls is not None
         self.touches = 0
         self.frames = 0
@@ -109,7 +113,6 @@ class KioskApp(App):
         self.ready = False  # warmed up: fonts, pinyin and cues loaded
         self.cues = Cues()
         self.idle_work = IdleWork()
-        config = getattr(kiosk, "config", None)
         self.voice = (
             Voice(enabled=config.voice.enabled, recorded=_expand(config.voice.dir))
             if config is not None
@@ -201,9 +204,9 @@ class KioskApp(App):
         self.idle_work.add(self._screen_pieces())
         self.idle_work.add(self.voice.preload_pieces(first))
         Clock.schedule_interval(lambda dt: self.idle_work.step(), 0)
-        if self.kiosk is not None and hasattr(self.kiosk, "ui_ready"):
-            self.kiosk.ui_ready.set()
-            self.idle_work.on_done.append(self.kiosk.ui_idle.set)
+        if self.pacing is not None:
+            self.pacing.ui_ready.set()
+            self.idle_work.on_done.append(self.pacing.ui_idle.set)
 
     # --- maintenance, systemd -------------------------------------------------------------------------------
     def _start_watchdog(self) -> None:

@@ -137,7 +137,7 @@ def test_link_figures_and_replay_reach_the_board():
         ),
     )
     board = DeviceBoard()
-    LinkFigures(board, SimpleNamespace(link=link, idcard=None)).push()
+    LinkFigures(board, link).push()
     info = board.snapshot()["backend"]["info"]
     assert info["journal_backlog"] == 3 and info["p99_ms"] == 90 and info["journal_parked"] == 1
     assert journal_replay(link) == {"reached": "yes", "accepted": 3, "refused": 0, "left": 0, "parked": 1}
@@ -171,7 +171,7 @@ def test_self_tests_report_a_missing_device_or_silence_as_device_errors():
     with pytest.raises(DeviceNotFound, match="idcard: no ID card reader"):
         idcard_test(SimpleNamespace(idcard=None), DeviceTap())(0.05)
     with pytest.raises(DeviceNotFound, match="printer: no printer"):
-        printer_test(SimpleNamespace(printer=None), lambda: None)(0.05)
+        printer_test(None, None, None, lambda: None)(0.05)
 
 
 def test_print_self_test_prints_a_ticket_marked_test_that_no_counter_reads_as_a_ticket(tmp_path):
@@ -185,12 +185,8 @@ def test_print_self_test_prints_a_ticket_marked_test_that_no_counter_reads_as_a_
 
     printer = create("printer", f"sim://printer?out={tmp_path}", status_timeout_s=0.2, job_timeout_s=3.0)
     try:
-        kiosk = SimpleNamespace(
-            printer=printer,
-            office=load_offices()["441621"],
-            runner=SimpleNamespace(policy=load_policy("national-2025")),
-        )
-        out = printer_test(kiosk, lambda: datetime(2026, 11, 26, 9, 41))(5.0)
+        office, policy = load_offices()["441621"], load_policy("national-2025")
+        out = printer_test(printer, office, policy, lambda: datetime(2026, 11, 26, 9, 41))(5.0)
         receipt = printer.sim.receipts[-1]
     finally:
         printer.close()

@@ -410,12 +410,11 @@ class Rig:
         from kiosk.app.shell import Shell, timer_seconds
 
         self.scheduler = scheduler or ManualScheduler()
-        self.kiosk = bootstrap(self.config, clock=self.clock)
+        self.kiosk = bootstrap(self.config, clock=self.clock, camera_options={"fps": 60.0})
         # Reads in milliseconds: the wire/SAM timing model is for the ID benchmark, not for 10,000 journeys.
         # The reader polls every 20 ms instead of 150 ms (a real reader's pace; the journeys don't wait on it).
         self.kiosk.idcard = create("idcard", "sim://idcard", model_timing=False, poll_interval_s=0.02)
         self.kiosk.scanner = create("scanner", "sim://scanner", model_timing=False)
-        self.kiosk.camera_options = {"fps": 60.0}
         self.shell = Shell(
             self.kiosk.env,
             self.kiosk.runner,

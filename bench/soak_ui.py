@@ -111,6 +111,7 @@ def soak_ui(
     from kiosk.maintenance.wiring import wire
     from kiosk.ui.app import ClockScheduler, KioskApp
     from kiosk.harness.demo import DemoControls
+    from kiosk.harness.people import SimulatedApplicants
     from kiosk.harness.headless import ScriptFailed, Until, run_headless
     from kiosk.harness.journeys import Journey
     from kiosk.harness.scenarios import SCENARIOS
@@ -121,7 +122,7 @@ def soak_ui(
     rig.start(ClockScheduler())
     kiosk, shell = rig.kiosk, rig.shell
     today = lambda: rig.clock().date()  # noqa: E731
-    controls = DemoControls(kiosk)
+    controls = DemoControls(kiosk, SimulatedApplicants())  # nobody installed: the camera's own scripted people
     app = KioskApp(shell, kiosk, controls, maintenance=wire(kiosk, shell, today=today, names=KnownNames()))
     people, tally = FreshPeople(rig), Tally()
     outcomes: dict[str, int] = {}
@@ -147,7 +148,7 @@ def soak_ui(
 
     def script():
         yield Until(lambda: app.sm is not None and app.frames > 0, 30, "first frame")
-        yield Until(lambda: kiosk.face_engine is not None or bool(kiosk.face_engine_error), 30, "face engine")
+        yield Until(lambda: kiosk.identity.engine is not None or bool(kiosk.identity.engine_error), 30, "face engine")
         done = _in_thread(kiosk.link.cache.refresh)
         yield Until(done.is_set, 30, "bookings cached")
         for i in range(1, journeys + 1):

@@ -108,10 +108,15 @@ class Face:
 
 
 def run(events, flow=Flow(), env=ENV):
+    """Step through `events`. A photo's outcome is shown until the shell's timer fires (Timeout after
+    face_outcome_s): that Timeout follows each FaceCaptured here (tests of the showing itself step it by hand)."""
     effects = []
     for e in events:
         flow, fx = step(flow, e, env)
         effects += fx
+        if isinstance(e, FaceCaptured) and flow.session.face_shown is not None:
+            flow, fx = step(flow, Timeout(), env)
+            effects += fx
     return flow, effects
 
 
@@ -123,13 +128,24 @@ def test_booked_couple_walks_to_a_printed_ticket():
     flow, _ = run([CardRead(HER)], flow)
     assert flow.state == S.ELIGIBILITY and flow.session.decision.decision == "accept"
     flow, fx = run(
-        [Continue(), Consent(True), FaceCaptured(Face("match", 0.8)), FaceCaptured(Face("match", 0.7)), Confirm()], flow
+        [
+            Continue(),
+            Consent(True),
+            FaceCaptured(Face("match", 0.8, party=1)),
+            FaceCaptured(Face("match", 0.7, party=2)),
+            Confirm(),
+        ],
+        flow,
     )
     assert flow.state == S.PRINTING
     checks = (PartyCheck(1, "face", "match", 0.8, 1), PartyCheck(2, "face", "match", 0.7, 1))
     decision = ("accept", ("local_hukou",), _basis(ENV))  # shown at the counter with the ticket
     assert decision[2] and "婚姻登记" in decision[2][0]
-    assert fx == [IssueTicket("marriage", "ap-1", (HIM.id_number, HER.id_number), checks, decision)]
+    # each face state asks for its capture on entry and stops it on leaving (the shell's runner carries them out)
+    assert [type(x).__name__ for x in fx[:4]] == ["CaptureFace", "StopIdentity", "CaptureFace", "StopIdentity"]
+    assert (fx[0].party, fx[0].card, fx[0].earlier) == (1, HIM, ())
+    assert (fx[2].party, fx[2].card, [r.score for r in fx[2].earlier]) == (2, HER, [0.8])  # same face twice: no
+    assert fx[4:] == [IssueTicket("marriage", "ap-1", (HIM.id_number, HER.id_number), checks, decision)]
     ticket = {"ticket_id": "t1", "number": "A001"}
     flow, fx = run([TicketIssued(ticket)], flow)
     assert isinstance(fx[0], PrintTicket) and fx[0].ticket == ticket

@@ -13,6 +13,8 @@ from kiosk.flow.effects import PrintTicket
 if TYPE_CHECKING:
     from kiosk.app.shell import Shell
     from kiosk.app.wiring import Kiosk
+    from kiosk.services.identity.steps import Applicants
+    from kiosk.maintenance.devices import DeviceBoard
     from kiosk.maintenance.core import Maintenance
     from kiosk.maintenance.metrics import MetricsServer
     from kiosk.maintenance.sdnotify import Notifier
@@ -90,6 +92,17 @@ class Assembly:
         self.shell.close()
 
 
+def face_rate_to(board: DeviceBoard) -> Callable[[object], None]:
+    """The identity steps' analysis rate (FaceRate notes) → the maintenance board."""
+    from kiosk.services.identity.steps import FaceRate
+
+    def note(n: object) -> None:
+        if isinstance(n, FaceRate):
+            board.face_rate(n.frames_per_s)
+
+    return note
+
+
 def kiosk_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -105,10 +118,12 @@ def assemble(
     names=None,
     recent=None,
     camera_options: dict | None = None,
+    people: Applicants | None = None,
     demo_controls: Callable[[object], object] | None = None,
 ) -> Assembly:
     """Build the whole kiosk for `config` (call after kivy_env.prepare). `demo_controls(kiosk)` makes the demo
-    strip's controls (the harness's DemoControls) when the config asks for the strip."""
+    strip's controls (the harness's DemoControls) when the config asks for the strip; `people`: the demo's
+    simulated applicants in front of the simulated camera and sensor."""
     from kiosk.app.shell import Shell, timer_seconds
     from kiosk.app.wiring import bootstrap
     from kiosk.maintenance import wiring
@@ -117,9 +132,12 @@ def assemble(
     from kiosk.services.memory import give_back_after_sessions
     from kiosk.ui.app import ClockScheduler, KioskApp
 
-    kiosk = bootstrap(config)
-    if camera_options:
-        kiosk.camera_options = camera_options
+    kiosk = bootstrap(
+        config,
+        camera_options=camera_options,
+        open_camera=people.camera(config.devices.camera, camera_options) if people is not None else None,
+        place_finger=people.place_finger if people is not None else None,
+    )
     assert kiosk.clock_check is not None  # bootstrap sets it
     now = kiosk.clock_check.now  # the kiosk's clock, server-adjusted when it is off
     shell = Shell(kiosk.env, kiosk.runner, ClockScheduler(), timer_seconds(config), today=lambda: now().date())
@@ -137,7 +155,7 @@ def assemble(
     )
     # The walk-in quota: the technician's setting over today's counters, checked by the effect that issues tickets.
     kiosk.runner.walk_in_exhausted = wiring.quota_gate(m.settings, m.counters)
-    kiosk.face_rate = m.board.face_rate  # the face step's analysis rate on the maintenance page and in metrics
+    kiosk.identity.watch(face_rate_to(m.board))  # the face step's analysis rate on the maintenance page, metrics
     controls = demo_controls(kiosk) if demo_controls is not None and config.kiosk.demo_controls else None
     if controls is not None and hasattr(controls, "observe"):
         shell.observers.append(controls.observe)

@@ -16,7 +16,8 @@ from typing import Callable, Protocol
 
 from kiosk.domain.verification import FaceResult
 from kiosk.flow import Flow, FlowEnv, Session, State, step, timer_for
-from kiosk.flow.events import Event, Idle, NewDay
+from kiosk.flow.table import FACE_OUTCOME_S
+from kiosk.flow.events import Event, FaceCaptured, Idle, NewDay
 from kiosk.flow.effects import Effect, SessionEnded
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ class Scheduler(Protocol):
 class EffectPort(Protocol):
     def run(self, effect: Effect) -> Event | None: ...
 
+    def cancel(self, effect: Effect) -> None:
+        """Stop a running effect (Effect.ends): it returns soon, and its answer is dropped."""
+
 
 def timer_seconds(config) -> dict[str, float]:
     """The flow's timer table from the kiosk configuration."""
@@ -48,6 +52,7 @@ def timer_seconds(config) -> dict[str, float]:
         "printer_problem_s": 60.0,
         "maintenance_login_s": 60.0,
         "maintenance_idle_s": config.maintenance.idle_logout_s,
+        "face_outcome_s": FACE_OUTCOME_S,
     }
 
 
@@ -58,7 +63,7 @@ class Shell:
         effects: EffectPort,
         scheduler: Scheduler,
         seconds: dict[str, float],
-        workers: int = 3,
+        workers: int = 4,  # a face capture holds one for the whole step
         today: Callable[[], date] | None = None,
     ):
         self.env, self.effects, self.scheduler, self.seconds = env, effects, scheduler, seconds
@@ -70,6 +75,7 @@ class Shell:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effect")
         self._pending = 0
         self._futures: dict = {}  # running or queued effect → its Effect (for a clean shutdown)
+        self._ended: dict = {}  # running or queued effect → set when a later effect ends it (Effect.ends)
         self._lock = threading.Lock()
         self._timer: tuple[type, float, Handle] | None = None
         self._day_watch: Handle | None = None
@@ -84,7 +90,12 @@ class Shell:
         old = self.flow
         new, effects = step(old, event, self.env)
         self.flow = new
-        if new.state != old.state or isinstance(event, Idle) or new.session.assistance != old.session.assistance:
+        if (
+            new.state != old.state
+            or isinstance(event, Idle)
+            or new.session.assistance != old.session.assistance
+            or new.session.face_shown is not old.session.face_shown
+        ):
             self._arm_timer(new.state)
         for listener in list(self.listeners):
             try:
@@ -93,7 +104,8 @@ class Shell:
                 log.exception("flow listener failed")
         for effect in effects:
             if isinstance(effect, SessionEnded):
-                _wipe_faces(old.session.faces)
+                shown = old.session.face_shown
+                _wipe_faces(old.session.faces + ((shown,) if shown is not None else ()))
             self._submit(effect)
 
     def check_day(self) -> bool:
@@ -141,18 +153,36 @@ class Shell:
 
     def _submit(self, effect: Effect) -> None:
         self._observe(effect)
+        if effect.ends:
+            self._end(effect.ends)
         counted = not effect.background  # following a call is no work in progress
+        ended = threading.Event()
         with self._lock:
             self._pending += counted
-            future = self._pool.submit(self._run_effect, effect, counted)
-            self._futures[future] = effect
+            future = self._pool.submit(self._run_effect, effect, counted, ended)
+            self._futures[future], self._ended[future] = effect, ended
         future.add_done_callback(self._forget)
+
+    def _end(self, kinds: tuple[type[Effect], ...]) -> None:
+        """Main thread: effects of these kinds still running or queued are ended; whatever they answer is
+        dropped (decided here, on the main thread, so no late answer reaches the flow)."""
+        with self._lock:
+            ended = [(f, e) for f, e in self._futures.items() if isinstance(e, kinds) and not self._ended[f].is_set()]
+            for future, _ in ended:
+                self._ended[future].set()
+        for future, effect in ended:
+            if future.cancel():  # still queued: it never runs
+                with self._lock:
+                    self._pending -= not effect.background
+            else:  # running: ask it to stop
+                self.effects.cancel(effect)
 
     def _forget(self, future) -> None:
         with self._lock:
             self._futures.pop(future, None)
+            self._ended.pop(future, None)
 
-    def _run_effect(self, effect: Effect, counted: bool = True) -> None:
+    def _run_effect(self, effect: Effect, counted: bool = True, ended: threading.Event | None = None) -> None:
         try:
             result = self.effects.run(effect)
         except Exception:
@@ -161,7 +191,10 @@ class Shell:
 
         def deliver():
             try:
-                if result is not None:
+                if ended is not None and ended.is_set():  # a later effect ended it: the answer is stale
+                    if isinstance(result, FaceCaptured) and result.result is not None:
+                        result.result.wipe()
+                elif result is not None:
                     self.post(result)
             finally:
                 with self._lock:
@@ -174,7 +207,8 @@ class Shell:
         if self._timer is not None:
             self._timer[2].cancel()
             self._timer = None
-        spec = timer_for(state, self.seconds, assisted=bool(self.flow.session.assistance))
+        s = self.flow.session
+        spec = timer_for(state, self.seconds, assisted=bool(s.assistance), outcome_shown=s.face_shown is not None)
         if spec is None:
             return
         event_type, seconds = spec

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 from kiosk.config import KioskConfig, load_offices, load_policies, load_policy, load_rest_days
-from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.flow import events as ev
 from kiosk.flow import FlowEnv
 from kiosk.services.backend_status import local_now
@@ -24,9 +23,7 @@ if TYPE_CHECKING:
     from kiosk.domain.offices import OfficeConfig
     from kiosk.services.clock_check import ClockCheck
     from kiosk.services.effects import EffectRunner
-    from kiosk.services.face.pipeline import FaceEngine
-    from kiosk.services.identity import FaceVerifier
-    from kiosk.services.identity.fingerprint import CardFingerprints
+    from kiosk.services.identity.steps import IdentitySteps, OpenCamera, PlaceFinger
     from kiosk.services.office_link import OfficeLink
 
 log = logging.getLogger(__name__)
@@ -69,17 +66,8 @@ class Kiosk:
     camera_url: str
     link: OfficeLink
     runner: EffectRunner
-    face_engine: FaceEngine | None = None
-    face_engine_error: str = ""
+    identity: IdentitySteps  # face capture and fingerprint (the runner's identity effects)
     clock_check: ClockCheck | None = None  # the time the kiosk states
-    camera_options: dict = field(default_factory=dict)
-    verifier: FaceVerifier | None = None  # face vs the reference
-    fingerprint: CardFingerprints | None = None
-    # Simulated camera only (demo, journeys): card holder (ID number) → the photo shown when they are photographed;
-    # holders in sim_still hold a still photo up to the camera instead of moving.
-    sim_faces: dict = field(default_factory=dict)
-    sim_still: set = field(default_factory=set)
-    sim_fingers: dict = field(default_factory=dict)  # card holder → the finger they lay on a simulated sensor
     # Set by the UI once its first screen is up and warmed: the face models load after it (the face screens
     # wait for them), so a (re)start draws its first screen sooner.
     ui_ready: threading.Event = field(default_factory=threading.Event)
@@ -87,7 +75,6 @@ class Kiosk:
     # after it (~0.2 s holding the GIL), so a first applicant's touches do not wait for them.
     ui_idle: threading.Event = field(default_factory=threading.Event)
     fonts_warm: threading.Event = field(default_factory=threading.Event)  # the ticket fonts loaded (or given up)
-    face_rate: Callable[[float], None] | None = None  # frames the face step analyses a second → the maintenance board
     _sink: Sink | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list = field(default_factory=list)
@@ -98,6 +85,7 @@ class Kiosk:
     def start(self, sink: Sink, probe_s: float = 5.0) -> None:
         """Start devices, the office link and the health probe; events go to `sink` (any thread)."""
         self._sink = sink
+        self.identity.start(sink)
         for name, device in (("idcard", self.idcard), ("scanner", self.scanner)):
             if device is None:
                 continue
@@ -136,8 +124,7 @@ class Kiosk:
             self.link.journal.close()  # every entry is already committed (synchronous=FULL)
         except Exception:
             log.exception("stopping the office link failed")
-        if self.fingerprint is not None:
-            self.fingerprint.close()
+        self.identity.stop()
 
     def _spawn(self, target, *args) -> threading.Thread:
         t = threading.Thread(target=target, args=args, daemon=True, name=target.__name__.strip("_"))
@@ -226,15 +213,8 @@ class Kiosk:
         # ~0.5 s holding the GIL: after start-up's UI work and a quiet moment, unless an applicant keeps the
         # kiosk busy (the face screens wait for the models; nobody reaches them within seconds of a start)
         self.ui_idle.wait(FACE_LATEST_S)
-        if self._stop.is_set():
-            return
-        try:
-            from kiosk.services.face.pipeline import FaceEngine
-
-            self.face_engine = FaceEngine.load()
-        except Exception as e:
-            self.face_engine_error = str(e) or type(e).__name__
-            log.warning("face engine unavailable: %s", e)
+        if not self._stop.is_set():
+            self.identity.load_engine()
 
     def printer_status(self) -> ev.PrinterReport:
         """Ask the printer (blocking; call from a worker)."""
@@ -245,33 +225,6 @@ class Kiosk:
         except Exception:
             return ev.PrinterReport(False, "not_responding")
         return ev.PrinterReport(s.clean, "" if s.clean else s.state)
-
-    # --- the camera, per party -----------------------------------------------------------------------------------
-    def open_camera(self, holder: str = "", follow=None):
-        """Open the configured camera (call from the capture thread). A simulated camera shows the demo face of the
-        card `holder` (ID number), animated unless told to hold still, following the screen's instruction."""
-        from drivers.registry import create, scheme_of
-
-        options = dict(self.camera_options)
-        if scheme_of(self.camera_url) == "sim" and holder in self.sim_faces:
-            options.update(person=str(self.sim_faces[holder]), animate=holder not in self.sim_still, follow=follow)
-        return create("camera", self.camera_url, **options)
-
-    def check_finger(self, card: IdCardRecord, stop=None):
-        """Compare a finger on the sensor with `card`'s templates (blocking: call from a worker)."""
-        from drivers.fingerprint.port import FingerprintResult
-
-        if self.fingerprint is None:
-            return FingerprintResult("unavailable", reason="no fingerprint device")
-        templates, holder = card.fingerprints, card.id_number
-        sim = getattr(self.fingerprint.sensor, "sim", None)
-        if sim is not None and holder in self.sim_fingers:
-            sim.put_finger(self.sim_fingers[holder])  # the simulated applicant lays their finger down
-        try:
-            return self.fingerprint.check(bytes(templates), stop)
-        finally:
-            if sim is not None:
-                sim.put_finger(None)
 
     # --- demo: cut the network ---------------------------------------------------------------------------------
     @property
@@ -302,8 +255,16 @@ def _create(kind: str, url: str, **options: Any) -> Any:
     return create(kind, url, **options)
 
 
-def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
-    """Build the kiosk from its configuration (no device I/O, no network until start())."""
+def bootstrap(
+    config: KioskConfig,
+    *,
+    clock=local_now,
+    camera_options: dict[str, object] | None = None,
+    open_camera: OpenCamera | None = None,
+    place_finger: PlaceFinger | None = None,
+) -> Kiosk:
+    """Build the kiosk from its configuration (no device I/O, no network until start()). `open_camera` and
+    `place_finger`: the demo's simulated applicants (kiosk.harness.people); by default the configured camera."""
     from kiosk.domain.ticket import offline_share
     from kiosk.services.clock_check import ClockCheck
     from kiosk.services.effects import EffectRunner
@@ -358,13 +319,21 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
         config, office, on_change=lambda up, reason: holder["kiosk"].backend_changed(up, reason), clock=clock
     )
     link.client.on_date = check.observe_date
-    runner = EffectRunner(link, printer, office, policy, clock)
     from kiosk.services.identity import FaceVerifier, reference_from_config
     from kiosk.services.identity.fingerprint import card_fingerprints_from_config
+    from kiosk.services.identity.steps import IdentitySteps, configured_camera
 
     verifier = FaceVerifier(reference_from_config(config, link.client), config.face.match_threshold)
     fingerprint = card_fingerprints_from_config(config)
     env = replace(env, fingerprint=fingerprint is not None)
+    identity = IdentitySteps(
+        config.face,
+        open_camera or configured_camera(d.camera, camera_options),
+        verifier,
+        fingerprint,
+        place_finger,
+    )
+    runner = EffectRunner(link, printer, office, policy, clock, identity=identity)
     kiosk = Kiosk(
         config,
         env,
@@ -375,9 +344,8 @@ def bootstrap(config: KioskConfig, *, clock=local_now) -> Kiosk:
         d.camera,
         link,
         runner,
+        identity,
         clock_check=check,
-        verifier=verifier,
-        fingerprint=fingerprint,
     )
     holder["kiosk"] = kiosk
     return kiosk

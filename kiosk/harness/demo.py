@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
+from kiosk.harness.people import SimulatedApplicants
 from kiosk.services.backend_status import local_now
 
 
@@ -20,10 +21,11 @@ def demo_face(name: str):
 
 
 class DemoControls:
-    def __init__(self, kiosk, booking_index: int = 0, demo_pin: str | None = None):
+    def __init__(self, kiosk, people: SimulatedApplicants, booking_index: int = 0, demo_pin: str | None = None):
         from office.seed import card_fields, seeded_bookings
 
         self.kiosk = kiosk
+        self.people = people  # installed in the kiosk's identity steps (kiosk.app.assemble, `people=`)
         self.demo_pin = demo_pin  # this run's technician PIN, shown in the strip
         now = local_now()
         office = kiosk.office
@@ -99,11 +101,10 @@ class DemoControls:
                 from drivers.idcard.sim_core import FINGERS
 
                 finger = (card.get("fingerprint_fingers") or FINGERS)[0]
-                self.kiosk.sim_fingers[holder] = card.get("finger_on_sensor") or f"{holder}:{finger}"
+                self.people.fingers[holder] = card.get("finger_on_sensor") or f"{holder}:{finger}"
             face = self.faces.get(party)
             if holder and face is not None:
-                self.kiosk.sim_faces[holder] = face
-                (self.kiosk.sim_still.add if party in self.still else self.kiosk.sim_still.discard)(holder)
+                self.people.show(holder, face, still=party in self.still)
         _in_background(lambda: (sim.remove(), sim.present(_with_photo(card))))
 
     def prepare_photo(self, card, party: int | None = None) -> None:
@@ -127,8 +128,7 @@ class DemoControls:
 
         if isinstance(item, SessionEnded):  # and the simulators forget who the applicants were
             self._holders = []
-            for holders in (self.kiosk.sim_faces, self.kiosk.sim_fingers, self.kiosk.sim_still):
-                holders.clear()
+            self.people.forget()
 
     def set_face(self, party: int, image, still: bool = False) -> None:
         """The simulated camera shows `image` when `party`'s card holder is photographed (still: a photo held up)."""

@@ -247,6 +247,7 @@ def run_journey(
     from kiosk.config import load_kiosk_config
     from kiosk.harness.demo import DemoControls
     from kiosk.harness.headless import run_headless
+    from kiosk.harness.people import SimulatedApplicants
     from kiosk.harness.scenarios import SCENARIOS, TodaysPeople
 
     from kiosk.maintenance.pin import new_demo_pin
@@ -272,10 +273,12 @@ def run_journey(
     assembly = None
     try:
         config = with_backend(config, url)
+        people = SimulatedApplicants()
         assembly = assemble(
             config,
             camera_options={"fps": camera_fps},
-            demo_controls=lambda kiosk: DemoControls(kiosk, demo_pin=demo_pin),
+            people=people,
+            demo_controls=lambda kiosk: DemoControls(kiosk, people, demo_pin=demo_pin),
         )
         app, shell, kiosk, controls = assembly.app, assembly.shell, assembly.kiosk, assembly.controls
         maintenance = assembly.maintenance
@@ -290,7 +293,7 @@ def run_journey(
         def script():
             yield Until(lambda: app.sm is not None and app.frames > 0, 20, "first frame")
             yield Until(
-                lambda: kiosk.face_engine is not None or kiosk.face_engine_error or not config.face.enabled,
+                lambda: kiosk.identity.engine is not None or kiosk.identity.engine_error or not config.face.enabled,
                 20,
                 "face engine",
             )

@@ -130,7 +130,7 @@ def camera_test(kiosk, board, frames: int = 10):
     def run(timeout_s: float) -> dict:
         from drivers.registry import create
 
-        camera = create("camera", kiosk.camera_url, **getattr(kiosk, "camera_options", {}))
+        camera = create("camera", kiosk.camera_url)
         camera.open()
         try:
             started = time.monotonic()

@@ -38,6 +38,7 @@ from kiosk.flow.events import (
     PrinterReport,
     PrintFinished,
     QrScanned,
+    RetakeFace,
     FingerChecked,
     SetLanguage,
     SkipFace,
@@ -53,6 +54,9 @@ from kiosk.flow.events import (
 )
 from kiosk.flow.progress import journey_steps
 from kiosk.flow.effects import (
+    CaptureFace,
+    CheckFinger,
+    StopIdentity,
     CallForAssistance,
     FollowStaffCall,
     IssueTicket,
@@ -488,6 +492,7 @@ EVENTS = st.sampled_from(
         SkipFinger(),
         DeviceFault("fingerprint"),
         SkipFace(),
+        RetakeFace(),
         Continue(),
         Back(),
         Confirm(),
@@ -548,6 +553,10 @@ def test_any_path_ends_at_attract_with_nothing_left_and_prints_only_when_accepte
         assert not any(
             isinstance(x, CallForAssistance) and (x.screen == "attract" or "maintenance" in x.screen) for x in fx
         )
+        # a capture runs only in a face state, a finger check only in a finger state, for that state's party
+        for x in fx:
+            if isinstance(x, (CaptureFace, CheckFinger)):
+                assert flow.state.value == f"{'face' if isinstance(x, CaptureFace) else 'finger'}_{x.party}"
         if flow.state == S.PRINTING or any(isinstance(x, IssueTicket) for x in fx):
             assert flow.session.decision is not None and flow.session.decision.decision == "accept"
         if flow.state == S.ATTRACT:
@@ -632,3 +641,51 @@ def test_declined_consent_uses_the_fingerprint_else_the_counter():
     assert flow.state == S.CONFIRM
     flow = run([Consent(False)], _to_consent())[0]
     assert flow.state == S.CONFIRM and _checks(flow) == [("staff", "declined", 0)] * 2
+
+
+def _kinds(fx):
+    return [type(x).__name__ for x in fx]
+
+
+def test_a_photos_outcome_is_shown_until_the_shells_timer_then_acted_on():
+    flow, fx = step(run([], _to_consent())[0], Consent(True), ENV)
+    assert flow.state == S.FACE_1 and _kinds(fx) == ["CaptureFace"] and fx[0].card == HIM
+    shown = Face("no_match", 0.1, party=1)
+    flow, fx = step(flow, FaceCaptured(shown), ENV)
+    assert (flow.state, flow.session.face_shown, fx) == (S.FACE_1, shown, ())
+    assert timer_for(flow.state, SECONDS, outcome_shown=True) == (Timeout, 1.8)  # FACE_OUTCOME_S
+    assert step(flow, FaceCaptured(Face("match", 0.9)), ENV)[0] == flow  # a second answer while shown: ignored
+    assert step(flow, RetakeFace(), ENV)[0] == flow  # no retake while the outcome is up: the flow moves on itself
+    flow, fx = step(flow, Timeout(), ENV)
+    assert (flow.state, flow.session.attempts, flow.session.face_shown) == (S.FACE_1, 1, None)
+    assert _kinds(fx) == ["CaptureFace"] and flow.session.faces == (shown,)  # a fresh capture for the retake
+
+
+def test_leaving_the_face_step_stops_the_capture_and_keeps_the_shown_result_for_the_wipe():
+    flow = run([Consent(True)], _to_consent())[0]
+    shown = Face("no_match", 0.1, party=1)
+    flow, _ = step(flow, FaceCaptured(shown), ENV)
+    flow, fx = step(flow, SkipFace(), ENV)
+    assert flow.state == S.FACE_2 and _kinds(fx) == ["StopIdentity", "CaptureFace"] and fx[1].party == 2
+    assert flow.session.face_shown is None and flow.session.faces == (shown,)  # wiped at the session's end
+    for leave in (Cancel(), Idle()):
+        assert _kinds(step(flow, leave, ENV)[1])[:1] == ["StopIdentity"]
+    warned, _ = step(flow, Idle(), ENV)
+    back, fx = step(warned, Continue(), ENV)
+    assert back.state == S.FACE_2 and _kinds(fx) == ["CaptureFace"]  # back from the idle warning: a new capture
+
+
+def test_a_retake_while_capturing_asks_for_a_fresh_capture_without_counting_a_try():
+    flow = run([Consent(True)], _to_consent())[0]
+    flow2, fx = step(flow, RetakeFace(), ENV)
+    assert flow2 == flow and _kinds(fx) == ["CaptureFace"] and CaptureFace.ends == StopIdentity.ends
+
+
+def test_each_finger_try_asks_for_a_check_and_leaving_stops_it():
+    him = replace(HIM, fingerprints=FP)
+    flow, fx = run([Consent(False)], _to_consent(ENV_FP, him, HER), ENV_FP)
+    assert flow.state == S.FINGER_1 and _kinds(fx) == ["CheckFinger"] and fx[0].card == him
+    flow, fx = step(flow, FingerChecked(FingerOutcome.NO_FINGER), ENV_FP)
+    assert _kinds(fx) == ["CheckFinger"]
+    flow, fx = step(flow, SkipFinger(), ENV_FP)
+    assert flow.state == S.CONFIRM and _kinds(fx) == ["StopIdentity"]

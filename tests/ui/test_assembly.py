@@ -45,6 +45,7 @@ def test_a_ticket_cut_by_shutdown_stays_on_the_technicians_audit_page(tmp_path):
 
 def test_the_face_steps_analysis_rate_reaches_the_maintenance_board(tmp_path):
     a = _assembled(tmp_path)
-    assert a.kiosk.face_rate is not None
-    a.kiosk.face_rate(12.34)
+    from kiosk.services.identity.steps import FaceRate
+
+    a.kiosk.identity._tell(FaceRate(12.34))  # as a capture reports it, to the identity steps' watchers
     assert a.maintenance.board.snapshot()["camera"]["info"]["face_fps"] == 12.3

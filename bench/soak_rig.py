@@ -402,15 +402,23 @@ class Rig:
         self.config._file = bench_calendars(self.work / "etc") / "kiosk.toml"  # holidays/ beside it
         self.kiosk = self.shell = None
 
-    def start(self, scheduler=None) -> "Rig":
-        """`scheduler`: the shell's (default a ManualScheduler driven by `wait`; the UI soak passes Kivy's)."""
+    def start(self, scheduler=None, people=None) -> "Rig":
+        """`scheduler`: the shell's (default a ManualScheduler driven by `wait`; the UI soak passes Kivy's).
+        `people`: simulated applicants in front of the camera and sensor (kiosk.harness.people; the UI soak's)."""
         from drivers.registry import create
         from kiosk.app.wiring import bootstrap
         from kiosk.services.memory import give_back_after_sessions
         from kiosk.app.shell import Shell, timer_seconds
 
         self.scheduler = scheduler or ManualScheduler()
-        self.kiosk = bootstrap(self.config, clock=self.clock, camera_options={"fps": 60.0})
+        camera_options: dict[str, object] = {"fps": 60.0}
+        self.kiosk = bootstrap(
+            self.config,
+            clock=self.clock,
+            camera_options=camera_options,
+            open_camera=people.camera(self.config.devices.camera, camera_options) if people is not None else None,
+            place_finger=people.place_finger if people is not None else None,
+        )
         # Reads in milliseconds: the wire/SAM timing model is for the ID benchmark, not for 10,000 journeys.
         # The reader polls every 20 ms instead of 150 ms (a real reader's pace; the journeys don't wait on it).
         self.kiosk.idcard = create("idcard", "sim://idcard", model_timing=False, poll_interval_s=0.02)

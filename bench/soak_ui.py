@@ -119,10 +119,11 @@ def soak_ui(
     errors = ErrorCounter().install()
     rig = Rig(work)
     seed_day(rig.server, rig.clock, offices=tuple(rig.server.backend.offices))
-    rig.start(ClockScheduler())
+    applicants = SimulatedApplicants()  # who the demo controls put in front of the camera and sensor
+    rig.start(ClockScheduler(), people=applicants)
     kiosk, shell = rig.kiosk, rig.shell
     today = lambda: rig.clock().date()  # noqa: E731
-    controls = DemoControls(kiosk, SimulatedApplicants())  # nobody installed: the camera's own scripted people
+    controls = DemoControls(kiosk, applicants)
     app = KioskApp(shell, kiosk, controls, maintenance=wire(kiosk, shell, today=today, names=KnownNames()))
     people, tally = FreshPeople(rig), Tally()
     outcomes: dict[str, int] = {}

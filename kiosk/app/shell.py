@@ -75,7 +75,9 @@ class Shell:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effect")
         self._pending = 0
         self._futures: dict = {}  # running or queued effect → its Effect (for a clean shutdown)
-        self._ended: dict = {}  # running or queued effect → set when a later effect ends it (Effect.ends)
+        # every effect until its answer is delivered: its flag (set when a later effect ends it, Effect.ends) →
+        # (the effect, its future)
+        self._answers: dict = {}
         self._lock = threading.Lock()
         self._timer: tuple[type, float, Handle] | None = None
         self._day_watch: Handle | None = None
@@ -160,29 +162,31 @@ class Shell:
         with self._lock:
             self._pending += counted
             future = self._pool.submit(self._run_effect, effect, counted, ended)
-            self._futures[future], self._ended[future] = effect, ended
+            self._futures[future], self._answers[ended] = effect, (effect, future)
         future.add_done_callback(self._forget)
 
     def _end(self, kinds: tuple[type[Effect], ...]) -> None:
         """Main thread: effects of these kinds still running or queued are ended; whatever they answer is
         dropped (decided here, on the main thread, so no late answer reaches the flow)."""
         with self._lock:
-            ended = [(f, e) for f, e in self._futures.items() if isinstance(e, kinds) and not self._ended[f].is_set()]
-            for future, _ in ended:
-                self._ended[future].set()
-        for future, effect in ended:
+            ended = [
+                (flag, e, f) for flag, (e, f) in self._answers.items() if isinstance(e, kinds) and not flag.is_set()
+            ]
+            for flag, _, _ in ended:
+                flag.set()  # done but not yet delivered too: its answer is dropped
+        for flag, effect, future in ended:
             if future.cancel():  # still queued: it never runs
                 with self._lock:
                     self._pending -= not effect.background
-            else:  # running: ask it to stop
+                    self._answers.pop(flag, None)
+            elif not future.done():  # running: ask it to stop
                 self.effects.cancel(effect)
 
     def _forget(self, future) -> None:
         with self._lock:
             self._futures.pop(future, None)
-            self._ended.pop(future, None)
 
-    def _run_effect(self, effect: Effect, counted: bool = True, ended: threading.Event | None = None) -> None:
+    def _run_effect(self, effect: Effect, counted: bool, ended: threading.Event) -> None:
         try:
             result = self.effects.run(effect)
         except Exception:
@@ -191,7 +195,7 @@ class Shell:
 
         def deliver():
             try:
-                if ended is not None and ended.is_set():  # a later effect ended it: the answer is stale
+                if ended.is_set():  # a later effect ended it: the answer is stale
                     if isinstance(result, FaceCaptured) and result.result is not None:
                         result.result.wipe()
                 elif result is not None:
@@ -199,6 +203,7 @@ class Shell:
             finally:
                 with self._lock:
                     self._pending -= counted
+                    self._answers.pop(ended, None)
 
         self.scheduler.soon(deliver)
 

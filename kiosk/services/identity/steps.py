@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol, cast
 
 from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.verification import FaceResult, FingerOutcome
@@ -108,6 +108,7 @@ class IdentitySteps:
         self._watchers: list[Callable[[Note], None]] = []
         self._lock = threading.Lock()
         self._running: dict[int, _Run] = {}  # id of a running effect → how it is told to end
+        self._ended_early: dict[int, Effect] = {}  # ended before its worker began (held: the id stays its own)
         self._camera = threading.Lock()  # one face session holds the camera at a time
 
     # --- lifecycle ------------------------------------------------------------------------------------------
@@ -170,6 +171,8 @@ class IdentitySteps:
         """End a running capture or finger check: it releases the camera (or sensor) and answers nothing."""
         with self._lock:
             run = self._running.get(id(effect))
+            if run is None:  # its worker has not begun yet: it ends as soon as it does
+                self._ended_early[id(effect)] = effect
         if run is not None:
             run.end()
 
@@ -177,6 +180,8 @@ class IdentitySteps:
         run = _Run()
         with self._lock:
             self._running[id(effect)] = run
+            if self._ended_early.pop(id(effect), None) is effect:
+                run.end()
         return run
 
     def _done(self, effect: Effect) -> None:
@@ -184,18 +189,18 @@ class IdentitySteps:
             self._running.pop(id(effect), None)
 
     def capture_face(self, e: CaptureFace) -> Event | None:
-        from kiosk.services.face.session import FaceSession
-
         run = self._begin(e)
         try:
             with self._camera:  # the capture before this one has let the camera go
                 if run.ended:
                     return None
-                return self._capture(FaceSession, e, run)
+                return self._capture(e, run)
         finally:
             self._done(e)
 
-    def _capture(self, session_type: type, e: CaptureFace, run: _Run) -> Event | None:
+    def _capture(self, e: CaptureFace, run: _Run) -> Event | None:
+        from kiosk.services.face.session import FaceSession
+
         results: list[FaceResult | None] = []
         hint = ["starting"]
         verifier, card, party = self.verifier, e.card, e.party
@@ -204,15 +209,18 @@ class IdentitySteps:
             hint[0] = code
             self._tell(FaceProgress(party, code, p))
 
-        def done(result: FaceResult | None) -> None:
-            results.append(result)
+        def done(result: object) -> None:  # the pipeline's PartyFaceResult, or None: no photo
+            results.append(cast("FaceResult | None", result))
             run.wake.set()
+
+        def frame(image: object) -> None:  # a small BGR copy
+            self._tell(FacePreview(party, cast("np.ndarray[Any, Any]", image)))
 
         def fault(code: str, is_fault: bool) -> None:
             if self._sink is not None and (is_fault or code == "ok"):
                 self._sink(DeviceFault("camera", code) if is_fault else DeviceRecovered("camera"))
 
-        session = session_type(
+        session = FaceSession(
             lambda: self.open_camera(card, lambda: hint[0]),
             lambda: self.engine,
             needed=self.face.consecutive_good_frames,
@@ -221,7 +229,7 @@ class IdentitySteps:
             verify=(lambda engine, result: verifier.verify(engine, card, result, e.earlier)) if verifier else None,
             on_rate=lambda fps: self._tell(FaceRate(fps)),
             on_progress=progress,
-            on_frame=lambda frame: self._tell(FacePreview(party, frame)),
+            on_frame=frame,
             on_done=done,
             on_fault=fault,
         )

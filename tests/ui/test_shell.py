@@ -281,7 +281,7 @@ def test_following_a_staff_call_is_no_work_in_progress(shell):
     from kiosk.flow.events import CallStaff, StaffCalled
 
     s, sched = shell
-    release, running = threading.Event(), threading.Event()
+    release = threading.Event()
     real_run = s.effects.run
 
     def run(effect):

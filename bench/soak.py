@@ -153,29 +153,18 @@ class Soak:
             r.post(ev.Consent(False), "confirm")
 
     def face(self, until: str) -> None:
-        """One party through the face pipeline with the simulated camera (as the face screen does)."""
-        import threading
-
-        from drivers.registry import create
-        from kiosk.services.face.session import FaceSession
+        """One party through the face step: the flow asks for the capture, the runner's identity steps take it
+        with the simulated camera; each outcome is shown for its time (fast-forwarded here)."""
+        from kiosk.flow.table import FACE_OUTCOME_S
 
         r = self.rig
-        k = r.parts.kiosk  # the identity parts
-        r.wait(lambda: k.face_engine is not None or bool(k.face_engine_error), 30, "face engine")
-        session = FaceSession(
-            lambda: create("camera", k.camera_url, **k.camera_options),
-            lambda: k.face_engine,
-            needed=k.config.face.consecutive_good_frames,
-            on_progress=lambda *a: None,
-            on_frame=lambda f: None,
-            on_fault=lambda *a: None,
-            on_done=lambda result: r.scheduler.soon(lambda: r.shell.post(ev.FaceCaptured(result))),
-        )
-        session.start()
-        try:
-            r.wait_state(until, 30)
-        finally:
-            threading.Thread(target=session.stop, daemon=True).start()
+        k = r.parts.identity
+        r.wait(lambda: k.engine is not None or bool(k.engine_error), 30, "face engine")
+        shown = lambda: r.shell.flow.session.face_shown is not None  # noqa: E731
+        while r.shell.flow.state.value != until:
+            r.wait(lambda: r.shell.flow.state.value == until or shown(), 30, until)
+            if shown():
+                r.shell.advance(FACE_OUTCOME_S)
 
     def booked_couple(self) -> None:
         b = self.take_booking()

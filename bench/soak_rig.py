@@ -402,8 +402,9 @@ class Rig:
         self.config._file = bench_calendars(self.work / "etc") / "kiosk.toml"  # holidays/ beside it
         self.parts = self.shell = None
 
-    def start(self, scheduler=None) -> "Rig":
-        """`scheduler`: the shell's (default a ManualScheduler driven by `wait`; the UI soak passes Kivy's)."""
+    def start(self, scheduler=None, people=None) -> "Rig":
+        """`scheduler`: the shell's (default a ManualScheduler driven by `wait`; the UI soak passes Kivy's).
+        `people`: simulated applicants in front of the camera and sensor (kiosk.harness.people; the UI soak's)."""
         from kiosk.app.wiring import bootstrap
         from kiosk.services.memory import give_back_after_sessions
         from kiosk.app.shell import Shell, timer_seconds
@@ -419,6 +420,7 @@ class Rig:
                 "scanner": {"model_timing": False},
                 "camera": {"fps": 60.0},
             },
+            people=people,
         )
         self.shell = Shell(
             parts.env,

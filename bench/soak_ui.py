@@ -111,6 +111,7 @@ def soak_ui(
     from kiosk.maintenance.wiring import attach
     from kiosk.ui.app import ClockScheduler, KioskApp
     from kiosk.harness.demo import DemoControls
+    from kiosk.harness.people import SimulatedApplicants
     from kiosk.harness.headless import ScriptFailed, Until, run_headless
     from kiosk.harness.journeys import Journey
     from kiosk.harness.scenarios import SCENARIOS
@@ -118,14 +119,15 @@ def soak_ui(
     errors = ErrorCounter().install()
     rig = Rig(work)
     seed_day(rig.server, rig.clock, offices=tuple(rig.server.backend.offices))
-    rig.start(ClockScheduler())
+    applicants = SimulatedApplicants()  # who the demo controls put in front of the camera and sensor
+    rig.start(ClockScheduler(), people=applicants)
     parts, shell = rig.parts, rig.shell
-    kiosk = parts.kiosk  # the identity parts
-    controls = DemoControls(parts)
+    identity = parts.identity
+    controls = DemoControls(parts, applicants)
     attach(shell, parts.maintenance, parts.tap, KnownNames())
     app = KioskApp(
         shell,
-        kiosk,
+        identity,
         controls,
         office=parts.office,
         config=rig.config,
@@ -156,7 +158,7 @@ def soak_ui(
 
     def script():
         yield Until(lambda: app.sm is not None and app.frames > 0, 30, "first frame")
-        yield Until(lambda: kiosk.face_engine is not None or bool(kiosk.face_engine_error), 30, "face engine")
+        yield Until(lambda: identity.engine is not None or bool(identity.engine_error), 30, "face engine")
         done = _in_thread(parts.link.cache.refresh)
         yield Until(done.is_set, 30, "bookings cached")
         for i in range(1, journeys + 1):

@@ -39,6 +39,7 @@ from kiosk.flow.events import (
     PrinterReport,
     PrintFinished,
     QrScanned,
+    RetakeFace,
     FingerChecked,
     SetLanguage,
     SkipFace,
@@ -54,6 +55,9 @@ from kiosk.flow.events import (
 )
 from kiosk.flow.progress import journey_steps
 from kiosk.flow.effects import (
+    CaptureFace,
+    CheckFinger,
+    StopIdentity,
     CallForAssistance,
     FollowStaffCall,
     IssueTicket,
@@ -105,10 +109,15 @@ class Face:
 
 
 def run(events, flow=Flow(), env=ENV):
+    """Step through `events`. A photo's outcome is shown until the shell's timer fires (Timeout after
+    face_outcome_s): that Timeout follows each FaceCaptured here (tests of the showing itself step it by hand)."""
     effects = []
     for e in events:
         flow, fx = step(flow, e, env)
         effects += fx
+        if isinstance(e, FaceCaptured) and flow.session.face_shown is not None:
+            flow, fx = step(flow, Timeout(), env)
+            effects += fx
     return flow, effects
 
 
@@ -120,13 +129,24 @@ def test_booked_couple_walks_to_a_printed_ticket():
     flow, _ = run([CardRead(HER)], flow)
     assert flow.state == S.ELIGIBILITY and flow.session.decision.decision == "accept"
     flow, fx = run(
-        [Continue(), Consent(True), FaceCaptured(Face("match", 0.8)), FaceCaptured(Face("match", 0.7)), Confirm()], flow
+        [
+            Continue(),
+            Consent(True),
+            FaceCaptured(Face("match", 0.8, party=1)),
+            FaceCaptured(Face("match", 0.7, party=2)),
+            Confirm(),
+        ],
+        flow,
     )
     assert flow.state == S.PRINTING
     checks = (PartyCheck(1, "face", "match", 0.8, 1), PartyCheck(2, "face", "match", 0.7, 1))
     decision = ("accept", ("local_hukou",), _basis(ENV))  # shown at the counter with the ticket
     assert decision[2] and "婚姻登记" in decision[2][0]
-    assert fx == [IssueTicket("marriage", "ap-1", (HIM.id_number, HER.id_number), checks, decision)]
+    # each face state asks for its capture on entry and stops it on leaving (the shell's runner carries them out)
+    assert [type(x).__name__ for x in fx[:4]] == ["CaptureFace", "StopIdentity", "CaptureFace", "StopIdentity"]
+    assert (fx[0].party, fx[0].card, fx[0].earlier) == (1, HIM, ())
+    assert (fx[2].party, fx[2].card, [r.score for r in fx[2].earlier]) == (2, HER, [0.8])  # same face twice: no
+    assert fx[4:] == [IssueTicket("marriage", "ap-1", (HIM.id_number, HER.id_number), checks, decision)]
     ticket = {"ticket_id": "t1", "number": "A001"}
     flow, fx = run([TicketIssued(ticket)], flow)
     assert isinstance(fx[0], PrintTicket) and fx[0].ticket == ticket
@@ -469,6 +489,7 @@ EVENTS = st.sampled_from(
         SkipFinger(),
         DeviceFault("fingerprint"),
         SkipFace(),
+        RetakeFace(),
         Continue(),
         Back(),
         Confirm(),
@@ -529,6 +550,10 @@ def test_any_path_ends_at_attract_with_nothing_left_and_prints_only_when_accepte
         assert not any(
             isinstance(x, CallForAssistance) and (x.screen == "attract" or "maintenance" in x.screen) for x in fx
         )
+        # a capture runs only in a face state, a finger check only in a finger state, for that state's party
+        for x in fx:
+            if isinstance(x, (CaptureFace, CheckFinger)):
+                assert flow.state.value == f"{'face' if isinstance(x, CaptureFace) else 'finger'}_{x.party}"
         if flow.state == S.PRINTING or any(isinstance(x, IssueTicket) for x in fx):
             assert flow.session.decision is not None and flow.session.decision.decision == "accept"
         if flow.state == S.ATTRACT:
@@ -622,3 +647,51 @@ def test_the_typed_changes_name_every_field_of_session_and_status():
 
     assert set(SessionChanges.__annotations__) == {f.name for f in fields(Session)}
     assert set(StatusChanges.__annotations__) == {f.name for f in fields(Status)}
+
+
+def _kinds(fx):
+    return [type(x).__name__ for x in fx]
+
+
+def test_a_photos_outcome_is_shown_until_the_shells_timer_then_acted_on():
+    flow, fx = step(run([], _to_consent())[0], Consent(True), ENV)
+    assert flow.state == S.FACE_1 and _kinds(fx) == ["CaptureFace"] and fx[0].card == HIM
+    shown = Face("no_match", 0.1, party=1)
+    flow, fx = step(flow, FaceCaptured(shown), ENV)
+    assert (flow.state, flow.session.face_shown, fx) == (S.FACE_1, shown, ())
+    assert timer_for(flow.state, SECONDS, outcome_shown=True) == (Timeout, 1.8)  # FACE_OUTCOME_S
+    assert step(flow, FaceCaptured(Face("match", 0.9)), ENV)[0] == flow  # a second answer while shown: ignored
+    assert step(flow, RetakeFace(), ENV)[0] == flow  # no retake while the outcome is up: the flow moves on itself
+    flow, fx = step(flow, Timeout(), ENV)
+    assert (flow.state, flow.session.attempts, flow.session.face_shown) == (S.FACE_1, 1, None)
+    assert _kinds(fx) == ["CaptureFace"] and flow.session.faces == (shown,)  # a fresh capture for the retake
+
+
+def test_leaving_the_face_step_stops_the_capture_and_keeps_the_shown_result_for_the_wipe():
+    flow = run([Consent(True)], _to_consent())[0]
+    shown = Face("no_match", 0.1, party=1)
+    flow, _ = step(flow, FaceCaptured(shown), ENV)
+    flow, fx = step(flow, SkipFace(), ENV)
+    assert flow.state == S.FACE_2 and _kinds(fx) == ["StopIdentity", "CaptureFace"] and fx[1].party == 2
+    assert flow.session.face_shown is None and flow.session.faces == (shown,)  # wiped at the session's end
+    for leave in (Cancel(), Idle()):
+        assert _kinds(step(flow, leave, ENV)[1])[:1] == ["StopIdentity"]
+    warned, _ = step(flow, Idle(), ENV)
+    back, fx = step(warned, Continue(), ENV)
+    assert back.state == S.FACE_2 and _kinds(fx) == ["CaptureFace"]  # back from the idle warning: a new capture
+
+
+def test_a_retake_while_capturing_asks_for_a_fresh_capture_without_counting_a_try():
+    flow = run([Consent(True)], _to_consent())[0]
+    flow2, fx = step(flow, RetakeFace(), ENV)
+    assert flow2 == flow and _kinds(fx) == ["CaptureFace"] and CaptureFace.ends == StopIdentity.ends
+
+
+def test_each_finger_try_asks_for_a_check_and_leaving_stops_it():
+    him = replace(HIM, fingerprints=FP)
+    flow, fx = run([Consent(False)], _to_consent(ENV_FP, him, HER), ENV_FP)
+    assert flow.state == S.FINGER_1 and _kinds(fx) == ["CheckFinger"] and fx[0].card == him
+    flow, fx = step(flow, FingerChecked(FingerOutcome.NO_FINGER), ENV_FP)
+    assert _kinds(fx) == ["CheckFinger"]
+    flow, fx = step(flow, SkipFinger(), ENV_FP)
+    assert flow.state == S.CONFIRM and _kinds(fx) == ["StopIdentity"]

@@ -15,6 +15,7 @@ from kiosk.flow.effects import PrintTicket
 if TYPE_CHECKING:
     from kiosk.app.shell import Shell
     from kiosk.app.wiring import Parts
+    from kiosk.services.identity.steps import Applicants
     from kiosk.maintenance.metrics import KioskCollector, MetricsServer
     from kiosk.maintenance.sdnotify import Notifier
     from kiosk.maintenance.wiring import LinkFigures
@@ -125,10 +126,12 @@ def assemble(
     names=None,
     recent=None,
     device_options: dict[str, dict] | None = None,
+    people: Applicants | None = None,
     demo_controls: Callable[[Parts], object] | None = None,
 ) -> Assembly:
     """Build the whole kiosk for `config` (call after kivy_env.prepare). `demo_controls(parts)` makes the demo
-    strip's controls (the harness's DemoControls) when the config asks for the strip."""
+    strip's controls (the harness's DemoControls) when the config asks for the strip; `people`: the demo's
+    simulated applicants in front of the simulated camera and sensor."""
     from kiosk.app.shell import Shell, timer_seconds
     from kiosk.app.wiring import bootstrap
     from kiosk.maintenance.logs import KnownNames
@@ -139,7 +142,7 @@ def assemble(
     from kiosk.ui.app import ClockScheduler, KioskApp
 
     restart = Restart()
-    parts = bootstrap(config, device_options=device_options, recent=recent, restart=restart)
+    parts = bootstrap(config, device_options=device_options, recent=recent, restart=restart, people=people)
     m, now = parts.maintenance, parts.clock_check.now  # the kiosk's clock, server-adjusted when it is off
     shell = Shell(parts.env, parts.runner, ClockScheduler(), timer_seconds(config), today=lambda: now().date())
     parts.events.attach(shell.post_threadsafe)
@@ -151,7 +154,7 @@ def assemble(
     notifier = Notifier()
     app = KioskApp(
         shell,
-        parts.kiosk,
+        parts.identity,
         controls,
         office=parts.office,
         config=config,

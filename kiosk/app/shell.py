@@ -16,7 +16,8 @@ from typing import Callable, Protocol
 
 from kiosk.domain.verification import FaceResult
 from kiosk.flow import Flow, FlowEnv, Session, State, step, timer_for
-from kiosk.flow.events import Event, Idle, NewDay
+from kiosk.flow.table import FACE_OUTCOME_S
+from kiosk.flow.events import Event, FaceCaptured, Idle, NewDay
 from kiosk.flow.effects import Effect, SessionEnded
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ class Scheduler(Protocol):
 class EffectPort(Protocol):
     def run(self, effect: Effect) -> Event | None: ...
 
+    def cancel(self, effect: Effect) -> None:
+        """Stop a running effect (Effect.ends): it returns soon, and its answer is dropped."""
+
 
 def timer_seconds(config) -> dict[str, float]:
     """The flow's timer table from the kiosk configuration."""
@@ -48,6 +52,7 @@ def timer_seconds(config) -> dict[str, float]:
         "printer_problem_s": 60.0,
         "maintenance_login_s": 60.0,
         "maintenance_idle_s": config.maintenance.idle_logout_s,
+        "face_outcome_s": FACE_OUTCOME_S,
     }
 
 
@@ -58,7 +63,7 @@ class Shell:
         effects: EffectPort,
         scheduler: Scheduler,
         seconds: dict[str, float],
-        workers: int = 3,
+        workers: int = 4,  # a face capture holds one for the whole step
         today: Callable[[], date] | None = None,
     ):
         self.env, self.effects, self.scheduler, self.seconds = env, effects, scheduler, seconds
@@ -70,6 +75,9 @@ class Shell:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effect")
         self._pending = 0
         self._futures: dict = {}  # running or queued effect → its Effect (for a clean shutdown)
+        # every effect until its answer is delivered: its flag (set when a later effect ends it, Effect.ends) →
+        # (the effect, its future)
+        self._answers: dict = {}
         self._lock = threading.Lock()
         self._timer: tuple[type, float, Handle] | None = None
         self._day_watch: Handle | None = None
@@ -84,7 +92,12 @@ class Shell:
         old = self.flow
         new, effects = step(old, event, self.env)
         self.flow = new
-        if new.state != old.state or isinstance(event, Idle) or new.session.assistance != old.session.assistance:
+        if (
+            new.state != old.state
+            or isinstance(event, Idle)
+            or new.session.assistance != old.session.assistance
+            or new.session.face_shown is not old.session.face_shown
+        ):
             self._arm_timer(new.state)
         for listener in list(self.listeners):
             try:
@@ -93,7 +106,8 @@ class Shell:
                 log.exception("flow listener failed")
         for effect in effects:
             if isinstance(effect, SessionEnded):
-                _wipe_faces(old.session.faces)
+                shown = old.session.face_shown
+                _wipe_faces(old.session.faces + ((shown,) if shown is not None else ()))
             self._submit(effect)
 
     def check_day(self) -> bool:
@@ -141,18 +155,38 @@ class Shell:
 
     def _submit(self, effect: Effect) -> None:
         self._observe(effect)
+        if effect.ends:
+            self._end(effect.ends)
         counted = not effect.background  # following a call is no work in progress
+        ended = threading.Event()
         with self._lock:
             self._pending += counted
-            future = self._pool.submit(self._run_effect, effect, counted)
-            self._futures[future] = effect
+            future = self._pool.submit(self._run_effect, effect, counted, ended)
+            self._futures[future], self._answers[ended] = effect, (effect, future)
         future.add_done_callback(self._forget)
+
+    def _end(self, kinds: tuple[type[Effect], ...]) -> None:
+        """Main thread: effects of these kinds still running or queued are ended; whatever they answer is
+        dropped (decided here, on the main thread, so no late answer reaches the flow)."""
+        with self._lock:
+            ended = [
+                (flag, e, f) for flag, (e, f) in self._answers.items() if isinstance(e, kinds) and not flag.is_set()
+            ]
+            for flag, _, _ in ended:
+                flag.set()  # done but not yet delivered too: its answer is dropped
+        for flag, effect, future in ended:
+            if future.cancel():  # still queued: it never runs
+                with self._lock:
+                    self._pending -= not effect.background
+                    self._answers.pop(flag, None)
+            elif not future.done():  # running: ask it to stop
+                self.effects.cancel(effect)
 
     def _forget(self, future) -> None:
         with self._lock:
             self._futures.pop(future, None)
 
-    def _run_effect(self, effect: Effect, counted: bool = True) -> None:
+    def _run_effect(self, effect: Effect, counted: bool, ended: threading.Event) -> None:
         try:
             result = self.effects.run(effect)
         except Exception:
@@ -161,11 +195,15 @@ class Shell:
 
         def deliver():
             try:
-                if result is not None:
+                if ended.is_set():  # a later effect ended it: the answer is stale
+                    if isinstance(result, FaceCaptured) and result.result is not None:
+                        result.result.wipe()
+                elif result is not None:
                     self.post(result)
             finally:
                 with self._lock:
                     self._pending -= counted
+                    self._answers.pop(ended, None)
 
         self.scheduler.soon(deliver)
 
@@ -174,7 +212,8 @@ class Shell:
         if self._timer is not None:
             self._timer[2].cancel()
             self._timer = None
-        spec = timer_for(state, self.seconds, assisted=bool(self.flow.session.assistance))
+        s = self.flow.session
+        spec = timer_for(state, self.seconds, assisted=bool(s.assistance), outcome_shown=s.face_shown is not None)
         if spec is None:
             return
         event_type, seconds = spec

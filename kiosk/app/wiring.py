@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from kiosk.app.devices import Devices
@@ -16,7 +16,6 @@ from kiosk.app.pacing import START_QUIET_S, StartupPacing, spawn
 from kiosk.app.probes import Probes
 from kiosk.app.relay import EventRelay
 from kiosk.config import KioskConfig, load_offices, load_policies, load_policy, load_rest_days
-from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.flow import FlowEnv
 from kiosk.services.backend_status import local_now
 
@@ -26,89 +25,39 @@ if TYPE_CHECKING:
     from kiosk.maintenance.wiring import DeviceTap
     from kiosk.services.clock_check import ClockCheck
     from kiosk.services.effects import EffectRunner
-    from kiosk.services.face.pipeline import FaceEngine
-    from kiosk.services.identity import FaceVerifier
-    from kiosk.services.identity.fingerprint import CardFingerprints
+    from kiosk.maintenance.devices import DeviceBoard
+    from kiosk.services.identity.steps import Applicants, IdentitySteps, Note
     from kiosk.services.office_link import OfficeLink
 
 log = logging.getLogger(__name__)
 FACE_LATEST_S = 8.0
 
 
-@dataclass
-class Kiosk:
-    """The identity parts the face and fingerprint screens use (app.kiosk): the camera opened per party, the face
-    engine loaded after the first screen, the face verifier and the fingerprint sensor with its matcher."""
+class FaceModels:
+    """Loads the face models for the identity steps once the first screen is up and the UI is quiet (the face
+    screens wait for them), so a (re)start draws its first screen sooner."""
 
-    config: KioskConfig
-    camera_url: str
-    pacing: StartupPacing
-    face_engine: FaceEngine | None = None
-    face_engine_error: str = ""
-    camera_options: dict = field(default_factory=dict)
-    verifier: FaceVerifier | None = None  # face vs the reference
-    fingerprint: CardFingerprints | None = None
-    # Simulated camera only (demo, journeys): card holder (ID number) → the photo shown when they are photographed;
-    # holders in sim_still hold a still photo up to the camera instead of moving.
-    sim_faces: dict = field(default_factory=dict)
-    sim_still: set = field(default_factory=set)
-    sim_fingers: dict = field(default_factory=dict)  # card holder → the finger they lay on a simulated sensor
-    face_rate: Callable[[float], None] | None = None  # frames the face step analyses a second → the maintenance board
-    _face_loader: threading.Thread | None = None
+    def __init__(self, identity: IdentitySteps, pacing: StartupPacing) -> None:
+        self.identity, self.pacing = identity, pacing
+        self._loader: threading.Thread | None = None
 
     def start(self) -> None:
-        self._face_loader = spawn(self._load_face_engine)
+        self._loader = spawn(self._load)
 
     def stop(self) -> None:
-        if self._face_loader is not None:
+        if self._loader is not None:
             # OpenCV aborts the process if it exits while a thread is inside a model load (≈ 0.3 s)
-            self._face_loader.join(1.0)
-        if self.fingerprint is not None:
-            self.fingerprint.close()
+            self._loader.join(1.0)
 
-    def _load_face_engine(self) -> None:
-        if not self.config.face.enabled:
+    def _load(self) -> None:
+        if not self.identity.face.enabled:
             return
         self.pacing.ui_ready.wait(START_QUIET_S)
         # ~0.5 s holding the GIL: after start-up's UI work and a quiet moment, unless an applicant keeps the
         # kiosk busy (the face screens wait for the models; nobody reaches them within seconds of a start)
         self.pacing.ui_idle.wait(FACE_LATEST_S)
-        if self.pacing.stopping.is_set():
-            return
-        try:
-            from kiosk.services.face.pipeline import FaceEngine
-
-            self.face_engine = FaceEngine.load()
-        except Exception as e:
-            self.face_engine_error = str(e) or type(e).__name__
-            log.warning("face engine unavailable: %s", e)
-
-    # --- the camera, per party -----------------------------------------------------------------------------------
-    def open_camera(self, holder: str = "", follow=None):
-        """Open the configured camera (call from the capture thread). A simulated camera shows the demo face of the
-        card `holder` (ID number), animated unless told to hold still, following the screen's instruction."""
-        from drivers.registry import create, scheme_of
-
-        options = dict(self.camera_options)
-        if scheme_of(self.camera_url) == "sim" and holder in self.sim_faces:
-            options.update(person=str(self.sim_faces[holder]), animate=holder not in self.sim_still, follow=follow)
-        return create("camera", self.camera_url, **options)
-
-    def check_finger(self, card: IdCardRecord, stop=None):
-        """Compare a finger on the sensor with `card`'s templates (blocking: call from a worker)."""
-        from drivers.fingerprint.port import FingerprintResult
-
-        if self.fingerprint is None:
-            return FingerprintResult("unavailable", reason="no fingerprint device")
-        templates, holder = card.fingerprints, card.id_number
-        sim = getattr(self.fingerprint.sensor, "sim", None)
-        if sim is not None and holder in self.sim_fingers:
-            sim.put_finger(self.sim_fingers[holder])  # the simulated applicant lays their finger down
-        try:
-            return self.fingerprint.check(bytes(templates), stop)
-        finally:
-            if sim is not None:
-                sim.put_finger(None)
+        if not self.pacing.stopping.is_set():
+            self.identity.load_engine()
 
 
 @dataclass(frozen=True)
@@ -128,19 +77,22 @@ class Parts:
     tap: DeviceTap  # the self-tests' wait for the next card or code (a shell observer)
     runner: EffectRunner  # carries out the flow's effects
     probes: Probes  # office reachable, clock synchronised, printer state
-    kiosk: Kiosk  # the identity parts (camera, face engine, fingerprint)
+    identity: IdentitySteps  # face capture and fingerprint: the runner's identity effects
+    face_models: FaceModels  # the face engine, loaded after the first screen
 
     def start(self, probe_s: float = 5.0) -> None:
         """Start the devices, the office link, the probes and the work that waits for the first screen."""
         self.devices.start()
         self.link.start()
         self.probes.start(probe_s)
-        self.kiosk.start()
+        self.identity.start(self.events.post)
+        self.face_models.start()
         self.pacing.start()
 
     def stop(self) -> None:
         self.pacing.stop()  # every probe and waiting loader ends
-        self.kiosk.stop()
+        self.face_models.stop()
+        self.identity.stop()
         self.devices.stop()
         try:
             self.link.stop(timeout=1.0)  # a shutdown must end within systemd's patience (3 s in all)
@@ -168,6 +120,17 @@ def _office(config: KioskConfig, offices: dict) -> OfficeConfig:
     return office
 
 
+def face_rate_to(board: DeviceBoard) -> Callable[[Note], None]:
+    """The identity steps' analysis rate (FaceRate notes) → the maintenance board."""
+    from kiosk.services.identity.steps import FaceRate
+
+    def note(n: Note) -> None:
+        if isinstance(n, FaceRate):
+            board.face_rate(n.frames_per_s)
+
+    return note
+
+
 def bootstrap(
     config: KioskConfig,
     *,
@@ -175,15 +138,18 @@ def bootstrap(
     device_options: dict[str, dict] | None = None,
     recent=None,
     restart: Callable[[], None] | None = None,
+    people: Applicants | None = None,
 ) -> Parts:
     """Build the kiosk from its configuration (no device I/O, no network until Parts.start()).
     `device_options`: extra driver options by kind ("camera": the simulated camera's fps in the journeys);
-    `recent`: the log lines the technician reads; `restart`: the technician's restart (kiosk.app.assemble)."""
+    `recent`: the log lines the technician reads; `restart`: the technician's restart (kiosk.app.assemble);
+    `people`: the demo's simulated applicants in front of the simulated camera and sensor (kiosk.harness.people)."""
     from kiosk.maintenance import wiring as maintenance
     from kiosk.services.clock_check import ClockCheck
     from kiosk.services.effects import EffectRunner
     from kiosk.services.identity import FaceVerifier, reference_from_config
     from kiosk.services.identity.fingerprint import card_fingerprints_from_config
+    from kiosk.services.identity.steps import IdentitySteps, configured_camera
     from kiosk.services.office_link import OfficeLink
 
     offices = load_offices()
@@ -226,17 +192,24 @@ def bootstrap(
         restart=restart,
     )
     # The walk-in quota: the technician's setting over today's counters, checked by the effect that issues tickets.
-    runner = EffectRunner(
-        link, devices.printer, office, policy, clock, walk_in_exhausted=maintenance.quota_gate(m.settings, m.counters)
+    identity = IdentitySteps(
+        config.face,
+        people.camera(camera_url, camera_options)
+        if people is not None
+        else configured_camera(camera_url, camera_options),
+        FaceVerifier(reference_from_config(config, link.client), config.face.match_threshold),
+        fingerprint,
+        people.place_finger if people is not None else None,
     )
-    kiosk = Kiosk(
-        config,
-        camera_url,
-        pacing,
-        camera_options=camera_options,
-        verifier=FaceVerifier(reference_from_config(config, link.client), config.face.match_threshold),
-        fingerprint=fingerprint,
-        face_rate=m.board.face_rate,  # the face step's analysis rate on the maintenance page and in metrics
+    identity.watch(face_rate_to(m.board))  # the face step's analysis rate on the maintenance page and in metrics
+    runner = EffectRunner(
+        link,
+        devices.printer,
+        office,
+        policy,
+        clock,
+        walk_in_exhausted=maintenance.quota_gate(m.settings, m.counters),
+        identity=identity,
     )
     return Parts(
         config,
@@ -251,5 +224,6 @@ def bootstrap(
         tap,
         runner,
         Probes(link.client, check, devices, events, pacing),
-        kiosk,
+        identity,
+        FaceModels(identity, pacing),
     )

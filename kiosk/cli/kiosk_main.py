@@ -197,9 +197,17 @@ def run_kiosk(config: KioskConfig, run_for: float = 0, demo_pin: str | None = No
     from kiosk.maintenance.logs import setup_logging
 
     from kiosk.harness.demo import DemoControls
+    from kiosk.harness.people import SimulatedApplicants
 
     names, recent = setup_logging()
-    a = assemble(config, names=names, recent=recent, demo_controls=lambda parts: DemoControls(parts, demo_pin=demo_pin))
+    people = SimulatedApplicants() if config.kiosk.demo_controls else None  # the demo's made-up applicants
+    a = assemble(
+        config,
+        names=names,
+        recent=recent,
+        people=people,
+        demo_controls=lambda parts: DemoControls(parts, people or SimulatedApplicants(), demo_pin=demo_pin),
+    )
     _stop_soon(a)
     if demo_pin is not None:  # the demo only: what the window shows, for tests/window (KIOSK_DEMO_PROBE)
         from kiosk.harness import probe

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.ticket import IssuedTicket
-from kiosk.domain.verification import PartyCheck
+from kiosk.domain.verification import FaceResult, PartyCheck
 
 
 class Effect:
     """Base of every effect."""
 
     background = False  # True: the shell does not count it as work in progress (it may run for a while)
+    # Effects of these types still running when this one is asked for are ended: the shell drops their answers
+    # and asks the runner to stop them (EffectRunner.cancel).
+    ends: ClassVar[tuple[type[Effect], ...]] = ()
 
 
 @dataclass(frozen=True)
@@ -72,3 +76,36 @@ class SessionEnded(Effect):
     reasons: tuple[str, ...] = ()
     hukou_counties: tuple[str, ...] = ()
     verified_by: tuple[str, ...] = ()  # per party: face | fingerprint | staff
+
+
+@dataclass(frozen=True)
+class CaptureFace(Effect):
+    """Photograph `party` (1 or 2), check liveness and compare with `card`'s reference photo; answered by
+    FaceCaptured. `earlier`: the other party's results (the same face twice is refused). Runs until done or ended
+    (a newer capture, StopIdentity)."""
+
+    party: int
+    card: IdCardRecord = field(repr=False)
+    earlier: tuple[FaceResult, ...] = field(default=(), repr=False)
+    background = True
+
+
+@dataclass(frozen=True)
+class CheckFinger(Effect):
+    """A finger on the sensor compared with `card`'s templates; answered by FingerChecked."""
+
+    party: int
+    card: IdCardRecord = field(repr=False)
+    background = True
+
+
+@dataclass(frozen=True)
+class StopIdentity(Effect):
+    """The flow left the face or finger step: the running capture or finger check ends (the camera is released)
+    and whatever it would have answered is dropped."""
+
+    background = True
+
+
+IDENTITY_EFFECTS: tuple[type[Effect], ...] = (CaptureFace, CheckFinger)
+CaptureFace.ends = CheckFinger.ends = StopIdentity.ends = IDENTITY_EFFECTS

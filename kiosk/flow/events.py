@@ -88,6 +88,11 @@ class FaceCaptured(Event):
 
 
 @dataclass(frozen=True)
+class RetakeFace(Event):
+    """The applicant asks to start the photo again (the good frames so far are forgotten)."""
+
+
+@dataclass(frozen=True)
 class FingerChecked(Event):
     """A finger on the sensor compared with the card's templates (in a worker)."""
 

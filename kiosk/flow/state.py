@@ -59,6 +59,7 @@ NEEDS = {
 }
 FACE_STATES = (S.FACE_1, S.FACE_2)
 FINGER_STATES = (S.FINGER_1, S.FINGER_2)
+IDENTITY_STATES = frozenset(FACE_STATES + FINGER_STATES)  # a capture or finger check runs while the flow is here
 WALK_IN_BUSINESSES = ("marriage", "divorce_application", "divorce_certificate")
 OTHER_BUSINESSES = ("reissue_certificate", "archive_query", "record_certificate")
 
@@ -116,6 +117,8 @@ class Session:
     verification: tuple[PartyCheck, ...] = ()  # PartyCheck per party verified so far (kiosk/domain/verification.py)
     attempts: int = 0  # tries of the current party on the current path (face or finger)
     face_outcome: FaceOutcome | None = None  # how the current party's face path ended, if it did
+    # the capture just compared, shown and said for face_outcome_s before the flow acts on it (a timer)
+    face_shown: FaceResult | None = field(default=None, repr=False)
     ticket: IssuedTicket | None = None
     ticket_refused: bool = False  # the outcome came at the ticket step (the step bar stays there)
     notice: str = Notice.NONE  # a Notice or a composed code (see Notice)
@@ -184,6 +187,7 @@ class SessionChanges(TypedDict, total=False):
     verification: tuple[PartyCheck, ...]
     attempts: int
     face_outcome: FaceOutcome | None
+    face_shown: FaceResult | None
     ticket: IssuedTicket | None
     ticket_refused: bool
     notice: str

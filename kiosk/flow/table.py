@@ -42,6 +42,7 @@ from kiosk.flow.events import (
     PrinterReport,
     PrintFinished,
     QrScanned,
+    RetakeFace,
     SetLanguage,
     SkipFace,
     SkipFinger,
@@ -81,12 +82,9 @@ from kiosk.flow.actions import (
     print_ticket,
     ticket_refused,
     begin_verification,
-    face_verified,
-    face_retake,
     face_failed,
     skip_face,
     finger_verified,
-    finger_retry,
     finger_failed,
     skip_finger,
     skip_faces_camera_down,
@@ -100,6 +98,21 @@ from kiosk.flow.actions import (
     call_staff,
     staff_called,
     staff_call_status,
+)
+from kiosk.flow.identity import (
+    capturing,
+    no_photo,
+    finger_again,
+    identity_effects,
+    outcome_to_show,
+    retake_face,
+    show_face_outcome,
+    showing_outcome,
+    shown_failed,
+    shown_match,
+    shown_retake,
+    shown_retake_left,
+    shown_verified,
 )
 from kiosk.flow.guards import (
     E,
@@ -119,8 +132,6 @@ from kiosk.flow.guards import (
     fault_recovered,
     resuming_face,
     pin_accepted,
-    face_matched,
-    face_retake_left,
     finger_matched,
     finger_retry_left,
     resuming_finger,
@@ -134,6 +145,7 @@ from kiosk.flow.guards import (
 )
 from kiosk.flow.state import (  # noqa: F401 (re-exported: the shell and tests import them from here)
     APPLICANT_STATES,
+    FACE_STATES,
     IDLE_STATES,
     MAINTENANCE_STATES,
     NEEDS,
@@ -225,12 +237,16 @@ TRANSITIONS: tuple[T, ...] = (
     # identity, party by party, after separate consent: face vs the reference photo (retake up to face.attempts),
     # then the card's fingerprints if it holds any, else the registrar checks at the counter (verified_by staff)
     T(_in(S.CONSENT), Consent, NEXT_PARTY, None, set_consent),
-    T(_in(S.FACE_1, S.FACE_2), FaceCaptured, NEXT_PARTY, face_matched, face_verified),
-    T(_in(S.FACE_1, S.FACE_2), FaceCaptured, STAY, face_retake_left, face_retake),
-    T(_in(S.FACE_1, S.FACE_2), FaceCaptured, NEXT_PARTY, None, face_failed),
+    # a capture's outcome is shown (and said) until the shell's timer (face_outcome_s), then acted on
+    T(_in(S.FACE_1, S.FACE_2), FaceCaptured, STAY, outcome_to_show, show_face_outcome),
+    T(_in(S.FACE_1, S.FACE_2), FaceCaptured, NEXT_PARTY, no_photo, face_failed),
+    T(_in(S.FACE_1, S.FACE_2), Timeout, NEXT_PARTY, shown_match, shown_verified),
+    T(_in(S.FACE_1, S.FACE_2), Timeout, STAY, shown_retake_left, shown_retake),
+    T(_in(S.FACE_1, S.FACE_2), Timeout, NEXT_PARTY, showing_outcome, shown_failed),
+    T(_in(S.FACE_1, S.FACE_2), RetakeFace, STAY, capturing, retake_face),
     T(_in(S.FACE_1, S.FACE_2), SkipFace, NEXT_PARTY, None, skip_face),
     T(_in(S.FINGER_1, S.FINGER_2), FingerChecked, NEXT_PARTY, finger_matched, finger_verified),
-    T(_in(S.FINGER_1, S.FINGER_2), FingerChecked, STAY, finger_retry_left, finger_retry),
+    T(_in(S.FINGER_1, S.FINGER_2), FingerChecked, STAY, finger_retry_left, finger_again),
     T(_in(S.FINGER_1, S.FINGER_2), FingerChecked, NEXT_PARTY, None, finger_failed),
     T(_in(S.FINGER_1, S.FINGER_2), SkipFinger, NEXT_PARTY, None, skip_finger),
     # ticket: only an accepted case reaches printing
@@ -305,6 +321,8 @@ def _enter(
     if NEEDS.get(target) in flow.status.devices_down:
         resume, target = target, S.DEVICE_FAULT
     flow = replace(flow, state=target, resume=resume)
+    flow, started = identity_effects(flow, old, target)  # a capture or finger check starts or stops
+    effects = effects + started
     if target == S.ATTRACT and old in APPLICANT_STATES:
         flow, ended = _end_session(flow, old, event, env)
         effects = effects + (ended,)
@@ -338,6 +356,7 @@ def _end_session(flow: Flow, old: State, event: Event, env: FlowEnv) -> tuple[Fl
     return replace(flow, session=Session(language=env.languages[0]), resume=None), ended
 
 
+FACE_OUTCOME_S = 1.8  # a face comparison's outcome stays up (and is said) this long before the flow moves on
 TIMERS = {
     S.IDLE_WARNING: ("idle_warning_s", Timeout),
     S.PRINTING: ("printing_s", Timeout),
@@ -348,10 +367,15 @@ TIMERS = {
 }
 
 
-def timer_for(state: State, seconds: dict[str, float], assisted: bool = False) -> tuple[type[Event], float] | None:
+def timer_for(
+    state: State, seconds: dict[str, float], assisted: bool = False, outcome_shown: bool = False
+) -> tuple[type[Event], float] | None:
     """The event the shell schedules on entering `state` (and again after each touch for Idle), and when.
-    `seconds` has idle_s, idle_warning_s, printing_s, done_s, printer_problem_s, maintenance_*_s and
-    assisted_idle_s (the idle time while staff are on their way: `assisted`, the session called them)."""
+    `seconds` has idle_s, idle_warning_s, printing_s, done_s, printer_problem_s, maintenance_*_s,
+    assisted_idle_s (the idle time while staff are on their way: `assisted`, the session called them) and
+    face_outcome_s (how long a face comparison's outcome is shown: `outcome_shown`, Session.face_shown)."""
+    if outcome_shown and state in FACE_STATES:
+        return Timeout, seconds.get("face_outcome_s", FACE_OUTCOME_S)
     if state in TIMERS:
         key, event = TIMERS[state]
         return event, seconds[key]

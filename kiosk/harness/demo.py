@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
+from kiosk.harness.people import SimulatedApplicants
 from kiosk.services.backend_status import local_now
 
 
@@ -46,12 +47,12 @@ class NetworkCut:
 
 
 class DemoControls:
-    def __init__(self, parts, booking_index: int = 0, demo_pin: str | None = None):
-        """`parts`: the kiosk's (kiosk.app.wiring.Parts): its simulated devices, the office link and the
-        simulated people of its identity steps."""
+    def __init__(self, parts, people: SimulatedApplicants, booking_index: int = 0, demo_pin: str | None = None):
+        """`parts`: the kiosk's (kiosk.app.wiring.Parts): its simulated devices and the office link; `people`: the
+        simulated applicants installed in its identity steps (kiosk.app.assemble, `people=`)."""
         from office.seed import card_fields, seeded_bookings
 
-        self.kiosk = parts.kiosk  # the identity parts: whose face and finger the simulators show
+        self.people = people
         self.devices = parts.devices
         self.network = NetworkCut(parts.link.client)
         self.demo_pin = demo_pin  # this run's technician PIN, shown in the strip
@@ -129,11 +130,10 @@ class DemoControls:
                 from drivers.idcard.sim_core import FINGERS
 
                 finger = (card.get("fingerprint_fingers") or FINGERS)[0]
-                self.kiosk.sim_fingers[holder] = card.get("finger_on_sensor") or f"{holder}:{finger}"
+                self.people.fingers[holder] = card.get("finger_on_sensor") or f"{holder}:{finger}"
             face = self.faces.get(party)
             if holder and face is not None:
-                self.kiosk.sim_faces[holder] = face
-                (self.kiosk.sim_still.add if party in self.still else self.kiosk.sim_still.discard)(holder)
+                self.people.show(holder, face, still=party in self.still)
         _in_background(lambda: (sim.remove(), sim.present(_with_photo(card))))
 
     def prepare_photo(self, card, party: int | None = None) -> None:
@@ -157,8 +157,7 @@ class DemoControls:
 
         if isinstance(item, SessionEnded):  # and the simulators forget who the applicants were
             self._holders = []
-            for holders in (self.kiosk.sim_faces, self.kiosk.sim_fingers, self.kiosk.sim_still):
-                holders.clear()
+            self.people.forget()
 
     def set_face(self, party: int, image, still: bool = False) -> None:
         """The simulated camera shows `image` when `party`'s card holder is photographed (still: a photo held up)."""

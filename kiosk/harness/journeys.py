@@ -248,6 +248,7 @@ def run_journey(
     from kiosk.config import load_kiosk_config
     from kiosk.harness.demo import DemoControls
     from kiosk.harness.headless import run_headless
+    from kiosk.harness.people import SimulatedApplicants
     from kiosk.harness.scenarios import SCENARIOS, TodaysPeople
 
     from kiosk.maintenance.pin import new_demo_pin
@@ -273,13 +274,15 @@ def run_journey(
     assembly = None
     try:
         config = with_backend(config, url)
+        people = SimulatedApplicants()
         assembly = assemble(
             config,
             device_options={"camera": {"fps": camera_fps}},
-            demo_controls=lambda parts: DemoControls(parts, demo_pin=demo_pin),
+            people=people,
+            demo_controls=lambda parts: DemoControls(parts, people, demo_pin=demo_pin),
         )
         app, shell, parts, controls = assembly.app, assembly.shell, assembly.parts, assembly.controls
-        kiosk, maintenance = parts.kiosk, assembly.maintenance
+        identity, maintenance = parts.identity, assembly.maintenance
         journey = Journey(app, shell, parts, controls)
         journey.people = TodaysPeople()
         journey.demo_pin, journey.maintenance = demo_pin, maintenance
@@ -291,7 +294,7 @@ def run_journey(
         def script():
             yield Until(lambda: app.sm is not None and app.frames > 0, 20, "first frame")
             yield Until(
-                lambda: kiosk.face_engine is not None or kiosk.face_engine_error or not config.face.enabled,
+                lambda: identity.engine is not None or identity.engine_error or not config.face.enabled,
                 20,
                 "face engine",
             )

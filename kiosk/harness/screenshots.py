@@ -14,6 +14,9 @@ class NoEffects:
     def run(self, effect):
         return None
 
+    def cancel(self, effect):
+        pass
+
 
 class FixedScheduler:
     """Screenshots must not change under the camera: timers never fire."""

@@ -26,6 +26,7 @@ from kiosk.flow.events import (
     TicketRefused,
 )
 from kiosk.flow.effects import (
+    IDENTITY_EFFECTS,
     CallForAssistance,
     Effect,
     FollowStaffCall,
@@ -33,6 +34,7 @@ from kiosk.flow.effects import (
     LookupAppointment,
     PrintTicket,
     SessionEnded,
+    StopIdentity,
 )
 from kiosk.services.backend_status import local_now
 from kiosk.services.office_client import BackendRejected, BackendUnavailable
@@ -62,8 +64,10 @@ def _first_usable(found: list[object]) -> Event:
 
 
 class EffectRunner:
-    def __init__(self, link, printer, office, policy, clock=local_now, walk_in_exhausted=None):
+    def __init__(self, link, printer, office, policy, clock=local_now, walk_in_exhausted=None, identity=None):
         self.link, self.printer, self.office, self.policy, self.clock = link, printer, office, policy, clock
+        # the face capture and fingerprint steps (kiosk.services.identity.steps.IdentitySteps), or None: no devices
+        self.identity = identity
         # () -> bool: the technician's walk-in quota for today is used up (kiosk.app.wiring builds it)
         self.walk_in_exhausted = walk_in_exhausted
         self.sessions: dict[str, int] = {}  # outcome → count since start (no personal data)
@@ -88,6 +92,8 @@ class EffectRunner:
             return self.call_staff(effect)
         if isinstance(effect, FollowStaffCall):
             return self.follow_staff_call(effect)
+        if isinstance(effect, (*IDENTITY_EFFECTS, StopIdentity)):
+            return self.identity.run(effect) if self.identity is not None else None
         if isinstance(effect, SessionEnded):
             self.sessions[effect.outcome] = self.sessions.get(effect.outcome, 0) + 1
             forget_matches()  # the session's card hashes, memoised by ID number
@@ -98,6 +104,11 @@ class EffectRunner:
             return None
         log.warning("unknown effect %s", type(effect).__name__)
         return None
+
+    def cancel(self, effect: Effect) -> None:
+        """End a running effect (the flow left its step): only the identity steps run that long."""
+        if self.identity is not None:
+            self.identity.cancel(effect)
 
     def lookup(self, e: LookupAppointment) -> Event:
         if e.token:

@@ -88,7 +88,7 @@ class KioskApp(App):
     def __init__(
         self,
         shell,
-        kiosk=None,
+        identity=None,
         demo_controls=None,
         office=None,
         maintenance=None,
@@ -99,8 +99,8 @@ class KioskApp(App):
         **kw,
     ):
         super().__init__(**kw)
-        # kiosk: the identity parts the face and fingerprint screens use (kiosk.app.wiring.Kiosk; None: screenshots)
-        self.shell, self.kiosk, self.demo_controls = shell, kiosk, demo_controls
+        # identity: the identity steps the face screens watch (kiosk.services.identity.steps; None: screenshots)
+        self.shell, self.identity, self.demo_controls = shell, identity, demo_controls
         self.pacing = pacing  # kiosk.app.pacing.StartupPacing: told when the first screen is up and when idle
         self.maintenance = maintenance  # kiosk.maintenance.core.Maintenance (None: tools unavailable)
         self.notifier = notifier  # kiosk.maintenance.sdnotify.Notifier (READY, WATCHDOG)

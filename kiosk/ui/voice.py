@@ -15,7 +15,7 @@ from pathlib import Path
 
 import heyuan_assets as assets
 from kiosk.flow import State
-from kiosk.flow.events import CardRead, Event, FaceCaptured, SetLanguage
+from kiosk.flow.events import CardRead, Event, FaceCaptured, SetLanguage, Timeout
 
 log = logging.getLogger(__name__)
 VOICE_CACHE = assets.path() / "voice"  # package data, synthesised at set-up (scripts/make_voice.py)
@@ -74,6 +74,8 @@ def prompts_for(old, new, event: Event) -> tuple[str, ...] | None:
     ):
         return None
     said = tuple(key for kind, key in ON_EVENT if isinstance(event, kind) and new.state != old.state)
+    if isinstance(event, Timeout) and old.session.face_shown is not None:  # the photo's outcome was shown
+        said += ("photo_taken",)
     return said + ON_ENTER.get(new.state, ())
 
 

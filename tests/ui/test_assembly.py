@@ -45,8 +45,9 @@ def test_a_ticket_cut_by_shutdown_stays_on_the_technicians_audit_page(tmp_path):
 
 def test_the_face_steps_analysis_rate_reaches_the_maintenance_board(tmp_path):
     a = _assembled(tmp_path)
-    assert a.parts.kiosk.face_rate is not None
-    a.parts.kiosk.face_rate(12.34)
+    from kiosk.services.identity.steps import FaceRate
+
+    a.parts.identity._tell(FaceRate(12.34))  # as a capture reports it, to the identity steps' watchers
     assert a.maintenance.board.snapshot()["camera"]["info"]["face_fps"] == 12.3
 
 
@@ -71,4 +72,4 @@ def test_the_parts_are_joined_at_construction(tmp_path):
     p.events.attach(seen.append)  # as the shell's post_threadsafe is (in place of Kivy's clock here)
     p.link.status.report(False, "refused")  # the client's judgement: the office is unreachable
     assert seen == [BackendDown()]
-    assert p.runner.walk_in_exhausted is not None and p.kiosk.face_rate == p.maintenance.board.face_rate
+    assert p.runner.walk_in_exhausted is not None and p.runner.identity is p.identity

@@ -131,6 +131,59 @@ def test_session_end_wipes_faces(shell):
     assert ("SessionEnded",) == tuple(n for n, _ in s.effects.seen if n == "SessionEnded")
 
 
+def test_an_ended_effects_answer_is_dropped_even_when_it_is_done_but_not_yet_delivered(shell):
+    """The flow left the face step (StopIdentity) after the capture finished but before its answer reached the
+    main thread: the answer is dropped, the result wiped; a capture still running is asked to stop."""
+    from concurrent.futures import wait
+    from dataclasses import replace
+
+    from kiosk.domain.idcard_record import IdCardRecord
+    from kiosk.flow import S
+    from kiosk.flow.effects import CaptureFace, StopIdentity
+    from kiosk.flow.events import FaceCaptured
+
+    s, sched = shell
+    stopped: list[object] = []
+    release, running = threading.Event(), threading.Event()
+
+    class Face:
+        verdict, score, reason, party, wiped = "match", 0.9, "", 1, False
+
+        def wipe(self):
+            self.wiped = True
+
+    face = Face()
+
+    class Identity:
+        def run(self, effect):
+            if isinstance(effect, StopIdentity):
+                return None
+            if effect.party == 2:
+                running.set()
+                release.wait(30)  # runs until told to stop
+                return None
+            return FaceCaptured(face)
+
+        def cancel(self, effect):
+            stopped.append(effect)
+            release.set()
+
+    s.effects = Identity()
+    card = IdCardRecord("resident_id", name="x", sex="male", birth="1990-01-01", id_number="1")
+    s.flow = replace(s.flow, state=S.FACE_1, session=replace(s.flow.session, cards=(card,)))
+    first = CaptureFace(1, card)
+    s._submit(first)
+    wait([f for f, e in s._futures.items() if e is first], timeout=30)  # done; its answer waits for the main thread
+    s._submit(StopIdentity())
+    sched.drain()
+    assert s.flow.state == S.FACE_1 and s.flow.session.face_shown is None and face.wiped and stopped == []
+    second = CaptureFace(2, card)
+    s._submit(second)
+    assert running.wait(30)
+    s._submit(StopIdentity())  # running: asked to stop
+    assert stopped == [second]
+
+
 class Calendar:
     """The shell's `today`, moved by hand."""
 

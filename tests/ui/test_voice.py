@@ -13,21 +13,26 @@ from types import SimpleNamespace
 
 from kiosk.config import DEFAULT_CONFIG
 from kiosk.flow import State
-from kiosk.flow.events import CardRead, Continue, FaceCaptured, StaffCalled, Start
+from kiosk.flow.events import CardRead, Continue, FaceCaptured, StaffCalled, Start, Timeout
 from kiosk.ui.i18n import catalog
 from kiosk.ui.voice import PROMPTS, msgid, prompts_for
 from tests.ui.conftest import REPO, run_cli
 
 
-def _flow(state, assistance="", language="zh"):
-    return SimpleNamespace(state=state, session=SimpleNamespace(assistance=assistance, language=language))
+def _flow(state, assistance="", language="zh", face_shown=None):
+    return SimpleNamespace(
+        state=state, session=SimpleNamespace(assistance=assistance, language=language, face_shown=face_shown)
+    )
 
 
 def test_what_each_step_says():
     assert prompts_for(_flow(State.ATTRACT), _flow(State.SERVICE_MENU), Start()) == ("service_menu",)
     assert prompts_for(_flow(State.READ_ID_1), _flow(State.READ_ID_2), CardRead({})) == ("card_read", "read_id_2")
     assert prompts_for(_flow(State.READ_ID_1), _flow(State.READ_ID_1), CardRead({})) is None  # refused: no cheer
-    assert prompts_for(_flow(State.FACE_1), _flow(State.FACE_2), FaceCaptured("f")) == ("photo_taken", "face_2")
+    assert prompts_for(_flow(State.FACE_1), _flow(State.FACE_2), FaceCaptured(None)) == ("photo_taken", "face_2")
+    # a photo's outcome is shown until the flow's timer moves on
+    assert prompts_for(_flow(State.FACE_1), _flow(State.FACE_1, face_shown="f"), FaceCaptured("f")) is None
+    assert prompts_for(_flow(State.FACE_1, face_shown="f"), _flow(State.FACE_2), Timeout()) == ("photo_taken", "face_2")
     assert prompts_for(_flow(State.PRINTING), _flow(State.DONE), Continue()) == ("done", "take_card")
     assert prompts_for(_flow(State.CONSENT, "calling"), _flow(State.CONSENT, "on_the_way"), StaffCalled(True)) == (
         "staff_on_the_way",

@@ -5,22 +5,29 @@ templates. Runs in a worker; answers a FingerprintResult and never raises."""
 from __future__ import annotations
 
 import logging
+import threading
+from typing import TYPE_CHECKING, Any
 
 from drivers.fingerprint.port import FingerprintResult
 from kiosk.errors import KioskError
+
+if TYPE_CHECKING:
+    from drivers.fingerprint.matcher import CardTemplateMatcher
+    from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
 
 
 class CardFingerprints:
-    def __init__(self, sensor, matcher, threshold: int = 60, timeout_s: float = 10.0):
+    def __init__(self, sensor: Any, matcher: CardTemplateMatcher, threshold: int = 60, timeout_s: float = 10.0):
+        # sensor: an R30x sensor (drivers.fingerprint.driver.R30xSensor) or its simulator adapter
         self.sensor, self.matcher, self.threshold, self.timeout_s = sensor, matcher, threshold, timeout_s
 
     @property
     def available(self) -> bool:
         return self.sensor is not None and self.matcher.available
 
-    def check(self, card_templates: bytes, stop=None) -> FingerprintResult:
+    def check(self, card_templates: bytes, stop: threading.Event | None = None) -> FingerprintResult:
         if not card_templates:
             return FingerprintResult("unavailable", reason="the card holds no fingerprints")
         if not self.available:
@@ -42,7 +49,7 @@ class CardFingerprints:
             pass
 
 
-def card_fingerprints_from_config(config):
+def card_fingerprints_from_config(config: KioskConfig) -> CardFingerprints | None:
     """devices.fingerprint (an R30x sensor URL, or sim://fingerprint) plus devices.fingerprint_matcher, or None."""
     d = config.devices
     if d.fingerprint.strip() in ("", "none") or not d.fingerprint_matcher:

@@ -1,5 +1,5 @@
-"""python -m bench.label_churn [--frames N] [--driver llvmpipe|softpipe]: what Mesa holds while Kivy labels change
-text every frame (a new texture each time), measured as malloc's bytes in use after malloc_trim.
+"""python -m bench.label_churn [--frames N] [--driver llvmpipe|softpipe] [--same-size]: what Mesa holds while
+Kivy labels change text every frame (a new texture each time), measured as malloc's bytes in use after malloc_trim.
 
 The UI soak renders with Mesa's software rasteriser (no GPU here). This isolates the renderer from the kiosk: ten
 labels, new text every frame, headless at the soak's size; `--driver softpipe` (GALLIUM_DRIVER) swaps llvmpipe for
@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 
-def churn(frames: int, every: int) -> list[dict]:
+def churn(frames: int, every: int, same_size: bool = False) -> list[dict]:
     from kiosk.services import memory
 
     memory.limit_arenas()  # as the kiosk's entry point does
@@ -44,7 +44,10 @@ def churn(frames: int, every: int) -> list[dict]:
         def step(self, dt):
             self.frame += 1
             for j, label in enumerate(self.labels):
-                label.text = f"河源 {self.frame * 7 + j} 登记" * (1 + (self.frame + j) % 3)  # a new size: a new texture
+                if same_size:  # new text of the same size: Kivy draws it into the label's texture
+                    label.text = f"{(self.frame * 7 + j) % 100000:05d}"
+                else:  # a new size each time: Kivy makes a new texture
+                    label.text = f"河源 {self.frame * 7 + j} 登记" * (1 + (self.frame + j) % 3)
             if self.frame % every == 0:
                 memory.give_back()
                 samples.append({"frame": self.frame, "malloc_in_use_mb": round((heap_in_use() or 0) / 2**20, 1)})
@@ -60,11 +63,13 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--frames", type=int, default=3000)
     p.add_argument("--every", type=int, default=150)
     p.add_argument("--driver", choices=("llvmpipe", "softpipe"), default="llvmpipe")
+    p.add_argument("--same-size", action="store_true", help="text that keeps the label's size (no new textures)")
     args = p.parse_args(argv)
     os.environ["GALLIUM_DRIVER"] = args.driver
-    samples = churn(args.frames, args.every)
+    samples = churn(args.frames, args.every, args.same_size)
     values = [s["malloc_in_use_mb"] for s in samples]
-    result = {"driver": args.driver, "frames": args.frames, "min_mb": min(values), "max_mb": max(values)}
+    result = {"driver": args.driver, "same_size": args.same_size, "frames": args.frames}
+    result.update(min_mb=min(values), max_mb=max(values))
     print(json.dumps({**result, "samples": samples}), file=sys.__stdout__)
     return result
 

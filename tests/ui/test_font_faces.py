@@ -1,6 +1,6 @@
-"""The rendered app's memory growth of issue 28 (bench/README.md, "The UI soak's memory"): Kivy opened one font
-face per size as written, so the screens' fractional sizes (17.0, 17.3, 17.85 …) each held a copy of the same
-17-pixel CJK face (≈ 0.5 MB), up to Kivy's 64. kiosk.ui.fonts keys the faces by the pixel size they are opened at."""
+"""Found measuring issue 28's memory (bench/README.md, "The UI soak's memory"): Kivy opened one font face per size
+as written, so the screens' fractional sizes (17.0, 17.3, 17.85 …) each held a copy of the same 17-pixel CJK face
+(≈ 0.5 MB), up to Kivy's 64. kiosk.ui.fonts keys the faces by the pixel size they are opened at."""
 
 import json
 

@@ -168,7 +168,41 @@ def process_sample(trim: bool = False) -> dict:
 
         if give_back():
             sample["rss_trimmed_mb"] = _rss_mb()
+        in_use = heap_in_use()
+        if in_use is not None:  # live malloc'd bytes: growth here is held memory, not fragmentation
+            sample["malloc_in_use_mb"] = round(in_use / 2**20, 1)
     return sample
+
+
+def heap_in_use() -> int | None:
+    """Bytes glibc's malloc has handed out and not had back (mallinfo2: every arena plus mmapped blocks)."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd")] + [
+            (n, ctypes.c_size_t) for n in ("usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")
+        ]
+
+    try:
+        mallinfo2 = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):  # not glibc, or glibc < 2.33
+        return None
+    mallinfo2.restype = MallInfo2
+    info = mallinfo2()
+    return int(info.uordblks + info.hblkhd)
+
+
+def font_faces() -> int:
+    """Font faces open in the rendered app: SDL_ttf keeps each face's file open (kiosk/ui/fonts.py)."""
+    from kiosk.ui.fonts import FONT_DIR
+
+    names, count = {p.name for p in FONT_DIR.glob("*.otf")}, 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.path.basename(os.readlink(f"/proc/self/fd/{fd}")) in names
+        except OSError:  # closed since the listing
+            continue
+    return count
 
 
 def take_sample(journeys: int, t0: float, rig: "Rig", heap: "HeapTrace", errors: ErrorCounter, **extra) -> dict:

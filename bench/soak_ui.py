@@ -21,7 +21,7 @@ from pathlib import Path
 
 # Imported up front: a run of half an hour must not load newer code at its end.
 from bench.soak import growth, verify
-from bench.soak_rig import ErrorCounter, HeapTrace, Rig, print_sample, report, seed_day, take_sample
+from bench.soak_rig import ErrorCounter, HeapTrace, Rig, font_faces, print_sample, report, seed_day, take_sample
 from office.seed import WALK_THROUGH, card_fields, seeded_bookings
 
 CYCLE = (
@@ -196,7 +196,16 @@ def soak_ui(
                 except ScriptFailed:
                     pass
             if i % sample_every == 0 or i == journeys:
-                sample = take_sample(i, t0, rig, heap, errors, widgets=widgets(), failed=outcomes.get("failed", 0))
+                sample = take_sample(
+                    i,
+                    t0,
+                    rig,
+                    heap,
+                    errors,
+                    widgets=widgets(),
+                    font_faces=font_faces(),
+                    failed=outcomes.get("failed", 0),
+                )
                 samples.append(sample)
                 if progress:
                     progress(sample)

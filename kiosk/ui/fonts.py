@@ -18,6 +18,27 @@ def register_default() -> None:
     from kivy.core.text import DEFAULT_FONT, LabelBase
 
     LabelBase.register(DEFAULT_FONT, str(REGULAR), fn_bold=str(BOLD))
+    one_face_per_pixel_size()
+
+
+def one_face_per_pixel_size() -> None:
+    """Kivy's SDL2 text provider keeps up to 64 fonts open, keyed by the size as written (a float), but opens
+    each at int(size). The screens' sizes are fractions of the layout unit (fs_body * 0.85, 26 * u …), so 17.0,
+    17.3 and 17.85 opened three copies of the same 17-pixel face, ≈ 0.5 MB of FreeType and HarfBuzz tables each
+    for these CJK fonts; all screens in both text sizes asked for 74 written sizes (59 pixel sizes), so past 64
+    faces were closed and parsed again as screens alternated (bench/README.md, "The UI soak's memory"). Keyed by
+    the pixel size the face is opened at, text is drawn exactly as before."""
+    from kivy.core.text import Label as CoreLabel
+
+    if CoreLabel.__name__ != "LabelSDL2":  # another provider keys its fonts its own way
+        return
+
+    def _get_font_id(self) -> str:
+        o = self.options
+        keys = ("font_name_r", "bold", "italic", "underline", "strikethrough")
+        return "|".join([str(int(o["font_size"]))] + [str(o[k]) for k in keys])
+
+    CoreLabel._get_font_id = _get_font_id
 
 
 def covered() -> frozenset[int]:

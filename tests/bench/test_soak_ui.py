@@ -42,3 +42,5 @@ def test_ui_soak_short():
         assert r[f"ui_{key}"] == 0, key
     assert r["ui_checkins"] == 4 and r["ui_tickets"] == 6
     assert len(r["ui_samples"]) == 2 and r["ui_samples"][-1]["widgets"] > 0
+    # one open face per font and pixel size (kiosk/ui/fonts.py): ≈ 25 in these screens, well below Kivy's 64
+    assert 0 < r["ui_samples"][-1]["font_faces"] <= 32

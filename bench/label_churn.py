@@ -1,0 +1,78 @@
+"""python -m bench.label_churn [--frames N] [--driver llvmpipe|softpipe] [--same-size]: what Mesa holds while
+Kivy labels change text every frame (a new texture each time), measured as malloc's bytes in use after malloc_trim.
+
+The UI soak renders with Mesa's software rasteriser (no GPU here). This isolates the renderer from the kiosk: ten
+labels, new text every frame, headless at the soak's size; `--driver softpipe` (GALLIUM_DRIVER) swaps llvmpipe for
+Mesa's other software rasteriser to tell the renderer's share from Kivy's (bench/README.md, "The UI soak's memory").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+
+
+def churn(frames: int, every: int, same_size: bool = False) -> list[dict]:
+    from kiosk.services import memory
+
+    memory.limit_arenas()  # as the kiosk's entry point does
+    from kiosk.ui import kivy_env
+
+    kivy_env.prepare(tempfile.mkdtemp(prefix="label-churn-"), headless=True, size=(540, 960))
+    from kivy.app import App
+    from kivy.clock import Clock
+    from kivy.uix.boxlayout import BoxLayout
+    from kivy.uix.label import Label
+
+    from bench.soak_rig import heap_in_use
+
+    samples: list[dict] = []
+
+    class Churn(App):
+        def build(self):
+            box = BoxLayout(orientation="vertical")
+            self.labels = [Label(text=str(i), font_size=20 + i) for i in range(10)]
+            for label in self.labels:
+                box.add_widget(label)
+            self.frame = 0
+            Clock.schedule_interval(self.step, 0)
+            return box
+
+        def step(self, dt):
+            self.frame += 1
+            for j, label in enumerate(self.labels):
+                if same_size:  # new text of the same size: Kivy draws it into the label's texture
+                    label.text = f"{(self.frame * 7 + j) % 100000:05d}"
+                else:  # a new size each time: Kivy makes a new texture
+                    label.text = f"河源 {self.frame * 7 + j} 登记" * (1 + (self.frame + j) % 3)
+            if self.frame % every == 0:
+                memory.give_back()
+                samples.append({"frame": self.frame, "malloc_in_use_mb": round((heap_in_use() or 0) / 2**20, 1)})
+            if self.frame >= frames:
+                self.stop()
+
+    Churn().run()
+    return samples
+
+
+def main(argv: list[str] | None = None) -> dict:
+    p = argparse.ArgumentParser(prog="python -m bench.label_churn", description=__doc__.split("\n\n")[0])
+    p.add_argument("--frames", type=int, default=3000)
+    p.add_argument("--every", type=int, default=150)
+    p.add_argument("--driver", choices=("llvmpipe", "softpipe"), default="llvmpipe")
+    p.add_argument("--same-size", action="store_true", help="text that keeps the label's size (no new textures)")
+    args = p.parse_args(argv)
+    os.environ["GALLIUM_DRIVER"] = args.driver
+    samples = churn(args.frames, args.every, args.same_size)
+    values = [s["malloc_in_use_mb"] for s in samples]
+    result = {"driver": args.driver, "same_size": args.same_size, "frames": args.frames}
+    result.update(min_mb=min(values), max_mb=max(values))
+    print(json.dumps({**result, "samples": samples}), file=sys.__stdout__)
+    return result
+
+
+if __name__ == "__main__":
+    main()

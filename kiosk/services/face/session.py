@@ -47,7 +47,6 @@ class FaceSession:
         self._stop = threading.Event()
         self._capture: CaptureThread | None = None
         self._worker: threading.Thread | None = None
-        self._restart = False
 
     def start(self) -> "FaceSession":
         from drivers.camera.capture import CaptureThread
@@ -70,10 +69,6 @@ class FaceSession:
     @property
     def running(self) -> bool:
         return self._worker is not None and self._worker.is_alive()
-
-    def restart_capture(self) -> None:
-        """Retake: forget the good frames so far."""
-        self._restart = True
 
     def _camera_event(self, event) -> None:
         self.on_fault(event.code, event.fault)
@@ -112,7 +107,6 @@ class FaceSession:
 
         engine = self._engine()
         capture = self._party_capture(engine) if engine is not None else None
-        self._restart = False
         seq, shown, started = 0, 0.0, time.monotonic()
         rate = _Rate(self.on_rate)
         while not self._stop.is_set():
@@ -125,8 +119,6 @@ class FaceSession:
             if now - shown >= PREVIEW_EVERY_S:
                 shown = now
                 self.on_frame(cv2.resize(frame.image, PREVIEW_SIZE, interpolation=cv2.INTER_AREA))
-            if self._restart and engine is not None:
-                capture, self._restart, started = self._party_capture(engine), False, now
             if capture is None or engine.mode == CAPTURE_ONLY:
                 left = self.capture_only_after_s - (now - started)
                 self.on_progress("models_unavailable", max(0.0, left))

@@ -11,8 +11,10 @@ import subprocess
 import sys
 import time
 
+import pytest
 import requests
 
+from bench.rigs.office_server import serve_in_thread
 from kiosk.config import load_kiosk_config, load_offices
 from kiosk.maintenance.devices import DeviceBoard
 from kiosk.maintenance.metrics import KioskCollector
@@ -20,9 +22,18 @@ from kiosk.maintenance.presenters import device_rows
 from kiosk.maintenance.upkeep import certificate_outlook
 from kiosk.services.office_link import OfficeLink
 from office import pki
+from office.offline import OfflineRules
 from tests.services.helpers import OFFICE, drain, full_bookings, server_rows
 
 KIOSK = "441621-kiosk-07"
+
+
+@pytest.fixture
+def server(tmp_path, clock):
+    """A server with a PKI of its own: these tests read the whole CA's status (what expires, what is revoked)."""
+    rules = OfflineRules(min_interval_s=0)  # as tests/services/conftest.py's
+    with serve_in_thread(tmp_path / "office.db", clock, pki_dir=tmp_path / "pki", offline_rules=rules) as running:
+        yield running
 
 
 def _now():

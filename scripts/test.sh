@@ -16,5 +16,7 @@ for arg in "$@"; do
   if [[ $arg == --fast ]]; then args+=(-m "not slow"); else args+=("$arg"); fi
 done
 # Two workers (pytest-xdist), each taking whole files, so a file's server, browser, window or release is started
-# once (tests/conftest.py hands out the slow files first). TEST_WORKERS=0: one process (a debugger, -x).
-.venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile --basetemp "$run_tmp/t" "${args[@]}"
+# once; the files go out in collection order (not xdist's "most tests first"), where tests/conftest.py puts the
+# files holding slow tests first. TEST_WORKERS=0: one process (a debugger, -x).
+.venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder --basetemp "$run_tmp/t" \
+  "${args[@]}"

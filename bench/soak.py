@@ -40,6 +40,21 @@ BOOKINGS_PER_DAY = 3  # the seeded walk-through bookings (slot = now) of the kio
 WALK_IN_LABELS = ("local", "other_county")  # couples this office accepts for marriage (Heyuan hukou)
 
 
+def _refresh(cache, patience_s: float = 120.0) -> None:
+    """Fill the bookings cache from the server. A request timed out on a loaded machine is tried again: the
+    cache's content is this journey's starting point, not what it checks."""
+    from kiosk.services.office_client import BackendUnavailable
+
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            cache.refresh()
+            return
+        except BackendUnavailable:
+            if time.monotonic() > deadline:
+                raise
+
+
 class People:
     """Today's seeded bookings as cards, and which of the kiosk office's bookings are still unused."""
 
@@ -237,7 +252,7 @@ class Soak:
         r = self.rig
         link, network = r.parts.link, NetworkCut(r.parts.link.client)
         b = self.take_booking()
-        link.cache.refresh()  # today's bookings, cached while the server answered
+        _refresh(link.cache)  # today's bookings, cached while the server answered
         network.set(True)
         try:
             r.wait(lambda: not r.shell.flow.status.backend_online, 15, "backend seen down")

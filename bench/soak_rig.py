@@ -20,6 +20,7 @@ from pathlib import Path
 from kiosk.services.backend_status import CHINA
 
 OFFICE, OTHER = "441621", "441622"
+STUCK_AFTER = 4  # times a wait's timeout before the rig calls the kiosk stuck (Rig.wait)
 
 
 class ManualScheduler:
@@ -469,8 +470,10 @@ class Rig:
         return self
 
     def wait(self, test, timeout: float = 15.0, what: str = "") -> None:
-        """Run the shell's queued work until `test()` holds and no effect is in flight."""
-        deadline = time.monotonic() + timeout
+        """Run the shell's queued work until `test()` holds and no effect is in flight. The deadline only tells a
+        stuck kiosk from a slow one, so it is stretched (STUCK_AFTER): a quiet machine never comes near it, a CI
+        machine running two suites on two cores must not trip it."""
+        deadline = time.monotonic() + timeout * STUCK_AFTER
         while True:
             self.scheduler.drain()
             if test() and not self.shell.busy:

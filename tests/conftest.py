@@ -35,3 +35,10 @@ def office_host(tmp_path_factory):
     clock = ManualClock(datetime(2026, 11, 26, 10, 5))
     with serve_in_thread(root / "idle.db", clock, seed=None, pki_dir=root / "pki") as host:
         yield host
+
+
+def pytest_collection_modifyitems(config, items):
+    """The files holding slow tests first (a stable sort: each file's tests stay together and in order), so that
+    with two workers (scripts/test.sh) the long ones start early and the short ones fill in around them."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)

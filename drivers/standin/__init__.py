@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -44,16 +45,18 @@ def build(name: str, *, force: bool = False) -> Path:
     if not cc:
         raise StandinUnavailable("no C compiler (install gcc: scripts/setup.sh does)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    src_copy = out.with_suffix(".c")
-    src_copy.write_bytes(code)
-    tmp = out.with_suffix(".so.tmp")
-    result = subprocess.run(
-        [cc, "-O2", "-shared", "-fPIC", "-o", str(tmp), str(src_copy)], capture_output=True, text=True, timeout=60
-    )
-    if result.returncode != 0:
-        raise StandinUnavailable(f"compiling {LIBRARIES[name]} failed: {result.stderr.strip()[-300:]}")
-    os.replace(tmp, out)
-    stamp.write_bytes(code)
+    # Private names until the rename: two checkouts (two CI runs, a test and the demo) may build at once.
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".build-") as work:
+        src_copy, tmp, tmp_stamp = Path(work) / LIBRARIES[name], Path(work) / out.name, Path(work) / stamp.name
+        src_copy.write_bytes(code)
+        result = subprocess.run(
+            [cc, "-O2", "-shared", "-fPIC", "-o", str(tmp), str(src_copy)], capture_output=True, text=True, timeout=60
+        )
+        if result.returncode != 0:
+            raise StandinUnavailable(f"compiling {LIBRARIES[name]} failed: {result.stderr.strip()[-300:]}")
+        tmp_stamp.write_bytes(code)
+        os.replace(tmp, out)
+        os.replace(tmp_stamp, stamp)
     return out
 
 

@@ -42,7 +42,9 @@ def _run(engine, camera, *, liveness, verify=None, timeout=40, needed=3):
 
 def test_session_guides_then_captures_from_the_live_camera(engine):
     result, codes = _run(engine, SimulatedCamera(fps=40, realtime=False), liveness=False)
-    assert codes[0] == "no_face" and codes[-1] == "captured"
+    # The scene opens on an empty room, then a person walks in small; the camera thread reads as fast as it can,
+    # so a busy machine's first analysed frame may already show the person: guided either way, then captured.
+    assert codes[0] in ("no_face", "too_small") and codes[-1] == "captured"
     assert result.photo is not None and result.party == 2 and result.face is not None
 
 

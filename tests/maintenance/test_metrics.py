@@ -13,7 +13,7 @@ from kiosk.maintenance.metrics import KioskCollector, MetricsUnavailable, parse_
 
 
 def scrape(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as resp:
+    with urllib.request.urlopen(url, timeout=60) as resp:
         return resp.read().decode()
 
 
@@ -171,10 +171,10 @@ def test_metrics_over_tls_require_the_scrapers_certificate(collector, tmp_path):
         url = f"https://localhost:{server.port}/metrics"
         anonymous = ssl.create_default_context(cafile=str(tmp_path / "ca.crt"))
         with pytest.raises((ssl.SSLError, OSError)):
-            urllib.request.urlopen(url, context=anonymous, timeout=5).read()
+            urllib.request.urlopen(url, context=anonymous, timeout=60).read()
         scraper = ssl.create_default_context(cafile=str(tmp_path / "ca.crt"))
         scraper.load_cert_chain(str(tmp_path / "bureaus/prometheus.crt"), str(tmp_path / "bureaus/prometheus.key"))
-        assert b"kiosk_info" in urllib.request.urlopen(url, context=scraper, timeout=5).read()
+        assert b"kiosk_info" in urllib.request.urlopen(url, context=scraper, timeout=60).read()
     finally:
         server.stop()
 

@@ -7,6 +7,9 @@ from office.seed import seeded_bookings
 TODAY = "2026-11-26"  # a Thursday
 
 
+TIMEOUT_S = 60  # a stuck server, not a slow one: two suites on two cores answer in seconds, not milliseconds
+
+
 class Api:
     """requests against the real server (mutual TLS, as the caller given); every POST gets a key unless one is
     given."""
@@ -16,12 +19,12 @@ class Api:
         self.server = server
 
     def get(self, path, **params):
-        return self.s.get(self.url + path, params=params, timeout=5)
+        return self.s.get(self.url + path, params=params, timeout=TIMEOUT_S)
 
     def post(self, path, body, key=None):
         self.n += 1
         headers = {"Idempotency-Key": key or f"test-{self.n}-{id(self)}"}
-        return self.s.post(self.url + path, json=body, headers=headers, timeout=5)
+        return self.s.post(self.url + path, json=body, headers=headers, timeout=TIMEOUT_S)
 
     def bookings(self, office="441621"):
         """Every seeded booking of the day, as this office's kiosk sees it in the offline list where it is listed

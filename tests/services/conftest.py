@@ -6,7 +6,6 @@ from kiosk.services.journal import Journal
 from kiosk.services.office_client import OfficeClient
 from kiosk.services.office_link import OfficeLink
 from bench.rigs.faultproxy import FaultProxy
-from bench.rigs.office_server import serve_in_thread
 from office.offline import OfflineRules
 from tests.office.conftest import clock  # noqa: F401  (the same real server on loopback)
 from tests.services.helpers import OFFICE
@@ -15,10 +14,11 @@ READ_TIMEOUT = 0.5
 
 
 @pytest.fixture
-def server(tmp_path, clock):  # noqa: F811
-    """The office server of tests/office, but for the spacing of offline tickets: these tests hold the clock still
-    while a kiosk prints several (the plausibility rules are tried in tests/office/test_offline.py)."""
-    with serve_in_thread(tmp_path / "office.db", clock, offline_rules=OfflineRules(min_interval_s=0)) as running:
+def server(office_host, tmp_path, clock):  # noqa: F811
+    """The office server of tests/office (the session's, from this test's own database), but for the spacing of
+    offline tickets: these tests hold the clock still while a kiosk prints several (the plausibility rules are
+    tried in tests/office/test_offline.py)."""
+    with office_host.serving(tmp_path / "office.db", clock, offline_rules=OfflineRules(min_interval_s=0)) as running:
         yield running
 
 

@@ -22,7 +22,7 @@ def test_online_the_counter_sees_the_call_at_once(server, proxy, make_link):
     # the kiosk follows its call: open until a counter takes it (office/lobby/calls.py)
     assert runner.run(FollowStaffCall(called.call_id)) == StaffCallStatus(called.call_id, "open")
     counter = server.session("counter", "window-2")
-    taken = counter.post(f"{server.url}/counter/calls/{called.call_id}/acknowledge", json={}, timeout=5)
+    taken = counter.post(f"{server.url}/counter/calls/{called.call_id}/acknowledge", json={}, timeout=60)
     assert taken.status_code == 200, taken.text
     assert runner.run(FollowStaffCall(called.call_id)) == StaffCallStatus(called.call_id, "acknowledged")
     proxy.mode = "reset"

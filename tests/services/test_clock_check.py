@@ -95,6 +95,6 @@ def test_the_office_server_dates_its_answers_with_its_own_clock(server, clock):
     from email.utils import parsedate_to_datetime
 
     ca, cert, key = server.client_files("kiosk", "k1", OFFICE)
-    resp = requests.get(server.url + "/healthz", timeout=5, verify=ca, cert=(cert, key))
+    resp = requests.get(server.url + "/healthz", timeout=60, verify=ca, cert=(cert, key))
     assert len(resp.raw.headers.getlist("date")) == 1
     assert parsedate_to_datetime(resp.headers["date"]) == clock().replace(microsecond=0)

@@ -81,7 +81,7 @@ def test_metrics_and_sd_notify_while_the_app_runs(tmp_path):
             if '"metrics_started"' in line:
                 url = json.loads(line)["msg"].split(" on ", 1)[1]
         assert url, "no metrics_started log line"
-        body = requests.get(url, timeout=5).text
+        body = requests.get(url, timeout=60).text
         assert "kiosk_info{" in body and "kiosk_tickets_total{" in body and "kiosk_maintenance_logged_in{" in body
         seen = set()
         while not {"READY=1", "WATCHDOG=1"} <= seen:

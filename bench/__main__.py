@@ -63,6 +63,8 @@ FIGURES = [
         "≤ 150",
         lambda v: v <= 150,
     ),
+    ("shutdown", "SIGTERM → exit, slowest of 5 (s)", ("max_s",), "≤ 3", lambda v: v <= 3),
+    ("shutdown", "SIGTERM → exit, median (s)", ("median_s",), "", None),
     ("identity", "false matches over the shipped face photos", ("false_matches",), "0", lambda v: v == 0),
     ("identity", "false non-matches over the shipped face photos", ("false_non_matches",), "", None),
     ("identity", "genuine / impostor pairs compared", ("genuine_pairs",), "", None),

@@ -454,6 +454,9 @@ class Rig:
                 "idcard": {"model_timing": False, "poll_interval_s": 0.02},
                 "scanner": {"model_timing": False},
                 "camera": {"fps": 60.0},
+                # the simulated printer answers from a thread of this busy process, not in a real printer's
+                # milliseconds: a loaded machine must not read a late status answer as a printer gone
+                "printer": {"status_timeout_s": 5.0},
             },
             people=people,
         )

@@ -1,0 +1,73 @@
+"""Kivy labels that keep their GL texture when their text changes size.
+
+Plain Kivy gives a label a new GL texture whenever its text's pixel size changes (a countdown, a name, a status
+line). Mesa's llvmpipe, which renders the kiosk where there is no GPU, keeps state for every texture it has seen:
+≈ 48,000 new textures step malloc's bytes in use up by ≈ 56 MB for good (bench/README.md, "The UI soak's memory").
+Here each core label keeps a backing texture sized in steps of STEP pixels and draws into its corner, a region of
+the same size as before; a new backing texture only when the text outgrows it. What reaches the screen is the same:
+the region's size is the text's size, and the pixels just outside it repeat its edge, as clamp-to-edge sampling does
+at the border of a texture of its own (labels sit at half pixels, so linear filtering reads one texel beyond)."""
+
+from __future__ import annotations
+
+from kivy.graphics.texture import Texture
+
+STEP = 64
+
+
+def _stepped(n: int) -> int:
+    return -(-n // STEP) * STEP
+
+
+def install() -> None:
+    from kivy.core.image import ImageData
+    from kivy.core.text import Label as CoreLabel
+    from kivy.core.text import LabelBase
+
+    if getattr(CoreLabel, "_keeps_texture", False):
+        return
+    render_end = CoreLabel._render_end
+
+    def refresh(self) -> None:
+        if self.options["mipmap"]:  # mipmaps of a larger texture would mix in the pixels outside the region
+            return LabelBase.refresh(self)
+        self.resolve_font_name()
+        width, height = self._size_texture = self._size = tuple(self.render())
+        if width <= 1 or height <= 1:
+            self.texture = self.texture_1px
+            return
+        texture = self.texture
+        if texture is not None and texture.size == (width, height):
+            texture.ask_update(self._texture_fill)
+            return
+        backing = getattr(self, "_backing", None)
+        if backing is None or backing.width < width or backing.height < height:
+            backing = self._backing = Texture.create(size=(_stepped(width), _stepped(height)))
+        texture = backing.get_region(0, 0, width, height)
+        texture.flip_vertical()
+        texture.add_reload_observer(self._texture_refresh)  # GL context lost: the backing is re-made, text redrawn
+        texture.ask_update(self._texture_fill)
+        self.texture = texture
+
+    def _render_end(self):
+        """The rendered text plus one column and one row repeating its right and bottom edges."""
+        data = render_end(self)
+        backing = getattr(self, "_backing", None)
+        texture = self.texture
+        if backing is None or texture is None or texture.id != backing.id or data is None or data.fmt != "rgba":
+            return data  # not drawn into a backing texture (mipmapped label): nothing beyond its edge to set
+        if data.width <= 1:
+            return data
+        w, h = data.width, data.height
+        row, px = w * 4, data.data
+        wide = w < backing.width
+        rows = [
+            px[i * row : (i + 1) * row] + (px[(i + 1) * row - 4 : (i + 1) * row] if wide else b"") for i in range(h)
+        ]
+        if h < backing.height:
+            rows.append(rows[-1])
+        return ImageData(w + wide, len(rows), "rgba", b"".join(rows))
+
+    CoreLabel.refresh = refresh
+    CoreLabel._render_end = _render_end
+    CoreLabel._keeps_texture = True

@@ -42,7 +42,10 @@ def install() -> None:
             return
         backing = getattr(self, "_backing", None)
         if backing is None or backing.width < width or backing.height < height:
+            if backing is not None:  # grows, never shrinks: text alternating between wide and tall settles
+                width, height = max(width, backing.width), max(height, backing.height)
             backing = self._backing = Texture.create(size=(_stepped(width), _stepped(height)))
+            width, height = self._size
         texture = backing.get_region(0, 0, width, height)
         texture.flip_vertical()
         texture.add_reload_observer(self._texture_refresh)  # GL context lost: the backing is re-made, text redrawn

@@ -10,8 +10,6 @@ at the border of a texture of its own (labels sit at half pixels, so linear filt
 
 from __future__ import annotations
 
-from kivy.graphics.texture import Texture
-
 STEP = 64
 
 
@@ -20,6 +18,7 @@ def _stepped(n: int) -> int:
 
 
 def install() -> None:
+    from kivy.core import text as core_text
     from kivy.core.image import ImageData
     from kivy.core.text import Label as CoreLabel
     from kivy.core.text import LabelBase
@@ -44,7 +43,7 @@ def install() -> None:
         if backing is None or backing.width < width or backing.height < height:
             if backing is not None:  # grows, never shrinks: text alternating between wide and tall settles
                 width, height = max(width, backing.width), max(height, backing.height)
-            backing = self._backing = Texture.create(size=(_stepped(width), _stepped(height)))
+            backing = self._backing = core_text.Texture.create(size=(_stepped(width), _stepped(height)))
             width, height = self._size
         texture = backing.get_region(0, 0, width, height)
         texture.flip_vertical()

@@ -4,19 +4,26 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 
 
 class _Counting:
     def __init__(self, real):
         self.real = real
         self.made = 0
+        self.callers: Counter[str] = Counter()  # "file:function" that asked, to tell labels from images
+
+    def _count(self) -> None:
+        self.made += 1
+        code = sys._getframe(2).f_code
+        self.callers[f"{code.co_filename.rsplit('/', 1)[-1]}:{code.co_name}"] += 1
 
     def create(self, *args, **kwargs):
-        self.made += 1
+        self._count()
         return self.real.create(*args, **kwargs)
 
     def create_from_data(self, *args, **kwargs):
-        self.made += 1
+        self._count()
         return self.real.create_from_data(*args, **kwargs)
 
     def __getattr__(self, name):

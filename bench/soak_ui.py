@@ -203,6 +203,7 @@ def soak_ui(
                     widgets=widgets(),
                     font_faces=font_faces(),
                     textures_created=textures.made if textures else None,
+                    textures_by_caller=dict(textures.callers.most_common(6)) if textures else None,
                     failed=outcomes.get("failed", 0),
                 )
                 samples.append(sample)

@@ -6,15 +6,50 @@ line). Mesa's llvmpipe, which renders the kiosk where there is no GPU, keeps sta
 Here each core label keeps a backing texture sized in steps of STEP pixels and draws into its corner, a region of
 the same size as before; a new backing texture only when the text outgrows it. What reaches the screen is the same:
 the region's size is the text's size, and the pixels just outside it repeat its edge, as clamp-to-edge sampling does
-at the border of a texture of its own (labels sit at half pixels, so linear filtering reads one texel beyond)."""
+at the border of a texture of its own (labels sit at half pixels, so linear filtering reads one texel beyond).
+Screens build labels afresh (lists, dialogs), so a backing texture goes back to a shared pool once its label is
+collected or has outgrown it and no region of it is left (Kivy's TextInput keeps the texture of a core label it
+drops), and a new label takes one of its size from there."""
 
 from __future__ import annotations
 
+import weakref
+from typing import Any
+
 STEP = 64
+POOLED = 128  # free backing textures kept at most (≈ 16–64 kB each); beyond that they are let go
+_free: dict[tuple[int, int], list[Any]] = {}  # (width, height) -> free backing textures, Kivy's thread only
 
 
 def _stepped(n: int) -> int:
     return -(-n // STEP) * STEP
+
+
+class _Lease:
+    """One label's use of a backing texture: free when the label has let go and no region of it is alive. The
+    counts change in finalizers (no GL call there: safe from a collection on any thread)."""
+
+    def __init__(self, backing: Any):
+        self.backing, self.regions, self.held = backing, 0, True
+
+    def region(self, region: Any) -> Any:
+        self.regions += 1
+        weakref.finalize(region, self._region_gone)
+        return region
+
+    def _region_gone(self) -> None:
+        self.regions -= 1
+        self._maybe_free()
+
+    def let_go(self) -> None:
+        self.held = False
+        self._maybe_free()
+
+    def _maybe_free(self) -> None:
+        if not self.held and self.regions == 0 and self.backing is not None:
+            backing, self.backing = self.backing, None
+            if sum(map(len, _free.values())) < POOLED:
+                _free.setdefault(backing.size, []).append(backing)
 
 
 def install() -> None:
@@ -41,11 +76,15 @@ def install() -> None:
             return
         backing = getattr(self, "_backing", None)
         if backing is None or backing.width < width or backing.height < height:
+            size = (_stepped(width), _stepped(height))
             if backing is not None:  # grows, never shrinks: text alternating between wide and tall settles
-                width, height = max(width, backing.width), max(height, backing.height)
-            backing = self._backing = core_text.Texture.create(size=(_stepped(width), _stepped(height)))
-            width, height = self._size
-        texture = backing.get_region(0, 0, width, height)
+                size = (max(size[0], backing.width), max(size[1], backing.height))
+                self._lease.let_go()
+            pool = _free.get(size)
+            backing = self._backing = pool.pop() if pool else core_text.Texture.create(size=size)
+            self._lease = _Lease(backing)
+            weakref.finalize(self, self._lease.let_go)
+        texture = self._lease.region(backing.get_region(0, 0, width, height))
         texture.flip_vertical()
         texture.add_reload_observer(self._texture_refresh)  # GL context lost: the backing is re-made, text redrawn
         texture.ask_update(self._texture_fill)

@@ -18,7 +18,8 @@ from typing import Any
 
 STEP = 64
 POOLED = 128  # free backing textures kept at most (≈ 16–64 kB each); beyond that they are let go
-_free: dict[tuple[int, int], list[Any]] = {}  # (width, height) -> free backing textures, Kivy's thread only
+_free: dict[tuple[int, int], list[Any]] = {}  # (width, height) -> free backing textures
+_pooled = [0]  # how many: a collection may add to the pool on any thread, so no lock and no walk over the dict
 
 
 def _stepped(n: int) -> int:
@@ -48,8 +49,18 @@ class _Lease:
     def _maybe_free(self) -> None:
         if not self.held and self.regions == 0 and self.backing is not None:
             backing, self.backing = self.backing, None
-            if sum(map(len, _free.values())) < POOLED:
+            if _pooled[0] < POOLED:
+                _pooled[0] += 1
                 _free.setdefault(backing.size, []).append(backing)
+
+
+def _take(size: tuple[int, int]) -> Any:
+    try:
+        backing = _free.get(size, []).pop()
+    except IndexError:
+        return None
+    _pooled[0] -= 1
+    return backing
 
 
 def install() -> None:
@@ -80,8 +91,7 @@ def install() -> None:
             if backing is not None:  # grows, never shrinks: text alternating between wide and tall settles
                 size = (max(size[0], backing.width), max(size[1], backing.height))
                 self._lease.let_go()
-            pool = _free.get(size)
-            backing = self._backing = pool.pop() if pool else core_text.Texture.create(size=size)
+            backing = self._backing = _take(size) or core_text.Texture.create(size=size)
             self._lease = _Lease(backing)
             weakref.finalize(self, self._lease.let_go)
         texture = self._lease.region(backing.get_region(0, 0, width, height))

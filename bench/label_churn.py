@@ -1,5 +1,6 @@
-"""python -m bench.label_churn [--frames N] [--driver llvmpipe|softpipe] [--same-size]: what Mesa holds while
-Kivy labels change text every frame (a new texture each time), measured as malloc's bytes in use after malloc_trim.
+"""python -m bench.label_churn [--frames N] [--driver llvmpipe|softpipe] [--same-size] [--plain]: what Mesa holds
+while Kivy labels change text every frame, measured as malloc's bytes in use after malloc_trim, and how many GL
+textures that creates (plain Kivy: one per change of size; the kiosk's labels keep theirs, `--plain` turns that off).
 
 The UI soak renders with Mesa's software rasteriser (no GPU here). This isolates the renderer from the kiosk: ten
 labels, new text every frame, headless at the soak's size; `--driver softpipe` (GALLIUM_DRIVER) swaps llvmpipe for
@@ -15,7 +16,7 @@ import sys
 import tempfile
 
 
-def churn(frames: int, every: int, same_size: bool = False) -> list[dict]:
+def churn(frames: int, every: int, same_size: bool = False, plain: bool = False) -> list[dict]:
     from kiosk.services import memory
 
     memory.limit_arenas()  # as the kiosk's entry point does
@@ -27,7 +28,13 @@ def churn(frames: int, every: int, same_size: bool = False) -> list[dict]:
     from kivy.uix.boxlayout import BoxLayout
     from kivy.uix.label import Label
 
+    from bench import gl_textures
     from bench.soak_rig import heap_in_use
+    from kiosk.ui import label_textures
+
+    if not plain:
+        label_textures.install()  # as the kiosk does (kiosk.ui.fonts.register_default)
+    textures = gl_textures.counter()
 
     samples: list[dict] = []
 
@@ -38,6 +45,7 @@ def churn(frames: int, every: int, same_size: bool = False) -> list[dict]:
             for label in self.labels:
                 box.add_widget(label)
             self.frame = 0
+            self.seen = 0
             Clock.schedule_interval(self.step, 0)
             return box
 
@@ -50,7 +58,9 @@ def churn(frames: int, every: int, same_size: bool = False) -> list[dict]:
                     label.text = f"河源 {self.frame * 7 + j} 登记" * (1 + (self.frame + j) % 3)
             if self.frame % every == 0:
                 memory.give_back()
-                samples.append({"frame": self.frame, "malloc_in_use_mb": round((heap_in_use() or 0) / 2**20, 1)})
+                seen, self.seen = self.seen, textures.made
+                mb = round((heap_in_use() or 0) / 2**20, 1)
+                samples.append({"frame": self.frame, "malloc_in_use_mb": mb, "new_textures": self.seen - seen})
             if self.frame >= frames:
                 self.stop()
 
@@ -64,12 +74,13 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--every", type=int, default=150)
     p.add_argument("--driver", choices=("llvmpipe", "softpipe"), default="llvmpipe")
     p.add_argument("--same-size", action="store_true", help="text that keeps the label's size (no new textures)")
+    p.add_argument("--plain", action="store_true", help="plain Kivy labels: a new texture per change of size")
     args = p.parse_args(argv)
     os.environ["GALLIUM_DRIVER"] = args.driver
-    samples = churn(args.frames, args.every, args.same_size)
+    samples = churn(args.frames, args.every, args.same_size, args.plain)
     values = [s["malloc_in_use_mb"] for s in samples]
-    result = {"driver": args.driver, "same_size": args.same_size, "frames": args.frames}
-    result.update(min_mb=min(values), max_mb=max(values))
+    result = {"driver": args.driver, "same_size": args.same_size, "plain": args.plain, "frames": args.frames}
+    result.update(min_mb=min(values), max_mb=max(values), new_textures=sum(s["new_textures"] for s in samples))
     print(json.dumps({**result, "samples": samples}), file=sys.__stdout__)
     return result
 

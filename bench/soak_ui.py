@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 # Imported up front: a run of half an hour must not load newer code at its end.
+from bench import gl_textures
 from bench.soak import growth, verify
 from bench.soak_rig import ErrorCounter, HeapTrace, Rig, font_faces, print_sample, report, seed_day, take_sample
 from office.seed import WALK_THROUGH, card_fields, seeded_bookings
@@ -101,6 +102,7 @@ def soak_ui(
     progress=None,
     trace: bool = False,
     trace_from: int = 0,
+    plain_labels: bool = False,
 ) -> dict:
     from kiosk.ui import kivy_env
 
@@ -116,6 +118,10 @@ def soak_ui(
     from kiosk.harness.journeys import Journey
     from kiosk.harness.scenarios import SCENARIOS
 
+    from kiosk.ui import label_textures
+
+    if plain_labels:  # Kivy's labels as shipped, a new texture per change of size: the comparison
+        label_textures.install = lambda: None
     errors = ErrorCounter().install()
     rig = Rig(work)
     seed_day(rig.server, rig.clock, offices=tuple(rig.server.backend.offices))
@@ -141,6 +147,7 @@ def soak_ui(
     heap = HeapTrace(trace)
     seconds: dict[str, float] = {}
     t0 = time.monotonic()
+    textures = None
 
     def widgets() -> int:
         return sum(1 for tree in [app.root] + list(app.sm.screens) for _ in tree.walk(restrict=True))
@@ -157,7 +164,9 @@ def soak_ui(
         yield from settle("bookings cache refreshed", done.is_set)
 
     def script():
+        nonlocal textures
         yield Until(lambda: app.sm is not None and app.frames > 0, 30, "first frame")
+        textures = gl_textures.counter()  # textures created from here on (every module's loaded by now)
         yield Until(lambda: identity.engine is not None or bool(identity.engine_error), 30, "face engine")
         done = _in_thread(parts.link.cache.refresh)
         yield Until(done.is_set, 30, "bookings cached")
@@ -204,6 +213,8 @@ def soak_ui(
                     errors,
                     widgets=widgets(),
                     font_faces=font_faces(),
+                    textures_created=textures.made if textures else None,
+                    textures_by_caller=dict(textures.callers.most_common(6)) if textures else None,
                     failed=outcomes.get("failed", 0),
                 )
                 samples.append(sample)
@@ -285,6 +296,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     p.add_argument("--trace-from", type=int, default=0, metavar="N", help="start tracing at journey N")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--plain-labels", action="store_true", help="Kivy's labels as shipped (a texture per size)")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-ui-") as work:
@@ -295,6 +307,7 @@ def main(argv: list[str] | None = None) -> dict:
             progress=None if args.json else print_sample,
             trace=args.tracemalloc,
             trace_from=args.trace_from,
+            plain_labels=args.plain_labels,
         )
     report(result, args.json)
     return result

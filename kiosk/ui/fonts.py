@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 import heyuan_assets as assets
 
+from kiosk.ui import label_textures
+
 FONT_DIR = assets.path("fonts")
 REGULAR = FONT_DIR / "NotoSansSC-Kiosk.otf"
 BOLD = FONT_DIR / "NotoSansSC-Kiosk-Bold.otf"
@@ -19,6 +21,7 @@ def register_default() -> None:
 
     LabelBase.register(DEFAULT_FONT, str(REGULAR), fn_bold=str(BOLD))
     one_face_per_pixel_size()
+    label_textures.install()
 
 
 def one_face_per_pixel_size() -> None:

@@ -174,11 +174,13 @@ class FacePreview(Widget):
     good = BooleanProperty(False)
     guide = BooleanProperty(True)
 
+    _kept = None  # the texture, kept past clear(): a new GL texture per capture costs llvmpipe memory (issue 28)
+
     def show_frame(self, frame) -> None:
         h, w = frame.shape[:2]
-        tex = self.texture
+        tex = self._kept
         if tex is None or tex.size != (w, h):
-            tex = Texture.create(size=(w, h), colorfmt="bgr")
+            tex = self._kept = Texture.create(size=(w, h), colorfmt="bgr")
             tex.flip_vertical()
             tex.flip_horizontal()
         tex.blit_buffer(frame.tobytes(), colorfmt="bgr", bufferfmt="ubyte")
@@ -186,9 +188,9 @@ class FacePreview(Widget):
         self.canvas.ask_update()
 
     def clear(self) -> None:
-        if self.texture is not None:
-            w, h = self.texture.size
-            self.texture.blit_buffer(bytes(w * h * 3), colorfmt="bgr", bufferfmt="ubyte")
+        if self._kept is not None:
+            w, h = self._kept.size
+            self._kept.blit_buffer(bytes(w * h * 3), colorfmt="bgr", bufferfmt="ubyte")
         self.texture = None
         self.good = False
 

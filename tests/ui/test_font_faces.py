@@ -36,7 +36,12 @@ for bold in (False, True):
         assert label.texture is not None
 drawn = CoreLabel(text="请出示身份证 ID card", font_size=17.9, font_name=str(fonts.REGULAR))
 drawn.refresh()
-print(json.dumps({"opened": faces() - before, "drawn": [drawn.texture.size, hashlib.sha256(drawn.texture.pixels).hexdigest()]}))
+from kivy.graphics import Fbo, Rectangle  # drawn as a screen draws it (the kiosk's labels are texture regions)
+fbo = Fbo(size=drawn.texture.size)
+with fbo:
+    Rectangle(size=drawn.texture.size, texture=drawn.texture)
+fbo.draw()
+print(json.dumps({"opened": faces() - before, "drawn": [drawn.texture.size, hashlib.sha256(fbo.pixels).hexdigest()]}))
 """
 
 

@@ -1,6 +1,6 @@
 """The configured ID card reader, QR scanner and ticket printer (real or simulated, through drivers.registry):
 created from the configuration, started and stopped together, their events translated into flow events here.
-The camera and the fingerprint sensor are opened per party by the identity steps (kiosk.app.wiring.Kiosk).
+The camera and the fingerprint sensor are opened per party by the identity steps (kiosk/services/identity/steps.py).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ for arg in "$@"; do
 done
 # Two workers (pytest-xdist), each taking whole files, so a file's server, browser, window or release is started
 # once; the files go out in collection order (not xdist's "most tests first"), where tests/conftest.py puts the
-# files holding slow tests first. TEST_WORKERS=0: one process (a debugger, -x).
+# files holding slow tests first. TEST_WORKERS=0: one process (a debugger, -x). The slowest tests are listed at the
+# end: the suite's time is set by its longest files.
 .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder --basetemp "$run_tmp/t" \
-  "${args[@]}"
+  --durations=15 "${args[@]}"

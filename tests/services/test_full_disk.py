@@ -29,8 +29,10 @@ def _link(server, proxy, office, clock, state):
     client = OfficeClient(
         proxy.url,
         kiosk_id="k1",
-        connect_timeout_s=0.5,
-        read_timeout_s=0.5,
+        # "offline" here is a reset connection (at once), never a timeout: the timeouts only catch a stuck server,
+        # and a busy machine may take seconds to hash the day's bookings list
+        connect_timeout_s=5.0,
+        read_timeout_s=30.0,
         retries=0,
         status=BackendStatus(),
         ca_file=ca,

@@ -35,7 +35,7 @@ def _child(state: Path, url: str, bookings: Path, mode: str) -> subprocess.Popen
 
 
 def crash_trials(kills: int = 12, bookings_n: int = 300, seed: int = 9) -> dict:
-    from office.clock import ManualClock
+    from bench.rigs.clock import ManualClock
     from bench.rigs.office_server import serve_in_thread
 
     rng = random.Random(seed)

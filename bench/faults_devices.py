@@ -181,8 +181,7 @@ def fingerprint_trials(rounds: int) -> dict:
     sensor = create("fingerprint", "sim://fingerprint", answer_timeout_s=0.3)
     sim, tally = sensor.sim, Tally()
     sim.start_behind_link()
-    sim.enroll(3, "thumb")
-    sim.put_finger("thumb")
+    sim.put_finger("441622199608200022:right_thumb")
     plan: list = []
     real_send = sim.send
 
@@ -199,31 +198,31 @@ def fingerprint_trials(rounds: int) -> dict:
 
     sim.send = faulty_send
 
-    def identify_until_ok(t0: float) -> bool:
+    def capture_until_ok(t0: float) -> bool:
         while time.monotonic() - t0 < LIMIT_S:
             try:
-                if sensor.identify(1).outcome == "match":
+                if sensor.capture_feature(1) is not None:
                     return True
             except DeviceError:
                 time.sleep(0.05)
         return False
 
     try:
-        assert sensor.identify(1).outcome == "match"
+        assert sensor.capture_feature(1) is not None
         for _ in range(rounds):
             for kind in ("garbage", "half", "checksum"):
                 t0 = time.monotonic()
                 plan.append(kind)
-                tally.add(f"fingerprint {kind}", identify_until_ok(t0), time.monotonic() - t0)
+                tally.add(f"fingerprint {kind}", capture_until_ok(t0), time.monotonic() - t0)
             sim.vanish()
             try:
-                sensor.identify(0.3)
+                sensor.capture_feature(0.3)
                 seen = False
             except DeviceError:
                 seen = True
             t0 = time.monotonic()
             sim.reappear()
-            tally.add("fingerprint unplug/replug", seen and identify_until_ok(t0), time.monotonic() - t0)
+            tally.add("fingerprint unplug/replug", seen and capture_until_ok(t0), time.monotonic() - t0)
     finally:
         sensor.close()
     return tally.figures()

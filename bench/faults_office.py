@@ -97,7 +97,7 @@ def office_trials(rounds: int = 2, per_round: int = 6, read_timeout_s: float = 0
     from kiosk.services.journal import Journal
     from kiosk.services.office_client import BackendRejected, OfficeClient
     from kiosk.services.office_link import OfficeLink
-    from office.clock import ManualClock
+    from bench.rigs.clock import ManualClock
     from bench.rigs.faultproxy import FaultProxy
     from bench.rigs.office_server import serve_in_thread
     from office.offline import OfflineRules

@@ -26,22 +26,6 @@ def offset_clock(start: datetime) -> Clock:
     return lambda: (start + timedelta(seconds=time.monotonic() - t0)).astimezone(CHINA)
 
 
-class ManualClock:
-    """A clock tests move by hand."""
-
-    def __init__(self, start: datetime):
-        self.current = start if start.tzinfo else start.replace(tzinfo=CHINA)
-
-    def __call__(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta) -> None:
-        self.current += timedelta(**delta)
-
-    def set(self, when: datetime) -> None:
-        self.current = when if when.tzinfo else when.replace(tzinfo=CHINA)
-
-
 def parse_instant(text: str) -> datetime:
     """ISO date-time; without an offset it is China local time."""
     value = datetime.fromisoformat(text)

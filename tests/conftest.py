@@ -29,7 +29,7 @@ def office_host(tmp_path_factory):
     from datetime import datetime
 
     from bench.rigs.office_server import serve_in_thread
-    from office.clock import ManualClock
+    from bench.rigs.clock import ManualClock
 
     root = tmp_path_factory.mktemp("office-host")
     clock = ManualClock(datetime(2026, 11, 26, 10, 5))

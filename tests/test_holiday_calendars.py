@@ -177,7 +177,7 @@ def test_the_running_kiosks_figures_thread_feeds_the_calendar_row(office_dir):
 
 def test_the_office_servers_health_says_which_calendar_is_missing(tmp_path):
     from bench.rigs.office_server import serve_in_thread
-    from office.clock import ManualClock
+    from bench.rigs.clock import ManualClock
     from tests.office.helpers import Api
 
     clock = ManualClock(datetime(2026, 10, 31, 10, 0))

@@ -13,10 +13,10 @@ from kiosk.errors import ProtocolError
 HEADER = b"\xef\x01"
 DEFAULT_ADDRESS = 0xFFFFFFFF
 PID_COMMAND, PID_DATA, PID_ACK, PID_END = 0x01, 0x02, 0x07, 0x08
-GET_IMAGE, GEN_CHAR, SEARCH, UP_CHAR, VERIFY_PASSWORD = 0x01, 0x02, 0x04, 0x08, 0x13
+GET_IMAGE, GEN_CHAR, UP_CHAR, VERIFY_PASSWORD = 0x01, 0x02, 0x08, 0x13
 CHAR_FILE_SIZE = 512  # UpChar: the character file follows the ack in data packets (last PID 08)
 DATA_PACKET_SIZE = 128
-ACK_OK, ACK_PACKET_ERROR, ACK_NO_FINGER, ACK_NOT_FOUND, ACK_NO_IMAGE = 0x00, 0x01, 0x02, 0x09, 0x15
+ACK_OK, ACK_PACKET_ERROR, ACK_NO_FINGER, ACK_NO_IMAGE = 0x00, 0x01, 0x02, 0x15
 ACK_TEXT = {
     0x00: "ok",
     0x01: "packet receive error",
@@ -24,7 +24,6 @@ ACK_TEXT = {
     0x03: "image capture failed",
     0x06: "image too disorderly",
     0x07: "too few features",
-    0x09: "not found",
     0x13: "wrong password",
     0x15: "no valid image in buffer",
 }

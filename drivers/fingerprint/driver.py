@@ -1,33 +1,25 @@
-"""R30x/AS608 standalone sensor on a serial port (57600 8N1): capture, extract, search its own library.
-
-It cannot compare with ID card templates (that needs the reader vendor's SDK: see vendor.py), so
-verify_against_card answers `unavailable`.
-"""
+"""R30x/AS608 sensor on a serial port (57600 8N1): capture a finger, extract its character file and upload it,
+for the reader vendor's matcher to compare with the ID card's templates (matcher.py)."""
 
 from __future__ import annotations
 
 import time
 
 from drivers.fingerprint import codec
-from drivers.fingerprint.port import FingerprintResult
 from drivers.common.port_errors import port_errors
 from kiosk.errors import DeviceError, DeviceNotFound, DeviceTimeout
 
 
 class R30xSensor:
-    available = True
-    reason = ""
-
     def __init__(
         self,
         url: str,
         baudrate: int = 57600,
         address: int = codec.DEFAULT_ADDRESS,
         answer_timeout_s: float = 1.0,
-        library_size: int = 163,
     ):
         self.url, self.baudrate, self.address = url, baudrate, address
-        self.answer_timeout_s, self.library_size = answer_timeout_s, library_size
+        self.answer_timeout_s = answer_timeout_s
         self._ser = None
         self._buf = bytearray()
         self.bad_packets = 0
@@ -78,31 +70,6 @@ class R30xSensor:
             self._close_port()
             raise DeviceNotFound("fingerprint", f"port vanished: {e}") from None
         raise DeviceTimeout("fingerprint", f"no answer to instruction {instruction:02X}")
-
-    def identify(self, timeout_s: float = 10.0) -> FingerprintResult:
-        """Wait for a finger, extract it into buffer 1 and search the sensor's library."""
-        deadline = time.monotonic() + timeout_s
-        while True:
-            code = self.command(codec.GET_IMAGE).payload[0]
-            if code == codec.ACK_OK:
-                break
-            if code != codec.ACK_NO_FINGER:
-                raise DeviceError("fingerprint", f"get image: {codec.ACK_TEXT.get(code, hex(code))}")
-            if time.monotonic() >= deadline:
-                return FingerprintResult("no_finger")
-            time.sleep(0.05)
-        code = self.command(codec.GEN_CHAR, b"\x01").payload[0]
-        if code != codec.ACK_OK:
-            return FingerprintResult("no_match", reason=codec.ACK_TEXT.get(code, hex(code)))
-        ack = self.command(codec.SEARCH, b"\x01" + (0).to_bytes(2, "big") + self.library_size.to_bytes(2, "big"))
-        if ack.payload[0] == codec.ACK_OK and len(ack.payload) >= 5:
-            return FingerprintResult(
-                "match", score=int.from_bytes(ack.payload[3:5], "big"), page=int.from_bytes(ack.payload[1:3], "big")
-            )
-        return FingerprintResult("no_match", reason=codec.ACK_TEXT.get(ack.payload[0], hex(ack.payload[0])))
-
-    def verify_against_card(self, card_templates: bytes, timeout_s: float = 10.0) -> FingerprintResult:
-        return FingerprintResult("unavailable", reason="ID card templates need the reader vendor's SDK")
 
     def capture_feature(self, timeout_s: float = 10.0, stop=None) -> bytes | None:
         """Wait for a finger (None if none came within timeout_s or `stop` was set), extract it into buffer 1

@@ -1,11 +1,13 @@
-"""Fingerprint comparison as the kiosk sees it. Optional: the kiosk runs without any fingerprint device.
+"""Fingerprint as the kiosk sees it. Optional: without a sensor and a matcher the kiosk has no fingerprint step.
 
-Comparing a live finger with the templates on an ID card (read 30 10) needs the reader vendor's SDK (the
-template format is closed); a standalone R30x sensor can only search its own enrolled library.
+The kiosk compares a live finger with the templates on the applicant's ID card (read 30 10), one to one: the
+sensor captures the finger's character file (`FingerprintPort`), and the reader vendor's matcher compares it with
+the card's templates (matcher.py; their format is closed).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -19,33 +21,10 @@ class FingerprintResult:
 
 
 class FingerprintPort(Protocol):
-    available: bool
-    reason: str  # why not, when unavailable
+    """A sensor as the fingerprint check uses it (drivers.fingerprint.driver.R30xSensor and its simulator)."""
 
-    def verify_against_card(self, card_templates: bytes, timeout_s: float) -> FingerprintResult: ...
-
-    def identify(self, timeout_s: float) -> FingerprintResult: ...
+    def capture_feature(self, timeout_s: float = 10.0, stop: threading.Event | None = None) -> bytes | None:
+        """The character file of the finger laid on the glass; None if none came in time or `stop` was set."""
+        ...
 
     def close(self) -> None: ...
-
-
-class NoFingerprint:
-    """`none`: no device; every check says so instead of failing."""
-
-    available = False
-
-    def __init__(self, reason: str = "no fingerprint device configured"):
-        self.reason = reason
-
-    def verify_against_card(self, card_templates: bytes, timeout_s: float) -> FingerprintResult:
-        return FingerprintResult("unavailable", reason=self.reason)
-
-    def identify(self, timeout_s: float) -> FingerprintResult:
-        return FingerprintResult("unavailable", reason=self.reason)
-
-    def close(self) -> None:
-        pass
-
-
-def none_factory(url: str = "none", **options) -> NoFingerprint:
-    return NoFingerprint()

@@ -2,13 +2,12 @@
 
 The first line on stdout is the path to open (57600 baud modelled). Control commands on stdin:
     finger ID          a finger (any id) is on the glass      lift     no finger
-    enroll PAGE ID     the sensor's library holds finger ID at PAGE
     vanish / reappear  the port disappears / comes back       quit     stop
 """
 
 from __future__ import annotations
 
-HELP = "R30x/AS608 fingerprint sensor simulator on a pty; stdin: finger ID / lift / enroll PAGE ID"
+HELP = "R30x/AS608 fingerprint sensor simulator on a pty; stdin: finger ID / lift"
 
 
 def configure(parser):
@@ -27,17 +26,12 @@ def command(sim, line: str) -> str:
         return "ok"
     if (answer := port_command(sim, words[0])) is not None:
         return answer
-    try:
-        if words[0] == "finger" and len(words) == 2:
-            sim.put_finger(words[1])
-        elif words[0] == "lift":
-            sim.put_finger(None)
-        elif words[0] == "enroll" and len(words) == 3:
-            sim.enroll(int(words[1]), words[2])
-        else:
-            return f"error unknown command: {line.strip()}"
-    except ValueError as e:
-        return f"error {e}"
+    if words[0] == "finger" and len(words) == 2:
+        sim.put_finger(words[1])
+    elif words[0] == "lift":
+        sim.put_finger(None)
+    else:
+        return f"error unknown command: {line.strip()}"
     return "ok"
 
 

@@ -1,8 +1,7 @@
 """An R30x/AS608 sensor on a pseudo-terminal, and the in-process `sim://fingerprint` adapter.
 
-State: a finger on the glass (an id, e.g. "441622…:right_index") or none, and the sensor's library {page: finger
-id}. Answers GetImage (00 / 02 no finger), GenChar (00 / 15 no image), Search (00 page score / 09 not found),
-UpChar (00, then the character file in 128-byte data packets, the last with PID 08; 15 without a feature), VfyPwd
+State: a finger on the glass (an id, e.g. "441622…:right_index") or none. Answers GetImage (00 / 02 no finger),
+GenChar (00 / 15 no image), UpChar (00, then the character file in 128-byte data packets, the last with PID 08; 15 without a feature), VfyPwd
 (00 / 13); a packet with a bad checksum gets ack 01; anything else ack 01 too. The character file is the
 simulators' record of the finger (drivers.idcard.sim_core.finger_record), which the stand-in matcher compares.
 """
@@ -20,7 +19,6 @@ class FingerprintSimulator(PtyDevice):
     ):
         super().__init__(baudrate, model_timing, link_path, name="fingerprint")
         self.finger: str | None = None
-        self.library: dict[int, str] = {}
         self.password = password
         self._image: str | None = None
         self._char: str | None = None
@@ -28,9 +26,6 @@ class FingerprintSimulator(PtyDevice):
 
     def put_finger(self, finger_id: str | None) -> None:
         self.call(lambda: setattr(self, "finger", finger_id))
-
-    def enroll(self, page: int, finger_id: str) -> None:
-        self.call(lambda: self.library.__setitem__(page, finger_id))
 
     def on_receive(self, data: bytes) -> None:
         self._rx += data
@@ -52,11 +47,6 @@ class FingerprintSimulator(PtyDevice):
         if instruction == codec.GEN_CHAR:
             self._char = self._image
             return (codec.ACK_OK if self._image else codec.ACK_NO_IMAGE), b""
-        if instruction == codec.SEARCH:
-            page = next((p for p, f in sorted(self.library.items()) if f == self._char), None)
-            if page is None:
-                return codec.ACK_NOT_FOUND, bytes(4)
-            return codec.ACK_OK, page.to_bytes(2, "big") + (180).to_bytes(2, "big")
         if instruction == codec.UP_CHAR:
             return (codec.ACK_OK if self._char else codec.ACK_NO_IMAGE), b""
         if instruction == codec.VERIFY_PASSWORD:

@@ -59,14 +59,6 @@ def parse_id_number(number: str) -> IdNumber:
     return IdNumber(number=n, division=n[:6], birth=birth, sex=sex)
 
 
-def is_valid_id_number(number: str) -> bool:
-    try:
-        parse_id_number(number)
-        return True
-    except InvalidIdNumber:
-        return False
-
-
 def check_character(first17: str) -> str:
     """The check character for 17 digits (used by fixtures and the demo seed to make valid numbers)."""
     return ric.calc_check_digit(first17 + "0")

@@ -231,7 +231,3 @@ class DeviceBoard:
                 name: {**asdict(d), "info": dict(d.info), "faults": self.faults[name]}
                 for name, d in self.devices.items()
             }
-
-    def fault_counts(self) -> dict[str, int]:
-        with self._lock:
-            return dict(self.faults)

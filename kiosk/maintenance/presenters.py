@@ -337,12 +337,20 @@ def counter_rows(snapshot: dict, lang: str) -> list[dict]:
 
 
 def settings_rows(values: dict, lang: str) -> list[dict]:
+    """One row per safe setting (the settings page): its name, its value ("en, zh" for a list), and `key`."""
     from kiosk.maintenance.settings import SETTINGS
 
     return [
-        {**_row(getattr(s, lang), ", ".join(values[k]) if isinstance(values.get(k), list) else values.get(k)), "key": k}
+        {
+            **_row(getattr(s, lang if lang in ("zh", "en") else "zh"), _setting_value(values.get(k))),
+            "key": k,
+        }
         for k, s in SETTINGS.items()
     ]
+
+
+def _setting_value(value):
+    return ", ".join(value) if isinstance(value, list) else value
 
 
 def parked_rows(entries: list[dict], lang: str) -> list[dict]:

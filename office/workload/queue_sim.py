@@ -142,8 +142,3 @@ class Trials:
             return Outcome(1.0, 0.0, 0)
         pooled.sort()
         return Outcome(within / len(pooled), pooled[min(len(pooled) - 1, int(0.9 * len(pooled)))], len(pooled))
-
-
-def simulate(half: HalfDay, bookings: int, wait_min: float, replications: int, seed: int) -> Outcome:
-    """The half-day `replications` times with `bookings` booked applicants (see Trials)."""
-    return Trials(half, replications, seed).outcome(bookings, wait_min)

@@ -1,4 +1,4 @@
-"""R30x packet codec (pure), the sensor driver against its pty simulator, and running without any device."""
+"""R30x packet codec (pure), the sensor driver against its pty simulator, and the check against the card's templates."""
 
 import subprocess
 import sys
@@ -12,7 +12,6 @@ from drivers import registry
 from drivers.fingerprint import codec
 from drivers.fingerprint.driver import R30xSensor
 from drivers.fingerprint.simulator import FingerprintSimulator
-from drivers.fingerprint.vendor import VendorFingerprintSdk
 from kiosk.errors import DeviceNotFound, ProtocolError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,9 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_documented_bytes():
     assert codec.build_command(codec.GET_IMAGE) == bytes.fromhex("EF01FFFFFFFF010003010005")
     assert codec.build_command(codec.GEN_CHAR, b"\x01") == bytes.fromhex("EF01FFFFFFFF01000402010008")
-    assert codec.build_command(codec.SEARCH, bytes.fromhex("01000000A3")) == bytes.fromhex(
-        "EF01FFFFFFFF010008040100 0000A300B1".replace(" ", "")
-    )
+    assert codec.build_command(codec.UP_CHAR, b"\x01") == bytes.fromhex("EF01FFFFFFFF0100040801000E")
     ack = codec.parse_packet(bytes.fromhex("EF01FFFFFFFF07000300000A"))
     assert (ack.pid, ack.payload) == (codec.PID_ACK, b"\x00")
 
@@ -63,43 +60,37 @@ def sim(tmp_path):
     s.stop()
 
 
-def test_identify_against_the_simulator(sim):
+def test_capture_against_the_simulator(sim):
     sensor = R30xSensor(sim.path, answer_timeout_s=0.3)
     try:
-        sim.enroll(7, "right-thumb")
-        assert sensor.identify(0.2).outcome == "no_finger"
-        sim.put_finger("right-thumb")
-        result = sensor.identify(1)
-        assert (result.outcome, result.page, result.score) == ("match", 7, 180)
-        sim.put_finger("stranger")
-        assert sensor.identify(1).outcome == "no_match"
-        assert sensor.verify_against_card(bytes(1024), 1).outcome == "unavailable"
+        assert sensor.capture_feature(0.2) is None  # no finger on the glass
+        sim.put_finger("441622199608200022:right_thumb")
+        assert len(sensor.capture_feature(1)) == codec.CHAR_FILE_SIZE
         sim.vanish()
         with pytest.raises(DeviceNotFound):
-            sensor.identify(0.5)
+            sensor.capture_feature(0.5)
         sim.reappear()
-        sim.put_finger("right-thumb")
-        assert sensor.identify(1).outcome == "match"
+        assert len(sensor.capture_feature(1)) == codec.CHAR_FILE_SIZE
     finally:
         sensor.close()
 
 
-def test_kiosk_runs_without_a_fingerprint_device(tmp_path):
-    none = registry.create("fingerprint", "none")
-    assert not none.available and none.verify_against_card(b"", 1).outcome == "unavailable"
-    sdk = registry.create("fingerprint", f"vendor://{tmp_path}/libfp.so")
-    assert not sdk.available and "not found" in sdk.reason
-    assert sdk.verify_against_card(bytes(512), 1).outcome == "unavailable"
-    assert isinstance(sdk, VendorFingerprintSdk)
+def test_the_kiosk_has_no_fingerprint_step_without_a_sensor_and_a_matcher():
+    from kiosk.config import load_kiosk_config
+    from kiosk.services.identity.fingerprint import card_fingerprints_from_config
+
+    config = load_kiosk_config()
+    assert config.devices.fingerprint == "none" and card_fingerprints_from_config(config) is None
+    sensor_only = config.devices.model_copy(update={"fingerprint": "sim://fingerprint"})  # no matcher: no step
+    assert card_fingerprints_from_config(config.model_copy(update={"devices": sensor_only})) is None
 
 
 def test_in_process_sim_adapter():
     sensor = registry.create("fingerprint", "sim://fingerprint")
     try:
         sensor.sim.start()
-        sensor.sim.put_finger("x")
-        sensor.sim.enroll(1, "x")
-        assert sensor.identify(1).outcome == "match"
+        sensor.sim.put_finger("x:left_index")
+        assert len(sensor.capture_feature(1)) == codec.CHAR_FILE_SIZE
     finally:
         sensor.close()
 
@@ -114,7 +105,7 @@ def test_sim_cli_prints_a_pty():
     )
     try:
         assert p.stdout.readline().startswith("/dev/pts/")
-        p.stdin.write("enroll 3 a\n")
+        p.stdin.write("finger a\n")
         p.stdin.flush()
         assert p.stdout.readline().strip() == "ok"
     finally:

@@ -113,7 +113,7 @@ def test_chart_without_cjk_font_falls_back(tmp_path):
 
 @pytest.fixture(scope="module")
 def running_office(office_host, tmp_path_factory):
-    from office.clock import ManualClock
+    from bench.rigs.clock import ManualClock
 
     db = tmp_path_factory.mktemp("office") / "office.db"
     with office_host.serving(db, ManualClock(datetime(2026, 11, 26, 10, 0)), seed=None) as server:

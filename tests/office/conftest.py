@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from office.clock import ManualClock
+from bench.rigs.clock import ManualClock
 from tests.office.helpers import Api
 
 

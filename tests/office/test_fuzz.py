@@ -10,7 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from office.clock import ManualClock
+from bench.rigs.clock import ManualClock
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 OFFICES = ["441621", "441602", "441622", "441623", "441624", "441625"]

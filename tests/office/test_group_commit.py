@@ -7,7 +7,7 @@ import pytest
 
 from office import queue
 from office.assemble import build
-from office.clock import ManualClock
+from bench.rigs.clock import ManualClock
 from office.errors import ApiError
 from office.group_commit import GroupCommit
 

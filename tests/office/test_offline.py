@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from office.clock import ManualClock
+from bench.rigs.clock import ManualClock
 from bench.rigs.office_server import serve_in_thread
 from tests.office.helpers import Api, set_office
 

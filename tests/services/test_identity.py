@@ -79,7 +79,7 @@ def test_without_a_usable_reference_the_answer_is_unavailable(engine, tmp_path):
 
 
 def test_the_office_identity_service_on_loopback(engine, office_host, tmp_path):
-    from office.clock import ManualClock
+    from bench.rigs.clock import ManualClock
     from office.seed import seeded_bookings
 
     clock = ManualClock(datetime(2026, 11, 26, 10, 5))

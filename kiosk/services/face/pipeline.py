@@ -118,22 +118,6 @@ class PartyFaceResult:
                 array.fill(0)
         self.photo, self.quality, self.match_score, self.embedding, self.face = None, {}, None, None, None
 
-    def sealed_photo(self, key: bytes) -> bytes:
-        """The photo as a Fernet token of JPEG bytes: the only form in which it may leave memory (after the
-        applicant's separate consent, e.g. to the backend)."""
-        import cv2
-        from cryptography.fernet import Fernet
-
-        if self.photo is None:
-            raise ValueError("no photo")
-        ok, jpeg = cv2.imencode(".jpg", self.photo, [cv2.IMWRITE_JPEG_QUALITY, 90])
-        buffer = bytearray(jpeg.tobytes())
-        try:
-            return Fernet(key).encrypt(bytes(buffer))
-        finally:
-            buffer[:] = bytes(len(buffer))
-            jpeg.fill(0)
-
     def summary(self) -> dict:
         """Loggable and displayable: outcomes only, no image, no embedding."""
         return {
@@ -173,18 +157,6 @@ class PartyCapture:
         self.result = PartyFaceResult(mode=engine.mode, liveness="not_required" if liveness is None else "pending")
         self._streak = 0
         self._done = False
-
-    @classmethod
-    def for_config(cls, engine: FaceEngine, face_config, *, id_photo: np.ndarray | None, seed: int) -> "PartyCapture":
-        """From config [face]: consecutive_good_frames, match_threshold, liveness (on/off). `seed` picks the
-        liveness challenge (e.g. from secrets.randbits(32) per party)."""
-        return cls(
-            engine,
-            consecutive_good_frames=face_config.consecutive_good_frames,
-            id_photo=id_photo,
-            threshold=face_config.match_threshold,
-            liveness=LivenessChallenge(seed) if face_config.liveness else None,
-        )
 
     def feed(self, frame: np.ndarray, t: float) -> Progress:
         if self._done:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from drivers.fingerprint.port import FingerprintResult
+from drivers.fingerprint.port import FingerprintPort, FingerprintResult
 from kiosk.errors import KioskError
 
 if TYPE_CHECKING:
@@ -19,8 +19,9 @@ log = logging.getLogger(__name__)
 
 
 class CardFingerprints:
-    def __init__(self, sensor: Any, matcher: CardTemplateMatcher, threshold: int = 60, timeout_s: float = 10.0):
-        # sensor: an R30x sensor (drivers.fingerprint.driver.R30xSensor) or its simulator adapter
+    def __init__(
+        self, sensor: FingerprintPort | None, matcher: CardTemplateMatcher, threshold: int = 60, timeout_s: float = 10.0
+    ):
         self.sensor, self.matcher, self.threshold, self.timeout_s = sensor, matcher, threshold, timeout_s
 
     @property
@@ -30,10 +31,11 @@ class CardFingerprints:
     def check(self, card_templates: bytes, stop: threading.Event | None = None) -> FingerprintResult:
         if not card_templates:
             return FingerprintResult("unavailable", reason="the card holds no fingerprints")
-        if not self.available:
+        sensor = self.sensor
+        if sensor is None or not self.matcher.available:
             return FingerprintResult("unavailable", reason=self.matcher.reason or "no sensor")
         try:
-            feature = self.sensor.capture_feature(self.timeout_s, stop)
+            feature = sensor.capture_feature(self.timeout_s, stop)
             if feature is None:
                 return FingerprintResult("no_finger")
             score = self.matcher.best_score(card_templates, feature)
@@ -43,6 +45,8 @@ class CardFingerprints:
         return FingerprintResult("match" if score >= self.threshold else "no_match", score=score)
 
     def close(self) -> None:
+        if self.sensor is None:
+            return
         try:
             self.sensor.close()
         except Exception:
@@ -57,7 +61,4 @@ def card_fingerprints_from_config(config: KioskConfig) -> CardFingerprints | Non
     from drivers.fingerprint.matcher import CardTemplateMatcher
     from drivers.registry import create
 
-    sensor = create("fingerprint", d.fingerprint)
-    if not hasattr(sensor, "capture_feature"):
-        return None
-    return CardFingerprints(sensor, CardTemplateMatcher(d.fingerprint_matcher))
+    return CardFingerprints(create("fingerprint", d.fingerprint), CardTemplateMatcher(d.fingerprint_matcher))

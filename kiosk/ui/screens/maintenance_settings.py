@@ -8,6 +8,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.maintenance.presenters import settings_rows
 from kiosk.maintenance.settings import SETTINGS
 from kiosk.ui.screens.maint_page import MaintPage
 
@@ -53,12 +54,9 @@ class MaintenanceSettingsScreen(MaintPage):
         self._fill()
 
     def _fill(self):
-        lang = self.lang
+        shown = {r["key"]: r for r in settings_rows(self.values, self.lang)}
         for row in self.ids.rows.children:
-            s = SETTINGS[row.key]
-            v = self.values.get(row.key)
-            row.label = getattr(s, lang if lang in ("zh", "en") else "zh")
-            row.value = "—" if v is None else ", ".join(v) if isinstance(v, list) else str(v)
+            row.label, row.value = shown[row.key]["label"], shown[row.key]["value"]
 
     def change(self, key: str, direction: int) -> None:
         m = self.m

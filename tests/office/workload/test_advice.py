@@ -6,7 +6,7 @@ import random
 import pytest
 
 from office.workload.advice import Target, advise, quota_for
-from office.workload.queue_sim import HalfDay, simulate
+from office.workload.queue_sim import HalfDay, Trials
 from tests.office.workload.helpers import KNOWN, figures, variant
 
 TARGET = Target()
@@ -36,15 +36,17 @@ def test_the_recommended_quota_meets_the_service_level_and_30_percent_more_does_
     assert 15 <= q <= 60  # three windows at ~13 min for 3.5 hours: a few dozen applicants
     truth = true_half_day(KNOWN, "am", seed=99)
     # Checked on the true model with fresh random numbers: the quota holds (within sampling error), 30 % more fails
-    assert simulate(truth, q, 15.0, 400, seed=12345).service_level >= 0.9 - 0.01
-    assert simulate(truth, math.ceil(q * 1.3), 15.0, 400, seed=12345).service_level < 0.9
+    trials = Trials(truth, 400, 12345)
+    assert trials.outcome(q, 15.0).service_level >= 0.9 - 0.01
+    assert trials.outcome(math.ceil(q * 1.3), 15.0).service_level < 0.9
 
 
 def test_the_same_in_the_afternoon(known):
     q = quota(known, half="pm")
     truth = true_half_day(KNOWN, "pm", seed=98)
-    assert simulate(truth, q, 15.0, 400, seed=54321).service_level >= 0.9 - 0.01
-    assert simulate(truth, math.ceil(q * 1.3), 15.0, 400, seed=54321).service_level < 0.9
+    trials = Trials(truth, 400, 54321)
+    assert trials.outcome(q, 15.0).service_level >= 0.9 - 0.01
+    assert trials.outcome(math.ceil(q * 1.3), 15.0).service_level < 0.9
 
 
 def test_more_windows_raise_the_quota(known):

@@ -14,7 +14,7 @@ from datetime import datetime
 import pytest
 
 from bench.rigs.office_server import serve_in_thread
-from office.clock import ManualClock
+from bench.rigs.clock import ManualClock
 from office.store import Store
 from office.workload.sources import TicketsTable
 from tests.office.workload.helpers import KNOWN, export_text, variant

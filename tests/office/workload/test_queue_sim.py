@@ -6,7 +6,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from office.workload.queue_sim import HalfDay, calls, simulate
+from office.workload.queue_sim import HalfDay, Trials, calls
 
 
 def erlang_c_wait_within(lam: float, mu: float, c: int, t: float) -> float:
@@ -23,7 +23,7 @@ def test_matches_erlang_c_with_poisson_arrivals_and_exponential_service():
     pool = [rng.expovariate(0.1) for _ in range(50_000)]  # mean 10 minutes
     span, lam = 20_000.0, 0.25  # long enough that the empty start does not matter
     half = HalfDay(span_min=span, windows=3, walk_ins=lam * span, booked_service=(), walk_in_service=pool)
-    got = simulate(half, 0, 15.0, replications=3, seed=11).service_level
+    got = Trials(half, 3, 11).outcome(0, 15.0).service_level
     assert abs(got - erlang_c_wait_within(lam, 0.1, 3, 15.0)) < 0.02
 
 
@@ -32,7 +32,7 @@ def test_erlang_c_also_holds_for_other_loads():
     pool = [rng.expovariate(1 / 12) for _ in range(50_000)]
     span, lam = 20_000.0, 0.3
     half = HalfDay(span_min=span, windows=4, walk_ins=lam * span, booked_service=(), walk_in_service=pool)
-    got = simulate(half, 0, 5.0, replications=3, seed=3).service_level
+    got = Trials(half, 3, 3).outcome(0, 5.0).service_level
     assert abs(got - erlang_c_wait_within(lam, 1 / 12, 4, 5.0)) < 0.02
 
 
@@ -84,5 +84,5 @@ def test_common_random_numbers_make_more_bookings_never_better_on_average():
     rng = random.Random(2)
     pool = [rng.lognormvariate(math.log(12), 0.3) for _ in range(2000)]
     half = HalfDay(210.0, 3, 6.0, pool, pool)
-    levels = [simulate(half, q, 15.0, 100, 9).service_level for q in range(20, 60, 5)]
+    levels = [Trials(half, 100, 9).outcome(q, 15.0).service_level for q in range(20, 60, 5)]
     assert levels == sorted(levels, reverse=True)

@@ -1,6 +1,7 @@
 """The SAM ID card reader driver: a polling loop on its own thread, over any pyserial URL or device path.
 
-Loop: find (20 01) → select (20 02) → read (30 01, or 30 10 when fingerprints are configured) → CardRead.
+Loop: find (20 01) → select (20 02) → read (30 01, or 30 10 when fingerprints are configured) → for a resident
+card, its appended address (30 03: where the holder moved after the card was issued) → CardRead.
 After a read the card is halted and find answers 80 until it leaves the field: that first 80 → CardRemoved.
 Bad frames are retried inside the link; card-level failures (31–41) are retried on the next poll; a port that
 vanishes or a reader that stops answering → ReaderFault, reconnect with backoff, ReaderRecovered.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 
 from drivers.idcard import codec
 from drivers.idcard.link import SamLink
@@ -110,9 +112,23 @@ class IdCardDriver:
         reply = self.link.transact(command).raise_for_status(command)
         data = codec.parse_card_data(reply.data)
         try:
-            return decode_text_block(data.text, data.photo, data.fingerprints)
+            record = decode_text_block(data.text, data.photo, data.fingerprints)
         except CardTextError as e:
             raise ProtocolError(DEVICE, f"card text: {e}") from None
+        if record.card_type != "resident_id":
+            return record
+        return replace(record, appended_address=self._appended_address())
+
+    def _appended_address(self) -> str:
+        """30 03 right after a read: the address written later by the police station ('' when none, SW3 91)."""
+        reply = self.link.transact(codec.READ_APPENDED_ADDRESS)
+        if reply.sw3 == codec.SW_ITEM_EMPTY:
+            return ""
+        reply.raise_for_status(codec.READ_APPENDED_ADDRESS)
+        try:
+            return reply.data.decode("utf-16-le").rstrip(" ")
+        except UnicodeDecodeError:
+            raise codec.FrameError("appended address is not UCS-2") from None
 
     # --- synchronous use (kiosk-diag) --------------------------------------------------------------------
     def read_once(self, timeout_s: float = 10.0) -> IdCardRecord:
@@ -138,19 +154,6 @@ class IdCardDriver:
         if last is not None:
             raise last
         raise DeviceTimeout(DEVICE, f"no card presented within {timeout_s:g} s")
-
-    def read_appended_address(self) -> str:
-        """30 03 right after a read: the address written later by the police station ('' when none, SW3 91)."""
-        with self._lock:
-            self._ensure_open()
-            reply = self.link.transact(codec.READ_APPENDED_ADDRESS)
-        if reply.sw3 == codec.SW_ITEM_EMPTY:
-            return ""
-        reply.raise_for_status(codec.READ_APPENDED_ADDRESS)
-        try:
-            return reply.data.decode("utf-16-le").rstrip(" ")
-        except UnicodeDecodeError:
-            raise codec.FrameError("appended address is not UCS-2") from None
 
     def set_baudrate(self, baudrate: int) -> None:
         """60 xx: switch the reader (and this port) to one of 115200/57600/38400/19200/9600."""

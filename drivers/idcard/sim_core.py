@@ -22,14 +22,27 @@ from kiosk.domain.idcard_record import IdCardRecord, encode_text_block, record_f
 PHOTO_SIZE = 1024
 TEMPLATE_SIZE = 512
 DEFAULT_SAM_ID = bytes.fromhex("0500010020D1320186F5000001A72C66")
-# SAM processing time per command, seconds (typical of desk readers; scaled by the simulator's sam_delay_scale).
-SAM_DELAY_S = {0x10: 0.05, 0x11: 0.005, 0x12: 0.005, 0x20: 0.01, 0x30: 0.35, 0x60: 0.005, 0x61: 0.005}
+# SAM processing time per command (CMD, or CMD PARA where they differ), seconds (typical of desk readers; scaled
+# by the simulator's sam_delay_scale). The appended address is one short item, not the whole card.
+SAM_DELAY_S: dict[int | tuple[int, int], float] = {
+    0x10: 0.05,
+    0x11: 0.005,
+    0x12: 0.005,
+    0x20: 0.01,
+    0x30: 0.35,
+    (0x30, 0x03): 0.03,
+    0x60: 0.005,
+    0x61: 0.005,
+}
+
+
+def sam_delay_s(command: tuple[int, int]) -> float:
+    return SAM_DELAY_S.get(command, SAM_DELAY_S.get(command[0], 0.005))
 
 
 @dataclass(frozen=True)
 class SimCard:
-    record: IdCardRecord = field(repr=False)
-    appended_address: str = ""
+    record: IdCardRecord = field(repr=False)  # its appended_address answers 30 03
 
     @property
     def text(self) -> bytes:
@@ -66,7 +79,7 @@ def card_from_fixture(data: dict | str | Path) -> SimCard:
     count = max(0, min(2, int(fields.get("fingerprint_templates", 0) or 0)))
     fingers = list(fields.get("fingerprint_fingers") or FINGERS)[:count]
     fingerprints = b"".join(finger_record(seed, f) for f in fingers)
-    card = SimCard(record_from_fields(fields, photo, fingerprints), str(fields.get("appended_address", "")))
+    card = SimCard(record_from_fields(fields, photo, fingerprints))
     card.text  # noqa: B018 — refuse a card that cannot be encoded now, not on the simulator thread later
     return card
 
@@ -183,9 +196,9 @@ class SamSimulator:
         if command == codec.READ_APPENDED_ADDRESS:
             if self.card is None or not (self.selected or self.halted):
                 return codec.build_reply(0x41)
-            if not self.card.appended_address:
+            if not self.card.record.appended_address:
                 return codec.build_reply(codec.SW_ITEM_EMPTY)
-            raw = (self.card.appended_address + " " * 35)[:35].encode("utf-16-le")
+            raw = (self.card.record.appended_address + " " * 35)[:35].encode("utf-16-le")
             return codec.build_reply(codec.SW_SUCCESS, raw)
         if cmd == codec.SET_BAUD:
             if para >= len(codec.BAUD_RATES):

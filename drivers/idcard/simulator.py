@@ -12,7 +12,7 @@ from pathlib import Path
 
 from drivers.idcard.driver import IdCardDriver
 from drivers.common.pty_device import PtyDevice
-from drivers.idcard.sim_core import SAM_DELAY_S, SamSimulator, SimCard, card_from_fixture
+from drivers.idcard.sim_core import SamSimulator, SimCard, card_from_fixture, sam_delay_s
 
 
 class IdCardSimulator(PtyDevice):
@@ -46,7 +46,7 @@ class IdCardSimulator(PtyDevice):
         arrived = time.monotonic()
         start = arrived + (self.wire_time(len(data)) if self.model_timing else 0.0)
         for command, reply in self.core.receive(data):
-            delay = SAM_DELAY_S.get(command[0], 0.005) * self.sam_delay_scale if command else 0.0
+            delay = sam_delay_s(command) * self.sam_delay_scale if command else 0.0
             start += delay if self.model_timing else 0.0
             self.modelled_s += self.wire_time(len(data)) + delay + self.wire_time(len(reply))
             self.exchanges += 1

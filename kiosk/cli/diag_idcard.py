@@ -38,12 +38,15 @@ def card_output(record, reveal: bool) -> dict:
     from kiosk.domain.masking import mask_address, mask_id_for_screen, mask_id_for_ticket, mask_name
 
     out = record.fields_for_output()
+    if record.appended_address:
+        out["appended_address"] = record.appended_address
     if not reveal:
         for key, mask in (
             ("name", mask_name),
             ("name_en", mask_name),
             ("id_number", mask_id_for_screen),
             ("address", mask_address),
+            ("appended_address", mask_address),
             ("pass_number", mask_id_for_ticket),
         ):
             if out.get(key):

@@ -1,7 +1,7 @@
 """Which county a mainland resident's hukou is in.
 
-The hukou address printed on the ID card is the better guide: the number's first six digits are the place of
-first registration and never change after a move. So the address decides when it names a county; the number is
+The hukou address on the ID card is the better guide (the one written on the chip after a move, if any, else the
+printed one): the number's first six digits are the place of first registration and never change after a move. So the address decides when it names a county; the number is
 only a fallback, flagged for a registrar to confirm.
 """
 

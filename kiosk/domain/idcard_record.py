@@ -113,6 +113,13 @@ class IdCardRecord:
     issue_count: str = ""
     photo: bytes = field(default=b"", repr=False)
     fingerprints: bytes = field(default=b"", repr=False)
+    # resident card: the address the police wrote on the chip after a move (read 30 03), not in the text block
+    appended_address: str = field(default="", repr=False)
+
+    @property
+    def current_address(self) -> str:
+        """Where the holder is registered now: the appended address when there is one, else the printed one."""
+        return self.appended_address or self.address
 
     def fields_for_output(self) -> dict[str, str]:
         """The printable fields of this card type (the names `kiosk-diag idcard read --json` prints), photo and fingerprints excluded."""

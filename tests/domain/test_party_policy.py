@@ -51,6 +51,13 @@ def test_party_from_a_card_record():
     assert p.mainland and p.hukou().county == "441621"
 
 
+def test_the_address_written_on_the_chip_after_a_move_is_the_hukou():
+    moved = card(id_number=ZIJIN_MAN, address="北京市东城区东华门街道", appended_address="广东省河源市龙川县老隆镇")
+    p = party_from_card(moved)
+    assert p.address == "广东省河源市龙川县老隆镇" and p.hukou().county == "441622" and p.hukou().confirmed
+    assert party_from_card(card(id_number=ZIJIN_MAN, address="北京市东城区东华门街道")).hukou().county is None
+
+
 def test_party_from_a_card_with_long_term_validity_and_missing_fields():
     p = party_from_card(card(card_type="hmt_residence_permit", id_number=HK_WOMAN, valid_until="long_term"))
     assert (p.document, p.valid_until, p.birth, p.name, p.address, p.nationality, p.military) == (

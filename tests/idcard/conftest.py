@@ -10,7 +10,7 @@ from drivers.idcard.sim_core import card_from_fixture
 from drivers.idcard.simulator import IdCardSimulator
 
 CARDS = Path(__file__).resolve().parents[1] / "fixtures" / "cards"
-SIM_ONLY = {"photo_base64", "fingerprint_templates", "appended_address"}
+SIM_ONLY = {"photo_base64", "fingerprint_templates"}
 
 
 def fixture_card(name):

@@ -39,12 +39,17 @@ def test_fingerprints_and_appended_address(sim):
     try:
         sim.present(fixture_card("resident_female"))
         record = d.read_once(1)
-        assert len(record.fingerprints) == 1024 and sim.core.requests[-1] == codec.READ_TEXT_PHOTO_FINGERPRINT
-        assert d.read_appended_address() == ""
+        assert len(record.fingerprints) == 1024 and codec.READ_TEXT_PHOTO_FINGERPRINT in sim.core.requests
+        assert sim.core.requests[-1] == codec.READ_APPENDED_ADDRESS and record.appended_address == ""
         sim.remove()
         sim.present(fixture_card("resident_rare_name"))
+        moved = d.read_once(1)
+        assert moved.appended_address == "广东省紫金县临江镇临江街5号"  # written after a move within Zijin
+        assert moved.current_address == moved.appended_address != moved.address
+        sim.remove()
+        sim.present(fixture_card("hmt_residence_permit"))
         d.read_once(1)
-        assert d.read_appended_address() == "广东省紫金县临江镇临江街5号"
+        assert sim.core.requests[-1] == codec.READ_TEXT_PHOTO_FINGERPRINT  # only resident cards have one
     finally:
         d.stop()
 

@@ -36,7 +36,7 @@ def test_fixture_round_trips_through_the_text_block(path):
     block = r.encode_text_block(record)
     assert len(block) == 256
     decoded = r.decode_text_block(block, b"p" * 1024)
-    assert decoded == record
+    assert decoded == replace(record, appended_address="")  # read apart (30 03), not in the text block
     out = decoded.fields_for_output()
     assert out == {k: v for k, v in data.items() if k not in SIM_ONLY}
 

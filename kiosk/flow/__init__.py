@@ -1,6 +1,7 @@
 """The applicant flow: one declarative state machine. `table` holds the transitions, `state` the states and the
 applicant's session, `events` what happens, `effects` what the shell must do, `guards` the guards and choices,
-`actions` the actions. The shell and the screens import the machine's public names from here."""
+`intake`, `verification`, `identity` and `actions` the actions. The shell and the screens import the machine's
+public names from here."""
 
 from kiosk.flow.state import (
     APPLICANT_STATES,

@@ -4,11 +4,11 @@ timer runs (timer_for: Timeout after face_outcome_s); the flow acts on it when t
 
 from __future__ import annotations
 
-from kiosk.flow.actions import face_failed, face_retake, face_verified, finger_retry, with_session
 from kiosk.flow.effects import CaptureFace, CheckFinger, Effect, StopIdentity
 from kiosk.flow.events import FaceCaptured, FingerChecked, RetakeFace, Timeout
 from kiosk.flow.guards import face_matched, face_retake_left
-from kiosk.flow.state import FACE_STATES, FINGER_STATES, IDENTITY_STATES, Flow, FlowEnv, State
+from kiosk.flow.state import FACE_STATES, FINGER_STATES, IDENTITY_STATES, Flow, FlowEnv, State, with_session
+from kiosk.flow.verification import face_failed, face_retake, face_verified, finger_retry
 
 
 def identity_effects(flow: Flow, old: State, target: State) -> tuple[Flow, tuple[Effect, ...]]:

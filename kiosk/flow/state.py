@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from typing import Mapping, TypedDict
+from typing import Mapping, TypedDict, Unpack
 
 from kiosk.domain.appointment import Appointment
 from kiosk.domain.eligibility import Decision
@@ -171,7 +171,7 @@ class FlowEnv:
 
 
 class SessionChanges(TypedDict, total=False):
-    """Keyword changes to a Session (actions.with_session), typed field by field; tests/test_flow.py checks that
+    """Keyword changes to a Session (with_session), typed field by field; tests/flow/test_session.py checks that
     it names every field of Session."""
 
     language: str
@@ -196,10 +196,18 @@ class SessionChanges(TypedDict, total=False):
 
 
 class StatusChanges(TypedDict, total=False):
-    """Keyword changes to the Status (actions._status), like SessionChanges."""
+    """Keyword changes to the Status (with_status), like SessionChanges."""
 
     devices_down: frozenset[str]
     backend_online: bool
     printer_ok: bool
     printer_problem: str
     used_tokens: frozenset[str]
+
+
+def with_session(f: Flow, **changes: Unpack[SessionChanges]) -> Flow:
+    return replace(f, session=replace(f.session, **changes))
+
+
+def with_status(f: Flow, **changes: Unpack[StatusChanges]) -> Flow:
+    return replace(f, status=replace(f.status, **changes))

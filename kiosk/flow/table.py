@@ -3,7 +3,9 @@
 Pure: no Kivy, no devices, no clock. The shell feeds events and carries out the effects; timeouts are events the
 shell schedules from `timer_for`. The applicant's data lives in `Session`, which is replaced by an empty one on
 every path back to attract. Read TRANSITIONS top to bottom: the first row whose state, event and guard match wins.
-States and data: kiosk/flow/state.py; guards and choices: kiosk/flow/guards.py; actions: kiosk/flow/actions.py.
+States and data: kiosk/flow/state.py; guards and choices: kiosk/flow/guards.py; actions: kiosk/flow/intake.py (the
+booking, the cards, the decision), kiosk/flow/verification.py and kiosk/flow/identity.py (verifying the parties)
+and kiosk/flow/actions.py (choices, the ticket, the machine's status, calls for staff).
 """
 
 from __future__ import annotations
@@ -58,12 +60,26 @@ from kiosk.flow.events import (
 from kiosk.flow.effects import Effect, SessionEnded
 from kiosk.flow.actions import (
     Action,
-    booking_used_up,
-    with_session,
     set_language,
     toggle_large_text,
     choose_service,
     choose_business,
+    request_ticket,
+    print_ticket,
+    ticket_refused,
+    note_print_problem,
+    device_down,
+    device_up,
+    backend,
+    printer_status,
+    pin_rejected,
+    new_day,
+    call_staff,
+    staff_called,
+    staff_call_status,
+)
+from kiosk.flow.intake import (
+    booking_used_up,
     scan_booking,
     scan_booking_from_start,
     lookup_by_phone,
@@ -77,10 +93,9 @@ from kiosk.flow.actions import (
     refuse_card,
     store_card,
     forget_cards,
+)
+from kiosk.flow.verification import (
     set_consent,
-    request_ticket,
-    print_ticket,
-    ticket_refused,
     begin_verification,
     face_failed,
     skip_face,
@@ -88,16 +103,6 @@ from kiosk.flow.actions import (
     finger_failed,
     skip_finger,
     skip_faces_camera_down,
-    note_print_problem,
-    device_down,
-    device_up,
-    backend,
-    printer_status,
-    pin_rejected,
-    new_day,
-    call_staff,
-    staff_called,
-    staff_call_status,
 )
 from kiosk.flow.identity import (
     capturing,
@@ -157,6 +162,7 @@ from kiosk.flow.state import (  # noqa: F401 (re-exported: the shell and tests i
     Session,
     State,
     Status,
+    with_session,
 )
 
 

@@ -13,7 +13,7 @@ from kiosk.domain.messages import compose_message
 from kiosk.domain.ticket import IssuedTicket
 from kiosk.domain.verification import PartyCheck
 from kiosk.flow import Assistance, Flow, FlowEnv, Session, State, Status
-from kiosk.flow.actions import with_decision
+from kiosk.flow.intake import with_decision
 
 
 def _id(body: str) -> str:

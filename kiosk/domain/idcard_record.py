@@ -155,18 +155,8 @@ _RESIDENT = (
     ("valid_from", 188, 16),
     ("valid_until", 204, 16),
 )
-_HMT = (
-    ("name", 0, 30),
-    ("sex", 30, 2),
-    ("birth", 36, 16),
-    ("address", 52, 70),
-    ("id_number", 122, 36),
-    ("authority", 158, 30),
-    ("valid_from", 188, 16),
-    ("valid_until", 204, 16),
-    ("pass_number", 220, 18),
-    ("issue_count", 238, 4),
-)
+# The HMT residence permit: the resident card's places but the nation code, and two more (layout *unverified*).
+_HMT = tuple(f for f in _RESIDENT if f[0] != "nation_code") + (("pass_number", 220, 18), ("issue_count", 238, 4))
 _FOREIGN = (
     ("name_en", 0, 120),
     ("sex", 120, 2),

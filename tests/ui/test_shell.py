@@ -14,15 +14,7 @@ from kiosk.flow.events import AppointmentFound, ChooseService, QrScanned, Start
 from kiosk.flow.effects import LookupAppointment
 from kiosk.app.shell import Shell
 
-SECONDS = {
-    "idle_s": 60,
-    "idle_warning_s": 25,
-    "printing_s": 30,
-    "done_s": 20,
-    "printer_problem_s": 60,
-    "maintenance_login_s": 60,
-    "maintenance_idle_s": 120,
-}
+from ..flow.helpers import SECONDS
 
 
 class ManualScheduler:

@@ -42,7 +42,7 @@ from kiosk.services.identity import CardPhoto, FaceVerifier
 from kiosk.services.identity.fingerprint import CardFingerprints
 from kiosk.services.identity.steps import FacePreview, IdentitySteps
 from tests.face.face_variants import FACES
-from tests.test_flow import BOOKING, ENV, HER, HIM, TOKEN
+from tests.flow.helpers import BOOKING, ENV, HER, HIM, TOKEN
 
 WAIT_S = 90.0  # a busy machine: three captures with their comparisons
 SECONDS = {"idle_s": 3600.0, "idle_warning_s": 60.0, "printing_s": 30.0, "done_s": 20.0}

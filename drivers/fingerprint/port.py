@@ -16,7 +16,6 @@ from typing import Literal, Protocol
 class FingerprintResult:
     outcome: Literal["match", "no_match", "no_finger", "unavailable"]
     score: int = 0
-    page: int = -1
     reason: str = ""
 
 

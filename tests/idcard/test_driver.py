@@ -2,6 +2,7 @@
 
 import socket
 import threading
+import time
 
 import pytest
 
@@ -68,20 +69,41 @@ def test_polling_events_read_then_removed(sim, driver, events):
     sim.remove()
     sim.present(fixture_card("foreign_permanent_resident"))
     assert events.wait_for(CardRead).record.nationality == "USA"
+    sim.remove()
+    sim.present(fixture_card("resident_rare_name"))  # moved after the card was issued: the chip says where to
+    assert events.wait_for(CardRead).record.current_address == "广东省紫金县临江镇临江街5号"
     assert not any(isinstance(e, ReaderFault) for e in events.drain(0.1))
 
 
 @pytest.mark.parametrize("fault, arg", [("garbage", 64), ("checksum", None), ("half", None), ("drop", 5)])
-@pytest.mark.parametrize("command", [codec.FIND_CARD, codec.SELECT_CARD, codec.READ_TEXT_PHOTO])
+@pytest.mark.parametrize(
+    "command", [codec.FIND_CARD, codec.SELECT_CARD, codec.READ_TEXT_PHOTO, codec.READ_APPENDED_ADDRESS]
+)
 def test_recovers_from_damaged_replies(sim, driver, fault, arg, command):
-    sim.present(fixture_card("resident_long_term"))
+    sim.present(fixture_card("resident_rare_name"))
     sim.inject(fault, arg, command)
-    assert driver.read_once(3).name == "陈䶮"
+    record = driver.read_once(3)
+    assert record.name == "欧阳燚喆" and record.appended_address == "广东省紫金县临江镇临江街5号"
     s = driver.link.stats
     if fault == "garbage":
         assert s.garbage_bytes >= arg and s.retries == 0
     else:
         assert s.retries >= 1 and (s.checksum_errors + s.short_frames + s.length_errors) >= 1
+
+
+def test_a_card_whose_appended_address_cannot_be_read_is_not_used_with_the_printed_one(sim, driver, events):
+    """The printed address may be out of date: no CardRead until the card is presented again and read whole."""
+    sim.inject("sw3", 0x41, codec.READ_APPENDED_ADDRESS)
+    sim.present(fixture_card("resident_rare_name"))
+    driver.start(events)
+    deadline = time.monotonic() + 10
+    while driver.card_errors == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # the halted card answers find with 80 from now on: it is not read again until it comes back
+    assert driver.card_errors == 1 and not any(isinstance(e, CardRead) for e in events.drain(0))
+    sim.remove()
+    sim.present(fixture_card("resident_rare_name"))
+    assert events.wait_for(CardRead).record.appended_address == "广东省紫金县临江镇临江街5号"
 
 
 @pytest.mark.parametrize("sw3", sorted(codec.STATUS_TEXT.keys() - {0x90, 0x9F}))

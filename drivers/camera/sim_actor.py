@@ -14,7 +14,7 @@ eye level), so they moved with the nose and smeared, and the turn that YuNet rea
 distances however far the warp went. YuNet reads the five landmarks from the whole face rather than from the nose's
 own pixels (moving the nose alone by 0.4 eye distances moved its landmark by 0.1–0.15), so what counts is a face
 that looks turned as a whole: features moving across a face outline that stays put, a narrow far side and a wide
-near side. Turns of about 30° read 0.3–0.45; much beyond 36° YuNet's eye-to-mouth height jitters by more than the
+near side. Turns of about 30° read 0.28–0.45; much beyond 36° YuNet's eye-to-mouth height jitters by more than the
 liveness check lets a face change mid-gesture, so the drawings stay below that.
 """
 

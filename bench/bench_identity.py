@@ -34,7 +34,8 @@ def _views(image_path):
     views = {
         "camera": hold,
         "blink": cam._render_actor(cam._room.copy(), 1.2 + 1.1),
-        "turn": cam._render_actor(cam._room.copy(), 1.2 + 2.5),
+        # part way into a turn, as far as the quality check still takes a photo (the full turn reads "turned")
+        "turn": cam._render_actor(cam._room.copy(), 1.2 + 2.15),
     }
     views["darker"] = cv2.convertScaleAbs(hold, alpha=0.7, beta=0)
     views["brighter"] = cv2.convertScaleAbs(hold, alpha=1.15, beta=25)

@@ -12,8 +12,8 @@ benchmarks) a frame is 1/fps later than the one before.
 With `person=IMAGE` the camera shows that one person (any photo with a face): they step up, hold still, and then,
 unless `animate=False` (a still photo held to the camera), do what the screen asks (`follow` returns the
 instruction shown: blink, turn_left, turn_right), again and again, or without `follow` blink and turn in turn.
-A flat photo cannot really turn, so a turn is drawn a few ways in turn (the middle of the face pushed sideways,
-with or without a perspective squeeze), as different people turn differently.
+A flat photo cannot really turn, so the turn is drawn as a solid head turning about the neck (sim_actor.py), a
+little differently each time (further or less far, a slight tilt), as different people turn differently.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from drivers.camera.file_source import decode_image
+from drivers.camera.sim_actor import Actor
 import heyuan_assets as assets
 from kiosk.errors import DeviceNotFound
 
@@ -78,7 +79,7 @@ class SimulatedCamera:
         self._sleep, self._clock = sleep, clock
         self.person, self.animate, self.follow = person, animate, follow
         self.name = f"sim:{mode}" if person is None else "sim:person"
-        self._actor: _Actor | None = None
+        self._actor: Actor | None = None
         self._asked: tuple[str | None, float | None] = (None, None)
         self._people: list[np.ndarray] = []
         self._room: np.ndarray | None = None
@@ -93,7 +94,7 @@ class SimulatedCamera:
 
         self._people = []
         if self.person is not None:
-            self._actor = _Actor(decode_image(Path(self.person)))
+            self._actor = Actor(decode_image(Path(self.person)))
         else:
             for name, (x0, y0, x1, y1) in self.photos.items():
                 self._people.append(decode_image(self.photo_dir / name)[y0:y1, x0:x1].copy())
@@ -195,106 +196,6 @@ def _paste(frame: np.ndarray, person: np.ndarray, scale: float, cx: float) -> np
     if a < b:
         frame[top : top + side, a:b] = patch[:, a - left : b - left]
     return frame
-
-
-def _perspective(image: np.ndarray, strength: float, sign: int) -> np.ndarray:
-    """One side of the picture recedes (sign +1: the image's right side, −1: the left)."""
-    import cv2
-
-    work = image if sign > 0 else image[:, ::-1]
-    h, w = work.shape[:2]
-    d = strength * h / 2
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    dst = np.float32([[0, 0], [w * (1 - strength / 2), d], [w * (1 - strength / 2), h - d], [0, h]])
-    out = cv2.warpPerspective(
-        np.ascontiguousarray(work), cv2.getPerspectiveTransform(src, dst), (w, h), borderMode=cv2.BORDER_REPLICATE
-    )
-    return out if sign > 0 else np.ascontiguousarray(out[:, ::-1])
-
-
-def _find_eyes(image: np.ndarray, box) -> list[tuple[float, float]] | None:
-    """Both eye centres (image-left first) in the upper half of the face box, or None."""
-    import cv2
-
-    fx, fy, fw, fh = (int(v) for v in box)
-    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[max(fy, 0) : fy + fh // 2 + fh // 10, max(fx, 0) : fx + fw]
-    if grey.size == 0:
-        return None
-    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_eye.xml")
-    found = cascade.detectMultiScale(grey, 1.05, 4, minSize=(max(8, fw // 10),) * 2, maxSize=(fw // 3,) * 2)
-    if len(found) < 2:
-        return None
-    two = sorted(sorted(found, key=lambda e: -e[2])[:2], key=lambda e: e[0])
-    eyes = [(max(fx, 0) + ex + ew / 2, max(fy, 0) + ey + eh / 2) for ex, ey, ew, eh in two]
-    if abs(eyes[1][0] - eyes[0][0]) < fw * 0.2:
-        return None
-    return eyes
-
-
-class _Actor:
-    """A photo of a person made to move a little: eyes closed for a blink, the middle of the face pushed
-    sideways (more than the eyes, as a nose moves when a real head turns) for a turn."""
-
-    SIDE = 320
-
-    def __init__(self, image: np.ndarray):
-        import cv2
-
-        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
-        faces = cascade.detectMultiScale(grey, 1.1, 5, minSize=(max(24, min(grey.shape) // 10),) * 2)
-        ih, iw = grey.shape
-        if len(faces):
-            x, y, fw, fh = max(faces, key=lambda f: f[2] * f[3])
-        else:
-            fw = fh = int(min(iw, ih) * 0.4)
-            x, y = (iw - fw) // 2, (ih - fh) // 3
-        # A head-and-shoulders square around the face, as the kiosk's camera frames a person.
-        side = int(fw * 2.4)
-        x0, y0 = int(x + fw / 2 - side / 2), int(y + fh * 0.45 - side * 0.42)
-        pad = side
-        padded = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-        crop = padded[y0 + pad : y0 + pad + side, x0 + pad : x0 + pad + side]
-        self.base = cv2.resize(crop, (self.SIDE, self.SIDE), interpolation=cv2.INTER_AREA)
-        k = self.SIDE / side
-        fx, fy, fw, fh = (x - x0) * k, (y - y0) * k, fw * k, fh * k
-        self.eyes = _find_eyes(self.base, (fx, fy, fw, fh)) or [
-            (fx + 0.3 * fw, fy + 0.4 * fh),
-            (fx + 0.7 * fw, fy + 0.4 * fh),
-        ]
-        (ax, ay), (bx, by) = self.eyes
-        dist = float(np.hypot(bx - ax, by - ay))
-        self.nose = ((ax + bx) / 2, (ay + by) / 2 + 0.6 * dist)
-        fw, fh = dist / 0.4, dist / 0.4
-        self.fw, self.fh = fw, fh
-        yy, xx = np.mgrid[0 : self.SIDE, 0 : self.SIDE].astype(np.float32)
-        self._xx, self._yy = xx, yy
-        bump = np.exp(-(((xx - self.nose[0]) / (0.16 * fw)) ** 2 + ((yy - self.nose[1]) / (0.3 * fh)) ** 2) / 2)
-        self._bump = bump.astype(np.float32)
-        r = 0.13 * fw
-        mask = np.zeros((self.SIDE, self.SIDE), np.float32)
-        for ex, ey in self.eyes:
-            mask = np.maximum(mask, np.exp(-((((xx - ex) / r) ** 2 + ((yy - ey) / (0.8 * r)) ** 2) ** 2)))
-        self._eye_mask = mask[:, :, None]
-        lids = cv2.GaussianBlur(self.base, (0, 0), r / 2)
-        lids = cv2.addWeighted(lids, 0.6, np.full_like(lids, lids[int(self.nose[1]), int(self.nose[0])]), 0.4, 0)
-        self._closed = (self.base * (1 - self._eye_mask) + lids * self._eye_mask).astype(np.uint8)
-
-    def pose(self, gesture: str | None, k: float, variant: int = 0) -> np.ndarray:
-        import cv2
-
-        if gesture == "blink":
-            return self._closed
-        if gesture in ("turn_left", "turn_right"):
-            # ramp out, hold, ramp back; the applicant's left is the image's right (the nose moves right)
-            ramp = min(1.0, k / 0.3, (1 - k) / 0.3)
-            sign = 1 if gesture == "turn_left" else -1
-            shift = sign * ramp * 0.45 * self.fw
-            map_x = (self._xx - shift * self._bump).astype(np.float32)
-            turned = cv2.remap(self.base, map_x, self._yy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-            squeeze = (0.0, 0.45, 0.3)[variant % 3] * ramp
-            return _perspective(turned, squeeze, sign) if squeeze else turned
-        return self.base
 
 
 def factory(url: str, **options) -> SimulatedCamera:

@@ -83,7 +83,7 @@ def test_the_analysis_rate_is_reported_every_few_seconds_and_at_the_end():
     _Rate(None).analysed(1.0)  # nobody to tell: nothing happens
 
 
-@pytest.mark.parametrize("kind", ["blink", "turn_left"])
+@pytest.mark.parametrize("kind", ["blink", "turn_left", "turn_right"])
 @pytest.mark.parametrize("person", ["grace_hopper.jpg", "astronaut.png"])
 def test_each_demo_person_passes_at_the_first_try_at_the_demo_frame_rate(engine, monkeypatch, person, kind):
     """The demo's camera runs at 15 frames a second in real time: party 1's blink failed every time there while

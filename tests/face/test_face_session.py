@@ -7,7 +7,6 @@ import pytest
 
 from drivers.camera.simulator import SimulatedCamera
 from kiosk.config import load_kiosk_config
-from kiosk.services.face.pipeline import PartyCapture
 from kiosk.services.face.session import FaceSession
 
 from face_variants import FACES
@@ -66,7 +65,19 @@ def test_a_still_photo_fails_the_challenge(engine):
 def test_liveness_switch_from_config(engine):
     config = load_kiosk_config().face
     assert config.liveness  # on by default
-    party = PartyCapture.for_config(engine, config, id_photo=None, seed=5)
+    session = FaceSession(
+        lambda: None,
+        lambda: engine,
+        needed=3,
+        liveness=config.liveness,
+        verify=None,
+        party=1,
+        on_progress=lambda code, p: None,
+        on_frame=lambda f: None,
+        on_done=lambda result: None,
+        on_fault=lambda code, fault: None,
+    )
+    party = session._party_capture(engine)
     assert party.liveness is not None and party.result.liveness == "pending"
 
 

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from bench.soak_rig import OFFICE, OTHER, ErrorCounter, HeapTrace, Rig, print_sample, report, take_sample
@@ -153,6 +154,8 @@ class Soak:
     def _booked_to_confirm(self, b: dict, face: bool) -> None:
         r = self.rig
         a, c = self.people.cards(b)
+        if face:  # the card holders themselves before the camera, their photos on their cards (as in the demo)
+            a, c = (self.show_face(card, party) for party, card in ((1, a), (2, c)))
         self.qr(b["qr"], "read_id_1")
         self.card(a, "read_id_2")
         self.card(c, "eligibility")
@@ -160,6 +163,8 @@ class Soak:
         self.expect(d is not None and d.decision == "accept", f"decision {d and d.decision} {d and d.reasons}")
         r.post(ev.Continue(), "consent")
         if face:
+            k = r.parts.identity  # loaded in the background since start; the journey begins once it is there
+            r.wait(lambda: k.engine is not None or bool(k.engine_error), 30, "face engine")
             r.post(ev.Consent(True), "face_1")
             self.face("face_2")
             self.face("confirm")
@@ -167,14 +172,21 @@ class Soak:
         else:
             r.post(ev.Consent(False), "confirm")
 
+    def show_face(self, card: dict, party: int) -> dict:
+        """`card` with the photo of the demo's person for `party`, who stands before the simulated camera when
+        their card is read (and does what the screen asks)."""
+        from kiosk.harness.demo import DEMO_FACES, demo_face
+
+        image = demo_face(DEMO_FACES[party])
+        self.rig.people.show(card["id_number"], image)
+        return {**card, "photo_base64": _photo(str(image))}
+
     def face(self, until: str) -> None:
         """One party through the face step: the flow asks for the capture, the runner's identity steps take it
         with the simulated camera; each outcome is shown for its time (fast-forwarded here)."""
         from kiosk.flow.table import FACE_OUTCOME_S
 
         r = self.rig
-        k = r.parts.identity
-        r.wait(lambda: k.engine is not None or bool(k.engine_error), 30, "face engine")
         shown = lambda: r.shell.flow.session.face_shown is not None  # noqa: E731
         while r.shell.flow.state.value != until:
             r.wait(lambda: r.shell.flow.state.value == until or shown(), 30, until)
@@ -301,7 +313,15 @@ class Soak:
                 pass
         finally:
             r.parts.devices.idcard.sim.remove()
+            r.people.forget()
             r.scheduler.drain()
+
+
+@lru_cache(maxsize=4)
+def _photo(path: str) -> str:
+    from drivers.idcard.sim_photo import photo_base64
+
+    return photo_base64(path)
 
 
 def verify(rig: Rig, soak: Soak, drain_timeout: float = 120) -> dict:

@@ -435,16 +435,19 @@ class Rig:
             }
         )
         self.config._file = bench_calendars(self.work / "etc") / "kiosk.toml"  # holidays/ beside it
-        self.parts = self.shell = None
+        self.parts = self.shell = self.people = None
 
     def start(self, scheduler=None, people=None) -> "Rig":
         """`scheduler`: the shell's (default a ManualScheduler driven by `wait`; the UI soak passes Kivy's).
-        `people`: simulated applicants in front of the camera and sensor (kiosk.harness.people; the UI soak's)."""
+        `people`: simulated applicants in front of the camera and sensor (kiosk.harness.people; default: nobody
+        known, until a journey shows someone)."""
         from kiosk.app.wiring import bootstrap
+        from kiosk.harness.people import SimulatedApplicants
         from kiosk.services.memory import give_back_after_sessions
         from kiosk.app.shell import Shell, timer_seconds
 
         self.scheduler = scheduler or ManualScheduler()
+        self.people = people or SimulatedApplicants()
         # Reads in milliseconds: the wire/SAM timing model is for the ID benchmark, not for 10,000 journeys.
         # The reader polls every 20 ms instead of 150 ms (a real reader's pace; the journeys don't wait on it).
         self.parts = parts = bootstrap(
@@ -458,7 +461,7 @@ class Rig:
                 # milliseconds: a loaded machine must not read a late status answer as a printer gone
                 "printer": {"status_timeout_s": 5.0},
             },
-            people=people,
+            people=self.people,
         )
         self.shell = Shell(
             parts.env,
@@ -470,6 +473,12 @@ class Rig:
         parts.events.attach(self.shell.post_threadsafe)
         give_back_after_sessions(self.shell)  # as run_kiosk does
         parts.start(probe_s=1.0)
+        if scheduler is None:
+            # No UI here: the shell is this kiosk's front end, up as soon as it is built. The work that waits for a
+            # UI's first screen and quiet moment (face models, ticket fonts) starts now, not at its fallback
+            # deadline (11 s for the face models) — the UI soak's app sets these itself.
+            parts.pacing.ui_ready.set()
+            parts.pacing.ui_idle.set()
         return self
 
     def wait(self, test, timeout: float = 15.0, what: str = "") -> None:
@@ -514,6 +523,9 @@ class Rig:
 
     def stop(self) -> None:
         if self.parts is not None:
+            # The kiosk's own stop gives the forwarder a second (systemd's patience); on a loaded machine a probe in
+            # flight takes longer, and the journal would close under it. The rig waits for it first.
+            self.parts.link.forwarder.stop(timeout=30)
             self.parts.stop()
         if self.shell is not None:
             self.shell.close()

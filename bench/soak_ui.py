@@ -21,8 +21,10 @@ from pathlib import Path
 
 # Imported up front: a run of half an hour must not load newer code at its end.
 from bench import gl_textures
-from bench.soak import growth, verify
-from bench.soak_rig import ErrorCounter, HeapTrace, Rig, font_faces, print_sample, report, seed_day, take_sample
+from bench.soak_checks import growth, verify
+from bench.soak_office import seed_day
+from bench.soak_rig import Rig
+from bench.soak_samples import ErrorCounter, HeapTrace, font_faces, print_sample, report, take_sample
 from office.seed import WALK_THROUGH, card_fields, seeded_bookings
 
 CYCLE = (
@@ -68,7 +70,7 @@ class FreshPeople:
 
 
 class Tally:
-    """What the kiosk handed out (compared with the server's database by bench.soak.verify)."""
+    """What the kiosk handed out (compared with the server's database by bench.soak_checks.verify)."""
 
     def __init__(self):
         self.checkins: set[str] = set()

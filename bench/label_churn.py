@@ -29,7 +29,7 @@ def churn(frames: int, every: int, same_size: bool = False, plain: bool = False)
     from kivy.uix.label import Label
 
     from bench import gl_textures
-    from bench.soak_rig import heap_in_use
+    from bench.soak_samples import heap_in_use
     from kiosk.ui import label_textures
 
     if not plain:

@@ -21,8 +21,10 @@ from pathlib import Path
 
 # Imported up front: a run of half an hour must not load newer code at its end.
 from bench import gl_textures
-from bench.soak import growth, verify
-from bench.soak_rig import ErrorCounter, HeapTrace, Rig, font_faces, print_sample, report, seed_day, take_sample
+from bench.soak_checks import growth, verify
+from bench.soak_office import seed_day
+from bench.soak_rig import Rig
+from bench.soak_samples import ErrorCounter, HeapTrace, font_faces, print_sample, report, take_sample
 from office.seed import WALK_THROUGH, card_fields, seeded_bookings
 
 CYCLE = (
@@ -68,7 +70,7 @@ class FreshPeople:
 
 
 class Tally:
-    """What the kiosk handed out (compared with the server's database by bench.soak.verify)."""
+    """What the kiosk handed out (compared with the server's database by bench.soak_checks.verify)."""
 
     def __init__(self):
         self.checkins: set[str] = set()
@@ -79,6 +81,33 @@ class Tally:
         key = (day, number)
         self.duplicates += key in self.tickets
         self.tickets.add(key)
+
+
+def outcomes_at_once(scenario, shell):
+    """`scenario` (a journey's script) with each face outcome's display time let pass at once, as the headless soak
+    does: once the outcome is drawn, the flow's timer fires (Shell.advance) instead of after face_outcome_s
+    (1.8 s) of wall time. For the tests: their journeys wait for the kiosk, not for an applicant reading."""
+    from kiosk.harness.headless import ScriptFailed, Until
+
+    shown = lambda: shell.flow.session.face_shown is not None  # noqa: E731
+    reply, error = None, None
+    while True:
+        try:
+            item = scenario.throw(error) if error is not None else scenario.send(reply)
+        except StopIteration:
+            return
+        reply = error = None
+        if not isinstance(item, Until):  # a screenshot
+            reply = yield item
+            continue
+        try:
+            while True:  # Until resumes after one more frame: the outcome has been drawn
+                yield Until(lambda wanted=item.test: wanted() or shown(), item.timeout, item.what)
+                if item.test():
+                    break
+                shell.advance(shell.seconds["face_outcome_s"])
+        except ScriptFailed as e:  # a timeout: the scenario's own to report
+            error = e
 
 
 def _in_thread(fn) -> threading.Event:
@@ -103,6 +132,7 @@ def soak_ui(
     trace: bool = False,
     trace_from: int = 0,
     plain_labels: bool = False,
+    at_once: bool = False,
 ) -> dict:
     from kiosk.ui import kivy_env
 
@@ -178,7 +208,8 @@ def soak_ui(
             journey.people = people
             started = time.perf_counter()
             try:
-                yield from SCENARIOS[name](journey)
+                scenario = SCENARIOS[name](journey)
+                yield from outcomes_at_once(scenario, shell) if at_once else scenario
                 outcomes[name] = outcomes.get(name, 0) + 1
                 seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
                 if journey.ticket and journey.ticket.get("number"):
@@ -297,6 +328,11 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--trace-from", type=int, default=0, metavar="N", help="start tracing at journey N")
     p.add_argument("--json", action="store_true")
     p.add_argument("--plain-labels", action="store_true", help="Kivy's labels as shipped (a texture per size)")
+    p.add_argument(
+        "--outcomes-at-once",
+        action="store_true",
+        help="face outcomes move on once drawn, not after their display time (tests)",
+    )
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-ui-") as work:
@@ -308,6 +344,7 @@ def main(argv: list[str] | None = None) -> dict:
             trace=args.tracemalloc,
             trace_from=args.trace_from,
             plain_labels=args.plain_labels,
+            at_once=args.outcomes_at_once,
         )
     report(result, args.json)
     return result

@@ -29,8 +29,11 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bench.soak import Soak, verify
-from bench.soak_rig import ErrorCounter, Rig, process_sample, report, seed_day
+from bench.soak_checks import verify
+from bench.soak_journeys import People, Soak
+from bench.soak_office import seed_day
+from bench.soak_rig import Rig
+from bench.soak_samples import ErrorCounter, process_sample, report
 from kiosk.services.backend_status import CHINA
 
 # (time of day, journeys); the morning block takes the day's walk-through bookings (slotted at seeding time)
@@ -147,8 +150,6 @@ def year(days: int = 365, start: date = START, *, work: Path, progress=None) -> 
                         if soak is None:
                             soak = Soak(rig)
                         else:
-                            from bench.soak import People
-
                             soak.people = People(rig)
                     for name in plan:
                         soak.run_one(name)

@@ -16,8 +16,10 @@ def test_ui_soak_short():
     from bench.soak_ui import CYCLE
 
     n = len(CYCLE) + 2  # the second booked couple needs the next day's bookings
+    # each face outcome moves on once drawn (the flow's timer fired), not after its 1.8 s on screen
+    command = ["--journeys", str(n), "--sample-every", "5", "--outcomes-at-once", "--json"]
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.soak_ui", "--journeys", str(n), "--sample-every", "5", "--json"],
+        [sys.executable, "-m", "bench.soak_ui", *command],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -190,6 +190,9 @@ class Forwarder:
             try:
                 ok = self.forward_once()
             except Exception as e:
+                if self._stop.is_set():  # the shutdown closed the journal under an answer: sent again next start
+                    log.info("journal forwarder stopped mid-pass: %s", e)
+                    return
                 if disk_full(e):  # sent, but the answer cannot be written down: sent again later, applied once
                     log.warning("journal answers not recorded, state disk full; retrying")
                 else:

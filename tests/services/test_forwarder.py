@@ -83,3 +83,31 @@ def test_refusals_park_detached_entries_and_a_proxys_429_is_retried(tmp_path, cl
     assert journal.get(keys["A"]).status == "parked" and journal.get(keys["A"]).error_code == "already_checked_in"
     assert journal.get(keys["B"]).status == "pending" and journal.get(keys["B"]).failures == 1
     assert journal.get(keys["C"]).status == "acked"
+
+
+def test_a_stop_while_a_send_is_in_flight_ends_quietly_and_the_entry_goes_again(tmp_path, clock, caplog):
+    """A shutdown gives the forwarder a second, then closes the journal: an answer arriving after that is not
+    written down, the thread ends without an error, and the entry is still pending (sent again, applied once)."""
+    import threading
+
+    journal, keys, client, ticks, fwd = _setup(tmp_path, clock, refs=("A",))
+    in_flight, answer = threading.Event(), threading.Event()
+    send = client.send
+
+    def slow_send(*args, **kwargs):
+        in_flight.set()
+        answer.wait(10)
+        return send(*args, **kwargs)
+
+    client.send = slow_send
+    fwd.start()
+    thread = fwd._thread
+    assert thread is not None and in_flight.wait(10)
+    fwd.stop(timeout=0.01)  # the shutdown's patience runs out while the answer is on its way
+    journal.close()
+    answer.set()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")], caplog.text
+    reopened = Journal.open(tmp_path, clock)
+    assert reopened.get(keys["A"]).status == "pending"

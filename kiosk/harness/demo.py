@@ -94,6 +94,22 @@ class DemoControls:
         self.network.set(not self.network.cut)
         return self.network.cut
 
+    def restore(self) -> None:
+        """Paper loaded, network back, no card on the reader (blocks on the simulators: not on Kivy's thread)."""
+        printer, idcard = self._sim("printer"), self._sim("idcard")
+        if self._paper_out and printer is not None:
+            printer.load_paper()
+        self._paper_out = False
+        # party → image: the photo on that party's simulated card, and the face the simulated camera shows
+        self.id_photos = {party: demo_face(name) for party, name in DEMO_FACES.items()}
+        self.faces = dict(self.id_photos)
+        self.still = set()
+        self._holders = []  # ID numbers presented this session, in order: party 1, party 2
+        if self.network.cut:
+            self.network.set(False)
+        if idcard is not None:
+            idcard.remove()
+
     # --- for scripted journeys too -------------------------------------------------------------------------------
     def present(self, card, party: int | None = None) -> None:
         """Put a card (fixture dict or path) on the reader, replacing whatever lies there. A card without a photo

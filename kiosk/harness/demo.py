@@ -54,6 +54,7 @@ class DemoControls:
 
         self.people = people
         self.devices = parts.devices
+        self.events = parts.events  # the printer's state, reported at once after the paper is pulled or put back
         self.network = NetworkCut(parts.link.client)
         self.demo_pin = demo_pin  # this run's technician PIN, shown in the strip
         now = local_now()
@@ -93,7 +94,11 @@ class DemoControls:
         if sim is not None:
             self._paper_out = not self._paper_out
             (sim.pull_paper if self._paper_out else sim.load_paper)()
+            _in_background(self._report_printer)  # the warning follows at once, not at the next 15 s poll
         return self._paper_out
+
+    def _report_printer(self) -> None:
+        self.events.post(self.devices.printer_status())
 
     def toggle_network(self) -> bool:
         self.network.set(not self.network.cut)
@@ -104,6 +109,7 @@ class DemoControls:
         printer, idcard = self._sim("printer"), self._sim("idcard")
         if self._paper_out and printer is not None:
             printer.load_paper()
+            self._report_printer()
         self._paper_out = False
         # party → image: the photo on that party's simulated card, and the face the simulated camera shows
         self.id_photos = {party: demo_face(name) for party, name in DEMO_FACES.items()}

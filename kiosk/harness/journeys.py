@@ -354,15 +354,10 @@ def _counted_since(before, now):
 
 def _settle_between(app, shell, parts, controls):
     """After a scenario, whatever it left: the demo controls restored (paper in, network back, no card, the demo
-    faces), the printer asked at once (as its probe does every 15 s), then the start screen, the office reachable,
-    the journal sent and the printer ready."""
-
-    def restore() -> None:
-        controls.restore()  # blocks on the simulators: not on Kivy's thread
-        parts.events.post(parts.devices.printer_status())
-
+    faces), then the start screen, the office reachable, the journal sent and the printer ready."""
     done = threading.Event()
-    threading.Thread(target=lambda: (restore(), done.set()), daemon=True).start()
+    # restore blocks on the simulators: not on Kivy's thread
+    threading.Thread(target=lambda: (controls.restore(), done.set()), daemon=True).start()
     yield Until(done.is_set, 30, "demo controls restored")
     if shell.flow.state is not State.ATTRACT:
         app.post(Cancel())

@@ -1,11 +1,12 @@
-"""kiosk-diag journey SCENARIO --json: drive the real app headless through a scripted scenario with the device
-simulators and the bundled office server; print the states, the ticket, the touches and the machine time."""
+"""kiosk-diag journey SCENARIO [SCENARIO ...] --json: drive the real app headless through scripted scenarios with
+the device simulators and the bundled office server; print the states, the ticket, the touches and the machine
+time of each. Several scenarios run one after another in one kiosk (one start-up, one office server)."""
 
 from __future__ import annotations
 
 import argparse
 
-HELP = "run a scripted applicant journey headless (simulators + office server) and report it"
+HELP = "run scripted applicant journeys headless (simulators + office server) and report them"
 NAMES = (
     "booked-couple",
     "walk-in",
@@ -28,8 +29,14 @@ NAMES = (
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", choices=NAMES)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "scenario",
+        nargs="+",
+        choices=NAMES,
+        help="one or more; several run in turn in one kiosk (at most three of them check a booking in: a day "
+        "has three walk-through bookings per office)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object (a list of them for several)")
     parser.add_argument(
         "--privacy-check",
         nargs="*",
@@ -37,7 +44,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="CARD.json",
         help="after the journey, search widgets and gc objects for these cards' names and numbers",
     )
-    parser.add_argument("--shots", metavar="DIR", help="save a screenshot after every step")
+    parser.add_argument(
+        "--shots", metavar="DIR", help="save a screenshot after every step (in DIR/SCENARIO/ for several)"
+    )
     parser.add_argument("--verbose", action="store_true", help="Kivy's log on stderr")
     parser.add_argument(
         "--settled",
@@ -86,24 +95,29 @@ def run(args) -> int:
     import tempfile
     from pathlib import Path
 
-    from kiosk.cli.common import EXIT_FAILED, EXIT_OK, emit_json
+    from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
     from kiosk.ui import kivy_env
 
     id_photos, faces = party_images(args.id_photo, "--id-photo"), party_images(args.face, "--face")
+    names = args.scenario
+    if len(set(names)) != len(names):
+        raise UsageError("each scenario once per run")
+    if args.privacy_check and len(names) > 1:
+        raise UsageError("--privacy-check follows a single scenario")
     import atexit
     import shutil
 
     kivy_home = Path(tempfile.mkdtemp(prefix="kiosk-kivy-"))
     atexit.register(shutil.rmtree, kivy_home, True)
     kivy_env.prepare(kivy_home, headless=True, verbose=args.verbose, size=(540, 960))
-    from kiosk.harness.journeys import run_journey
+    from kiosk.harness.journeys import run_journeys
 
     try:
         shots = Path(args.shots) if args.shots else None
         if shots is not None:
             shots.mkdir(parents=True, exist_ok=True)
-        result = run_journey(
-            args.scenario,
+        results = run_journeys(
+            names,
             privacy_files=args.privacy_check,
             shots_dir=shots,
             id_photos=id_photos,
@@ -112,25 +126,33 @@ def run(args) -> int:
             office=tuple(args.office) if args.office else None,
         )
     except Exception as e:  # report, don't die silently (Kivy's console log is off)
-        result = {
-            "scenario": args.scenario,
-            "states": [],
-            "ticket": None,
-            "touches": 0,
-            "machine_time_s": 0.0,
-            "ok": False,
-            "error": f"{type(e).__name__}: {e}",
-        }
+        results = [
+            {
+                "scenario": name,
+                "states": [],
+                "ticket": None,
+                "touches": 0,
+                "machine_time_s": 0.0,
+                "ok": False,
+                "error": f"{type(e).__name__}: {e}",
+            }
+            for name in names
+        ]
     if args.json:
-        emit_json(result)
+        emit_json(results[0] if len(results) == 1 else results)
     else:
-        print(f"{result['scenario']}: {'ok' if result['ok'] else 'FAILED'}  {' → '.join(result['states'])}")
-        print(f"  ticket {result['ticket']}  touches {result['touches']}  machine {result['machine_time_s']} s")
-        for v in result.get("verification") or []:
-            print(
-                f"  party {v['party']}: verified by {v['verified_by']} ({v['result']}, score {v['score']}, "
-                f"{v['attempts']} tries)"
-            )
-        if result.get("error"):
-            print(f"  error: {result['error']}")
-    return EXIT_OK if result["ok"] else EXIT_FAILED
+        for result in results:
+            _print(result)
+    return EXIT_OK if all(result["ok"] for result in results) else EXIT_FAILED
+
+
+def _print(result: dict) -> None:
+    print(f"{result['scenario']}: {'ok' if result['ok'] else 'FAILED'}  {' → '.join(result['states'])}")
+    print(f"  ticket {result['ticket']}  touches {result['touches']}  machine {result['machine_time_s']} s")
+    for v in result.get("verification") or []:
+        print(
+            f"  party {v['party']}: verified by {v['verified_by']} ({v['result']}, score {v['score']}, "
+            f"{v['attempts']} tries)"
+        )
+    if result.get("error"):
+        print(f"  error: {result['error']}")

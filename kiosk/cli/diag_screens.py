@@ -17,6 +17,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--large-text", action="store_true", help="render in large-text mode")
     parser.add_argument("--demo-strip", action="store_true", help="with the demo strip at the bottom (kiosk --demo)")
     parser.add_argument("--json", action="store_true", help="print the files written as JSON")
+    parser.add_argument(
+        "--checks-only",
+        action="store_true",
+        help="no PNG files: only the accessibility checks of every screen (with --json)",
+    )
     parser.add_argument("--verbose", action="store_true", help="show Kivy's log on stderr")
 
 
@@ -56,6 +61,7 @@ def run(args) -> int:
             only=args.only.split(",") if args.only else None,
             large_text=args.large_text,
             demo_strip=args.demo_strip,
+            pngs=not args.checks_only,
         )
     except Exception as e:  # a broken screen: name it instead of dying silently (Kivy's log is off)
         written, error, sizes, checks = [], e, {}, {}

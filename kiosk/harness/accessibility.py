@@ -153,7 +153,8 @@ def fit_problems(label) -> list[str]:
     paragraph that ends in a stranded character or two ("明", "核验）") on a line of its own."""
     from kiosk.ui.linebreak import ORPHAN, NO_START, has_cjk, plain
 
-    label.texture_update()
+    if label._trigger_texture.is_triggered:  # else its texture is the text as drawn: no need to render it again
+        label.texture_update()
     tw, th = label.texture_size
     box_w = label.width
     out = []

@@ -50,23 +50,29 @@ class DemoControls:
     def __init__(self, parts, people: SimulatedApplicants, booking_index: int = 0, demo_pin: str | None = None):
         """`parts`: the kiosk's (kiosk.app.wiring.Parts): its simulated devices and the office link; `people`: the
         simulated applicants installed in its identity steps (kiosk.app.assemble, `people=`)."""
-        from office.seed import card_fields, seeded_bookings
+        from office.seed import seeded_bookings
 
         self.people = people
         self.devices = parts.devices
+        self.events = parts.events  # the printer's state, reported at once after the paper is pulled or put back
         self.network = NetworkCut(parts.link.client)
         self.demo_pin = demo_pin  # this run's technician PIN, shown in the strip
         now = local_now()
         office = parts.office
-        bookings = seeded_bookings(office.code, now.date(), now, office.opening_hours)
-        self.booking = bookings[booking_index]
-        self.cards = [card_fields(p, now.date()) for p in self.booking["parties"]]
+        self.use_booking(seeded_bookings(office.code, now.date(), now, office.opening_hours)[booking_index])
         self._paper_out = False
         # party → image: the photo on that party's simulated card, and the face the simulated camera shows
         self.id_photos = {party: demo_face(name) for party, name in DEMO_FACES.items()}
         self.faces = dict(self.id_photos)
         self.still: set[int] = set()
         self._holders: list[str] = []  # ID numbers presented this session, in order: party 1, party 2
+
+    def use_booking(self, booking: dict) -> None:
+        """The booking whose QR code and cards the strip shows (one of today's seeded bookings)."""
+        from office.seed import card_fields
+
+        self.booking = booking
+        self.cards = [card_fields(p, local_now().date()) for p in booking["parties"]]
 
     # --- the strip ---------------------------------------------------------------------------------------------
     def show_qr(self) -> None:
@@ -88,7 +94,11 @@ class DemoControls:
         if sim is not None:
             self._paper_out = not self._paper_out
             (sim.pull_paper if self._paper_out else sim.load_paper)()
+            _in_background(self._report_printer)  # the warning follows at once, not at the next 15 s poll
         return self._paper_out
+
+    def _report_printer(self) -> None:
+        self.events.post(self.devices.printer_status())
 
     def toggle_network(self) -> bool:
         self.network.set(not self.network.cut)
@@ -99,6 +109,7 @@ class DemoControls:
         printer, idcard = self._sim("printer"), self._sim("idcard")
         if self._paper_out and printer is not None:
             printer.load_paper()
+            self._report_printer()
         self._paper_out = False
         # party → image: the photo on that party's simulated card, and the face the simulated camera shows
         self.id_photos = {party: demo_face(name) for party, name in DEMO_FACES.items()}

@@ -8,18 +8,17 @@ Call after kivy_env.prepare(headless=True).
 
 from __future__ import annotations
 
-import gc
-import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kiosk.app.bundled import OFFICE_DEMO_PREFIX
 from kiosk.flow import State
 from kiosk.flow.events import Cancel
 from kiosk.harness.headless import ScriptFailed, Shot, Until
+from kiosk.harness.privacy import card_needles, personal_files_left, personal_strings_left
 
 
 class Journey:
@@ -153,68 +152,11 @@ class Journey:
     def privacy_control(self):
         """Mid-session, the search must find the applicant (else a clean result after the session means nothing)."""
         if self.privacy_files:
-            self.control_hits = len(personal_strings_left(_needles(self.privacy_files), self.app))
+            self.control_hits = len(personal_strings_left(card_needles(self.privacy_files), self.app))
 
     def expect(self, ok: object, what: str):
         if not ok:
             raise ScriptFailed(what)
-
-
-def personal_strings_left(needles: list[str], app) -> list[str]:
-    """Where any of `needles` still appears after a session: widget properties, then every str referenced by a
-    gc-tracked object. Returns descriptions of the holders (never the strings themselves)."""
-    gc.collect()
-    hits = []
-    trees = [app.root] + list(app.sm.screens)  # screens not shown are outside the window's tree
-    for widget in (w for tree in trees for w in tree.walk(restrict=True)):
-        for name in widget.properties():
-            value = getattr(widget, name, None)
-            if isinstance(value, str) and any(n in value for n in needles):
-                hits.append(f"{type(widget).__name__}.{name}")
-    here = sys._getframe()
-    for obj in gc.get_objects():
-        if obj is needles or obj is here:
-            continue
-        for ref in gc.get_referents(obj):
-            if isinstance(ref, str) and any(ref is not n and n in ref for n in needles):
-                holders = [
-                    type(r).__name__
-                    + (
-                        ""
-                        if not isinstance(r, dict)
-                        else ":"
-                        + ",".join(sorted(type(rr).__name__ for rr in gc.get_referrers(r) if rr is not here)[:5])
-                    )
-                    for r in gc.get_referrers(obj)
-                    if r is not here
-                ]
-                hits.append(f"{type(obj).__name__} held by {holders[:6]}")
-    return hits
-
-
-def personal_files_left(needles: list[str], state_dir: Path) -> list[str]:
-    """Files under the kiosk's state dir (journal, Kivy home, tickets…) holding a needle in clear, in UTF-8,
-    UTF-16 (the card's own encoding) or GB18030 (the printer's). The demo's bundled office server keeps its
-    database there too: it stands for the office's own system, which records who was served (the counter shows
-    the parties of a walk-in ticket), so it is not the kiosk's disk and is left out."""
-    patterns = [n.encode(enc) for n in needles for enc in ("utf-8", "utf-16-le", "gb18030")]
-    hits = []
-    for f in state_dir.rglob("*"):
-        if f.is_file() and not f.relative_to(state_dir).parts[0].startswith(OFFICE_DEMO_PREFIX):
-            data = f.read_bytes()
-            if any(p in data for p in patterns):
-                hits.append(str(f.relative_to(state_dir)))
-    return hits
-
-
-def _needles(files) -> list[str]:
-    import json
-
-    needles = []
-    for f in files:
-        data = json.loads(Path(f).read_text(encoding="utf-8"))
-        needles += [data["name"], data["id_number"]]
-    return needles
 
 
 def _join_office(url: str, pki_dir: str, kiosk_id: str, office: str) -> None:
@@ -226,8 +168,13 @@ def _join_office(url: str, pki_dir: str, kiosk_id: str, office: str) -> None:
     remember_bundled(url, Path(pki_dir), kiosk_id)
 
 
-def run_journey(
-    name: str,
+def run_journey(name: str, **options) -> dict:
+    """One scenario in this process (one Kivy app per process): `run_journeys([name], **options)[0]`."""
+    return run_journeys([name], **options)[0]
+
+
+def run_journeys(
+    names: Sequence[str],
     *,
     privacy_files: Sequence[str] = (),
     camera_fps: float = 15.0,  # the demo camera's rate: 60 hid a liveness failure only the real window had
@@ -236,13 +183,19 @@ def run_journey(
     faces: dict | None = None,
     settled: bool = False,
     office: tuple[str, str] | None = None,
-) -> dict:
-    """One scenario in this process (one Kivy app per process). Starts and stops the office server.
+) -> list[dict]:
+    """The scenarios `names` in turn in one kiosk (one Kivy app per process, one office server), as applicants
+    come one after another; a result per scenario, in order. Between two, the demo controls are restored (paper,
+    network, no card, the demo faces) and the kiosk settles: the start screen, the office reachable, the journal
+    sent, the printer ready. Each result counts what happened during its own scenario (counters, sounds, prompts).
+    A day's three walk-through bookings per office (office.seed) are shared out: at most three scenarios that
+    check a booking in per run.
     `id_photos` / `faces`: party (1, 2) → image file: the photo on that party's simulated card, and the face
     the simulated camera shows when that party is photographed (instead of the scenario's own). `settled`: the
     first applicant comes once start-up's background work is done (screens, prompts, ticket fonts), as on a kiosk
     that has been up a while — what the benchmarks time. `office`: (url, PKI folder) of an office server already
-    running (the lobby's browser tests): this kiosk's certificate is issued there and the server is left running."""
+    running (the lobby's browser tests): this kiosk's certificate is issued there and the server is left running.
+    `privacy_files` (one scenario only): after it, search the app and the kiosk's files for these cards' data."""
     from kiosk.app.assemble import assemble
     from kiosk.app.bundled import demo_config, start_bundled_server, stop_bundled_server, with_backend
     from kiosk.config import load_kiosk_config
@@ -253,24 +206,20 @@ def run_journey(
 
     from kiosk.maintenance.pin import new_demo_pin
 
+    names = list(names)
+    if privacy_files and len(names) != 1:
+        raise ValueError("the privacy check follows a single scenario")
     state_dir = Path(tempfile.mkdtemp(prefix="kiosk-journey-"))
     base = load_kiosk_config()
     base = base.model_copy(update={"kiosk": base.kiosk.model_copy(update={"state_dir": str(state_dir)})})
     demo_pin = new_demo_pin()  # as `kiosk --demo` does
-    config = demo_config(base, ticket_pngs=name == "demo-strip", demo_pin=demo_pin)
+    config = demo_config(base, ticket_pngs="demo-strip" in names, demo_pin=demo_pin)
     if office is None:
         proc, url, db_dir = start_bundled_server(state_dir)
     else:
         proc, url, db_dir = None, office[0], None
         _join_office(*office, config.kiosk.id, config.kiosk.office)
-    result: dict[str, Any] = {
-        "scenario": name,
-        "states": [],
-        "ticket": None,
-        "touches": 0,
-        "machine_time_s": 0.0,
-        "ok": False,
-    }
+    results: list[dict[str, Any]] = [_empty_result(name) for name in names]
     assembly = None
     try:
         config = with_backend(config, url)
@@ -283,15 +232,27 @@ def run_journey(
         )
         app, shell, parts, controls = assembly.app, assembly.shell, assembly.parts, assembly.controls
         identity, maintenance = parts.identity, assembly.maintenance
-        journey = Journey(app, shell, parts, controls)
-        journey.people = TodaysPeople()
-        journey.demo_pin, journey.maintenance = demo_pin, maintenance
-        journey.privacy_files = list(privacy_files)
-        journey.shots_dir = shots_dir
-        journey.id_photos, journey.faces = dict(id_photos or {}), dict(faces or {})
+        todays_people = TodaysPeople()  # one day's bookings, shared out over the run
+        journey = None
         assembly.start(probe_s=1.0)
 
+        def new_journey(name: str) -> Journey:
+            j = Journey(app, shell, parts, controls)
+            j.people = todays_people
+            j.demo_pin, j.maintenance = demo_pin, maintenance
+            j.privacy_files = list(privacy_files)
+            j.shots_dir = shots_dir if shots_dir is None or len(names) == 1 else shots_dir / name
+            if j.shots_dir is not None:
+                j.shots_dir.mkdir(parents=True, exist_ok=True)
+            j.id_photos, j.faces = dict(id_photos or {}), dict(faces or {})
+            for party, image in j.id_photos.items():  # the technician's images win over the scenario's
+                controls.set_id_photo(party, image)
+            for party, image in j.faces.items():
+                controls.set_face(party, image)
+            return j
+
         def script():
+            nonlocal journey
             yield Until(lambda: app.sm is not None and app.frames > 0, 20, "first frame")
             yield Until(
                 lambda: identity.engine is not None or identity.engine_error or not config.face.enabled,
@@ -300,50 +261,35 @@ def run_journey(
             )
             if settled:  # an applicant who finds the kiosk up a while: start-up's background work all done
                 yield Until(lambda: app.idle_work.done and parts.pacing.fonts_warm.is_set(), 20, "start-up work done")
-            for party, image in journey.id_photos.items():  # the technician's images win over the scenario's
-                controls.set_id_photo(party, image)
-            for party, image in journey.faces.items():
-                controls.set_face(party, image)
-            yield from SCENARIOS[name](journey)
+            for i, name in enumerate(names):
+                if i:
+                    yield from _settle_between(app, shell, parts, controls)
+                journey = new_journey(name)
+                app.cues.played.clear()  # this scenario's sounds and prompts only
+                app.voice.spoken.clear()
+                counted = maintenance.counters.snapshot()
+                error = None
+                try:
+                    yield from SCENARIOS[name](journey)
+                except Exception as e:  # this scenario failed; the next one starts from a settled kiosk
+                    error = e
+                yield Until(lambda: True)  # what the last screen shows has been drawn
+                results[i] = _result(name, journey, error, app, parts, counted, maintenance.counters.snapshot())
+                journey.close()
 
         error = run_headless(app, script())
-        result.update(
-            states=journey.states,
-            ticket=journey.ticket,
-            touches=journey.touches,
-            machine_time_s=round(journey.machine_s, 3),
-            ok=error is None,
-            device_time_s=round(journey.device_s, 3),
-            kiosk_time_s=round(journey.machine_s - journey.device_s, 3),
-            verification=journey.verification,
-        )
-        if error is not None:
-            result["error"] = str(error)
-        result["steps"] = journey.steps
-        if journey.notes:
-            result["notes"] = journey.notes
-        snap = maintenance.counters.snapshot()  # what the maintenance screen and the metrics count
-        result["counters"] = {
-            k: snap[k] for k in ("tickets", "tickets_total", "checkins_total", "redirects", "verified_by")
-        }
-        result["effects_s"] = dict(parts.runner.timings)
-        result["sounds"] = list(app.cues.played)
-        result["spoken"] = list(app.voice.spoken)  # prompts started (SDL's dummy driver: a null sink)
-        result["ui_ready"] = app.ready  # warm-up done and cues loaded, off the first touches' path
-        from kiosk.ui.widgets import FacePreview
-
-        result["face_textures_left"] = sum(
-            1
-            for screen in app.sm.screens
-            for w in screen.walk(restrict=True)
-            if isinstance(w, FacePreview) and w.texture is not None
-        )
+        if error is not None:  # the run itself failed (start-up): every scenario not reported yet fails with it
+            for result in results:
+                if "steps" not in result:
+                    result.update(ok=False, error=str(error))
         if privacy_files:
-            result["privacy_control_hits"] = journey.control_hits
+            result = results[0]
+            result["privacy_control_hits"] = journey.control_hits if journey is not None else None
             del controls, journey
             assembly.controls = None
-            result["privacy_hits"] = hits = personal_strings_left(_needles(privacy_files), app)
-            result["privacy_file_hits"] = files = personal_files_left(_needles(privacy_files), state_dir)
+            needles = card_needles(privacy_files)
+            result["privacy_hits"] = hits = personal_strings_left(needles, app)
+            result["privacy_file_hits"] = files = personal_files_left(needles, state_dir)
             result["ok"] = result["ok"] and not hits and not files
     finally:
         if assembly is not None:
@@ -353,4 +299,77 @@ def run_journey(
         import shutil
 
         shutil.rmtree(state_dir, ignore_errors=True)
+    return results
+
+
+def _empty_result(name: str) -> dict[str, Any]:
+    return {"scenario": name, "states": [], "ticket": None, "touches": 0, "machine_time_s": 0.0, "ok": False}
+
+
+def _result(name: str, j: Journey, error, app, parts, counted: dict, counts: dict) -> dict[str, Any]:
+    from kiosk.ui.widgets import FacePreview
+
+    result: dict[str, Any] = {
+        "scenario": name,
+        "states": j.states,
+        "ticket": j.ticket,
+        "touches": j.touches,
+        "machine_time_s": round(j.machine_s, 3),
+        "ok": error is None,
+        "device_time_s": round(j.device_s, 3),
+        "kiosk_time_s": round(j.machine_s - j.device_s, 3),
+        "verification": j.verification,
+    }
+    if error is not None:
+        result["error"] = str(error) if isinstance(error, ScriptFailed) else f"{type(error).__name__}: {error}"
+    result["steps"] = j.steps
+    if j.notes:
+        result["notes"] = j.notes
+    # what the maintenance screen and the metrics counted during this scenario
+    result["counters"] = {
+        k: _counted_since(counted.get(k), counts[k])
+        for k in ("tickets", "tickets_total", "checkins_total", "redirects", "verified_by")
+    }
+    result["effects_s"] = dict(parts.runner.timings)
+    result["sounds"] = list(app.cues.played)
+    result["spoken"] = list(app.voice.spoken)  # prompts started (SDL's dummy driver: a null sink)
+    result["ui_ready"] = app.ready  # warm-up done and cues loaded, off the first touches' path
+    result["face_textures_left"] = sum(
+        1
+        for screen in app.sm.screens
+        for w in screen.walk(restrict=True)
+        if isinstance(w, FacePreview) and w.texture is not None
+    )
     return result
+
+
+def _counted_since(before, now):
+    """A counter's growth: a number, or a dict of numbers (the keys that grew)."""
+    if isinstance(now, dict):
+        before = before or {}
+        grown = {k: _counted_since(before.get(k), v) for k, v in now.items()}
+        return {k: v for k, v in grown.items() if v}
+    return now - (before or 0)
+
+
+def _settle_between(app, shell, parts, controls):
+    """After a scenario, whatever it left: the demo controls restored (paper in, network back, no card, the demo
+    faces), then the start screen, the office reachable, the journal sent and the printer ready."""
+    done = threading.Event()
+    # restore blocks on the simulators: not on Kivy's thread
+    threading.Thread(target=lambda: (controls.restore(), done.set()), daemon=True).start()
+    yield Until(done.is_set, 30, "demo controls restored")
+    if shell.flow.state is not State.ATTRACT:
+        app.post(Cancel())
+    status = lambda: shell.flow.status  # noqa: E731
+    yield Until(
+        lambda: (
+            shell.flow.state is State.ATTRACT
+            and not shell.busy
+            and status().backend_online
+            and status().printer_ok
+            and parts.link.backlog() == 0
+        ),
+        60,
+        "the kiosk settled between journeys (start screen, office online, printer ready, journal sent)",
+    )

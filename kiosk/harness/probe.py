@@ -96,8 +96,11 @@ def snapshot(app, link) -> dict:
             item["id"] = name
     shell = app.shell
     status = link.status
+    sm = app.sm
     return {
         "state": shell.flow.state.value,
+        # the screen drawn for it, once the screen manager has finished the switch (None while it switches)
+        "screen": sm.current if sm is not None and not sm.transition.is_active else None,
         "busy": bool(shell.busy),
         "backend_online": bool(app.backend_online),
         "backend_changes": status.changes,

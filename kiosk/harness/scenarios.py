@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import heyuan_assets as assets
-from kiosk.harness.headless import Until
+from kiosk.harness.headless import ScriptFailed, Until
 from kiosk.harness.journeys import Journey
 
 SCENARIOS: dict[str, Callable[..., Any]] = {}
@@ -25,20 +25,27 @@ def scenario(fn):
 
 
 class TodaysPeople:
-    """Today's seeded bookings on the bundled server. A booking's QR code is accepted once a day, so a run of many
-    journeys in one kiosk passes its own people (see bench/soak_ui.py): `booking(office, fresh=True)` must then
-    return a booking whose code has not been scanned yet."""
+    """Today's seeded bookings on the bundled server. A booking's QR code is accepted once a day:
+    `booking(office, fresh=True)` returns one whose code has not been scanned yet in this run — the office's next
+    walk-through booking (checkable at any hour; office.seed has three a day). A soak of many journeys in one kiosk
+    passes its own people, who move to the next day (see bench/soak_ui.py)."""
 
     def __init__(self, now=None):
         from kiosk.services.backend_status import local_now
 
         self.now = now or local_now
+        self.used: dict[str, int] = {}  # office → walk-through bookings handed out
 
     def booking(self, office: str, fresh: bool = False) -> dict:
-        from office.seed import seeded_bookings
+        from office.seed import WALK_THROUGH, seeded_bookings
 
         now = self.now()
-        return seeded_bookings(office, now.date(), now)[0]
+        index = self.used.get(office, 0) if fresh else 0
+        if index >= WALK_THROUGH:
+            raise ScriptFailed(f"office {office} has no unscanned walk-through booking left today ({WALK_THROUGH})")
+        if fresh:
+            self.used[office] = index + 1
+        return seeded_bookings(office, now.date(), now)[index]
 
     def cards(self, booking: dict) -> list[dict]:
         from office.seed import card_fields
@@ -153,6 +160,7 @@ def photo_attack(j: Journey):
 def demo_strip(j: Journey):
     """The README's demo: a booked couple with the strip's buttons, to a ticket rendered as PNG."""
     tickets = Path(j.parts.config.state_dir) / "tickets"
+    j.controls.use_booking(j.people.booking(j.shell.env.office, fresh=True))  # the strip shows an unscanned one
     yield from j.strip("show_qr", "read_id_1")
     yield from j.strip("card_1", "read_id_2")
     yield from j.strip("card_2", "eligibility")

@@ -60,7 +60,10 @@ def render_screens(
     only: list[str] | None = None,
     large_text: bool = False,
     demo_strip: bool = False,
+    pngs: bool = True,
 ):
+    """Every screen (or `only` these) in each of `langs`: a PNG each in `out` (unless `pngs` is false: the checks
+    alone), the smallest touch target and the accessibility checks (kiosk.harness.accessibility) per screen."""
     from kiosk.app.shell import Shell, timer_seconds
     from kiosk.ui.app import KioskApp
     from kiosk.harness.headless import Shot, Until, run_headless
@@ -112,11 +115,16 @@ def render_screens(
                     yield Until(lambda: True)
                 if flow.state.value == "maintenance":
                     yield from _maintenance_page(screen, "maintenance_devices")
-                path = out / f"{name}.{lang}.png"
-                yield Shot(path)
-                written.append(path)
+                yield from shot(out / f"{name}.{lang}.png")
                 measure(f"{name}.{lang}", screen)
             yield from maintenance_pages(lang)
+
+    def shot(path: Path):
+        if pngs:
+            yield Shot(path)
+            written.append(path)
+        else:
+            yield Until(lambda: True)  # drawn, as for a shot
 
     def maintenance_pages(lang):
         from kiosk.flow import State
@@ -132,15 +140,11 @@ def render_screens(
             app.show(flow)
             screen = app.sm.get_screen(State.MAINTENANCE.value)
             yield from _maintenance_page(screen, name)
-            path = out / f"{name}.{lang}.png"
-            yield Shot(path)
-            written.append(path)
+            yield from shot(out / f"{name}.{lang}.png")
             measure(f"{name}.{lang}", screen)
             if name == "maintenance_devices":
                 yield from _scrolled_to_end(screen.current_page())  # the year's rows: calendars, certificates …
-                path = out / f"{name}_end.{lang}.png"
-                yield Shot(path)
-                written.append(path)
+                yield from shot(out / f"{name}_end.{lang}.png")
                 measure(f"{name}_end.{lang}", screen)
 
     try:

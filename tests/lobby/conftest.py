@@ -1,7 +1,9 @@
 """The lobby's pages in a real browser: Debian's chromium driven by Playwright (no browser download), presenting
 client certificates from the office CA (PKCS#12 as a registrar would import it, or PEM)."""
 
+import io
 import shutil
+import wave
 
 import pytest
 
@@ -33,3 +35,34 @@ def context(browser, server, role=None, name=None, p12=False, **options):
         else:
             certificates = [{"origin": server.url, "certPath": cert, "keyPath": key}]
     return browser.new_context(ignore_https_errors=True, client_certificates=certificates, **options)
+
+
+def _silence(seconds: float = 0.01) -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(44100)
+        w.writeframes(bytes(2 * int(44100 * seconds)))
+    return out.getvalue()
+
+
+SILENCE = _silence()
+
+
+def short_voice(ctx) -> list[tuple[str, bool]]:
+    """The display's spoken segments fetched from the server as the page asks for them, then played as a blink of
+    silence: the page queues, plays and marks each call said as it would, without seconds of audio per call. Returns
+    (segment URL, served by the server) for every segment asked for."""
+    served: list[tuple[str, bool]] = []
+
+    def handle(route) -> None:
+        answer = route.fetch()  # the browser asks for a range of the file: 206
+        served.append((route.request.url, answer.ok))
+        if answer.ok:
+            route.fulfill(status=200, headers={"content-type": "audio/wav"}, body=SILENCE)
+        else:
+            route.fulfill(response=answer)
+
+    ctx.route("**/display/voice/**", handle)
+    return served

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from office.clock import system_clock
-from tests.lobby.conftest import context
+from tests.lobby.conftest import context, short_voice
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = os.environ.get("LOBBY_SHOTS")  # a folder: keep the pages' screenshots (docs/lobby is made this way)
@@ -66,17 +66,20 @@ def _shot(page, name):
 def test_a_day_from_the_browser(server, browser):
     kiosk = _kiosk(server)
     try:
+        # the display and the first counter open while the kiosk takes its tickets
+        display = context(browser, server, "display", "tv1", viewport={"width": 1280, "height": 720})
+        said = short_voice(display)
+        tv = display.new_page()
+        tv.goto(server.url + "/display/")
+        one = context(browser, server, "counter", "window-1", p12=True, viewport={"width": 1280, "height": 900})
+        w1 = one.new_page()
+        w1.goto(server.url + "/counter/")
+
         _until(lambda: len(_rows(server, "SELECT 1 FROM tickets")) >= 3 or kiosk.poll() is not None, 600, "tickets")
         assert kiosk.poll() is None, "".join(kiosk.communicate())[-3000:]
         tickets = _rows(server, "SELECT number, priority, ticket_id FROM tickets ORDER BY rowid")
         walk_in_1, booked, walk_in_2 = tickets
         assert [t[1] for t in tickets] == ["walk_in", "booked", "walk_in"]
-
-        tv = context(browser, server, "display", "tv1", viewport={"width": 1280, "height": 720}).new_page()
-        tv.goto(server.url + "/display/")
-        one = context(browser, server, "counter", "window-1", p12=True, viewport={"width": 1280, "height": 900})
-        w1 = one.new_page()
-        w1.goto(server.url + "/counter/")
         w1.locator("#queues .queue").first.wait_for()
 
         # booked first (预约优先), though a walk-in took a number before
@@ -141,6 +144,8 @@ def test_a_day_from_the_browser(server, browser):
     assert result["notes"]["shown"] == "工作人员马上就到，请在此稍候"
     assert "zh/staff_sent" in result["spoken"] and "zh/staff_on_the_way" in result["spoken"], result["spoken"]
 
+    # every segment of every call said was the server's own (a missing one would be skipped, the rest said)
+    assert said and all(ok for _url, ok in said), said
     # the display: called numbers and windows only; nobody waiting is listed, no personal data
     en = context(browser, server, "display", "tv1", viewport={"width": 1280, "height": 720}).new_page()
     en.goto(server.url + "/display/?lang=en")

@@ -36,29 +36,59 @@ EXPECTED_END = {
     "fingerprint-fallback": ["face_1", "finger_1", "face_2", "confirm", "printing", "done", "attract"],
 }
 KEYS = {"scenario", "states", "ticket", "touches", "machine_time_s", "ok"}
-# Fifteen journeys, two at a time, several with up to three face captures and their liveness challenges.
+# Three kiosks, each taking its applicants one after another (one start-up and one office server each), at the same
+# time: the face journeys wait mostly on the camera's real time (three tries, each with a liveness challenge of up
+# to 8 s), so they are spread over the three. A kiosk checks in at most three bookings: the bundled server seeds
+# three walk-through bookings a day per office.
+KIOSKS = (
+    (
+        "face-mismatch",
+        "demo-strip",
+        "walk-in",
+        "wrong-office-redirect",
+        "hukou-office-only",
+        "idle-timeout",
+        "call-staff",
+    ),
+    ("booked-couple", "photo-attack", "card-unplugged", "demo-technician", "printer-out"),
+    ("fingerprint-fallback", "same-face-twice", "backend-down"),
+)
 pytestmark = [pytest.mark.timeout(1800), pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def results():
-    # Two at a time: each is its own process with its own office server; the machine has two cores.
-    def one(name):
-        proc = run_cli(["-m", "kiosk.cli.diag", "journey", name, "--json"], timeout=600)
-        return name, proc
+class Run:
+    def __init__(self, names, proc):
+        self.names, self.proc = names, proc
+        out = json.loads(proc.stdout) if proc.stdout.strip() else []
+        self.out = out if isinstance(out, list) else [out]
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(one, EXPECTED_END))
+
+@pytest.fixture(scope="module")
+def runs():
+    def one(names):
+        return Run(names, run_cli(["-m", "kiosk.cli.diag", "journey", *names, "--json"], timeout=600))
+
+    with ThreadPoolExecutor(max_workers=len(KIOSKS)) as pool:
+        return list(pool.map(one, KIOSKS))
+
+
+@pytest.fixture(scope="module")
+def results(runs):
+    """scenario → its result (kiosk-diag journey's JSON)"""
+    return {out["scenario"]: out for run in runs for out in run.out}
+
+
+def test_every_scenario_runs_once():
+    assert sorted(n for names in KIOSKS for n in names) == sorted(EXPECTED_END)
 
 
 @pytest.mark.parametrize("name", list(EXPECTED_END))
-def test_journey(results, name):
-    proc = results[name]
-    assert proc.stdout.strip(), proc.stderr[-2000:]
-    out = json.loads(proc.stdout)
+def test_journey(runs, results, name):
+    run = next(run for run in runs if name in run.names)
+    assert name in results, run.proc.stderr[-2000:]
+    out = results[name]
     assert KEYS <= set(out)
     assert out["ok"], out
-    assert proc.returncode == 0
     assert out["scenario"] == name
     states = out["states"]
     tail = EXPECTED_END[name]
@@ -66,26 +96,30 @@ def test_journey(results, name):
     assert out["machine_time_s"] >= 0
 
 
+def test_a_run_exits_zero_when_every_journey_is_ok(runs):
+    for run in runs:
+        assert [out["scenario"] for out in run.out] == list(run.names), run.proc.stderr[-2000:]
+        assert (run.proc.returncode == 0) == all(out["ok"] for out in run.out), run.proc.returncode
+
+
 def test_the_demo_opens_the_technician_side_with_its_pin(results):
     """Issue 20: five taps on the office name and this run's demo PIN open maintenance; every page shows; the
     login is on the audit log, marked as the demo's."""
-    out = json.loads(results["demo-technician"].stdout)
+    out = results["demo-technician"]
     assert out["ok"], out
     assert set(out["notes"]["pages"]) == {"devices", "selftest", "counters", "logs", "settings", "journal", "report"}
     assert ["login", True] in out["notes"]["audit"]
 
 
 def test_booked_couple_is_quick_to_use(results):
-    out = json.loads(results["booked-couple"].stdout)
+    out = results["booked-couple"]
     assert out["face_textures_left"] == 0  # the photos shown for review are gone with the session
     assert out["touches"] <= 4  # besides placing the cards and facing the camera
     assert out["ticket"]["number"] and out["ticket"]["offline"] is False
 
 
 def test_cues_sound_with_the_screens(results):
-    booked, printer_out, idle = (
-        json.loads(results[n].stdout) for n in ("booked-couple", "printer-out", "idle-timeout")
-    )
+    booked, printer_out, idle = (results[n] for n in ("booked-couple", "printer-out", "idle-timeout"))
     assert booked["sounds"] == ["read", "read", "read", "ticket"]  # booking code, two cards, the ticket
     assert booked["ui_ready"]  # the cues were loaded after the warm-up
     assert printer_out["sounds"][-1] == "attention" and "ticket" not in printer_out["sounds"]
@@ -93,7 +127,7 @@ def test_cues_sound_with_the_screens(results):
 
 
 def test_prompts_are_spoken_with_the_screens(results):
-    booked = json.loads(results["booked-couple"].stdout)
+    booked = results["booked-couple"]
     spoken = booked["spoken"]  # started through SDL's dummy audio driver (a null sink)
     # (the booking screen shows for a frame after the scan: its prompt may be cut before it starts)
     for prompt in ("zh/read_id_1", "zh/card_read", "zh/face_1", "zh/photo_taken"):
@@ -104,7 +138,7 @@ def test_prompts_are_spoken_with_the_screens(results):
 def test_calling_staff_online_and_offline(results):
     # the scenario checks the session is kept, the idle time lengthened, "call sent" shown until a counter takes
     # the call, then "staff on the way", and that the journaled call reaches the office once the network is back
-    out = json.loads(results["call-staff"].stdout)
+    out = results["call-staff"]
     assert out["ok"], out
     assert out["sounds"] == ["call"]  # the offline call's tone, and only that
     spoken = out["spoken"]
@@ -112,39 +146,39 @@ def test_calling_staff_online_and_offline(results):
 
 
 def test_offline_ticket_when_backend_down(results):
-    out = json.loads(results["backend-down"].stdout)
+    out = results["backend-down"]
     assert out["ticket"]["offline"] is True
 
 
 def test_printer_out_shows_the_number(results):
-    out = json.loads(results["printer-out"].stdout)
+    out = results["printer-out"]
     assert out["ticket"]["number"]
 
 
 def test_maintenance_counters_count_the_journeys_tickets(results):
     # the shell feeds every event and effect to Maintenance.observe (issue 8 wiring)
-    walk_in, booked = (json.loads(results[n].stdout) for n in ("walk-in", "booked-couple"))
+    walk_in, booked = (results[n] for n in ("walk-in", "booked-couple"))
     assert walk_in["counters"]["tickets_total"] == 1 and walk_in["counters"]["checkins_total"] == 0
     assert walk_in["counters"]["tickets"] == {walk_in["ticket"]["business"]: 1}
     assert booked["counters"]["tickets_total"] == 1 and booked["counters"]["checkins_total"] == 1
 
 
 def _verified_by(name, results):
-    return [v["verified_by"] for v in json.loads(results[name].stdout)["verification"]]
+    return [v["verified_by"] for v in results[name]["verification"]]
 
 
 def test_each_face_is_compared_with_the_card_photo(results):
-    booked = json.loads(results["booked-couple"].stdout)["verification"]
+    booked = results["booked-couple"]["verification"]
     assert [v["verified_by"] for v in booked] == ["face", "face"], booked
     assert all(v["result"] == "match" and v["score"] >= 0.363 and 1 <= v["attempts"] <= 3 for v in booked), booked
     assert _verified_by("walk-in", results) == ["staff", "staff"]  # declined: the counter checks
 
 
 def test_someone_elses_face_never_ends_verified_by_face(results):
-    mismatch = json.loads(results["face-mismatch"].stdout)["verification"]
+    mismatch = results["face-mismatch"]["verification"]
     assert mismatch[0]["verified_by"] == "staff" and mismatch[0]["result"] == "no_match"
     assert mismatch[0]["attempts"] == 3
     assert _verified_by("same-face-twice", results)[1] == "staff"
     assert _verified_by("photo-attack", results)[0] == "staff"
-    finger = json.loads(results["fingerprint-fallback"].stdout)["verification"]
+    finger = results["fingerprint-fallback"]["verification"]
     assert finger[0]["verified_by"] == "fingerprint" and finger[0]["score"] >= 60

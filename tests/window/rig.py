@@ -138,7 +138,10 @@ class Window:
         raise Stuck(f"timed out waiting for {what}; state {last.get('state')}, texts {texts(last)[:12]}")
 
     def wait_state(self, state: str, timeout: float = 30.0) -> dict:
-        return self.wait(lambda t: t["state"] == state and not t["busy"], f"state {state}", timeout)
+        """The flow in `state`, nothing in progress, and its screen the one drawn (the switch finished)."""
+        return self.wait(
+            lambda t: t["state"] == state and t["screen"] == state and not t["busy"], f"state {state}", timeout
+        )
 
     # --- input, as a person's ------------------------------------------------------------------------------
     def find_window(self, timeout: float = 60.0) -> None:

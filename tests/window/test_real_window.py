@@ -86,10 +86,10 @@ def _booked_couple(w: Window, shots: bool = False) -> str:
     (ARTIFACTS / "verification.json").write_text(json.dumps(verification, indent=1))
     assert verification[0]["verified_by"] == "face", verification  # the blink that never passed (issue 23)
     assert verification[1]["verified_by"] == "face", verification  # party 2 too, whichever challenge is drawn
-    t = w.go("done", timeout=60, id="confirm")
+    w.go("done", timeout=60, id="confirm")
+    t = w.wait(lambda t: t["state"] == "done" and bool((w.find(t, id="number") or {}).get("text")), "the number", 30)
     shot("done")
     number = w.find(t, id="number")
-    assert number is not None and number["text"].strip(), texts(t)
     USED["number"] = number["text"].strip()
     return USED["number"]
 
@@ -127,7 +127,7 @@ def test_paper_out_is_said_on_the_start_screen_before_a_journey(window):
         t = w.wait(
             lambda t: t["state"] == "attract" and bool((w.find(t, id="printer_warning") or {}).get("text")),
             "the printer warning on the start screen",
-            60,  # the printer is polled every 15 s (and each print job reports too)
+            60,  # the demo strip asks the printer at once (a kiosk polls it every 15 s; each print job reports too)
         )
         w.shot("paper-out-warning")
         assert "打印机" in w.find(t, id="printer_warning")["text"], texts(t)

@@ -26,6 +26,7 @@ def test_the_demo_bureau_page_has_six_offices_to_show(tmp_path):
         rows = list(csv.DictReader(io.StringIO(answer.text)))
         assert {r["office"] for r in rows} == {"441602", "441621", "441622", "441623", "441624", "441625"}
         assert len(rows) == 60 and all(int(r["booking_quota"]) >= 0 and not r["refused"] for r in rows)
+        assert all(r["working_days"] == "60" for r in rows)  # sixty working days of synthetic history each
         html = session.get(page["url"], timeout=60).text
         assert html.count('class="office"') == 6
     finally:

@@ -314,6 +314,8 @@ def call_staff(j: Journey):
     yield from j.touch("start", "service_menu")
     yield from j.help("call_staff", lambda: session().assistance == "offline", "call journaled")
     j.expect(j.parts.link.backlog() == 1, "the call is not in the journal")
+    # the prompt starts on a later frame: the session is not cancelled under it (a busy machine forwards at once)
+    yield Until(lambda: any(s.endswith("/staff_offline") for s in j.app.voice.spoken), 10, "'call offline' said")
     j.controls.toggle_network()
     yield Until(lambda: j.parts.link.backlog() == 0, 30, "journal forwarded")
     calls = _counter_view(j, f"/v1/offices/{office}/assistance")["calls"]

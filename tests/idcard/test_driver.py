@@ -86,7 +86,9 @@ def test_recovers_from_damaged_replies(sim, driver, fault, arg, command):
     assert record.name == "欧阳燚喆" and record.appended_address == "广东省紫金县临江镇临江街5号"
     s = driver.link.stats
     if fault == "garbage":
-        assert s.garbage_bytes >= arg and s.retries == 0
+        # skipped, not parsed as a broken frame, and no retry of its own (a busy machine's late answer may time out)
+        assert s.garbage_bytes >= arg and s.retries == s.timeouts
+        assert s.checksum_errors == s.short_frames == s.length_errors == 0
     else:
         assert s.retries >= 1 and (s.checksum_errors + s.short_frames + s.length_errors) >= 1
 

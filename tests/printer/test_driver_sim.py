@@ -14,7 +14,8 @@ from drivers.printer.transport import FileTransport, SerialTransport, TcpTranspo
 from drivers.registry import create
 from drivers.printer.render import ticket_bytes
 
-FAST = dict(status_timeout_s=0.2, job_timeout_s=3.0)
+# a status answer may take a busy machine a while; only the printer that never answers waits this out
+FAST = dict(status_timeout_s=1.0, job_timeout_s=3.0)
 
 
 @pytest.fixture
@@ -125,7 +126,7 @@ def test_printer_that_answers_nothing(printer, ticket):
     printer.sim.set_fault("mute")
     t0 = time.monotonic()
     assert printer.status().state == "not_responding"
-    assert time.monotonic() - t0 < 1.0
+    assert time.monotonic() - t0 < 2 * FAST["status_timeout_s"]  # one wait for the first query, not one per query
     r = printer.print_ticket(job(ticket))
     assert (r.outcome, r.reason) == ("refused", "not_responding") and "not_responding" in r.events
 

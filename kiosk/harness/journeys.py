@@ -168,11 +168,6 @@ def _join_office(url: str, pki_dir: str, kiosk_id: str, office: str) -> None:
     remember_bundled(url, Path(pki_dir), kiosk_id)
 
 
-def run_journey(name: str, **options) -> dict:
-    """One scenario in this process (one Kivy app per process): `run_journeys([name], **options)[0]`."""
-    return run_journeys([name], **options)[0]
-
-
 def run_journeys(
     names: Sequence[str],
     *,

@@ -133,6 +133,7 @@ def soak_ui(
     trace_from: int = 0,
     plain_labels: bool = False,
     at_once: bool = False,
+    scenarios: tuple[str, ...] = CYCLE,
 ) -> dict:
     from kiosk.ui import kivy_env
 
@@ -201,7 +202,7 @@ def soak_ui(
         done = _in_thread(parts.link.cache.refresh)
         yield Until(done.is_set, 30, "bookings cached")
         for i in range(1, journeys + 1):
-            name = CYCLE[(i - 1) % len(CYCLE)]
+            name = scenarios[(i - 1) % len(scenarios)]
             if people.exhausted:
                 yield from new_day()
             journey = Journey(app, shell, parts, controls)
@@ -318,6 +319,14 @@ def run_in_subprocess(journeys: int, sample_every: int = SAMPLE_EVERY, timeout_s
         return {"ui_journeys": journeys, "ui_ok": 0, "ui_run_error": f"exit {proc.returncode}: {tail}"}
 
 
+def _scenarios(p: argparse.ArgumentParser, names: str) -> tuple[str, ...]:
+    picked = tuple(n.strip() for n in names.split(",") if n.strip())
+    unknown = [n for n in picked if n not in CYCLE]
+    if unknown or not picked:
+        p.error(f"--scenarios: pick from {', '.join(CYCLE)} (unknown: {', '.join(unknown) or 'none given'})")
+    return picked
+
+
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(prog="python -m bench.soak_ui", description=__doc__.split("\n\n")[0])
     p.add_argument("--journeys", type=int, default=1000)
@@ -333,6 +342,9 @@ def main(argv: list[str] | None = None) -> dict:
         action="store_true",
         help="face outcomes move on once drawn, not after their display time (tests)",
     )
+    p.add_argument(
+        "--scenarios", default=",".join(CYCLE), help="the scenarios to run in turn, comma-separated (default: all)"
+    )
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-ui-") as work:
@@ -345,6 +357,7 @@ def main(argv: list[str] | None = None) -> dict:
             trace_from=args.trace_from,
             plain_labels=args.plain_labels,
             at_once=args.outcomes_at_once,
+            scenarios=_scenarios(p, args.scenarios),
         )
     report(result, args.json)
     return result

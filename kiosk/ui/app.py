@@ -22,7 +22,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk.flow import APPLICANT_STATES, MAINTENANCE_STATES, Flow, State
 from kiosk.flow.events import CallStaff, Event, Finish, Idle, MaintenanceRequested, SetLanguage
 from kiosk.flow.progress import journey_steps
-from kiosk.ui import fonts
+from kiosk.ui import fonts, offscreen
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.idle import IdleWork
 from kiosk.ui.sounds import Cues
@@ -149,6 +149,7 @@ class KioskApp(App):
         Window.clearcolor = (0.04, 0.12, 0.23, 1)
         Window.bind(on_request_close=lambda *a, **k: True)  # lock-down: the kiosk is not closed from the UI
         Window.bind(on_flip=self._on_flip, size=self._on_size)
+        offscreen.finish_each_frame(Window)
         Window.bind(on_touch_down=self._on_any_touch, on_key_down=self._on_key)
         Builder.load_file(str(KV_DIR / "widgets.kv"))
         # Only the first screen is built before the first frame; the others follow one a frame once the warm-up is

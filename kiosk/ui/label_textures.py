@@ -83,7 +83,7 @@ def install() -> None:
             return
         texture = self.texture
         if texture is not None and texture.size == (width, height):
-            texture.ask_update(self._texture_fill)
+            self._texture_fill(texture)
             return
         backing = getattr(self, "_backing", None)
         if backing is None or backing.width < width or backing.height < height:
@@ -97,8 +97,11 @@ def install() -> None:
         texture = self._lease.region(backing.get_region(0, 0, width, height))
         texture.flip_vertical()
         texture.add_reload_observer(self._texture_refresh)  # GL context lost: the backing is re-made, text redrawn
-        texture.ask_update(self._texture_fill)
+        # Filled now, not at the next draw (Kivy's ask_update): the backing would hold the label's callback till then,
+        # the lease the backing and the label's finalizer the lease — a label dropped before it was drawn would live
+        # on forever, and its backing with it (a new texture each: the UI soak's remaining growth, issue 28).
         self.texture = texture
+        self._texture_fill(texture)
 
     def _render_end(self):
         """The rendered text plus one column and one row repeating its right and bottom edges."""

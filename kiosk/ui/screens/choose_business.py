@@ -25,10 +25,10 @@ class ChooseBusinessScreen(KioskScreen):
         self._rebuild()
 
     def _rebuild(self):
-        from kiosk.ui.widgets import KButton
+        from kiosk.ui.widgets import KButton, drop_children
 
         box = self.ids.choices
-        box.clear_widgets()
+        drop_children(box)
         lang = self.app.lang
         for b in self.businesses:
             button = KButton(text=BUSINESSES[b][lang], role="choice", grow=True)

@@ -13,6 +13,8 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
+from kiosk.ui.widgets import drop_children
+
 log = logging.getLogger(__name__)
 STATUS_COLOURS = {
     "ok": (0.55, 0.9, 0.55, 1),
@@ -33,7 +35,7 @@ class RowList(BoxLayout):
     rows = ListProperty([])
 
     def on_rows(self, *a):
-        self.clear_widgets()
+        drop_children(self)
         for r in self.rows:
             self.add_widget(
                 MaintRow(

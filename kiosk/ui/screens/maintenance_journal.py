@@ -9,6 +9,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.maintenance.presenters import audit_rows, parked_rows
 from kiosk.ui.screens.maint_page import MaintPage
+from kiosk.ui.widgets import drop_children
 
 AUDIT_LINES = 8
 
@@ -25,7 +26,7 @@ class ParkedList(BoxLayout):
     page = ObjectProperty(None, allownone=True)
 
     def on_rows(self, *a):
-        self.clear_widgets()
+        drop_children(self)
         for r in self.rows:
             self.add_widget(ParkedRow(key=r["key"], label=r["label"], value=r["value"], page=self.page))
 

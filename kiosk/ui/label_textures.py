@@ -1,8 +1,8 @@
 """Kivy labels that keep their GL texture when their text changes size.
 
 Plain Kivy gives a label a new GL texture whenever its text's pixel size changes (a countdown, a name, a status
-line). Mesa's llvmpipe, which renders the kiosk where there is no GPU, keeps state for every texture it has seen:
-≈ 48,000 new textures step malloc's bytes in use up by ≈ 56 MB for good (bench/README.md, "The UI soak's memory").
+line). Each new texture costs the renderer work and memory (Mesa's llvmpipe where there is no GPU; headless, it
+also held deleted textures until kiosk/ui/offscreen.py finished every frame: bench/README.md, "The UI soak's memory").
 Here each core label keeps a backing texture sized in steps of STEP pixels and draws into its corner, a region of
 the same size as before; a new backing texture only when the text outgrows it. What reaches the screen is the same:
 the region's size is the text's size, and the pixels just outside it repeat its edge, as clamp-to-edge sampling does

@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kiosk.ui.i18n import catalog  # noqa: E402
+from kiosk.i18n import catalog  # noqa: E402
 from kiosk.ui.voice import LANGUAGES, PROMPTS, VOICE_CACHE, msgid  # noqa: E402
 
 VOICES = {"zh": "cmn", "en": "en"}

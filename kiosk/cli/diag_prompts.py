@@ -18,7 +18,7 @@ def run(args) -> int:
 
     from kiosk.cli.common import EXIT_FAILED, EXIT_OK, UsageError, emit_json
     from kiosk.config import DEFAULT_CONFIG, ConfigError, load_kiosk_config
-    from kiosk.ui.i18n import tr
+    from kiosk.i18n import tr
     from kiosk.ui.voice import LANGUAGES, PROMPTS, audio_file, check_wav, msgid
 
     try:

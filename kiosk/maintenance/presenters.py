@@ -7,6 +7,7 @@ Screen names are listed in MAINTENANCE_SCREENS so `kiosk-diag screens` renders t
 from __future__ import annotations
 
 from kiosk.domain.business import BUSINESSES
+from kiosk.i18n import LANGUAGES, catalog
 from kiosk.maintenance.report import county_name
 
 MAINTENANCE_SCREENS = (
@@ -20,115 +21,6 @@ MAINTENANCE_SCREENS = (
     "maintenance_report",
 )
 
-T = {
-    "idcard": ("身份证阅读器", "ID card reader"),
-    "scanner": ("扫码器", "Scanner"),
-    "printer": ("打印机", "Printer"),
-    "camera": ("摄像头", "Camera"),
-    "fingerprint": ("指纹仪", "Fingerprint"),
-    "backend": ("办公系统", "Office server"),
-    "audio": ("音频（提示音、语音）", "Audio (cues, voice)"),
-    "up": ("正常", "OK"),
-    "down": ("故障", "Fault"),
-    "unknown": ("未知", "Unknown"),
-    "not_configured": ("未配置", "Not configured"),
-    "configured": ("已配置（办理时使用）", "Configured (used during a journey)"),
-    # last errors, in words (drivers' and the office link's codes)
-    "paper_out": ("缺纸", "out of paper"),
-    "cover_open": ("上盖打开", "cover open"),
-    "offline": ("脱机", "offline"),
-    "not_responding": ("无响应", "not responding"),
-    "cutter_error": ("切纸器故障", "cutter jammed"),
-    "error": ("故障", "error"),
-    "fault": ("故障", "fault"),
-    "unreachable": ("无法连接", "unreachable"),
-    "server_error": ("办公系统出错，多次重试未成功", "the office server kept failing"),
-    "BackendUnavailable": ("办公系统无应答", "office server did not answer"),
-    "ConnectionError": ("连接失败（网络或服务器未响应）", "connection failed (network or server down)"),
-    "ConnectTimeout": ("连接超时", "connection timed out"),
-    "ReadTimeout": ("等待应答超时", "no answer in time"),
-    "Timeout": ("超时", "timed out"),
-    "SSLError": ("TLS 证书或加密连接错误", "TLS certificate or connection error"),
-    "DeviceNotFound": ("设备未找到（未连接或端口不对）", "device not found (unplugged or wrong port)"),
-    "DeviceTimeout": ("设备无应答", "device did not answer"),
-    "attention": ("注意", "Attention"),
-    "sam_id": ("SAM 编号", "SAM ID"),
-    "last_error": ("最近错误", "Last error"),
-    "paper": ("纸张", "Paper"),
-    "cover": ("上盖", "Cover"),
-    "online": ("联机", "Online"),
-    "fps": ("帧率", "Frame rate"),
-    "face_fps": ("人脸处理速率", "Face pipeline rate"),
-    "p50_ms": ("延迟 p50", "Latency p50"),
-    "p99_ms": ("延迟 p99", "Latency p99"),
-    "journal_backlog": ("待上传", "Journal backlog"),
-    "journal_parked": ("搁置待处理", "Parked (needs a technician)"),
-    "checkin": ("签到", "check-in"),
-    "ticket": ("取号", "ticket"),
-    "clock": ("时钟", "Clock"),
-    "secrets": ("密钥保护", "Keys at rest"),
-    "plain_files": (
-        "密钥以明文文件保存在磁盘上，未受 TPM 保护！",
-        "KEYS IN PLAIN FILES ON THE DISK, NOT SEALED TO THE TPM",
-    ),
-    "journal_key": ("离线记录密钥", "Journal key"),
-    "tls_key": ("证书私钥", "TLS client key"),
-    "sealed": ("TPM 加密凭据", "sealed to the TPM (systemd credential)"),
-    "plain": ("明文文件", "plain file"),
-    "none": ("无", "none"),
-    "synchronised": ("系统时间同步", "Synchronised (NTP)"),
-    "offset_s": ("比办公系统时钟", "Against the office server's clock"),
-    "adjusting": ("签到使用办公系统时间", "Stamps use the office server's time"),
-    "clock_off": ("时钟偏差过大", "clock is off"),
-    "not_synchronised": ("时间未同步", "not synchronised"),
-    "ahead": ("快 {s} 秒", "{s} s fast"),
-    "behind": ("慢 {s} 秒", "{s} s slow"),
-    "in_step": ("一致（±1 秒）", "in step (±1 s)"),
-    "holidays": ("节假日安排", "Holiday calendars"),
-    "calendar_missing": ("缺少下一年节假日安排", "next year's holiday calendar is missing"),
-    "calendar_missing_now": ("缺少本年节假日安排", "this year's holiday calendar is missing"),
-    "covered": ("已有年份", "Years covered"),
-    "missing": ("须安装", "To install"),
-    "calendar_file": ("{year} 年（holidays/{year}.toml）", "{year} (holidays/{year}.toml)"),
-    "certificates": ("证书", "Certificates"),
-    "cert_expiring": ("证书即将过期", "a certificate expires soon"),
-    "cert_expired": ("证书已过期", "a certificate has expired"),
-    "cert_unreadable": ("证书无法读取", "a certificate cannot be read"),
-    "cert_kiosk": ("本机证书", "This kiosk's certificate"),
-    "cert_ca": ("办公系统 CA 证书", "Office CA certificate"),
-    "days_left": ("剩余 {n} 天（至 {day}）", "{n} days left (until {day})"),
-    "expired_on": ("已于 {day} 过期", "expired on {day}"),
-    "storage": ("存储空间", "Storage (state directory)"),
-    "storage_full": ("存储空间已满：仅在线服务", "disk full: serving online only"),
-    "storage_low": ("存储空间不足", "disk nearly full"),
-    "free": ("可用", "Free"),
-    "free_of": ("{free} / {total}", "{free} of {total}"),
-    "writes_failing": ("写入失败（自 {since}，{n} 次）", "writes failing (since {since}, {n}×)"),
-    "ok": ("正常", "OK"),
-    "near_end": ("将尽", "Near end"),
-    "out": ("缺纸", "Out"),
-    "open": ("打开", "Open"),
-    "closed": ("关闭", "Closed"),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
-    "sessions": ("今日会话", "Sessions today"),
-    "tickets": ("今日取号", "Tickets today"),
-    "checkins": ("预约签到", "Check-ins"),
-    "redirects": ("引导至他处", "Redirected"),
-    "refusals": ("不予受理", "Refused"),
-    "offline_tickets": ("离线号", "Offline tickets"),
-    "paper_left": ("剩余纸张(估)", "Paper left (est.)"),
-    "home_counties": ("当事人户籍所在县(区)（人）", "Applicants' home counties (persons)"),
-    "tickets_unit": ("张", "tickets"),
-    "verified_machine": ("机器核验身份占比", "Identity verified by machine"),
-    "verified_face": ("人脸核验", "by face"),
-    "verified_fingerprint": ("指纹核验", "by fingerprint"),
-    "verified_staff": ("待人工核验", "left to staff"),
-    "locked": ("错误次数过多，请 {s} 秒后再试", "Too many wrong PINs; try again in {s} s"),
-    "wrong_pin": ("PIN 错误（还可尝试 {n} 次）", "Wrong PIN ({n} tries left before a lockout)"),
-    "disabled": ("未设置维护 PIN", "No maintenance PIN is set"),
-}
-
 
 # Not faults yet, things to do in time: the heading is a warning (this year's missing calendar already sends divorce
 # certificates to the counter, and an expired certificate leaves the kiosk offline: those stay faults).
@@ -136,8 +28,8 @@ WARNINGS = ("calendar_missing", "cert_expiring", "storage_low")
 
 
 def tr(key: str, lang: str, **kw) -> str:
-    zh, en = T.get(key, (key, key))
-    return (zh if lang == "zh" else en).format(**kw)
+    """A row's text from the catalogs (msgid `mt_row_<key>`); a code with no entry (a driver's new error) as it is."""
+    return catalog(lang if lang in LANGUAGES else "zh").get(f"mt_row_{key}", key).format(**kw)
 
 
 def _row(label: str, value, status: str = "ok") -> dict:
@@ -239,9 +131,10 @@ def _known(code: str, lang: str) -> str:
     """A code the table knows, in words; an exception's name with its text (`ConnectionError: …`) by its name;
     anything else (a driver's own sentence) as it is."""
     head, _, rest = (x.strip() for x in code.partition(":"))
-    if code in T:
+    known = catalog("zh")
+    if f"mt_row_{code}" in known:
         return tr(code, lang)
-    if head in T:
+    if f"mt_row_{head}" in known:
         return tr(head, lang) + ((f"（{rest}）" if lang == "zh" else f" ({rest})") if rest else "")
     return code
 

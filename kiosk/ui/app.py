@@ -23,7 +23,7 @@ from kiosk.flow import APPLICANT_STATES, MAINTENANCE_STATES, Flow, State
 from kiosk.flow.events import CallStaff, Event, Finish, Idle, MaintenanceRequested, SetLanguage
 from kiosk.flow.progress import journey_steps
 from kiosk.ui import fonts, offscreen
-from kiosk.ui.i18n import pick, tr
+from kiosk.i18n import pick, tr
 from kiosk.ui.idle import IdleWork
 from kiosk.ui.sounds import Cues
 from kiosk.ui.voice import Voice
@@ -352,7 +352,7 @@ def _load_for_first_card() -> None:
     fallback) and pypinyin's dictionaries."""
     try:
         fonts.covered()
-        from kiosk.ui.i18n import pinyin_of
+        from kiosk.i18n import pinyin_of
 
         pinyin_of("张")
     except Exception:

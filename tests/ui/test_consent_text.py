@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from kiosk.ui.i18n import tr
+from kiosk.i18n import tr
 
 
 def _kiosk(reference, liveness=True, fingerprint=None):

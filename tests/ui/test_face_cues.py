@@ -18,7 +18,7 @@ def test_the_outcome_names_what_happened():
 
 
 def test_every_outcome_has_its_text_and_prompt_in_both_languages():
-    from kiosk.ui.i18n import tr
+    from kiosk.i18n import tr
     from kiosk.ui.voice import PROMPTS
 
     for key in ("match", "no_match", "same_face", "liveness_failed", "unavailable"):

@@ -11,7 +11,7 @@ import heyuan_assets as assets
 from kiosk.config import load_policies
 from kiosk.domain import checkin, messages
 from kiosk.domain.ticket import OFFLINE_NOTE, TEST_NOTE
-from kiosk.ui.i18n import catalog
+from kiosk.i18n import catalog
 
 GLOSSARY = tomllib.loads(assets.path("locale", "glossary.toml").read_text(encoding="utf-8"))
 TECHNICIAN = ("mt_", "dev_", "status_", "demo_", "maint_", "notice_pin")  # the technician's pages: not applicants'

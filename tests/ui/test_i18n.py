@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from kiosk.ui.i18n import LOCALE_DIR, catalog, parse_po, pinyin_of, tr
+from kiosk.i18n import LOCALE_DIR, catalog, parse_po, pinyin_of, tr
 
 UI = Path(__file__).resolve().parents[2] / "kiosk" / "ui"
 KEY = re.compile(r"""\btr\(\s*["']([a-z0-9_]+)["']""")

@@ -81,7 +81,7 @@ def test_large_text_never_makes_a_text_smaller(every_screen, every_screen_large)
 
 @pytest.mark.slow  # every screen
 def test_every_applicant_screen_shows_the_step_bar_and_the_help_row(every_screen):
-    from kiosk.ui.i18n import tr
+    from kiosk.i18n import tr
 
     checks = every_screen[1]["accessibility"]
     for name in ("service_menu.zh", "read_id_1.zh", "consent.zh", "done.zh", "attract.zh"):

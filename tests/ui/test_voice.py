@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from kiosk.config import DEFAULT_CONFIG
 from kiosk.flow import State
 from kiosk.flow.events import CardRead, Continue, FaceCaptured, StaffCalled, Start, Timeout
-from kiosk.ui.i18n import catalog
+from kiosk.i18n import catalog
 from kiosk.ui.voice import PROMPTS, msgid, prompts_for
 from tests.ui.conftest import REPO, run_cli
 

@@ -11,7 +11,7 @@ from kivy.properties import StringProperty
 from kiosk.domain.policy import PolicyNotInForce
 from kiosk.flow.events import MaintenanceRequested, SetLanguage, Start, ToggleLargeText
 from kiosk.flow.guards import policy_today
-from kiosk.ui.i18n import tr
+from kiosk.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
 
 

@@ -7,7 +7,7 @@ from kivy.properties import NumericProperty, StringProperty
 
 from kiosk.domain.business import BUSINESSES
 from kiosk.flow.events import Confirm
-from kiosk.ui.i18n import tr
+from kiosk.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.people import people_lines, short_name
 

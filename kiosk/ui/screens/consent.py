@@ -7,7 +7,7 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 
 from kiosk.flow.events import Consent
-from kiosk.ui.i18n import tr
+from kiosk.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
 
 

@@ -6,7 +6,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.domain.ticket import non_mainland
 from kiosk.flow.events import Finish
-from kiosk.ui.i18n import tr
+from kiosk.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
 
 

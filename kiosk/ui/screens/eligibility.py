@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 
 from kiosk.flow.events import Continue, Finish
-from kiosk.ui.i18n import catalog, pick, tr
+from kiosk.i18n import catalog, pick, tr
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.people import people_lines
 

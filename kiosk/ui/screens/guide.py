@@ -6,7 +6,7 @@ from kivy.properties import StringProperty
 
 from kiosk.domain.business import BUSINESSES
 from kiosk.flow.events import Back
-from kiosk.ui.i18n import tr
+from kiosk.i18n import tr
 from kiosk.ui.screens.base import KioskScreen
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kiosk.domain.idcard_record import IdCardRecord
 from kiosk.domain.masking import mask_id_for_screen, mask_name
 from kiosk.ui import fonts
-from kiosk.ui.i18n import pinyin_of, tr
+from kiosk.i18n import pinyin_of, tr
 
 
 def person_line(card: IdCardRecord, n: int, lang: str) -> str:

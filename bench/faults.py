@@ -19,6 +19,7 @@ import json
 import logging
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 
 def _section(name: str, fn, *args) -> tuple[dict, float]:
@@ -38,6 +39,11 @@ def run(quick: bool = False) -> dict:
     rounds = 1 if quick else 3
     devices: dict = {}
     seconds: dict = {}
+    # Quick (the tests): the office section, which mostly waits out timeouts on loopback, runs beside the others.
+    # The full suite runs one section at a time, so its recovery times are not measured on a shared CPU.
+    beside = ThreadPoolExecutor(1) if quick else None
+    office_args = ("office", office_trials, 1 if quick else 2, 3 if quick else 8)
+    office_run = beside.submit(_section, *office_args) if beside else None
     for name, fn in (
         ("idcard", idcard_trials),
         ("scanner", scanner_trials),
@@ -46,8 +52,10 @@ def run(quick: bool = False) -> dict:
     ):
         result, seconds[name] = _section(name, fn, rounds)
         devices.update(result if "_error" not in result else {f"{name} (section failed)": result})
-    office, seconds["office"] = _section("office", office_trials, 1 if quick else 2, 3 if quick else 8)
     crash, seconds["crash"] = _section("crash", crash_trials, 4 if quick else 12, 60 if quick else 300)
+    office, seconds["office"] = office_run.result() if office_run else _section(*office_args)
+    if beside:
+        beside.shutdown()
 
     rows = {**devices, **{f"office: {k}": v for k, v in office.get("faults", {}).items()}}
     if "kills" in crash:

@@ -3,7 +3,10 @@ Sunday (4 January, 调休), the 2026 calendar taking over, the retention job run
 
 from datetime import date
 
+import pytest
 
+
+@pytest.mark.slow
 def test_a_week_across_new_year(tmp_path):
     from bench.year import year
 

@@ -63,6 +63,7 @@ def _shot(page, name):
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=name.startswith("counter"))
 
 
+@pytest.mark.slow
 def test_a_day_from_the_browser(server, browser):
     kiosk = _kiosk(server)
     try:

@@ -48,6 +48,7 @@ def _online(w: Window) -> dict:
 USED: dict[str, str] = {}  # the demo booking's ticket number once a journey has used it to the end
 
 
+@pytest.mark.slow
 def test_a_booked_couple_on_a_loaded_machine(window):
     w = window
     before = _online(w)

@@ -175,13 +175,7 @@ class Outbox(Store):
 
     def discard(self, key: str) -> bool:
         """A technician gives a parked entry up (it is kept, as discarded, until the retention period ends)."""
-        with self._lock:
-            cur = self._conn.execute(
-                "UPDATE entries SET status='discarded', answered_at=? WHERE key=? AND status='parked'",
-                (self._now(), key),
-            )
-            self._prune(key)
-        return cur.rowcount == 1
+        return self._settle(key, "discarded", ("parked",))
 
     def count_attempt(self, key: str) -> None:
         with self._lock:
@@ -189,10 +183,15 @@ class Outbox(Store):
 
     def supersede(self, key: str) -> bool:
         """Give up waiting for an answer (an offline ticket replaces it); False if it was answered meanwhile."""
+        return self._settle(key, "superseded", ("pending", "parked"))
+
+    def _settle(self, key: str, status: str, settled_from: tuple[str, ...]) -> bool:
+        """The entry ends `status` if it was still in one of `settled_from`, and its body is pruned."""
+        marks = ",".join("?" * len(settled_from))
         with self._lock:
             cur = self._conn.execute(
-                "UPDATE entries SET status='superseded', answered_at=? WHERE key=? AND status IN ('pending', 'parked')",
-                (self._now(), key),
+                f"UPDATE entries SET status=?, answered_at=? WHERE key=? AND status IN ({marks})",
+                (status, self._now(), key, *settled_from),
             )
             self._prune(key)
         return cur.rowcount == 1

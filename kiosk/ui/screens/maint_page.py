@@ -77,6 +77,17 @@ class MaintPage(Screen):
 
         threading.Thread(target=run, daemon=True, name=f"maint-{self.name}").start()
 
+    def read(self, fn, done) -> None:
+        """fn(m, lang) in a worker while the page shows it is loading; done(result, error) back on the main thread
+        (done ends the loading). Without a maintenance core the page says it is not available."""
+        m = self.m
+        if m is None:
+            self.message = "mt_not_available"
+            return
+        lang = self.lang
+        self.loading = True
+        self.in_worker(lambda: fn(m, lang), done)
+
     def touched(self) -> None:
         m = self.m
         if m is not None:
@@ -102,13 +113,7 @@ class RowsPage(MaintPage):
         raise NotImplementedError
 
     def refresh(self):
-        m = self.m
-        if m is None:
-            self.message = "mt_not_available"
-            return
-        lang = self.lang
-        self.loading = True
-        self.in_worker(lambda: self.read_rows(m, lang), self._shown)
+        self.read(self.read_rows, self._shown)
 
     def _shown(self, rows, error):
         self.loading = False

@@ -38,13 +38,7 @@ class MaintenanceJournalScreen(MaintPage):
     parked = ListProperty([])
 
     def refresh(self):
-        m = self.m
-        if m is None:
-            self.message = "mt_not_available"
-            return
-        lang = self.lang
-
-        def read():
+        def read(m, lang):
             info = m.board.snapshot().get("backend", {}).get("info", {})
             return (
                 info.get("journal_backlog"),
@@ -52,9 +46,10 @@ class MaintenanceJournalScreen(MaintPage):
                 audit_rows(m.audit.entries(last=AUDIT_LINES)),
             )
 
-        self.in_worker(read, self._shown)
+        self.read(read, self._shown)
 
     def _shown(self, got, error):
+        self.loading = False
         if error is None:
             backlog, self.parked, self.audit = got
             self.backlog = "—" if backlog is None else str(backlog)

@@ -26,13 +26,8 @@ class MaintenanceLogsScreen(MaintPage):
         self.refresh()
 
     def refresh(self):
-        m = self.m
-        if m is None:
-            self.message = "mt_not_available"
-            return
-        self.loading = True
         level = int(self.min_level)
-        self.in_worker(lambda: m.recent.lines(LAST, min_level=level), self._shown)
+        self.read(lambda m, lang: m.recent.lines(LAST, min_level=level), self._shown)
 
     def _shown(self, lines, error):
         self.loading = False

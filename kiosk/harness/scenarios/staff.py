@@ -49,6 +49,8 @@ def call_staff(j: Journey):
     yield Until(lambda: session().assistance == "on_the_way", 15, "staff on the way once a counter took the call")
     shown = j.app.root.ids.help.ids.assistance.text
     j.expect(shown == j.app.tr("staff_on_the_way"), f"the applicant sees {shown!r}")
+    # the prompt starts on a later frame: the session is not cancelled under it (the network's cut may be seen at once)
+    yield Until(lambda: any(s.endswith("/staff_on_the_way") for s in j.app.voice.spoken), 10, "'on the way' said")
     j.controls.toggle_network()
     yield Until(lambda: not j.shell.flow.status.backend_online, 15, "backend seen down")
     yield from j.cancel()

@@ -52,8 +52,9 @@ def catalog(lang: str) -> dict[str, str]:
     return parse_po(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po")
 
 
-def tr(key: str, lang: str = "zh", **values) -> str:
-    text = catalog(lang if lang in LANGUAGES else "zh").get(key, key)
+def tr(key: str, lang: str = "zh", default: str | None = None, **values) -> str:
+    """The text of `key` in `lang` (zh for an unknown language); without an entry, `default` or else the key."""
+    text = catalog(lang if lang in LANGUAGES else "zh").get(key, key if default is None else default)
     return text.format(**values) if values else text
 
 

@@ -7,7 +7,8 @@ Screen names are listed in MAINTENANCE_SCREENS so `kiosk-diag screens` renders t
 from __future__ import annotations
 
 from kiosk.domain.business import BUSINESSES
-from kiosk.i18n import LANGUAGES, catalog
+from kiosk import i18n
+from kiosk.i18n import catalog
 from kiosk.maintenance.report import county_name
 
 MAINTENANCE_SCREENS = (
@@ -29,7 +30,7 @@ WARNINGS = ("calendar_missing", "cert_expiring", "storage_low")
 
 def tr(key: str, lang: str, **kw) -> str:
     """A row's text from the catalogs (msgid `mt_row_<key>`); a code with no entry (a driver's new error) as it is."""
-    return catalog(lang if lang in LANGUAGES else "zh").get(f"mt_row_{key}", key).format(**kw)
+    return i18n.tr(f"mt_row_{key}", lang, default=key, **kw)
 
 
 def _row(label: str, value, status: str = "ok") -> dict:

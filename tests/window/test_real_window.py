@@ -8,6 +8,7 @@ login and self-tests, then SIGTERM after all that use."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -190,6 +191,21 @@ def test_technician_login_and_self_tests(window):
     t = w.wait(lambda t: _line_after(t, "test_camera") not in ("", "进行中…"), "the camera self-test's result", 60)
     assert _line_after(t, "test_camera").startswith("通过"), texts(t)  # frames grabbed from the camera
     w.shot("selftest-camera")
+    hog = Hog()  # the pages read in a worker: on a busy machine they still fill in, and the buttons come back
+    try:
+        w.press(id="tab_logs")
+        t = w.wait(lambda t: (w.find(t, id="lines") or {}).get("text", "—") != "—", "the log lines", 60)
+        w.shot("logs")
+        w.press(id="tab_journal")
+        backlog = re.compile(r"^待上传记录：\d+$")
+        t = w.wait(
+            lambda t: any(backlog.match(x) for x in texts(t)) and not (w.find(t, id="replay") or {}).get("disabled"),
+            "the journal's backlog",
+            60,
+        )
+        w.shot("journal")
+    finally:
+        hog.stop()
     w.go("attract", id="leave")
 
 
